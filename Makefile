@@ -1,0 +1,30 @@
+# Exlogare for GitFlic. `make test` runs every check CI runs; `make demo` runs the product locally.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+STACK := $(PYTHON) scripts/local_stack.py
+
+.PHONY: test tools lint unit demo stack-start stack-stop watch clean
+
+## Everything CI checks: tools, formatting, template, lints, and all tests against the local stack.
+test: tools lint
+	$(STACK) run -- cargo test --workspace --locked
+
+## Python tools (moto_server, cfn-lint), installed when missing.
+tools:
+	@$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+
+lint:
+	cargo fmt --all -- --check
+	$(PYTHON) -c 'import sys; from cfnlint.runner import main; sys.exit(main())' template.yaml
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+## The local AWS stack for the dev loop (see README): writes .local/stack.env.
+stack-start: tools
+	$(STACK) start
+stack-stop:
+	$(STACK) stop
+
+clean:
+	cargo clean
+	rm -rf .local

@@ -1,0 +1,22 @@
+use exlogare_shared::config::{self, WebhookConfig};
+use exlogare_shared::ingest::Ingest;
+use exlogare_shared::queue::Queue;
+use exlogare_shared::store::Store;
+use lambda_http::{Error, service_fn};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    exlogare_shared::telemetry::init();
+    let config = WebhookConfig::from_env()?;
+    let aws = config::aws().await;
+    let ingest = Ingest::new(
+        Store::new(&aws, config.table_name),
+        Queue::new(&aws, config.queue_url),
+        config.dedupe_ttl,
+    );
+    let ingest = &ingest;
+    lambda_http::run(service_fn(move |request| {
+        exlogare_webhook::handle(ingest, request)
+    }))
+    .await
+}

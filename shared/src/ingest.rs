@@ -1,0 +1,207 @@
+//! Accepting a webhook delivery: verify its secret, decode it, de-duplicate it and queue it.
+//!
+//! Checks run in this order, so an unauthenticated caller learns nothing about our parsing:
+//! size (413), secret (401), JSON shape (400), then the action.
+
+use crate::gitflic::webhook::{Action, WebhookPayload};
+use crate::queue::{PipelineFailure, PipelineRef, ProjectRef, Queue, QueueError};
+use crate::secret;
+use crate::store::{SecretBinding, Store, StoreError};
+use std::time::Duration;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// Largest body accepted. GitFlic's deliveries are a few KiB.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// Longest id (project or pipeline) accepted; GitFlic's are UUIDs and small integers.
+const MAX_ID_LEN: usize = 128;
+
+/// One delivery as it reached us.
+#[derive(Debug, Clone, Copy)]
+pub struct Delivery<'a> {
+    /// Every secret value presented: the `Gitflic-Webhook-Secret` header(s) and `secret` query value(s).
+    pub secrets: &'a [&'a str],
+    pub body: &'a [u8],
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// `TEST_WEBHOOK` with a valid secret: GitFlic's "Check" button.
+    Tested,
+    /// A pipeline failure, now on the queue.
+    Queued { delivery_key: String },
+    /// The same pipeline failure was queued before.
+    Duplicate { delivery_key: String },
+    /// An event we do not act on.
+    Ignored { action: Action },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("body is larger than {MAX_BODY_BYTES} bytes")]
+    TooLarge,
+    /// Deliberately uninformative: missing, wrong and mismatched secrets look alike.
+    #[error("unauthorized")]
+    Unauthorized,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Queue(#[from] QueueError),
+}
+
+#[derive(Debug, Clone)]
+pub struct Ingest {
+    store: Store,
+    queue: Queue,
+    dedupe_ttl: Duration,
+}
+
+impl Ingest {
+    pub fn new(store: Store, queue: Queue, dedupe_ttl: Duration) -> Self {
+        Self {
+            store,
+            queue,
+            dedupe_ttl,
+        }
+    }
+
+    pub async fn accept(&self, delivery: Delivery<'_>) -> Result<Outcome, IngestError> {
+        if delivery.body.len() > MAX_BODY_BYTES {
+            return Err(IngestError::TooLarge);
+        }
+        let digest = secret::agreed_digest(delivery.secrets.iter().copied())
+            .ok_or(IngestError::Unauthorized)?;
+        let binding = self
+            .store
+            .secret_binding(&digest)
+            .await?
+            .ok_or(IngestError::Unauthorized)?;
+        let payload = decode(delivery.body)?;
+        let project_id = payload.project_id();
+        // A project's secret is good for that project only; a connection's for any of its projects.
+        if let Some(bound) = &binding.project_id
+            && project_id != Some(bound.as_str())
+        {
+            tracing::warn!(
+                connection_id = %binding.connection_id,
+                "delivery for another project than its secret's"
+            );
+            return Err(IngestError::Unauthorized);
+        }
+        match payload.action {
+            Action::TestWebhook => {
+                tracing::info!(project_id, connection_id = %binding.connection_id, "test delivery");
+                Ok(Outcome::Tested)
+            }
+            Action::PipelineFail => self.enqueue(&binding, &payload).await,
+            ref action => {
+                tracing::info!(project_id, %action, "ignored event");
+                Ok(Outcome::Ignored {
+                    action: action.clone(),
+                })
+            }
+        }
+    }
+
+    async fn enqueue(
+        &self,
+        binding: &SecretBinding,
+        payload: &WebhookPayload,
+    ) -> Result<Outcome, IngestError> {
+        let message = failure_message(binding, payload)?;
+        let key = message.delivery_key.clone();
+        let (project_id, pipeline_id) = (&message.project.id, &message.pipeline.id);
+        if !self.store.claim_delivery(&key, self.dedupe_ttl).await? {
+            tracing::info!(%project_id, %pipeline_id, "duplicate delivery");
+            return Ok(Outcome::Duplicate { delivery_key: key });
+        }
+        if let Err(send_error) = self.queue.send(&message).await {
+            // Never "seen" but not queued: forget the delivery so GitFlic's retry gets through.
+            if let Err(release_error) = self.store.release_delivery(&key).await {
+                tracing::error!(
+                    %project_id, %pipeline_id, error = %release_error,
+                    "could not release the delivery record after a failed send; a retry will be taken for a duplicate"
+                );
+            }
+            tracing::error!(%project_id, %pipeline_id, error = %send_error, "could not queue pipeline failure");
+            return Err(send_error.into());
+        }
+        tracing::info!(%project_id, %pipeline_id, local_id = %message.pipeline.local_id, "queued pipeline failure");
+        Ok(Outcome::Queued { delivery_key: key })
+    }
+}
+
+/// Decodes a body that must be a JSON object with a string `action`. Error texts name the problem
+/// but never quote the body (it may carry anything).
+fn decode(body: &[u8]) -> Result<WebhookPayload, IngestError> {
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+        IngestError::BadRequest(format!(
+            "body is not valid JSON (line {}, column {})",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    if !value.is_object() {
+        return Err(IngestError::BadRequest("body must be a JSON object".into()));
+    }
+    if !value
+        .get("action")
+        .is_some_and(serde_json::Value::is_string)
+    {
+        return Err(IngestError::BadRequest(
+            "field \"action\" is missing or not a string".into(),
+        ));
+    }
+    serde_json::from_value(value)
+        .map_err(|_| IngestError::BadRequest("body does not match GitFlic's webhook format".into()))
+}
+
+fn checked_id<'a>(value: Option<&'a str>, what: &str) -> Result<&'a str, IngestError> {
+    let id = value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| IngestError::BadRequest(format!("PIPELINE_FAIL without {what}")))?;
+    if id.len() > MAX_ID_LEN || id.chars().any(|c| c.is_control() || c == '#') {
+        return Err(IngestError::BadRequest(format!(
+            "{what} is not a valid identifier"
+        )));
+    }
+    Ok(id)
+}
+
+fn failure_message(
+    binding: &SecretBinding,
+    payload: &WebhookPayload,
+) -> Result<PipelineFailure, IngestError> {
+    let project_id = checked_id(payload.project_id(), "project_id")?;
+    let pipeline = payload.pipeline.clone().unwrap_or_default();
+    let local_id = checked_id(pipeline.local_id.as_deref(), "pipeline.local_id")?;
+    // The UUID identifies the pipeline; GitFlic documents both, but fall back to the local id.
+    let pipeline_id = checked_id(pipeline.id.as_deref().or(Some(local_id)), "pipeline.id")?;
+    let project = payload.project.clone().unwrap_or_default();
+    Ok(PipelineFailure {
+        version: crate::queue::MESSAGE_VERSION,
+        tenant_id: binding.tenant_id.clone(),
+        connection_id: binding.connection_id.clone(),
+        project: ProjectRef {
+            id: project_id.to_owned(),
+            owner_alias: project.owner_alias,
+            alias: project.alias,
+            title: project.title,
+        },
+        pipeline: PipelineRef {
+            id: pipeline_id.to_owned(),
+            local_id: local_id.to_owned(),
+            url: pipeline.url,
+            commit_id: pipeline.commit_id,
+            git_ref: pipeline.git_ref,
+        },
+        delivery_key: format!("{project_id}#{pipeline_id}"),
+        received_at: OffsetDateTime::now_utc()
+            .format(&Rfc3339)
+            .unwrap_or_default(),
+    })
+}

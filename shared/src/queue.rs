@@ -1,0 +1,80 @@
+//! The message that carries a pipeline failure from the webhook function to the analyzer.
+
+use aws_sdk_sqs::error::DisplayErrorContext;
+use serde::{Deserialize, Serialize};
+
+/// Version of [`PipelineFailure`]; the analyzer refuses any other.
+pub const MESSAGE_VERSION: u32 = 1;
+
+/// A failed pipeline to analyse. Versioned JSON on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PipelineFailure {
+    pub version: u32,
+    pub tenant_id: String,
+    pub connection_id: String,
+    pub project: ProjectRef,
+    pub pipeline: PipelineRef,
+    /// `<project id>#<pipeline id>`: the de-duplication key of the delivery.
+    pub delivery_key: String,
+    /// RFC 3339, UTC.
+    pub received_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectRef {
+    pub id: String,
+    pub owner_alias: Option<String>,
+    pub alias: Option<String>,
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PipelineRef {
+    pub id: String,
+    pub local_id: String,
+    pub url: Option<String>,
+    pub commit_id: Option<String>,
+    #[serde(rename = "ref")]
+    pub git_ref: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum QueueError {
+    #[error("SQS {operation} failed: {message}")]
+    Sqs {
+        operation: &'static str,
+        message: String,
+    },
+    #[error("message could not be encoded: {0}")]
+    Encode(#[from] serde_json::Error),
+}
+
+#[derive(Debug, Clone)]
+pub struct Queue {
+    client: aws_sdk_sqs::Client,
+    url: String,
+}
+
+impl Queue {
+    pub fn new(sdk: &aws_config::SdkConfig, url: impl Into<String>) -> Self {
+        Self {
+            client: aws_sdk_sqs::Client::new(sdk),
+            url: url.into(),
+        }
+    }
+
+    pub async fn send(&self, message: &PipelineFailure) -> Result<(), QueueError> {
+        let body = serde_json::to_string(message)?;
+        self.client
+            .send_message()
+            .queue_url(&self.url)
+            .message_body(body)
+            .send()
+            .await
+            .map_err(|e| QueueError::Sqs {
+                operation: "SendMessage",
+                message: DisplayErrorContext(e).to_string(),
+            })?;
+        Ok(())
+    }
+}

@@ -1,0 +1,236 @@
+//! The DynamoDB table (single-table layout: `pk`, `sk`, TTL attribute `expires_at`).
+//!
+//! Item kinds written here:
+//! - `WHSECRET#<sha256 hex>` / `BINDING`: which tenant, connection and (optionally) project a webhook
+//!   secret belongs to. Holds the digest only; the encrypted secret lives with the watched project.
+//! - `DELIVERY#<project id>#<pipeline id>` / `DELIVERY`: a pipeline failure already queued (TTL).
+//!
+//! moto, like DynamoDB itself, deletes expired items late or never: reads treat an item whose
+//! `expires_at` has passed as absent.
+
+use crate::secret::SecretDigest;
+use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::types::AttributeValue;
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+pub const PK: &str = "pk";
+pub const SK: &str = "sk";
+pub const EXPIRES_AT: &str = "expires_at";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("DynamoDB {operation} failed: {message}")]
+    Dynamo {
+        operation: &'static str,
+        message: String,
+    },
+    #[error("stored {kind} item is malformed: {reason}")]
+    Malformed { kind: &'static str, reason: String },
+}
+
+fn dynamo_error<E, R>(operation: &'static str) -> impl FnOnce(SdkError<E, R>) -> StoreError
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    move |e| StoreError::Dynamo {
+        operation,
+        message: DisplayErrorContext(e).to_string(),
+    }
+}
+
+/// Who a webhook secret belongs to. `project_id` is `None` for a connection-level (manual) secret,
+/// which is valid for any project of that connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretBinding {
+    pub tenant_id: String,
+    pub connection_id: String,
+    pub project_id: Option<String>,
+}
+
+fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+fn key(pk: String, sk: &str) -> HashMap<String, AttributeValue> {
+    HashMap::from([(PK.to_owned(), s(pk)), (SK.to_owned(), s(sk))])
+}
+
+fn string_attr(
+    item: &HashMap<String, AttributeValue>,
+    name: &str,
+    kind: &'static str,
+) -> Result<String, StoreError> {
+    match item.get(name) {
+        Some(AttributeValue::S(v)) => Ok(v.clone()),
+        _ => Err(StoreError::Malformed {
+            kind,
+            reason: format!("attribute {name} is missing or not a string"),
+        }),
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn epoch_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+fn secret_pk(digest: &SecretDigest) -> String {
+    format!("WHSECRET#{}", digest.to_hex())
+}
+
+fn delivery_pk(delivery_key: &str) -> String {
+    format!("DELIVERY#{delivery_key}")
+}
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    client: aws_sdk_dynamodb::Client,
+    table: String,
+}
+
+impl Store {
+    pub fn new(sdk: &aws_config::SdkConfig, table: impl Into<String>) -> Self {
+        Self {
+            client: aws_sdk_dynamodb::Client::new(sdk),
+            table: table.into(),
+        }
+    }
+
+    /// The binding of a presented secret's digest, if it is one of ours.
+    pub async fn secret_binding(
+        &self,
+        digest: &SecretDigest,
+    ) -> Result<Option<SecretBinding>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(secret_pk(digest), "BINDING")))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(dynamo_error("GetItem"))?;
+        let Some(item) = out.item else {
+            return Ok(None);
+        };
+        const KIND: &str = "webhook secret binding";
+        // Defence in depth: the key matched, and so must the stored digest, compared in constant time.
+        let stored = SecretDigest::from_hex(&string_attr(&item, "digest", KIND)?).ok_or(
+            StoreError::Malformed {
+                kind: KIND,
+                reason: "digest is not 64 hex digits".into(),
+            },
+        )?;
+        if !stored.matches(digest) {
+            return Ok(None);
+        }
+        Ok(Some(SecretBinding {
+            tenant_id: string_attr(&item, "tenant_id", KIND)?,
+            connection_id: string_attr(&item, "connection_id", KIND)?,
+            project_id: string_attr(&item, "project_id", KIND).ok(),
+        }))
+    }
+
+    pub async fn put_secret_binding(
+        &self,
+        digest: &SecretDigest,
+        binding: &SecretBinding,
+    ) -> Result<(), StoreError> {
+        let mut item = key(secret_pk(digest), "BINDING");
+        item.insert("digest".into(), s(digest.to_hex()));
+        item.insert("tenant_id".into(), s(&binding.tenant_id));
+        item.insert("connection_id".into(), s(&binding.connection_id));
+        if let Some(project) = &binding.project_id {
+            item.insert("project_id".into(), s(project));
+        }
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(dynamo_error("PutItem"))?;
+        Ok(())
+    }
+
+    pub async fn delete_secret_binding(&self, digest: &SecretDigest) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key(secret_pk(digest), "BINDING")))
+            .send()
+            .await
+            .map_err(dynamo_error("DeleteItem"))?;
+        Ok(())
+    }
+
+    /// Records a delivery as seen for `ttl`. `Ok(false)` when an unexpired record already exists.
+    pub async fn claim_delivery(
+        &self,
+        delivery_key: &str,
+        ttl: Duration,
+    ) -> Result<bool, StoreError> {
+        let now = epoch_now();
+        let mut item = key(delivery_pk(delivery_key), "DELIVERY");
+        item.insert(
+            EXPIRES_AT.into(),
+            AttributeValue::N((now + ttl.as_secs()).to_string()),
+        );
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(#pk) OR #exp < :now")
+            .expression_attribute_names("#pk", PK)
+            .expression_attribute_names("#exp", EXPIRES_AT)
+            .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(dynamo_error("PutItem")(e)),
+        }
+    }
+
+    /// Forgets a delivery, so that a redelivery is processed again.
+    pub async fn release_delivery(&self, delivery_key: &str) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key(delivery_pk(delivery_key), "DELIVERY")))
+            .send()
+            .await
+            .map_err(dynamo_error("DeleteItem"))?;
+        Ok(())
+    }
+
+    /// Whether an unexpired delivery record exists.
+    pub async fn delivery_seen(&self, delivery_key: &str) -> Result<bool, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(delivery_pk(delivery_key), "DELIVERY")))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(dynamo_error("GetItem"))?;
+        let now = epoch_now();
+        Ok(out.item.is_some_and(|item| match item.get(EXPIRES_AT) {
+            Some(AttributeValue::N(n)) => n.parse::<u64>().is_ok_and(|exp| exp >= now),
+            _ => true,
+        }))
+    }
+}
