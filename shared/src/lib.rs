@@ -4,6 +4,7 @@
 //! The AWS-facing modules sit behind the default `aws` feature so that the analysis engine and
 //! the payload types build without the SDK (the CLI and the fuzz targets use them that way).
 
+pub mod analysis;
 pub mod gitflic;
 pub mod lenient;
 pub mod secret;

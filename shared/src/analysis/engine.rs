@@ -1,0 +1,387 @@
+//! The streaming state machine: one pass over the lines, memory bounded by the blocks it keeps.
+//!
+//! The log is cut into *steps* at the commands the CI echoes (`$ cmd`). The *failing step* is the
+//! one that ends in the first non-zero exit pointer (Travis' `The command "…" exited with 1.`,
+//! GitLab/GitFlic's `ERROR: Job failed: exit code 1`, GitHub's `Process completed with exit code
+//! 1`); without a pointer, the last step that reported an error. An exit pointer is never the
+//! answer: the cause is inside the step it closes.
+//!
+//! Inside the failing step, anchor lines (see `rules.rs`) open blocks that grow by the shape of
+//! their rule. The primary block is chosen by this precedence:
+//! 1. an environment failure of tier 0–1, by rank: disk full, out of memory, network, timeout —
+//!    these masquerade as build or test errors and are the real cause when present;
+//! 2. otherwise the best tier; among tier 0–1 blocks the first (later errors often follow from
+//!    the first), among generic tier 2–3 blocks the last (closest to where the step gave up).
+
+use super::lines::clean;
+use super::rules::{Category, Rule, Rules, Shape};
+use regex::Regex;
+use std::collections::VecDeque;
+use std::sync::OnceLock;
+
+/// Lines kept per block; longer blocks are cut (an excerpt must fit a chat message).
+pub const MAX_BLOCK_LINES: usize = 40;
+/// Blocks kept per tier and step: the first ones (the engine prefers early decisive errors).
+const BLOCKS_PER_TIER: usize = 6;
+/// Generic (tier 2–3) blocks are kept as a sliding window of the most recent ones.
+const RECENT_GENERIC: usize = 6;
+/// Characters kept of a line inside a block.
+const MAX_KEPT_CHARS: usize = 2000;
+/// Non-blank lines remembered at the end of each step, for logs without a recognisable error.
+const TAIL_LINES: usize = 8;
+
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub rule: &'static Rule,
+    pub lines: Vec<(u64, String)>,
+    indent: usize,
+    pending_blank: Option<u64>,
+    /// Order of the anchor within the step, to find "first" and "last".
+    pub seq: u64,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Step {
+    pub command: Option<String>,
+    /// Decisive blocks: the first few of tiers 0 and 1.
+    pub decisive: Vec<Block>,
+    /// Generic blocks: the most recent few of tiers 2 and 3.
+    pub generic: VecDeque<Block>,
+    pub tail: VecDeque<(u64, String)>,
+    pub failing_tests: Vec<String>,
+    tier_counts: [usize; 4],
+    seq: u64,
+    /// The exit pointer that closed it, if any.
+    pub exit_pointer: Option<u64>,
+}
+
+impl Step {
+    fn has_errors(&self) -> bool {
+        !self.decisive.is_empty() || !self.generic.is_empty()
+    }
+
+    fn keep(&mut self, block: Block) {
+        let tier = usize::from(block.rule.tier.min(3));
+        if tier <= 1 {
+            let environment = block.rule.category.masquerade_rank().is_some();
+            if self.tier_counts[tier] < BLOCKS_PER_TIER || environment {
+                self.tier_counts[tier] += 1;
+                // Environment failures are always kept, but boundedly so.
+                if self.decisive.len() < 4 * BLOCKS_PER_TIER {
+                    self.decisive.push(block);
+                }
+            }
+        } else {
+            if self.generic.len() == RECENT_GENERIC {
+                self.generic.pop_front();
+            }
+            self.generic.push_back(block);
+        }
+    }
+
+    /// The primary block and the blocks worth showing with it, by the precedence above.
+    pub fn choose(&self) -> Vec<&Block> {
+        if std::env::var_os("EXLOGARE_DEBUG").is_some() {
+            for b in self.decisive.iter().chain(self.generic.iter()) {
+                eprintln!("DEBUG {} t{} seq{} {:?}", b.rule.name, b.rule.tier, b.seq, b.lines.iter().take(2).collect::<Vec<_>>());
+            }
+        }
+        let environment = self
+            .decisive
+            .iter()
+            .filter_map(|b| b.rule.category.masquerade_rank().map(|rank| (rank, b)))
+            .min_by_key(|(rank, b)| (*rank, b.seq))
+            .map(|(_, b)| b);
+        let primary = environment.or_else(|| {
+            self.decisive
+                .iter()
+                .min_by_key(|b| (b.rule.tier, b.seq))
+                .or_else(|| self.generic.iter().min_by_key(|b| (b.rule.tier, u64::MAX - b.seq)))
+        });
+        let Some(primary) = primary else {
+            return Vec::new();
+        };
+        let mut chosen = vec![primary];
+        // More failures of the same kind (a second failing test, a second compile error), while
+        // they fit the excerpt budget.
+        let mut budget = 30usize.saturating_sub(primary.lines.len());
+        for other in self.decisive.iter().filter(|b| b.seq > primary.seq) {
+            if chosen.len() >= 3 || other.rule.name != primary.rule.name {
+                continue;
+            }
+            if other.lines.len() <= budget {
+                budget -= other.lines.len();
+                chosen.push(other);
+            }
+        }
+        chosen
+    }
+}
+
+fn exit_pointer() -> &'static Regex {
+    static CELL: OnceLock<Regex> = OnceLock::new();
+    CELL.get_or_init(|| {
+        Regex::new(
+            r#"^(The command ".*" (failed and )?exited with (?P<a>\d+)|ERROR: Job failed: (exit code (?P<b>\d+)|(?P<other>.+))|(##\[error\])?Process completed with exit code (?P<c>\d+)|Done\. Your build exited with (?P<d>\d+))"#,
+        )
+        .expect("exit pointer pattern compiles")
+    })
+}
+
+/// Whether `line` belongs to the open `block`. Blank lines are held back and kept only when
+/// the block goes on after them.
+fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
+    let indent = line.len() - line.trim_start().len();
+    let text = line.trim_start();
+    let indented = indent > block.indent;
+    // A new anchor of a decisive tier starts its own block, unless it is part of a stack trace.
+    let new_anchor = rule.is_some_and(|r| r.tier <= 1 && !indented);
+    match block.rule.shape {
+        Shape::Line => indented && !new_anchor,
+        Shape::Diagnostic => {
+            !new_anchor
+                && block.pending_blank.is_none()
+                && (indented
+                    || text.starts_with("-->")
+                    || text.starts_with('|')
+                    || text.starts_with('=')
+                    || text.starts_with('^')
+                    || text.starts_with("note:")
+                    || text.starts_with("help:")
+                    || text.split_once('|').is_some_and(|(n, _)| n.trim().parse::<u32>().is_ok()))
+        }
+        // Every line up to the exception, which the engine closes the block after.
+        Shape::Traceback => true,
+        Shape::Stack => {
+            indented
+                || text.starts_with("at ")
+                || text.starts_with("Caused by")
+                || text.starts_with("goroutine ")
+                || text.starts_with("stack backtrace")
+                || text.starts_with("[C]")
+                || text.starts_with("...")
+                || text.starts_with("note: ")
+        }
+        Shape::Section => !new_anchor || rule.is_some_and(|r| !matches!(r.shape, Shape::Section) && r.tier > 0),
+        Shape::List => {
+            indented
+                || rule.is_some_and(|r| std::ptr::eq(r, block.rule))
+                || text.starts_with('>')
+                || text.bytes().take_while(u8::is_ascii_digit).count() > 0
+                    && text.trim_start_matches(|c: char| c.is_ascii_digit()).starts_with(['.', ')'])
+        }
+    }
+}
+
+/// Where a Section block ends regardless of its content: test runners' summary banners.
+fn ends_section(text: &str) -> bool {
+    let t = text.trim();
+    (t.starts_with("===") && t.ends_with("===") && t.len() > 6)
+        || t.starts_with("failures:")
+        || t.starts_with("test result:")
+        || t.starts_with("Test Suites:")
+        || t.starts_with("Tests run:")
+}
+
+pub struct Engine {
+    rules: &'static Rules,
+    current: Step,
+    failing: Option<Step>,
+    last_with_errors: Option<Step>,
+    open: Option<Block>,
+    text: String,
+    pub lines_total: u64,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Engine {
+    pub fn new() -> Self {
+        Self {
+            rules: Rules::get(),
+            current: Step::default(),
+            failing: None,
+            last_with_errors: None,
+            open: None,
+            text: String::new(),
+            lines_total: 0,
+        }
+    }
+
+    pub fn line(&mut self, number: u64, raw: &[u8]) {
+        self.lines_total = number;
+        let mut text = std::mem::take(&mut self.text);
+        clean(raw, &mut text);
+        self.process(number, &text);
+        self.text = text;
+    }
+
+    fn process(&mut self, number: u64, text: &str) {
+        if text.is_empty() {
+            if let Some(block) = self.open.as_mut() {
+                match block.rule.shape {
+                    Shape::Section | Shape::Stack | Shape::Traceback if block.pending_blank.is_none() => {
+                        block.pending_blank = Some(number)
+                    }
+                    _ => self.close_open(),
+                }
+            }
+            return;
+        }
+        if let Some(caps) = exit_pointer().captures(text) {
+            let code = ["a", "b", "c", "d"]
+                .iter()
+                .find_map(|g| caps.name(g))
+                .map(|m| m.as_str() != "0")
+                .unwrap_or(true);
+            let is_final = caps.name("d").is_some();
+            self.close_open();
+            if let Some(cause) = caps.name("other") {
+                // "ERROR: Job failed: <reason>" states a cause of its own (a timeout, a runner fault).
+                if let Some(rule) = self.rules.classify(cause.as_str()) {
+                    self.open_block(rule, number, text);
+                    self.close_open();
+                }
+            }
+            if code && !is_final {
+                self.current.exit_pointer = Some(number);
+                self.end_step(true);
+            } else if !is_final {
+                self.end_step(false);
+            }
+            return;
+        }
+        if text.starts_with("$ ") {
+            self.close_open();
+            self.end_step(false);
+            self.current.command = Some(text[2..].chars().take(200).collect());
+            return;
+        }
+
+        let rule = self.rules.classify(text);
+        if let Some(block) = self.open.as_mut() {
+            let keep = !(matches!(block.rule.shape, Shape::Section) && ends_section(text))
+                && continues(block, text, rule);
+            if keep && block.lines.len() < MAX_BLOCK_LINES {
+                if let Some(blank) = block.pending_blank.take() {
+                    block.lines.push((blank, String::new()));
+                }
+                block.lines.push((number, truncate(text)));
+                // A traceback ends with its first unindented line: the exception itself.
+                if block.rule.shape == Shape::Traceback && !text.starts_with(char::is_whitespace)
+                    && !text.starts_with("Traceback ") && !text.starts_with("During handling")
+                    && !text.starts_with("The above exception")
+                {
+                    self.close_open();
+                }
+                self.note_test(text);
+                self.push_tail(number, text);
+                return;
+            }
+            if keep {
+                // Too long to show: the block ends here, the rest is not a new anchor.
+                self.close_open();
+                self.push_tail(number, text);
+                return;
+            }
+            self.close_open();
+        }
+        if let Some(rule) = rule {
+            self.open_block(rule, number, text);
+            self.note_test(text);
+        }
+        self.push_tail(number, text);
+    }
+
+    fn open_block(&mut self, rule: &'static Rule, number: u64, text: &str) {
+        self.current.seq += 1;
+        self.open = Some(Block {
+            rule,
+            lines: vec![(number, truncate(text))],
+            indent: text.len() - text.trim_start().len(),
+            pending_blank: None,
+            seq: self.current.seq,
+        });
+    }
+
+    fn note_test(&mut self, text: &str) {
+        if self.current.failing_tests.len() < 50
+            && let Some(name) = super::extract::failing_test(text)
+            && !self.current.failing_tests.contains(&name)
+        {
+            self.current.failing_tests.push(name);
+        }
+    }
+
+    fn push_tail(&mut self, number: u64, text: &str) {
+        if self.current.tail.len() == TAIL_LINES {
+            self.current.tail.pop_front();
+        }
+        self.current.tail.push_back((number, truncate(text)));
+    }
+
+    fn close_open(&mut self) {
+        if let Some(mut block) = self.open.take() {
+            block.pending_blank = None;
+            self.current.keep(block);
+        }
+    }
+
+    fn end_step(&mut self, failed: bool) {
+        let step = std::mem::take(&mut self.current);
+        if self.failing.is_some() {
+            return;
+        }
+        if failed {
+            self.failing = Some(step);
+        } else if step.has_errors() {
+            self.last_with_errors = Some(step);
+        }
+    }
+
+    /// The failing step, by the rules in the module documentation.
+    pub fn finish(mut self) -> (Option<Step>, u64) {
+        self.close_open();
+        let current = std::mem::take(&mut self.current);
+        let step = self.failing.or_else(|| {
+            if current.has_errors() {
+                Some(current.clone())
+            } else {
+                self.last_with_errors.clone()
+            }
+        });
+        let step = step.or_else(|| (!current.tail.is_empty()).then_some(current));
+        (step, self.lines_total)
+    }
+}
+
+fn truncate(text: &str) -> String {
+    if text.len() <= MAX_KEPT_CHARS {
+        return text.to_owned();
+    }
+    let mut end = MAX_KEPT_CHARS;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_owned()
+}
+
+/// The category of a step's failure when no rule says more: from the job's name or stage.
+pub fn category_from_job(name: &str) -> Category {
+    let name = name.to_ascii_lowercase();
+    if ["lint", "fmt", "format", "clippy", "style", "check"].iter().any(|w| name.contains(w)) {
+        Category::Lint
+    } else if name.contains("test") {
+        Category::TestFailure
+    } else if ["build", "compile"].iter().any(|w| name.contains(w)) {
+        Category::Compilation
+    } else if name.contains("docker") || name.contains("image") {
+        Category::DockerBuild
+    } else {
+        Category::Unknown
+    }
+}

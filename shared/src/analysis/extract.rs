@@ -1,0 +1,201 @@
+//! Facts pulled out of the decisive lines: file locations, failing test names, fingerprints.
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    pub path: String,
+    pub line: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+}
+
+fn location_patterns() -> &'static [Regex] {
+    static CELL: OnceLock<Vec<Regex>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        [
+            // Python: File "path", line N
+            r#"File "(?P<path>[^"<>]+)", line (?P<line>\d+)"#,
+            // javac via Maven: path.java:[12,5]
+            r"(?P<path>[\w./\\-]+\.\w+):\[(?P<line>\d+)(,(?P<col>\d+))?\]",
+            // tsc / MSBuild: path.ts(12,5)
+            r"(?P<path>[\w./\\-]+\.\w+)\((?P<line>\d+),(?P<col>\d+)\)",
+            // Ruby/Perl: path line N / path:N:in
+            r"at (?P<path>[\w./-]+\.\w+) line (?P<line>\d+)",
+            // path:line[:col] (rustc's -->, gcc, go, eslint's file header is separate)
+            r"(?P<path>(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z][\w]{0,9}):(?P<line>\d+)(:(?P<col>\d+))?",
+        ]
+        .iter()
+        .map(|p| Regex::new(p).expect("location pattern compiles"))
+        .collect()
+    })
+}
+
+/// Paths that belong to a toolchain or a dependency rather than the project.
+fn is_foreign(path: &str) -> bool {
+    const FOREIGN: &[&str] = &[
+        "node_modules/", "site-packages/", "dist-packages/", "/.cargo/registry/", "/rustc/",
+        "/usr/lib/", "/usr/local/lib/", "/usr/share/", "/usr/include/", "internal/", "<", "/.m2/",
+        "/.gradle/", "/gems/", "/.rbenv/", "/.pyenv/", "/go/pkg/mod/", "/library/std/",
+        "/src/libcore/", "/src/libstd/", "/lib/python",
+    ];
+    FOREIGN.iter().any(|f| path.contains(f))
+        || !path.contains(['/', '\\']) && path.ends_with(".js") && path.starts_with("module")
+}
+
+/// Up to `max` distinct locations in `lines`, the project's own files first.
+pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Vec<Location> {
+    let mut own = Vec::new();
+    let mut foreign = Vec::new();
+    for line in lines {
+        for pattern in location_patterns() {
+            for caps in pattern.captures_iter(line) {
+                let path = caps["path"].trim_start_matches("./").to_owned();
+                let Ok(line_no) = caps["line"].parse::<u32>() else {
+                    continue;
+                };
+                // Version numbers (1.2:3) and URLs' host:port are not locations.
+                if line_no == 0 || path.contains("://") || path.chars().all(|c| c.is_ascii_digit() || c == '.') {
+                    continue;
+                }
+                let location = Location {
+                    path,
+                    line: line_no,
+                    column: caps.name("col").and_then(|c| c.as_str().parse().ok()),
+                };
+                if own.contains(&location) || foreign.contains(&location) {
+                    continue;
+                }
+                if is_foreign(&location.path) {
+                    foreign.push(location);
+                } else {
+                    own.push(location);
+                }
+            }
+        }
+    }
+    own.extend(foreign);
+    own.truncate(max);
+    own
+}
+
+fn test_patterns() -> &'static [Regex] {
+    static CELL: OnceLock<Vec<Regex>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        [
+            r"^\s*--- FAIL: (?P<name>\S+)",
+            r"^---- (?P<name>\S+) stdout ----$",
+            r"^test (?P<name>\S+) \.\.\. FAILED$",
+            r"^_{3,} (?P<name>\S.*?) _{3,}$",
+            r"^(FAILED|ERROR) (?P<name>\S+::\S+)",
+            r"^\s*● (?P<name>.+?)\s*$",
+            r"^(?P<name>\w+\([\w.$]+\))\s+Time elapsed.*<<< (FAILURE|ERROR)!",
+            r"^\[ERROR\] (?P<name>[\w.$]+\.\w+:\d+)",
+            r"^\d+\) (?P<name>[\w\\]+::\w+)",
+            r"^\s+\d+\) test (?P<name>.+) \(\S+\)$",
+            r"^(?P<name>[\w:]+#test_\w+)",
+            r"^\s*(✕|✗|×) (?P<name>.+?)( \(\d+ ?m?s\))?$",
+            r"^\s*not ok \d+ - (?P<name>.+)$",
+        ]
+        .iter()
+        .map(|p| Regex::new(p).expect("test pattern compiles"))
+        .collect()
+    })
+}
+
+/// The name of the test a line reports as failed, if it is such a line.
+pub fn failing_test(line: &str) -> Option<String> {
+    test_patterns()
+        .iter()
+        .find_map(|p| p.captures(line).map(|c| c["name"].trim().to_owned()))
+        .filter(|name| !name.is_empty() && name.len() <= 300)
+}
+
+fn volatile() -> &'static [(Regex, &'static str)] {
+    static CELL: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        [
+            (r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)?", "<time>"),
+            (r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", "<uuid>"),
+            (r"(?i)\b0x[0-9a-f]+\b|\b[0-9a-f]*\d[0-9a-f]*[a-f][0-9a-f]*\b|\b[0-9a-f]*[a-f][0-9a-f]*\d[0-9a-f]*\b", "<hex>"),
+            (r"(/tmp|/var/folders|/private/var|C:\\Users\\[^\\]+\\AppData\\Local\\Temp)/\S*", "<tmp>"),
+            (r"\d+(\.\d+)?\s?(ms|s|sec|seconds|m|min|h)\b", "<duration>"),
+            (r"\d+", "<n>"),
+            (r"\s+", " "),
+        ]
+        .iter()
+        .map(|(p, r)| (Regex::new(p).expect("volatile pattern compiles"), *r))
+        .collect()
+    })
+}
+
+/// A stable id for a failure: the rule that fired and its decisive lines with everything that
+/// changes between runs (times, durations, hashes, ids, temporary paths, numbers) normalised.
+pub fn fingerprint<'a>(rule: &str, lines: impl IntoIterator<Item = &'a str>) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(rule.as_bytes());
+    for line in lines {
+        let mut text = line.trim().to_owned();
+        for (pattern, replacement) in volatile() {
+            text = pattern.replace_all(&text, *replacement).into_owned();
+        }
+        hasher.update(b"\n");
+        hasher.update(text.as_bytes());
+    }
+    hex::encode(&hasher.finalize()[..8])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_locations_of_many_tools_project_files_first() {
+        let lines = [
+            "  --> src/main.rs:12:5",
+            r#"  File "/usr/lib/python3/site-packages/x.py", line 3, in f"#,
+            r#"  File "app/models.py", line 41, in save"#,
+            "[ERROR] /build/App.java:[7,13] cannot find symbol",
+            "src/index.ts(3,7): error TS2322",
+            "Connect timeout at t/https.t line 17.",
+            "version 1.2:3 and https://example.com:443/x",
+        ];
+        let found = locations(lines, 10);
+        let pairs: Vec<(&str, u32)> = found.iter().map(|l| (l.path.as_str(), l.line)).collect();
+        assert_eq!(
+            pairs,
+            vec![
+                ("src/main.rs", 12),
+                ("app/models.py", 41),
+                ("/build/App.java", 7),
+                ("src/index.ts", 3),
+                ("t/https.t", 17),
+                ("/usr/lib/python3/site-packages/x.py", 3),
+            ]
+        );
+        assert_eq!(found[0].column, Some(5));
+    }
+
+    #[test]
+    fn names_failing_tests() {
+        assert_eq!(failing_test("--- FAIL: TestParse (0.01s)").as_deref(), Some("TestParse"));
+        assert_eq!(failing_test("---- tests::parses_empty stdout ----").as_deref(), Some("tests::parses_empty"));
+        assert_eq!(failing_test("FAILED tests/test_x.py::test_y - assert 1 == 2").as_deref(), Some("tests/test_x.py::test_y"));
+        assert_eq!(failing_test("  ● Parser › parses empty input").as_deref(), Some("Parser › parses empty input"));
+        assert_eq!(failing_test("all fine"), None);
+    }
+
+    #[test]
+    fn fingerprints_ignore_what_changes_between_runs() {
+        let a = fingerprint("rustc", ["error at 2024-01-01T10:00:00Z in /tmp/build-8f3a/x.rs:12 after 3.2s (id 9f86d081)"]);
+        let b = fingerprint("rustc", ["error at 2025-06-30T23:59:59Z in /tmp/build-11aa/x.rs:14 after 0.9s (id 1b4f0e98)"]);
+        let c = fingerprint("rustc", ["another error entirely"]);
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_ne!(a, fingerprint("gcc", ["error at 2024-01-01T10:00:00Z in /tmp/build-8f3a/x.rs:12 after 3.2s (id 9f86d081)"]));
+        assert_eq!(a.len(), 16);
+    }
+}

@@ -1,0 +1,247 @@
+//! Turning raw log bytes into numbered, readable lines with bounded memory.
+//!
+//! Lines end at `\n`, `\r\n` or a lone `\r` (Python's universal newlines, which is how the
+//! evaluation and most tools count them): a progress bar that redraws itself with `\r` is many
+//! lines. Line numbers are 1-based. The text of a line is what a terminal shows: no ANSI escapes,
+//! CI timestamp prefixes or section markers.
+
+use std::io::Read;
+
+/// Longest part of one raw line that is kept; the rest of a longer line is skipped (minified
+/// bundles and base64 blobs say nothing about a failure, and must not cost memory).
+pub const MAX_LINE_BYTES: usize = 8 * 1024;
+
+/// Reads `reader` to the end, calling `each(line_number, raw_line)` per line.
+/// Memory use is one read buffer plus one line of at most [`MAX_LINE_BYTES`].
+pub fn for_each_line<R: Read>(
+    mut reader: R,
+    mut each: impl FnMut(u64, &[u8]),
+) -> std::io::Result<u64> {
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut line: Vec<u8> = Vec::with_capacity(1024);
+    let mut number = 0u64;
+    let mut any = false;
+    // A `\r` ended the previous line; a `\n` right after it belongs to the same terminator.
+    let mut after_cr = false;
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        any = true;
+        let mut rest = &buf[..n];
+        if after_cr && rest.first() == Some(&b'\n') {
+            rest = &rest[1..];
+        }
+        after_cr = false;
+        while let Some(pos) = rest.iter().position(|b| *b == b'\n' || *b == b'\r') {
+            push_capped(&mut line, &rest[..pos]);
+            number += 1;
+            each(number, &line);
+            line.clear();
+            let crlf = rest[pos] == b'\r' && rest.get(pos + 1) == Some(&b'\n');
+            after_cr = rest[pos] == b'\r' && pos + 1 == rest.len();
+            rest = &rest[pos + 1 + usize::from(crlf)..];
+        }
+        push_capped(&mut line, rest);
+    }
+    // The text after the last terminator is a line too (possibly empty, as `split` counts it).
+    if any {
+        number += 1;
+        each(number, &line);
+    }
+    Ok(number)
+}
+
+fn push_capped(line: &mut Vec<u8>, bytes: &[u8]) {
+    let room = MAX_LINE_BYTES.saturating_sub(line.len());
+    line.extend_from_slice(&bytes[..bytes.len().min(room)]);
+}
+
+/// The visible text of a raw line, written into `out` (cleared first).
+pub fn clean(raw: &[u8], out: &mut String) {
+    out.clear();
+    let text = String::from_utf8_lossy(raw);
+    if text.contains('\x1b') {
+        strip_ansi(&text, out);
+    } else {
+        out.push_str(&text);
+    }
+    strip_prefixes(out);
+    let trimmed_len = out.trim_end().len();
+    out.truncate(trimmed_len);
+}
+
+/// Index after the escape sequence starting at `i` (which holds ESC).
+fn skip_escape(s: &[u8], i: usize) -> usize {
+    match s.get(i + 1) {
+        Some(b'[') => {
+            let mut j = i + 2;
+            while j < s.len() && !(0x40..=0x7e).contains(&s[j]) {
+                j += 1;
+            }
+            (j + 1).min(s.len())
+        }
+        Some(b']') => {
+            // OSC: up to BEL or ESC \
+            let mut j = i + 2;
+            while j < s.len() && s[j] != 0x07 && !(s[j] == 0x1b && s.get(j + 1) == Some(&b'\\')) {
+                j += 1;
+            }
+            if j < s.len() && s[j] == 0x1b { j + 2 } else { j + 1 }.min(s.len())
+        }
+        Some(b'(') | Some(b')') => (i + 3).min(s.len()),
+        Some(_) => i + 2,
+        None => i + 1,
+    }
+}
+
+fn strip_ansi(text: &str, out: &mut String) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut start = 0;
+    while i < bytes.len() {
+        if bytes[i] == 0x1b {
+            out.push_str(&text[start..i]);
+            i = skip_escape(bytes, i);
+            // Escape sequences are ASCII, so `i` lands on a char boundary unless the sequence was
+            // cut short by invalid input; step forward to the next boundary in that case.
+            while i < bytes.len() && !text.is_char_boundary(i) {
+                i += 1;
+            }
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&text[start..]);
+}
+
+/// Removes CI decorations at the start of a line: GitLab/GitFlic runner timestamps
+/// (`2024-05-01T10:00:00.123456Z 01O `), GitHub Actions timestamps, Travis fold/time markers
+/// and GitLab section markers.
+fn strip_prefixes(line: &mut String) {
+    let cut = timestamp_prefix_len(line.as_bytes());
+    if cut > 0 {
+        line.drain(..cut);
+    }
+    for marker in ["travis_fold:", "travis_time:", "section_start:", "section_end:"] {
+        if line.starts_with(marker) {
+            line.clear();
+            return;
+        }
+    }
+}
+
+/// Length of an ISO-8601 timestamp prefix (with an optional GitLab stream tag), or 0.
+fn timestamp_prefix_len(b: &[u8]) -> usize {
+    let digits = |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
+    if b.len() < 20
+        || !digits(0..4)
+        || b[4] != b'-'
+        || !digits(5..7)
+        || b[7] != b'-'
+        || !digits(8..10)
+        || b[10] != b'T'
+        || !digits(11..13)
+        || b[13] != b':'
+    {
+        return 0;
+    }
+    let mut i = 19;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+    }
+    if b.get(i) != Some(&b'Z') {
+        return 0;
+    }
+    i += 1;
+    if b.get(i) != Some(&b' ') {
+        return 0;
+    }
+    i += 1;
+    // GitLab's stream tag: two digits, O or E, optional '+'.
+    let tag_start = i;
+    while b.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    if i > tag_start && matches!(b.get(i), Some(b'O') | Some(b'E')) {
+        i += 1;
+        if b.get(i) == Some(&b'+') {
+            i += 1;
+        }
+        if b.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        return i;
+    }
+    tag_start
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that hands out one read() per chained part, to split terminators across reads.
+    struct BufSplit<R>(R);
+    impl<R: std::io::Read> std::io::Read for BufSplit<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(2);
+            self.0.read(&mut buf[..n])
+        }
+    }
+
+    fn cleaned(raw: &[u8]) -> String {
+        let mut out = String::new();
+        clean(raw, &mut out);
+        out
+    }
+
+    #[test]
+    fn numbers_lines_like_universal_newlines() {
+        let mut seen = Vec::new();
+        let n = for_each_line(&b"a\nb\r\n\nc\rd"[..], |i, l| seen.push((i, l.to_vec()))).unwrap();
+        assert_eq!(n, 5);
+        assert_eq!(seen[1], (2, b"b".to_vec()));
+        assert_eq!(seen[3], (4, b"c".to_vec()));
+        assert_eq!(seen[4], (5, b"d".to_vec()));
+        // A \r\n split across two reads is still one terminator.
+        let reader = std::io::Read::chain(&b"x\r"[..], &b"\ny"[..]);
+        let mut lines = Vec::new();
+        for_each_line(BufSplit(reader), |i, l| lines.push((i, l.to_vec()))).unwrap();
+        assert_eq!(lines, vec![(1, b"x".to_vec()), (2, b"y".to_vec())]);
+        let mut count = 0;
+        for_each_line(&b"x\n"[..], |_, _| count += 1).unwrap();
+        assert_eq!(count, 2, "\"x\\n\".split('\\n') has two parts");
+    }
+
+    #[test]
+    fn long_lines_are_capped_not_split() {
+        let mut raw = vec![b'a'; MAX_LINE_BYTES * 3];
+        raw.extend_from_slice(b"\nnext");
+        let mut seen = Vec::new();
+        for_each_line(&raw[..], |i, l| seen.push((i, l.len()))).unwrap();
+        assert_eq!(seen, vec![(1, MAX_LINE_BYTES), (2, 4)]);
+    }
+
+    #[test]
+    fn strips_colours_progress_and_ci_decorations() {
+        assert_eq!(cleaned(b"\x1b[31;1merror\x1b[0m: boom"), "error: boom");
+        assert_eq!(cleaned(b"\x1b[0K$ npm test"), "$ npm test");
+        assert_eq!(cleaned(b"travis_fold:start:install"), "");
+        assert_eq!(
+            cleaned(b"2024-05-01T10:00:00.123456Z 01O error: x"),
+            "error: x"
+        );
+        assert_eq!(cleaned(b"2024-05-01T10:00:00.1234567Z ##[error]boom"), "##[error]boom");
+        assert_eq!(cleaned(b"\x1b[0Ksection_start:1700000000:build"), "");
+        assert_eq!(cleaned(b"caf\xc3\xa9 \xff ok"), "caf\u{e9} \u{fffd} ok");
+        assert_eq!(cleaned(b"\x1b]0;title\x07text"), "text");
+        assert_eq!(cleaned(b"\x1b"), "");
+    }
+}

@@ -1,0 +1,324 @@
+//! The analysis engine: why did this CI job fail?
+//!
+//! Input: the raw bytes of a job log and what is known of the job. Output: a [`Report`] (the
+//! JSON contract of `docs/design.md`): category, one-sentence summary, the decisive excerpts with
+//! 1-based raw line numbers, file locations, failing tests, a hint, a fingerprint and a
+//! confidence. Deterministic, offline, one pass, memory bounded by the blocks kept (not by the
+//! log's size). Everything a report shows is redacted (see [`redact`]).
+
+mod engine;
+mod extract;
+pub mod lines;
+pub mod redact;
+mod rules;
+
+pub use extract::Location;
+pub use rules::Category;
+
+use engine::{Block, Engine, Step};
+use rules::Shape;
+use serde::{Deserialize, Serialize};
+use std::io::Read;
+
+/// Lines shown at most in one report's excerpts.
+pub const MAX_SHOWN_LINES: usize = 30;
+
+/// What is known of the job besides its log.
+#[derive(Debug, Clone, Default)]
+pub struct JobMeta {
+    pub name: Option<String>,
+    pub stage: Option<String>,
+    pub language: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Excerpt {
+    pub start_line: u64,
+    pub end_line: u64,
+    /// The lines as a terminal shows them, redacted, runs of identical lines collapsed.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub category: Category,
+    pub summary: String,
+    pub excerpts: Vec<Excerpt>,
+    pub locations: Vec<Location>,
+    pub failing_tests: Vec<String>,
+    pub hint: String,
+    pub fingerprint: String,
+    pub confidence: f64,
+    /// The command of the failing step, as the CI echoed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failing_command: Option<String>,
+    /// Lines in the log.
+    #[serde(default)]
+    pub lines_total: u64,
+}
+
+/// Streaming analysis: feed every raw line (numbered from 1), then [`Analyzer::finish`].
+pub struct Analyzer {
+    engine: Engine,
+    meta: JobMeta,
+}
+
+impl Analyzer {
+    pub fn new(meta: JobMeta) -> Self {
+        Self {
+            engine: Engine::new(),
+            meta,
+        }
+    }
+
+    /// One raw line (without its `\n`), numbered as in the whole log.
+    pub fn line(&mut self, number: u64, raw: &[u8]) {
+        self.engine.line(number, raw);
+    }
+
+    pub fn finish(self) -> Report {
+        let (step, lines_total) = self.engine.finish();
+        build_report(step, lines_total, &self.meta)
+    }
+}
+
+/// Analyses everything `reader` yields.
+pub fn analyze_reader<R: Read>(reader: R, meta: JobMeta) -> std::io::Result<Report> {
+    let mut analyzer = Analyzer::new(meta);
+    lines::for_each_line(reader, |number, raw| analyzer.line(number, raw))?;
+    Ok(analyzer.finish())
+}
+
+/// Analyses a log held in memory.
+pub fn analyze_bytes(log: &[u8], meta: JobMeta) -> Report {
+    match analyze_reader(log, meta.clone()) {
+        Ok(report) => report,
+        // Reading from a slice cannot fail; keep the signature honest all the same.
+        Err(_) => build_report(None, 0, &meta),
+    }
+}
+
+fn label(category: Category) -> &'static str {
+    match category {
+        Category::Compilation => "Compilation failed",
+        Category::TestFailure => "Tests failed",
+        Category::Dependency => "Dependency resolution failed",
+        Category::Network => "Network failure",
+        Category::OutOfMemory => "Out of memory",
+        Category::Timeout => "Timed out",
+        Category::Lint => "Lint or format check failed",
+        Category::Infrastructure => "Runner infrastructure failure",
+        Category::DockerBuild => "Docker build failed",
+        Category::Permission => "Permission denied",
+        Category::Configuration => "Configuration error",
+        Category::Unknown => "The job failed",
+    }
+}
+
+/// The category, refined where the rule alone cannot tell.
+fn category_of(primary: &Block, step: &Step, meta: &JobMeta) -> Category {
+    let rule = primary.rule;
+    let text = |pred: &dyn Fn(&str) -> bool| primary.lines.iter().any(|(_, l)| pred(l));
+    let command = step.command.as_deref().unwrap_or_default();
+    if rule.category == Category::Compilation
+        && (text(&|l| l.contains("clippy::")) || command.contains("clippy"))
+    {
+        return Category::Lint;
+    }
+    if rule.shape == Shape::Traceback {
+        let last = primary.lines.last().map(|l| l.1.as_str()).unwrap_or_default();
+        if last.starts_with("ModuleNotFoundError") || last.starts_with("ImportError") {
+            return Category::Dependency;
+        }
+        if last.starts_with("SyntaxError") || last.starts_with("IndentationError") {
+            return Category::Compilation;
+        }
+    }
+    if rule.category != Category::Unknown {
+        return rule.category;
+    }
+    if !step.failing_tests.is_empty() {
+        return Category::TestFailure;
+    }
+    from_context(step, meta)
+}
+
+fn from_context(step: &Step, meta: &JobMeta) -> Category {
+    [step.command.as_deref(), meta.name.as_deref(), meta.stage.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(engine::category_from_job)
+        .find(|c| *c != Category::Unknown)
+        .unwrap_or(Category::Unknown)
+}
+
+/// The line that best names the cause within a block.
+fn headline(block: &Block) -> &str {
+    let lines = &block.lines;
+    let first = lines.first().map(|l| l.1.as_str()).unwrap_or_default();
+    match block.rule.shape {
+        Shape::Traceback => lines
+            .iter()
+            .rev()
+            .map(|l| l.1.as_str())
+            .find(|l| !l.is_empty())
+            .unwrap_or(first),
+        Shape::Section => lines
+            .iter()
+            .skip(1)
+            .map(|l| l.1.trim())
+            .find(|l| {
+                l.starts_with("E ")
+                    || l.contains("Error")
+                    || l.contains("assert")
+                    || l.contains("expected")
+                    || l.contains("Expected")
+                    || l.starts_with("panicked")
+            })
+            .unwrap_or(first),
+        _ => first,
+    }
+    .trim()
+}
+
+fn excerpt(block: &Block, budget: usize) -> Option<Excerpt> {
+    let mut lines: Vec<&(u64, String)> = block.lines.iter().take(budget).collect();
+    while lines.last().is_some_and(|l| l.1.is_empty()) {
+        lines.pop();
+    }
+    let (first, last) = (lines.first()?, lines.last()?);
+    Some(Excerpt {
+        start_line: first.0,
+        end_line: last.0,
+        text: collapse_repeats(lines.iter().map(|l| l.1.as_str())),
+    })
+}
+
+/// Joins lines, turning a run of identical lines into one with a count, and redacts.
+fn collapse_repeats<'a>(lines: impl Iterator<Item = &'a str>) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut previous: Option<&str> = None;
+    let mut run = 0usize;
+    let flush = |out: &mut Vec<String>, line: &str, run: usize| {
+        let line = redact::redact(line);
+        out.push(if run > 1 { format!("{line}  (×{run})") } else { line.into_owned() });
+    };
+    for line in lines {
+        if previous == Some(line) {
+            run += 1;
+            continue;
+        }
+        if let Some(p) = previous {
+            flush(&mut out, p, run);
+        }
+        previous = Some(line);
+        run = 1;
+    }
+    if let Some(p) = previous {
+        flush(&mut out, p, run);
+    }
+    out.join("\n")
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    format!("{cut}…")
+}
+
+fn build_report(step: Option<Step>, lines_total: u64, meta: &JobMeta) -> Report {
+    let Some(step) = step else {
+        return Report {
+            category: Category::Unknown,
+            summary: "The log is empty: the job failed before it printed anything.".into(),
+            excerpts: vec![],
+            locations: vec![],
+            failing_tests: vec![],
+            hint: "Check the job's configuration and the runner: it produced no output.".into(),
+            fingerprint: extract::fingerprint("empty", []),
+            confidence: 0.0,
+            failing_command: None,
+            lines_total,
+        };
+    };
+    let failing_command = step.command.as_deref().map(|c| redact::redact(c).into_owned());
+    let failing_tests: Vec<String> = step
+        .failing_tests
+        .iter()
+        .take(20)
+        .map(|t| redact::redact(t).into_owned())
+        .collect();
+    let chosen = step.choose();
+    let Some(primary) = chosen.first().copied() else {
+        // Nothing looked like an error: show the step's last words.
+        let tail: Vec<&(u64, String)> = step.tail.iter().rev().take(3).rev().collect();
+        let excerpts = match (tail.first(), tail.last()) {
+            (Some(first), Some(last)) => vec![Excerpt {
+                start_line: first.0,
+                end_line: last.0,
+                text: collapse_repeats(tail.iter().map(|l| l.1.as_str())),
+            }],
+            _ => vec![],
+        };
+        let last_words = tail.last().map(|l| redact::redact(&l.1).into_owned()).unwrap_or_default();
+        let category = from_context(&step, meta);
+        return Report {
+            category,
+            summary: shorten(&format!("{}; its last output was: {last_words}", label(category)), 240),
+            locations: extract::locations(tail.iter().map(|l| l.1.as_str()), 3),
+            fingerprint: extract::fingerprint("tail", tail.iter().map(|l| l.1.as_str())),
+            excerpts,
+            failing_tests,
+            hint: "No line of the failing step looks like an error: its last output is shown. Run the step locally with more verbose output.".into(),
+            confidence: 0.2,
+            failing_command,
+            lines_total,
+        };
+    };
+
+    let mut budget = MAX_SHOWN_LINES;
+    let mut excerpts = Vec::new();
+    for block in &chosen {
+        if budget == 0 {
+            break;
+        }
+        if let Some(e) = excerpt(block, budget) {
+            budget = budget.saturating_sub((e.end_line - e.start_line + 1) as usize);
+            excerpts.push(e);
+        }
+    }
+    let shown = chosen.iter().flat_map(|b| b.lines.iter().map(|l| l.1.as_str()));
+    let locations = extract::locations(shown, 3);
+    let category = category_of(primary, &step, meta);
+    let headline = redact::redact(headline(primary)).into_owned();
+    let mut summary = format!("{}: {}", label(category), shorten(&headline, 200));
+    if let Some(loc) = locations.first()
+        && !headline.contains(&loc.path)
+    {
+        summary.push_str(&format!(" ({}:{})", loc.path, loc.line));
+    }
+    let confidence = match (primary.rule.tier, step.exit_pointer.is_some()) {
+        (0, true) => 0.9,
+        (0, false) => 0.8,
+        (1, _) => 0.7,
+        (2, _) => 0.5,
+        _ => 0.35,
+    };
+    Report {
+        category,
+        summary,
+        fingerprint: extract::fingerprint(
+            primary.rule.name,
+            primary.lines.iter().take(5).map(|l| l.1.as_str()),
+        ),
+        excerpts,
+        locations,
+        failing_tests,
+        hint: primary.rule.hint.to_owned(),
+        confidence,
+        failing_command,
+        lines_total,
+    }
+}

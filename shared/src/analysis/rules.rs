@@ -1,0 +1,400 @@
+//! What failure lines look like, tool by tool: each rule is a regular expression over a cleaned
+//! line, with the category it points to, how decisive it is (its tier) and the shape of the block
+//! that follows it.
+//!
+//! Tiers: 0 names a root cause precisely (a compiler diagnostic, a failing test, a missing
+//! package); 1 is a strong signal (an exception, a test runner's failure header); 2 is a generic
+//! error line; 3 a weak one (a summary or a pointer such as `make: *** Error 2`). The engine takes
+//! the first block of the best tier in the failing step (see `engine.rs` for the precedence rules).
+
+use aho_corasick::AhoCorasick;
+use regex::{Regex, RegexSet};
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Compilation,
+    TestFailure,
+    Dependency,
+    Network,
+    OutOfMemory,
+    Timeout,
+    Lint,
+    Infrastructure,
+    DockerBuild,
+    Permission,
+    Configuration,
+    Unknown,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Compilation => "compilation",
+            Category::TestFailure => "test_failure",
+            Category::Dependency => "dependency",
+            Category::Network => "network",
+            Category::OutOfMemory => "out_of_memory",
+            Category::Timeout => "timeout",
+            Category::Lint => "lint",
+            Category::Infrastructure => "infrastructure",
+            Category::DockerBuild => "docker_build",
+            Category::Permission => "permission",
+            Category::Configuration => "configuration",
+            Category::Unknown => "unknown",
+        }
+    }
+
+    /// Failures of the environment that make the build's own errors mere symptoms: when one of
+    /// these is in the failing step, it is the cause (documented precedence, highest first).
+    pub fn masquerade_rank(self) -> Option<u8> {
+        match self {
+            Category::Infrastructure => Some(0),
+            Category::OutOfMemory => Some(1),
+            Category::Network => Some(2),
+            Category::Timeout => Some(3),
+            _ => None,
+        }
+    }
+}
+
+/// How the lines after an anchor belong to its block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// The anchor and the lines indented under it.
+    Line,
+    /// A compiler diagnostic: the anchor and its code frame (`-->`, `|`, `^`, `= note`), up to a
+    /// blank line.
+    Diagnostic,
+    /// A Python traceback: indented frames up to and including the unindented exception line.
+    Traceback,
+    /// An exception and its `at …` frames and `Caused by:` chain.
+    Stack,
+    /// A titled section (a failing test's report): everything up to a blank line or the next
+    /// anchor of the same kind.
+    Section,
+    /// A header and the list items under it.
+    List,
+}
+
+use Category::*;
+use Shape::*;
+
+#[derive(Debug)]
+pub struct Rule {
+    pub name: &'static str,
+    pub pattern: &'static str,
+    pub category: Category,
+    pub tier: u8,
+    pub shape: Shape,
+    pub hint: &'static str,
+}
+
+const fn rule(
+    name: &'static str,
+    pattern: &'static str,
+    category: Category,
+    tier: u8,
+    shape: Shape,
+    hint: &'static str,
+) -> Rule {
+    Rule {
+        name,
+        pattern,
+        category,
+        tier,
+        shape,
+        hint,
+    }
+}
+
+/// Earlier rules win when several match a line at the same tier: specific before generic.
+pub static RULES: &[Rule] = &[
+    // --- the environment -----------------------------------------------------------------------
+    rule("disk-full", r"(?i)no space left on device|disk quota exceeded|not enough (free )?disk space", Infrastructure, 0, Line,
+        "The runner's disk is full: clean caches and build artifacts, or use a runner with more space."),
+    rule("oom", r"(?i)\bout of memory\b|outofmemoryerror|cannot allocate memory|javascript heap out of memory|\bMemoryError\b|std::bad_alloc|oomkilled|exit code 137|signal: killed|^killed$|\bKilled\s+(signal|process)|fatal error: runtime: out of memory", OutOfMemory, 0, Line,
+        "The job ran out of memory (exit 137 is the kernel's OOM killer): lower parallelism, raise the runner's memory, or look for a leak."),
+    rule("timeout-ci", r"(?i)no output has been received in the last \d+m|execution took longer than|job'?s? (log )?exceeded|exceeded the maximum (execution|time)|the job exceeded the maximum time limit|timed out after \d+|job timed out|deadline exceeded|process timed out", Timeout, 0, Line,
+        "The job hit a time limit: find the step that hangs (a prompt waiting for input, a dead service, a deadlock) or raise the limit."),
+    rule("dns", r"(?i)could not resolve host|temporary failure in name resolution|name or service not known|getaddrinfo (enotfound|eai_again)|no such host|could not resolve proxy|unknownhostexception|nodename nor servname", Network, 0, Line,
+        "A host name did not resolve: a network outage on the runner, a typo in a URL, or a registry that is down. Retrying usually helps."),
+    rule("tls", r"(?i)ssl certificate problem|certificate verify failed|x509: certificate|tls handshake (timeout|failed)|sslerror|unable to get local issuer certificate|self[- ]signed certificate in certificate chain", Network, 0, Line,
+        "A TLS connection failed: an expired or self-signed certificate, a proxy intercepting TLS, or a clock that is off."),
+    rule("connection", r"(?i)connection (refused|reset by peer|timed out)|econnrefused|econnreset|etimedout|network is unreachable|failed to connect to|connect timeout|i/o timeout|remote end closed connection|read timed out|\b(502 bad gateway|503 service unavailable|504 gateway time-?out)\b|too many requests|toomanyrequests|rate limit exceeded", Network, 0, Line,
+        "A network connection failed (a service down, refused or rate-limited). Retry; if it recurs, check the service and the runner's network."),
+    // --- dependencies ---------------------------------------------------------------------------
+    rule("pip-resolve", r"(?i)could not find a version that satisfies the requirement|no matching distribution found|resolutionimpossible|error: cannot install .* conflicting dependencies|error: failed building wheel|failed to build installable wheels|pip\._vendor|error: subprocess-exited-with-error", Dependency, 0, Line,
+        "pip could not install a requirement: check the package name and version pins against the Python version of the job."),
+    rule("py-import", r"^(ModuleNotFoundError|ImportError): ", Dependency, 0, Line,
+        "A Python module is missing: add it to the requirements, or install the project (pip install -e .) before running it."),
+    rule("npm-code", r"^npm ERR! (code (E404|ETARGET|ERESOLVE|ENOTFOUND|EINTEGRITY|ENOVERSIONS|E401|E403|ELIFECYCLE)|404 |notarget|peer dep|ERESOLVE|Could not resolve dependency|missing script:)", Dependency, 1, List,
+        "npm could not install or run: check package.json, the lock file and the registry credentials."),
+    rule("node-module", r"(Error: )?Cannot find module '[^']+'|ERR_MODULE_NOT_FOUND|Module not found: Error: Can't resolve", Dependency, 0, Stack,
+        "A JavaScript module is missing: run npm ci (or yarn install) before the build, and check the import path."),
+    rule("cargo-dep", r"^error: (failed to select a version|no matching package named|failed to get `[^`]+` as a dependency|failed to download|failed to load source for dependency|failed to parse lock file|the lock file .* needs to be updated)", Dependency, 0, Diagnostic,
+        "Cargo could not resolve a dependency: check Cargo.toml, the lock file (cargo update -p …) and the registry."),
+    rule("go-mod", r"^go: (.*: )?(unknown revision|module .* not found|reading .*: 404|cannot find module|missing go\.sum entry|updates to go\.mod needed|inconsistent vendoring|.*: invalid version)|^(.*: )?missing go\.sum entry", Dependency, 0, Line,
+        "Go modules could not be resolved: run go mod tidy and commit go.mod and go.sum."),
+    rule("maven-dep", r"(?i)could not resolve dependencies|could not transfer artifact|failed to collect dependencies|non-resolvable parent pom|could not find artifact|failed to read artifact descriptor|dependency resolution failed|could not resolve all (files|dependencies)", Dependency, 0, Line,
+        "Maven/Gradle could not resolve an artifact: check the coordinates, the repository list and its credentials."),
+    rule("apt", r"^E: (Unable to locate package|Package '?[^ ]+'? has no installation candidate|Unable to correct problems|Version '.*' for '.*' was not found|Failed to fetch|Some index files failed to download|Could not get lock|Unable to fetch some archives)", Dependency, 0, Line,
+        "apt could not install a package: run apt-get update first and check the package name for this distribution release."),
+    rule("gem-bundler", r"(?i)^(Could not find gem|Bundler could not find compatible versions|Gem::MissingSpecError|Gem::LoadError|An error occurred while installing .* and Bundler cannot continue)", Dependency, 0, Line,
+        "Bundler could not install the gems: check the Gemfile and Gemfile.lock against the Ruby version of the job."),
+    rule("composer", r"^\s*(Your requirements could not be resolved to an installable set of packages|Problem \d+$)", Dependency, 0, List,
+        "Composer could not resolve the requirements: check composer.json and composer.lock against the PHP version."),
+    rule("shared-lib", r"error while loading shared libraries: .*: cannot open shared object file", Dependency, 0, Line,
+        "A shared library is missing on the runner: install the package that provides it, or link statically."),
+    rule("cmake-find", r"Could NOT find \w+|Could not find a package configuration file provided by", Dependency, 0, Line,
+        "CMake could not find a dependency: install its development package on the runner or point CMake at it (CMAKE_PREFIX_PATH)."),
+    // --- compilers -----------------------------------------------------------------------------
+    rule("cmake-error", r"^CMake Error( at [^ ]+:\d+ \([^)]*\))?:", Configuration, 0, Section,
+        "CMake failed while configuring: read the message and the call stack under it."),
+    rule("rustc", r"^error(\[E\d{4}\])?: [^\n]", Compilation, 0, Diagnostic,
+        "The Rust code does not compile: fix the first error; later ones often follow from it."),
+    rule("linker", r"undefined reference to `|ld: cannot find -l|ld returned \d+ exit status|Undefined symbols for architecture|ld: symbol\(s\) not found|multiple definition of `|LINK : fatal error|unresolved external symbol", Compilation, 0, Line,
+        "Linking failed: a library is missing from the link line, or a symbol is declared but never defined."),
+    rule("javac", r"^\S+\.java:\d+: error: |^\[ERROR\] (\S+\.(java|kt|scala|groovy)):\[\d+(,\d+)?\]|^e: (file://)?\S+\.kts?(:\d+:\d+|: \(\d+, \d+\)): ", Compilation, 0, Diagnostic,
+        "The JVM code does not compile: fix the first error at the file and line shown."),
+    rule("tsc", r"\S+\.(ts|tsx|mts|cts)\(\d+,\d+\): error TS\d+:|^error TS\d+: |\S+\.(ts|tsx):\d+:\d+ - error TS\d+:", Compilation, 0, Diagnostic,
+        "TypeScript does not compile: fix the first type error shown."),
+    rule("go-build", r"^(# [\w.-]+(/[\w.-]+)+$|# command-line-arguments$|[\w./-]+\.go:\d+:\d+: )", Compilation, 0, Diagnostic,
+        "The Go code does not compile: fix the first error shown."),
+    rule("scalac", r"^\[error\] \S+\.scala:\d+(:\d+)?: ", Compilation, 0, Diagnostic,
+        "The Scala code does not compile: fix the first error shown."),
+    rule("swiftc", r"^\S+\.swift:\d+:\d+: error: ", Compilation, 0, Diagnostic,
+        "The Swift code does not compile: fix the first error shown."),
+    rule("gcc", r"^[^\s:][^:]*:\d+:(\d+:)? (fatal error|error|Error):? ", Compilation, 0, Diagnostic,
+        "The code does not compile: fix the first error at the file and line shown."),
+    rule("elixir-compile", r"^\*\* \((CompileError|SyntaxError|TokenMissingError|KeyError|UndefinedFunctionError|ArgumentError|RuntimeError|MatchError)\)", Compilation, 0, Stack,
+        "Elixir failed: fix the error at the file and line shown."),
+    rule("php-fatal", r"^(PHP )?(Fatal|Parse) error: ", Compilation, 0, Stack,
+        "PHP stopped on a fatal error at the file and line shown."),
+    rule("syntax-error", r"^\s*(SyntaxError|IndentationError|TabError): ", Compilation, 0, Line,
+        "There is a syntax error at the file and line shown."),
+    // --- tests ----------------------------------------------------------------------------------
+    rule("rust-test-stdout", r"^---- \S.* stdout ----$", TestFailure, 0, Section,
+        "A Rust test failed: the panic message and the assertion's left/right values are above."),
+    rule("rust-panic", r"^thread '[^']*' panicked at", TestFailure, 0, Stack,
+        "A Rust program panicked: the message and location say where."),
+    rule("go-test", r"^\s*--- FAIL: \S+", TestFailure, 0, Section,
+        "A Go test failed: the lines under --- FAIL show the assertion."),
+    rule("go-panic", r"^panic: ", TestFailure, 0, Stack,
+        "A Go program panicked: the goroutine trace shows where."),
+    rule("pytest-section", r"^_{3,} \S.* _{3,}$", TestFailure, 0, Section,
+        "A pytest test failed: the E lines show the assertion and its values."),
+    rule("py-traceback", r"^Traceback \(most recent call last\):", TestFailure, 1, Traceback,
+        "Python raised an exception: the last line names it, the frames above say where."),
+    rule("jest", r"^\s*● \S", TestFailure, 0, Section,
+        "A Jest test failed: expected and received values are shown under the test name."),
+    rule("junit-failure", r"<<< (FAILURE|ERROR)!$|^(Failed tests|Tests in error):\s*$", TestFailure, 0, Stack,
+        "A JUnit test failed: the assertion message and stack trace follow."),
+    rule("minitest", r"^(Failure|Error):$|^\s*Failure/Error: ", TestFailure, 0, Section,
+        "A Ruby test failed: the message and the location are shown under it."),
+    rule("phpunit", r"^\d+\) [\w\\]+::\w+", TestFailure, 0, Section,
+        "A PHPUnit test failed: the assertion message follows."),
+    rule("elixir-test", r"^\s+\d+\) test .+ \(\S+\)$", TestFailure, 0, Section,
+        "An ExUnit test failed: the assertion and its values follow."),
+    rule("tap-not-ok", r"^\s*not ok \d+ ", TestFailure, 1, Section,
+        "A TAP test failed: the diagnostics under it show expected and actual values."),
+    rule("xctest", r"error: -\[\S+ \S+\] :|XCTAssert\w* failed|Asynchronous wait failed", TestFailure, 0, Line,
+        "An XCTest assertion failed at the file and line shown."),
+    rule("perl-test", r"Looks like you failed \d+ tests? of|Looks like your test exited with|^\S+\.t \.+ .*(Dubious|Failed|error)|^# +Failed test ", TestFailure, 1, Line,
+        "A Perl test failed: the diagnostics above show the failing assertion."),
+    rule("r-check", r"^\* checking .* \.\.\. (ERROR|FAILED)|^Running the tests in .* failed\.|^Error in .*: ", TestFailure, 1, Section,
+        "R CMD check failed: the lines under it show which check."),
+    rule("test-summary-failed", r"^(FAILED|ERROR) \S+::\S+|^test \S+ \.\.\. FAILED$|^\s*(✕|✗|×) \S", TestFailure, 1, Line,
+        "Tests failed: see the failing test's report for the assertion."),
+    rule("mocha-numbered", r"^\s+\d+\) \S", TestFailure, 2, Section,
+        "A test failed: the assertion and stack trace follow."),
+    rule("assertion", r"(?i)^\s*(E\s+)?(AssertionError|assert(ion)? failed|expected .* (to|but) |Expected: |Actual: |expected: .*got:)", TestFailure, 1, Line,
+        "An assertion failed: compare the expected and actual values."),
+    // --- lint and format -----------------------------------------------------------------------
+    rule("eslint", r"^\s+\d+:\d+\s+error\s+\S", Lint, 0, List,
+        "ESLint found errors: fix them or run eslint --fix."),
+    rule("flake8", r"^[^\s:]+\.py:\d+:\d+: [A-Z]{1,3}\d{3} ", Lint, 0, List,
+        "The Python linter found problems at the lines shown."),
+    rule("mypy", r"^[^\s:]+\.pyi?:\d+: error: ", Lint, 0, List,
+        "mypy found type errors at the lines shown."),
+    rule("rustfmt", r"^Diff in \S+ at line \d+:|^would reformat |^Oh no! .* files? would be reformatted|^\[warn\] Code style issues|^gofmt|^\S+\.go: needs formatting", Lint, 0, Section,
+        "The code is not formatted: run the formatter (cargo fmt, black, gofmt, prettier) and commit."),
+    rule("markdownlint", r"^\S+\.md:\s?\d+(:\d+)? MD\d{3}", Lint, 0, List,
+        "Markdown lint errors: fix the lines shown."),
+    rule("shellcheck", r"^In \S+ line \d+:$", Lint, 0, Section,
+        "ShellCheck found problems in the script lines shown."),
+    rule("link-check", r"^> Links$|^\s*\d+\. (\[L\d+\] )?\d{3} https?://|^\s*\[✖\] https?://|^✗ .*https?://|^ERROR: \d+ dead links? found", Lint, 1, List,
+        "The link checker found dead or redirected links: update the URLs listed."),
+    // --- docker --------------------------------------------------------------------------------
+    rule("docker-pull", r"(?i)pull access denied|manifest (for .* )?unknown|repository does not exist or may require 'docker login'|error response from daemon: .*not found", DockerBuild, 0, Line,
+        "Docker could not pull an image: check its name and tag, and the registry login."),
+    rule("docker-build", r"^ERROR: failed to (solve|build)|failed to solve with frontend|executor failed running|The command '.*' returned a non-zero code|^ERROR \[[^\]]+\]|did not complete successfully: exit code", DockerBuild, 2, Line,
+        "A Dockerfile step failed: the output of that RUN step, above, says why."),
+    // --- permissions and configuration ----------------------------------------------------------
+    rule("permission", r"(?i)permission denied|\beacces\b|operation not permitted|\b403 forbidden\b|authentication (failed|required)|access denied|unauthorized: |could not read username|bad credentials", Permission, 0, Line,
+        "Permission denied: check file modes, the runner's user, and the token's scopes or expiry."),
+    rule("yaml", r"(?i)found character that cannot start any token|mapping values are not allowed|did not find expected (key|',' or ']'|node content)|could not find expected ':'|yaml(\.scanner|\.parser)?\.\w*error|error (in|parsing) .*\.ya?ml|jobs config should|invalid ci config|\.gitlab-ci\.yml", Configuration, 0, Line,
+        "A YAML file is malformed at the line and column shown: check indentation and quoting."),
+    rule("command-not-found", r"command not found$|: not found$|is not recognized as an internal or external command|No such file or directory$|executable file not found in", Configuration, 1, Line,
+        "A command or file does not exist on the runner: install it in the job's image or fix the path."),
+    rule("rake", r"^rake aborted!$|^No Rakefile found", Configuration, 1, Section,
+        "rake stopped: the line under rake aborted! says why."),
+    rule("gradle", r"^\* What went wrong:$", Compilation, 1, Section,
+        "Gradle failed: the lines under What went wrong name the task and the cause."),
+    rule("git", r"^fatal: |^error: (pathspec|failed to push|src refspec|Your local changes)", Configuration, 1, Line,
+        "git failed: check the ref, the remote and the credentials of the job."),
+    rule("node-error", r"^\S*(Error|Exception): |^Uncaught \w+|UnhandledPromiseRejection", Unknown, 1, Stack,
+        "An error was raised: the first frame of the stack trace under it points at the code."),
+    rule("java-exception", r"^Exception in thread |^Caused by: |^(\S+\.)+\w+(Exception|Error)(: |$)", Unknown, 1, Stack,
+        "An exception was thrown: the first frame of the stack under it points at the code."),
+    rule("ruby-exception", r"^\S+\.rb:\d+:in `[^']*': .*\(\w+(::\w+)*(Error|Exception)\)", Unknown, 1, Stack,
+        "Ruby raised an exception at the file and line shown."),
+    rule("lua-error", r"^(\S*lua\S*: )?(\[string \S+\]|\S+\.lua):\d+: |^fail: |^stack traceback:$", Unknown, 1, Stack,
+        "Lua raised an error at the file and line shown."),
+    // --- generic ---------------------------------------------------------------------------------
+    rule("maven-goal", r"^\[ERROR\] Failed to execute goal", Unknown, 2, Line,
+        "A Maven goal failed: the lines above it give the cause."),
+    rule("generic-error", r"^(##\[error\]|\[ERROR\]|\[error\]|ERROR:?|Error:|error:|FATAL:?|Fatal:|fatal error:|E:|ERR!|\*\*\* ERROR) ?\S", Unknown, 2, Line,
+        "The job reported an error: read the lines shown and the output just above them."),
+    rule("failed-word", r"(?i)\b(failed|failure|aborted|abort)\b|\bFAIL\b|\bERROR\b", Unknown, 3, Line,
+        "The job reported a failure: read the lines shown and the output just above them."),
+    rule("make-error", r"^make(\[\d+\])?: \*\*\* .*(Error \d+|Stop\.)", Compilation, 3, Line,
+        "make stopped: the command it ran failed; its first error is above."),
+];
+
+/// Lines that look like errors and are not: commands echoed by the CI, summaries of zero
+/// failures, compiler flags, progress output.
+static NOISE: &str = r"(?ix)
+    ^\$\s
+  | ^\+\s
+  | \b0\ (errors?|failures?|failed)\b
+  | \b(errors?|failures?|failed):?\ 0\b
+  | \bno\ errors?\b
+  | -W(no-)?error
+  | -fmax-errors
+  | ^\s*(compiling|checking|downloading|downloaded|fresh|running|installing|collecting|requirement\ already)\s
+  | ^\s*(warning|warn|npm\ warn|\[warning\]|\[warn\]|note):?\s
+  | error_reporting|error\.(log|rs|go|js|ts|py|h|c)\b|errors\.(rs|go|js|ts|py)\b
+  | retrying|will\ retry|retry\ \d
+  | ^\s*(ok|pass|passed|✓|√)\b
+";
+
+/// Words that any line a rule matches contains (case-insensitive), so most lines skip the
+/// regular expressions entirely.
+static KEYWORDS: &[&str] = &[
+    "error", "err!", "fail", "exception", "panic", "fatal", "denied", "killed", "timeout",
+    "timed out", "not found", "no such", "cannot", "can't", "unable", "could not", "refused",
+    "reset", "unreachable", "space left", "memory", "traceback", "abort", "forbidden", "eacces",
+    "undefined", "unresolved", "137", ".go:", "go: ", "missing", "unknown", "no matching",
+    "could not", "●", "✕", "✗", "×", "[✖]", "<<<", "what went wrong", "diff in", "reformat",
+    " md0", "> links", "http", "not ok", "looks like", "---- ", "___", "expected", "assert",
+    "e: ", "resolve", "no output", "exceeded", "took longer", "certificate", "x509", "ssl",
+    "tls", "econn", "etimedout", "rate limit", "too many", "unauthorized", "permission",
+    "credentials", "yaml", "token", "mapping values", "rakefile", "in line", " line ",
+    "ld: ", "multiple definition", "symbols", "stack traceback", "could not", "code style",
+    "needs formatting", "problem ", "requirements", "returned a non-zero", "manifest",
+    "pull access", "executor", "solve", "# ", "not recognized",
+];
+
+pub struct Rules {
+    keywords: AhoCorasick,
+    set: RegexSet,
+    noise: Regex,
+}
+
+impl Rules {
+    pub fn get() -> &'static Rules {
+        static RULES_CELL: OnceLock<Rules> = OnceLock::new();
+        RULES_CELL.get_or_init(|| Rules {
+            keywords: AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(KEYWORDS)
+                .expect("keyword automaton builds"),
+            set: RegexSet::new(RULES.iter().map(|r| r.pattern)).expect("rule patterns compile"),
+            noise: Regex::new(NOISE).expect("noise pattern compiles"),
+        })
+    }
+
+    /// The best rule matching `line` (lowest tier, then earliest in the table), if any.
+    pub fn classify(&self, line: &str) -> Option<&'static Rule> {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || !(self.keywords.is_match(line) || numbered(trimmed)) {
+            return None;
+        }
+        if self.noise.is_match(line) {
+            return None;
+        }
+        self.set
+            .matches(line)
+            .into_iter()
+            .map(|i| &RULES[i])
+            .min_by_key(|r| r.tier)
+    }
+}
+
+/// `1) name`, the numbered failure lists of mocha, PHPUnit and RSpec, which have no keyword.
+fn numbered(trimmed: &str) -> bool {
+    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && trimmed[digits..].starts_with(") ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule_of(line: &str) -> Option<&'static str> {
+        Rules::get().classify(line).map(|r| r.name)
+    }
+
+    #[test]
+    fn every_pattern_compiles() {
+        for r in RULES {
+            Regex::new(r.pattern).unwrap_or_else(|e| panic!("{}: {e}", r.name));
+        }
+    }
+
+    #[test]
+    fn recognises_tools() {
+        let cases = [
+            ("error[E0425]: cannot find value `x` in this scope", "rustc"),
+            ("src/main.c:12:5: error: expected ';' before '}' token", "gcc"),
+            ("./main.go:5:2: undefined: foo", "go-build"),
+            ("--- FAIL: TestParse (0.00s)", "go-test"),
+            ("Traceback (most recent call last):", "py-traceback"),
+            ("ModuleNotFoundError: No module named 'requests'", "py-import"),
+            ("src/app.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.", "tsc"),
+            ("App.java:5: error: cannot find symbol", "javac"),
+            ("E: Unable to locate package libfoo-dev", "apt"),
+            ("fatal: unable to access 'https://x/': Could not resolve host: x", "dns"),
+            ("write /tmp/x: no space left on device", "disk-full"),
+            ("FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory", "oom"),
+            ("thread 'main' panicked at 'boom', src/main.rs:2:5", "rust-panic"),
+            ("_________________________ test_parse _________________________", "pytest-section"),
+            ("  ● Parser › parses empty input", "jest"),
+            ("bash: line 1: foo: command not found", "command-not-found"),
+            ("  12:5  error  'x' is defined but never used  no-unused-vars", "eslint"),
+            ("app.py:3:1: F401 'os' imported but unused", "flake8"),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(rule_of(line), Some(expected), "{line}");
+        }
+    }
+
+    #[test]
+    fn ignores_noise() {
+        for line in [
+            "$ make test",
+            "test result: ok. 3 passed; 0 failed; 0 ignored",
+            "gcc -Werror -c foo.c",
+            "   Compiling error-chain v0.12.4",
+            "warning: unused variable: `x`",
+            "Tests run: 5, Failures: 0, Errors: 0, Skipped: 0",
+            "All good",
+            "",
+        ] {
+            assert_eq!(rule_of(line), None, "{line}");
+        }
+    }
+}
