@@ -102,11 +102,25 @@ impl Step {
             return Vec::new();
         };
         let mut chosen = vec![primary];
+        let mut budget = 30usize.saturating_sub(primary.lines.len());
+        // Decisive blocks that follow on the very next line belong to the same story (an error
+        // and the harness line that reports it).
+        let mut end = primary.lines.last().map(|l| l.0).unwrap_or(0);
+        let mut following: Vec<&Block> = self.decisive.iter().filter(|b| b.seq > primary.seq).collect();
+        following.sort_by_key(|b| b.seq);
+        for other in following {
+            let start = other.lines.first().map(|l| l.0).unwrap_or(0);
+            if start != end + 1 || other.lines.len() > budget {
+                break;
+            }
+            budget -= other.lines.len();
+            end = other.lines.last().map(|l| l.0).unwrap_or(end);
+            chosen.push(other);
+        }
         // More failures of the same kind (a second failing test, a second compile error), while
         // they fit the excerpt budget.
-        let mut budget = 30usize.saturating_sub(primary.lines.len());
         for other in self.decisive.iter().filter(|b| b.seq > primary.seq) {
-            if chosen.len() >= 3 || other.rule.name != primary.rule.name {
+            if chosen.len() >= 3 || other.rule.name != primary.rule.name || chosen.iter().any(|c| std::ptr::eq(*c, other)) {
                 continue;
             }
             if other.lines.len() <= budget {
@@ -134,14 +148,20 @@ fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
     let indent = line.len() - line.trim_start().len();
     let text = line.trim_start();
     let indented = indent > block.indent;
-    // A new anchor of a decisive tier starts its own block, unless it is part of a stack trace.
-    let new_anchor = rule.is_some_and(|r| r.tier <= 1 && !indented);
+    // A new anchor of a decisive tier starts its own block, unless it is part of a stack trace;
+    // one more decisive than the open block always does.
+    let new_anchor = rule.is_some_and(|r| {
+        (r.tier <= 1 && !indented) || r.tier < block.rule.tier && block.rule.tier >= 2
+    });
     match block.rule.shape {
         Shape::Line => indented && !new_anchor,
         Shape::Diagnostic => {
             !new_anchor
                 && block.pending_blank.is_none()
-                && (indented
+                // The echoed source line under a gcc/clang diagnostic, and its caret line.
+                && (block.lines.len() == 1 && !text.contains(": ")
+                    || text.starts_with(['^', '~'])
+                    || indented
                     || text.starts_with("-->")
                     || text.starts_with('|')
                     || text.starts_with('=')
@@ -162,7 +182,15 @@ fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
                 || text.starts_with("...")
                 || text.starts_with("note: ")
         }
-        Shape::Section => !new_anchor || rule.is_some_and(|r| !matches!(r.shape, Shape::Section) && r.tier > 0),
+        Shape::Section => {
+            // After a blank line, only indented text or pytest's `E`/`>` lines go on.
+            let after_blank_ok = block.pending_blank.is_none()
+                || indented
+                || text.starts_with("E ")
+                || text.starts_with('>');
+            after_blank_ok
+                && (!new_anchor || rule.is_some_and(|r| r.shape != Shape::Section && r.tier > 0))
+        }
         Shape::List => {
             indented
                 || rule.is_some_and(|r| std::ptr::eq(r, block.rule))

@@ -130,7 +130,7 @@ pub static RULES: &[Rule] = &[
         "pip could not install a requirement: check the package name and version pins against the Python version of the job."),
     rule("py-import", r"^(ModuleNotFoundError|ImportError): ", Dependency, 0, Line,
         "A Python module is missing: add it to the requirements, or install the project (pip install -e .) before running it."),
-    rule("npm-code", r"^npm ERR! (code (E404|ETARGET|ERESOLVE|ENOTFOUND|EINTEGRITY|ENOVERSIONS|E401|E403|ELIFECYCLE)|404 |notarget|peer dep|ERESOLVE|Could not resolve dependency|missing script:)", Dependency, 1, List,
+    rule("npm-code", r"^npm ERR! (code (E404|ETARGET|ERESOLVE|ENOTFOUND|EINTEGRITY|ENOVERSIONS|E401|E403)|404 |notarget|peer dep|ERESOLVE|Could not resolve dependency|missing script:)", Dependency, 1, List,
         "npm could not install or run: check package.json, the lock file and the registry credentials."),
     rule("node-module", r"(Error: )?Cannot find module '[^']+'|ERR_MODULE_NOT_FOUND|Module not found: Error: Can't resolve", Dependency, 0, Stack,
         "A JavaScript module is missing: run npm ci (or yarn install) before the build, and check the import path."),
@@ -153,6 +153,10 @@ pub static RULES: &[Rule] = &[
     // --- compilers -----------------------------------------------------------------------------
     rule("cmake-error", r"^CMake Error( at [^ ]+:\d+ \([^)]*\))?:", Configuration, 0, Section,
         "CMake failed while configuring: read the message and the call stack under it."),
+    rule("cargo-wrapper", r"^error: (failed to run custom build command|build failed|could not compile|aborting due to|test failed, to rerun|linking with `[^`]+` failed|process didn't exit successfully)|^error: Could not compile", Compilation, 3, Diagnostic,
+        "Cargo stopped: the error it reports is above, or in the build script's output below."),
+    rule("autoconf", r"^configure: error: ", Configuration, 0, Line,
+        "./configure failed: config.log has the failing test program and its compiler output."),
     rule("rustc", r"^error(\[E\d{4}\])?: [^\n]", Compilation, 0, Diagnostic,
         "The Rust code does not compile: fix the first error; later ones often follow from it."),
     rule("linker", r"undefined reference to `|ld: cannot find -l|ld returned \d+ exit status|Undefined symbols for architecture|ld: symbol\(s\) not found|multiple definition of `|LINK : fatal error|unresolved external symbol", Compilation, 0, Line,
@@ -161,7 +165,7 @@ pub static RULES: &[Rule] = &[
         "The JVM code does not compile: fix the first error at the file and line shown."),
     rule("tsc", r"\S+\.(ts|tsx|mts|cts)\(\d+,\d+\): error TS\d+:|^error TS\d+: |\S+\.(ts|tsx):\d+:\d+ - error TS\d+:", Compilation, 0, Diagnostic,
         "TypeScript does not compile: fix the first type error shown."),
-    rule("go-build", r"^(# [\w.-]+(/[\w.-]+)+$|# command-line-arguments$|[\w./-]+\.go:\d+:\d+: )", Compilation, 0, Diagnostic,
+    rule("go-build", r"^[\w./-]+\.go:\d+:\d+: ", Compilation, 0, Diagnostic,
         "The Go code does not compile: fix the first error shown."),
     rule("scalac", r"^\[error\] \S+\.scala:\d+(:\d+)?: ", Compilation, 0, Diagnostic,
         "The Scala code does not compile: fix the first error shown."),
@@ -180,7 +184,7 @@ pub static RULES: &[Rule] = &[
         "A Rust test failed: the panic message and the assertion's left/right values are above."),
     rule("rust-panic", r"^thread '[^']*' panicked at", TestFailure, 0, Stack,
         "A Rust program panicked: the message and location say where."),
-    rule("go-test", r"^\s*--- FAIL: \S+", TestFailure, 0, Section,
+    rule("go-test", r"^\s*--- FAIL: \S+", TestFailure, 0, Line,
         "A Go test failed: the lines under --- FAIL show the assertion."),
     rule("go-panic", r"^panic: ", TestFailure, 0, Stack,
         "A Go program panicked: the goroutine trace shows where."),
@@ -192,7 +196,7 @@ pub static RULES: &[Rule] = &[
         "A Jest test failed: expected and received values are shown under the test name."),
     rule("junit-failure", r"<<< (FAILURE|ERROR)!$|^(Failed tests|Tests in error):\s*$", TestFailure, 0, Stack,
         "A JUnit test failed: the assertion message and stack trace follow."),
-    rule("minitest", r"^(Failure|Error):$|^\s*Failure/Error: ", TestFailure, 0, Section,
+    rule("minitest", r"^(\s*\d+\) )?(Failure|Error):$|^\s*Failure/Error: ", TestFailure, 0, Section,
         "A Ruby test failed: the message and the location are shown under it."),
     rule("phpunit", r"^\d+\) [\w\\]+::\w+", TestFailure, 0, Section,
         "A PHPUnit test failed: the assertion message follows."),
@@ -208,6 +212,8 @@ pub static RULES: &[Rule] = &[
         "R CMD check failed: the lines under it show which check."),
     rule("test-summary-failed", r"^(FAILED|ERROR) \S+::\S+|^test \S+ \.\.\. FAILED$|^\s*(✕|✗|×) \S", TestFailure, 1, Line,
         "Tests failed: see the failing test's report for the assertion."),
+    rule("phpunit-summary", r"^(OK, but incomplete, skipped, or risky tests!|FAILURES!|ERRORS!|No tests executed!)$", TestFailure, 2, List,
+        "PHPUnit reported failures, errors or risky tests: the numbered reports above it say which."),
     rule("mocha-numbered", r"^\s+\d+\) \S", TestFailure, 2, Section,
         "A test failed: the assertion and stack trace follow."),
     rule("assertion", r"(?i)^\s*(E\s+)?(AssertionError|assert(ion)? failed|expected .* (to|but) |Expected: |Actual: |expected: .*got:)", TestFailure, 1, Line,
@@ -221,11 +227,13 @@ pub static RULES: &[Rule] = &[
         "mypy found type errors at the lines shown."),
     rule("rustfmt", r"^Diff in \S+ at line \d+:|^would reformat |^Oh no! .* files? would be reformatted|^\[warn\] Code style issues|^gofmt|^\S+\.go: needs formatting", Lint, 0, Section,
         "The code is not formatted: run the formatter (cargo fmt, black, gofmt, prettier) and commit."),
+    rule("metalinter", r"^\S+:\d+:\d*:(warning|error): .*\(\w+\)$", Lint, 0, List,
+        "A linter reported problems at the lines shown."),
     rule("markdownlint", r"^\S+\.md:\s?\d+(:\d+)? MD\d{3}", Lint, 0, List,
         "Markdown lint errors: fix the lines shown."),
     rule("shellcheck", r"^In \S+ line \d+:$", Lint, 0, Section,
         "ShellCheck found problems in the script lines shown."),
-    rule("link-check", r"^> Links$|^\s*\d+\. (\[L\d+\] )?\d{3} https?://|^\s*\[✖\] https?://|^✗ .*https?://|^ERROR: \d+ dead links? found", Lint, 1, List,
+    rule("link-check", r"^> Links$|^\s*\d+\. (\[L\d+\] )?[345]\d\d https?://|^\s*\[✖\] https?://|^✗ .*https?://|^ERROR: \d+ dead links? found", Lint, 1, List,
         "The link checker found dead or redirected links: update the URLs listed."),
     // --- docker --------------------------------------------------------------------------------
     rule("docker-pull", r"(?i)pull access denied|manifest (for .* )?unknown|repository does not exist or may require 'docker login'|error response from daemon: .*not found", DockerBuild, 0, Line,
@@ -256,9 +264,11 @@ pub static RULES: &[Rule] = &[
     // --- generic ---------------------------------------------------------------------------------
     rule("maven-goal", r"^\[ERROR\] Failed to execute goal", Unknown, 2, Line,
         "A Maven goal failed: the lines above it give the cause."),
+    rule("npm-summary", r"^npm ERR! ", Unknown, 3, List,
+        "An npm script failed: its own error output is above npm's summary."),
     rule("generic-error", r"^(##\[error\]|\[ERROR\]|\[error\]|ERROR:?|Error:|error:|FATAL:?|Fatal:|fatal error:|E:|ERR!|\*\*\* ERROR) ?\S", Unknown, 2, Line,
         "The job reported an error: read the lines shown and the output just above them."),
-    rule("failed-word", r"(?i)\b(failed|failure|aborted|abort)\b|\bFAIL\b|\bERROR\b", Unknown, 3, Line,
+    rule("failed-word", r"(?i:\b(failed|failure|aborted)\b)|\bFAIL(ED)?\b|\bERROR\b", Unknown, 3, Line,
         "The job reported a failure: read the lines shown and the output just above them."),
     rule("make-error", r"^make(\[\d+\])?: \*\*\* .*(Error \d+|Stop\.)", Compilation, 3, Line,
         "make stopped: the command it ran failed; its first error is above."),
@@ -269,6 +279,8 @@ pub static RULES: &[Rule] = &[
 static NOISE: &str = r"(?ix)
     ^\$\s
   | ^\+\s
+  | ^--\s
+  | ^\s*-\ (installing|updating|downloading|removing|loading)\b
   | \b0\ (errors?|failures?|failed)\b
   | \b(errors?|failures?|failed):?\ 0\b
   | \bno\ errors?\b
@@ -296,6 +308,10 @@ static KEYWORDS: &[&str] = &[
     "ld: ", "multiple definition", "symbols", "stack traceback", "could not", "code style",
     "needs formatting", "problem ", "requirements", "returned a non-zero", "manifest",
     "pull access", "executor", "solve", "# ", "not recognized",
+    // file:line prefixes of linters and compilers that print no keyword
+    ".py:", ".pyi:", ".rb:", ".js:", ".ts:", ".tsx:", ".md:", ".java:", ".kt:", ".c:", ".cc:",
+    ".cpp:", ".h:", ".hpp:", ".rs:", ".swift:", ".scala:", ".php:", ".sh:", ".ex:", ".exs:",
+    ".lua:", ".pl:", ".pm:", ".t ", ".yml:", ".yaml:", "line ",
 ];
 
 pub struct Rules {
@@ -323,14 +339,14 @@ impl Rules {
         if trimmed.is_empty() || !(self.keywords.is_match(line) || numbered(trimmed)) {
             return None;
         }
-        if self.noise.is_match(line) {
-            return None;
-        }
-        self.set
+        let best = self
+            .set
             .matches(line)
             .into_iter()
             .map(|i| &RULES[i])
-            .min_by_key(|r| r.tier)
+            .min_by_key(|r| r.tier)?;
+        // Specific rules are precise enough to stand; generic ones yield to known noise.
+        (best.tier <= 1 || !self.noise.is_match(line)).then_some(best)
     }
 }
 
