@@ -13,7 +13,7 @@
 //! 2. otherwise the best tier; among tier 0–1 blocks the first (later errors often follow from
 //!    the first), among generic tier 2–3 blocks the last (closest to where the step gave up).
 
-use super::lines::clean;
+use super::lines::{RawLine, clean};
 use super::rules::{Category, Rule, Rules, Shape};
 use regex::Regex;
 use std::collections::VecDeque;
@@ -240,11 +240,14 @@ impl Engine {
         }
     }
 
-    pub fn line(&mut self, number: u64, raw: &[u8]) {
-        self.lines_total = number;
+    pub fn line(&mut self, line: RawLine<'_>) {
+        self.lines_total = line.number;
+        if line.phantom {
+            return;
+        }
         let mut text = std::mem::take(&mut self.text);
-        clean(raw, &mut text);
-        self.process(number, &text);
+        clean(line.bytes, &mut text);
+        self.process(line.number, &text);
         self.text = text;
     }
 

@@ -11,11 +11,23 @@ use std::io::Read;
 /// bundles and base64 blobs say nothing about a failure, and must not cost memory).
 pub const MAX_LINE_BYTES: usize = 8 * 1024;
 
-/// Reads `reader` to the end, calling `each(line_number, raw_line)` per line.
+/// One raw line.
+#[derive(Debug, Clone, Copy)]
+pub struct RawLine<'a> {
+    /// 1-based.
+    pub number: u64,
+    /// Without its terminator; at most [`MAX_LINE_BYTES`].
+    pub bytes: &'a [u8],
+    /// An empty line that exists only because a line ended in `\r\r\n` (common in logs from
+    /// macOS runners): a terminal shows no blank there, so the analysis ignores it.
+    pub phantom: bool,
+}
+
+/// Reads `reader` to the end, calling `each` per line.
 /// Memory use is one read buffer plus one line of at most [`MAX_LINE_BYTES`].
 pub fn for_each_line<R: Read>(
     mut reader: R,
-    mut each: impl FnMut(u64, &[u8]),
+    mut each: impl FnMut(RawLine<'_>),
 ) -> std::io::Result<u64> {
     let mut buf = vec![0u8; 256 * 1024];
     let mut line: Vec<u8> = Vec::with_capacity(1024);
@@ -23,6 +35,8 @@ pub fn for_each_line<R: Read>(
     let mut any = false;
     // A `\r` ended the previous line; a `\n` right after it belongs to the same terminator.
     let mut after_cr = false;
+    // The previous line ended with a lone `\r`.
+    let mut last_lone_cr = false;
     loop {
         let n = match reader.read(&mut buf) {
             Ok(0) => break,
@@ -34,15 +48,22 @@ pub fn for_each_line<R: Read>(
         let mut rest = &buf[..n];
         if after_cr && rest.first() == Some(&b'\n') {
             rest = &rest[1..];
+            last_lone_cr = false;
         }
         after_cr = false;
         while let Some(pos) = rest.iter().position(|b| *b == b'\n' || *b == b'\r') {
             push_capped(&mut line, &rest[..pos]);
+            let cr = rest[pos] == b'\r';
+            let crlf = cr && rest.get(pos + 1) == Some(&b'\n');
             number += 1;
-            each(number, &line);
+            each(RawLine {
+                number,
+                bytes: &line,
+                phantom: line.is_empty() && cr && last_lone_cr,
+            });
             line.clear();
-            let crlf = rest[pos] == b'\r' && rest.get(pos + 1) == Some(&b'\n');
-            after_cr = rest[pos] == b'\r' && pos + 1 == rest.len();
+            last_lone_cr = cr && !crlf;
+            after_cr = cr && pos + 1 == rest.len();
             rest = &rest[pos + 1 + usize::from(crlf)..];
         }
         push_capped(&mut line, rest);
@@ -50,7 +71,11 @@ pub fn for_each_line<R: Read>(
     // The text after the last terminator is a line too (possibly empty, as `split` counts it).
     if any {
         number += 1;
-        each(number, &line);
+        each(RawLine {
+            number,
+            bytes: &line,
+            phantom: false,
+        });
     }
     Ok(number)
 }
@@ -205,7 +230,8 @@ mod tests {
     #[test]
     fn numbers_lines_like_universal_newlines() {
         let mut seen = Vec::new();
-        let n = for_each_line(&b"a\nb\r\n\nc\rd"[..], |i, l| seen.push((i, l.to_vec()))).unwrap();
+        let n = for_each_line(&b"a\nb\r\n\nc\rd"[..], |l| seen.push((l.number, l.bytes.to_vec())))
+            .unwrap();
         assert_eq!(n, 5);
         assert_eq!(seen[1], (2, b"b".to_vec()));
         assert_eq!(seen[3], (4, b"c".to_vec()));
@@ -213,10 +239,27 @@ mod tests {
         // A \r\n split across two reads is still one terminator.
         let reader = std::io::Read::chain(&b"x\r"[..], &b"\ny"[..]);
         let mut lines = Vec::new();
-        for_each_line(BufSplit(reader), |i, l| lines.push((i, l.to_vec()))).unwrap();
+        for_each_line(BufSplit(reader), |l| lines.push((l.number, l.bytes.to_vec()))).unwrap();
         assert_eq!(lines, vec![(1, b"x".to_vec()), (2, b"y".to_vec())]);
+    }
+
+    #[test]
+    fn marks_the_empty_lines_of_cr_cr_lf_as_phantoms() {
+        let mut seen = Vec::new();
+        for_each_line(&b"a\r\r\nb\r\n\r\nc"[..], |l| seen.push((l.number, l.bytes.to_vec(), l.phantom)))
+            .unwrap();
+        assert_eq!(
+            seen,
+            vec![
+                (1, b"a".to_vec(), false),
+                (2, vec![], true),
+                (3, b"b".to_vec(), false),
+                (4, vec![], false),
+                (5, b"c".to_vec(), false),
+            ]
+        );
         let mut count = 0;
-        for_each_line(&b"x\n"[..], |_, _| count += 1).unwrap();
+        for_each_line(&b"x\n"[..], |_| count += 1).unwrap();
         assert_eq!(count, 2, "\"x\\n\".split('\\n') has two parts");
     }
 
@@ -225,7 +268,7 @@ mod tests {
         let mut raw = vec![b'a'; MAX_LINE_BYTES * 3];
         raw.extend_from_slice(b"\nnext");
         let mut seen = Vec::new();
-        for_each_line(&raw[..], |i, l| seen.push((i, l.len()))).unwrap();
+        for_each_line(&raw[..], |l| seen.push((l.number, l.bytes.len()))).unwrap();
         assert_eq!(seen, vec![(1, MAX_LINE_BYTES), (2, 4)]);
     }
 

@@ -71,9 +71,9 @@ impl Analyzer {
         }
     }
 
-    /// One raw line (without its `\n`), numbered as in the whole log.
-    pub fn line(&mut self, number: u64, raw: &[u8]) {
-        self.engine.line(number, raw);
+    /// One raw line, numbered as in the whole log (see [`lines::for_each_line`]).
+    pub fn line(&mut self, line: lines::RawLine<'_>) {
+        self.engine.line(line);
     }
 
     pub fn finish(self) -> Report {
@@ -85,7 +85,7 @@ impl Analyzer {
 /// Analyses everything `reader` yields.
 pub fn analyze_reader<R: Read>(reader: R, meta: JobMeta) -> std::io::Result<Report> {
     let mut analyzer = Analyzer::new(meta);
-    lines::for_each_line(reader, |number, raw| analyzer.line(number, raw))?;
+    lines::for_each_line(reader, |line| analyzer.line(line))?;
     Ok(analyzer.finish())
 }
 

@@ -110,7 +110,7 @@ const fn rule(
     }
 }
 
-/// Earlier rules win when several match a line at the same tier: specific before generic.
+/// The first rule that matches a line wins: specific before generic, wrappers before what they wrap.
 pub static RULES: &[Rule] = &[
     // --- the environment -----------------------------------------------------------------------
     rule("disk-full", r"(?i)no space left on device|disk quota exceeded|not enough (free )?disk space", Infrastructure, 0, Line,
@@ -333,7 +333,7 @@ impl Rules {
         })
     }
 
-    /// The best rule matching `line` (lowest tier, then earliest in the table), if any.
+    /// The first rule of the table that matches `line`, if any.
     pub fn classify(&self, line: &str) -> Option<&'static Rule> {
         let trimmed = line.trim_start();
         if trimmed.is_empty() || !(self.keywords.is_match(line) || numbered(trimmed)) {
@@ -344,7 +344,7 @@ impl Rules {
             .matches(line)
             .into_iter()
             .map(|i| &RULES[i])
-            .min_by_key(|r| r.tier)?;
+            .next()?;
         // Specific rules are precise enough to stand; generic ones yield to known noise.
         (best.tier <= 1 || !self.noise.is_match(line)).then_some(best)
     }
