@@ -27,7 +27,8 @@ const BLOCKS_PER_TIER: usize = 6;
 const RECENT_GENERIC: usize = 6;
 /// Characters kept of a line inside a block.
 const MAX_KEPT_CHARS: usize = 2000;
-/// Non-blank lines remembered at the end of each step, for logs without a recognisable error.
+/// Non-blank lines remembered at the end of each step, for logs without a recognisable error
+/// and for the file-path lines some tools print above their findings.
 const TAIL_LINES: usize = 8;
 
 #[derive(Debug, Clone)]
@@ -217,6 +218,8 @@ pub struct Engine {
     failing: Option<Step>,
     last_with_errors: Option<Step>,
     open: Option<Block>,
+    /// Last line of the most recently closed block.
+    last_block_end: u64,
     text: String,
     pub lines_total: u64,
 }
@@ -235,6 +238,7 @@ impl Engine {
             failing: None,
             last_with_errors: None,
             open: None,
+            last_block_end: 0,
             text: String::new(),
             lines_total: 0,
         }
@@ -330,9 +334,24 @@ impl Engine {
 
     fn open_block(&mut self, rule: &'static Rule, number: u64, text: &str) {
         self.current.seq += 1;
+        let mut lines = Vec::new();
+        if rule.path_lead {
+            // The contiguous path-only lines just above, not already part of a block.
+            let mut expected = number;
+            let mut lead: Vec<(u64, String)> = Vec::new();
+            for (n, line) in self.current.tail.iter().rev() {
+                if *n + 1 != expected || *n <= self.last_block_end || !looks_like_path(line) {
+                    break;
+                }
+                lead.push((*n, line.clone()));
+                expected = *n;
+            }
+            lines.extend(lead.into_iter().rev());
+        }
+        lines.push((number, truncate(text)));
         self.open = Some(Block {
             rule,
-            lines: vec![(number, truncate(text))],
+            lines,
             indent: text.len() - text.trim_start().len(),
             pending_blank: None,
             seq: self.current.seq,
@@ -358,6 +377,7 @@ impl Engine {
     fn close_open(&mut self) {
         if let Some(mut block) = self.open.take() {
             block.pending_blank = None;
+            self.last_block_end = block.lines.last().map(|l| l.0).unwrap_or(0);
             self.current.keep(block);
         }
     }
@@ -388,6 +408,15 @@ impl Engine {
         let step = step.or_else(|| (!current.tail.is_empty()).then_some(current));
         (step, self.lines_total)
     }
+}
+
+/// A line that is only a file path (`src/app.js`, `client/styles/x.css`).
+fn looks_like_path(line: &str) -> bool {
+    let t = line.trim();
+    !t.is_empty()
+        && !t.contains(char::is_whitespace)
+        && (t.contains('/') || t.contains('\\'))
+        && t.rsplit(['/', '\\']).next().is_some_and(|name| name.contains('.'))
 }
 
 fn truncate(text: &str) -> String {

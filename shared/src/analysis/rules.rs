@@ -90,6 +90,9 @@ pub struct Rule {
     pub tier: u8,
     pub shape: Shape,
     pub hint: &'static str,
+    /// The block also takes the file-path lines printed just above the anchor (ESLint and
+    /// Prettier name the file on a line of its own, then its problems).
+    pub path_lead: bool,
 }
 
 const fn rule(
@@ -107,6 +110,15 @@ const fn rule(
         tier,
         shape,
         hint,
+        path_lead: false,
+    }
+}
+
+/// A rule whose block starts with the file paths printed just above its anchor.
+const fn with_path_lead(rule: Rule) -> Rule {
+    Rule {
+        path_lead: true,
+        ..rule
     }
 }
 
@@ -219,13 +231,15 @@ pub static RULES: &[Rule] = &[
     rule("assertion", r"(?i)^\s*(E\s+)?(AssertionError|assert(ion)? failed|expected .* (to|but) |Expected: |Actual: |expected: .*got:)", TestFailure, 1, Line,
         "An assertion failed: compare the expected and actual values."),
     // --- lint and format -----------------------------------------------------------------------
-    rule("eslint", r"^\s+\d+:\d+\s+error\s+\S", Lint, 0, List,
-        "ESLint found errors: fix them or run eslint --fix."),
+    with_path_lead(rule("eslint", r"^\s+\d+:\d+\s+error\s+\S", Lint, 0, List,
+        "ESLint found errors: fix them or run eslint --fix.")),
+    with_path_lead(rule("prettier", r"^(\[warn\] )?Code style issues (found|in)", Lint, 0, Line,
+        "The code is not formatted: run Prettier (--write) and commit.")),
     rule("flake8", r"^[^\s:]+\.py:\d+:\d+: [A-Z]{1,3}\d{3} ", Lint, 0, List,
         "The Python linter found problems at the lines shown."),
     rule("mypy", r"^[^\s:]+\.pyi?:\d+: error: ", Lint, 0, List,
         "mypy found type errors at the lines shown."),
-    rule("rustfmt", r"^Diff in \S+ at line \d+:|^would reformat |^Oh no! .* files? would be reformatted|^\[warn\] Code style issues|^gofmt|^\S+\.go: needs formatting", Lint, 0, Section,
+    rule("rustfmt", r"^Diff in \S+ at line \d+:|^would reformat |^Oh no! .* files? would be reformatted|^gofmt|^\S+\.go: needs formatting", Lint, 0, Section,
         "The code is not formatted: run the formatter (cargo fmt, black, gofmt, prettier) and commit."),
     rule("metalinter", r"^\S+:\d+:\d*:(warning|error): .*\(\w+\)$", Lint, 0, List,
         "A linter reported problems at the lines shown."),
@@ -264,6 +278,8 @@ pub static RULES: &[Rule] = &[
     // --- generic ---------------------------------------------------------------------------------
     rule("maven-goal", r"^\[ERROR\] Failed to execute goal", Unknown, 2, Line,
         "A Maven goal failed: the lines above it give the cause."),
+    rule("run-all-summary", r#"^ERROR: "[^"]+" exited with \d+\.$"#, Unknown, 3, Line,
+        "A script run by npm-run-all failed: its own output is above."),
     rule("npm-summary", r"^npm ERR! ", Unknown, 3, List,
         "An npm script failed: its own error output is above npm's summary."),
     rule("generic-error", r"^(##\[error\]|\[ERROR\]|\[error\]|ERROR:?|Error:|error:|FATAL:?|Fatal:|fatal error:|E:|ERR!|\*\*\* ERROR) ?\S", Unknown, 2, Line,
