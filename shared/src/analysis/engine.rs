@@ -57,6 +57,20 @@ pub struct Step {
 }
 
 impl Step {
+    /// A step that prints files (`cat`, `tail`, `find … -exec cat`): CI configurations run
+    /// these after a failure to show logs, so their errors are quotes, not the failure.
+    fn dumps_files(&self) -> bool {
+        self.command.as_deref().is_some_and(|c| {
+            let c = c.trim_start();
+            ["cat ", "tail ", "head ", "less ", "more "].iter().any(|p| c.starts_with(p))
+                || c.contains(";cat ")
+                || c.contains("; cat ")
+                || c.contains("do cat ")
+                || c.contains("-exec cat")
+                || c.contains("xargs cat")
+        })
+    }
+
     fn has_errors(&self) -> bool {
         !self.decisive.is_empty() || !self.generic.is_empty()
     }
@@ -82,6 +96,15 @@ impl Step {
 
     /// The primary block and the blocks worth showing with it, by the precedence above.
     pub fn choose(&self) -> Vec<&Block> {
+        // Network errors quoted inside a test's failure report are the test's business; only
+        // those before the first reported test failure override the rest.
+        let first_test_report = self
+            .decisive
+            .iter()
+            .filter(|b| b.rule.category == Category::TestFailure && b.rule.tier == 0)
+            .map(|b| b.seq)
+            .min()
+            .unwrap_or(u64::MAX);
         if std::env::var_os("EXLOGARE_DEBUG").is_some() {
             for b in self.decisive.iter().chain(self.generic.iter()) {
                 eprintln!("DEBUG {} t{} seq{} {:?}", b.rule.name, b.rule.tier, b.seq, b.lines.iter().take(2).collect::<Vec<_>>());
@@ -90,6 +113,7 @@ impl Step {
         let environment = self
             .decisive
             .iter()
+            .filter(|b| b.seq < first_test_report)
             .filter_map(|b| b.rule.category.masquerade_rank().map(|rank| (rank, b)))
             .min_by_key(|(rank, b)| (*rank, b.seq))
             .map(|(_, b)| b);
@@ -389,7 +413,7 @@ impl Engine {
         }
         if failed {
             self.failing = Some(step);
-        } else if step.has_errors() {
+        } else if step.has_errors() && !step.dumps_files() {
             self.last_with_errors = Some(step);
         }
     }
@@ -410,13 +434,14 @@ impl Engine {
     }
 }
 
-/// A line that is only a file path (`src/app.js`, `client/styles/x.css`).
+/// A line that is only a file path or a qualified name (`src/app.js`, `App_Tests.SessionTestCase`).
 fn looks_like_path(line: &str) -> bool {
     let t = line.trim();
     !t.is_empty()
         && !t.contains(char::is_whitespace)
-        && (t.contains('/') || t.contains('\\'))
-        && t.rsplit(['/', '\\']).next().is_some_and(|name| name.contains('.'))
+        && t.rsplit(['/', '\\']).next().is_some_and(|name| {
+            name.contains('.') && name.chars().next().is_some_and(char::is_alphanumeric)
+        })
 }
 
 fn truncate(text: &str) -> String {

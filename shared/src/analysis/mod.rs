@@ -252,8 +252,16 @@ fn build_report(step: Option<Step>, lines_total: u64, meta: &JobMeta) -> Report 
         .collect();
     let chosen = step.choose();
     let Some(primary) = chosen.first().copied() else {
-        // Nothing looked like an error: show the step's last words.
-        let tail: Vec<&(u64, String)> = step.tail.iter().rev().take(3).rev().collect();
+        // Nothing looked like an error: show the step's last paragraph (its last run of
+        // consecutive lines, up to a few).
+        let mut tail: Vec<&(u64, String)> = Vec::new();
+        for line in step.tail.iter().rev() {
+            if tail.len() == 5 || tail.last().is_some_and(|next| next.0 != line.0 + 1) {
+                break;
+            }
+            tail.push(line);
+        }
+        tail.reverse();
         let excerpts = match (tail.first(), tail.last()) {
             (Some(first), Some(last)) => vec![Excerpt {
                 start_line: first.0,

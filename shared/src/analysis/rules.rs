@@ -90,8 +90,8 @@ pub struct Rule {
     pub tier: u8,
     pub shape: Shape,
     pub hint: &'static str,
-    /// The block also takes the file-path lines printed just above the anchor (ESLint and
-    /// Prettier name the file on a line of its own, then its problems).
+    /// The block also takes the file-path or class-name lines printed just above the anchor
+    /// (ESLint and Prettier name the file on a line of its own, xcpretty the test case).
     pub path_lead: bool,
 }
 
@@ -216,16 +216,16 @@ pub static RULES: &[Rule] = &[
         "An ExUnit test failed: the assertion and its values follow."),
     rule("tap-not-ok", r"^\s*not ok \d+ ", TestFailure, 1, Section,
         "A TAP test failed: the diagnostics under it show expected and actual values."),
-    rule("xctest", r"error: -\[\S+ \S+\] :|XCTAssert\w* failed|Asynchronous wait failed", TestFailure, 0, Line,
-        "An XCTest assertion failed at the file and line shown."),
-    rule("perl-test", r"Looks like you failed \d+ tests? of|Looks like your test exited with|^\S+\.t \.+ .*(Dubious|Failed|error)|^# +Failed test ", TestFailure, 1, Line,
-        "A Perl test failed: the diagnostics above show the failing assertion."),
-    rule("r-check", r"^\* checking .* \.\.\. (ERROR|FAILED)|^Running the tests in .* failed\.|^Error in .*: ", TestFailure, 1, Section,
-        "R CMD check failed: the lines under it show which check."),
     rule("test-summary-failed", r"^(FAILED|ERROR) \S+::\S+|^test \S+ \.\.\. FAILED$|^\s*(✕|✗|×) \S", TestFailure, 1, Line,
         "Tests failed: see the failing test's report for the assertion."),
     rule("phpunit-summary", r"^(OK, but incomplete, skipped, or risky tests!|FAILURES!|ERRORS!|No tests executed!)$", TestFailure, 2, List,
         "PHPUnit reported failures, errors or risky tests: the numbered reports above it say which."),
+    with_path_lead(rule("xctest", r"error: -\[\S+ \S+\] :|XCTAssert\w* failed|Asynchronous wait failed", TestFailure, 0, Line,
+        "An XCTest assertion failed at the file and line shown.")),
+    rule("perl-test", r"Looks like you failed \d+ tests? of|Looks like your test exited with|^\S+\.t \.+ .*(Dubious|Failed|error)|^# +Failed test ", TestFailure, 1, Line,
+        "A Perl test failed: the diagnostics above show the failing assertion."),
+    rule("r-check", r"^\* checking .* \.\.\. (ERROR|FAILED)|^Running the tests in .* failed\.|^Error in .*: ", TestFailure, 1, Section,
+        "R CMD check failed: the lines under it show which check."),
     rule("mocha-numbered", r"^\s+\d+\) \S", TestFailure, 2, Section,
         "A test failed: the assertion and stack trace follow."),
     rule("assertion", r"(?i)^\s*(E\s+)?(AssertionError|assert(ion)? failed|expected .* (to|but) |Expected: |Actual: |expected: .*got:)", TestFailure, 1, Line,
@@ -243,7 +243,7 @@ pub static RULES: &[Rule] = &[
         "The code is not formatted: run the formatter (cargo fmt, black, gofmt, prettier) and commit."),
     rule("metalinter", r"^\S+:\d+:\d*:(warning|error): .*\(\w+\)$", Lint, 0, List,
         "A linter reported problems at the lines shown."),
-    rule("markdownlint", r"^\S+\.md:\s?\d+(:\d+)? MD\d{3}", Lint, 0, List,
+    rule("markdownlint", r"^\S+\.md:\s?\d+(:\d+)?:? MD\d{3}", Lint, 0, List,
         "Markdown lint errors: fix the lines shown."),
     rule("shellcheck", r"^In \S+ line \d+:$", Lint, 0, Section,
         "ShellCheck found problems in the script lines shown."),
