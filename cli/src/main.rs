@@ -8,7 +8,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "exlogare", version, about = "Explains why a CI job failed, from its log.")]
+#[command(
+    name = "exlogare",
+    version,
+    about = "Explains why a CI job failed, from its log."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -101,12 +105,22 @@ fn text(report: &Report, colour: bool) -> String {
         "{} {}  {}\n",
         paint("1;31", "✗"),
         paint("1", &report.summary),
-        paint("2", &format!("[{} · confidence {:.2}]", report.category.as_str(), report.confidence))
+        paint(
+            "2",
+            &format!(
+                "[{} · confidence {:.2}]",
+                report.category.as_str(),
+                report.confidence
+            )
+        )
     ));
     for excerpt in &report.excerpts {
         out.push_str(&format!(
             "\n{}\n",
-            paint("2", &format!("lines {}–{}:", excerpt.start_line, excerpt.end_line))
+            paint(
+                "2",
+                &format!("lines {}–{}:", excerpt.start_line, excerpt.end_line)
+            )
         ));
         for line in excerpt.text.lines() {
             out.push_str(&format!("  {} {line}\n", paint("2", "│")));
@@ -115,16 +129,27 @@ fn text(report: &Report, colour: bool) -> String {
     out.push('\n');
     if !report.locations.is_empty() {
         let locations: Vec<String> = report.locations.iter().map(location).collect();
-        out.push_str(&format!("{} {}\n", paint("1", "Where:"), locations.join(", ")));
+        out.push_str(&format!(
+            "{} {}\n",
+            paint("1", "Where:"),
+            locations.join(", ")
+        ));
     }
     if !report.failing_tests.is_empty() {
-        out.push_str(&format!("{} {}\n", paint("1", "Failing tests:"), report.failing_tests.join(", ")));
+        out.push_str(&format!(
+            "{} {}\n",
+            paint("1", "Failing tests:"),
+            report.failing_tests.join(", ")
+        ));
     }
     if let Some(command) = &report.failing_command {
         out.push_str(&format!("{} {command}\n", paint("1", "Failing command:")));
     }
     out.push_str(&format!("{} {}\n", paint("1;32", "Hint:"), report.hint));
-    out.push_str(&paint("2", &format!("fingerprint {}\n", report.fingerprint)));
+    out.push_str(&paint(
+        "2",
+        &format!("fingerprint {}\n", report.fingerprint),
+    ));
     out
 }
 
@@ -136,10 +161,20 @@ fn location(l: &analysis::Location) -> String {
 }
 
 fn markdown(report: &Report) -> String {
-    let mut out = format!("### ✗ {}\n\n`{}` · confidence {:.2}\n", report.summary, report.category.as_str(), report.confidence);
+    let mut out = format!(
+        "### ✗ {}\n\n`{}` · confidence {:.2}\n",
+        report.summary,
+        report.category.as_str(),
+        report.confidence
+    );
     for excerpt in &report.excerpts {
         // A fence longer than any backtick run inside keeps the excerpt verbatim.
-        let longest = excerpt.text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+        let longest = excerpt
+            .text
+            .split(|c| c != '`')
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
         let fence = "`".repeat(longest.max(2) + 1);
         out.push_str(&format!(
             "\nLines {}–{}:\n\n{fence}\n{}\n{fence}\n",
@@ -147,11 +182,18 @@ fn markdown(report: &Report) -> String {
         ));
     }
     if !report.locations.is_empty() {
-        let locations: Vec<String> = report.locations.iter().map(|l| format!("`{}`", location(l))).collect();
+        let locations: Vec<String> = report
+            .locations
+            .iter()
+            .map(|l| format!("`{}`", location(l)))
+            .collect();
         out.push_str(&format!("\n**Where:** {}\n", locations.join(", ")));
     }
     if !report.failing_tests.is_empty() {
-        out.push_str(&format!("\n**Failing tests:** {}\n", report.failing_tests.join(", ")));
+        out.push_str(&format!(
+            "\n**Failing tests:** {}\n",
+            report.failing_tests.join(", ")
+        ));
     }
     out.push_str(&format!("\n**Hint:** {}\n", report.hint));
     out

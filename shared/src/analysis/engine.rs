@@ -37,6 +37,9 @@ pub struct Block {
     pub lines: Vec<(u64, String)>,
     indent: usize,
     pending_blank: Option<u64>,
+    /// A traceback whose exception line has been seen: only the message's indented
+    /// continuation lines may follow.
+    exception_seen: bool,
     /// Order of the anchor within the step, to find "first" and "last".
     pub seq: u64,
 }
@@ -62,7 +65,9 @@ impl Step {
     fn dumps_files(&self) -> bool {
         self.command.as_deref().is_some_and(|c| {
             let c = c.trim_start();
-            ["cat ", "tail ", "head ", "less ", "more "].iter().any(|p| c.starts_with(p))
+            ["cat ", "tail ", "head ", "less ", "more "]
+                .iter()
+                .any(|p| c.starts_with(p))
                 || c.contains(";cat ")
                 || c.contains("; cat ")
                 || c.contains("do cat ")
@@ -105,11 +110,6 @@ impl Step {
             .map(|b| b.seq)
             .min()
             .unwrap_or(u64::MAX);
-        if std::env::var_os("EXLOGARE_DEBUG").is_some() {
-            for b in self.decisive.iter().chain(self.generic.iter()) {
-                eprintln!("DEBUG {} t{} seq{} {:?}", b.rule.name, b.rule.tier, b.seq, b.lines.iter().take(2).collect::<Vec<_>>());
-            }
-        }
         let environment = self
             .decisive
             .iter()
@@ -121,7 +121,11 @@ impl Step {
             self.decisive
                 .iter()
                 .min_by_key(|b| (b.rule.tier, b.seq))
-                .or_else(|| self.generic.iter().min_by_key(|b| (b.rule.tier, u64::MAX - b.seq)))
+                .or_else(|| {
+                    self.generic
+                        .iter()
+                        .min_by_key(|b| (b.rule.tier, u64::MAX - b.seq))
+                })
         });
         let Some(primary) = primary else {
             return Vec::new();
@@ -131,7 +135,11 @@ impl Step {
         // Decisive blocks that follow on the very next line belong to the same story (an error
         // and the harness line that reports it).
         let mut end = primary.lines.last().map(|l| l.0).unwrap_or(0);
-        let mut following: Vec<&Block> = self.decisive.iter().filter(|b| b.seq > primary.seq).collect();
+        let mut following: Vec<&Block> = self
+            .decisive
+            .iter()
+            .filter(|b| b.seq > primary.seq)
+            .collect();
         following.sort_by_key(|b| b.seq);
         for other in following {
             let start = other.lines.first().map(|l| l.0).unwrap_or(0);
@@ -145,7 +153,10 @@ impl Step {
         // More failures of the same kind (a second failing test, a second compile error), while
         // they fit the excerpt budget.
         for other in self.decisive.iter().filter(|b| b.seq > primary.seq) {
-            if chosen.len() >= 3 || other.rule.name != primary.rule.name || chosen.iter().any(|c| std::ptr::eq(*c, other)) {
+            if chosen.len() >= 3
+                || other.rule.name != primary.rule.name
+                || chosen.iter().any(|c| std::ptr::eq(*c, other))
+            {
                 continue;
             }
             if other.lines.len() <= budget {
@@ -195,21 +206,25 @@ fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
                     || text.starts_with("help:")
                     || text.split_once('|').is_some_and(|(n, _)| n.trim().parse::<u32>().is_ok()))
         }
-        // Every line up to the exception, which the engine closes the block after.
-        Shape::Traceback => true,
+        // Every line up to the exception, then only the exception message's indented lines.
+        Shape::Traceback => !block.exception_seen || indented,
         Shape::Stack => {
             indented
                 || text.starts_with("at ")
                 || text.starts_with("Caused by")
                 || text.starts_with("goroutine ")
-                || text.starts_with("stack backtrace")
                 || text.starts_with("[C]")
+                || text.starts_with("Require stack")
+                || text.starts_with("- ")
                 || text.starts_with("...")
                 || text.starts_with("note: ")
         }
+        Shape::Report => !rule.is_some_and(|r| r.shape == Shape::Report && !indented),
         Shape::Section => {
-            // After a blank line, only indented text or pytest's `E`/`>` lines go on.
+            // After a blank line, only indented text or pytest's `E`/`>` lines go on (or
+            // anything right under the section's title).
             let after_blank_ok = block.pending_blank.is_none()
+                || block.lines.len() == 1
                 || indented
                 || text.starts_with("E ")
                 || text.starts_with('>');
@@ -221,7 +236,9 @@ fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
                 || rule.is_some_and(|r| std::ptr::eq(r, block.rule))
                 || text.starts_with('>')
                 || text.bytes().take_while(u8::is_ascii_digit).count() > 0
-                    && text.trim_start_matches(|c: char| c.is_ascii_digit()).starts_with(['.', ')'])
+                    && text
+                        .trim_start_matches(|c: char| c.is_ascii_digit())
+                        .starts_with(['.', ')'])
         }
     }
 }
@@ -230,7 +247,8 @@ fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
 fn ends_section(text: &str) -> bool {
     let t = text.trim();
     (t.starts_with("===") && t.ends_with("===") && t.len() > 6)
-        || t.starts_with("failures:")
+        || t == "failures:"
+        || t.starts_with("stack backtrace:")
         || t.starts_with("test result:")
         || t.starts_with("Test Suites:")
         || t.starts_with("Tests run:")
@@ -283,7 +301,16 @@ impl Engine {
         if text.is_empty() {
             if let Some(block) = self.open.as_mut() {
                 match block.rule.shape {
-                    Shape::Section | Shape::Stack | Shape::Traceback if block.pending_blank.is_none() => {
+                    Shape::Report => {
+                        if let Some(blank) = block.pending_blank.replace(number)
+                            && block.lines.len() < MAX_BLOCK_LINES
+                        {
+                            block.lines.push((blank, String::new()));
+                        }
+                    }
+                    Shape::Section | Shape::Stack | Shape::Traceback
+                        if block.pending_blank.is_none() =>
+                    {
                         block.pending_blank = Some(number)
                     }
                     _ => self.close_open(),
@@ -317,25 +344,38 @@ impl Engine {
         if text.starts_with("$ ") {
             self.close_open();
             self.end_step(false);
-            self.current.command = Some(text[2..].chars().take(200).collect());
+            self.current.command = text
+                .strip_prefix("$ ")
+                .map(|c| c.chars().take(200).collect());
             return;
         }
 
         let rule = self.rules.classify(text);
         if let Some(block) = self.open.as_mut() {
-            let keep = !(matches!(block.rule.shape, Shape::Section) && ends_section(text))
-                && continues(block, text, rule);
+            let ends = match block.rule.shape {
+                Shape::Section | Shape::Report => ends_section(text),
+                Shape::Stack => text.starts_with("stack backtrace:"),
+                _ => false,
+            };
+            let keep = !ends && continues(block, text, rule);
+            // A traceback's decisive line is its last: a long one drops frames from its middle.
+            if keep && block.rule.shape == Shape::Traceback && block.lines.len() >= MAX_BLOCK_LINES
+            {
+                block.lines.remove(1);
+            }
             if keep && block.lines.len() < MAX_BLOCK_LINES {
                 if let Some(blank) = block.pending_blank.take() {
                     block.lines.push((blank, String::new()));
                 }
                 block.lines.push((number, truncate(text)));
-                // A traceback ends with its first unindented line: the exception itself.
-                if block.rule.shape == Shape::Traceback && !text.starts_with(char::is_whitespace)
-                    && !text.starts_with("Traceback ") && !text.starts_with("During handling")
-                    && !text.starts_with("The above exception")
+                // The first unindented line after the frames is the exception itself.
+                if block.rule.shape == Shape::Traceback
+                    && !text.starts_with(char::is_whitespace)
+                    && !["Traceback ", "During handling", "The above exception"]
+                        .iter()
+                        .any(|p| text.starts_with(p))
                 {
-                    self.close_open();
+                    block.exception_seen = true;
                 }
                 self.note_test(text);
                 self.push_tail(number, text);
@@ -378,6 +418,7 @@ impl Engine {
             lines,
             indent: text.len() - text.trim_start().len(),
             pending_blank: None,
+            exception_seen: false,
             seq: self.current.seq,
         });
     }
@@ -458,7 +499,10 @@ fn truncate(text: &str) -> String {
 /// The category of a step's failure when no rule says more: from the job's name or stage.
 pub fn category_from_job(name: &str) -> Category {
     let name = name.to_ascii_lowercase();
-    if ["lint", "fmt", "format", "clippy", "style", "check"].iter().any(|w| name.contains(w)) {
+    if ["lint", "fmt", "format", "clippy", "style", "check"]
+        .iter()
+        .any(|w| name.contains(w))
+    {
         Category::Lint
     } else if name.contains("test") {
         Category::TestFailure

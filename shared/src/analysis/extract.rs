@@ -17,8 +17,9 @@ fn location_patterns() -> &'static [Regex] {
     static CELL: OnceLock<Vec<Regex>> = OnceLock::new();
     CELL.get_or_init(|| {
         [
-            // Python: File "path", line N
+            // Python: File "path", line N; PyYAML: in "path", line N, column M
             r#"File "(?P<path>[^"<>]+)", line (?P<line>\d+)"#,
+            r#"in "(?P<path>[^"<>]+)", line (?P<line>\d+), column (?P<col>\d+)"#,
             // javac via Maven: path.java:[12,5]
             r"(?P<path>[\w./\\-]+\.\w+):\[(?P<line>\d+)(,(?P<col>\d+))?\]",
             // tsc / MSBuild: path.ts(12,5)
@@ -37,10 +38,27 @@ fn location_patterns() -> &'static [Regex] {
 /// Paths that belong to a toolchain or a dependency rather than the project.
 fn is_foreign(path: &str) -> bool {
     const FOREIGN: &[&str] = &[
-        "node_modules/", "site-packages/", "dist-packages/", "/.cargo/registry/", "/rustc/",
-        "/usr/lib/", "/usr/local/lib/", "/usr/share/", "/usr/include/", "internal/", "<", "/.m2/",
-        "/.gradle/", "/gems/", "/.rbenv/", "/.pyenv/", "/go/pkg/mod/", "/library/std/",
-        "/src/libcore/", "/src/libstd/", "/lib/python",
+        "node_modules/",
+        "site-packages/",
+        "dist-packages/",
+        "/.cargo/registry/",
+        "/rustc/",
+        "/usr/lib/",
+        "/usr/local/lib/",
+        "/usr/share/",
+        "/usr/include/",
+        "internal/",
+        "<",
+        "/.m2/",
+        "/.gradle/",
+        "/gems/",
+        "/.rbenv/",
+        "/.pyenv/",
+        "/go/pkg/mod/",
+        "/library/std/",
+        "/src/libcore/",
+        "/src/libstd/",
+        "/lib/python",
     ];
     FOREIGN.iter().any(|f| path.contains(f))
         || !path.contains(['/', '\\']) && path.ends_with(".js") && path.starts_with("module")
@@ -51,6 +69,17 @@ pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Ve
     let mut own = Vec::new();
     let mut foreign = Vec::new();
     for line in lines {
+        // Frames of the JVM's own classes name a bare file (Integer.java) that is not ours.
+        let jdk_frame = [
+            "at java.",
+            "at javax.",
+            "at sun.",
+            "at jdk.",
+            "at kotlin.",
+            "java.base/",
+        ]
+        .iter()
+        .any(|p| line.trim_start().starts_with(p) || line.contains("java.base/"));
         for pattern in location_patterns() {
             for caps in pattern.captures_iter(line) {
                 let path = caps["path"].trim_start_matches("./").to_owned();
@@ -58,7 +87,10 @@ pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Ve
                     continue;
                 };
                 // Version numbers (1.2:3) and URLs' host:port are not locations.
-                if line_no == 0 || path.contains("://") || path.chars().all(|c| c.is_ascii_digit() || c == '.') {
+                if line_no == 0
+                    || path.contains("://")
+                    || path.chars().all(|c| c.is_ascii_digit() || c == '.')
+                {
                     continue;
                 }
                 let location = Location {
@@ -69,7 +101,7 @@ pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Ve
                 if own.contains(&location) || foreign.contains(&location) {
                     continue;
                 }
-                if is_foreign(&location.path) {
+                if jdk_frame || is_foreign(&location.path) {
                     foreign.push(location);
                 } else {
                     own.push(location);
@@ -181,21 +213,47 @@ mod tests {
 
     #[test]
     fn names_failing_tests() {
-        assert_eq!(failing_test("--- FAIL: TestParse (0.01s)").as_deref(), Some("TestParse"));
-        assert_eq!(failing_test("---- tests::parses_empty stdout ----").as_deref(), Some("tests::parses_empty"));
-        assert_eq!(failing_test("FAILED tests/test_x.py::test_y - assert 1 == 2").as_deref(), Some("tests/test_x.py::test_y"));
-        assert_eq!(failing_test("  ● Parser › parses empty input").as_deref(), Some("Parser › parses empty input"));
+        assert_eq!(
+            failing_test("--- FAIL: TestParse (0.01s)").as_deref(),
+            Some("TestParse")
+        );
+        assert_eq!(
+            failing_test("---- tests::parses_empty stdout ----").as_deref(),
+            Some("tests::parses_empty")
+        );
+        assert_eq!(
+            failing_test("FAILED tests/test_x.py::test_y - assert 1 == 2").as_deref(),
+            Some("tests/test_x.py::test_y")
+        );
+        assert_eq!(
+            failing_test("  ● Parser › parses empty input").as_deref(),
+            Some("Parser › parses empty input")
+        );
         assert_eq!(failing_test("all fine"), None);
     }
 
     #[test]
     fn fingerprints_ignore_what_changes_between_runs() {
-        let a = fingerprint("rustc", ["error at 2024-01-01T10:00:00Z in /tmp/build-8f3a/x.rs:12 after 3.2s (id 9f86d081)"]);
-        let b = fingerprint("rustc", ["error at 2025-06-30T23:59:59Z in /tmp/build-11aa/x.rs:14 after 0.9s (id 1b4f0e98)"]);
+        let a = fingerprint(
+            "rustc",
+            ["error at 2024-01-01T10:00:00Z in /tmp/build-8f3a/x.rs:12 after 3.2s (id 9f86d081)"],
+        );
+        let b = fingerprint(
+            "rustc",
+            ["error at 2025-06-30T23:59:59Z in /tmp/build-11aa/x.rs:14 after 0.9s (id 1b4f0e98)"],
+        );
         let c = fingerprint("rustc", ["another error entirely"]);
         assert_eq!(a, b);
         assert_ne!(a, c);
-        assert_ne!(a, fingerprint("gcc", ["error at 2024-01-01T10:00:00Z in /tmp/build-8f3a/x.rs:12 after 3.2s (id 9f86d081)"]));
+        assert_ne!(
+            a,
+            fingerprint(
+                "gcc",
+                [
+                    "error at 2024-01-01T10:00:00Z in /tmp/build-8f3a/x.rs:12 after 3.2s (id 9f86d081)"
+                ]
+            )
+        );
         assert_eq!(a.len(), 16);
     }
 }

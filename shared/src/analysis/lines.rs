@@ -115,7 +115,12 @@ fn skip_escape(s: &[u8], i: usize) -> usize {
             while j < s.len() && s[j] != 0x07 && !(s[j] == 0x1b && s.get(j + 1) == Some(&b'\\')) {
                 j += 1;
             }
-            if j < s.len() && s[j] == 0x1b { j + 2 } else { j + 1 }.min(s.len())
+            if j < s.len() && s[j] == 0x1b {
+                j + 2
+            } else {
+                j + 1
+            }
+            .min(s.len())
         }
         Some(b'(') | Some(b')') => (i + 3).min(s.len()),
         Some(_) => i + 2,
@@ -152,7 +157,12 @@ fn strip_prefixes(line: &mut String) {
     if cut > 0 {
         line.drain(..cut);
     }
-    for marker in ["travis_fold:", "travis_time:", "section_start:", "section_end:"] {
+    for marker in [
+        "travis_fold:",
+        "travis_time:",
+        "section_start:",
+        "section_end:",
+    ] {
         if line.starts_with(marker) {
             line.clear();
             return;
@@ -162,7 +172,8 @@ fn strip_prefixes(line: &mut String) {
 
 /// Length of an ISO-8601 timestamp prefix (with an optional GitLab stream tag), or 0.
 fn timestamp_prefix_len(b: &[u8]) -> usize {
-    let digits = |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
+    let digits =
+        |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
     if b.len() < 20
         || !digits(0..4)
         || b[4] != b'-'
@@ -230,8 +241,10 @@ mod tests {
     #[test]
     fn numbers_lines_like_universal_newlines() {
         let mut seen = Vec::new();
-        let n = for_each_line(&b"a\nb\r\n\nc\rd"[..], |l| seen.push((l.number, l.bytes.to_vec())))
-            .unwrap();
+        let n = for_each_line(&b"a\nb\r\n\nc\rd"[..], |l| {
+            seen.push((l.number, l.bytes.to_vec()))
+        })
+        .unwrap();
         assert_eq!(n, 5);
         assert_eq!(seen[1], (2, b"b".to_vec()));
         assert_eq!(seen[3], (4, b"c".to_vec()));
@@ -239,15 +252,20 @@ mod tests {
         // A \r\n split across two reads is still one terminator.
         let reader = std::io::Read::chain(&b"x\r"[..], &b"\ny"[..]);
         let mut lines = Vec::new();
-        for_each_line(BufSplit(reader), |l| lines.push((l.number, l.bytes.to_vec()))).unwrap();
+        for_each_line(BufSplit(reader), |l| {
+            lines.push((l.number, l.bytes.to_vec()))
+        })
+        .unwrap();
         assert_eq!(lines, vec![(1, b"x".to_vec()), (2, b"y".to_vec())]);
     }
 
     #[test]
     fn marks_the_empty_lines_of_cr_cr_lf_as_phantoms() {
         let mut seen = Vec::new();
-        for_each_line(&b"a\r\r\nb\r\n\r\nc"[..], |l| seen.push((l.number, l.bytes.to_vec(), l.phantom)))
-            .unwrap();
+        for_each_line(&b"a\r\r\nb\r\n\r\nc"[..], |l| {
+            seen.push((l.number, l.bytes.to_vec(), l.phantom))
+        })
+        .unwrap();
         assert_eq!(
             seen,
             vec![
@@ -281,7 +299,10 @@ mod tests {
             cleaned(b"2024-05-01T10:00:00.123456Z 01O error: x"),
             "error: x"
         );
-        assert_eq!(cleaned(b"2024-05-01T10:00:00.1234567Z ##[error]boom"), "##[error]boom");
+        assert_eq!(
+            cleaned(b"2024-05-01T10:00:00.1234567Z ##[error]boom"),
+            "##[error]boom"
+        );
         assert_eq!(cleaned(b"\x1b[0Ksection_start:1700000000:build"), "");
         assert_eq!(cleaned(b"caf\xc3\xa9 \xff ok"), "caf\u{e9} \u{fffd} ok");
         assert_eq!(cleaned(b"\x1b]0;title\x07text"), "text");

@@ -126,12 +126,12 @@ fn category_of(primary: &Block, step: &Step, meta: &JobMeta) -> Category {
         return Category::Lint;
     }
     if rule.shape == Shape::Traceback {
-        let last = primary.lines.last().map(|l| l.1.as_str()).unwrap_or_default();
-        if last.starts_with("ModuleNotFoundError") || last.starts_with("ImportError") {
-            return Category::Dependency;
-        }
-        if last.starts_with("SyntaxError") || last.starts_with("IndentationError") {
-            return Category::Compilation;
+        // The exception line says more than the traceback around it (MemoryError, ImportError…).
+        let exception = headline(primary);
+        if let Some(r) = rules::Rules::get().classify(exception)
+            && r.category != Category::Unknown
+        {
+            return r.category;
         }
     }
     if rule.category != Category::Unknown {
@@ -144,12 +144,16 @@ fn category_of(primary: &Block, step: &Step, meta: &JobMeta) -> Category {
 }
 
 fn from_context(step: &Step, meta: &JobMeta) -> Category {
-    [step.command.as_deref(), meta.name.as_deref(), meta.stage.as_deref()]
-        .into_iter()
-        .flatten()
-        .map(engine::category_from_job)
-        .find(|c| *c != Category::Unknown)
-        .unwrap_or(Category::Unknown)
+    [
+        step.command.as_deref(),
+        meta.name.as_deref(),
+        meta.stage.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(engine::category_from_job)
+    .find(|c| *c != Category::Unknown)
+    .unwrap_or(Category::Unknown)
 }
 
 /// The line that best names the cause within a block.
@@ -157,13 +161,16 @@ fn headline(block: &Block) -> &str {
     let lines = &block.lines;
     let first = lines.first().map(|l| l.1.as_str()).unwrap_or_default();
     match block.rule.shape {
+        // The exception line: the first unindented line after the frames.
         Shape::Traceback => lines
             .iter()
-            .rev()
+            .skip(1)
             .map(|l| l.1.as_str())
-            .find(|l| !l.is_empty())
+            .find(|l| {
+                !l.is_empty() && !l.starts_with(char::is_whitespace) && !l.starts_with("Traceback")
+            })
             .unwrap_or(first),
-        Shape::Section => lines
+        Shape::Section | Shape::Report => lines
             .iter()
             .skip(1)
             .map(|l| l.1.trim())
@@ -182,7 +189,13 @@ fn headline(block: &Block) -> &str {
 }
 
 fn excerpt(block: &Block, budget: usize) -> Option<Excerpt> {
-    let mut lines: Vec<&(u64, String)> = block.lines.iter().take(budget).collect();
+    // A traceback is read from its end; everything else from its anchor.
+    let skip = if block.rule.shape == Shape::Traceback {
+        block.lines.len().saturating_sub(budget)
+    } else {
+        0
+    };
+    let mut lines: Vec<&(u64, String)> = block.lines.iter().skip(skip).take(budget).collect();
     while lines.last().is_some_and(|l| l.1.is_empty()) {
         lines.pop();
     }
@@ -201,7 +214,11 @@ fn collapse_repeats<'a>(lines: impl Iterator<Item = &'a str>) -> String {
     let mut run = 0usize;
     let flush = |out: &mut Vec<String>, line: &str, run: usize| {
         let line = redact::redact(line);
-        out.push(if run > 1 { format!("{line}  (×{run})") } else { line.into_owned() });
+        out.push(if run > 1 {
+            format!("{line}  (×{run})")
+        } else {
+            line.into_owned()
+        });
     };
     for line in lines {
         if previous == Some(line) {
@@ -243,7 +260,10 @@ fn build_report(step: Option<Step>, lines_total: u64, meta: &JobMeta) -> Report 
             lines_total,
         };
     };
-    let failing_command = step.command.as_deref().map(|c| redact::redact(c).into_owned());
+    let failing_command = step
+        .command
+        .as_deref()
+        .map(|c| redact::redact(c).into_owned());
     let failing_tests: Vec<String> = step
         .failing_tests
         .iter()
@@ -270,7 +290,10 @@ fn build_report(step: Option<Step>, lines_total: u64, meta: &JobMeta) -> Report 
             }],
             _ => vec![],
         };
-        let last_words = tail.last().map(|l| redact::redact(&l.1).into_owned()).unwrap_or_default();
+        let last_words = tail
+            .last()
+            .map(|l| redact::redact(&l.1).into_owned())
+            .unwrap_or_default();
         let category = from_context(&step, meta);
         return Report {
             category,
@@ -287,17 +310,36 @@ fn build_report(step: Option<Step>, lines_total: u64, meta: &JobMeta) -> Report 
     };
 
     let mut budget = MAX_SHOWN_LINES;
-    let mut excerpts = Vec::new();
+    let mut excerpts: Vec<Excerpt> = Vec::new();
     for block in &chosen {
         if budget == 0 {
             break;
         }
-        if let Some(e) = excerpt(block, budget) {
-            budget = budget.saturating_sub((e.end_line - e.start_line + 1) as usize);
-            excerpts.push(e);
+        let Some(e) = excerpt(block, budget) else {
+            continue;
+        };
+        budget = budget.saturating_sub((e.end_line - e.start_line + 1) as usize);
+        // Blocks that follow each other read as one excerpt.
+        match excerpts.last_mut() {
+            Some(last) if last.end_line + 1 == e.start_line => {
+                last.end_line = e.end_line;
+                last.text = format!("{}\n{}", last.text, e.text);
+            }
+            _ => excerpts.push(e),
         }
     }
-    let shown = chosen.iter().flat_map(|b| b.lines.iter().map(|l| l.1.as_str()));
+    // Python prints the innermost frame last: read tracebacks bottom-up for locations.
+    let shown: Vec<&str> = chosen
+        .iter()
+        .flat_map(|b| {
+            let lines = b.lines.iter().map(|l| l.1.as_str());
+            if b.rule.shape == Shape::Traceback {
+                lines.rev().collect::<Vec<_>>()
+            } else {
+                lines.collect()
+            }
+        })
+        .collect();
     let locations = extract::locations(shown, 3);
     let category = category_of(primary, &step, meta);
     let headline = redact::redact(headline(primary)).into_owned();

@@ -65,19 +65,43 @@ mod tests {
     #[test]
     fn masks_credentials_and_keeps_the_rest() {
         let cases = [
-            ("git clone https://oauth2:glpat-abcdefghijklmnopqrst@gitflic.ru/x.git", "glpat-abcdefghijklmnopqrst"),
-            ("curl -H 'Authorization: token 0123456789abcdef0123' https://api.gitflic.ru", "0123456789abcdef0123"),
-            ("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NSJ9.c2lnbmF0dXJlLXZhbHVl", "eyJhbGciOiJIUzI1NiJ9"),
+            (
+                "git clone https://oauth2:glpat-abcdefghijklmnopqrst@gitflic.ru/x.git",
+                "glpat-abcdefghijklmnopqrst",
+            ),
+            (
+                "curl -H 'Authorization: token 0123456789abcdef0123' https://api.gitflic.ru",
+                "0123456789abcdef0123",
+            ),
+            (
+                "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NSJ9.c2lnbmF0dXJlLXZhbHVl",
+                "eyJhbGciOiJIUzI1NiJ9",
+            ),
             ("export DEPLOY_TOKEN=s3cr3t-value-123", "s3cr3t-value-123"),
             ("DB_PASSWORD: 'hunter2'", "hunter2"),
-            ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "wJalrXUtnFEMI"),
+            (
+                "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                "wJalrXUtnFEMI",
+            ),
             ("using key AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE"),
-            ("token ghp_0123456789abcdefghijklmnopqrstuvwxyz", "ghp_0123456789abcdefghijklmnopqrstuvwxyz"),
+            (
+                "token ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+                "ghp_0123456789abcdefghijklmnopqrstuvwxyz",
+            ),
             ("postgres://app:pa55word@db:5432/app", "pa55word"),
-            ("https://hooks.slack.com/services/T000/B000/XXXXXXXX", "B000/XXXXXXXX"),
-            ("bot 123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0 failed", "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"),
+            (
+                "https://hooks.slack.com/services/T000/B000/XXXXXXXX",
+                "B000/XXXXXXXX",
+            ),
+            (
+                "bot 123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0 failed",
+                "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0",
+            ),
             ("-----BEGIN RSA PRIVATE KEY----- MIIEow", "MIIEow"),
-            ("xoxb-123456789012-abcdefghij", "xoxb-123456789012-abcdefghij"),
+            (
+                "xoxb-123456789012-abcdefghij",
+                "xoxb-123456789012-abcdefghij",
+            ),
         ];
         for (input, secret) in cases {
             let out = redact(input);

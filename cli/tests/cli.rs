@@ -1,0 +1,114 @@
+//! The `exlogare` binary as a user runs it.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_exlogare");
+
+fn fixture(name: &str) -> String {
+    format!(
+        "{}/../tests/fixtures/logs/{name}.log",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("exlogare runs");
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn json_output_follows_the_report_contract() {
+    let out = run(
+        &["analyze", "--format", "json", &fixture("rust-compile")],
+        None,
+    );
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    for key in [
+        "category",
+        "summary",
+        "excerpts",
+        "locations",
+        "failing_tests",
+        "hint",
+        "fingerprint",
+        "confidence",
+    ] {
+        assert!(report.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(report["category"], "compilation");
+    let excerpt = &report["excerpts"][0];
+    assert!(excerpt["start_line"].as_u64().unwrap() <= excerpt["end_line"].as_u64().unwrap());
+    assert_eq!(report["locations"][0]["path"], "src/main.rs");
+    assert_eq!(report["locations"][0]["line"], 3);
+}
+
+#[test]
+fn reads_standard_input_with_a_dash_or_no_file() {
+    let log = std::fs::read(fixture("go-test")).unwrap();
+    for args in [
+        vec!["analyze", "--format", "json", "-"],
+        vec!["analyze", "--format", "json"],
+    ] {
+        let out = run(&args, Some(&log));
+        assert!(out.status.success());
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["failing_tests"][0], "TestDouble");
+    }
+}
+
+#[test]
+fn text_output_is_plain_when_not_on_a_terminal() {
+    let out = run(&["analyze", &fixture("python-pytest")], None);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Tests failed"), "{text}");
+    assert!(text.contains("Hint:"));
+    assert!(!text.contains('\x1b'), "no colour codes into a pipe");
+}
+
+#[test]
+fn markdown_output_fences_the_excerpt() {
+    let out = run(
+        &[
+            "analyze",
+            "--format",
+            "markdown",
+            "--job-name",
+            "build",
+            &fixture("c-compile"),
+        ],
+        None,
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("### ✗ Compilation failed"), "{text}");
+    assert!(text.contains("```\nmain.c:5:5: error"), "{text}");
+}
+
+#[test]
+fn an_unreadable_file_is_a_clear_error() {
+    let out = run(&["analyze", "/nonexistent/job.log"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("cannot read /nonexistent/job.log"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_bad_flag_is_a_usage_error() {
+    let out = run(&["analyze", "--format", "yaml", &fixture("go-test")], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("--format"));
+}

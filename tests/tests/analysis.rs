@@ -1,0 +1,399 @@
+//! The analysis engine on real failing-tool output (tests/fixtures/logs, made by regenerate.sh)
+//! and on synthetic logs that exercise its edges: size, encoding, redaction, fingerprints.
+
+use exlogare_shared::analysis::{Category, JobMeta, Report, analyze_bytes};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/fixtures/logs/{name}.log", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn analyze(log: &[u8]) -> Report {
+    analyze_bytes(log, JobMeta::default())
+}
+
+fn shown(report: &Report) -> String {
+    report
+        .excerpts
+        .iter()
+        .map(|e| e.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+struct Expect {
+    log: &'static str,
+    category: Category,
+    /// A line the first excerpt must contain: the decisive one.
+    decisive: &'static str,
+    /// (path suffix, line) of the first location, where the tool prints one.
+    location: Option<(&'static str, u32)>,
+    failing_test: Option<&'static str>,
+}
+
+const fn expect(
+    log: &'static str,
+    category: Category,
+    decisive: &'static str,
+    location: Option<(&'static str, u32)>,
+    failing_test: Option<&'static str>,
+) -> Expect {
+    Expect {
+        log,
+        category,
+        decisive,
+        location,
+        failing_test,
+    }
+}
+
+use Category::*;
+
+const CASES: &[Expect] = &[
+    expect(
+        "rust-compile",
+        Compilation,
+        "error[E0425]: cannot find value `totl` in this scope",
+        Some(("src/main.rs", 3)),
+        None,
+    ),
+    expect(
+        "rust-test",
+        TestFailure,
+        "assertion `left == right` failed",
+        Some(("src/lib.rs", 11)),
+        Some("tests::adds_two_numbers"),
+    ),
+    expect(
+        "rust-clippy",
+        Lint,
+        "error: length comparison to zero",
+        Some(("src/main.rs", 3)),
+        None,
+    ),
+    expect(
+        "rust-fmt",
+        Lint,
+        "Diff in /tmp/exlogare-fixtures/rust-fmt/src/main.rs:1:",
+        Some(("src/main.rs", 1)),
+        None,
+    ),
+    expect(
+        "cargo-dependency",
+        Dependency,
+        "no matching package named `this-crate-does-not-exist-exlogare`",
+        None,
+        None,
+    ),
+    expect(
+        "python-pytest",
+        TestFailure,
+        "E       ValueError: could not convert string to float: '1,200.00'",
+        Some(("tests/test_prices.py", 9)),
+        Some("test_parses_thousands"),
+    ),
+    expect(
+        "python-traceback",
+        Unknown,
+        "KeyError: 'url'",
+        Some(("python-traceback/app.py", 11)),
+        None,
+    ),
+    expect(
+        "python-import",
+        Dependency,
+        "ModuleNotFoundError: No module named 'requests_toolbelt_missing'",
+        Some(("python-import/main.py", 1)),
+        None,
+    ),
+    expect(
+        "python-flake8",
+        Lint,
+        "tool.py:1:1: F401 'os' imported but unused",
+        Some(("tool.py", 1)),
+        None,
+    ),
+    expect(
+        "pip-missing",
+        Dependency,
+        "No matching distribution found for this-package-does-not-exist-exlogare",
+        None,
+        None,
+    ),
+    expect("python-oom", OutOfMemory, "MemoryError", None, None),
+    expect(
+        "yaml-config",
+        Configuration,
+        "yaml.parser.ParserError: while parsing a block mapping",
+        Some(("config.yml", 4)),
+        None,
+    ),
+    expect(
+        "node-test",
+        TestFailure,
+        "not ok 1 - sums two numbers",
+        Some(("node-test/sum.test.js", 6)),
+        Some("sums two numbers"),
+    ),
+    expect(
+        "node-module",
+        Dependency,
+        "Error: Cannot find module 'left-pad-exlogare-missing'",
+        Some(("node-module/index.js", 1)),
+        None,
+    ),
+    expect("npm-missing", Dependency, "npm error code E404", None, None),
+    expect(
+        "typescript",
+        Compilation,
+        "error TS2322: Type 'string' is not assignable to type 'number'.",
+        Some(("src/index.ts", 2)),
+        None,
+    ),
+    expect(
+        "java-compile",
+        Compilation,
+        "App.java:5: error: cannot find symbol",
+        Some(("src/main/java/demo/App.java", 5)),
+        None,
+    ),
+    expect(
+        "java-exception",
+        Unknown,
+        "java.lang.NumberFormatException: Cannot parse null string",
+        Some(("Main.java", 7)),
+        None,
+    ),
+    expect(
+        "c-compile",
+        Compilation,
+        "main.c:5:5: error: expected",
+        Some(("main.c", 5)),
+        None,
+    ),
+    expect(
+        "c-link",
+        Compilation,
+        "undefined reference to `checksum'",
+        None,
+        None,
+    ),
+    expect(
+        "cmake-missing",
+        Configuration,
+        "CMake Error at CMakeLists.txt:3 (find_package):",
+        Some(("CMakeLists.txt", 3)),
+        None,
+    ),
+    expect(
+        "go-build",
+        Compilation,
+        "./main.go:6:14: undefined: greeting",
+        Some(("main.go", 6)),
+        None,
+    ),
+    expect(
+        "go-test",
+        TestFailure,
+        "demo_test.go:7: Double(2) = 5, want 4",
+        Some(("demo_test.go", 7)),
+        Some("TestDouble"),
+    ),
+    expect(
+        "disk-full",
+        Infrastructure,
+        "No space left on device",
+        None,
+        None,
+    ),
+    expect(
+        "network-dns",
+        Network,
+        "Could not resolve host: artifacts.exlogare-does-not-resolve.invalid",
+        None,
+        None,
+    ),
+    expect(
+        "command-not-found",
+        Configuration,
+        "webpack-exlogare-missing: command not found",
+        None,
+        None,
+    ),
+    expect(
+        "permission-denied",
+        Permission,
+        "./deploy.sh: Permission denied",
+        None,
+        None,
+    ),
+    expect(
+        "apt-missing",
+        Dependency,
+        "E: Unable to locate package libexlogare-missing-dev",
+        None,
+        None,
+    ),
+];
+
+#[test]
+fn real_tool_failures_get_category_decisive_line_and_location() {
+    let mut failures = Vec::new();
+    for case in CASES {
+        let report = analyze(&fixture(case.log));
+        let first = report
+            .excerpts
+            .first()
+            .map(|e| e.text.as_str())
+            .unwrap_or_default();
+        let mut problems = Vec::new();
+        if report.category != case.category {
+            problems.push(format!("category {:?}", report.category));
+        }
+        if !first.contains(case.decisive) {
+            problems.push(format!("first excerpt lacks the decisive line:\n{first}"));
+        }
+        if let Some((path, line)) = case.location {
+            match report.locations.first() {
+                Some(l) if l.path.ends_with(path) && l.line == line => {}
+                other => problems.push(format!("location {other:?}")),
+            }
+        }
+        if let Some(test) = case.failing_test
+            && !report.failing_tests.iter().any(|t| t == test)
+        {
+            problems.push(format!("failing tests {:?}", report.failing_tests));
+        }
+        let shown_lines: u64 = report
+            .excerpts
+            .iter()
+            .map(|e| e.end_line - e.start_line + 1)
+            .sum();
+        if shown_lines > 30 {
+            problems.push(format!("{shown_lines} lines shown"));
+        }
+        if !problems.is_empty() {
+            failures.push(format!("{}: {}", case.log, problems.join("; ")));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn excerpt_line_numbers_point_at_the_raw_log() {
+    for case in CASES {
+        let log = fixture(case.log);
+        let text = String::from_utf8_lossy(&log);
+        let raw: Vec<&str> = text.split(['\n']).collect();
+        let report = analyze(&log);
+        let excerpt = &report.excerpts[0];
+        let first_line = excerpt.text.lines().next().unwrap();
+        let raw_line = raw[(excerpt.start_line - 1) as usize];
+        assert!(
+            raw_line.contains(first_line.trim()),
+            "{}: line {} is {raw_line:?}, excerpt starts {first_line:?}",
+            case.log,
+            excerpt.start_line
+        );
+    }
+}
+
+#[test]
+fn the_exit_pointer_is_never_the_answer() {
+    for case in CASES {
+        let report = analyze(&fixture(case.log));
+        assert!(
+            !shown(&report).contains("ERROR: Job failed"),
+            "{}",
+            case.log
+        );
+    }
+}
+
+#[test]
+fn environment_failures_win_over_the_build_errors_they_cause() {
+    let log = b"$ cargo build\n   Compiling demo v0.1.0\nerror: failed to write /builds/demo/target/debug/deps/libdemo.rlib\n\nerror[E0463]: can't find crate for `serde`\n  --> src/main.rs:1:1\nLLVM ERROR: IO failure on output stream: No space left on device\nerror: could not compile `demo`\nERROR: Job failed: exit code 101\n";
+    let report = analyze(log);
+    assert_eq!(report.category, Category::Infrastructure);
+    assert!(shown(&report).contains("No space left on device"));
+
+    let log = b"$ npm ci\nnpm error code ECONNRESET\nnpm error network request to https://registry.npmjs.org/react failed, reason: getaddrinfo EAI_AGAIN registry.npmjs.org\nsrc/app.ts(3,1): error TS2307: Cannot find module 'react'\nERROR: Job failed: exit code 1\n";
+    let report = analyze(log);
+    assert_eq!(report.category, Category::Network, "{report:?}");
+}
+
+#[test]
+fn credentials_never_reach_the_report() {
+    let report = analyze(&fixture("network-dns"));
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(!json.contains("ghp_0123456789abcdefghijklmnopqrstuvwxyz"));
+    let log = b"$ ./deploy.sh\n+ git push https://deploy:glpat-abcdefghijklmnopqrst@gitflic.ru/acme/demo.git\nfatal: Authentication failed for 'https://deploy:glpat-abcdefghijklmnopqrst@gitflic.ru/acme/demo.git'\nexport AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\nERROR: Job failed: exit code 1\n";
+    let report = analyze(log);
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(json.contains("Authentication failed"), "{json}");
+    for secret in [
+        "glpat-abcdefghijklmnopqrst",
+        "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY",
+    ] {
+        assert!(!json.contains(secret), "{json}");
+    }
+}
+
+#[test]
+fn fingerprints_match_across_runs_and_differ_across_failures() {
+    let run = |stamp: &str, tmp: &str, port: u16| {
+        format!(
+            "$ pytest\n{stamp} collected 3 items\n____ test_upload ____\n    def test_upload():\n>       client.put('/tmp/{tmp}/a.bin')\nE       ConnectionRefusedError: [Errno 111] Connection refused (127.0.0.1:{port}) after 0.31s\n\ntests/test_upload.py:12: ConnectionRefusedError\n==== 1 failed in 1.2s ====\nERROR: Job failed: exit code 1\n"
+        )
+    };
+    let a = analyze(run("2026-01-01T10:00:00Z", "pytest-of-ci-3", 5431).as_bytes());
+    let b = analyze(run("2026-02-11T23:59:59Z", "pytest-of-ci-9", 6001).as_bytes());
+    assert_eq!(a.fingerprint, b.fingerprint);
+    let c = analyze(&fixture("python-pytest"));
+    assert_ne!(a.fingerprint, c.fingerprint);
+    assert_ne!(
+        analyze(&fixture("go-test")).fingerprint,
+        analyze(&fixture("go-build")).fingerprint
+    );
+}
+
+#[test]
+fn hostile_input_yields_a_report_not_a_panic() {
+    let cases: Vec<Vec<u8>> = vec![
+        vec![],
+        b"\n\n\n".to_vec(),
+        vec![0xff; 100_000],
+        b"\x1b[".repeat(10_000),
+        b"\r".repeat(10_000),
+        "error: \u{1F4A5} ünïcödé\n".repeat(1000).into_bytes(),
+        [b"error: x".as_slice(), &vec![b'a'; 5_000_000]].concat(),
+        b"Traceback (most recent call last):\n".repeat(2000),
+    ];
+    for log in cases {
+        let report = analyze(&log);
+        assert!(report.excerpts.iter().all(|e| e.start_line <= e.end_line));
+        assert!(report.confidence >= 0.0 && report.confidence <= 1.0);
+    }
+    assert_eq!(analyze(b"").category, Category::Unknown);
+}
+
+#[test]
+fn a_log_with_no_recognisable_error_shows_its_last_words() {
+    let log = b"$ ./check-generated.sh\nM src/generated/schema.rs\nM src/generated/api.rs\nPlease regenerate the sources and commit them.\nERROR: Job failed: exit code 1\n";
+    let report = analyze(log);
+    let excerpt = &report.excerpts[0];
+    assert_eq!((excerpt.start_line, excerpt.end_line), (2, 4));
+    assert!(report.confidence < 0.5);
+    let meta = JobMeta {
+        name: Some("lint".into()),
+        ..JobMeta::default()
+    };
+    assert_eq!(analyze_bytes(log, meta).category, Category::Lint);
+}
+
+#[test]
+fn repeated_lines_are_collapsed_in_the_excerpt() {
+    let log = "$ make\nerror: disk is slow\n  retry\n  retry\n  retry\n  retry\nERROR: Job failed: exit code 1\n";
+    let report = analyze(log.as_bytes());
+    assert!(shown(&report).contains("retry  (×4)"), "{}", shown(&report));
+}
