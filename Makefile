@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 STACK := $(PYTHON) scripts/local_stack.py
 
-.PHONY: test tools lint unit demo stack-start stack-stop watch clean
+.PHONY: test tools lint bench stack-start stack-stop clean
 
 ## Everything CI checks: tools, formatting, template, lints, and all tests against the local stack.
 test: tools lint
@@ -18,6 +18,10 @@ lint:
 	cargo fmt --all -- --check
 	$(PYTHON) -c 'import sys; from cfnlint.runner import main; sys.exit(main())' template.yaml
 	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+## Speed and memory figures of the analysis engine (and Drain3 on the same logs).
+bench:
+	scripts/bench.sh
 
 ## The local AWS stack for the dev loop (see README): writes .local/stack.env.
 stack-start: tools

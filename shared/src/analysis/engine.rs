@@ -262,7 +262,8 @@ pub struct Engine {
     open: Option<Block>,
     /// Last line of the most recently closed block.
     last_block_end: u64,
-    text: String,
+    /// Reused buffer for lines that need cleaning.
+    scratch: String,
     pub lines_total: u64,
 }
 
@@ -281,7 +282,7 @@ impl Engine {
             last_with_errors: None,
             open: None,
             last_block_end: 0,
-            text: String::new(),
+            scratch: String::new(),
             lines_total: 0,
         }
     }
@@ -291,10 +292,9 @@ impl Engine {
         if line.phantom {
             return;
         }
-        let mut text = std::mem::take(&mut self.text);
-        clean(line.bytes, &mut text);
-        self.process(line.number, &text);
-        self.text = text;
+        let mut scratch = std::mem::take(&mut self.scratch);
+        self.process(line.number, clean(line.bytes, &mut scratch));
+        self.scratch = scratch;
     }
 
     fn process(&mut self, number: u64, text: &str) {
@@ -318,7 +318,19 @@ impl Engine {
             }
             return;
         }
-        if let Some(caps) = exit_pointer().captures(text) {
+        let pointer = matches!(
+            text.as_bytes().first(),
+            Some(b'T' | b'E' | b'P' | b'#' | b'D')
+        ) && [
+            "The command",
+            "ERROR: Job failed",
+            "Process completed",
+            "##[error]Process",
+            "Done. Your build",
+        ]
+        .iter()
+        .any(|p| text.starts_with(p));
+        if let Some(caps) = pointer.then(|| exit_pointer().captures(text)).flatten() {
             let code = ["a", "b", "c", "d"]
                 .iter()
                 .find_map(|g| caps.name(g))
@@ -433,10 +445,19 @@ impl Engine {
     }
 
     fn push_tail(&mut self, number: u64, text: &str) {
-        if self.current.tail.len() == TAIL_LINES {
-            self.current.tail.pop_front();
-        }
-        self.current.tail.push_back((number, truncate(text)));
+        // Every line passes through here: recycle the oldest entry's buffer.
+        let mut buffer = if self.current.tail.len() == TAIL_LINES {
+            self.current
+                .tail
+                .pop_front()
+                .map(|(_, b)| b)
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        buffer.clear();
+        buffer.push_str(&text[..floor_boundary(text, MAX_KEPT_CHARS)]);
+        self.current.tail.push_back((number, buffer));
     }
 
     fn close_open(&mut self) {
@@ -485,15 +506,20 @@ fn looks_like_path(line: &str) -> bool {
         })
 }
 
-fn truncate(text: &str) -> String {
-    if text.len() <= MAX_KEPT_CHARS {
-        return text.to_owned();
+/// The largest char boundary of `text` at or below `max`.
+fn floor_boundary(text: &str, max: usize) -> usize {
+    if text.len() <= max {
+        return text.len();
     }
-    let mut end = MAX_KEPT_CHARS;
+    let mut end = max;
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    text[..end].to_owned()
+    end
+}
+
+fn truncate(text: &str) -> String {
+    text[..floor_boundary(text, MAX_KEPT_CHARS)].to_owned()
 }
 
 /// The category of a step's failure when no rule says more: from the job's name or stage.

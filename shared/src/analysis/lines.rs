@@ -51,15 +51,21 @@ pub fn for_each_line<R: Read>(
             last_lone_cr = false;
         }
         after_cr = false;
-        while let Some(pos) = rest.iter().position(|b| *b == b'\n' || *b == b'\r') {
-            push_capped(&mut line, &rest[..pos]);
+        while let Some(pos) = memchr::memchr2(b'\n', b'\r', rest) {
+            // Most lines lie whole in the buffer: hand them over without a copy.
+            let bytes: &[u8] = if line.is_empty() {
+                &rest[..pos.min(MAX_LINE_BYTES)]
+            } else {
+                push_capped(&mut line, &rest[..pos]);
+                &line
+            };
             let cr = rest[pos] == b'\r';
             let crlf = cr && rest.get(pos + 1) == Some(&b'\n');
             number += 1;
             each(RawLine {
                 number,
-                bytes: &line,
-                phantom: line.is_empty() && cr && last_lone_cr,
+                bytes,
+                phantom: bytes.is_empty() && cr && last_lone_cr,
             });
             line.clear();
             last_lone_cr = cr && !crlf;
@@ -85,18 +91,34 @@ fn push_capped(line: &mut Vec<u8>, bytes: &[u8]) {
     line.extend_from_slice(&bytes[..bytes.len().min(room)]);
 }
 
-/// The visible text of a raw line, written into `out` (cleared first).
-pub fn clean(raw: &[u8], out: &mut String) {
-    out.clear();
-    let text = String::from_utf8_lossy(raw);
-    if text.contains('\x1b') {
-        strip_ansi(&text, out);
-    } else {
-        out.push_str(&text);
+/// The visible text of a raw line. Borrows the line when it is clean UTF-8 already (most
+/// lines); otherwise builds the text in `scratch`.
+pub fn clean<'a>(raw: &'a [u8], scratch: &'a mut String) -> &'a str {
+    let has_escape = memchr::memchr(0x1b, raw).is_some();
+    let text: &str = match std::str::from_utf8(raw) {
+        Ok(valid) if !has_escape => valid,
+        _ => {
+            scratch.clear();
+            let lossy = String::from_utf8_lossy(raw);
+            if has_escape {
+                strip_ansi(&lossy, scratch);
+            } else {
+                scratch.push_str(&lossy);
+            }
+            scratch.as_str()
+        }
+    };
+    let text = &text[timestamp_prefix_len(text.as_bytes())..];
+    const MARKERS: [&str; 4] = [
+        "travis_fold:",
+        "travis_time:",
+        "section_start:",
+        "section_end:",
+    ];
+    if MARKERS.iter().any(|m| text.starts_with(m)) {
+        return "";
     }
-    strip_prefixes(out);
-    let trimmed_len = out.trim_end().len();
-    out.truncate(trimmed_len);
+    text.trim_end()
 }
 
 /// Index after the escape sequence starting at `i` (which holds ESC).
@@ -149,28 +171,8 @@ fn strip_ansi(text: &str, out: &mut String) {
     out.push_str(&text[start..]);
 }
 
-/// Removes CI decorations at the start of a line: GitLab/GitFlic runner timestamps
-/// (`2024-05-01T10:00:00.123456Z 01O `), GitHub Actions timestamps, Travis fold/time markers
-/// and GitLab section markers.
-fn strip_prefixes(line: &mut String) {
-    let cut = timestamp_prefix_len(line.as_bytes());
-    if cut > 0 {
-        line.drain(..cut);
-    }
-    for marker in [
-        "travis_fold:",
-        "travis_time:",
-        "section_start:",
-        "section_end:",
-    ] {
-        if line.starts_with(marker) {
-            line.clear();
-            return;
-        }
-    }
-}
-
-/// Length of an ISO-8601 timestamp prefix (with an optional GitLab stream tag), or 0.
+/// Length of a CI timestamp prefix: GitLab/GitFlic runners' `2024-05-01T10:00:00.123456Z 01O `
+/// (ISO-8601 and a stream tag) or GitHub Actions' ISO-8601 alone; 0 when there is none.
 fn timestamp_prefix_len(b: &[u8]) -> usize {
     let digits =
         |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
@@ -233,9 +235,8 @@ mod tests {
     }
 
     fn cleaned(raw: &[u8]) -> String {
-        let mut out = String::new();
-        clean(raw, &mut out);
-        out
+        let mut scratch = String::new();
+        clean(raw, &mut scratch).to_owned()
     }
 
     #[test]

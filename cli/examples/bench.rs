@@ -1,0 +1,131 @@
+//! Speed and memory of the analysis engine (not a test: the figures depend on the machine).
+//!
+//!   cargo run --release -p exlogare --example bench -- throughput LIST [ROUNDS]
+//!       the logs named in LIST (one path a line), read into memory first, analysed ROUNDS
+//!       times on one thread: prints MB/s and lines/s. `scripts/bench.sh` makes the list.
+//!   cargo run --release -p exlogare --example bench -- rss GIGABYTES
+//!       streams a generated log of that size through the engine (nothing held in memory) and
+//!       prints the process's peak resident set size.
+
+use exlogare_shared::analysis::{JobMeta, analyze_bytes, analyze_reader};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+fn throughput(list: &Path, rounds: usize) -> anyhow::Result<()> {
+    let paths: Vec<PathBuf> = std::fs::read_to_string(list)?
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(PathBuf::from)
+        .collect();
+    let logs: Vec<Vec<u8>> = paths.iter().map(std::fs::read).collect::<Result<_, _>>()?;
+    let bytes: usize = logs.iter().map(Vec::len).sum();
+    let lines: usize = logs
+        .iter()
+        .map(|l| l.iter().filter(|b| **b == b'\n').count() + 1)
+        .sum();
+    // Warm-up: compiles the rule tables once, as a Lambda's first invocation does.
+    analyze_bytes(b"error: warm-up", JobMeta::default());
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for log in &logs {
+            std::hint::black_box(analyze_bytes(log, JobMeta::default()));
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let mb = (bytes * rounds) as f64 / 1e6;
+    println!(
+        "engine: {} logs, {:.1} MB, {} rounds in {secs:.2}s: {:.0} MB/s, {:.0} lines/s (one core)",
+        logs.len(),
+        bytes as f64 / 1e6,
+        rounds,
+        mb / secs,
+        (lines * rounds) as f64 / secs
+    );
+    Ok(())
+}
+
+/// A synthetic CI log: build chatter, progress bars, warnings, and a failure at the end.
+struct SyntheticLog {
+    remaining: u64,
+    line: u64,
+    pending: Vec<u8>,
+}
+
+impl Read for SyntheticLog {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.pending.is_empty() {
+            if self.remaining == 0 {
+                return Ok(0);
+            }
+            self.line += 1;
+            let n = self.line;
+            let text = match n % 7 {
+                0 => format!("\x1b[32m   Compiling\x1b[0m crate-{n} v0.{n}.0\n"),
+                1 => format!("test module_{n}::case_{n} ... ok\n"),
+                2 => format!("Downloading {n}%\rDownloading 100%\n"),
+                3 => format!("warning: unused variable `x{n}`\n  --> src/m{n}.rs:{n}:5\n"),
+                4 => format!("2026-11-22T10:00:00.{n:06}Z 01O [info] step {n} finished in {n}ms\n"),
+                5 => "npm WARN deprecated left-pad@1.3.0: use String.prototype.padStart()\n"
+                    .to_string(),
+                _ => format!("{}\n", "x".repeat((n % 120) as usize)),
+            };
+            self.pending = text.into_bytes();
+            if self.pending.len() as u64 >= self.remaining {
+                self.pending = b"error[E0425]: cannot find value `x` in this scope\nERROR: Job failed: exit code 101\n".to_vec();
+                self.remaining = self.pending.len() as u64;
+            }
+            self.remaining -= self.pending.len() as u64;
+        }
+        let n = buf.len().min(self.pending.len());
+        buf[..n].copy_from_slice(&self.pending[..n]);
+        self.pending.drain(..n);
+        Ok(n)
+    }
+}
+
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn rss(gigabytes: f64) -> anyhow::Result<()> {
+    let size = (gigabytes * 1e9) as u64;
+    let start = Instant::now();
+    let log = SyntheticLog {
+        remaining: size,
+        line: 0,
+        pending: Vec::new(),
+    };
+    let report = analyze_reader(log, JobMeta::default())?;
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "memory: {:.2} GB streamed in {secs:.1}s ({:.0} MB/s incl. generation), peak RSS {:.1} MB, found: {}",
+        size as f64 / 1e9,
+        size as f64 / 1e6 / secs,
+        peak_rss_kib().unwrap_or(0) as f64 / 1024.0,
+        report.summary
+    );
+    Ok(())
+}
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["throughput", list] => throughput(Path::new(list), 3),
+        ["throughput", list, rounds] => throughput(Path::new(list), rounds.parse()?),
+        ["rss", gb] => rss(gb.parse()?),
+        _ => anyhow::bail!("usage: bench throughput LIST [ROUNDS] | bench rss GIGABYTES"),
+    }
+}
