@@ -18,7 +18,9 @@ async fn main() -> anyhow::Result<()> {
         connection_id: "local-connection".into(),
         project_id: Some(project_id.clone()),
     };
-    store.put_secret_binding(&SecretDigest::of(secret), &binding).await?;
+    store
+        .put_secret_binding(&SecretDigest::of(secret), &binding)
+        .await?;
     println!("bound the secret to project {project_id}");
     Ok(())
 }

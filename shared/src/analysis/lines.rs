@@ -95,11 +95,16 @@ fn push_capped(line: &mut Vec<u8>, bytes: &[u8]) {
 /// lines); otherwise builds the text in `scratch`.
 pub fn clean<'a>(raw: &'a [u8], scratch: &'a mut String) -> &'a str {
     let has_escape = memchr::memchr(0x1b, raw).is_some();
-    let text: &str = match std::str::from_utf8(raw) {
-        Ok(valid) if !has_escape => valid,
-        _ => {
+    let text: &str = match (std::str::from_utf8(raw), has_escape) {
+        (Ok(valid), false) => valid,
+        (Ok(valid), true) => {
             scratch.clear();
-            let lossy = String::from_utf8_lossy(raw);
+            strip_ansi(valid, scratch);
+            scratch.as_str()
+        }
+        (Err(_), _) => {
+            let lossy = String::from_utf8_lossy(raw).into_owned();
+            scratch.clear();
             if has_escape {
                 strip_ansi(&lossy, scratch);
             } else {

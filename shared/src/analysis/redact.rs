@@ -20,7 +20,7 @@ fn redactor() -> &'static Redactor {
             // Passwords in URLs: scheme://user:password@host
             (r"(?i)\b(?P<scheme>[a-z][a-z0-9+.-]*://)[^/\s:@]+:[^/\s@]+@", "${scheme}[REDACTED]@"),
             // Authorization headers, whatever the scheme.
-            (r"(?i)\b(?P<name>(proxy-)?authorization)(?P<sep>\s*[:=]\s*)[^\s,;]+(\s+[^\s,;]+)?", "${name}${sep}[REDACTED]"),
+            (r#"(?i)\b(?P<name>(proxy-)?authorization)(?P<sep>\s*[:=]\s*)((bearer|basic|token|digest|negotiate|bot)\s+)?[^\s,;'"]+"#, "${name}${sep}[REDACTED]"),
             (r"(?i)\b(?P<scheme>bearer|token|basic)\s+[A-Za-z0-9._~+/=-]{16,}", "${scheme} [REDACTED]"),
             // KEY=value assignments whose name says secret.
             (r#"(?i)\b(?P<name>[A-Z0-9_.-]*(TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|API[_-]?KEY|ACCESS[_-]?KEY|PRIVATE[_-]?KEY|CREDENTIALS?|AUTH)[A-Z0-9_]*)(?P<sep>\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s"',;]+)"#, "${name}${sep}[REDACTED]"),
@@ -108,6 +108,18 @@ mod tests {
             assert!(!out.contains(secret), "{input} -> {out}");
             assert!(out.contains("[REDACTED"), "{input} -> {out}");
         }
+    }
+
+    #[test]
+    fn redacting_twice_changes_nothing() {
+        // Found by the fuzzer: the second pass must not eat the word after the mask.
+        let line = "curl -H 'Authorization: Bearer ghp_0123456789abcdefghijklmnopqrstuvwxyz' https://x.invalid/a";
+        let once = redact(line);
+        assert_eq!(
+            once,
+            "curl -H 'Authorization: [REDACTED]' https://x.invalid/a"
+        );
+        assert_eq!(redact(&once), once);
     }
 
     #[test]

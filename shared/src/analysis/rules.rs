@@ -903,7 +903,7 @@ impl Rules {
             // the set keeps it there.
             set: RegexSetBuilder::new(RULES.iter().map(|r| r.pattern))
                 .unicode(false)
-                .dfa_size_limit(16 << 20)
+                .dfa_size_limit(32 << 20)
                 .build()
                 .expect("rule patterns compile"),
             noise: RegexBuilder::new(NOISE)
