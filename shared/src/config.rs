@@ -61,3 +61,79 @@ impl WebhookConfig {
 pub async fn aws() -> aws_config::SdkConfig {
     aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
 }
+
+/// An optional boolean flag (`true`/`1`/`yes`), false when unset.
+pub fn flag(name: &'static str) -> Result<bool, ConfigError> {
+    match std::env::var(name) {
+        Err(_) => Ok(false),
+        Ok(v) => match v.trim().to_ascii_lowercase().as_str() {
+            "" | "false" | "0" | "no" => Ok(false),
+            "true" | "1" | "yes" => Ok(true),
+            _ => Err(ConfigError::Invalid {
+                name,
+                reason: format!("expected true or false, got {v:?}"),
+            }),
+        },
+    }
+}
+
+fn url(name: &'static str) -> Result<url::Url, ConfigError> {
+    let value = required(name)?;
+    url::Url::parse(&value).map_err(|e| ConfigError::Invalid {
+        name,
+        reason: format!("not a URL: {e}"),
+    })
+}
+
+/// What the oauth function reads.
+#[derive(Debug, Clone)]
+pub struct OauthConfig {
+    /// `TABLE_NAME`.
+    pub table_name: String,
+    /// `KMS_KEY_ID`: key id, ARN or alias.
+    pub kms_key_id: String,
+    /// `GITFLIC_CLIENT_ID`, `GITFLIC_CLIENT_SECRET`: the OAuth application at GitFlic.
+    pub client_id: oauth2::ClientId,
+    pub client_secret: oauth2::ClientSecret,
+    /// `OAUTH_REDIRECT_URL`: the callback registered with the application.
+    pub redirect_url: oauth2::RedirectUrl,
+    /// `PUBLIC_BASE_URL`: where the API is reachable from GitFlic (webhook URLs start here).
+    pub public_base_url: url::Url,
+    /// `DASHBOARD_URL`: where the browser returns after connecting.
+    pub dashboard_url: url::Url,
+    /// `GITFLIC_SCOPES`: comma-separated (default `USER_READ,PROJECT_READ,PROJECT_WRITE`).
+    pub scopes: Vec<String>,
+    /// `TENANT_CLAIM`: the JWT claim naming the tenant (default `sub`).
+    pub tenant_claim: String,
+    /// `GITFLIC_ALLOW_PRIVATE_NETWORK`: allow self-hosted GitFlic on private addresses and http.
+    pub allow_private: bool,
+}
+
+impl OauthConfig {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let redirect = required("OAUTH_REDIRECT_URL")?;
+        Ok(Self {
+            table_name: required("TABLE_NAME")?,
+            kms_key_id: required("KMS_KEY_ID")?,
+            client_id: oauth2::ClientId::new(required("GITFLIC_CLIENT_ID")?),
+            client_secret: oauth2::ClientSecret::new(required("GITFLIC_CLIENT_SECRET")?),
+            redirect_url: oauth2::RedirectUrl::new(redirect).map_err(|e| ConfigError::Invalid {
+                name: "OAUTH_REDIRECT_URL",
+                reason: format!("not a URL: {e}"),
+            })?,
+            public_base_url: url("PUBLIC_BASE_URL")?,
+            dashboard_url: url("DASHBOARD_URL")?,
+            scopes: std::env::var("GITFLIC_SCOPES")
+                .unwrap_or_else(|_| "USER_READ,PROJECT_READ,PROJECT_WRITE".into())
+                .split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            tenant_claim: std::env::var("TENANT_CLAIM")
+                .ok()
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| "sub".into()),
+            allow_private: flag("GITFLIC_ALLOW_PRIVATE_NETWORK")?,
+        })
+    }
+}

@@ -1,8 +1,8 @@
 //! Everything the Exlogare functions have in common: GitFlic's payload types, webhook secrets,
 //! storage, encryption, the queue message and telemetry.
 //!
-//! The AWS-facing modules sit behind the default `aws` feature so that the analysis engine and
-//! the payload types build without the SDK (the CLI and the fuzz targets use them that way).
+//! The service modules (AWS, HTTP) sit behind the default `service` feature so that the analysis
+//! engine and the payload types build without them (the CLI and the fuzz targets use them so).
 
 pub mod analysis;
 pub mod gitflic;
@@ -10,11 +10,17 @@ pub mod lenient;
 pub mod secret;
 pub mod telemetry;
 
-#[cfg(feature = "aws")]
+#[cfg(feature = "service")]
 pub mod config;
-#[cfg(feature = "aws")]
+#[cfg(feature = "service")]
+pub mod connections;
+#[cfg(feature = "service")]
+pub mod crypto;
+#[cfg(feature = "service")]
 pub mod ingest;
-#[cfg(feature = "aws")]
+#[cfg(feature = "service")]
 pub mod queue;
-#[cfg(feature = "aws")]
+#[cfg(feature = "service")]
+pub mod respond;
+#[cfg(feature = "service")]
 pub mod store;

@@ -2,51 +2,23 @@
 //! [`exlogare_shared::ingest`] and maps the outcome to a status code.
 
 use exlogare_shared::ingest::{Delivery, Ingest, IngestError, Outcome};
-use lambda_http::http::{Method, StatusCode, header};
+use exlogare_shared::respond::{body_bytes, error, json, method_not_allowed, request_path};
+use lambda_http::http::{Method, StatusCode};
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde_json::json;
 
 pub const ROUTE: &str = "/webhook/gitflic";
 pub const SECRET_HEADER: &str = "gitflic-webhook-secret";
 
-fn respond(status: StatusCode, body: serde_json::Value) -> Response<Body> {
-    let mut response = Response::new(Body::Text(body.to_string()));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("application/json"),
-    );
-    response
-}
-
-fn error(status: StatusCode, message: &str) -> Response<Body> {
-    respond(status, json!({ "error": message }))
-}
-
-/// The path without API Gateway's stage, falling back to the URI for requests built by hand.
-fn path(request: &Request) -> &str {
-    match request.raw_http_path() {
-        "" => request.uri().path(),
-        raw => raw,
-    }
-}
-
 pub async fn handle(
     ingest: &Ingest,
     request: Request,
 ) -> Result<Response<Body>, lambda_http::Error> {
-    if path(&request).trim_end_matches('/') != ROUTE {
+    if request_path(&request).trim_end_matches('/') != ROUTE {
         return Ok(error(StatusCode::NOT_FOUND, "not found"));
     }
     if request.method() != Method::POST {
-        let mut response = error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method not allowed; use POST",
-        );
-        response
-            .headers_mut()
-            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
-        return Ok(response);
+        return Ok(method_not_allowed("POST"));
     }
 
     let query = request.query_string_parameters();
@@ -58,12 +30,7 @@ pub async fn handle(
         .map(|v| v.to_str().unwrap_or("\u{0}"))
         .chain(query.all("secret").unwrap_or_default())
         .collect();
-    let body: &[u8] = match request.body() {
-        Body::Empty => &[],
-        Body::Text(text) => text.as_bytes(),
-        Body::Binary(bytes) => bytes,
-        _ => &[],
-    };
+    let body = body_bytes(request.body());
 
     let outcome = ingest
         .accept(Delivery {
@@ -72,10 +39,10 @@ pub async fn handle(
         })
         .await;
     Ok(match outcome {
-        Ok(Outcome::Tested) => respond(StatusCode::OK, json!({ "status": "ok" })),
-        Ok(Outcome::Queued { .. }) => respond(StatusCode::ACCEPTED, json!({ "status": "queued" })),
-        Ok(Outcome::Duplicate { .. }) => respond(StatusCode::OK, json!({ "status": "duplicate" })),
-        Ok(Outcome::Ignored { .. }) => respond(StatusCode::OK, json!({ "status": "ignored" })),
+        Ok(Outcome::Tested) => json(StatusCode::OK, &json!({ "status": "ok" })),
+        Ok(Outcome::Queued { .. }) => json(StatusCode::ACCEPTED, &json!({ "status": "queued" })),
+        Ok(Outcome::Duplicate { .. }) => json(StatusCode::OK, &json!({ "status": "duplicate" })),
+        Ok(Outcome::Ignored { .. }) => json(StatusCode::OK, &json!({ "status": "ignored" })),
         Err(IngestError::TooLarge) => error(StatusCode::PAYLOAD_TOO_LARGE, "body too large"),
         Err(IngestError::Unauthorized) => error(StatusCode::UNAUTHORIZED, "unauthorized"),
         Err(IngestError::BadRequest(reason)) => error(StatusCode::BAD_REQUEST, &reason),

@@ -1,3 +1,10 @@
 //! What GitFlic speaks. See `docs/gitflic-api.md` in the shared folder for the confidence of each fact.
 
 pub mod webhook;
+
+#[cfg(feature = "service")]
+pub mod api;
+#[cfg(feature = "service")]
+pub mod base_url;
+#[cfg(feature = "service")]
+pub mod oauth;

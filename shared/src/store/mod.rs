@@ -4,9 +4,13 @@
 //! - `WHSECRET#<sha256 hex>` / `BINDING`: which tenant, connection and (optionally) project a webhook
 //!   secret belongs to. Holds the digest only; the encrypted secret lives with the watched project.
 //! - `DELIVERY#<project id>#<pipeline id>` / `DELIVERY`: a pipeline failure already queued (TTL).
+//! - the connection items of [`connections`]: OAuth states, connections, watched projects.
 //!
 //! moto, like DynamoDB itself, deletes expired items late or never: reads treat an item whose
 //! `expires_at` has passed as absent.
+
+mod connections;
+pub use connections::{ConnectionRecord, ConnectionStatus, OauthState, WatchRecord};
 
 use crate::secret::SecretDigest;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};

@@ -1,0 +1,39 @@
+use exlogare_oauth::App;
+use exlogare_shared::config::{self, OauthConfig};
+use exlogare_shared::connections::{Connections, Settings};
+use exlogare_shared::crypto::Kms;
+use exlogare_shared::gitflic::base_url::http_client;
+use exlogare_shared::gitflic::oauth::OauthApp;
+use exlogare_shared::store::Store;
+use lambda_http::{Error, service_fn};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    exlogare_shared::telemetry::init();
+    let config = OauthConfig::from_env()?;
+    let aws = config::aws().await;
+    let app = App {
+        connections: Connections::new(
+            Store::new(&aws, config.table_name),
+            Kms::new(&aws, config.kms_key_id),
+            http_client(config.allow_private)?,
+            OauthApp {
+                client_id: config.client_id,
+                client_secret: config.client_secret,
+                redirect: config.redirect_url,
+                scopes: config.scopes,
+            },
+            Settings {
+                public_base_url: config.public_base_url,
+                allow_private: config.allow_private,
+            },
+        ),
+        dashboard_url: config.dashboard_url,
+        tenant_claim: config.tenant_claim,
+    };
+    let app = &app;
+    lambda_http::run(service_fn(move |request| {
+        exlogare_oauth::handle(app, request)
+    }))
+    .await
+}

@@ -1,0 +1,370 @@
+//! GitFlic's REST API: `Authorization: token …`, camelCase JSON, HAL pages.
+//!
+//! Transient failures — 5xx, 429, a 403 whose body is not JSON (the anti-DDoS proxy in front of
+//! the cloud API, INFERRED), timeouts — are retried a bounded number of times with exponential
+//! backoff and jitter, honouring `Retry-After`. A 401, or a 403 naming `AuthenticationException`
+//! (CODE), means the token is no good: [`ApiError::Unauthorized`], for the caller to refresh.
+
+use crate::lenient;
+use oauth2::AccessToken;
+use rand::Rng;
+use reqwest::{Method, StatusCode};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::time::Duration;
+use url::Url;
+
+/// Items per page (every known client uses at most 100).
+const PAGE_SIZE: u32 = 100;
+/// Pages read at most from one list: bounds the requests one sync spends of the hourly budget
+/// of 500 (DOC).
+const MAX_PAGES: u32 = 20;
+const ATTEMPTS: u32 = 3;
+/// Longest wait for a `Retry-After` we honour inside one request.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(5);
+/// Largest response body read.
+const MAX_BODY: usize = 4 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("GitFlic refused the token")]
+    Unauthorized,
+    #[error("GitFlic denied access to this resource (HTTP 403)")]
+    Forbidden,
+    #[error("not found on GitFlic")]
+    NotFound,
+    #[error("GitFlic is unavailable (after {attempts} attempts: {last})")]
+    Unavailable { attempts: u32, last: String },
+    #[error("GitFlic answered HTTP {0}")]
+    Status(u16),
+    #[error("GitFlic's answer could not be read: {0}")]
+    Decode(String),
+}
+
+impl ApiError {
+    /// Whether trying again later may succeed.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, ApiError::Unavailable { .. })
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub username: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub full_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+pub struct Owner {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub alias: Option<String>,
+    #[serde(default, rename = "type", deserialize_with = "lenient::opt_string")]
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Project {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub alias: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_object")]
+    pub owner: Option<Owner>,
+    /// Older answers name the owner here instead.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub owner_alias: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub language: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    pub private: Option<bool>,
+}
+
+impl Project {
+    pub fn owner_alias(&self) -> Option<&str> {
+        self.owner
+            .as_ref()
+            .and_then(|o| o.alias.as_deref())
+            .or(self.owner_alias.as_deref())
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+pub struct Webhook {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub url: Option<String>,
+}
+
+/// A HAL page: the first array under `_embedded` (absent when empty), and the page counters.
+fn page_items<T: DeserializeOwned>(page: &Value) -> (Vec<T>, bool) {
+    let items = page
+        .get("_embedded")
+        .and_then(Value::as_object)
+        .and_then(|e| e.values().find_map(Value::as_array))
+        .map(|list| {
+            list.iter()
+                .filter_map(|item| serde_json::from_value(item.clone()).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let counter = |name: &str| -> Option<u64> {
+        match page.get("page")?.get(name)? {
+            Value::Number(n) => n.as_u64(),
+            Value::String(s) => s.parse().ok(),
+            _ => None,
+        }
+    };
+    let more = match (counter("number"), counter("totalPages")) {
+        (Some(number), Some(total)) => number + 1 < total,
+        _ => false,
+    };
+    (items, more)
+}
+
+#[derive(Debug, Clone)]
+pub struct GitflicApi {
+    http: reqwest::Client,
+    base: Url,
+}
+
+impl GitflicApi {
+    /// `base` is the API base (`https://api.gitflic.ru` or `{base_url}/rest-api`).
+    pub fn new(http: reqwest::Client, base: Url) -> Self {
+        Self { http, base }
+    }
+
+    fn url(&self, segments: &[&str]) -> Url {
+        let mut url = self.base.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(segments);
+        }
+        url
+    }
+
+    /// One call, retried while transient. Returns the parsed JSON body (`Null` when empty).
+    async fn call(
+        &self,
+        method: Method,
+        token: &AccessToken,
+        url: Url,
+        body: Option<&Value>,
+    ) -> Result<Value, ApiError> {
+        let mut last = String::new();
+        for attempt in 1..=ATTEMPTS {
+            let mut request = self
+                .http
+                .request(method.clone(), url.clone())
+                .header("Authorization", format!("token {}", token.secret()))
+                .header("Accept", "application/json");
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            let wait = match request.send().await {
+                Err(e) => {
+                    // The URL carries no secret, but keep error texts short and uniform.
+                    last = e.without_url().to_string();
+                    None
+                }
+                Ok(response) => {
+                    let status = response.status();
+                    let retry_after = response
+                        .headers()
+                        .get("retry-after")
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.trim().parse::<u64>().ok())
+                        .map(Duration::from_secs);
+                    let bytes = read_capped(response).await?;
+                    let json: Option<Value> = serde_json::from_slice(&bytes).ok();
+                    match status {
+                        s if s.is_success() => return Ok(json.unwrap_or(Value::Null)),
+                        StatusCode::UNAUTHORIZED => return Err(ApiError::Unauthorized),
+                        StatusCode::FORBIDDEN => match &json {
+                            Some(body) if body.to_string().contains("AuthenticationException") => {
+                                return Err(ApiError::Unauthorized);
+                            }
+                            Some(_) => return Err(ApiError::Forbidden),
+                            // Not JSON: the anti-DDoS proxy, not GitFlic's verdict on the token.
+                            None => last = "HTTP 403 without a JSON body".into(),
+                        },
+                        StatusCode::NOT_FOUND => return Err(ApiError::NotFound),
+                        s if s == StatusCode::TOO_MANY_REQUESTS || s.is_server_error() => {
+                            last = format!("HTTP {}", s.as_u16());
+                        }
+                        s => return Err(ApiError::Status(s.as_u16())),
+                    }
+                    retry_after
+                }
+            };
+            if attempt < ATTEMPTS {
+                tokio::time::sleep(
+                    wait.map_or_else(|| backoff(attempt), |w| w.min(MAX_RETRY_AFTER)),
+                )
+                .await;
+            }
+        }
+        Err(ApiError::Unavailable {
+            attempts: ATTEMPTS,
+            last,
+        })
+    }
+
+    async fn get<T: DeserializeOwned>(&self, token: &AccessToken, url: Url) -> Result<T, ApiError> {
+        let value = self.call(Method::GET, token, url, None).await?;
+        serde_json::from_value(value).map_err(|e| ApiError::Decode(e.to_string()))
+    }
+
+    /// Every item of a paged list, up to [`MAX_PAGES`] pages.
+    async fn list<T: DeserializeOwned>(
+        &self,
+        token: &AccessToken,
+        segments: &[&str],
+    ) -> Result<Vec<T>, ApiError> {
+        let mut all = Vec::new();
+        for page in 0..MAX_PAGES {
+            let mut url = self.url(segments);
+            url.query_pairs_mut()
+                .append_pair("page", &page.to_string())
+                .append_pair("size", &PAGE_SIZE.to_string());
+            let value = self.call(Method::GET, token, url, None).await?;
+            let (items, more) = page_items(&value);
+            all.extend(items);
+            if !more {
+                break;
+            }
+        }
+        Ok(all)
+    }
+
+    pub async fn current_user(&self, token: &AccessToken) -> Result<User, ApiError> {
+        self.get(token, self.url(&["user", "me"])).await
+    }
+
+    pub async fn project(
+        &self,
+        token: &AccessToken,
+        owner: &str,
+        alias: &str,
+    ) -> Result<Project, ApiError> {
+        self.get(token, self.url(&["project", owner, alias])).await
+    }
+
+    pub async fn own_projects(&self, token: &AccessToken) -> Result<Vec<Project>, ApiError> {
+        self.list(token, &["project", "my"]).await
+    }
+
+    pub async fn shared_projects(&self, token: &AccessToken) -> Result<Vec<Project>, ApiError> {
+        self.list(token, &["project", "shared"]).await
+    }
+
+    pub async fn webhooks(
+        &self,
+        token: &AccessToken,
+        owner: &str,
+        alias: &str,
+    ) -> Result<Vec<Webhook>, ApiError> {
+        self.list(token, &["project", owner, alias, "setting", "webhook"])
+            .await
+    }
+
+    /// Registers a `PIPELINE_FAIL` webhook (CODE: `{url, secret, events}`).
+    pub async fn create_webhook(
+        &self,
+        token: &AccessToken,
+        owner: &str,
+        alias: &str,
+        url: &str,
+        secret: &str,
+        branch_pattern: Option<&str>,
+    ) -> Result<Webhook, ApiError> {
+        let mut body = serde_json::json!({
+            "url": url,
+            "secret": secret,
+            "events": { "PIPELINE_FAIL": true },
+        });
+        if let Some(pattern) = branch_pattern {
+            body["branchPattern"] = Value::String(pattern.to_owned());
+        }
+        let target = self.url(&["project", owner, alias, "setting", "webhook"]);
+        let value = self.call(Method::POST, token, target, Some(&body)).await?;
+        serde_json::from_value(value).map_err(|e| ApiError::Decode(e.to_string()))
+    }
+
+    /// Deletes a webhook (a POST to `…/{id}/delete`, CODE). An already deleted hook is fine.
+    pub async fn delete_webhook(
+        &self,
+        token: &AccessToken,
+        owner: &str,
+        alias: &str,
+        id: &str,
+    ) -> Result<(), ApiError> {
+        let target = self.url(&["project", owner, alias, "setting", "webhook", id, "delete"]);
+        match self.call(Method::POST, token, target, None).await {
+            Ok(_) | Err(ApiError::NotFound) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+fn backoff(attempt: u32) -> Duration {
+    let base = 200u64 << attempt.min(6);
+    Duration::from_millis(base + rand::rng().random_range(0..base))
+}
+
+async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, ApiError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| ApiError::Decode(e.without_url().to_string()))?
+    {
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(ApiError::Decode("the answer is too large".into()));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_hal_pages_tolerantly() {
+        let page = serde_json::json!({
+            "_embedded": {"projectList": [{"id": 1, "alias": "a", "owner": {"alias": "o"}}, {"id": "x", "ownerAlias": "p"}, 5]},
+            "page": {"size": 2, "totalElements": 5, "totalPages": "3", "number": 0}
+        });
+        let (items, more): (Vec<Project>, bool) = page_items(&page);
+        assert_eq!(items.len(), 2, "the number is skipped, the rest decode");
+        assert_eq!(items[0].owner_alias(), Some("o"));
+        assert_eq!(items[1].owner_alias(), Some("p"));
+        assert!(more);
+        let (empty, more): (Vec<Project>, bool) =
+            page_items(&serde_json::json!({"page": {"number": 0, "totalPages": 0}}));
+        assert!(empty.is_empty() && !more);
+    }
+
+    #[test]
+    fn path_segments_are_escaped() {
+        let api = GitflicApi::new(
+            reqwest::Client::new(),
+            Url::parse("https://h/rest-api").unwrap(),
+        );
+        let url = api.url(&["project", "a/b", "c?d", "setting"]);
+        assert_eq!(
+            url.as_str(),
+            "https://h/rest-api/project/a%2Fb/c%3Fd/setting"
+        );
+    }
+}

@@ -1,0 +1,239 @@
+//! The GitFlic instance a user names: cloud (`https://gitflic.ru`) or self-hosted. The base URL
+//! is user input and treated as hostile: `https` only, no credentials in it, and neither the
+//! name nor any address it resolves to may be loopback, private, link-local (cloud metadata
+//! lives there) or otherwise internal — unless the operator allows private networks (GitFlic
+//! inside the VPC; the tests use it for their loopback server), which also allows plain `http`.
+//!
+//! The same rule is enforced again at connection time by [`GuardedResolver`], so a name that
+//! resolved to a public address when the user entered it cannot be re-pointed inside later
+//! (DNS rebinding).
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use url::Url;
+
+/// Where one GitFlic instance answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitflicHost {
+    /// The base URL as the user knows it (`https://gitflic.ru`), normalised.
+    pub web: Url,
+    /// REST API base: `https://api.gitflic.ru` or `{base}/rest-api`.
+    pub api: Url,
+    /// OAuth host: `https://oauth.gitflic.ru` or `{base}`.
+    pub oauth: Url,
+}
+
+pub const CLOUD_WEB: &str = "https://gitflic.ru";
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum BaseUrlError {
+    #[error("the GitFlic base URL is not a valid URL")]
+    Invalid,
+    #[error("the GitFlic base URL must use https")]
+    Scheme,
+    #[error("the GitFlic base URL must not contain a user name or password")]
+    Credentials,
+    #[error("the GitFlic base URL must not have a query or fragment")]
+    QueryOrFragment,
+    #[error("the GitFlic base URL's host does not resolve")]
+    Unresolvable,
+    #[error("the GitFlic base URL points to a private, loopback or link-local address")]
+    Internal,
+}
+
+/// Whether `ip` is only reachable from inside a network (or is the cloud metadata service).
+pub fn is_internal(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || o[0] == 0
+                || (o[0] == 100 && (64..128).contains(&o[1])) // carrier-grade NAT
+                || (o[0] == 192 && o[1] == 0 && o[2] == 0) // IETF protocol assignments
+                || (o[0] == 198 && (18..20).contains(&o[1])) // benchmarking
+                || o[0] >= 240
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_internal(IpAddr::V4(v4));
+            }
+            let s = v6.segments();
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (s[0] & 0xfe00) == 0xfc00 // unique local
+                || (s[0] & 0xffc0) == 0xfe80 // link-local
+                || (s[0] == 0x2001 && s[1] == 0x0db8) // documentation
+                || (s[0] == 0x64 && s[1] == 0xff9b) // NAT64 may reach IPv4-internal space
+        }
+    }
+}
+
+/// Parses and checks a user-supplied base URL; `None` or empty means GitFlic's cloud.
+pub async fn resolve_host(
+    input: Option<&str>,
+    allow_private: bool,
+) -> Result<GitflicHost, BaseUrlError> {
+    let input = input
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(CLOUD_WEB);
+    let mut url = Url::parse(input).map_err(|_| BaseUrlError::Invalid)?;
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_private => {}
+        _ => return Err(BaseUrlError::Scheme),
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(BaseUrlError::Credentials);
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(BaseUrlError::QueryOrFragment);
+    }
+    let host = url
+        .host_str()
+        .ok_or(BaseUrlError::Invalid)?
+        .to_ascii_lowercase();
+    let path = url.path().trim_end_matches('/').to_owned();
+    url.set_path(&path);
+    if host == "gitflic.ru" || host == "www.gitflic.ru" {
+        let cloud = |u: &str| Url::parse(u).map_err(|_| BaseUrlError::Invalid);
+        return Ok(GitflicHost {
+            web: cloud(CLOUD_WEB)?,
+            api: cloud("https://api.gitflic.ru")?,
+            oauth: cloud("https://oauth.gitflic.ru")?,
+        });
+    }
+    if !allow_private {
+        let port = url.port_or_known_default().unwrap_or(443);
+        let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
+            .await
+            .map_err(|_| BaseUrlError::Unresolvable)?
+            .collect();
+        if addresses.is_empty() {
+            return Err(BaseUrlError::Unresolvable);
+        }
+        if addresses.iter().any(|a| is_internal(a.ip())) {
+            return Err(BaseUrlError::Internal);
+        }
+    }
+    let api = Url::parse(&format!("{}/rest-api", url.as_str().trim_end_matches('/')))
+        .map_err(|_| BaseUrlError::Invalid)?;
+    Ok(GitflicHost {
+        oauth: url.clone(),
+        api,
+        web: url,
+    })
+}
+
+/// A DNS resolver for the HTTP client that refuses internal addresses at connection time.
+#[derive(Debug, Clone, Copy)]
+pub struct GuardedResolver {
+    pub allow_private: bool,
+}
+
+impl reqwest::dns::Resolve for GuardedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let allow_private = self.allow_private;
+        Box::pin(async move {
+            let addresses: Vec<SocketAddr> = tokio::net::lookup_host((name.as_str(), 0))
+                .await?
+                .filter(|a| allow_private || !is_internal(a.ip()))
+                .collect();
+            if addresses.is_empty() {
+                return Err(Box::new(std::io::Error::other(
+                    "refused: the host resolves only to internal addresses",
+                ))
+                    as Box<dyn std::error::Error + Send + Sync>);
+            }
+            Ok(Box::new(addresses.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+/// The HTTP client for GitFlic: guarded DNS, no redirects (a redirect could lead inside),
+/// timeouts, an explicit User-Agent.
+pub fn http_client(allow_private: bool) -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .dns_resolver(Arc::new(GuardedResolver { allow_private }))
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .timeout(std::time::Duration::from_secs(20))
+        .user_agent(concat!(
+            "exlogare/",
+            env!("CARGO_PKG_VERSION"),
+            " (+GitFlic CI failure reports)"
+        ))
+        .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_internal_addresses() {
+        for internal in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:169.254.169.254",
+            "::",
+        ] {
+            assert!(is_internal(internal.parse().unwrap()), "{internal}");
+        }
+        for public in ["95.163.0.1", "8.8.8.8", "2a00:1450:4001::1"] {
+            assert!(!is_internal(public.parse().unwrap()), "{public}");
+        }
+    }
+
+    #[tokio::test]
+    async fn refuses_hostile_base_urls() {
+        use BaseUrlError::*;
+        let cases = [
+            ("http://gitflic.example.com", Scheme),
+            ("ftp://gitflic.example.com", Scheme),
+            ("javascript:alert(1)", Scheme),
+            ("https://user:pw@gitflic.example.com", Credentials),
+            ("https://gitflic.example.com/?x=1", QueryOrFragment),
+            ("https://127.0.0.1", Internal),
+            ("https://169.254.169.254/latest/meta-data", Internal),
+            ("https://[::1]:8443", Internal),
+            ("https://10.0.0.5", Internal),
+            ("https://localhost", Internal),
+            ("not a url", Invalid),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(
+                resolve_host(Some(input), false).await,
+                Err(expected),
+                "{input}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn maps_cloud_and_self_hosted_hosts() {
+        let cloud = resolve_host(None, false).await.unwrap();
+        assert_eq!(cloud.api.as_str(), "https://api.gitflic.ru/");
+        assert_eq!(cloud.oauth.as_str(), "https://oauth.gitflic.ru/");
+        let own = resolve_host(Some("http://127.0.0.1:8080/git/"), true)
+            .await
+            .unwrap();
+        assert_eq!(own.api.as_str(), "http://127.0.0.1:8080/git/rest-api");
+        assert_eq!(own.oauth.as_str(), "http://127.0.0.1:8080/git");
+    }
+}
