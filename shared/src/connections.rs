@@ -314,6 +314,24 @@ impl Connections {
         let tokens = match self.app.refresh(&self.http, &host, &refresh).await {
             Ok(tokens) => tokens,
             Err(OauthError::Rejected(_)) => {
+                // A concurrent invocation may have used (and so rotated) the refresh token and
+                // be storing the new one right now: give it a moment before giving up.
+                for _ in 0..4 {
+                    let current = self
+                        .record(&record.tenant_id, &record.connection_id)
+                        .await?;
+                    if current.token_version != record.token_version {
+                        *record = current;
+                        if record.status == ConnectionStatus::NeedsReconnect {
+                            return Err(ConnectError::NeedsReconnect);
+                        }
+                        return Ok(AccessToken::new(
+                            self.open(&record.access_ct, "gitflic-access-token", record)
+                                .await?,
+                        ));
+                    }
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
                 self.mark_needs_reconnect(record).await?;
                 return Err(ConnectError::NeedsReconnect);
             }
@@ -338,10 +356,29 @@ impl Connections {
             tracing::info!(connection_id = %record.connection_id, "refreshed GitFlic token");
             return Ok(tokens.access);
         }
-        // Another invocation refreshed first; its tokens are the current ones.
+        // Another invocation changed the record first.
+        let current = self
+            .record(&record.tenant_id, &record.connection_id)
+            .await?;
+        if current.status == ConnectionStatus::NeedsReconnect {
+            // It gave up while we hold fresh, valid tokens: ours win.
+            updated.token_version = current.token_version + 1;
+            updated.manual_secret_digest = current.manual_secret_digest.clone();
+            if self
+                .store
+                .update_tokens(&updated, current.token_version)
+                .await?
+            {
+                *record = updated;
+                return Ok(tokens.access);
+            }
+        }
         *record = self
             .record(&record.tenant_id, &record.connection_id)
             .await?;
+        if record.status == ConnectionStatus::NeedsReconnect {
+            return Err(ConnectError::NeedsReconnect);
+        }
         Ok(AccessToken::new(
             self.open(&record.access_ct, "gitflic-access-token", record)
                 .await?,

@@ -3,6 +3,8 @@
 //! The tests run inside `scripts/local_stack.py run -- …` (what `make test` does), which starts
 //! moto_server and exports the functions' environment.
 
+pub mod fake_gitflic;
+
 use aws_config::SdkConfig;
 use base64::Engine;
 use serde_json::{Value, json};
@@ -110,6 +112,8 @@ pub struct HttpEvent {
     pub headers: Vec<(String, String)>,
     pub body: Option<Vec<u8>>,
     pub base64: bool,
+    /// The JWT authorizer's claims, as API Gateway passes them.
+    pub claims: Vec<(String, String)>,
 }
 
 impl HttpEvent {
@@ -121,7 +125,17 @@ impl HttpEvent {
             headers: vec![("content-type".into(), "application/json".into())],
             body: None,
             base64: false,
+            claims: vec![],
         }
+    }
+
+    pub fn get(path: &str) -> Self {
+        Self::post(path).method("GET")
+    }
+
+    pub fn claim(mut self, name: &str, value: &str) -> Self {
+        self.claims.push((name.into(), value.into()));
+        self
     }
 
     pub fn method(mut self, method: &str) -> Self {
@@ -208,6 +222,15 @@ impl HttpEvent {
             },
             "isBase64Encoded": self.base64
         });
+        if !self.claims.is_empty() {
+            let claims: serde_json::Map<String, Value> = self
+                .claims
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect();
+            event["requestContext"]["authorizer"] =
+                json!({ "jwt": { "claims": claims, "scopes": null } });
+        }
         if !query_map.is_empty() {
             event["queryStringParameters"] = Value::Object(query_map);
         }

@@ -112,10 +112,14 @@ pub async fn resolve_host(
     }
     if !allow_private {
         let port = url.port_or_known_default().unwrap_or(443);
-        let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
-            .await
-            .map_err(|_| BaseUrlError::Unresolvable)?
-            .collect();
+        let addresses: Vec<SocketAddr> = match url.host() {
+            Some(url::Host::Ipv4(ip)) => vec![SocketAddr::new(IpAddr::V4(ip), port)],
+            Some(url::Host::Ipv6(ip)) => vec![SocketAddr::new(IpAddr::V6(ip), port)],
+            _ => tokio::net::lookup_host((host.as_str(), port))
+                .await
+                .map_err(|_| BaseUrlError::Unresolvable)?
+                .collect(),
+        };
         if addresses.is_empty() {
             return Err(BaseUrlError::Unresolvable);
         }

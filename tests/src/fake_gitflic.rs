@@ -1,0 +1,393 @@
+//! A GitFlic stand-in on 127.0.0.1 that speaks the documented dialect (docs/gitflic-api.md):
+//! OAuth token access and refresh with Basic client authentication and camelCase answers,
+//! `Authorization: token …`, 403 `AuthenticationException` for a bad token, HAL pages, and the
+//! webhook endpoints. It records what it received, and faults can be injected.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine;
+use serde_json::{Value, json};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+pub const CLIENT_ID: &str = "exlogare-test-client";
+pub const CLIENT_SECRET: &str = "exlogare-test-client-secret-0123456789";
+
+#[derive(Debug, Clone)]
+pub struct Hook {
+    pub id: String,
+    pub url: String,
+    pub secret: String,
+    pub events: Value,
+    pub branch_pattern: Option<String>,
+}
+
+#[derive(Default)]
+pub struct FakeState {
+    /// Authorization codes GitFlic would hand out after consent.
+    pub codes: HashSet<String>,
+    pub access: HashSet<String>,
+    pub refresh: HashSet<String>,
+    /// Lifetime given to new access tokens.
+    pub expires_in: i64,
+    pub issued: u32,
+    /// Projects: (id, owner, alias).
+    pub projects: Vec<(String, String, String)>,
+    pub hooks: HashMap<String, Vec<Hook>>,
+    /// Every request: "METHOD /path?query".
+    pub log: Vec<String>,
+    /// Answer the next N API calls with this status.
+    pub fail_next: Vec<u16>,
+}
+
+#[derive(Clone)]
+pub struct FakeGitflic {
+    pub base_url: String,
+    pub state: Arc<Mutex<FakeState>>,
+}
+
+type Shared = Arc<Mutex<FakeState>>;
+
+impl FakeGitflic {
+    pub async fn start() -> Self {
+        let mut initial = FakeState {
+            expires_in: 3600,
+            ..FakeState::default()
+        };
+        for i in 1..=5 {
+            initial
+                .projects
+                .push((format!("proj-{i}"), "acme".into(), format!("service-{i}")));
+        }
+        let state: Shared = Arc::new(Mutex::new(initial));
+        let app = Router::new()
+            .route("/api/token/access", get(token_access))
+            .route("/api/token/refresh", post(token_refresh))
+            .route("/rest-api/user/me", get(user_me))
+            .route("/rest-api/project/my", get(projects_my))
+            .route("/rest-api/project/shared", get(projects_shared))
+            .route("/rest-api/project/{owner}/{alias}", get(project))
+            .route(
+                "/rest-api/project/{owner}/{alias}/setting/webhook",
+                get(list_hooks).post(create_hook),
+            )
+            .route(
+                "/rest-api/project/{owner}/{alias}/setting/webhook/{id}/delete",
+                post(delete_hook),
+            )
+            .with_state(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Self {
+            base_url: format!("http://{addr}"),
+            state,
+        }
+    }
+
+    /// The user approved our application: GitFlic will accept this code once.
+    pub fn approve(&self) -> String {
+        let code = format!("code-{}", uuid::Uuid::new_v4());
+        self.state.lock().unwrap().codes.insert(code.clone());
+        code
+    }
+
+    /// Every access token issued so far stops working (as after a month).
+    pub fn expire_access_tokens(&self) {
+        self.state.lock().unwrap().access.clear();
+    }
+
+    pub fn revoke_refresh_tokens(&self) {
+        self.state.lock().unwrap().refresh.clear();
+    }
+
+    pub fn hooks(&self, owner: &str, alias: &str) -> Vec<Hook> {
+        self.state
+            .lock()
+            .unwrap()
+            .hooks
+            .get(&format!("{owner}/{alias}"))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub fn log(&self) -> Vec<String> {
+        self.state.lock().unwrap().log.clone()
+    }
+
+    pub fn issued_tokens(&self) -> Vec<String> {
+        let s = self.state.lock().unwrap();
+        s.access.iter().chain(s.refresh.iter()).cloned().collect()
+    }
+}
+
+fn record(state: &Shared, line: String) {
+    state.lock().unwrap().log.push(line);
+}
+
+fn client_authenticated(headers: &HeaderMap) -> bool {
+    let expected =
+        base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"));
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == format!("Basic {expected}"))
+}
+
+fn issue(state: &mut FakeState) -> Value {
+    state.issued += 1;
+    let access = format!("acc-{}-{}", state.issued, uuid::Uuid::new_v4().simple());
+    let refresh = format!("ref-{}-{}", state.issued, uuid::Uuid::new_v4().simple());
+    state.access.insert(access.clone());
+    state.refresh.insert(refresh.clone());
+    json!({ "accessToken": access, "refreshToken": refresh, "expiresIn": state.expires_in })
+}
+
+async fn token_access(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    record(&state, "GET /api/token/access".into());
+    if !client_authenticated(&headers) {
+        return (StatusCode::UNAUTHORIZED, Json(json!({"error": "client"}))).into_response();
+    }
+    let mut s = state.lock().unwrap();
+    match q.get("code") {
+        Some(code) if s.codes.remove(code) => Json(issue(&mut s)).into_response(),
+        _ => (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "invalid code"})),
+        )
+            .into_response(),
+    }
+}
+
+async fn token_refresh(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Response {
+    record(&state, "POST /api/token/refresh".into());
+    if !client_authenticated(&headers) {
+        return (StatusCode::UNAUTHORIZED, Json(json!({"error": "client"}))).into_response();
+    }
+    let mut s = state.lock().unwrap();
+    match body.get("refreshToken").and_then(Value::as_str) {
+        Some(r) if s.refresh.remove(r) => Json(issue(&mut s)).into_response(),
+        _ => (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "invalid refresh token"})),
+        )
+            .into_response(),
+    }
+}
+
+/// The API's checks: injected faults first, then `Authorization: token …`.
+fn api_guard(state: &Shared, headers: &HeaderMap, line: String) -> Option<Response> {
+    let mut s = state.lock().unwrap();
+    s.log.push(line);
+    if !s.fail_next.is_empty() {
+        let status = s.fail_next.remove(0);
+        if status == 403 {
+            return Some(
+                (
+                    StatusCode::FORBIDDEN,
+                    "<html><body>Checking your browser…</body></html>",
+                )
+                    .into_response(),
+            );
+        }
+        return Some(
+            (
+                StatusCode::from_u16(status).unwrap(),
+                Json(json!({"error": "injected"})),
+            )
+                .into_response(),
+        );
+    }
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("token "));
+    match token {
+        None => {
+            Some((StatusCode::UNAUTHORIZED, Json(json!({"error": "no token"}))).into_response())
+        }
+        Some(t) if !s.access.contains(t) => Some(
+            (
+                StatusCode::FORBIDDEN,
+                Json(json!({"exception": "AuthenticationException", "message": "token expired"})),
+            )
+                .into_response(),
+        ),
+        Some(_) => None,
+    }
+}
+
+fn hal(name: &str, items: Vec<Value>, page: usize, size: usize, total: usize) -> Value {
+    let pages = total.div_ceil(size.max(1));
+    let mut body = json!({ "page": { "size": size, "totalElements": total, "totalPages": pages, "number": page } });
+    if !items.is_empty() {
+        body["_embedded"] = json!({ name: items });
+    }
+    body
+}
+
+fn project_json(p: &(String, String, String)) -> Value {
+    json!({ "id": p.0, "title": format!("Service {}", p.2), "alias": p.2, "owner": { "alias": p.1, "type": "COMPANY" }, "private": "true" })
+}
+
+async fn user_me(State(state): State<Shared>, headers: HeaderMap) -> Response {
+    if let Some(r) = api_guard(&state, &headers, "GET /rest-api/user/me".into()) {
+        return r;
+    }
+    Json(json!({ "id": 42, "username": "ivan", "fullName": "Ivan Petrov" })).into_response()
+}
+
+async fn projects_my(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let page: usize = q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0);
+    if let Some(r) = api_guard(
+        &state,
+        &headers,
+        format!("GET /rest-api/project/my?page={page}"),
+    ) {
+        return r;
+    }
+    // Two a page whatever the client asks, so that paging is exercised.
+    let size = 2;
+    let s = state.lock().unwrap();
+    let items: Vec<Value> = s
+        .projects
+        .iter()
+        .skip(page * size)
+        .take(size)
+        .map(project_json)
+        .collect();
+    Json(hal("projectList", items, page, size, s.projects.len())).into_response()
+}
+
+async fn projects_shared(State(state): State<Shared>, headers: HeaderMap) -> Response {
+    if let Some(r) = api_guard(&state, &headers, "GET /rest-api/project/shared".into()) {
+        return r;
+    }
+    let shared = (
+        "proj-shared".to_owned(),
+        "partner".to_owned(),
+        "library".to_owned(),
+    );
+    Json(hal("projectList", vec![project_json(&shared)], 0, 100, 1)).into_response()
+}
+
+async fn project(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path((owner, alias)): Path<(String, String)>,
+) -> Response {
+    if let Some(r) = api_guard(
+        &state,
+        &headers,
+        format!("GET /rest-api/project/{owner}/{alias}"),
+    ) {
+        return r;
+    }
+    let s = state.lock().unwrap();
+    match s.projects.iter().find(|p| p.1 == owner && p.2 == alias) {
+        Some(p) => Json(project_json(p)).into_response(),
+        None => (StatusCode::NOT_FOUND, Json(json!({"error": "not found"}))).into_response(),
+    }
+}
+
+async fn list_hooks(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path((owner, alias)): Path<(String, String)>,
+) -> Response {
+    if let Some(r) = api_guard(
+        &state,
+        &headers,
+        format!("GET /rest-api/project/{owner}/{alias}/setting/webhook"),
+    ) {
+        return r;
+    }
+    let s = state.lock().unwrap();
+    let hooks = s
+        .hooks
+        .get(&format!("{owner}/{alias}"))
+        .cloned()
+        .unwrap_or_default();
+    let items: Vec<Value> = hooks
+        .iter()
+        .map(|h| json!({ "id": h.id, "url": h.url }))
+        .collect();
+    let total = items.len();
+    Json(hal("webhookList", items, 0, 100, total)).into_response()
+}
+
+async fn create_hook(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path((owner, alias)): Path<(String, String)>,
+    Json(body): Json<Value>,
+) -> Response {
+    if let Some(r) = api_guard(
+        &state,
+        &headers,
+        format!("POST /rest-api/project/{owner}/{alias}/setting/webhook"),
+    ) {
+        return r;
+    }
+    let hook = Hook {
+        id: uuid::Uuid::new_v4().to_string(),
+        url: body["url"].as_str().unwrap_or_default().to_owned(),
+        secret: body["secret"].as_str().unwrap_or_default().to_owned(),
+        events: body["events"].clone(),
+        branch_pattern: body["branchPattern"].as_str().map(str::to_owned),
+    };
+    let answer = json!({ "id": hook.id, "url": hook.url });
+    state
+        .lock()
+        .unwrap()
+        .hooks
+        .entry(format!("{owner}/{alias}"))
+        .or_default()
+        .push(hook);
+    Json(answer).into_response()
+}
+
+async fn delete_hook(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path((owner, alias, id)): Path<(String, String, String)>,
+) -> Response {
+    if let Some(r) = api_guard(
+        &state,
+        &headers,
+        format!("POST /rest-api/project/{owner}/{alias}/setting/webhook/{id}/delete"),
+    ) {
+        return r;
+    }
+    let mut s = state.lock().unwrap();
+    let hooks = s.hooks.entry(format!("{owner}/{alias}")).or_default();
+    let before = hooks.len();
+    hooks.retain(|h| h.id != id);
+    if hooks.len() == before {
+        return (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "no such hook"})),
+        )
+            .into_response();
+    }
+    StatusCode::NO_CONTENT.into_response()
+}
