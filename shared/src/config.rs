@@ -95,10 +95,9 @@ pub struct OauthConfig {
     /// `GITFLIC_CLIENT_ID`, `GITFLIC_CLIENT_SECRET`: the OAuth application at GitFlic.
     pub client_id: oauth2::ClientId,
     pub client_secret: oauth2::ClientSecret,
-    /// `OAUTH_REDIRECT_URL`: the callback registered with the application.
-    pub redirect_url: oauth2::RedirectUrl,
-    /// `PUBLIC_BASE_URL`: where the API is reachable from GitFlic (webhook URLs start here).
-    pub public_base_url: url::Url,
+    /// `PUBLIC_BASE_URL`: where the API is reachable from GitFlic and browsers (webhook and
+    /// callback URLs start here); unset means the domain each request arrived at.
+    pub public_base_url: Option<url::Url>,
     /// `DASHBOARD_URL`: where the browser returns after connecting.
     pub dashboard_url: url::Url,
     /// `GITFLIC_SCOPES`: comma-separated (default `USER_READ,PROJECT_READ,PROJECT_WRITE`).
@@ -111,17 +110,15 @@ pub struct OauthConfig {
 
 impl OauthConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
-        let redirect = required("OAUTH_REDIRECT_URL")?;
         Ok(Self {
             table_name: required("TABLE_NAME")?,
             kms_key_id: required("KMS_KEY_ID")?,
             client_id: oauth2::ClientId::new(required("GITFLIC_CLIENT_ID")?),
             client_secret: oauth2::ClientSecret::new(required("GITFLIC_CLIENT_SECRET")?),
-            redirect_url: oauth2::RedirectUrl::new(redirect).map_err(|e| ConfigError::Invalid {
-                name: "OAUTH_REDIRECT_URL",
-                reason: format!("not a URL: {e}"),
-            })?,
-            public_base_url: url("PUBLIC_BASE_URL")?,
+            public_base_url: match std::env::var("PUBLIC_BASE_URL") {
+                Ok(v) if !v.trim().is_empty() => Some(url("PUBLIC_BASE_URL")?),
+                _ => None,
+            },
             dashboard_url: url("DASHBOARD_URL")?,
             scopes: std::env::var("GITFLIC_SCOPES")
                 .unwrap_or_else(|_| "USER_READ,PROJECT_READ,PROJECT_WRITE".into())

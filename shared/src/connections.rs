@@ -11,7 +11,7 @@ use crate::store::{
     ConnectionRecord, ConnectionStatus, OauthState, SecretBinding, Store, StoreError, WatchRecord,
     epoch_now,
 };
-use oauth2::{AccessToken, AuthorizationCode, CsrfToken, RefreshToken};
+use oauth2::{AccessToken, AuthorizationCode, CsrfToken, RedirectUrl, RefreshToken};
 use serde::Serialize;
 use std::time::Duration;
 use url::Url;
@@ -48,10 +48,17 @@ pub enum ConnectError {
 /// Operator settings of the connect flow.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Where GitFlic delivers webhooks: `{public_base_url}/webhook/gitflic`.
-    pub public_base_url: Url,
     /// Allow self-hosted GitFlic on private addresses (and plain http): VPC deployments, tests.
     pub allow_private: bool,
+}
+
+/// Our callback, under the API's public base URL.
+pub fn callback_url(public_base_url: &Url) -> Result<RedirectUrl, ConnectError> {
+    RedirectUrl::new(format!(
+        "{}/api/integrations/gitflic/oauth/callback",
+        public_base_url.as_str().trim_end_matches('/')
+    ))
+    .map_err(|_| ConnectError::BadRequest("the public base URL is invalid".into()))
 }
 
 /// What the API shows of a connection: never a token.
@@ -151,8 +158,14 @@ impl Connections {
         ))
     }
 
-    /// Step 1: a fresh single-use state, and the URL of GitFlic's consent page.
-    pub async fn start(&self, tenant: &str, base_url: Option<&str>) -> Result<Url, ConnectError> {
+    /// Step 1: a fresh single-use state, and the URL of GitFlic's consent page. `public` is the
+    /// API's public base URL (the callback lives under it).
+    pub async fn start(
+        &self,
+        tenant: &str,
+        base_url: Option<&str>,
+        public: &Url,
+    ) -> Result<Url, ConnectError> {
         let host = resolve_host(base_url, self.settings.allow_private).await?;
         let state = CsrfToken::new_random();
         self.store
@@ -165,7 +178,9 @@ impl Connections {
                 STATE_TTL,
             )
             .await?;
-        Ok(self.app.authorize_url(&host, &state))
+        Ok(self
+            .app
+            .authorize_url(&host, &state, &callback_url(public)?))
     }
 
     /// Step 2: GitFlic sent the user back with `code` and `state`.
@@ -470,8 +485,8 @@ impl Connections {
         Ok(views)
     }
 
-    fn webhook_url(&self, secret: &str) -> String {
-        let mut url = self.settings.public_base_url.clone();
+    fn webhook_url(public: &Url, secret: &str) -> String {
+        let mut url = public.clone();
         if let Ok(mut path) = url.path_segments_mut() {
             path.pop_if_empty().extend(["webhook", "gitflic"]);
         }
@@ -479,8 +494,8 @@ impl Connections {
         url.to_string()
     }
 
-    fn our_hook(&self, url: Option<&str>) -> bool {
-        let ours = self.webhook_url("");
+    fn our_hook(public: &Url, url: Option<&str>) -> bool {
+        let ours = Self::webhook_url(public, "");
         let prefix = ours.split('?').next().unwrap_or_default();
         url.is_some_and(|u| u.starts_with(prefix))
     }
@@ -494,6 +509,7 @@ impl Connections {
         owner: &str,
         alias: &str,
         branch_pattern: Option<&str>,
+        public: &Url,
     ) -> Result<WatchView, ConnectError> {
         let mut record = self.record(tenant, connection).await?;
         let api = self.api(&record)?;
@@ -514,7 +530,10 @@ impl Connections {
                 async move { api.webhooks(&t, &o, &a).await }
             })
             .await?;
-        for hook in existing.iter().filter(|h| self.our_hook(h.url.as_deref())) {
+        for hook in existing
+            .iter()
+            .filter(|h| Self::our_hook(public, h.url.as_deref()))
+        {
             if let Some(id) = hook.id.clone() {
                 self.with_token(&mut record, |t| {
                     let (api, o, a, id) = (api.clone(), o.clone(), a.clone(), id.clone());
@@ -543,7 +562,7 @@ impl Connections {
                 },
             )
             .await?;
-        let hook_url = self.webhook_url(&secret);
+        let hook_url = Self::webhook_url(public, &secret);
         let created = self
             .with_token(&mut record, |t| {
                 let (api, o, a, url, secret) = (
@@ -676,6 +695,7 @@ impl Connections {
         &self,
         tenant: &str,
         connection: &str,
+        public: &Url,
     ) -> Result<ManualWebhook, ConnectError> {
         let record = self.record(tenant, connection).await?;
         let secret = secret::generate();
@@ -711,7 +731,7 @@ impl Connections {
             self.store.delete_secret_binding(&old).await?;
         }
         Ok(ManualWebhook {
-            url: self.webhook_url(&secret),
+            url: Self::webhook_url(public, &secret),
             secret,
         })
     }

@@ -13,7 +13,7 @@ use exlogare_tests::fake_gitflic::{CLIENT_ID, CLIENT_SECRET, FakeGitflic};
 use exlogare_tests::{HttpEvent, LocalStack, LogCapture, env};
 use lambda_http::Body;
 use lambda_http::http::StatusCode;
-use oauth2::{ClientId, ClientSecret, RedirectUrl};
+use oauth2::{ClientId, ClientSecret};
 use serde_json::{Value, json};
 use std::time::Duration;
 use url::Url;
@@ -37,17 +37,13 @@ fn connections(stack: &LocalStack, allow_private: bool) -> Connections {
         OauthApp {
             client_id: ClientId::new(CLIENT_ID.into()),
             client_secret: ClientSecret::new(CLIENT_SECRET.into()),
-            redirect: RedirectUrl::new(format!("{PUBLIC}{API}/oauth/callback")).unwrap(),
             scopes: vec![
                 "USER_READ".into(),
                 "PROJECT_READ".into(),
                 "PROJECT_WRITE".into(),
             ],
         },
-        Settings {
-            public_base_url: Url::parse(PUBLIC).unwrap(),
-            allow_private,
-        },
+        Settings { allow_private },
     )
 }
 
@@ -68,6 +64,7 @@ impl World {
             app: App {
                 connections,
                 dashboard_url: Url::parse("https://dashboard.example.test/integrations").unwrap(),
+                public_base_url: Some(Url::parse(PUBLIC).unwrap()),
                 tenant_claim: "sub".into(),
             },
             webhook,
@@ -687,7 +684,9 @@ async fn hostile_base_urls_and_bad_requests_get_clear_errors() {
 /// The files in events/ for the oauth routes, as `sam local invoke -e` sends them.
 #[tokio::test]
 async fn the_sample_oauth_events_are_understood() {
-    let w = World::new().await;
+    let mut w = World::new().await;
+    // Without PUBLIC_BASE_URL the callback lives on the domain the request came in on.
+    w.app.public_base_url = None;
     let events = concat!(env!("CARGO_MANIFEST_DIR"), "/../events");
     let read = |name: &str| std::fs::read_to_string(format!("{events}/{name}")).expect(name);
     let response = handle(
@@ -702,6 +701,13 @@ async fn the_sample_oauth_events_are_understood() {
             .to_str()
             .unwrap()
             .starts_with("https://oauth.gitflic.ru/oauth/authorize?")
+    );
+    let authorize = Url::parse(response.headers()["location"].to_str().unwrap()).unwrap();
+    assert_eq!(
+        query(&authorize, "redirectUrl").as_deref(),
+        Some(
+            "https://abcdef1234.execute-api.eu-central-1.amazonaws.com/api/integrations/gitflic/oauth/callback"
+        )
     );
     let response = handle(
         &w.app,

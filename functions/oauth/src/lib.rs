@@ -31,6 +31,8 @@ const MAX_BODY: usize = 16 * 1024;
 /// What the handler needs besides the request.
 pub struct App {
     pub connections: Connections,
+    /// The API's public base URL; `None` uses the domain each request arrived at.
+    pub public_base_url: Option<Url>,
     pub dashboard_url: Url,
     pub tenant_claim: String,
 }
@@ -49,6 +51,18 @@ fn tenant(request: &Request, claim: &str) -> Option<String> {
             .cloned(),
         _ => None,
     }
+}
+
+/// The API's public base URL: configured, or the domain API Gateway received the request on.
+fn public_base(app: &App, request: &Request) -> Option<Url> {
+    if let Some(url) = &app.public_base_url {
+        return Some(url.clone());
+    }
+    let domain = match request.request_context_ref()? {
+        RequestContext::ApiGatewayV2(ctx) => ctx.domain_name.clone()?,
+        _ => return None,
+    };
+    Url::parse(&format!("https://{domain}")).ok()
 }
 
 fn failure(e: &ConnectError) -> Response<Body> {
@@ -209,10 +223,20 @@ pub async fn handle(app: &App, request: Request) -> Result<Response<Body>, lambd
     };
     let connections = &app.connections;
     let query = request.query_string_parameters();
+    let Some(public) = public_base(app, &request) else {
+        tracing::error!("no PUBLIC_BASE_URL and no domain in the request context");
+        return Ok(error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the service's public URL is not configured",
+        ));
+    };
     let result = match (segments.as_slice(), &method) {
         (["oauth", "start"], &Method::GET) => {
             return Ok(
-                match connections.start(&tenant, query.first("base_url")).await {
+                match connections
+                    .start(&tenant, query.first("base_url"), &public)
+                    .await
+                {
                     Ok(url) => redirect(&url),
                     Err(e) => failure(&e),
                 },
@@ -236,7 +260,7 @@ pub async fn handle(app: &App, request: Request) -> Result<Response<Body>, lambd
                 .map(|p| json!({ "projects": p }))
         }
         (["connections", id, "manual-webhook"], &Method::POST) => connections
-            .manual_webhook(&tenant, id)
+            .manual_webhook(&tenant, id, &public)
             .await
             .map(|m| json!(m)),
         (["connections", id, "projects", owner, alias, "watch"], &Method::PUT) => {
@@ -260,7 +284,7 @@ pub async fn handle(app: &App, request: Request) -> Result<Response<Body>, lambd
                 return Ok(error(StatusCode::BAD_REQUEST, "branch_pattern is too long"));
             }
             connections
-                .watch(&tenant, id, owner, alias, pattern)
+                .watch(&tenant, id, owner, alias, pattern, &public)
                 .await
                 .map(|w| json!({ "status": "watching", "watch": w }))
         }

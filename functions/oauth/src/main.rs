@@ -20,14 +20,13 @@ async fn main() -> Result<(), Error> {
             OauthApp {
                 client_id: config.client_id,
                 client_secret: config.client_secret,
-                redirect: config.redirect_url,
                 scopes: config.scopes,
             },
             Settings {
-                public_base_url: config.public_base_url,
                 allow_private: config.allow_private,
             },
         ),
+        public_base_url: config.public_base_url,
         dashboard_url: config.dashboard_url,
         tenant_claim: config.tenant_claim,
     };

@@ -42,7 +42,6 @@ pub struct Tokens {
 pub struct OauthApp {
     pub client_id: ClientId,
     pub client_secret: ClientSecret,
-    pub redirect: RedirectUrl,
     /// Joined with commas, as GitFlic wants them.
     pub scopes: Vec<String>,
 }
@@ -56,12 +55,18 @@ fn endpoint(host: &GitflicHost, segments: &[&str]) -> Url {
 }
 
 impl OauthApp {
-    pub fn authorize_url(&self, host: &GitflicHost, state: &CsrfToken) -> Url {
+    /// `redirect` is our callback as the user's browser reaches it.
+    pub fn authorize_url(
+        &self,
+        host: &GitflicHost,
+        state: &CsrfToken,
+        redirect: &RedirectUrl,
+    ) -> Url {
         let mut url = endpoint(host, &["oauth", "authorize"]);
         url.query_pairs_mut()
             .append_pair("scope", &self.scopes.join(","))
             .append_pair("clientId", self.client_id.as_str())
-            .append_pair("redirectUrl", self.redirect.as_str())
+            .append_pair("redirectUrl", redirect.as_str())
             .append_pair("state", state.secret());
         url
     }
@@ -188,7 +193,6 @@ mod tests {
         let app = OauthApp {
             client_id: ClientId::new("cid".into()),
             client_secret: ClientSecret::new("cs".into()),
-            redirect: RedirectUrl::new("https://x.example/cb".into()).unwrap(),
             scopes: vec!["USER_READ".into(), "PROJECT_READ".into()],
         };
         let host = GitflicHost {
@@ -196,7 +200,8 @@ mod tests {
             api: Url::parse("https://api.gitflic.ru").unwrap(),
             oauth: Url::parse("https://oauth.gitflic.ru").unwrap(),
         };
-        let url = app.authorize_url(&host, &CsrfToken::new("st".into()));
+        let redirect = RedirectUrl::new("https://x.example/cb".into()).unwrap();
+        let url = app.authorize_url(&host, &CsrfToken::new("st".into()), &redirect);
         assert_eq!(
             url.as_str(),
             "https://oauth.gitflic.ru/oauth/authorize?scope=USER_READ%2CPROJECT_READ&clientId=cid&redirectUrl=https%3A%2F%2Fx.example%2Fcb&state=st"
