@@ -134,3 +134,68 @@ impl OauthConfig {
         })
     }
 }
+
+/// What the analyzer function reads.
+#[derive(Debug, Clone)]
+pub struct AnalyzerConfig {
+    /// `TABLE_NAME`, `KMS_KEY_ID`.
+    pub table_name: String,
+    pub kms_key_id: String,
+    /// `GITFLIC_CLIENT_ID`, `GITFLIC_CLIENT_SECRET`: to refresh tokens.
+    pub client_id: oauth2::ClientId,
+    pub client_secret: oauth2::ClientSecret,
+    /// `GITFLIC_ALLOW_PRIVATE_NETWORK`.
+    pub allow_private: bool,
+    /// `REPORT_LANGUAGE`: `ru` (default) or `en`, for the chat text around the excerpt.
+    pub language: crate::report::Language,
+    /// `TELEGRAM_API_BASE` (default `https://api.telegram.org`).
+    pub telegram_api: String,
+    /// `LOG_CAP_MB` (default 20): the most read of one job's log.
+    pub log_cap: usize,
+    /// `REPORT_RETENTION_DAYS` (default 90).
+    pub report_retention: Duration,
+    /// `BATCH_CONCURRENCY` (default 4): records of one SQS batch processed at once.
+    pub concurrency: usize,
+}
+
+fn number(name: &'static str, default: u64) -> Result<u64, ConfigError> {
+    match std::env::var(name) {
+        Err(_) => Ok(default),
+        Ok(v) => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| ConfigError::Invalid {
+                name,
+                reason: format!("expected a positive whole number, got {v:?}"),
+            }),
+    }
+}
+
+impl AnalyzerConfig {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let language = match std::env::var("REPORT_LANGUAGE") {
+            Err(_) => crate::report::Language::Ru,
+            Ok(v) => crate::report::Language::parse(&v).ok_or_else(|| ConfigError::Invalid {
+                name: "REPORT_LANGUAGE",
+                reason: format!("expected ru or en, got {v:?}"),
+            })?,
+        };
+        Ok(Self {
+            table_name: required("TABLE_NAME")?,
+            kms_key_id: required("KMS_KEY_ID")?,
+            client_id: oauth2::ClientId::new(required("GITFLIC_CLIENT_ID")?),
+            client_secret: oauth2::ClientSecret::new(required("GITFLIC_CLIENT_SECRET")?),
+            allow_private: flag("GITFLIC_ALLOW_PRIVATE_NETWORK")?,
+            language,
+            telegram_api: std::env::var("TELEGRAM_API_BASE")
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| "https://api.telegram.org".into()),
+            log_cap: number("LOG_CAP_MB", 20)? as usize * 1_000_000,
+            report_retention: Duration::from_secs(number("REPORT_RETENTION_DAYS", 90)? * 86_400),
+            concurrency: number("BATCH_CONCURRENCY", 4)? as usize,
+        })
+    }
+}

@@ -6,10 +6,13 @@
 
 pub mod analysis;
 pub mod gitflic;
+
 pub mod lenient;
 pub mod secret;
 pub mod telemetry;
 
+#[cfg(feature = "service")]
+pub mod analyzer;
 #[cfg(feature = "service")]
 pub mod config;
 #[cfg(feature = "service")]
@@ -19,7 +22,11 @@ pub mod crypto;
 #[cfg(feature = "service")]
 pub mod ingest;
 #[cfg(feature = "service")]
+pub mod notify;
+#[cfg(feature = "service")]
 pub mod queue;
+#[cfg(feature = "service")]
+pub mod report;
 #[cfg(feature = "service")]
 pub mod respond;
 #[cfg(feature = "service")]

@@ -105,6 +105,68 @@ pub struct Webhook {
     pub url: Option<String>,
 }
 
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Job {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub local_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub stage_name: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub status: Option<String>,
+}
+
+impl Job {
+    /// FAILED, in any case; other values (and unknown ones) are not failures.
+    pub fn failed(&self) -> bool {
+        self.status
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("FAILED"))
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Artifact {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub file_name: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub file_type: Option<String>,
+}
+
+/// The job's log among its artifacts: `fileType` `trace`, else a name ending in `.log` (INFERRED).
+pub fn log_artifact(artifacts: &[Artifact]) -> Option<&Artifact> {
+    artifacts
+        .iter()
+        .find(|a| {
+            a.file_type
+                .as_deref()
+                .is_some_and(|t| t.eq_ignore_ascii_case("trace"))
+        })
+        .or_else(|| {
+            artifacts.iter().find(|a| {
+                a.file_name
+                    .as_deref()
+                    .is_some_and(|n| n.to_ascii_lowercase().ends_with(".log"))
+            })
+        })
+}
+
+/// A downloaded log: all of it, or its head and tail when it was larger than the cap.
+#[derive(Debug, Clone, Default)]
+pub struct Download {
+    pub head: Vec<u8>,
+    pub tail: Vec<u8>,
+    /// Bytes skipped between head and tail.
+    pub skipped: u64,
+}
+
 /// A HAL page: the first array under `_embedded` (absent when empty), and the page counters.
 fn page_items<T: DeserializeOwned>(page: &Value) -> (Vec<T>, bool) {
     let items = page
@@ -258,6 +320,120 @@ impl GitflicApi {
         self.get(token, self.url(&["project", owner, alias])).await
     }
 
+    /// Every job of a pipeline (all pages).
+    pub async fn pipeline_jobs(
+        &self,
+        token: &AccessToken,
+        owner: &str,
+        alias: &str,
+        pipeline_local_id: &str,
+    ) -> Result<Vec<Job>, ApiError> {
+        self.list(
+            token,
+            &[
+                "project",
+                owner,
+                alias,
+                "cicd",
+                "pipeline",
+                pipeline_local_id,
+                "jobs",
+            ],
+        )
+        .await
+    }
+
+    pub async fn job_artifacts(
+        &self,
+        token: &AccessToken,
+        owner: &str,
+        alias: &str,
+        job_local_id: &str,
+    ) -> Result<Vec<Artifact>, ApiError> {
+        let url = self.url(&[
+            "project",
+            owner,
+            alias,
+            "cicd",
+            "job",
+            job_local_id,
+            "artifacts",
+        ]);
+        let value = self.call(Method::GET, token, url, None).await?;
+        // A page, or (tolerated) a bare array.
+        Ok(match value {
+            Value::Array(items) => items
+                .into_iter()
+                .filter_map(|i| serde_json::from_value(i).ok())
+                .collect(),
+            page => page_items(&page).0,
+        })
+    }
+
+    /// Streams an artifact, keeping at most `cap` bytes: the first half and the last half of a
+    /// larger one (a failure's cause is usually near the end, its context near the start).
+    pub async fn download_artifact(
+        &self,
+        token: &AccessToken,
+        owner: &str,
+        alias: &str,
+        job_local_id: &str,
+        artifact_id: &str,
+        cap: usize,
+    ) -> Result<Download, ApiError> {
+        let url = self.url(&[
+            "project",
+            owner,
+            alias,
+            "cicd",
+            "job",
+            job_local_id,
+            "artifact",
+            artifact_id,
+            "download",
+        ]);
+        let mut last = String::new();
+        for attempt in 1..=ATTEMPTS {
+            let response = self
+                .http
+                .get(url.clone())
+                .header("Authorization", format!("token {}", token.secret()))
+                .send()
+                .await;
+            match response {
+                Ok(r) if r.status().is_success() => return stream_capped(r, cap).await,
+                Ok(r) => match r.status() {
+                    StatusCode::UNAUTHORIZED => return Err(ApiError::Unauthorized),
+                    StatusCode::NOT_FOUND => return Err(ApiError::NotFound),
+                    s if s == StatusCode::TOO_MANY_REQUESTS
+                        || s.is_server_error()
+                        || s == StatusCode::FORBIDDEN =>
+                    {
+                        let body = read_capped(r).await.unwrap_or_default();
+                        if s == StatusCode::FORBIDDEN {
+                            if body.windows(23).any(|w| w == b"AuthenticationException") {
+                                return Err(ApiError::Unauthorized);
+                            }
+                            if serde_json::from_slice::<Value>(&body).is_ok() {
+                                return Err(ApiError::Forbidden);
+                            }
+                        }
+                        last = format!("HTTP {}", s.as_u16());
+                    }
+                    s => return Err(ApiError::Status(s.as_u16())),
+                },
+                Err(e) => last = e.without_url().to_string(),
+            }
+            if attempt < ATTEMPTS {
+                tokio::time::sleep(backoff(attempt)).await;
+            }
+        }
+        Err(ApiError::Unavailable {
+            attempts: ATTEMPTS,
+            last,
+        })
+    }
+
     pub async fn own_projects(&self, token: &AccessToken) -> Result<Vec<Project>, ApiError> {
         self.list(token, &["project", "my"]).await
     }
@@ -318,6 +494,35 @@ impl GitflicApi {
 fn backoff(attempt: u32) -> Duration {
     let base = 200u64 << attempt.min(6);
     Duration::from_millis(base + rand::rng().random_range(0..base))
+}
+
+async fn stream_capped(mut response: reqwest::Response, cap: usize) -> Result<Download, ApiError> {
+    let half = cap / 2;
+    let mut download = Download::default();
+    let mut tail: std::collections::VecDeque<u8> = std::collections::VecDeque::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| ApiError::Unavailable {
+        attempts: 1,
+        last: e.without_url().to_string(),
+    })? {
+        let mut rest: &[u8] = &chunk;
+        if download.head.len() < half {
+            let take = rest.len().min(half - download.head.len());
+            download.head.extend_from_slice(&rest[..take]);
+            rest = &rest[take..];
+        }
+        tail.extend(rest);
+        if tail.len() > cap - half {
+            let drop = tail.len() - (cap - half);
+            tail.drain(..drop);
+            download.skipped += drop as u64;
+        }
+    }
+    if download.skipped == 0 {
+        download.head.extend(tail);
+    } else {
+        download.tail = tail.into();
+    }
+    Ok(download)
 }
 
 async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, ApiError> {

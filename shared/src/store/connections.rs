@@ -301,7 +301,11 @@ impl Store {
             .transpose()
     }
 
-    async fn query_prefix(&self, tenant: &str, prefix: &str) -> Result<Vec<Item>, StoreError> {
+    pub(super) async fn query_prefix(
+        &self,
+        tenant: &str,
+        prefix: &str,
+    ) -> Result<Vec<Item>, StoreError> {
         let mut items = Vec::new();
         let mut start = None;
         loop {

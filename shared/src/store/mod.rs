@@ -9,7 +9,9 @@
 //! moto, like DynamoDB itself, deletes expired items late or never: reads treat an item whose
 //! `expires_at` has passed as absent.
 
+mod analysis;
 mod connections;
+pub use analysis::Claim;
 pub use connections::{ConnectionRecord, ConnectionStatus, OauthState, WatchRecord};
 
 use crate::secret::SecretDigest;

@@ -1,0 +1,60 @@
+//! The analyzer function: an SQS batch of pipeline failures in, a partial batch response out.
+//! Each record is processed by [`exlogare_shared::analyzer`]; a record that fails (for now or
+//! for good) is reported as a batch item failure, so SQS retries it and finally moves it to the
+//! dead-letter queue, without failing the other records of the batch.
+
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use exlogare_shared::analyzer::{PipelineAnalyzer, ProcessError};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+use tokio::sync::Semaphore;
+
+/// Processes a batch, at most `concurrency` records at once, within `deadline`.
+pub async fn handle(
+    analyzer: Arc<PipelineAnalyzer>,
+    event: SqsEvent,
+    deadline: Instant,
+    concurrency: usize,
+) -> SqsBatchResponse {
+    let permits = Arc::new(Semaphore::new(concurrency.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut response = SqsBatchResponse::default();
+    for record in event.records {
+        let Some(id) = record.message_id.clone() else {
+            tracing::error!("SQS record without a message id");
+            continue;
+        };
+        let (analyzer, permits) = (analyzer.clone(), permits.clone());
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            let body = record.body.unwrap_or_default();
+            // Stop short of the function's own timeout, so the result is still recorded.
+            let outcome =
+                tokio::time::timeout_at(deadline.into(), analyzer.process(&body, deadline)).await;
+            let result = match outcome {
+                Ok(result) => result,
+                Err(_) => Err(ProcessError::Retry("out of time".into())),
+            };
+            (id, result)
+        });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok((id, Ok(processed))) => tracing::info!(message_id = %id, ?processed, "record done"),
+            Ok((id, Err(e))) => {
+                tracing::error!(message_id = %id, error = %e, "record failed");
+                response.add_failure(id);
+            }
+            Err(e) => tracing::error!(error = %e, "a record's task failed"),
+        }
+    }
+    response
+}
+
+/// The invocation's deadline as an `Instant`, a little early to leave time for the answer.
+pub fn deadline_of(lambda_deadline: SystemTime) -> Instant {
+    let left = lambda_deadline
+        .duration_since(SystemTime::now())
+        .unwrap_or_default();
+    Instant::now() + left.saturating_sub(Duration::from_secs(2))
+}

@@ -1,0 +1,427 @@
+//! From a queued pipeline failure to a report in the team's chat rooms, exactly once.
+//!
+//! 1. Claim the pipeline (a lease in DynamoDB that ends with the invocation); a completed one is
+//!    skipped, one claimed elsewhere is retried later.
+//! 2. Resolve the failed jobs (all pages), download each one's log artifact with a size cap (head
+//!    and tail kept when larger), run the engine on each.
+//! 3. Store one report per pipeline (primary job first) with a retention TTL.
+//! 4. Deliver to every channel of the tenant that does not have it yet; a channel that refuses for
+//!    good is recorded and not retried; one that asks to wait is waited for if that fits the time
+//!    left, otherwise the message is retried later.
+
+use crate::analysis::{Analyzer, JobMeta, lines};
+use crate::connections::{ConnectError, Connections};
+use crate::crypto::{EncryptionContext, Kms};
+use crate::gitflic::api::{ApiError, Download, GitflicApi, Job, log_artifact};
+use crate::notify::{self, Channel, Delivery};
+use crate::queue::{MESSAGE_VERSION, PipelineFailure};
+use crate::report::{JobOutcome, Language, PipelineReport};
+use crate::store::{Claim, Store, StoreError};
+use sha2::{Digest, Sha256};
+use std::time::{Duration, Instant};
+
+/// Failed jobs analysed per pipeline at most.
+const MAX_JOBS: usize = 5;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProcessError {
+    /// The message can never succeed (malformed, unknown version, connection gone): it goes to
+    /// the dead-letter queue after its retries, with this reason logged.
+    #[error("unprocessable message: {0}")]
+    Poison(String),
+    /// Worth another try later.
+    #[error("retry later: {0}")]
+    Retry(String),
+}
+
+impl From<StoreError> for ProcessError {
+    fn from(e: StoreError) -> Self {
+        ProcessError::Retry(e.to_string())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Processed {
+    Reported {
+        delivered: Vec<String>,
+        rejected: Vec<String>,
+    },
+    AlreadyDone,
+}
+
+#[derive(Debug, Clone)]
+pub struct AnalyzerSettings {
+    /// Largest log read per job; a larger one keeps its first and last halves.
+    pub log_cap: usize,
+    pub language: Language,
+    /// Telegram Bot API base (`https://api.telegram.org`).
+    pub telegram_api: String,
+    pub report_retention: Duration,
+}
+
+pub struct PipelineAnalyzer {
+    store: Store,
+    kms: Kms,
+    connections: Connections,
+    http: reqwest::Client,
+    settings: AnalyzerSettings,
+}
+
+pub fn channel_context(tenant: &str, kind: &str) -> EncryptionContext {
+    EncryptionContext {
+        purpose: "chat-credentials",
+        tenant: tenant.to_owned(),
+        subject: kind.to_owned(),
+    }
+}
+
+impl PipelineAnalyzer {
+    pub fn new(
+        store: Store,
+        kms: Kms,
+        connections: Connections,
+        http: reqwest::Client,
+        settings: AnalyzerSettings,
+    ) -> Self {
+        Self {
+            store,
+            kms,
+            connections,
+            http,
+            settings,
+        }
+    }
+
+    pub async fn process(&self, body: &str, deadline: Instant) -> Result<Processed, ProcessError> {
+        let message: PipelineFailure = serde_json::from_str(body).map_err(|e| {
+            ProcessError::Poison(format!(
+                "not a pipeline-failure message (line {}, column {})",
+                e.line(),
+                e.column()
+            ))
+        })?;
+        if message.version != MESSAGE_VERSION {
+            return Err(ProcessError::Poison(format!(
+                "unknown message version {}",
+                message.version
+            )));
+        }
+        let key = &message.delivery_key;
+        let lease = deadline.saturating_duration_since(Instant::now()) + Duration::from_secs(5);
+        let delivered = match self
+            .store
+            .claim_analysis(key, lease, self.settings.report_retention)
+            .await?
+        {
+            Claim::Complete => return Ok(Processed::AlreadyDone),
+            Claim::Busy => {
+                return Err(ProcessError::Retry(
+                    "another invocation is analysing this pipeline".into(),
+                ));
+            }
+            Claim::Claimed { delivered } => delivered,
+        };
+        let result = self
+            .analyse_and_deliver(&message, delivered, deadline)
+            .await;
+        if result.is_err() {
+            // Let the next delivery of the message claim the work at once.
+            self.store.release_analysis(key).await?;
+        }
+        result
+    }
+
+    async fn analyse_and_deliver(
+        &self,
+        message: &PipelineFailure,
+        delivered: Vec<String>,
+        deadline: Instant,
+    ) -> Result<Processed, ProcessError> {
+        let report = self.build_report(message).await?;
+        let report_json =
+            serde_json::to_string(&report).map_err(|e| ProcessError::Poison(e.to_string()))?;
+        let outcome = self.deliver(message, &report, delivered, deadline).await?;
+        self.store
+            .complete_analysis(&message.delivery_key, &report_json)
+            .await?;
+        tracing::info!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, delivered = ?outcome.0, "pipeline report complete");
+        Ok(Processed::Reported {
+            delivered: outcome.0,
+            rejected: outcome.1,
+        })
+    }
+
+    async fn build_report(
+        &self,
+        message: &PipelineFailure,
+    ) -> Result<PipelineReport, ProcessError> {
+        let mut record = match self
+            .connections
+            .record(&message.tenant_id, &message.connection_id)
+            .await
+        {
+            Ok(r) => r,
+            Err(ConnectError::NotFound) => {
+                return Err(ProcessError::Poison(
+                    "the GitFlic connection no longer exists".into(),
+                ));
+            }
+            Err(e) => return Err(ProcessError::Retry(e.to_string())),
+        };
+        let (owner, alias) = self.project_path(message).await?;
+        let api = GitflicApi::new(
+            self.http.clone(),
+            url::Url::parse(&record.api_url).map_err(|e| ProcessError::Poison(e.to_string()))?,
+        );
+        let local = message.pipeline.local_id.clone();
+        let jobs = self
+            .connections
+            .with_token(&mut record, |t| {
+                let (api, o, a, l) = (api.clone(), owner.clone(), alias.clone(), local.clone());
+                async move { api.pipeline_jobs(&t, &o, &a, &l).await }
+            })
+            .await
+            .map_err(gitflic_error)?;
+        let failed: Vec<&Job> = jobs.iter().filter(|j| j.failed()).take(MAX_JOBS).collect();
+        let mut outcomes = Vec::new();
+        for job in failed {
+            let Some(job_id) = job.local_id.clone() else {
+                continue;
+            };
+            let download = self
+                .download_log(&mut record, &api, &owner, &alias, &job_id)
+                .await?;
+            let meta = JobMeta {
+                name: job.name.clone(),
+                stage: job.stage_name.clone(),
+                language: None,
+            };
+            let (report, note) = match download {
+                None => (None, Some("no log available".to_owned())),
+                Some(d) => {
+                    let note = (d.skipped > 0).then(|| format!(
+                        "the log was larger than {} MB: {} MB in its middle were skipped, line numbers after the gap are approximate",
+                        self.settings.log_cap / 1_000_000, d.skipped / 1_000_000
+                    ));
+                    (Some(analyse(&d, meta)), note)
+                }
+            };
+            outcomes.push(JobOutcome {
+                name: job.name.clone().unwrap_or_else(|| format!("job {job_id}")),
+                stage: job.stage_name.clone(),
+                local_id: job_id,
+                report,
+                note,
+            });
+        }
+        let link = message.pipeline.url.clone().unwrap_or_else(|| {
+            format!(
+                "{}/project/{owner}/{alias}/cicd/pipeline/{local}",
+                record.web_url.trim_end_matches('/')
+            )
+        });
+        let mut report = PipelineReport {
+            project: message.project.clone(),
+            pipeline: message.pipeline.clone(),
+            link,
+            jobs: outcomes,
+        };
+        report.project.owner_alias = Some(owner);
+        report.project.alias = Some(alias);
+        report.order_jobs();
+        Ok(report)
+    }
+
+    /// Owner and alias of the project: from the message, else from the watched-project record.
+    async fn project_path(
+        &self,
+        message: &PipelineFailure,
+    ) -> Result<(String, String), ProcessError> {
+        if let (Some(o), Some(a)) = (&message.project.owner_alias, &message.project.alias) {
+            return Ok((o.clone(), a.clone()));
+        }
+        self.store
+            .watches(&message.tenant_id, &message.connection_id)
+            .await?
+            .into_iter()
+            .find(|w| w.project_id == message.project.id)
+            .map(|w| (w.owner_alias, w.alias))
+            .ok_or_else(|| {
+                ProcessError::Poison(
+                    "the message names no project path and the project is not watched".into(),
+                )
+            })
+    }
+
+    async fn download_log(
+        &self,
+        record: &mut crate::store::ConnectionRecord,
+        api: &GitflicApi,
+        owner: &str,
+        alias: &str,
+        job: &str,
+    ) -> Result<Option<Download>, ProcessError> {
+        let (o, a, j) = (owner.to_owned(), alias.to_owned(), job.to_owned());
+        let artifacts = match self
+            .connections
+            .with_token(record, |t| {
+                let (api, o, a, j) = (api.clone(), o.clone(), a.clone(), j.clone());
+                async move { api.job_artifacts(&t, &o, &a, &j).await }
+            })
+            .await
+        {
+            Ok(list) => list,
+            Err(ConnectError::Gitflic(ApiError::NotFound)) => return Ok(None),
+            Err(e) => return Err(gitflic_error(e)),
+        };
+        let Some(artifact_id) = log_artifact(&artifacts).and_then(|a| a.id.clone()) else {
+            return Ok(None);
+        };
+        let cap = self.settings.log_cap;
+        match self
+            .connections
+            .with_token(record, |t| {
+                let (api, o, a, j, id) = (
+                    api.clone(),
+                    o.clone(),
+                    a.clone(),
+                    j.clone(),
+                    artifact_id.clone(),
+                );
+                async move { api.download_artifact(&t, &o, &a, &j, &id, cap).await }
+            })
+            .await
+        {
+            Ok(d) => Ok(Some(d)),
+            Err(ConnectError::Gitflic(ApiError::NotFound)) => Ok(None),
+            Err(e) => Err(gitflic_error(e)),
+        }
+    }
+
+    async fn deliver(
+        &self,
+        message: &PipelineFailure,
+        report: &PipelineReport,
+        mut done: Vec<String>,
+        deadline: Instant,
+    ) -> Result<(Vec<String>, Vec<String>), ProcessError> {
+        let chat = notify::compose(report, self.settings.language);
+        let mut rejected = Vec::new();
+        let mut pending = Vec::new();
+        for (kind, ciphertext) in self.store.channels(&message.tenant_id).await? {
+            if done
+                .iter()
+                .any(|d| d == &kind || d == &format!("rejected:{kind}"))
+            {
+                continue;
+            }
+            let plain = self
+                .kms
+                .decrypt(&ciphertext, &channel_context(&message.tenant_id, &kind))
+                .await
+                .map_err(|e| ProcessError::Retry(e.to_string()))?;
+            let channel: Channel = serde_json::from_slice(&plain).map_err(|_| {
+                ProcessError::Poison(format!("the {kind} channel's settings are unreadable"))
+            })?;
+            let transaction = transaction_id(&message.delivery_key, &kind);
+            let mut outcome = notify::deliver(
+                &self.http,
+                &self.settings.telegram_api,
+                &channel,
+                &chat,
+                &transaction,
+            )
+            .await;
+            if let Delivery::Retry {
+                after: Some(after), ..
+            } = &outcome
+            {
+                // Wait as asked when that fits the time left, with room to record the result.
+                let left = deadline.saturating_duration_since(Instant::now());
+                if *after <= Duration::from_secs(10) && *after + Duration::from_secs(5) < left {
+                    tokio::time::sleep(*after).await;
+                    outcome = notify::deliver(
+                        &self.http,
+                        &self.settings.telegram_api,
+                        &channel,
+                        &chat,
+                        &transaction,
+                    )
+                    .await;
+                }
+            }
+            match outcome {
+                Delivery::Delivered => {
+                    self.store
+                        .mark_delivered(&message.delivery_key, &kind)
+                        .await?;
+                    done.push(kind);
+                }
+                Delivery::Rejected { status, reason } => {
+                    tracing::warn!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, channel = %kind, status, %reason, "chat channel refused the report; not retried");
+                    self.store
+                        .mark_delivered(&message.delivery_key, &format!("rejected:{kind}"))
+                        .await?;
+                    rejected.push(kind);
+                }
+                Delivery::Retry { reason, .. } => {
+                    tracing::warn!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, channel = %kind, %reason, "chat channel unavailable; will retry");
+                    pending.push(kind);
+                }
+            }
+        }
+        if !pending.is_empty() {
+            return Err(ProcessError::Retry(format!(
+                "channels to retry: {}",
+                pending.join(", ")
+            )));
+        }
+        done.retain(|d| !d.starts_with("rejected:"));
+        Ok((done, rejected))
+    }
+}
+
+fn gitflic_error(e: ConnectError) -> ProcessError {
+    match e {
+        ConnectError::NeedsReconnect => {
+            ProcessError::Poison("the GitFlic connection needs reconnecting".into())
+        }
+        ConnectError::Gitflic(ApiError::NotFound) => {
+            ProcessError::Poison("the pipeline is not on GitFlic".into())
+        }
+        ConnectError::Gitflic(ApiError::Forbidden) => {
+            ProcessError::Poison("GitFlic denied access to the pipeline".into())
+        }
+        other => ProcessError::Retry(other.to_string()),
+    }
+}
+
+/// A stable id of one report's delivery to one channel (Matrix de-duplicates on it).
+pub fn transaction_id(delivery_key: &str, channel: &str) -> String {
+    let digest = Sha256::digest(format!("{delivery_key}\n{channel}").as_bytes());
+    format!("exlogare-{}", hex::encode(&digest[..16]))
+}
+
+/// Runs the engine over a (possibly head-and-tail) log.
+fn analyse(download: &Download, meta: JobMeta) -> crate::analysis::Report {
+    let mut analyzer = Analyzer::new(meta);
+    let mut last = 0;
+    let _ = lines::for_each_line(&download.head[..], |line| {
+        last = line.number;
+        analyzer.line(line);
+    });
+    if !download.tail.is_empty() {
+        // The tail starts mid-line: drop up to its first line break.
+        let start = download
+            .tail
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(0, |p| p + 1);
+        let offset = last;
+        let _ = lines::for_each_line(&download.tail[start..], |mut line| {
+            line.number += offset;
+            analyzer.line(line);
+        });
+    }
+    analyzer.finish()
+}

@@ -1,0 +1,123 @@
+//! One report per failed pipeline: the primary failed job first, then the others.
+
+use crate::analysis::Report;
+use crate::queue::{PipelineRef, ProjectRef};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobOutcome {
+    pub name: String,
+    pub stage: Option<String>,
+    pub local_id: String,
+    /// `None` when no log could be read; `note` says why.
+    pub report: Option<Report>,
+    /// "no log available", "the log was larger than N MB: its middle was skipped", …
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PipelineReport {
+    pub project: ProjectRef,
+    pub pipeline: PipelineRef,
+    /// Where the pipeline is on GitFlic.
+    pub link: String,
+    /// Failed jobs, the primary one first.
+    pub jobs: Vec<JobOutcome>,
+}
+
+impl PipelineReport {
+    /// The job the report leads with: the first failed job with a confident analysis.
+    pub fn order_jobs(&mut self) {
+        self.jobs.sort_by(|a, b| {
+            let score = |j: &JobOutcome| j.report.as_ref().map_or(-1.0, |r| r.confidence);
+            score(b).total_cmp(&score(a))
+        });
+    }
+
+    pub fn project_name(&self) -> String {
+        match (&self.project.owner_alias, &self.project.alias) {
+            (Some(o), Some(a)) => format!("{o}/{a}"),
+            _ => self
+                .project
+                .title
+                .clone()
+                .unwrap_or_else(|| self.project.id.clone()),
+        }
+    }
+}
+
+/// Chat language of the surrounding text; excerpts are never translated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    En,
+    Ru,
+}
+
+impl Language {
+    pub fn parse(value: &str) -> Option<Self> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "en" => Some(Language::En),
+            "ru" => Some(Language::Ru),
+            _ => None,
+        }
+    }
+}
+
+/// The words of a chat message.
+#[derive(Debug, Clone)]
+pub struct Words {
+    pub failed: &'static str,
+    pub pipeline: &'static str,
+    pub category: &'static str,
+    pub where_: &'static str,
+    pub hint: &'static str,
+    pub open: &'static str,
+    pub other_jobs: &'static str,
+    pub no_log: &'static str,
+}
+
+impl Language {
+    pub fn words(self) -> Words {
+        match self {
+            Language::En => Words {
+                failed: "failed",
+                pipeline: "Pipeline",
+                category: "Category",
+                where_: "Where",
+                hint: "Hint",
+                open: "Open pipeline",
+                other_jobs: "Other failed jobs",
+                no_log: "no log available",
+            },
+            Language::Ru => Words {
+                failed: "упал",
+                pipeline: "Конвейер",
+                category: "Категория",
+                where_: "Где",
+                hint: "Подсказка",
+                open: "Открыть конвейер",
+                other_jobs: "Другие упавшие задачи",
+                no_log: "лог недоступен",
+            },
+        }
+    }
+
+    pub fn category(self, category: crate::analysis::Category) -> &'static str {
+        use crate::analysis::Category::*;
+        match (self, category) {
+            (Language::En, c) => c.as_str(),
+            (Language::Ru, Compilation) => "ошибка компиляции",
+            (Language::Ru, TestFailure) => "упали тесты",
+            (Language::Ru, Dependency) => "зависимости",
+            (Language::Ru, Network) => "сеть",
+            (Language::Ru, OutOfMemory) => "нехватка памяти",
+            (Language::Ru, Timeout) => "тайм-аут",
+            (Language::Ru, Lint) => "линтер или формат",
+            (Language::Ru, Infrastructure) => "инфраструктура",
+            (Language::Ru, DockerBuild) => "сборка Docker",
+            (Language::Ru, Permission) => "нет доступа",
+            (Language::Ru, Configuration) => "конфигурация",
+            (Language::Ru, Unknown) => "неизвестно",
+        }
+    }
+}
