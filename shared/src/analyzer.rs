@@ -315,11 +315,20 @@ impl PipelineAnalyzer {
             {
                 continue;
             }
-            let plain = self
+            let plain = match self
                 .kms
                 .decrypt(&ciphertext, &channel_context(&message.tenant_id, &kind))
                 .await
-                .map_err(|e| ProcessError::Retry(e.to_string()))?;
+            {
+                Ok(plain) => plain,
+                Err(e) => {
+                    // Deliver to the other channels; this one is retried (and ends in the DLQ
+                    // if it never decrypts).
+                    tracing::error!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, channel = %kind, error = %e, "cannot decrypt the channel's credentials");
+                    pending.push(kind);
+                    continue;
+                }
+            };
             let channel: Channel = serde_json::from_slice(&plain).map_err(|_| {
                 ProcessError::Poison(format!("the {kind} channel's settings are unreadable"))
             })?;

@@ -41,6 +41,18 @@ pub struct FakeState {
     pub log: Vec<String>,
     /// Answer the next N API calls with this status.
     pub fail_next: Vec<u16>,
+    /// Pipelines by local id: their jobs.
+    pub pipelines: HashMap<String, Vec<FakeJob>>,
+}
+
+/// A CI job and its log (the `trace` artifact), if it has one.
+#[derive(Debug, Clone)]
+pub struct FakeJob {
+    pub local_id: String,
+    pub name: String,
+    pub stage: String,
+    pub status: String,
+    pub log: Option<Vec<u8>>,
 }
 
 #[derive(Clone)]
@@ -78,6 +90,18 @@ impl FakeGitflic {
                 "/rest-api/project/{owner}/{alias}/setting/webhook/{id}/delete",
                 post(delete_hook),
             )
+            .route(
+                "/rest-api/project/{owner}/{alias}/cicd/pipeline/{pipeline}/jobs",
+                get(pipeline_jobs),
+            )
+            .route(
+                "/rest-api/project/{owner}/{alias}/cicd/job/{job}/artifacts",
+                get(job_artifacts),
+            )
+            .route(
+                "/rest-api/project/{owner}/{alias}/cicd/job/{job}/artifact/{artifact}/download",
+                get(download),
+            )
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -106,6 +130,18 @@ impl FakeGitflic {
 
     pub fn revoke_refresh_tokens(&self) {
         self.state.lock().unwrap().refresh.clear();
+    }
+
+    pub fn add_pipeline(&self, local_id: &str, jobs: Vec<FakeJob>) {
+        self.state
+            .lock()
+            .unwrap()
+            .pipelines
+            .insert(local_id.to_owned(), jobs);
+    }
+
+    pub fn fail_next(&self, statuses: &[u16]) {
+        self.state.lock().unwrap().fail_next = statuses.to_vec();
     }
 
     pub fn hooks(&self, owner: &str, alias: &str) -> Vec<Hook> {
@@ -390,4 +426,100 @@ async fn delete_hook(
             .into_response();
     }
     StatusCode::NO_CONTENT.into_response()
+}
+
+async fn pipeline_jobs(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path((owner, alias, pipeline)): Path<(String, String, String)>,
+) -> Response {
+    if let Some(r) = api_guard(
+        &state,
+        &headers,
+        format!("GET /rest-api/project/{owner}/{alias}/cicd/pipeline/{pipeline}/jobs"),
+    ) {
+        return r;
+    }
+    let s = state.lock().unwrap();
+    let Some(jobs) = s.pipelines.get(&pipeline) else {
+        return (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "no such pipeline"})),
+        )
+            .into_response();
+    };
+    let items: Vec<Value> = jobs
+        .iter()
+        .map(|j| json!({ "id": format!("uuid-{}", j.local_id), "localId": j.local_id.parse::<u64>().unwrap_or(0), "name": j.name, "stageName": j.stage, "status": j.status, "pipelineLocalId": pipeline }))
+        .collect();
+    let total = items.len();
+    Json(hal("restPipelineJobModelList", items, 0, 100, total)).into_response()
+}
+
+fn find_job(state: &FakeState, job: &str) -> Option<FakeJob> {
+    state
+        .pipelines
+        .values()
+        .flatten()
+        .find(|j| j.local_id == job)
+        .cloned()
+}
+
+async fn job_artifacts(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path((owner, alias, job)): Path<(String, String, String)>,
+) -> Response {
+    if let Some(r) = api_guard(
+        &state,
+        &headers,
+        format!("GET /rest-api/project/{owner}/{alias}/cicd/job/{job}/artifacts"),
+    ) {
+        return r;
+    }
+    let s = state.lock().unwrap();
+    let items: Vec<Value> = match find_job(&s, &job) {
+        Some(j) if j.log.is_some() => vec![
+            json!({ "id": format!("report-{job}"), "fileName": "junit.xml", "fileType": "junit" }),
+            json!({ "id": format!("trace-{job}"), "fileName": "job.log", "fileType": "trace" }),
+        ],
+        _ => vec![],
+    };
+    let total = items.len();
+    Json(hal(
+        "restPipelineJobArtifactModelList",
+        items,
+        0,
+        100,
+        total,
+    ))
+    .into_response()
+}
+
+async fn download(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path((owner, alias, job, artifact)): Path<(String, String, String, String)>,
+) -> Response {
+    if let Some(r) = api_guard(
+        &state,
+        &headers,
+        format!(
+            "GET /rest-api/project/{owner}/{alias}/cicd/job/{job}/artifact/{artifact}/download"
+        ),
+    ) {
+        return r;
+    }
+    let s = state.lock().unwrap();
+    match find_job(&s, &job)
+        .and_then(|j| j.log)
+        .filter(|_| artifact == format!("trace-{job}"))
+    {
+        Some(log) => (StatusCode::OK, log).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "no such artifact"})),
+        )
+            .into_response(),
+    }
 }

@@ -3,7 +3,9 @@
 //! The tests run inside `scripts/local_stack.py run -- …` (what `make test` does), which starts
 //! moto_server and exports the functions' environment.
 
+pub mod fake_chat;
 pub mod fake_gitflic;
+pub mod harness;
 
 use aws_config::SdkConfig;
 use base64::Engine;

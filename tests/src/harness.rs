@@ -1,0 +1,237 @@
+//! The whole product on one machine: moto_server (via the local stack), a GitFlic stand-in with a
+//! failed pipeline, Slack/Telegram/Matrix stand-ins, and the three functions' handlers wired as
+//! AWS wires them (webhook → SQS → analyzer). Used by the end-to-end tests and by `make demo`.
+
+use crate::fake_chat::{FakeChat, MATRIX_TOKEN, TELEGRAM_TOKEN};
+use crate::fake_gitflic::{CLIENT_ID, CLIENT_SECRET, FakeGitflic, FakeJob};
+use crate::{HttpEvent, LocalStack, env};
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
+use exlogare_shared::analyzer::{AnalyzerSettings, PipelineAnalyzer, channel_context};
+use exlogare_shared::connections::{Connections, Settings};
+use exlogare_shared::crypto::Kms;
+use exlogare_shared::gitflic::base_url::http_client;
+use exlogare_shared::gitflic::oauth::OauthApp;
+use exlogare_shared::ingest::Ingest;
+use exlogare_shared::notify::Channel;
+use exlogare_shared::queue::Queue;
+use exlogare_shared::report::Language;
+use exlogare_shared::store::Store;
+use oauth2::{ClientId, ClientSecret};
+use serde_json::json;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use url::Url;
+
+pub const PUBLIC: &str = "https://exlogare.example.test";
+pub const PROJECT_ID: &str = "proj-1";
+
+pub struct Harness {
+    pub stack: LocalStack,
+    pub gitflic: FakeGitflic,
+    pub chat: FakeChat,
+    pub store: Store,
+    pub kms: Kms,
+    pub connections: Connections,
+    pub ingest: Ingest,
+    pub queue_url: String,
+    pub analyzer: Arc<PipelineAnalyzer>,
+    pub tenant: String,
+    pub connection_id: String,
+    pub hook_secret: String,
+}
+
+pub fn job(local_id: &str, name: &str, stage: &str, status: &str, log: Option<&[u8]>) -> FakeJob {
+    FakeJob {
+        local_id: local_id.into(),
+        name: name.into(),
+        stage: stage.into(),
+        status: status.into(),
+        log: log.map(<[u8]>::to_vec),
+    }
+}
+
+impl Harness {
+    /// Connected (OAuth), watching `acme/service-1`, with a Slack, a Telegram and a Matrix channel.
+    pub async fn start(language: Language) -> anyhow::Result<Self> {
+        let stack = LocalStack::from_env().await;
+        let gitflic = FakeGitflic::start().await;
+        let chat = FakeChat::start().await;
+        let store = Store::new(&stack.sdk, &stack.table);
+        let kms = Kms::new(&stack.sdk, env("STACK_OUTPUT_ENCRYPTION_KEY_ALIAS"));
+        let http = http_client(true)?;
+        let connections = Connections::new(
+            store.clone(),
+            kms.clone(),
+            http.clone(),
+            OauthApp {
+                client_id: ClientId::new(CLIENT_ID.into()),
+                client_secret: ClientSecret::new(CLIENT_SECRET.into()),
+                scopes: vec![
+                    "USER_READ".into(),
+                    "PROJECT_READ".into(),
+                    "PROJECT_WRITE".into(),
+                ],
+            },
+            Settings {
+                allow_private: true,
+            },
+        );
+        let tenant = format!("tenant-{}", uuid::Uuid::new_v4());
+        let public = Url::parse(PUBLIC)?;
+        let consent = connections
+            .start(&tenant, Some(&gitflic.base_url), &public)
+            .await?;
+        let state = consent
+            .query_pairs()
+            .find(|(k, _)| k == "state")
+            .map(|(_, v)| v.into_owned())
+            .ok_or_else(|| anyhow::anyhow!("no state in the consent URL"))?;
+        let connection = connections.complete(&gitflic.approve(), &state).await?;
+        connections
+            .watch(&tenant, &connection.id, "acme", "service-1", None, &public)
+            .await?;
+        let hook = gitflic
+            .hooks("acme", "service-1")
+            .pop()
+            .ok_or_else(|| anyhow::anyhow!("no webhook registered"))?;
+
+        for channel in [
+            Channel::Slack {
+                webhook_url: chat.slack_url(),
+            },
+            Channel::Telegram {
+                bot_token: TELEGRAM_TOKEN.into(),
+                chat_id: "-1001234567890".into(),
+            },
+            Channel::Matrix {
+                homeserver: chat.matrix_homeserver(),
+                access_token: MATRIX_TOKEN.into(),
+                room_id: "!ci:matrix.example.test".into(),
+            },
+        ] {
+            let sealed = kms
+                .encrypt(
+                    &serde_json::to_vec(&channel)?,
+                    &channel_context(&tenant, channel.kind()),
+                )
+                .await?;
+            store.put_channel(&tenant, channel.kind(), &sealed).await?;
+        }
+
+        let queue_url = stack.fresh_queue().await;
+        let ingest = Ingest::new(
+            store.clone(),
+            Queue::new(&stack.sdk, &queue_url),
+            Duration::from_secs(3600),
+        );
+        let analyzer = Arc::new(PipelineAnalyzer::new(
+            store.clone(),
+            kms.clone(),
+            connections.clone(),
+            http,
+            AnalyzerSettings {
+                log_cap: 20_000_000,
+                language,
+                telegram_api: chat.telegram_api(),
+                report_retention: Duration::from_secs(90 * 86_400),
+            },
+        ));
+        Ok(Self {
+            stack,
+            gitflic,
+            chat,
+            store,
+            kms,
+            connections,
+            ingest,
+            queue_url,
+            analyzer,
+            tenant,
+            connection_id: connection.id,
+            hook_secret: hook.secret,
+        })
+    }
+
+    /// GitFlic's PIPELINE_FAIL delivery for pipeline `local_id`, through the webhook function.
+    pub async fn deliver_failure(&self, local_id: &str) -> (lambda_http::http::StatusCode, String) {
+        let pipeline_id = format!("uuid-pipeline-{local_id}-{}", uuid::Uuid::new_v4().simple());
+        let body = json!({
+            "action": "PIPELINE_FAIL",
+            "project_id": PROJECT_ID,
+            "project": { "project_id": PROJECT_ID, "title": "Service 1", "alias": "service-1", "owner_alias": "acme", "owner_type": "COMPANY" },
+            "pipeline": { "id": pipeline_id, "local_id": local_id, "commit_id": "3f786850e387550fdab836ed7e6dc881de23001b",
+                          "url": format!("{}/project/acme/service-1/cicd/pipeline/{local_id}", self.gitflic.base_url) }
+        });
+        let event = HttpEvent::post("/webhook/gitflic")
+            .header("gitflic-webhook-secret", &self.hook_secret)
+            .query("secret", &self.hook_secret)
+            .json(&body);
+        let response = exlogare_webhook::handle(&self.ingest, event.request())
+            .await
+            .expect("webhook answers");
+        (response.status(), format!("{PROJECT_ID}#{pipeline_id}"))
+    }
+
+    /// One Lambda-style poll: receive what is visible on the queue, run the analyzer on it as an
+    /// SQS event, delete the records it processed and make the failed ones visible again (as
+    /// SQS does after the visibility timeout). Returns the records seen and the batch response.
+    pub async fn poll(&self, time: Duration) -> (usize, SqsBatchResponse) {
+        let sqs = self.stack.sqs();
+        let received = sqs
+            .receive_message()
+            .queue_url(&self.queue_url)
+            .max_number_of_messages(10)
+            .wait_time_seconds(0)
+            .send()
+            .await
+            .expect("receive")
+            .messages
+            .unwrap_or_default();
+        let mut event = SqsEvent::default();
+        for m in &received {
+            let mut message = SqsMessage::default();
+            message.message_id = m.message_id.clone();
+            message.receipt_handle = m.receipt_handle.clone();
+            message.body = m.body.clone();
+            event.records.push(message);
+        }
+        let response =
+            exlogare_analyzer::handle(self.analyzer.clone(), event, Instant::now() + time, 4).await;
+        for m in &received {
+            let failed = response
+                .batch_item_failures
+                .iter()
+                .any(|f| Some(&f.item_identifier) == m.message_id.as_ref());
+            let handle = m.receipt_handle.clone().unwrap_or_default();
+            if failed {
+                let _ = sqs
+                    .change_message_visibility()
+                    .queue_url(&self.queue_url)
+                    .receipt_handle(handle)
+                    .visibility_timeout(0)
+                    .send()
+                    .await;
+            } else {
+                let _ = sqs
+                    .delete_message()
+                    .queue_url(&self.queue_url)
+                    .receipt_handle(handle)
+                    .send()
+                    .await;
+            }
+        }
+        (received.len(), response)
+    }
+
+    /// Sends a message body straight to the queue (as a replayed or malformed delivery would).
+    pub async fn enqueue_raw(&self, body: &str) {
+        self.stack
+            .sqs()
+            .send_message()
+            .queue_url(&self.queue_url)
+            .message_body(body)
+            .send()
+            .await
+            .expect("send");
+    }
+}

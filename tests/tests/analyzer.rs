@@ -1,0 +1,310 @@
+//! From GitFlic's PIPELINE_FAIL delivery to Slack, Telegram and Matrix: the webhook function, SQS
+//! (moto), the analyzer function, DynamoDB and KMS (moto), a GitFlic stand-in and chat stand-ins.
+
+use exlogare_shared::report::{Language, PipelineReport};
+use exlogare_tests::LogCapture;
+use exlogare_tests::fake_chat::{MATRIX_TOKEN, TELEGRAM_TOKEN};
+use exlogare_tests::harness::{Harness, job};
+use lambda_http::http::StatusCode;
+use serde_json::Value;
+use std::time::Duration;
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/fixtures/logs/{name}.log",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+async fn harness_with_pipeline(language: Language) -> Harness {
+    let h = Harness::start(language).await.expect("harness");
+    h.gitflic.add_pipeline(
+        "118",
+        vec![
+            job("401", "build", "build", "SUCCESS", Some(b"all good")),
+            job(
+                "402",
+                "unit-tests",
+                "test",
+                "FAILED",
+                Some(&fixture("rust-test")),
+            ),
+            job(
+                "403",
+                "clippy",
+                "lint",
+                "FAILED",
+                Some(&fixture("rust-clippy")),
+            ),
+            job("404", "deploy", "deploy", "SKIPPED", None),
+        ],
+    );
+    h
+}
+
+const ENOUGH: Duration = Duration::from_secs(30);
+
+#[tokio::test]
+async fn a_failed_pipeline_reaches_all_three_rooms_once() {
+    let (logs, _guard) = LogCapture::install();
+    let h = harness_with_pipeline(Language::En).await;
+    let (status, key) = h.deliver_failure("118").await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let (seen, response) = h.poll(ENOUGH).await;
+    assert_eq!(seen, 1);
+    assert!(response.batch_item_failures.is_empty());
+
+    let stored: PipelineReport =
+        serde_json::from_str(&h.store.stored_report(&key).await.unwrap().expect("stored")).unwrap();
+    assert_eq!(
+        stored.jobs.len(),
+        2,
+        "the two failed jobs, not the skipped or successful ones"
+    );
+    let names: Vec<&str> = stored.jobs.iter().map(|j| j.name.as_str()).collect();
+    assert!(names.contains(&"unit-tests") && names.contains(&"clippy"));
+    assert!(stored.jobs.iter().all(|j| j.report.is_some()));
+    assert!(
+        stored
+            .link
+            .ends_with("/project/acme/service-1/cicd/pipeline/118")
+    );
+
+    let slack = h.chat.received("slack");
+    assert_eq!(slack.len(), 1);
+    let blocks = slack[0]["blocks"].as_array().unwrap();
+    assert_eq!(blocks[0]["type"], "header");
+    assert!(
+        blocks[0]["text"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("#118 failed · acme/service-1")
+    );
+    let all = slack[0].to_string();
+    assert!(all.contains("```"), "the excerpt is a code block");
+    assert_eq!(
+        blocks.last().unwrap()["elements"][0]["url"],
+        Value::String(stored.link.clone())
+    );
+
+    let telegram = h.chat.received("telegram");
+    assert_eq!(telegram.len(), 1);
+    let text = telegram[0]["text"].as_str().unwrap();
+    assert!(text.contains("<pre>") && text.chars().count() <= 4096);
+    assert_eq!(
+        telegram[0]["reply_markup"]["inline_keyboard"][0][0]["url"],
+        Value::String(stored.link.clone())
+    );
+
+    let matrix = h.chat.received("matrix");
+    assert_eq!(matrix.len(), 1);
+    assert_eq!(matrix[0]["content"]["format"], "org.matrix.custom.html");
+    assert!(
+        matrix[0]["content"]["formatted_body"]
+            .as_str()
+            .unwrap()
+            .contains("<pre><code>")
+    );
+
+    // The primary job's decisive line is in every room.
+    let primary = &stored.jobs[0];
+    let decisive = primary.report.as_ref().unwrap().excerpts[0]
+        .text
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    for room in [all, text.to_owned(), matrix[0].to_string()] {
+        let plain = room
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&");
+        assert!(
+            plain.contains(&*decisive.replace('"', "\\\"")) || plain.contains(&decisive),
+            "{decisive} missing"
+        );
+    }
+
+    let text = logs.text();
+    for secret in h.gitflic.issued_tokens().iter().map(String::as_str).chain([
+        TELEGRAM_TOKEN,
+        MATRIX_TOKEN,
+        h.hook_secret.as_str(),
+        "XXXXXXXXXXXXXXXXXXXXXXXX",
+    ]) {
+        assert!(!text.contains(secret), "a secret reached the logs");
+    }
+}
+
+#[tokio::test]
+async fn the_same_message_twice_posts_once() {
+    let h = harness_with_pipeline(Language::Ru).await;
+    h.deliver_failure("118").await;
+    let body = h.stack.drain(&h.queue_url).await.pop().unwrap();
+    h.enqueue_raw(&body).await;
+    h.enqueue_raw(&body).await;
+    let mut seen = 0;
+    for _ in 0..3 {
+        let (n, response) = h.poll(ENOUGH).await;
+        seen += n;
+        if n > 0 {
+            assert!(
+                response.batch_item_failures.is_empty() || n == 2,
+                "{response:?}"
+            );
+        }
+    }
+    assert!(seen >= 2);
+    for room in ["slack", "telegram", "matrix"] {
+        assert_eq!(h.chat.received(room).len(), 1, "{room}");
+    }
+    // Russian around the excerpt.
+    assert!(
+        h.chat.received("telegram")[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Конвейер #118 упал")
+    );
+}
+
+#[tokio::test]
+async fn a_chat_429_is_waited_out_and_a_permanent_400_is_not_retried() {
+    let h = harness_with_pipeline(Language::En).await;
+    h.chat.fault("slack", &[429]);
+    h.chat.fault("telegram", &[400]);
+    h.deliver_failure("118").await;
+    let (_, response) = h.poll(ENOUGH).await;
+    assert!(response.batch_item_failures.is_empty(), "{response:?}");
+    assert_eq!(h.chat.received("slack").len(), 1);
+    assert_eq!(h.chat.attempts("slack"), 2, "retried after Retry-After");
+    assert_eq!(h.chat.received("telegram").len(), 0);
+    assert_eq!(
+        h.chat.attempts("telegram"),
+        1,
+        "a permanent 400 is recorded, not retried"
+    );
+    let (seen, _) = h.poll(ENOUGH).await;
+    assert_eq!(seen, 0, "nothing left to retry");
+}
+
+#[tokio::test]
+async fn a_retry_after_a_partial_failure_posts_only_where_missing() {
+    let h = harness_with_pipeline(Language::En).await;
+    h.chat.fault("matrix", &[500]);
+    h.deliver_failure("118").await;
+    let (_, response) = h.poll(ENOUGH).await;
+    assert_eq!(
+        response.batch_item_failures.len(),
+        1,
+        "Matrix is retried later"
+    );
+    assert_eq!(h.chat.received("slack").len(), 1);
+    let (seen, response) = h.poll(ENOUGH).await;
+    assert_eq!(seen, 1);
+    assert!(response.batch_item_failures.is_empty());
+    for room in ["slack", "telegram", "matrix"] {
+        assert_eq!(h.chat.received(room).len(), 1, "{room}");
+    }
+    assert_eq!(
+        h.chat.attempts("slack"),
+        1,
+        "Slack had it and was not asked again"
+    );
+}
+
+#[tokio::test]
+async fn gitflic_outages_and_expired_tokens_end_delivered_once() {
+    let h = harness_with_pipeline(Language::En).await;
+    h.deliver_failure("118").await;
+    h.gitflic.fail_next(&[500, 500, 500]);
+    let (_, response) = h.poll(ENOUGH).await;
+    assert_eq!(
+        response.batch_item_failures.len(),
+        1,
+        "GitFlic down: retried later"
+    );
+    assert!(h.chat.received("slack").is_empty());
+    // Meanwhile the access token expired: GitFlic answers 403 AuthenticationException.
+    h.gitflic.expire_access_tokens();
+    let (_, response) = h.poll(ENOUGH).await;
+    assert!(response.batch_item_failures.is_empty(), "{response:?}");
+    assert!(
+        h.gitflic
+            .log()
+            .iter()
+            .any(|l| l == "POST /api/token/refresh")
+    );
+    for room in ["slack", "telegram", "matrix"] {
+        assert_eq!(h.chat.received(room).len(), 1, "{room}");
+    }
+}
+
+#[tokio::test]
+async fn a_job_without_a_log_still_gets_an_honest_report() {
+    let h = Harness::start(Language::En).await.unwrap();
+    h.gitflic
+        .add_pipeline("7", vec![job("70", "integration", "test", "FAILED", None)]);
+    h.deliver_failure("7").await;
+    let (_, response) = h.poll(ENOUGH).await;
+    assert!(response.batch_item_failures.is_empty());
+    let slack = h.chat.received("slack");
+    assert_eq!(slack.len(), 1);
+    assert!(slack[0].to_string().contains("no log available"));
+}
+
+#[tokio::test]
+async fn poison_messages_fail_alone_and_end_in_the_dead_letter_queue() {
+    let h = harness_with_pipeline(Language::En).await;
+    let marker = uuid::Uuid::new_v4().to_string();
+    h.enqueue_raw(&format!("not json {marker}")).await;
+    h.enqueue_raw(&format!(r#"{{"version": 99, "marker": "{marker}"}}"#))
+        .await;
+    h.deliver_failure("118").await;
+    let (seen, response) = h.poll(ENOUGH).await;
+    assert_eq!(seen, 3);
+    assert_eq!(
+        response.batch_item_failures.len(),
+        2,
+        "the good record is not failed with them"
+    );
+    assert_eq!(h.chat.received("slack").len(), 1);
+    // SQS redrives after maxReceiveCount receives.
+    for _ in 0..6 {
+        h.poll(ENOUGH).await;
+    }
+    let dlq = exlogare_tests::env("STACK_OUTPUT_FAILURE_DEAD_LETTER_QUEUE_URL");
+    let mut found = 0;
+    for _ in 0..5 {
+        found += h
+            .stack
+            .drain(&dlq)
+            .await
+            .iter()
+            .filter(|b| b.contains(&marker))
+            .count();
+        if found == 2 {
+            break;
+        }
+    }
+    assert_eq!(found, 2);
+}
+
+#[tokio::test]
+async fn an_undecryptable_channel_does_not_block_the_others() {
+    let h = harness_with_pipeline(Language::En).await;
+    h.store
+        .put_channel(&h.tenant, "matrix", b"not a KMS ciphertext")
+        .await
+        .unwrap();
+    h.deliver_failure("118").await;
+    let (_, response) = h.poll(ENOUGH).await;
+    assert_eq!(
+        response.batch_item_failures.len(),
+        1,
+        "retried, and in the DLQ if it never decrypts"
+    );
+    assert_eq!(h.chat.received("slack").len(), 1);
+    assert_eq!(h.chat.received("telegram").len(), 1);
+    assert_eq!(h.chat.received("matrix").len(), 0);
+}
