@@ -4,11 +4,16 @@ SHELL := /bin/bash
 PYTHON ?= python3
 STACK := $(PYTHON) scripts/local_stack.py
 
-.PHONY: test tools lint bench stack-start stack-stop clean
+.PHONY: test demo tools lint bench stack-start stack-stop clean
 
 ## Everything CI checks: tools, formatting, template, lints, and all tests against the local stack.
 test: tools lint
 	$(STACK) run -- cargo test --workspace --locked
+
+## The product's main job, locally: a replayed failed GitFlic pipeline, through the webhook,
+## SQS, the analyzer and the engine, to Slack/Telegram/Matrix stand-ins. Prints what each received.
+demo: tools
+	$(STACK) run -- cargo run --quiet --locked -p exlogare-tests --example demo
 
 ## Python tools (moto_server, cfn-lint), installed when missing.
 tools:

@@ -170,19 +170,22 @@ fn headline(block: &Block) -> &str {
                 !l.is_empty() && !l.starts_with(char::is_whitespace) && !l.starts_with("Traceback")
             })
             .unwrap_or(first),
-        Shape::Section | Shape::Report => lines
-            .iter()
-            .skip(1)
-            .map(|l| l.1.trim())
-            .find(|l| {
-                l.starts_with("E ")
-                    || l.contains("Error")
-                    || l.contains("assert")
-                    || l.contains("expected")
-                    || l.contains("Expected")
-                    || l.starts_with("panicked")
-            })
-            .unwrap_or(first),
+        // A test report's error line (pytest's `E   …`) names the cause best; else an assertion.
+        Shape::Section | Shape::Report => {
+            let body = || lines.iter().skip(1).map(|l| l.1.trim());
+            body()
+                .find(|l| l.starts_with("E ") && l.len() > 2)
+                .or_else(|| {
+                    body().find(|l| {
+                        l.contains("Error")
+                            || l.contains("assert")
+                            || l.contains("expected")
+                            || l.contains("Expected")
+                            || l.starts_with("panicked")
+                    })
+                })
+                .unwrap_or(first)
+        }
         _ => first,
     }
     .trim()

@@ -1,0 +1,143 @@
+//! `make demo`: the product's main job on this machine. A GitFlic stand-in replays a failed
+//! pipeline (real failing logs from tests/fixtures/logs); the webhook function takes GitFlic's
+//! PIPELINE_FAIL delivery and queues it on SQS (moto); the analyzer function consumes it, finds
+//! why each job failed, stores the report and posts it to Slack, Telegram and Matrix stand-ins.
+//! Run inside the local stack: `python3 scripts/local_stack.py run -- cargo run -p exlogare-tests --example demo`.
+
+use exlogare_shared::report::{Language, PipelineReport};
+use exlogare_tests::harness::{Harness, job};
+use std::time::Duration;
+
+fn fixture(name: &str) -> anyhow::Result<Vec<u8>> {
+    Ok(std::fs::read(format!(
+        "{}/fixtures/logs/{name}.log",
+        env!("CARGO_MANIFEST_DIR")
+    ))?)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let language = std::env::var("REPORT_LANGUAGE")
+        .ok()
+        .and_then(|l| Language::parse(&l))
+        .unwrap_or(Language::En);
+    let h = Harness::start(language).await?;
+    h.gitflic.add_pipeline(
+        "118",
+        vec![
+            job(
+                "401",
+                "build",
+                "build",
+                "SUCCESS",
+                Some(b"Finished release build"),
+            ),
+            job(
+                "402",
+                "unit-tests",
+                "test",
+                "FAILED",
+                Some(&fixture("python-pytest")?),
+            ),
+            job(
+                "403",
+                "lint",
+                "lint",
+                "FAILED",
+                Some(&fixture("rust-clippy")?),
+            ),
+        ],
+    );
+    println!("== GitFlic (stand-in at {})", h.gitflic.base_url);
+    println!(
+        "   connected by OAuth as tenant {}, connection {}",
+        h.tenant, h.connection_id
+    );
+    println!("   watching acme/service-1: PIPELINE_FAIL webhook registered with a fresh secret");
+    println!("   pipeline #118 failed: unit-tests (pytest), lint (cargo clippy)");
+
+    let (status, key) = h.deliver_failure("118").await;
+    println!(
+        "\n== webhook function: POST /webhook/gitflic (PIPELINE_FAIL) -> HTTP {}",
+        status.as_u16()
+    );
+    anyhow::ensure!(
+        status.as_u16() == 202,
+        "the webhook did not queue the failure"
+    );
+
+    let (seen, response) = h.poll(Duration::from_secs(60)).await;
+    println!(
+        "== analyzer function: {seen} SQS record(s), {} failed",
+        response.batch_item_failures.len()
+    );
+    anyhow::ensure!(
+        seen == 1 && response.batch_item_failures.is_empty(),
+        "the analyzer did not complete"
+    );
+
+    let stored = h
+        .store
+        .stored_report(&key)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no stored report"))?;
+    let report: PipelineReport = serde_json::from_str(&stored)?;
+    println!("\n== stored report ({key}), {}", report.link);
+    for job in &report.jobs {
+        match &job.report {
+            Some(r) => {
+                println!(
+                    "\n-- job {} [{} · confidence {:.2}]",
+                    job.name,
+                    r.category.as_str(),
+                    r.confidence
+                );
+                println!("   {}", r.summary);
+                for e in &r.excerpts {
+                    println!("   lines {}–{}:", e.start_line, e.end_line);
+                    for line in e.text.lines() {
+                        println!("   │ {line}");
+                    }
+                }
+                if let Some(l) = r.locations.first() {
+                    println!("   where: {}:{}", l.path, l.line);
+                }
+                println!("   hint: {}", r.hint);
+            }
+            None => println!(
+                "\n-- job {}: {}",
+                job.name,
+                job.note.clone().unwrap_or_default()
+            ),
+        }
+    }
+
+    println!("\n== Slack received (Block Kit):");
+    for message in h.chat.received("slack") {
+        println!("{}", serde_json::to_string_pretty(&message)?);
+    }
+    println!("\n== Telegram received (sendMessage, HTML):");
+    for message in h.chat.received("telegram") {
+        println!("{}", message["text"].as_str().unwrap_or_default());
+        println!(
+            "[button] {}",
+            message["reply_markup"]["inline_keyboard"][0][0]
+        );
+    }
+    println!("\n== Matrix received (m.room.message, org.matrix.custom.html):");
+    for message in h.chat.received("matrix") {
+        println!(
+            "{}",
+            message["content"]["formatted_body"]
+                .as_str()
+                .unwrap_or_default()
+        );
+    }
+    let rooms = ["slack", "telegram", "matrix"]
+        .iter()
+        .filter(|r| h.chat.received(r).len() == 1)
+        .count();
+    println!("\n== done: one report, delivered once to {rooms} of 3 rooms");
+    anyhow::ensure!(rooms == 3, "not every room got the report");
+    Ok(())
+}
