@@ -106,6 +106,26 @@ pub struct OauthConfig {
     pub tenant_claim: String,
     /// `GITFLIC_ALLOW_PRIVATE_NETWORK`: allow self-hosted GitFlic on private addresses and http.
     pub allow_private: bool,
+    /// `REPORT_LANGUAGE`, `TELEGRAM_API_BASE`: for the channels' test messages.
+    pub language: crate::report::Language,
+    pub telegram_api: String,
+}
+
+fn language() -> Result<crate::report::Language, ConfigError> {
+    match std::env::var("REPORT_LANGUAGE") {
+        Err(_) => Ok(crate::report::Language::Ru),
+        Ok(v) => crate::report::Language::parse(&v).ok_or_else(|| ConfigError::Invalid {
+            name: "REPORT_LANGUAGE",
+            reason: format!("expected ru or en, got {v:?}"),
+        }),
+    }
+}
+
+fn telegram_api() -> String {
+    std::env::var("TELEGRAM_API_BASE")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "https://api.telegram.org".into())
 }
 
 impl OauthConfig {
@@ -131,6 +151,8 @@ impl OauthConfig {
                 .filter(|s| !s.trim().is_empty())
                 .unwrap_or_else(|| "sub".into()),
             allow_private: flag("GITFLIC_ALLOW_PRIVATE_NETWORK")?,
+            language: language()?,
+            telegram_api: telegram_api(),
         })
     }
 }
@@ -175,24 +197,14 @@ fn number(name: &'static str, default: u64) -> Result<u64, ConfigError> {
 
 impl AnalyzerConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
-        let language = match std::env::var("REPORT_LANGUAGE") {
-            Err(_) => crate::report::Language::Ru,
-            Ok(v) => crate::report::Language::parse(&v).ok_or_else(|| ConfigError::Invalid {
-                name: "REPORT_LANGUAGE",
-                reason: format!("expected ru or en, got {v:?}"),
-            })?,
-        };
         Ok(Self {
             table_name: required("TABLE_NAME")?,
             kms_key_id: required("KMS_KEY_ID")?,
             client_id: oauth2::ClientId::new(required("GITFLIC_CLIENT_ID")?),
             client_secret: oauth2::ClientSecret::new(required("GITFLIC_CLIENT_SECRET")?),
             allow_private: flag("GITFLIC_ALLOW_PRIVATE_NETWORK")?,
-            language,
-            telegram_api: std::env::var("TELEGRAM_API_BASE")
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-                .unwrap_or_else(|| "https://api.telegram.org".into()),
+            language: language()?,
+            telegram_api: telegram_api(),
             log_cap: number("LOG_CAP_MB", 20)? as usize * 1_000_000,
             report_retention: Duration::from_secs(number("REPORT_RETENTION_DAYS", 90)? * 86_400),
             concurrency: number("BATCH_CONCURRENCY", 4)? as usize,

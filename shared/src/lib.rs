@@ -14,6 +14,8 @@ pub mod telemetry;
 #[cfg(feature = "service")]
 pub mod analyzer;
 #[cfg(feature = "service")]
+pub mod channels;
+#[cfg(feature = "service")]
 pub mod config;
 #[cfg(feature = "service")]
 pub mod connections;

@@ -2,13 +2,16 @@
 //! 127.0.0.1, and the webhook function checking the secrets the watch flow registers.
 
 use exlogare_oauth::{App, handle};
+use exlogare_shared::channels::ChannelSettings;
 use exlogare_shared::connections::{Connections, Settings};
 use exlogare_shared::crypto::{EncryptionContext, Kms};
 use exlogare_shared::gitflic::base_url::http_client;
 use exlogare_shared::gitflic::oauth::OauthApp;
 use exlogare_shared::ingest::Ingest;
 use exlogare_shared::queue::Queue;
+use exlogare_shared::report::Language;
 use exlogare_shared::store::Store;
+use exlogare_tests::fake_chat::{FakeChat, MATRIX_TOKEN, TELEGRAM_TOKEN};
 use exlogare_tests::fake_gitflic::{CLIENT_ID, CLIENT_SECRET, FakeGitflic};
 use exlogare_tests::{HttpEvent, LocalStack, LogCapture, env};
 use lambda_http::Body;
@@ -24,6 +27,7 @@ const PUBLIC: &str = "https://exlogare.example.test";
 struct World {
     stack: LocalStack,
     gitflic: FakeGitflic,
+    chat: FakeChat,
     app: App,
     webhook: Ingest,
     tenant: String,
@@ -51,6 +55,8 @@ impl World {
     async fn new() -> Self {
         let stack = LocalStack::from_env().await;
         let gitflic = FakeGitflic::start().await;
+        let chat = FakeChat::start().await;
+        let telegram_api = chat.telegram_api();
         let store = Store::new(&stack.sdk, &stack.table);
         let connections = connections(&stack, true);
         let queue_url = stack.fresh_queue().await;
@@ -61,7 +67,16 @@ impl World {
         );
         Self {
             gitflic,
+            chat,
             app: App {
+                channels: ChannelSettings::new(
+                    Store::new(&stack.sdk, &stack.table),
+                    Kms::new(&stack.sdk, env("STACK_OUTPUT_ENCRYPTION_KEY_ALIAS")),
+                    http_client(true).unwrap(),
+                    telegram_api,
+                    true,
+                ),
+                language: Language::En,
                 connections,
                 dashboard_url: Url::parse("https://dashboard.example.test/integrations").unwrap(),
                 public_base_url: Some(Url::parse(PUBLIC).unwrap()),
@@ -726,4 +741,113 @@ async fn the_sample_oauth_events_are_understood() {
             .unwrap()
             .contains("gitflic=error")
     );
+}
+
+#[tokio::test]
+async fn chat_channels_are_set_masked_tested_and_deleted() {
+    let w = World::new().await;
+    let path = |kind: &str| format!("{API}/channels/{kind}");
+    let settings = [
+        ("slack", json!({ "webhook_url": w.chat.slack_url() })),
+        (
+            "telegram",
+            json!({ "bot_token": TELEGRAM_TOKEN, "chat_id": "-1001234567890" }),
+        ),
+        (
+            "matrix",
+            json!({ "homeserver": w.chat.matrix_homeserver(), "access_token": MATRIX_TOKEN, "room_id": "!ci:matrix.example.test" }),
+        ),
+    ];
+    for (kind, body) in &settings {
+        let (status, answer, _) = w
+            .call(w.as_tenant(HttpEvent::post(&path(kind)).method("PUT").json(body)))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{kind}: {answer}");
+    }
+    let (status, listed, _) = w
+        .call(w.as_tenant(HttpEvent::get(&format!("{API}/channels"))))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(listed["channels"].as_array().unwrap().len(), 3);
+    let text = listed.to_string();
+    for secret in [TELEGRAM_TOKEN, MATRIX_TOKEN, "XXXXXXXXXXXXXXXXXXXXXXXX"] {
+        assert!(!text.contains(secret), "credentials are masked");
+    }
+    assert!(text.contains("-1001234567890") && text.contains("!ci:matrix.example.test"));
+    // Stored encrypted: the raw item holds no credential.
+    let stored = Store::new(&w.stack.sdk, &w.stack.table)
+        .channels(&w.tenant)
+        .await
+        .unwrap();
+    assert!(
+        stored
+            .iter()
+            .all(|(_, ct)| !String::from_utf8_lossy(ct).contains("AAHdq"))
+    );
+
+    for (kind, _) in &settings {
+        let (status, answer, _) = w
+            .call(w.as_tenant(HttpEvent::post(&format!("{}/test", path(kind)))))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{kind}: {answer}");
+        assert_eq!(w.chat.received(kind).len(), 1, "{kind}");
+    }
+    w.chat.fault("telegram", &[400]);
+    let (status, answer, _) = w
+        .call(w.as_tenant(HttpEvent::post(&format!("{}/test", path("telegram")))))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert!(answer["error"].as_str().unwrap().contains("chat not found"));
+
+    // Another tenant sees none of it.
+    let (_, theirs, _) = w
+        .call(HttpEvent::get(&format!("{API}/channels")).claim("sub", "someone-else"))
+        .await;
+    assert_eq!(theirs["channels"], json!([]));
+    assert_eq!(
+        w.call(HttpEvent::post(&format!("{}/test", path("slack"))).claim("sub", "someone-else"))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+
+    let (status, _, _) = w
+        .call(w.as_tenant(HttpEvent::post(&path("slack")).method("DELETE")))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, listed, _) = w
+        .call(w.as_tenant(HttpEvent::get(&format!("{API}/channels"))))
+        .await;
+    assert_eq!(listed["channels"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        w.call(w.as_tenant(HttpEvent::post(&path("slack")).method("DELETE")))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+
+    for (kind, body) in [
+        (
+            "discord",
+            json!({ "webhook_url": "https://discord.example" }),
+        ),
+        (
+            "telegram",
+            json!({ "bot_token": "no-colon", "chat_id": "1" }),
+        ),
+        (
+            "matrix",
+            json!({ "homeserver": "ftp://m.example", "access_token": "t", "room_id": "!r:m" }),
+        ),
+        (
+            "matrix",
+            json!({ "homeserver": "https://m.example", "access_token": "t", "room_id": "general" }),
+        ),
+        ("slack", json!({ "webhook": "missing field" })),
+    ] {
+        let (status, answer, _) = w
+            .call(w.as_tenant(HttpEvent::post(&path(kind)).method("PUT").json(&body)))
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{kind}: {answer}");
+    }
 }

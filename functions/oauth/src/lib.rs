@@ -10,12 +10,18 @@
 //! | `POST connections/{id}/sync[?include_shared=true]` | projects with their watch status |
 //! | `PUT`/`DELETE connections/{id}/projects/{owner}/{alias}/watch` | watch (`{"branch_pattern"}`) / unwatch |
 //! | `POST connections/{id}/manual-webhook` | a connection-level webhook URL and secret, shown once |
+//! | `GET channels` | the tenant's chat channels, credentials masked |
+//! | `PUT`/`DELETE channels/{kind}` | set (`slack`, `telegram`, `matrix`) / remove a channel |
+//! | `POST channels/{kind}/test` | send a test message to the room |
 //!
 //! Every route but the callback needs the tenant from the API Gateway JWT authorizer's claims.
 
+use exlogare_shared::channels::{ChannelError, ChannelSettings};
 use exlogare_shared::connections::{ConnectError, Connections};
 use exlogare_shared::gitflic::api::ApiError;
 use exlogare_shared::gitflic::oauth::OauthError;
+use exlogare_shared::notify::Delivery;
+use exlogare_shared::report::Language;
 use exlogare_shared::respond::{body_bytes, error, json, method_not_allowed, request_path};
 use lambda_http::http::{HeaderValue, Method, StatusCode, header};
 use lambda_http::request::RequestContext;
@@ -31,6 +37,9 @@ const MAX_BODY: usize = 16 * 1024;
 /// What the handler needs besides the request.
 pub struct App {
     pub connections: Connections,
+    pub channels: ChannelSettings,
+    /// Language of the channels' test messages.
+    pub language: Language,
     /// The API's public base URL; `None` uses the domain each request arrived at.
     pub public_base_url: Option<Url>,
     pub dashboard_url: Url,
@@ -92,6 +101,62 @@ fn failure(e: &ConnectError) -> Response<Body> {
         other => other.to_string(),
     };
     error(status, &message)
+}
+
+fn channel_failure(e: &ChannelError) -> Response<Body> {
+    match e {
+        ChannelError::Invalid(_) => error(StatusCode::BAD_REQUEST, &e.to_string()),
+        ChannelError::NotFound => error(StatusCode::NOT_FOUND, &e.to_string()),
+        ChannelError::Store(_) | ChannelError::Crypto(_) => {
+            tracing::error!(error = %e, "storage or encryption failed");
+            error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "temporarily unavailable, retry later",
+            )
+        }
+    }
+}
+
+/// The chat-channel routes.
+async fn channels(
+    app: &App,
+    tenant: &str,
+    segments: &[&str],
+    method: &Method,
+    body: &[u8],
+) -> Response<Body> {
+    let channels = &app.channels;
+    match (segments, method) {
+        (["channels"], &Method::GET) => match channels.list(tenant).await {
+            Ok(list) => json(StatusCode::OK, &json!({ "channels": list })),
+            Err(e) => channel_failure(&e),
+        },
+        (["channels", kind], &Method::PUT) => match channels.set(tenant, kind, body).await {
+            Ok(view) => json(StatusCode::OK, &json!({ "channel": view })),
+            Err(e) => channel_failure(&e),
+        },
+        (["channels", kind], &Method::DELETE) => match channels.delete(tenant, kind).await {
+            Ok(()) => json(StatusCode::OK, &json!({ "status": "deleted" })),
+            Err(e) => channel_failure(&e),
+        },
+        (["channels", kind, "test"], &Method::POST) => {
+            match channels.test(tenant, kind, app.language).await {
+                Ok(Delivery::Delivered) => json(StatusCode::OK, &json!({ "status": "delivered" })),
+                Ok(Delivery::Rejected { status, reason }) => error(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &format!("the room refused the message (HTTP {status}): {reason}"),
+                ),
+                Ok(Delivery::Retry { reason, .. }) => error(
+                    StatusCode::BAD_GATEWAY,
+                    &format!("the chat service is unavailable: {reason}"),
+                ),
+                Err(e) => channel_failure(&e),
+            }
+        }
+        (["channels"], _) => method_not_allowed("GET"),
+        (["channels", _], _) => method_not_allowed("PUT, DELETE"),
+        _ => method_not_allowed("POST"),
+    }
 }
 
 fn redirect(location: &Url) -> Response<Body> {
@@ -214,6 +279,9 @@ pub async fn handle(app: &App, request: Request) -> Result<Response<Body>, lambd
             | ["connections", _]
             | ["connections", _, "sync" | "manual-webhook"]
             | ["connections", _, "projects", _, _, "watch"]
+            | ["channels"]
+            | ["channels", _]
+            | ["channels", _, "test"]
     );
     if !known {
         return Ok(error(StatusCode::NOT_FOUND, "not found"));
@@ -221,6 +289,9 @@ pub async fn handle(app: &App, request: Request) -> Result<Response<Body>, lambd
     let Some(tenant) = tenant(&request, &app.tenant_claim) else {
         return Ok(error(StatusCode::UNAUTHORIZED, "unauthorized"));
     };
+    if segments.first() == Some(&"channels") {
+        return Ok(channels(app, &tenant, &segments, &method, body_bytes(request.body())).await);
+    }
     let connections = &app.connections;
     let query = request.query_string_parameters();
     let Some(public) = public_base(app, &request) else {

@@ -1,4 +1,5 @@
 use exlogare_oauth::App;
+use exlogare_shared::channels::ChannelSettings;
 use exlogare_shared::config::{self, OauthConfig};
 use exlogare_shared::connections::{Connections, Settings};
 use exlogare_shared::crypto::Kms;
@@ -12,11 +13,22 @@ async fn main() -> Result<(), Error> {
     exlogare_shared::telemetry::init();
     let config = OauthConfig::from_env()?;
     let aws = config::aws().await;
+    let store = Store::new(&aws, config.table_name);
+    let kms = Kms::new(&aws, config.kms_key_id);
+    let http = http_client(config.allow_private)?;
     let app = App {
+        channels: ChannelSettings::new(
+            store.clone(),
+            kms.clone(),
+            http.clone(),
+            config.telegram_api,
+            config.allow_private,
+        ),
+        language: config.language,
         connections: Connections::new(
-            Store::new(&aws, config.table_name),
-            Kms::new(&aws, config.kms_key_id),
-            http_client(config.allow_private)?,
+            store,
+            kms,
+            http,
             OauthApp {
                 client_id: config.client_id,
                 client_secret: config.client_secret,

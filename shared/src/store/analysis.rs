@@ -180,6 +180,20 @@ impl Store {
         Ok(())
     }
 
+    pub async fn delete_channel(&self, tenant: &str, kind: &str) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key(
+                format!("TENANT#{tenant}"),
+                &format!("CHANNEL#{kind}"),
+            )))
+            .send()
+            .await
+            .map_err(dynamo_error("DeleteItem"))?;
+        Ok(())
+    }
+
     /// The tenant's channels: (kind, encrypted credentials).
     pub async fn channels(&self, tenant: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
         Ok(self

@@ -1,0 +1,287 @@
+//! A tenant's chat channels: set (validated, KMS-encrypted), read (credentials masked), delete,
+//! and test (a real message through the same delivery code as reports).
+
+use crate::analyzer::channel_context;
+use crate::crypto::{CryptoError, Kms};
+use crate::notify::{self, Channel, Delivery, Message};
+use crate::report::Language;
+use crate::store::{Store, StoreError};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChannelError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("no such channel")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+}
+
+#[derive(Debug, Clone)]
+pub struct ChannelSettings {
+    store: Store,
+    kms: Kms,
+    http: reqwest::Client,
+    telegram_api: String,
+    allow_private: bool,
+}
+
+/// What the API shows of a channel: enough to recognise it, never a credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChannelView {
+    pub kind: &'static str,
+    pub settings: Value,
+}
+
+fn mask(secret: &str) -> String {
+    let tail: String = secret
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if secret.chars().count() <= 8 {
+        "****".into()
+    } else {
+        format!("****{tail}")
+    }
+}
+
+fn view(channel: &Channel) -> ChannelView {
+    let settings = match channel {
+        Channel::Slack { webhook_url } => {
+            let host = url::Url::parse(webhook_url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_owned))
+                .unwrap_or_default();
+            json!({ "webhook_url": format!("https://{host}/services/{}", mask(webhook_url)) })
+        }
+        Channel::Telegram { bot_token, chat_id } => {
+            json!({ "bot_token": mask(bot_token), "chat_id": chat_id })
+        }
+        Channel::Matrix {
+            homeserver,
+            access_token,
+            room_id,
+        } => {
+            json!({ "homeserver": homeserver, "access_token": mask(access_token), "room_id": room_id })
+        }
+    };
+    ChannelView {
+        kind: channel.kind(),
+        settings,
+    }
+}
+
+impl ChannelSettings {
+    pub fn new(
+        store: Store,
+        kms: Kms,
+        http: reqwest::Client,
+        telegram_api: String,
+        allow_private: bool,
+    ) -> Self {
+        Self {
+            store,
+            kms,
+            http,
+            telegram_api,
+            allow_private,
+        }
+    }
+
+    fn check_url(
+        &self,
+        what: &str,
+        value: &str,
+        host_suffix: Option<&str>,
+    ) -> Result<(), ChannelError> {
+        let url = url::Url::parse(value)
+            .map_err(|_| ChannelError::Invalid(format!("{what} is not a URL")))?;
+        let https = url.scheme() == "https";
+        if !(https || self.allow_private && url.scheme() == "http") {
+            return Err(ChannelError::Invalid(format!("{what} must use https")));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(ChannelError::Invalid(format!(
+                "{what} must not contain credentials"
+            )));
+        }
+        if let Some(suffix) = host_suffix
+            && !self.allow_private
+            && !url.host_str().is_some_and(|h| h == suffix)
+        {
+            return Err(ChannelError::Invalid(format!("{what} must be on {suffix}")));
+        }
+        Ok(())
+    }
+
+    fn validate(&self, channel: &Channel) -> Result<(), ChannelError> {
+        let nonempty = |what: &str, v: &str| {
+            if v.trim().is_empty() || v.len() > 1024 {
+                Err(ChannelError::Invalid(format!(
+                    "{what} is missing or too long"
+                )))
+            } else {
+                Ok(())
+            }
+        };
+        match channel {
+            Channel::Slack { webhook_url } => {
+                self.check_url("webhook_url", webhook_url, Some("hooks.slack.com"))
+            }
+            Channel::Telegram { bot_token, chat_id } => {
+                nonempty("bot_token", bot_token)?;
+                nonempty("chat_id", chat_id)?;
+                if !bot_token.contains(':') || bot_token.contains('/') {
+                    return Err(ChannelError::Invalid(
+                        "bot_token must look like 123456:ABC…".into(),
+                    ));
+                }
+                Ok(())
+            }
+            Channel::Matrix {
+                homeserver,
+                access_token,
+                room_id,
+            } => {
+                nonempty("access_token", access_token)?;
+                nonempty("room_id", room_id)?;
+                if !room_id.starts_with('!') && !room_id.starts_with('#') {
+                    return Err(ChannelError::Invalid(
+                        "room_id must start with ! (a room id)".into(),
+                    ));
+                }
+                self.check_url("homeserver", homeserver, None)
+            }
+        }
+    }
+
+    /// Parses and stores a channel from the API's JSON body (`{"kind": "slack", …}`).
+    pub async fn set(
+        &self,
+        tenant: &str,
+        kind: &str,
+        body: &[u8],
+    ) -> Result<ChannelView, ChannelError> {
+        let mut value: Value = serde_json::from_slice(body)
+            .map_err(|_| ChannelError::Invalid("body must be a JSON object".into()))?;
+        value["kind"] = Value::String(kind.to_owned());
+        let channel: Channel = serde_json::from_value(value).map_err(|_| {
+            ChannelError::Invalid(format!(
+                "unknown channel kind or missing settings for {kind}"
+            ))
+        })?;
+        self.validate(&channel)?;
+        let plain =
+            serde_json::to_vec(&channel).map_err(|e| ChannelError::Invalid(e.to_string()))?;
+        let sealed = self
+            .kms
+            .encrypt(&plain, &channel_context(tenant, channel.kind()))
+            .await?;
+        self.store
+            .put_channel(tenant, channel.kind(), &sealed)
+            .await?;
+        Ok(view(&channel))
+    }
+
+    async fn load(&self, tenant: &str) -> Result<Vec<Channel>, ChannelError> {
+        let mut channels = Vec::new();
+        for (kind, ciphertext) in self.store.channels(tenant).await? {
+            let plain = self
+                .kms
+                .decrypt(&ciphertext, &channel_context(tenant, &kind))
+                .await?;
+            if let Ok(channel) = serde_json::from_slice::<Channel>(&plain) {
+                channels.push(channel);
+            }
+        }
+        Ok(channels)
+    }
+
+    pub async fn list(&self, tenant: &str) -> Result<Vec<ChannelView>, ChannelError> {
+        Ok(self.load(tenant).await?.iter().map(view).collect())
+    }
+
+    pub async fn delete(&self, tenant: &str, kind: &str) -> Result<(), ChannelError> {
+        if !self
+            .store
+            .channels(tenant)
+            .await?
+            .iter()
+            .any(|(k, _)| k == kind)
+        {
+            return Err(ChannelError::NotFound);
+        }
+        self.store.delete_channel(tenant, kind).await?;
+        Ok(())
+    }
+
+    /// Sends a test message; the answer says whether the room got it.
+    pub async fn test(
+        &self,
+        tenant: &str,
+        kind: &str,
+        language: Language,
+    ) -> Result<Delivery, ChannelError> {
+        let channel = self
+            .load(tenant)
+            .await?
+            .into_iter()
+            .find(|c| c.kind() == kind)
+            .ok_or(ChannelError::NotFound)?;
+        let words = language.words();
+        let message = Message {
+            title: "✅ Exlogare".into(),
+            category: "test".into(),
+            summary: "This room will receive the reports of failed GitFlic pipelines.".into(),
+            excerpt: None,
+            location: None,
+            hint: None,
+            others: vec![],
+            link: "https://gitflic.ru".into(),
+            open_label: words.open.to_owned(),
+            words,
+        };
+        let transaction = format!("exlogare-test-{}", uuid::Uuid::new_v4().simple());
+        Ok(notify::deliver(
+            &self.http,
+            &self.telegram_api,
+            &channel,
+            &message,
+            &transaction,
+        )
+        .await)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn views_never_show_credentials() {
+        let v = view(&Channel::Telegram {
+            bot_token: "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0".into(),
+            chat_id: "-100".into(),
+        });
+        assert_eq!(v.settings["bot_token"], "****saw0");
+        assert_eq!(v.settings["chat_id"], "-100");
+        let v = view(&Channel::Slack {
+            webhook_url: "https://hooks.slack.com/services/T0/B0/SECRETSECRET".into(),
+        });
+        assert!(!v.settings.to_string().contains("SECRETSECRET"));
+        let v = view(&Channel::Matrix {
+            homeserver: "https://m.example".into(),
+            access_token: "syt_abcdefghijkl".into(),
+            room_id: "!r:m".into(),
+        });
+        assert!(!v.settings.to_string().contains("abcdefgh"));
+    }
+}
