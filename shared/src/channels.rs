@@ -115,7 +115,7 @@ impl ChannelSettings {
         }
         if let Some(suffix) = host_suffix
             && !self.allow_private
-            && !url.host_str().is_some_and(|h| h == suffix)
+            && url.host_str().is_none_or(|h| h != suffix)
         {
             return Err(ChannelError::Invalid(format!("{what} must be on {suffix}")));
         }
