@@ -57,6 +57,8 @@ pub struct AnalyzerSettings {
     /// Telegram Bot API base (`https://api.telegram.org`).
     pub telegram_api: String,
     pub report_retention: Duration,
+    /// An OpenAI-compatible model that adds an explanation, if configured.
+    pub llm: Option<crate::llm::LlmSettings>,
 }
 
 pub struct PipelineAnalyzer {
@@ -225,10 +227,18 @@ impl PipelineAnalyzer {
             pipeline: message.pipeline.clone(),
             link,
             jobs: outcomes,
+            explanation: None,
         };
         report.project.owner_alias = Some(owner);
         report.project.alias = Some(alias);
         report.order_jobs();
+        if let (Some(llm), Some(primary)) = (&self.settings.llm, report.jobs.first())
+            && let Some(analysis) = &primary.report
+        {
+            report.explanation =
+                crate::llm::explain(&self.http, llm, &primary.name, analysis).await;
+        }
+
         Ok(report)
     }
 

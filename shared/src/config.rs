@@ -178,6 +178,9 @@ pub struct AnalyzerConfig {
     pub report_retention: Duration,
     /// `BATCH_CONCURRENCY` (default 4): records of one SQS batch processed at once.
     pub concurrency: usize,
+    /// `LLM_BASE_URL`, `LLM_MODEL`, `LLM_API_KEY`, `LLM_TIMEOUT_MS` (default 4000): an optional
+    /// OpenAI-compatible model; unset `LLM_BASE_URL` means none.
+    pub llm: Option<crate::llm::LlmSettings>,
 }
 
 fn number(name: &'static str, default: u64) -> Result<u64, ConfigError> {
@@ -208,6 +211,15 @@ impl AnalyzerConfig {
             log_cap: number("LOG_CAP_MB", 20)? as usize * 1_000_000,
             report_retention: Duration::from_secs(number("REPORT_RETENTION_DAYS", 90)? * 86_400),
             concurrency: number("BATCH_CONCURRENCY", 4)? as usize,
+            llm: match std::env::var("LLM_BASE_URL") {
+                Ok(base) if !base.trim().is_empty() => Some(crate::llm::LlmSettings {
+                    base_url: url("LLM_BASE_URL").map(|_| base.trim().to_owned())?,
+                    api_key: std::env::var("LLM_API_KEY").ok().filter(|k| !k.is_empty()),
+                    model: std::env::var("LLM_MODEL").unwrap_or_else(|_| "gpt-4o-mini".into()),
+                    timeout: Duration::from_millis(number("LLM_TIMEOUT_MS", 4000)?),
+                }),
+                _ => None,
+            },
         })
     }
 }

@@ -24,6 +24,8 @@ pub mod crypto;
 #[cfg(feature = "service")]
 pub mod ingest;
 #[cfg(feature = "service")]
+pub mod llm;
+#[cfg(feature = "service")]
 pub mod notify;
 #[cfg(feature = "service")]
 pub mod queue;

@@ -23,6 +23,9 @@ pub struct PipelineReport {
     pub link: String,
     /// Failed jobs, the primary one first.
     pub jobs: Vec<JobOutcome>,
+    /// The language model's reading of the primary job, when one is configured and answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<crate::llm::Explanation>,
 }
 
 impl PipelineReport {
@@ -74,6 +77,7 @@ pub struct Words {
     pub open: &'static str,
     pub other_jobs: &'static str,
     pub no_log: &'static str,
+    pub model_says: &'static str,
 }
 
 impl Language {
@@ -88,6 +92,7 @@ impl Language {
                 open: "Open pipeline",
                 other_jobs: "Other failed jobs",
                 no_log: "no log available",
+                model_says: "Model's reading",
             },
             Language::Ru => Words {
                 failed: "упал",
@@ -98,6 +103,7 @@ impl Language {
                 open: "Открыть конвейер",
                 other_jobs: "Другие упавшие задачи",
                 no_log: "лог недоступен",
+                model_says: "Мнение модели",
             },
         }
     }

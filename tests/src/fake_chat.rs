@@ -25,6 +25,8 @@ pub struct ChatState {
     pub faults: HashMap<String, Vec<u16>>,
     /// Requests per channel, faults included.
     pub attempts: HashMap<String, u32>,
+    /// The language model's answer delay.
+    pub llm_delay: std::time::Duration,
 }
 
 #[derive(Clone)]
@@ -45,6 +47,7 @@ impl FakeChat {
                 "/matrix/_matrix/client/v3/rooms/{room}/send/m.room.message/{txn}",
                 put(matrix),
             )
+            .route("/llm/v1/chat/completions", post(llm))
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -72,6 +75,11 @@ impl FakeChat {
 
     pub fn matrix_homeserver(&self) -> String {
         format!("{}/matrix", self.base_url)
+    }
+
+    /// An OpenAI-compatible endpoint's base URL.
+    pub fn llm_base(&self) -> String {
+        format!("{}/llm", self.base_url)
     }
 
     pub fn fault(&self, channel: &str, statuses: &[u16]) {
@@ -192,4 +200,21 @@ async fn matrix(
             Json(json!({"event_id": event})).into_response()
         }
     }
+}
+
+async fn llm(State(state): State<Shared>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
+    let delay = state.lock().unwrap().llm_delay;
+    tokio::time::sleep(delay).await;
+    let authorized = headers.get("authorization").and_then(|v| v.to_str().ok())
+        == Some("Bearer sk-test-llm-key-0123456789abcdef");
+    state.lock().unwrap().received.push(("llm".into(), body));
+    if !authorized {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": {"message": "bad key"}})),
+        )
+            .into_response();
+    }
+    let content = json!({ "root_cause": "parse_price does not strip the thousands separator", "fix": "remove commas before float()" });
+    Json(json!({ "choices": [ { "message": { "role": "assistant", "content": content.to_string() } } ] })).into_response()
 }

@@ -53,6 +53,15 @@ pub fn job(local_id: &str, name: &str, stage: &str, status: &str, log: Option<&[
 impl Harness {
     /// Connected (OAuth), watching `acme/service-1`, with a Slack, a Telegram and a Matrix channel.
     pub async fn start(language: Language) -> anyhow::Result<Self> {
+        Self::start_with(language, None).await
+    }
+
+    /// As [`Harness::start`], with a language model made by `llm` from the chat stand-in's
+    /// OpenAI-compatible base URL, when given.
+    pub async fn start_with(
+        language: Language,
+        llm: Option<fn(String) -> exlogare_shared::llm::LlmSettings>,
+    ) -> anyhow::Result<Self> {
         let stack = LocalStack::from_env().await;
         let gitflic = FakeGitflic::start().await;
         let chat = FakeChat::start().await;
@@ -134,6 +143,7 @@ impl Harness {
                 language,
                 telegram_api: chat.telegram_api(),
                 report_retention: Duration::from_secs(90 * 86_400),
+                llm: llm.map(|settings| settings(chat.llm_base())),
             },
         ));
         Ok(Self {

@@ -308,3 +308,78 @@ async fn an_undecryptable_channel_does_not_block_the_others() {
     assert_eq!(h.chat.received("telegram").len(), 1);
     assert_eq!(h.chat.received("matrix").len(), 0);
 }
+
+fn model(base: String) -> exlogare_shared::llm::LlmSettings {
+    exlogare_shared::llm::LlmSettings {
+        base_url: base,
+        api_key: Some("sk-test-llm-key-0123456789abcdef".into()),
+        model: "test-model".into(),
+        timeout: Duration::from_millis(800),
+    }
+}
+
+#[tokio::test]
+async fn a_language_model_adds_its_reading_from_the_excerpt_only() {
+    let h = Harness::start_with(Language::En, Some(model))
+        .await
+        .unwrap();
+    h.gitflic.add_pipeline(
+        "9",
+        vec![job(
+            "90",
+            "unit-tests",
+            "test",
+            "FAILED",
+            Some(&fixture("python-pytest")),
+        )],
+    );
+    h.deliver_failure("9").await;
+    let (_, response) = h.poll(ENOUGH).await;
+    assert!(response.batch_item_failures.is_empty());
+    let asked = h.chat.received("llm");
+    assert_eq!(asked.len(), 1);
+    let request = asked[0].to_string();
+    assert!(
+        request.contains("ValueError: could not convert string to float"),
+        "the excerpt is sent"
+    );
+    assert!(
+        !request.contains("Running with gitflic-runner"),
+        "the log itself is not"
+    );
+    assert_eq!(asked[0]["model"], "test-model");
+    let slack = h.chat.received("slack")[0].to_string();
+    assert!(
+        slack.contains("Model's reading: parse_price does not strip the thousands separator"),
+        "{slack}"
+    );
+}
+
+#[tokio::test]
+async fn a_slow_language_model_does_not_hold_the_report_back() {
+    let h = Harness::start_with(Language::En, Some(model))
+        .await
+        .unwrap();
+    h.chat.state.lock().unwrap().llm_delay = Duration::from_secs(20);
+    h.gitflic.add_pipeline(
+        "9",
+        vec![job(
+            "90",
+            "unit-tests",
+            "test",
+            "FAILED",
+            Some(&fixture("python-pytest")),
+        )],
+    );
+    h.deliver_failure("9").await;
+    let started = std::time::Instant::now();
+    let (_, response) = h.poll(ENOUGH).await;
+    assert!(response.batch_item_failures.is_empty());
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "bounded by the model's timeout, not its delay"
+    );
+    let slack = h.chat.received("slack")[0].to_string();
+    assert!(!slack.contains("Model's reading"));
+    assert!(slack.contains("ValueError"));
+}

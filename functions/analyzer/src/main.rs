@@ -39,6 +39,7 @@ async fn main() -> Result<(), Error> {
             language: config.language,
             telegram_api: config.telegram_api,
             report_retention: config.report_retention,
+            llm: config.llm,
         },
     ));
     let concurrency = config.concurrency;

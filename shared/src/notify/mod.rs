@@ -134,7 +134,13 @@ pub fn compose(report: &PipelineReport, language: Language) -> Message {
         location: analysis
             .and_then(|r| r.locations.first())
             .map(|l| format!("{}:{}", l.path, l.line)),
-        hint: analysis.map(|r| r.hint.clone()),
+        hint: analysis.map(|r| match &report.explanation {
+            Some(e) => format!(
+                "{}\n{}: {} {}",
+                r.hint, words.model_says, e.root_cause, e.fix
+            ),
+            None => r.hint.clone(),
+        }),
         others,
         link: report.link.clone(),
         open_label: words.open.to_owned(),
