@@ -383,3 +383,29 @@ async fn a_slow_language_model_does_not_hold_the_report_back() {
     assert!(!slack.contains("Model's reading"));
     assert!(slack.contains("ValueError"));
 }
+
+/// The files in events/ for the analyzer, as `sam local invoke -e` sends them.
+#[tokio::test]
+async fn the_sample_sqs_events_are_processed() {
+    use aws_lambda_events::event::sqs::SqsEvent;
+    let h = harness_with_pipeline(Language::En).await;
+    let events = concat!(env!("CARGO_MANIFEST_DIR"), "/../events");
+    let read = |name: &str| std::fs::read_to_string(format!("{events}/{name}")).expect(name);
+
+    // The sample names a demo tenant and connection; point it at the harness's.
+    let mut event: SqsEvent =
+        serde_json::from_str(&read("analyzer-pipeline-failure.json")).unwrap();
+    let mut message: Value =
+        serde_json::from_str(event.records[0].body.as_deref().unwrap()).unwrap();
+    message["tenant_id"] = Value::String(h.tenant.clone());
+    message["connection_id"] = Value::String(h.connection_id.clone());
+    event.records[0].body = Some(message.to_string());
+    let deadline = std::time::Instant::now() + ENOUGH;
+    let response = exlogare_analyzer::handle(h.analyzer.clone(), event, deadline, 2).await;
+    assert!(response.batch_item_failures.is_empty(), "{response:?}");
+    assert_eq!(h.chat.received("slack").len(), 1);
+
+    let poison: SqsEvent = serde_json::from_str(&read("analyzer-poison.json")).unwrap();
+    let response = exlogare_analyzer::handle(h.analyzer.clone(), poison, deadline, 2).await;
+    assert_eq!(response.batch_item_failures.len(), 2);
+}
