@@ -308,6 +308,29 @@ impl PipelineAnalyzer {
         }
     }
 
+    /// The tenant's channels for this project: a per-project override (`kind@project`) replaces
+    /// the tenant's channel of the same kind; other projects' overrides are not ours.
+    async fn rooms_for(
+        &self,
+        message: &PipelineFailure,
+    ) -> Result<Vec<(String, Vec<u8>)>, ProcessError> {
+        let all = self.store.channels(&message.tenant_id).await?;
+        let project = message.project.id.as_str();
+        let overridden: Vec<String> = all
+            .iter()
+            .filter_map(|(slot, _)| slot.split_once('@'))
+            .filter(|(_, p)| *p == project)
+            .map(|(kind, _)| kind.to_owned())
+            .collect();
+        Ok(all
+            .into_iter()
+            .filter(|(slot, _)| match slot.split_once('@') {
+                Some((_, p)) => p == project,
+                None => !overridden.contains(slot),
+            })
+            .collect())
+    }
+
     async fn deliver(
         &self,
         message: &PipelineFailure,
@@ -318,7 +341,7 @@ impl PipelineAnalyzer {
         let chat = notify::compose(report, self.settings.language);
         let mut rejected = Vec::new();
         let mut pending = Vec::new();
-        for (kind, ciphertext) in self.store.channels(&message.tenant_id).await? {
+        for (kind, ciphertext) in self.rooms_for(message).await? {
             if done
                 .iter()
                 .any(|d| d == &kind || d == &format!("rejected:{kind}"))

@@ -34,7 +34,25 @@ pub struct ChannelSettings {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChannelView {
     pub kind: &'static str,
+    /// Set for a per-project override of the tenant's channel of this kind.
+    pub project_id: Option<String>,
     pub settings: Value,
+}
+
+/// Where a channel is stored: `kind`, or `kind@project` for a per-project override.
+pub fn slot(kind: &str, project: Option<&str>) -> Result<String, ChannelError> {
+    match project.map(str::trim).filter(|p| !p.is_empty()) {
+        None => Ok(kind.to_owned()),
+        Some(p) if p.len() <= 128 && !p.contains(['#', '@', '/']) => Ok(format!("{kind}@{p}")),
+        Some(_) => Err(ChannelError::Invalid(
+            "project_id is not a valid project id".into(),
+        )),
+    }
+}
+
+/// The project a slot overrides, if any.
+pub fn slot_project(slot: &str) -> Option<&str> {
+    slot.split_once('@').map(|(_, p)| p)
 }
 
 fn mask(secret: &str) -> String {
@@ -53,7 +71,7 @@ fn mask(secret: &str) -> String {
     }
 }
 
-fn view(channel: &Channel) -> ChannelView {
+fn view(slot: &str, channel: &Channel) -> ChannelView {
     let settings = match channel {
         Channel::Slack { webhook_url } => {
             let host = url::Url::parse(webhook_url)
@@ -75,6 +93,7 @@ fn view(channel: &Channel) -> ChannelView {
     };
     ChannelView {
         kind: channel.kind(),
+        project_id: slot_project(slot).map(str::to_owned),
         settings,
     }
 }
@@ -168,8 +187,10 @@ impl ChannelSettings {
         &self,
         tenant: &str,
         kind: &str,
+        project: Option<&str>,
         body: &[u8],
     ) -> Result<ChannelView, ChannelError> {
+        let slot = slot(kind, project)?;
         let mut value: Value = serde_json::from_slice(body)
             .map_err(|_| ChannelError::Invalid("body must be a JSON object".into()))?;
         value["kind"] = Value::String(kind.to_owned());
@@ -183,43 +204,53 @@ impl ChannelSettings {
             serde_json::to_vec(&channel).map_err(|e| ChannelError::Invalid(e.to_string()))?;
         let sealed = self
             .kms
-            .encrypt(&plain, &channel_context(tenant, channel.kind()))
+            .encrypt(&plain, &channel_context(tenant, &slot))
             .await?;
-        self.store
-            .put_channel(tenant, channel.kind(), &sealed)
-            .await?;
-        Ok(view(&channel))
+        self.store.put_channel(tenant, &slot, &sealed).await?;
+        Ok(view(&slot, &channel))
     }
 
-    async fn load(&self, tenant: &str) -> Result<Vec<Channel>, ChannelError> {
+    /// Every channel of the tenant with its slot.
+    async fn load(&self, tenant: &str) -> Result<Vec<(String, Channel)>, ChannelError> {
         let mut channels = Vec::new();
-        for (kind, ciphertext) in self.store.channels(tenant).await? {
+        for (slot, ciphertext) in self.store.channels(tenant).await? {
             let plain = self
                 .kms
-                .decrypt(&ciphertext, &channel_context(tenant, &kind))
+                .decrypt(&ciphertext, &channel_context(tenant, &slot))
                 .await?;
             if let Ok(channel) = serde_json::from_slice::<Channel>(&plain) {
-                channels.push(channel);
+                channels.push((slot, channel));
             }
         }
         Ok(channels)
     }
 
     pub async fn list(&self, tenant: &str) -> Result<Vec<ChannelView>, ChannelError> {
-        Ok(self.load(tenant).await?.iter().map(view).collect())
+        Ok(self
+            .load(tenant)
+            .await?
+            .iter()
+            .map(|(s, c)| view(s, c))
+            .collect())
     }
 
-    pub async fn delete(&self, tenant: &str, kind: &str) -> Result<(), ChannelError> {
+    pub async fn delete(
+        &self,
+        tenant: &str,
+        kind: &str,
+        project: Option<&str>,
+    ) -> Result<(), ChannelError> {
+        let slot = slot(kind, project)?;
         if !self
             .store
             .channels(tenant)
             .await?
             .iter()
-            .any(|(k, _)| k == kind)
+            .any(|(k, _)| *k == slot)
         {
             return Err(ChannelError::NotFound);
         }
-        self.store.delete_channel(tenant, kind).await?;
+        self.store.delete_channel(tenant, &slot).await?;
         Ok(())
     }
 
@@ -228,13 +259,16 @@ impl ChannelSettings {
         &self,
         tenant: &str,
         kind: &str,
+        project: Option<&str>,
         language: Language,
     ) -> Result<Delivery, ChannelError> {
+        let slot = slot(kind, project)?;
         let channel = self
             .load(tenant)
             .await?
             .into_iter()
-            .find(|c| c.kind() == kind)
+            .find(|(s, _)| *s == slot)
+            .map(|(_, c)| c)
             .ok_or(ChannelError::NotFound)?;
         let words = language.words();
         let message = Message {
@@ -267,21 +301,33 @@ mod tests {
 
     #[test]
     fn views_never_show_credentials() {
-        let v = view(&Channel::Telegram {
-            bot_token: "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0".into(),
-            chat_id: "-100".into(),
-        });
+        let v = view(
+            "telegram",
+            &Channel::Telegram {
+                bot_token: "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0".into(),
+                chat_id: "-100".into(),
+            },
+        );
         assert_eq!(v.settings["bot_token"], "****saw0");
         assert_eq!(v.settings["chat_id"], "-100");
-        let v = view(&Channel::Slack {
-            webhook_url: "https://hooks.slack.com/services/T0/B0/SECRETSECRET".into(),
-        });
+        let v = view(
+            "slack",
+            &Channel::Slack {
+                webhook_url: "https://hooks.slack.com/services/T0/B0/SECRETSECRET".into(),
+            },
+        );
         assert!(!v.settings.to_string().contains("SECRETSECRET"));
-        let v = view(&Channel::Matrix {
-            homeserver: "https://m.example".into(),
-            access_token: "syt_abcdefghijkl".into(),
-            room_id: "!r:m".into(),
-        });
+        let v = view(
+            "matrix@proj-1",
+            &Channel::Matrix {
+                homeserver: "https://m.example".into(),
+                access_token: "syt_abcdefghijkl".into(),
+                room_id: "!r:m".into(),
+            },
+        );
         assert!(!v.settings.to_string().contains("abcdefgh"));
+        assert_eq!(v.project_id.as_deref(), Some("proj-1"));
+        assert!(slot("slack", Some("a#b")).is_err());
+        assert_eq!(slot("slack", Some(" ")).unwrap(), "slack");
     }
 }

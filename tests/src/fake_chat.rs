@@ -119,7 +119,11 @@ fn next_fault(state: &Shared, channel: &str) -> Option<u16> {
     (!faults.is_empty()).then(|| faults.remove(0))
 }
 
-async fn slack(State(state): State<Shared>, Json(body): Json<Value>) -> Response {
+async fn slack(
+    State(state): State<Shared>,
+    Path((_, _, hook)): Path<(String, String, String)>,
+    Json(mut body): Json<Value>,
+) -> Response {
     match next_fault(&state, "slack") {
         Some(429) => (
             StatusCode::TOO_MANY_REQUESTS,
@@ -133,6 +137,8 @@ async fn slack(State(state): State<Shared>, Json(body): Json<Value>) -> Response
             (StatusCode::BAD_REQUEST, "invalid_payload").into_response()
         }
         None => {
+            // Which incoming webhook (room) got it.
+            body["_hook"] = Value::String(hook);
             state.lock().unwrap().received.push(("slack".into(), body));
             (StatusCode::OK, "ok").into_response()
         }

@@ -409,3 +409,45 @@ async fn the_sample_sqs_events_are_processed() {
     let response = exlogare_analyzer::handle(h.analyzer.clone(), poison, deadline, 2).await;
     assert_eq!(response.batch_item_failures.len(), 2);
 }
+
+#[tokio::test]
+async fn a_projects_own_room_replaces_the_tenants_for_that_project_only() {
+    use exlogare_shared::analyzer::channel_context;
+    use exlogare_shared::notify::Channel;
+    let h = harness_with_pipeline(Language::En).await;
+    let room = Channel::Slack {
+        webhook_url: format!("{}/slack/services/T0001/B0002/PROJECTROOM", h.chat.base_url),
+    };
+    let other = Channel::Slack {
+        webhook_url: format!(
+            "{}/slack/services/T0001/B0003/OTHERPROJECT",
+            h.chat.base_url
+        ),
+    };
+    for (slot, channel) in [("slack@proj-1", &room), ("slack@proj-9", &other)] {
+        let sealed = h
+            .kms
+            .encrypt(
+                &serde_json::to_vec(channel).unwrap(),
+                &channel_context(&h.tenant, slot),
+            )
+            .await
+            .unwrap();
+        h.store.put_channel(&h.tenant, slot, &sealed).await.unwrap();
+    }
+    h.deliver_failure("118").await;
+    let (_, response) = h.poll(ENOUGH).await;
+    assert!(response.batch_item_failures.is_empty());
+    let slack = h.chat.received("slack");
+    assert_eq!(
+        slack.len(),
+        1,
+        "the override replaces the tenant's Slack room, once"
+    );
+    assert_eq!(slack[0]["_hook"], "PROJECTROOM");
+    assert_eq!(
+        h.chat.received("telegram").len(),
+        1,
+        "other kinds are unaffected"
+    );
+}

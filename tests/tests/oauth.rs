@@ -851,3 +851,56 @@ async fn chat_channels_are_set_masked_tested_and_deleted() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{kind}: {answer}");
     }
 }
+
+#[tokio::test]
+async fn a_project_can_override_the_tenant_channel() {
+    let w = World::new().await;
+    let project_room = format!("{}/slack/services/T0001/B0002/PROJECTROOM", w.chat.base_url);
+    let (status, _, _) = w
+        .call(
+            w.as_tenant(
+                HttpEvent::post(&format!("{API}/channels/slack"))
+                    .method("PUT")
+                    .json(&json!({ "webhook_url": w.chat.slack_url() })),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body, _) = w
+        .call(
+            w.as_tenant(
+                HttpEvent::post(&format!("{API}/channels/slack"))
+                    .method("PUT")
+                    .query("project_id", "proj-2")
+                    .json(&json!({ "webhook_url": project_room })),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["channel"]["project_id"], "proj-2");
+    let (_, listed, _) = w
+        .call(w.as_tenant(HttpEvent::get(&format!("{API}/channels"))))
+        .await;
+    assert_eq!(listed["channels"].as_array().unwrap().len(), 2);
+    let (status, _, _) = w
+        .call(w.as_tenant(
+            HttpEvent::post(&format!("{API}/channels/slack/test")).query("project_id", "proj-2"),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(w.chat.received("slack")[0]["_hook"], "PROJECTROOM");
+    let (status, _, _) = w
+        .call(
+            w.as_tenant(
+                HttpEvent::post(&format!("{API}/channels/slack"))
+                    .method("DELETE")
+                    .query("project_id", "proj-2"),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, listed, _) = w
+        .call(w.as_tenant(HttpEvent::get(&format!("{API}/channels"))))
+        .await;
+    assert_eq!(listed["channels"].as_array().unwrap().len(), 1);
+}

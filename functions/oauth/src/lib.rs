@@ -11,7 +11,7 @@
 //! | `PUT`/`DELETE connections/{id}/projects/{owner}/{alias}/watch` | watch (`{"branch_pattern"}`) / unwatch |
 //! | `POST connections/{id}/manual-webhook` | a connection-level webhook URL and secret, shown once |
 //! | `GET channels` | the tenant's chat channels, credentials masked |
-//! | `PUT`/`DELETE channels/{kind}` | set (`slack`, `telegram`, `matrix`) / remove a channel |
+//! | `PUT`/`DELETE channels/{kind}[?project_id=]` | set (`slack`, `telegram`, `matrix`) / remove a channel (a project's override with `project_id`) |
 //! | `POST channels/{kind}/test` | send a test message to the room |
 //!
 //! Every route but the callback needs the tenant from the API Gateway JWT authorizer's claims.
@@ -123,6 +123,7 @@ async fn channels(
     tenant: &str,
     segments: &[&str],
     method: &Method,
+    project: Option<&str>,
     body: &[u8],
 ) -> Response<Body> {
     let channels = &app.channels;
@@ -131,16 +132,18 @@ async fn channels(
             Ok(list) => json(StatusCode::OK, &json!({ "channels": list })),
             Err(e) => channel_failure(&e),
         },
-        (["channels", kind], &Method::PUT) => match channels.set(tenant, kind, body).await {
+        (["channels", kind], &Method::PUT) => match channels.set(tenant, kind, project, body).await
+        {
             Ok(view) => json(StatusCode::OK, &json!({ "channel": view })),
             Err(e) => channel_failure(&e),
         },
-        (["channels", kind], &Method::DELETE) => match channels.delete(tenant, kind).await {
+        (["channels", kind], &Method::DELETE) => match channels.delete(tenant, kind, project).await
+        {
             Ok(()) => json(StatusCode::OK, &json!({ "status": "deleted" })),
             Err(e) => channel_failure(&e),
         },
         (["channels", kind, "test"], &Method::POST) => {
-            match channels.test(tenant, kind, app.language).await {
+            match channels.test(tenant, kind, project, app.language).await {
                 Ok(Delivery::Delivered) => json(StatusCode::OK, &json!({ "status": "delivered" })),
                 Ok(Delivery::Rejected { status, reason }) => error(
                     StatusCode::UNPROCESSABLE_ENTITY,
@@ -290,7 +293,17 @@ pub async fn handle(app: &App, request: Request) -> Result<Response<Body>, lambd
         return Ok(error(StatusCode::UNAUTHORIZED, "unauthorized"));
     };
     if segments.first() == Some(&"channels") {
-        return Ok(channels(app, &tenant, &segments, &method, body_bytes(request.body())).await);
+        let query = request.query_string_parameters();
+        let project = query.first("project_id");
+        return Ok(channels(
+            app,
+            &tenant,
+            &segments,
+            &method,
+            project,
+            body_bytes(request.body()),
+        )
+        .await);
     }
     let connections = &app.connections;
     let query = request.query_string_parameters();
