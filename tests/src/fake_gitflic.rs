@@ -43,6 +43,8 @@ pub struct FakeState {
     pub fail_next: Vec<u16>,
     /// Pipelines by local id: their jobs.
     pub pipelines: HashMap<String, Vec<FakeJob>>,
+    /// Hold the next N answers this long (a hanging GitFlic).
+    pub delay_next: Vec<std::time::Duration>,
 }
 
 /// A CI job and its log (the `trace` artifact), if it has one.
@@ -102,6 +104,7 @@ impl FakeGitflic {
                 "/rest-api/project/{owner}/{alias}/cicd/job/{job}/artifact/{artifact}/download",
                 get(download),
             )
+            .layer(axum::middleware::from_fn_with_state(state.clone(), hang))
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -162,6 +165,22 @@ impl FakeGitflic {
         let s = self.state.lock().unwrap();
         s.access.iter().chain(s.refresh.iter()).cloned().collect()
     }
+}
+
+/// Holds an answer back when a delay is queued.
+async fn hang(
+    State(state): State<Shared>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let delay = {
+        let mut s = state.lock().unwrap();
+        (!s.delay_next.is_empty()).then(|| s.delay_next.remove(0))
+    };
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
+    next.run(request).await
 }
 
 fn record(state: &Shared, line: String) {

@@ -9,7 +9,7 @@ use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
 use exlogare_shared::analyzer::{AnalyzerSettings, PipelineAnalyzer, channel_context};
 use exlogare_shared::connections::{Connections, Settings};
 use exlogare_shared::crypto::Kms;
-use exlogare_shared::gitflic::base_url::http_client;
+use exlogare_shared::gitflic::base_url::http_client_with_timeout;
 use exlogare_shared::gitflic::oauth::OauthApp;
 use exlogare_shared::ingest::Ingest;
 use exlogare_shared::notify::Channel;
@@ -53,7 +53,7 @@ pub fn job(local_id: &str, name: &str, stage: &str, status: &str, log: Option<&[
 impl Harness {
     /// Connected (OAuth), watching `acme/service-1`, with a Slack, a Telegram and a Matrix channel.
     pub async fn start(language: Language) -> anyhow::Result<Self> {
-        Self::start_with(language, None).await
+        Self::start_with(language, None, Duration::from_secs(20)).await
     }
 
     /// As [`Harness::start`], with a language model made by `llm` from the chat stand-in's
@@ -61,13 +61,14 @@ impl Harness {
     pub async fn start_with(
         language: Language,
         llm: Option<fn(String) -> exlogare_shared::llm::LlmSettings>,
+        http_timeout: Duration,
     ) -> anyhow::Result<Self> {
         let stack = LocalStack::from_env().await;
         let gitflic = FakeGitflic::start().await;
         let chat = FakeChat::start().await;
         let store = Store::new(&stack.sdk, &stack.table);
         let kms = Kms::new(&stack.sdk, env("STACK_OUTPUT_ENCRYPTION_KEY_ALIAS"));
-        let http = http_client(true)?;
+        let http = http_client_with_timeout(true, http_timeout)?;
         let connections = Connections::new(
             store.clone(),
             kms.clone(),

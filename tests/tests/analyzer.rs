@@ -320,7 +320,7 @@ fn model(base: String) -> exlogare_shared::llm::LlmSettings {
 
 #[tokio::test]
 async fn a_language_model_adds_its_reading_from_the_excerpt_only() {
-    let h = Harness::start_with(Language::En, Some(model))
+    let h = Harness::start_with(Language::En, Some(model), Duration::from_secs(20))
         .await
         .unwrap();
     h.gitflic.add_pipeline(
@@ -357,7 +357,7 @@ async fn a_language_model_adds_its_reading_from_the_excerpt_only() {
 
 #[tokio::test]
 async fn a_slow_language_model_does_not_hold_the_report_back() {
-    let h = Harness::start_with(Language::En, Some(model))
+    let h = Harness::start_with(Language::En, Some(model), Duration::from_secs(20))
         .await
         .unwrap();
     h.chat.state.lock().unwrap().llm_delay = Duration::from_secs(20);
@@ -450,4 +450,42 @@ async fn a_projects_own_room_replaces_the_tenants_for_that_project_only() {
         1,
         "other kinds are unaffected"
     );
+}
+
+#[tokio::test]
+async fn a_hanging_or_rate_limiting_gitflic_is_retried_later_not_waited_for() {
+    let h = Harness::start_with(Language::En, None, Duration::from_millis(500))
+        .await
+        .unwrap();
+    h.gitflic.add_pipeline(
+        "118",
+        vec![job(
+            "402",
+            "unit-tests",
+            "test",
+            "FAILED",
+            Some(&fixture("rust-test")),
+        )],
+    );
+    h.deliver_failure("118").await;
+    // Every attempt of the jobs call times out.
+    h.gitflic.state.lock().unwrap().delay_next = vec![Duration::from_secs(3); 3];
+    let started = std::time::Instant::now();
+    let (_, response) = h.poll(ENOUGH).await;
+    assert_eq!(
+        response.batch_item_failures.len(),
+        1,
+        "a timeout is retried later"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "bounded by the request timeouts"
+    );
+    assert!(h.chat.received("slack").is_empty());
+    // Then GitFlic rate-limits twice and recovers within one call's retries.
+    h.gitflic.state.lock().unwrap().delay_next.clear();
+    h.gitflic.fail_next(&[429, 429]);
+    let (_, response) = h.poll(ENOUGH).await;
+    assert!(response.batch_item_failures.is_empty(), "{response:?}");
+    assert_eq!(h.chat.received("slack").len(), 1);
 }

@@ -162,13 +162,21 @@ impl reqwest::dns::Resolve for GuardedResolver {
 }
 
 /// The HTTP client for GitFlic: guarded DNS, no redirects (a redirect could lead inside),
-/// timeouts, an explicit User-Agent.
+/// timeouts (20 s a request), an explicit User-Agent.
 pub fn http_client(allow_private: bool) -> reqwest::Result<reqwest::Client> {
+    http_client_with_timeout(allow_private, std::time::Duration::from_secs(20))
+}
+
+/// [`http_client`] with another per-request timeout.
+pub fn http_client_with_timeout(
+    allow_private: bool,
+    timeout: std::time::Duration,
+) -> reqwest::Result<reqwest::Client> {
     reqwest::Client::builder()
         .dns_resolver(Arc::new(GuardedResolver { allow_private }))
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(std::time::Duration::from_secs(5))
-        .timeout(std::time::Duration::from_secs(20))
+        .timeout(timeout)
         .user_agent(concat!(
             "exlogare/",
             env!("CARGO_PKG_VERSION"),
