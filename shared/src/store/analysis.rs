@@ -69,16 +69,7 @@ impl Store {
                 if e.as_service_error()
                     .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
             {
-                let item = self
-                    .client
-                    .get_item()
-                    .table_name(&self.table)
-                    .set_key(Some(analysis_key(delivery_key)))
-                    .consistent_read(true)
-                    .send()
-                    .await
-                    .map_err(dynamo_error("GetItem"))?
-                    .item;
+                let item = self.get(analysis_key(delivery_key)).await?;
                 Ok(match item.as_ref().and_then(|i| i.get("status")) {
                     Some(AttributeValue::S(status)) if status == "complete" => Claim::Complete,
                     _ => Claim::Busy,
@@ -142,16 +133,7 @@ impl Store {
 
     /// The stored report of a pipeline, as JSON.
     pub async fn stored_report(&self, delivery_key: &str) -> Result<Option<String>, StoreError> {
-        let item = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(analysis_key(delivery_key)))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(dynamo_error("GetItem"))?
-            .item;
+        let item = self.get(analysis_key(delivery_key)).await?;
         Ok(match item.as_ref().and_then(|i| i.get("report")) {
             Some(AttributeValue::S(report)) => Some(report.clone()),
             _ => None,
@@ -170,27 +152,13 @@ impl Store {
             "credentials_ct".into(),
             AttributeValue::B(Blob::new(ciphertext)),
         );
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .send()
-            .await
-            .map_err(dynamo_error("PutItem"))?;
+        self.put(item).await?;
         Ok(())
     }
 
     pub async fn delete_channel(&self, tenant: &str, kind: &str) -> Result<(), StoreError> {
-        self.client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(key(
-                format!("TENANT#{tenant}"),
-                &format!("CHANNEL#{kind}"),
-            )))
-            .send()
-            .await
-            .map_err(dynamo_error("DeleteItem"))?;
+        self.delete(key(format!("TENANT#{tenant}"), &format!("CHANNEL#{kind}")))
+            .await?;
         Ok(())
     }
 

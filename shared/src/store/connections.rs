@@ -222,13 +222,7 @@ impl Store {
         item.insert("tenant_id".into(), s(&value.tenant_id));
         item.insert("base_url".into(), s(&value.base_url));
         item.insert(EXPIRES_AT.into(), n(epoch_now() + ttl.as_secs()));
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .send()
-            .await
-            .map_err(dynamo_error("PutItem"))?;
+        self.put(item).await?;
         Ok(())
     }
 
@@ -271,13 +265,7 @@ impl Store {
     }
 
     pub async fn put_connection(&self, record: &ConnectionRecord) -> Result<(), StoreError> {
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(record.to_item()))
-            .send()
-            .await
-            .map_err(dynamo_error("PutItem"))?;
+        self.put(record.to_item()).await?;
         Ok(())
     }
 
@@ -286,19 +274,10 @@ impl Store {
         tenant: &str,
         connection: &str,
     ) -> Result<Option<ConnectionRecord>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(tenant_pk(tenant), &format!("CONN#{connection}"))))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(dynamo_error("GetItem"))?;
-        out.item
-            .as_ref()
-            .map(ConnectionRecord::from_item)
-            .transpose()
+        let item = self
+            .get(key(tenant_pk(tenant), &format!("CONN#{connection}")))
+            .await?;
+        item.as_ref().map(ConnectionRecord::from_item).transpose()
     }
 
     pub(super) async fn query_prefix(
@@ -372,24 +351,13 @@ impl Store {
         tenant: &str,
         connection: &str,
     ) -> Result<(), StoreError> {
-        self.client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(key(tenant_pk(tenant), &format!("CONN#{connection}"))))
-            .send()
-            .await
-            .map_err(dynamo_error("DeleteItem"))?;
+        self.delete(key(tenant_pk(tenant), &format!("CONN#{connection}")))
+            .await?;
         Ok(())
     }
 
     pub async fn put_watch(&self, watch: &WatchRecord) -> Result<(), StoreError> {
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(watch.to_item()))
-            .send()
-            .await
-            .map_err(dynamo_error("PutItem"))?;
+        self.put(watch.to_item()).await?;
         Ok(())
     }
 
@@ -411,16 +379,11 @@ impl Store {
         connection: &str,
         project: &str,
     ) -> Result<(), StoreError> {
-        self.client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(key(
-                tenant_pk(tenant),
-                &WatchRecord::sk(connection, project),
-            )))
-            .send()
-            .await
-            .map_err(dynamo_error("DeleteItem"))?;
+        self.delete(key(
+            tenant_pk(tenant),
+            &WatchRecord::sk(connection, project),
+        ))
+        .await?;
         Ok(())
     }
 }

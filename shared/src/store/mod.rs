@@ -100,6 +100,45 @@ pub struct Store {
 }
 
 impl Store {
+    async fn put(&self, item: HashMap<String, AttributeValue>) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(dynamo_error("PutItem"))?;
+        Ok(())
+    }
+
+    /// A strongly consistent read of one item.
+    async fn get(
+        &self,
+        key: HashMap<String, AttributeValue>,
+    ) -> Result<Option<HashMap<String, AttributeValue>>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(dynamo_error("GetItem"))?;
+        Ok(out.item)
+    }
+
+    async fn delete(&self, key: HashMap<String, AttributeValue>) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key))
+            .send()
+            .await
+            .map_err(dynamo_error("DeleteItem"))?;
+        Ok(())
+    }
+
     pub fn new(sdk: &aws_config::SdkConfig, table: impl Into<String>) -> Self {
         Self {
             client: aws_sdk_dynamodb::Client::new(sdk),
@@ -112,16 +151,8 @@ impl Store {
         &self,
         digest: &SecretDigest,
     ) -> Result<Option<SecretBinding>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(secret_pk(digest), "BINDING")))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(dynamo_error("GetItem"))?;
-        let Some(item) = out.item else {
+        let item = self.get(key(secret_pk(digest), "BINDING")).await?;
+        let Some(item) = item else {
             return Ok(None);
         };
         const KIND: &str = "webhook secret binding";
@@ -154,24 +185,12 @@ impl Store {
         if let Some(project) = &binding.project_id {
             item.insert("project_id".into(), s(project));
         }
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .send()
-            .await
-            .map_err(dynamo_error("PutItem"))?;
+        self.put(item).await?;
         Ok(())
     }
 
     pub async fn delete_secret_binding(&self, digest: &SecretDigest) -> Result<(), StoreError> {
-        self.client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(key(secret_pk(digest), "BINDING")))
-            .send()
-            .await
-            .map_err(dynamo_error("DeleteItem"))?;
+        self.delete(key(secret_pk(digest), "BINDING")).await?;
         Ok(())
     }
 
@@ -212,29 +231,16 @@ impl Store {
 
     /// Forgets a delivery, so that a redelivery is processed again.
     pub async fn release_delivery(&self, delivery_key: &str) -> Result<(), StoreError> {
-        self.client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(key(delivery_pk(delivery_key), "DELIVERY")))
-            .send()
-            .await
-            .map_err(dynamo_error("DeleteItem"))?;
+        self.delete(key(delivery_pk(delivery_key), "DELIVERY"))
+            .await?;
         Ok(())
     }
 
     /// Whether an unexpired delivery record exists.
     pub async fn delivery_seen(&self, delivery_key: &str) -> Result<bool, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(delivery_pk(delivery_key), "DELIVERY")))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(dynamo_error("GetItem"))?;
+        let item = self.get(key(delivery_pk(delivery_key), "DELIVERY")).await?;
         let now = epoch_now();
-        Ok(out.item.is_some_and(|item| match item.get(EXPIRES_AT) {
+        Ok(item.is_some_and(|item| match item.get(EXPIRES_AT) {
             Some(AttributeValue::N(n)) => n.parse::<u64>().is_ok_and(|exp| exp >= now),
             _ => true,
         }))
