@@ -4,11 +4,17 @@ SHELL := /bin/bash
 PYTHON ?= python3
 STACK := $(PYTHON) scripts/local_stack.py
 
-.PHONY: test demo tools lint bench stack-start stack-stop clean
+.PHONY: test demo package tools lint bench stack-start stack-stop clean
 
-## Everything CI checks: tools, formatting, template, lints, and all tests against the local stack.
+## Everything CI checks: tools, formatting, template, lints, all tests against the local stack,
+## and the release Lambda zips with their sizes.
 test: tools lint
 	$(STACK) run -- cargo test --workspace --locked
+	scripts/build-lambdas.sh
+
+## The three functions' release zips and their sizes.
+package:
+	scripts/build-lambdas.sh
 
 ## The product's main job, locally: a replayed failed GitFlic pipeline, through the webhook,
 ## SQS, the analyzer and the engine, to Slack/Telegram/Matrix stand-ins. Prints what each received.
