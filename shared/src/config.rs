@@ -20,19 +20,7 @@ pub fn required(name: &'static str) -> Result<String, ConfigError> {
 
 /// An optional whole number of seconds, with its default.
 pub fn seconds(name: &'static str, default: u64) -> Result<Duration, ConfigError> {
-    match std::env::var(name) {
-        Err(_) => Ok(Duration::from_secs(default)),
-        Ok(value) => value
-            .trim()
-            .parse::<u64>()
-            .ok()
-            .filter(|s| *s > 0)
-            .map(Duration::from_secs)
-            .ok_or_else(|| ConfigError::Invalid {
-                name,
-                reason: format!("expected a positive whole number of seconds, got {value:?}"),
-            }),
-    }
+    number(name, default).map(Duration::from_secs)
 }
 
 /// What the webhook function reads.
@@ -183,6 +171,7 @@ pub struct AnalyzerConfig {
     pub llm: Option<crate::llm::LlmSettings>,
 }
 
+/// An optional positive whole number, with its default.
 fn number(name: &'static str, default: u64) -> Result<u64, ConfigError> {
     match std::env::var(name) {
         Err(_) => Ok(default),

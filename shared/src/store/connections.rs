@@ -3,7 +3,10 @@
 //! - `TENANT#<tenant>` / `CONN#<connection>`: a GitFlic connection with KMS-encrypted tokens;
 //! - `TENANT#<tenant>` / `WATCH#<connection>#<project>`: a watched project and its webhook.
 
-use super::{EXPIRES_AT, PK, SK, Store, StoreError, dynamo_error, epoch_now, key, s, string_attr};
+use super::{
+    EXPIRES_AT, PK, SK, Store, StoreError, conditional, dynamo_error, epoch_now, key, s,
+    string_attr,
+};
 use crate::secret::SecretDigest;
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
@@ -334,16 +337,7 @@ impl Store {
             .expression_attribute_values(":v", n(expected_version))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(dynamo_error("PutItem")(e)),
-        }
+        conditional(result, "PutItem")
     }
 
     pub async fn delete_connection(

@@ -15,7 +15,7 @@ pub use analysis::Claim;
 pub use connections::{ConnectionRecord, ConnectionStatus, OauthState, WatchRecord};
 
 use crate::secret::SecretDigest;
-use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -43,6 +43,27 @@ where
     move |e| StoreError::Dynamo {
         operation,
         message: DisplayErrorContext(e).to_string(),
+    }
+}
+
+/// `Ok(true)` when a conditional write happened, `Ok(false)` when its condition did not hold.
+fn conditional<O, E, R>(
+    result: Result<O, SdkError<E, R>>,
+    operation: &'static str,
+) -> Result<bool, StoreError>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    match result {
+        Ok(_) => Ok(true),
+        Err(e)
+            if e.as_service_error().and_then(|se| se.code())
+                == Some("ConditionalCheckFailedException") =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(dynamo_error(operation)(e)),
     }
 }
 
@@ -217,16 +238,7 @@ impl Store {
             .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(dynamo_error("PutItem")(e)),
-        }
+        conditional(result, "PutItem")
     }
 
     /// Forgets a delivery, so that a redelivery is processed again.
