@@ -14,6 +14,11 @@ use time::format_description::well_known::Rfc3339;
 /// Largest body accepted. GitFlic's deliveries are a few KiB.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
+/// How long a delivery is claimed before its message is on the queue. Short, so that a claim left
+/// behind by a failed send whose release also failed blocks GitFlic's retries for a minute, not
+/// for days; once queued, the record is kept for the full de-duplication TTL.
+const CLAIM_TTL: Duration = Duration::from_secs(60);
+
 /// Longest id (project or pipeline) accepted; GitFlic's are UUIDs and small integers.
 const MAX_ID_LEN: usize = 128;
 
@@ -114,7 +119,7 @@ impl Ingest {
         let message = failure_message(binding, payload)?;
         let key = message.delivery_key.clone();
         let (project_id, pipeline_id) = (&message.project.id, &message.pipeline.id);
-        if !self.store.claim_delivery(&key, self.dedupe_ttl).await? {
+        if !self.store.claim_delivery(&key, CLAIM_TTL).await? {
             tracing::info!(%project_id, %pipeline_id, "duplicate delivery");
             return Ok(Outcome::Duplicate { delivery_key: key });
         }
@@ -123,11 +128,16 @@ impl Ingest {
             if let Err(release_error) = self.store.release_delivery(&key).await {
                 tracing::error!(
                     %project_id, %pipeline_id, error = %release_error,
-                    "could not release the delivery record after a failed send; a retry will be taken for a duplicate"
+                    "could not release the delivery record after a failed send; retries are taken for duplicates until the claim expires"
                 );
             }
             tracing::error!(%project_id, %pipeline_id, error = %send_error, "could not queue pipeline failure");
             return Err(send_error.into());
+        }
+        if let Err(e) = self.store.confirm_delivery(&key, self.dedupe_ttl).await {
+            // The message is queued; a redelivery after the short claim is caught by the
+            // analyzer's own per-pipeline claim, so this costs at most a repeated analysis.
+            tracing::warn!(%project_id, %pipeline_id, error = %e, "could not extend the delivery record");
         }
         tracing::info!(%project_id, %pipeline_id, local_id = %message.pipeline.local_id, "queued pipeline failure");
         Ok(Outcome::Queued { delivery_key: key })

@@ -704,3 +704,53 @@ async fn the_sample_events_get_their_documented_answers() {
     }
     assert_eq!(stack.drain(&queue_url).await.len(), 1);
 }
+
+#[tokio::test]
+async fn a_queued_delivery_is_remembered_for_the_full_ttl_and_a_stale_claim_for_a_minute() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let setup = Setup::new().await;
+    let (body, pipeline_id) = setup.failure();
+    assert_eq!(
+        setup.call(setup.authed(&body)).await.0,
+        StatusCode::ACCEPTED
+    );
+    let ddb = aws_sdk_dynamodb::Client::new(&setup.stack.sdk);
+    let item = ddb
+        .get_item()
+        .table_name(&setup.stack.table)
+        .key(
+            "pk",
+            AttributeValue::S(format!("DELIVERY#{}#{pipeline_id}", setup.project_id())),
+        )
+        .key("sk", AttributeValue::S("DELIVERY".into()))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .expect("delivery record");
+    let expires: u64 = match &item["expires_at"] {
+        AttributeValue::N(n) => n.parse().unwrap(),
+        other => panic!("{other:?}"),
+    };
+    let now = exlogare_shared::store::epoch_now();
+    assert!(
+        expires > now + 3000,
+        "the full de-duplication TTL (3600 s here), not the claim's"
+    );
+
+    // A claim whose send failed and whose release failed too only blocks until it expires.
+    let (body, pipeline_id) = setup.failure();
+    let key = format!("{}#{pipeline_id}", setup.project_id());
+    assert!(
+        setup
+            .store
+            .claim_delivery(&key, Duration::ZERO)
+            .await
+            .unwrap()
+    );
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(
+        setup.call(setup.authed(&body)).await.0,
+        StatusCode::ACCEPTED
+    );
+}

@@ -241,6 +241,28 @@ impl Store {
         conditional(result, "PutItem")
     }
 
+    /// Keeps a claimed delivery for `ttl` from now (the claim itself is short-lived).
+    pub async fn confirm_delivery(
+        &self,
+        delivery_key: &str,
+        ttl: Duration,
+    ) -> Result<(), StoreError> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(delivery_pk(delivery_key), "DELIVERY")))
+            .update_expression("SET #exp = :exp")
+            .expression_attribute_names("#exp", EXPIRES_AT)
+            .expression_attribute_values(
+                ":exp",
+                AttributeValue::N((epoch_now() + ttl.as_secs()).to_string()),
+            )
+            .send()
+            .await
+            .map_err(dynamo_error("UpdateItem"))?;
+        Ok(())
+    }
+
     /// Forgets a delivery, so that a redelivery is processed again.
     pub async fn release_delivery(&self, delivery_key: &str) -> Result<(), StoreError> {
         self.delete(key(delivery_pk(delivery_key), "DELIVERY"))
