@@ -123,7 +123,21 @@ pub fn clean<'a>(raw: &'a [u8], scratch: &'a mut String) -> &'a str {
     if MARKERS.iter().any(|m| text.starts_with(m)) {
         return "";
     }
-    text.trim_end()
+    trim_end(text)
+}
+
+/// `str::trim_end` with a fast path for the usual ASCII endings.
+fn trim_end(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let mut end = bytes.len();
+    while end > 0 && bytes[end - 1].is_ascii_whitespace() {
+        end -= 1;
+    }
+    if end > 0 && bytes[end - 1] >= 0x80 {
+        // A non-ASCII last character may be Unicode white space.
+        return text[..end].trim_end();
+    }
+    &text[..end]
 }
 
 /// Index after the escape sequence starting at `i` (which holds ESC).
@@ -157,21 +171,17 @@ fn skip_escape(s: &[u8], i: usize) -> usize {
 
 fn strip_ansi(text: &str, out: &mut String) {
     let bytes = text.as_bytes();
-    let mut i = 0;
     let mut start = 0;
-    while i < bytes.len() {
-        if bytes[i] == 0x1b {
-            out.push_str(&text[start..i]);
-            i = skip_escape(bytes, i);
-            // Escape sequences are ASCII, so `i` lands on a char boundary unless the sequence was
-            // cut short by invalid input; step forward to the next boundary in that case.
-            while i < bytes.len() && !text.is_char_boundary(i) {
-                i += 1;
-            }
-            start = i;
-        } else {
-            i += 1;
+    while let Some(offset) = memchr::memchr(0x1b, &bytes[start..]) {
+        let escape = start + offset;
+        out.push_str(&text[start..escape]);
+        let mut next = skip_escape(bytes, escape);
+        // Escape sequences are ASCII, so `next` lands on a char boundary unless the sequence was
+        // cut short by invalid input; step forward to the next boundary in that case.
+        while next < bytes.len() && !text.is_char_boundary(next) {
+            next += 1;
         }
+        start = next;
     }
     out.push_str(&text[start..]);
 }
