@@ -485,6 +485,28 @@ impl Connections {
         Ok(views)
     }
 
+    /// A fresh webhook secret, already valid for `project` (or any project of the connection).
+    async fn bind_new_secret(
+        &self,
+        tenant: &str,
+        connection: &str,
+        project: Option<&str>,
+    ) -> Result<(String, SecretDigest), ConnectError> {
+        let secret = secret::generate();
+        let digest = SecretDigest::of(&secret);
+        self.store
+            .put_secret_binding(
+                &digest,
+                &SecretBinding {
+                    tenant_id: tenant.to_owned(),
+                    connection_id: connection.to_owned(),
+                    project_id: project.map(str::to_owned),
+                },
+            )
+            .await?;
+        Ok((secret, digest))
+    }
+
     fn webhook_url(public: &Url, secret: &str) -> String {
         let mut url = public.clone();
         if let Ok(mut path) = url.path_segments_mut() {
@@ -549,18 +571,9 @@ impl Connections {
             .into_iter()
             .find(|w| w.project_id == project_id);
 
-        let secret = secret::generate();
-        let digest = SecretDigest::of(&secret);
         // Bound before the hook exists, so that GitFlic's first delivery already validates.
-        self.store
-            .put_secret_binding(
-                &digest,
-                &SecretBinding {
-                    tenant_id: tenant.to_owned(),
-                    connection_id: connection.to_owned(),
-                    project_id: Some(project_id.clone()),
-                },
-            )
+        let (secret, digest) = self
+            .bind_new_secret(tenant, connection, Some(&project_id))
             .await?;
         let hook_url = Self::webhook_url(public, &secret);
         let created = self
@@ -698,18 +711,7 @@ impl Connections {
         public: &Url,
     ) -> Result<ManualWebhook, ConnectError> {
         let record = self.record(tenant, connection).await?;
-        let secret = secret::generate();
-        let digest = SecretDigest::of(&secret);
-        self.store
-            .put_secret_binding(
-                &digest,
-                &SecretBinding {
-                    tenant_id: tenant.to_owned(),
-                    connection_id: connection.to_owned(),
-                    project_id: None,
-                },
-            )
-            .await?;
+        let (secret, digest) = self.bind_new_secret(tenant, connection, None).await?;
         let mut updated = record.clone();
         updated.manual_secret_digest = Some(digest.to_hex());
         updated.token_version += 1;

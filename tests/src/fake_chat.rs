@@ -49,15 +49,8 @@ impl FakeChat {
             )
             .route("/llm/v1/chat/completions", post(llm))
             .with_state(state.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
         Self {
-            base_url: format!("http://{addr}"),
+            base_url: crate::serve(app).await,
             state,
         }
     }

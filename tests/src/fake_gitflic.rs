@@ -9,12 +9,27 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::Engine;
+use exlogare_shared::gitflic::oauth::OauthApp;
+use oauth2::{ClientId, ClientSecret};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 pub const CLIENT_ID: &str = "exlogare-test-client";
 pub const CLIENT_SECRET: &str = "exlogare-test-client-secret-0123456789";
+
+/// Our OAuth application as registered at the stand-in.
+pub fn oauth_app() -> OauthApp {
+    OauthApp {
+        client_id: ClientId::new(CLIENT_ID.into()),
+        client_secret: ClientSecret::new(CLIENT_SECRET.into()),
+        scopes: vec![
+            "USER_READ".into(),
+            "PROJECT_READ".into(),
+            "PROJECT_WRITE".into(),
+        ],
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Hook {
@@ -106,15 +121,8 @@ impl FakeGitflic {
             )
             .layer(axum::middleware::from_fn_with_state(state.clone(), hang))
             .with_state(state.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
         Self {
-            base_url: format!("http://{addr}"),
+            base_url: crate::serve(app).await,
             state,
         }
     }

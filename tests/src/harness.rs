@@ -3,20 +3,18 @@
 //! AWS wires them (webhook → SQS → analyzer). Used by the end-to-end tests and by `make demo`.
 
 use crate::fake_chat::{FakeChat, MATRIX_TOKEN, TELEGRAM_TOKEN};
-use crate::fake_gitflic::{CLIENT_ID, CLIENT_SECRET, FakeGitflic, FakeJob};
+use crate::fake_gitflic::{FakeGitflic, FakeJob, oauth_app};
 use crate::{HttpEvent, LocalStack, env};
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
 use exlogare_shared::analyzer::{AnalyzerSettings, PipelineAnalyzer, channel_context};
 use exlogare_shared::connections::{Connections, Settings};
 use exlogare_shared::crypto::Kms;
 use exlogare_shared::gitflic::base_url::http_client_with_timeout;
-use exlogare_shared::gitflic::oauth::OauthApp;
 use exlogare_shared::ingest::Ingest;
 use exlogare_shared::notify::Channel;
 use exlogare_shared::queue::Queue;
 use exlogare_shared::report::Language;
 use exlogare_shared::store::Store;
-use oauth2::{ClientId, ClientSecret};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -73,15 +71,7 @@ impl Harness {
             store.clone(),
             kms.clone(),
             http.clone(),
-            OauthApp {
-                client_id: ClientId::new(CLIENT_ID.into()),
-                client_secret: ClientSecret::new(CLIENT_SECRET.into()),
-                scopes: vec![
-                    "USER_READ".into(),
-                    "PROJECT_READ".into(),
-                    "PROJECT_WRITE".into(),
-                ],
-            },
+            oauth_app(),
             Settings {
                 allow_private: true,
             },

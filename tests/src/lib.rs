@@ -13,6 +13,18 @@ use serde_json::{Value, json};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+/// Serves `app` on a free 127.0.0.1 port for the rest of the test; returns its base URL.
+pub async fn serve(app: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    format!("http://{addr}")
+}
+
 /// The local stack's environment; panics with the command to run when it is absent.
 pub struct LocalStack {
     pub sdk: SdkConfig,

@@ -6,17 +6,15 @@ use exlogare_shared::channels::ChannelSettings;
 use exlogare_shared::connections::{Connections, Settings};
 use exlogare_shared::crypto::{EncryptionContext, Kms};
 use exlogare_shared::gitflic::base_url::http_client;
-use exlogare_shared::gitflic::oauth::OauthApp;
 use exlogare_shared::ingest::Ingest;
 use exlogare_shared::queue::Queue;
 use exlogare_shared::report::Language;
 use exlogare_shared::store::Store;
 use exlogare_tests::fake_chat::{FakeChat, MATRIX_TOKEN, TELEGRAM_TOKEN};
-use exlogare_tests::fake_gitflic::{CLIENT_ID, CLIENT_SECRET, FakeGitflic};
+use exlogare_tests::fake_gitflic::{CLIENT_ID, CLIENT_SECRET, FakeGitflic, oauth_app};
 use exlogare_tests::{HttpEvent, LocalStack, LogCapture, env};
 use lambda_http::Body;
 use lambda_http::http::StatusCode;
-use oauth2::{ClientId, ClientSecret};
 use serde_json::{Value, json};
 use std::time::Duration;
 use url::Url;
@@ -38,15 +36,7 @@ fn connections(stack: &LocalStack, allow_private: bool) -> Connections {
         Store::new(&stack.sdk, &stack.table),
         Kms::new(&stack.sdk, env("STACK_OUTPUT_ENCRYPTION_KEY_ALIAS")),
         http_client(allow_private).unwrap(),
-        OauthApp {
-            client_id: ClientId::new(CLIENT_ID.into()),
-            client_secret: ClientSecret::new(CLIENT_SECRET.into()),
-            scopes: vec![
-                "USER_READ".into(),
-                "PROJECT_READ".into(),
-                "PROJECT_WRITE".into(),
-            ],
-        },
+        oauth_app(),
         Settings { allow_private },
     )
 }
