@@ -13,7 +13,7 @@
 //! 2. otherwise the best tier; among tier 0–1 blocks the first (later errors often follow from
 //!    the first), among generic tier 2–3 blocks the last (closest to where the step gave up).
 
-use super::lines::{RawLine, clean};
+use super::lines::{RawLine, clean_into};
 use super::rules::{Category, Rule, Rules, Shape};
 use regex::Regex;
 use std::collections::VecDeque;
@@ -254,16 +254,29 @@ fn ends_section(text: &str) -> bool {
         || t.starts_with("Tests run:")
 }
 
+/// Cleaned lines waiting for the keyword scan, which runs over many lines at once (see
+/// `keywords.rs`). Bounded: flushed at [`BATCH_BYTES`] or [`BATCH_LINES`].
+#[derive(Default)]
+struct Batch {
+    /// The lines' visible text, each followed by `\n`; UTF-8 is checked at the flush.
+    text: Vec<u8>,
+    /// Line number, and the line's end in `text` (it starts after the previous one's `\n`).
+    lines: Vec<(u64, usize)>,
+    has_keyword: Vec<bool>,
+}
+
+const BATCH_BYTES: usize = 32 * 1024;
+const BATCH_LINES: usize = 1024;
+
 pub struct Engine {
     rules: &'static Rules,
+    batch: Batch,
     current: Step,
     failing: Option<Step>,
     last_with_errors: Option<Step>,
     open: Option<Block>,
     /// Last line of the most recently closed block.
     last_block_end: u64,
-    /// Reused buffer for lines that need cleaning.
-    scratch: String,
     pub lines_total: u64,
 }
 
@@ -277,12 +290,12 @@ impl Engine {
     pub fn new() -> Self {
         Self {
             rules: Rules::get(),
+            batch: Batch::default(),
             current: Step::default(),
             failing: None,
             last_with_errors: None,
             open: None,
             last_block_end: 0,
-            scratch: String::new(),
             lines_total: 0,
         }
     }
@@ -292,12 +305,50 @@ impl Engine {
         if line.phantom {
             return;
         }
-        let mut scratch = std::mem::take(&mut self.scratch);
-        self.process(line.number, clean(line.bytes, &mut scratch));
-        self.scratch = scratch;
+        let batch = &mut self.batch;
+        clean_into(line.bytes, &mut batch.text);
+        batch.lines.push((line.number, batch.text.len()));
+        batch.text.push(b'\n');
+        if batch.text.len() >= BATCH_BYTES || batch.lines.len() >= BATCH_LINES {
+            self.flush();
+        }
     }
 
-    fn process(&mut self, number: u64, text: &str) {
+    /// Processes the batched lines, in order.
+    fn flush(&mut self) {
+        let mut batch = std::mem::take(&mut self.batch);
+        let lossy;
+        let text = match std::str::from_utf8(&batch.text) {
+            Ok(text) => text,
+            Err(_) => {
+                // A line's invalid bytes become U+FFFD, which moves the lines' ends.
+                lossy = String::from_utf8_lossy(&batch.text).into_owned();
+                let ends = memchr::memchr_iter(b'\n', lossy.as_bytes());
+                for ((_, end), new_end) in batch.lines.iter_mut().zip(ends) {
+                    *end = new_end;
+                }
+                lossy.as_str()
+            }
+        };
+        batch.has_keyword.clear();
+        batch.has_keyword.resize(batch.lines.len(), false);
+        let (lines, has_keyword) = (&batch.lines, &mut batch.has_keyword);
+        self.rules.keywords.scan_lines(text.as_bytes(), |at| {
+            if let Some(flag) = has_keyword.get_mut(lines.partition_point(|(_, end)| *end < at)) {
+                *flag = true;
+            }
+        });
+        let mut start = 0;
+        for (&(number, end), &has_keyword) in batch.lines.iter().zip(&batch.has_keyword) {
+            self.process(number, &text[start..end], has_keyword);
+            start = end + 1;
+        }
+        batch.text.clear();
+        batch.lines.clear();
+        self.batch = batch;
+    }
+
+    fn process(&mut self, number: u64, text: &str, has_keyword: bool) {
         if text.is_empty() {
             if let Some(block) = self.open.as_mut() {
                 match block.rule.shape {
@@ -362,7 +413,7 @@ impl Engine {
             return;
         }
 
-        let rule = self.rules.classify(text);
+        let rule = self.rules.classify_scanned(text, has_keyword);
         if let Some(block) = self.open.as_mut() {
             let ends = match block.rule.shape {
                 Shape::Section | Shape::Report => ends_section(text),
@@ -482,6 +533,7 @@ impl Engine {
 
     /// The failing step, by the rules in the module documentation.
     pub fn finish(mut self) -> (Option<Step>, u64) {
+        self.flush();
         self.close_open();
         let current = std::mem::take(&mut self.current);
         let step = self.failing.or_else(|| {

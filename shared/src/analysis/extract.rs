@@ -1,6 +1,6 @@
 //! Facts pulled out of the decisive lines: file locations, failing test names, fingerprints.
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
@@ -114,10 +114,18 @@ pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Ve
     own
 }
 
-fn test_patterns() -> &'static [Regex] {
-    static CELL: OnceLock<Vec<Regex>> = OnceLock::new();
+/// Test-report patterns; each names the failed test in its `name` group.
+struct TestPatterns {
+    /// All of them at once: most lines match none, and one set search is much cheaper than a
+    /// capturing search per pattern.
+    any: RegexSet,
+    each: Vec<Regex>,
+}
+
+fn test_patterns() -> &'static TestPatterns {
+    static CELL: OnceLock<TestPatterns> = OnceLock::new();
     CELL.get_or_init(|| {
-        [
+        let patterns = [
             r"^\s*--- FAIL: (?P<name>\S+)",
             r"^---- (?P<name>\S+) stdout ----$",
             r"^test (?P<name>\S+) \.\.\. FAILED$",
@@ -131,18 +139,25 @@ fn test_patterns() -> &'static [Regex] {
             r"^(?P<name>[\w:]+#test_\w+)",
             r"^\s*(✕|✗|×) (?P<name>.+?)( \(\d+ ?m?s\))?$",
             r"^\s*not ok \d+ - (?P<name>.+)$",
-        ]
-        .iter()
-        .map(|p| Regex::new(p).expect("test pattern compiles"))
-        .collect()
+        ];
+        TestPatterns {
+            any: RegexSet::new(patterns).expect("test patterns compile"),
+            each: patterns
+                .iter()
+                .map(|p| Regex::new(p).expect("test pattern compiles"))
+                .collect(),
+        }
     })
 }
 
 /// The name of the test a line reports as failed, if it is such a line.
 pub fn failing_test(line: &str) -> Option<String> {
-    test_patterns()
-        .iter()
-        .find_map(|p| p.captures(line).map(|c| c["name"].trim().to_owned()))
+    let patterns = test_patterns();
+    // The first pattern that matches, as the table orders them.
+    let first = patterns.any.matches(line).into_iter().next()?;
+    patterns.each[first]
+        .captures(line)
+        .map(|c| c["name"].trim().to_owned())
         .filter(|name| !name.is_empty() && name.len() <= 300)
 }
 

@@ -91,53 +91,56 @@ fn push_capped(line: &mut Vec<u8>, bytes: &[u8]) {
     line.extend_from_slice(&bytes[..bytes.len().min(room)]);
 }
 
-/// The visible text of a raw line. Borrows the line when it is clean UTF-8 already (most
-/// lines); otherwise builds the text in `scratch`.
-pub fn clean<'a>(raw: &'a [u8], scratch: &'a mut String) -> &'a str {
-    let has_escape = memchr::memchr(0x1b, raw).is_some();
-    let text: &str = match (std::str::from_utf8(raw), has_escape) {
-        (Ok(valid), false) => valid,
-        (Ok(valid), true) => {
-            scratch.clear();
-            strip_ansi(valid, scratch);
-            scratch.as_str()
-        }
-        (Err(_), _) => {
-            let lossy = String::from_utf8_lossy(raw).into_owned();
-            scratch.clear();
-            if has_escape {
-                strip_ansi(&lossy, scratch);
-            } else {
-                scratch.push_str(&lossy);
-            }
-            scratch.as_str()
-        }
-    };
-    let text = &text[timestamp_prefix_len(text.as_bytes())..];
-    const MARKERS: [&str; 4] = [
-        "travis_fold:",
-        "travis_time:",
-        "section_start:",
-        "section_end:",
-    ];
-    if MARKERS.iter().any(|m| text.starts_with(m)) {
-        return "";
+/// Appends the visible text of a raw line to `out`: no ANSI escapes, CI timestamp prefix or
+/// section marker, no trailing white space. The bytes are not checked for UTF-8 here: the
+/// engine checks a whole batch of lines at once, which costs far less than a check per line.
+pub fn clean_into(raw: &[u8], out: &mut Vec<u8>) {
+    let start = out.len();
+    if memchr::memchr(0x1b, raw).is_none() {
+        out.extend_from_slice(&raw[timestamp_prefix_len(raw)..]);
+    } else {
+        strip_ansi(raw, out);
+        let prefix = timestamp_prefix_len(&out[start..]);
+        out.drain(start..start + prefix);
     }
-    trim_end(text)
+    const MARKERS: [&[u8]; 4] = [
+        b"travis_fold:",
+        b"travis_time:",
+        b"section_start:",
+        b"section_end:",
+    ];
+    let text = &out[start..];
+    let end = if MARKERS.iter().any(|m| text.starts_with(m)) {
+        start
+    } else {
+        start + trimmed_len(text)
+    };
+    out.truncate(end);
 }
 
-/// `str::trim_end` with a fast path for the usual ASCII endings.
-fn trim_end(text: &str) -> &str {
-    let bytes = text.as_bytes();
-    let mut end = bytes.len();
-    while end > 0 && bytes[end - 1].is_ascii_whitespace() {
-        end -= 1;
+/// Length of `text` without trailing white space (ASCII, or any Unicode white space character
+/// where the text is valid UTF-8).
+fn trimmed_len(text: &[u8]) -> usize {
+    let mut end = text.len();
+    loop {
+        while end > 0 && text[end - 1].is_ascii_whitespace() {
+            end -= 1;
+        }
+        if end == 0 || text[end - 1] < 0x80 {
+            return end;
+        }
+        // The last character is not ASCII: find where it starts and decode it.
+        let Some(first) = (end.saturating_sub(4)..end)
+            .rev()
+            .find(|&i| text[i] & 0xc0 != 0x80)
+        else {
+            return end;
+        };
+        match std::str::from_utf8(&text[first..end]).map(|c| c.chars().next()) {
+            Ok(Some(c)) if c.is_whitespace() => end = first,
+            _ => return end,
+        }
     }
-    if end > 0 && bytes[end - 1] >= 0x80 {
-        // A non-ASCII last character may be Unicode white space.
-        return text[..end].trim_end();
-    }
-    &text[..end]
 }
 
 /// Index after the escape sequence starting at `i` (which holds ESC).
@@ -169,21 +172,14 @@ fn skip_escape(s: &[u8], i: usize) -> usize {
     }
 }
 
-fn strip_ansi(text: &str, out: &mut String) {
-    let bytes = text.as_bytes();
+fn strip_ansi(raw: &[u8], out: &mut Vec<u8>) {
     let mut start = 0;
-    while let Some(offset) = memchr::memchr(0x1b, &bytes[start..]) {
+    while let Some(offset) = memchr::memchr(0x1b, &raw[start..]) {
         let escape = start + offset;
-        out.push_str(&text[start..escape]);
-        let mut next = skip_escape(bytes, escape);
-        // Escape sequences are ASCII, so `next` lands on a char boundary unless the sequence was
-        // cut short by invalid input; step forward to the next boundary in that case.
-        while next < bytes.len() && !text.is_char_boundary(next) {
-            next += 1;
-        }
-        start = next;
+        out.extend_from_slice(&raw[start..escape]);
+        start = skip_escape(raw, escape);
     }
-    out.push_str(&text[start..]);
+    out.extend_from_slice(&raw[start..]);
 }
 
 /// Length of a CI timestamp prefix: GitLab/GitFlic runners' `2024-05-01T10:00:00.123456Z 01O `
@@ -250,8 +246,10 @@ mod tests {
     }
 
     fn cleaned(raw: &[u8]) -> String {
-        let mut scratch = String::new();
-        clean(raw, &mut scratch).to_owned()
+        let mut out = b"kept".to_vec();
+        clean_into(raw, &mut out);
+        assert_eq!(&out[..4], b"kept", "appends, never touches what is there");
+        String::from_utf8_lossy(&out[4..]).into_owned()
     }
 
     #[test]
@@ -323,5 +321,8 @@ mod tests {
         assert_eq!(cleaned(b"caf\xc3\xa9 \xff ok"), "caf\u{e9} \u{fffd} ok");
         assert_eq!(cleaned(b"\x1b]0;title\x07text"), "text");
         assert_eq!(cleaned(b"\x1b"), "");
+        assert_eq!(cleaned(b"\x1b[32m2024-05-01T10:00:00Z ok\x1b[0m \t"), "ok");
+        assert_eq!(cleaned("done\u{3000}\u{a0} ".as_bytes()), "done");
+        assert_eq!(cleaned(b"cut \xe3\x80"), "cut \u{fffd}");
     }
 }

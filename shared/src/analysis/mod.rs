@@ -8,6 +8,7 @@
 
 mod engine;
 mod extract;
+mod keywords;
 pub mod lines;
 pub mod redact;
 mod rules;

@@ -7,7 +7,7 @@
 //! error line; 3 a weak one (a summary or a pointer such as `make: *** Error 2`). The engine takes
 //! the first block of the best tier in the failing step (see `engine.rs` for the precedence rules).
 
-use aho_corasick::AhoCorasick;
+use super::keywords::Keywords;
 use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -780,111 +780,8 @@ static NOISE: &str = r"(?ix)
   | ^\s*(ok|pass|passed|✓|√)\b
 ";
 
-/// Words that any line a rule matches contains (case-insensitive), so most lines skip the
-/// regular expressions entirely.
-static KEYWORDS: &[&str] = &[
-    "error",
-    "err!",
-    "fail",
-    "exception",
-    "panic",
-    "fatal",
-    "denied",
-    "killed",
-    "timeout",
-    "timed out",
-    "not found",
-    "no such",
-    "cannot",
-    "can't",
-    "unable",
-    "could not",
-    "refused",
-    "reset",
-    "unreachable",
-    "space left",
-    "memory",
-    "traceback",
-    "abort",
-    "forbidden",
-    "eacces",
-    "undefined",
-    "unresolved",
-    "code 137",
-    "exit 137",
-    ".go:",
-    "go: ",
-    "missing",
-    "unknown",
-    "no matching",
-    "●",
-    "✕",
-    "✗",
-    "×",
-    "[✖]",
-    "<<<",
-    "what went wrong",
-    "diff in",
-    "reformat",
-    " md0",
-    "> links",
-    " 301 ",
-    " 302 ",
-    " 403 ",
-    " 404 ",
-    " 500 ",
-    " 502 ",
-    " 503 ",
-    "dead link",
-    "not ok",
-    "looks like",
-    "---- ",
-    "___",
-    "expected",
-    "assert",
-    "resolve",
-    "no output",
-    "exceeded",
-    "took longer",
-    "certificate",
-    "x509",
-    "ssl",
-    "tls",
-    "econn",
-    "etimedout",
-    "rate limit",
-    "too many",
-    "unauthorized",
-    "permission",
-    "credentials",
-    "yaml",
-    "mapping values",
-    "rakefile",
-    "ld: ",
-    "multiple definition",
-    "symbols",
-    "stack traceback",
-    "code style",
-    "needs formatting",
-    "problem ",
-    "requirements",
-    "returned a non-zero",
-    "manifest",
-    "pull access",
-    "executor",
-    "solve",
-    "not recognized",
-    "::warning",
-    // file:line prefixes of linters and compilers that print no keyword
-    ".py:",
-    ".pyi:",
-    ".md:",
-    ".lua:",
-    ".t ",
-];
-
 pub struct Rules {
-    keywords: AhoCorasick,
+    pub keywords: Keywords,
     set: RegexSet,
     noise: Regex,
 }
@@ -893,11 +790,7 @@ impl Rules {
     pub fn get() -> &'static Rules {
         static RULES_CELL: OnceLock<Rules> = OnceLock::new();
         RULES_CELL.get_or_init(|| Rules {
-            keywords: AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                .build(KEYWORDS)
-                .expect("keyword automaton builds"),
+            keywords: Keywords::new(),
             // ASCII classes and word boundaries keep the whole set on the lazy DFA (a Unicode
             // `\b` sends it to the slow PikeVM on any non-ASCII line); a cache big enough for
             // the set keeps it there.
@@ -915,10 +808,14 @@ impl Rules {
 
     /// The first rule of the table that matches `line`, if any.
     pub fn classify(&self, line: &str) -> Option<&'static Rule> {
+        self.classify_scanned(line, self.keywords.contains(line.as_bytes()))
+    }
+
+    /// [`Rules::classify`] for a line whose keywords were looked for already (in a batch, see
+    /// [`Keywords::scan_lines`]).
+    pub fn classify_scanned(&self, line: &str, has_keyword: bool) -> Option<&'static Rule> {
         let trimmed = line.trim_start();
-        if trimmed.is_empty()
-            || !(self.keywords.is_match(line) || numbered(trimmed) || trimmed.starts_with("e: "))
-        {
+        if trimmed.is_empty() || !(has_keyword || numbered(trimmed) || trimmed.starts_with("e: ")) {
             return None;
         }
         let best = self

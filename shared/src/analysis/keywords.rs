@@ -1,0 +1,270 @@
+//! The keyword prefilter: words that any line a rule matches contains (ASCII case-insensitive),
+//! so most lines skip the regular expressions entirely.
+//!
+//! It is the engine's hottest loop: every byte of every line passes through it. A DFA step waits
+//! on a memory load, so one walk runs at the speed of the cache's latency; [`Keywords::scan_lines`]
+//! walks two halves of a batch of lines at once, and the CPU overlaps the two walks' loads.
+
+use aho_corasick::Anchored;
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::dfa::DFA;
+
+static KEYWORDS: &[&str] = &[
+    "error",
+    "err!",
+    "fail",
+    "exception",
+    "panic",
+    "fatal",
+    "denied",
+    "killed",
+    "timeout",
+    "timed out",
+    "not found",
+    "no such",
+    "cannot",
+    "can't",
+    "unable",
+    "could not",
+    "refused",
+    "reset",
+    "unreachable",
+    "space left",
+    "memory",
+    "traceback",
+    "abort",
+    "forbidden",
+    "eacces",
+    "undefined",
+    "unresolved",
+    "code 137",
+    "exit 137",
+    ".go:",
+    "go: ",
+    "missing",
+    "unknown",
+    "no matching",
+    "●",
+    "✕",
+    "✗",
+    "×",
+    "[✖]",
+    "<<<",
+    "what went wrong",
+    "diff in",
+    "reformat",
+    " md0",
+    "> links",
+    " 301 ",
+    " 302 ",
+    " 403 ",
+    " 404 ",
+    " 500 ",
+    " 502 ",
+    " 503 ",
+    "dead link",
+    "not ok",
+    "looks like",
+    "---- ",
+    "___",
+    "expected",
+    "assert",
+    "resolve",
+    "no output",
+    "exceeded",
+    "took longer",
+    "certificate",
+    "x509",
+    "ssl",
+    "tls",
+    "econn",
+    "etimedout",
+    "rate limit",
+    "too many",
+    "unauthorized",
+    "permission",
+    "credentials",
+    "yaml",
+    "mapping values",
+    "rakefile",
+    "ld: ",
+    "multiple definition",
+    "symbols",
+    "stack traceback",
+    "code style",
+    "needs formatting",
+    "problem ",
+    "requirements",
+    "returned a non-zero",
+    "manifest",
+    "pull access",
+    "executor",
+    "solve",
+    "not recognized",
+    "::warning",
+    // file:line prefixes of linters and compilers that print no keyword
+    ".py:",
+    ".pyi:",
+    ".md:",
+    ".lua:",
+    ".t ",
+];
+
+pub struct Keywords {
+    dfa: DFA,
+    start: StateID,
+}
+
+impl Keywords {
+    pub fn new() -> Self {
+        let dfa = aho_corasick::dfa::Builder::new()
+            .ascii_case_insensitive(true)
+            // The walk below does its own skipping; a prefilter would only make states special.
+            .prefilter(false)
+            .build(KEYWORDS)
+            .expect("keyword automaton builds");
+        let start = dfa
+            .start_state(Anchored::No)
+            .expect("the keyword automaton supports unanchored searches");
+        Self { dfa, start }
+    }
+
+    /// Whether `text` contains a keyword.
+    pub fn contains(&self, text: &[u8]) -> bool {
+        let mut found = false;
+        self.walk(text, &mut |_| found = true);
+        found
+    }
+
+    /// Calls `hit` with an offset inside every `\n`-separated line of `text` that contains a
+    /// keyword (no keyword contains `\n`, so none spans two lines).
+    pub fn scan_lines(&self, text: &[u8], mut hit: impl FnMut(usize)) {
+        let half = text.len() / 2;
+        let mid = memchr::memchr(b'\n', &text[half..]).map_or(text.len(), |p| half + p + 1);
+        let (first, second) = text.split_at(mid);
+        let (mut a, mut b) = (Walk::new(self.start), Walk::new(self.start));
+        while a.at < first.len() && b.at < second.len() {
+            let sa = a.step(&self.dfa, first);
+            let sb = b.step(&self.dfa, second);
+            if self.dfa.is_special(sa) || self.dfa.is_special(sb) {
+                a.settle(&self.dfa, self.start, first, 0, &mut hit);
+                b.settle(&self.dfa, self.start, second, mid, &mut hit);
+            }
+        }
+        a.finish(self, first, 0, &mut hit);
+        b.finish(self, second, mid, &mut hit);
+    }
+
+    fn walk(&self, text: &[u8], hit: &mut impl FnMut(usize)) {
+        Walk::new(self.start).finish(self, text, 0, hit);
+    }
+}
+
+impl Default for Keywords {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// One walk of the automaton over a run of lines.
+struct Walk {
+    state: StateID,
+    at: usize,
+}
+
+impl Walk {
+    fn new(start: StateID) -> Self {
+        Self {
+            state: start,
+            at: 0,
+        }
+    }
+
+    #[inline(always)]
+    fn step(&mut self, dfa: &DFA, text: &[u8]) -> StateID {
+        self.state = dfa.next_state(Anchored::No, self.state, text[self.at]);
+        self.at += 1;
+        self.state
+    }
+
+    /// After a step into a special state: on a match, report the line and go on after it.
+    #[inline(always)]
+    fn settle(
+        &mut self,
+        dfa: &DFA,
+        start: StateID,
+        text: &[u8],
+        offset: usize,
+        hit: &mut impl FnMut(usize),
+    ) {
+        if dfa.is_match(self.state) {
+            hit(offset + self.at - 1);
+            self.at =
+                memchr::memchr(b'\n', &text[self.at..]).map_or(text.len(), |p| self.at + p + 1);
+            self.state = start;
+        }
+    }
+
+    fn finish(
+        mut self,
+        keywords: &Keywords,
+        text: &[u8],
+        offset: usize,
+        hit: &mut impl FnMut(usize),
+    ) {
+        while self.at < text.len() {
+            if keywords.dfa.is_special(self.step(&keywords.dfa, text)) {
+                self.settle(&keywords.dfa, keywords.start, text, offset, hit);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_each_line_with_a_keyword_in_either_half() {
+        let keywords = Keywords::new();
+        let lines = [
+            "Compiling foo v0.1.0",
+            "ERROR: something broke",
+            "all good",
+            "  ● Parser › parses",
+            "",
+            "x".repeat(300).leak(),
+            "npm ERR! code 1",
+            "fine",
+            "Timed Out waiting",
+        ];
+        let text = lines.join("\n");
+        let mut hits = Vec::new();
+        keywords.scan_lines(text.as_bytes(), |at| hits.push(at));
+        hits.sort_unstable();
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let found: Vec<usize> = hits
+            .iter()
+            .map(|at| starts.partition_point(|s| *s <= *at) - 1)
+            .collect();
+        assert_eq!(found, vec![1, 3, 6, 8]);
+        for (i, line) in lines.iter().enumerate() {
+            assert_eq!(
+                keywords.contains(line.as_bytes()),
+                found.contains(&i),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_keyword_spans_lines_or_borrows_a_neighbour_s_space() {
+        let keywords = Keywords::new();
+        // " 404 " and "go: " need their spaces; "err" + "or" are split by the line break.
+        let text = "got 404\nok\nerr\nor\ngo:\nx";
+        let mut hits = 0;
+        keywords.scan_lines(text.as_bytes(), |_| hits += 1);
+        assert_eq!(hits, 0);
+    }
+}
