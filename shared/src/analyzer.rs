@@ -448,7 +448,7 @@ pub fn transaction_id(delivery_key: &str, channel: &str) -> String {
 fn analyse(download: &Download, meta: JobMeta) -> crate::analysis::Report {
     let mut analyzer = Analyzer::new(meta);
     let mut last = 0;
-    let _ = lines::for_each_line(&download.head[..], |line| {
+    lines::for_each_line_in(&download.head, |line| {
         last = line.number;
         analyzer.line(line);
     });
@@ -460,7 +460,7 @@ fn analyse(download: &Download, meta: JobMeta) -> crate::analysis::Report {
             .position(|b| *b == b'\n')
             .map_or(0, |p| p + 1);
         let offset = last;
-        let _ = lines::for_each_line(&download.tail[start..], |mut line| {
+        lines::for_each_line_in(&download.tail[start..], |mut line| {
             line.number += offset;
             analyzer.line(line);
         });

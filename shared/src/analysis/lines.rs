@@ -23,67 +23,94 @@ pub struct RawLine<'a> {
     pub phantom: bool,
 }
 
-/// Reads `reader` to the end, calling `each` per line.
+/// Splits bytes, fed in chunks of any size, into numbered lines. Memory use is one line of at
+/// most [`MAX_LINE_BYTES`], for a line that straddles two chunks.
+#[derive(Debug, Default)]
+pub struct LineSplitter {
+    line: Vec<u8>,
+    number: u64,
+    any: bool,
+    /// A `\r` ended the previous chunk; a `\n` starting the next belongs to the same terminator.
+    after_cr: bool,
+    /// The previous line ended with a lone `\r`.
+    last_lone_cr: bool,
+}
+
+impl LineSplitter {
+    pub fn feed(&mut self, chunk: &[u8], each: &mut impl FnMut(RawLine<'_>)) {
+        if chunk.is_empty() {
+            return;
+        }
+        self.any = true;
+        let mut rest = chunk;
+        if self.after_cr && rest.first() == Some(&b'\n') {
+            rest = &rest[1..];
+            self.last_lone_cr = false;
+        }
+        self.after_cr = false;
+        while let Some(pos) = memchr::memchr2(b'\n', b'\r', rest) {
+            // Most lines lie whole in the chunk: hand them over without a copy.
+            let bytes: &[u8] = if self.line.is_empty() {
+                &rest[..pos.min(MAX_LINE_BYTES)]
+            } else {
+                push_capped(&mut self.line, &rest[..pos]);
+                &self.line
+            };
+            let cr = rest[pos] == b'\r';
+            let crlf = cr && rest.get(pos + 1) == Some(&b'\n');
+            self.number += 1;
+            each(RawLine {
+                number: self.number,
+                bytes,
+                phantom: bytes.is_empty() && cr && self.last_lone_cr,
+            });
+            self.line.clear();
+            self.last_lone_cr = cr && !crlf;
+            self.after_cr = cr && pos + 1 == rest.len();
+            rest = &rest[pos + 1 + usize::from(crlf)..];
+        }
+        push_capped(&mut self.line, rest);
+    }
+
+    /// Hands over the text after the last terminator, which is a line too (possibly empty, as
+    /// `split` counts it); returns the number of lines.
+    pub fn finish(mut self, each: &mut impl FnMut(RawLine<'_>)) -> u64 {
+        if self.any {
+            self.number += 1;
+            each(RawLine {
+                number: self.number,
+                bytes: &self.line,
+                phantom: false,
+            });
+        }
+        self.number
+    }
+}
+
+/// Reads `reader` to the end, calling `each` per line; returns the number of lines.
 /// Memory use is one read buffer plus one line of at most [`MAX_LINE_BYTES`].
 pub fn for_each_line<R: Read>(
     mut reader: R,
     mut each: impl FnMut(RawLine<'_>),
 ) -> std::io::Result<u64> {
     let mut buf = vec![0u8; 256 * 1024];
-    let mut line: Vec<u8> = Vec::with_capacity(1024);
-    let mut number = 0u64;
-    let mut any = false;
-    // A `\r` ended the previous line; a `\n` right after it belongs to the same terminator.
-    let mut after_cr = false;
-    // The previous line ended with a lone `\r`.
-    let mut last_lone_cr = false;
+    let mut splitter = LineSplitter::default();
     loop {
-        let n = match reader.read(&mut buf) {
+        match reader.read(&mut buf) {
             Ok(0) => break,
-            Ok(n) => n,
+            Ok(n) => splitter.feed(&buf[..n], &mut each),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
-        };
-        any = true;
-        let mut rest = &buf[..n];
-        if after_cr && rest.first() == Some(&b'\n') {
-            rest = &rest[1..];
-            last_lone_cr = false;
         }
-        after_cr = false;
-        while let Some(pos) = memchr::memchr2(b'\n', b'\r', rest) {
-            // Most lines lie whole in the buffer: hand them over without a copy.
-            let bytes: &[u8] = if line.is_empty() {
-                &rest[..pos.min(MAX_LINE_BYTES)]
-            } else {
-                push_capped(&mut line, &rest[..pos]);
-                &line
-            };
-            let cr = rest[pos] == b'\r';
-            let crlf = cr && rest.get(pos + 1) == Some(&b'\n');
-            number += 1;
-            each(RawLine {
-                number,
-                bytes,
-                phantom: bytes.is_empty() && cr && last_lone_cr,
-            });
-            line.clear();
-            last_lone_cr = cr && !crlf;
-            after_cr = cr && pos + 1 == rest.len();
-            rest = &rest[pos + 1 + usize::from(crlf)..];
-        }
-        push_capped(&mut line, rest);
     }
-    // The text after the last terminator is a line too (possibly empty, as `split` counts it).
-    if any {
-        number += 1;
-        each(RawLine {
-            number,
-            bytes: &line,
-            phantom: false,
-        });
-    }
-    Ok(number)
+    Ok(splitter.finish(&mut each))
+}
+
+/// [`for_each_line`] for a log in memory, without copying it.
+pub fn for_each_line_in(log: &[u8], mut each: impl FnMut(RawLine<'_>)) -> u64 {
+    let mut splitter = LineSplitter::default();
+    splitter.feed(log, &mut each);
+    splitter.finish(&mut each)
 }
 
 fn push_capped(line: &mut Vec<u8>, bytes: &[u8]) {
@@ -271,6 +298,21 @@ mod tests {
         })
         .unwrap();
         assert_eq!(lines, vec![(1, b"x".to_vec()), (2, b"y".to_vec())]);
+    }
+
+    #[test]
+    fn in_memory_and_streamed_in_any_chunks_agree() {
+        let log = b"a\r\r\nb\r\n\r\nc\rd\n\ne\r";
+        let mut whole = Vec::new();
+        let n = for_each_line_in(log, |l| whole.push((l.number, l.bytes.to_vec(), l.phantom)));
+        let mut streamed = Vec::new();
+        let m = for_each_line(BufSplit(&log[..]), |l| {
+            streamed.push((l.number, l.bytes.to_vec(), l.phantom))
+        })
+        .unwrap();
+        assert_eq!((n, &whole), (m, &streamed));
+        assert_eq!(n, 9);
+        assert_eq!(for_each_line_in(b"", |_| {}), 0);
     }
 
     #[test]

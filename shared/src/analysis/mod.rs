@@ -92,11 +92,9 @@ pub fn analyze_reader<R: Read>(reader: R, meta: JobMeta) -> std::io::Result<Repo
 
 /// Analyses a log held in memory.
 pub fn analyze_bytes(log: &[u8], meta: JobMeta) -> Report {
-    match analyze_reader(log, meta.clone()) {
-        Ok(report) => report,
-        // Reading from a slice cannot fail; keep the signature honest all the same.
-        Err(_) => build_report(None, 0, &meta),
-    }
+    let mut analyzer = Analyzer::new(meta);
+    lines::for_each_line_in(log, |line| analyzer.line(line));
+    analyzer.finish()
 }
 
 fn label(category: Category) -> &'static str {

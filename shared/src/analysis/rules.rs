@@ -814,8 +814,21 @@ impl Rules {
     /// [`Rules::classify`] for a line whose keywords were looked for already (in a batch, see
     /// [`Keywords::scan_lines`]).
     pub fn classify_scanned(&self, line: &str, has_keyword: bool) -> Option<&'static Rule> {
-        let trimmed = line.trim_start();
-        if trimmed.is_empty() || !(has_keyword || numbered(trimmed) || trimmed.starts_with("e: ")) {
+        let candidate = has_keyword || {
+            // Most lines get here: trim ASCII white space cheaply, Unicode only where it starts.
+            let trimmed = line.trim_ascii_start();
+            let trimmed = match trimmed.as_bytes().first() {
+                Some(b) if !b.is_ascii() => trimmed.trim_start(),
+                _ => trimmed,
+            };
+            numbered(trimmed) || trimmed.starts_with("e: ")
+        };
+        if !candidate {
+            return None;
+        }
+        // Most candidates match no rule: a plain search, which stops at its first match, tells
+        // so faster than the overlapping search that finds every rule that matches.
+        if !self.set.is_match(line.as_bytes()) {
             return None;
         }
         let best = self
