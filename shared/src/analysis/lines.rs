@@ -137,7 +137,9 @@ pub fn clean_into(raw: &[u8], out: &mut Vec<u8>) {
         b"section_end:",
     ];
     let text = &out[start..];
-    let end = if MARKERS.iter().any(|m| text.starts_with(m)) {
+    let marker =
+        matches!(text.first(), Some(b't' | b's')) && MARKERS.iter().any(|m| text.starts_with(m));
+    let end = if marker {
         start
     } else {
         start + trimmed_len(text)
