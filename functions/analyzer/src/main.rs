@@ -12,6 +12,7 @@ use std::sync::Arc;
 async fn main() -> Result<(), Error> {
     exlogare_shared::telemetry::init();
     let config = AnalyzerConfig::from_env()?;
+    exlogare_shared::analysis::compile_patterns();
     let aws = config::aws().await;
     let store = Store::new(&aws, &config.table_name);
     let kms = Kms::new(&aws, &config.kms_key_id);

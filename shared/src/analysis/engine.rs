@@ -168,7 +168,7 @@ impl Step {
     }
 }
 
-fn exit_pointer() -> &'static Regex {
+pub(super) fn exit_pointer() -> &'static Regex {
     static CELL: OnceLock<Regex> = OnceLock::new();
     CELL.get_or_init(|| {
         Regex::new(

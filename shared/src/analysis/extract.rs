@@ -13,7 +13,7 @@ pub struct Location {
     pub column: Option<u32>,
 }
 
-fn location_patterns() -> &'static [Regex] {
+pub(super) fn location_patterns() -> &'static [Regex] {
     static CELL: OnceLock<Vec<Regex>> = OnceLock::new();
     CELL.get_or_init(|| {
         [
@@ -115,14 +115,14 @@ pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Ve
 }
 
 /// Test-report patterns; each names the failed test in its `name` group.
-struct TestPatterns {
+pub(super) struct TestPatterns {
     /// All of them at once: most lines match none, and one set search is much cheaper than a
     /// capturing search per pattern.
     any: RegexSet,
     each: Vec<Regex>,
 }
 
-fn test_patterns() -> &'static TestPatterns {
+pub(super) fn test_patterns() -> &'static TestPatterns {
     static CELL: OnceLock<TestPatterns> = OnceLock::new();
     CELL.get_or_init(|| {
         let patterns = [
@@ -161,7 +161,7 @@ pub fn failing_test(line: &str) -> Option<String> {
         .filter(|name| !name.is_empty() && name.len() <= 300)
 }
 
-fn volatile() -> &'static [(Regex, &'static str)] {
+pub(super) fn volatile() -> &'static [(Regex, &'static str)] {
     static CELL: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
     CELL.get_or_init(|| {
         [

@@ -83,6 +83,17 @@ impl Analyzer {
     }
 }
 
+/// Compiles the engine's pattern tables now rather than during the first analysis (about 50 ms
+/// of CPU): a Lambda's init phase is the place for it.
+pub fn compile_patterns() {
+    rules::Rules::get();
+    engine::exit_pointer();
+    extract::location_patterns();
+    extract::test_patterns();
+    extract::volatile();
+    redact::redactor();
+}
+
 /// Analyses everything `reader` yields.
 pub fn analyze_reader<R: Read>(reader: R, meta: JobMeta) -> std::io::Result<Report> {
     let mut analyzer = Analyzer::new(meta);

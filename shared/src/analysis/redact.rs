@@ -6,12 +6,12 @@ use std::sync::OnceLock;
 
 pub const MASK: &str = "[REDACTED]";
 
-struct Redactor {
+pub(super) struct Redactor {
     /// (pattern, replacement): `$name` groups keep the label, the secret becomes MASK.
     rules: Vec<(Regex, &'static str)>,
 }
 
-fn redactor() -> &'static Redactor {
+pub(super) fn redactor() -> &'static Redactor {
     static CELL: OnceLock<Redactor> = OnceLock::new();
     CELL.get_or_init(|| {
         let rules: &[(&str, &'static str)] = &[
