@@ -1,7 +1,7 @@
 //! The analysis engine on real failing-tool output (tests/fixtures/logs, made by regenerate.sh)
 //! and on synthetic logs that exercise its edges: size, encoding, redaction, fingerprints.
 
-use exlogare_shared::analysis::{Category, JobMeta, Report, analyze_bytes};
+use exlogare_shared::analysis::{Category, JobMeta, Report, analyze_bytes, analyze_reader};
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/fixtures/logs/{name}.log", env!("CARGO_MANIFEST_DIR"));
@@ -354,6 +354,48 @@ fn fingerprints_match_across_runs_and_differ_across_failures() {
     assert_ne!(
         analyze(&fixture("go-test")).fingerprint,
         analyze(&fixture("go-build")).fingerprint
+    );
+}
+
+/// Hands out a few bytes per read, so lines and `\r\n` terminators straddle reads.
+struct Trickle<'a>(&'a [u8], usize);
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.1 = self.1 % 13 + 1;
+        let n = buf.len().min(self.1).min(self.0.len());
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_log_read_in_small_pieces_gets_the_report_of_the_log_in_memory() {
+    let mut logs: Vec<Vec<u8>> = CASES.iter().map(|c| fixture(c.log)).collect();
+    // Many batches of lines, CRLF endings, and invalid UTF-8 in the middle of one batch.
+    let mut long = logs.concat();
+    long.extend_from_slice(b"caf\xe9 \xff\r\n");
+    long.extend(logs.concat().iter().flat_map(|b| match b {
+        b'\n' => b"\r\n".to_vec(),
+        other => vec![*other],
+    }));
+    logs.push(long);
+    for log in &logs {
+        let streamed = analyze_reader(Trickle(log, 0), JobMeta::default()).unwrap();
+        assert_eq!(streamed, analyze(log));
+    }
+}
+
+#[test]
+fn invalid_utf8_moves_no_line_and_no_text() {
+    let log = b"caf\xe9 au lait\nbytes \xff\xfe\xfd here\nerror: boom in \xe9t\xe9\nnext\n";
+    let report = analyze(log);
+    let excerpt = &report.excerpts[0];
+    assert_eq!(excerpt.start_line, 3);
+    assert_eq!(
+        excerpt.text.lines().next(),
+        Some("error: boom in \u{fffd}t\u{fffd}")
     );
 }
 
