@@ -73,9 +73,10 @@ fn url(name: &'static str) -> Result<url::Url, ConfigError> {
     })
 }
 
-/// What the oauth function reads.
+/// What the oauth and analyzer functions both read: the table and key, the OAuth application
+/// at GitFlic, how GitFlic may be reached, and the chat settings.
 #[derive(Debug, Clone)]
-pub struct OauthConfig {
+pub struct GitflicAppConfig {
     /// `TABLE_NAME`.
     pub table_name: String,
     /// `KMS_KEY_ID`: key id, ARN or alias.
@@ -83,6 +84,32 @@ pub struct OauthConfig {
     /// `GITFLIC_CLIENT_ID`, `GITFLIC_CLIENT_SECRET`: the OAuth application at GitFlic.
     pub client_id: oauth2::ClientId,
     pub client_secret: oauth2::ClientSecret,
+    /// `GITFLIC_ALLOW_PRIVATE_NETWORK`: allow self-hosted GitFlic on private addresses and http.
+    pub allow_private: bool,
+    /// `REPORT_LANGUAGE`: `ru` (default) or `en`, for the chat text around the excerpt.
+    pub language: crate::report::Language,
+    /// `TELEGRAM_API_BASE` (default `https://api.telegram.org`).
+    pub telegram_api: String,
+}
+
+impl GitflicAppConfig {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Ok(Self {
+            table_name: required("TABLE_NAME")?,
+            kms_key_id: required("KMS_KEY_ID")?,
+            client_id: oauth2::ClientId::new(required("GITFLIC_CLIENT_ID")?),
+            client_secret: oauth2::ClientSecret::new(required("GITFLIC_CLIENT_SECRET")?),
+            allow_private: flag("GITFLIC_ALLOW_PRIVATE_NETWORK")?,
+            language: language()?,
+            telegram_api: telegram_api(),
+        })
+    }
+}
+
+/// What the oauth function reads.
+#[derive(Debug, Clone)]
+pub struct OauthConfig {
+    pub app: GitflicAppConfig,
     /// `PUBLIC_BASE_URL`: where the API is reachable from GitFlic and browsers (webhook and
     /// callback URLs start here); unset means the domain each request arrived at.
     pub public_base_url: Option<url::Url>,
@@ -92,11 +119,6 @@ pub struct OauthConfig {
     pub scopes: Vec<String>,
     /// `TENANT_CLAIM`: the JWT claim naming the tenant (default `sub`).
     pub tenant_claim: String,
-    /// `GITFLIC_ALLOW_PRIVATE_NETWORK`: allow self-hosted GitFlic on private addresses and http.
-    pub allow_private: bool,
-    /// `REPORT_LANGUAGE`, `TELEGRAM_API_BASE`: for the channels' test messages.
-    pub language: crate::report::Language,
-    pub telegram_api: String,
 }
 
 fn language() -> Result<crate::report::Language, ConfigError> {
@@ -119,10 +141,7 @@ fn telegram_api() -> String {
 impl OauthConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
         Ok(Self {
-            table_name: required("TABLE_NAME")?,
-            kms_key_id: required("KMS_KEY_ID")?,
-            client_id: oauth2::ClientId::new(required("GITFLIC_CLIENT_ID")?),
-            client_secret: oauth2::ClientSecret::new(required("GITFLIC_CLIENT_SECRET")?),
+            app: GitflicAppConfig::from_env()?,
             public_base_url: match std::env::var("PUBLIC_BASE_URL") {
                 Ok(v) if !v.trim().is_empty() => Some(url("PUBLIC_BASE_URL")?),
                 _ => None,
@@ -138,9 +157,6 @@ impl OauthConfig {
                 .ok()
                 .filter(|s| !s.trim().is_empty())
                 .unwrap_or_else(|| "sub".into()),
-            allow_private: flag("GITFLIC_ALLOW_PRIVATE_NETWORK")?,
-            language: language()?,
-            telegram_api: telegram_api(),
         })
     }
 }
@@ -148,18 +164,8 @@ impl OauthConfig {
 /// What the analyzer function reads.
 #[derive(Debug, Clone)]
 pub struct AnalyzerConfig {
-    /// `TABLE_NAME`, `KMS_KEY_ID`.
-    pub table_name: String,
-    pub kms_key_id: String,
-    /// `GITFLIC_CLIENT_ID`, `GITFLIC_CLIENT_SECRET`: to refresh tokens.
-    pub client_id: oauth2::ClientId,
-    pub client_secret: oauth2::ClientSecret,
-    /// `GITFLIC_ALLOW_PRIVATE_NETWORK`.
-    pub allow_private: bool,
-    /// `REPORT_LANGUAGE`: `ru` (default) or `en`, for the chat text around the excerpt.
-    pub language: crate::report::Language,
-    /// `TELEGRAM_API_BASE` (default `https://api.telegram.org`).
-    pub telegram_api: String,
+    /// The OAuth application is needed to refresh tokens.
+    pub app: GitflicAppConfig,
     /// `LOG_CAP_MB` (default 20): the most read of one job's log.
     pub log_cap: usize,
     /// `REPORT_RETENTION_DAYS` (default 90).
@@ -190,13 +196,7 @@ fn number(name: &'static str, default: u64) -> Result<u64, ConfigError> {
 impl AnalyzerConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
         Ok(Self {
-            table_name: required("TABLE_NAME")?,
-            kms_key_id: required("KMS_KEY_ID")?,
-            client_id: oauth2::ClientId::new(required("GITFLIC_CLIENT_ID")?),
-            client_secret: oauth2::ClientSecret::new(required("GITFLIC_CLIENT_SECRET")?),
-            allow_private: flag("GITFLIC_ALLOW_PRIVATE_NETWORK")?,
-            language: language()?,
-            telegram_api: telegram_api(),
+            app: GitflicAppConfig::from_env()?,
             log_cap: number("LOG_CAP_MB", 20)? as usize * 1_000_000,
             report_retention: Duration::from_secs(number("REPORT_RETENTION_DAYS", 90)? * 86_400),
             concurrency: number("BATCH_CONCURRENCY", 4)? as usize,

@@ -14,20 +14,21 @@ async fn main() -> Result<(), Error> {
     let config = AnalyzerConfig::from_env()?;
     exlogare_shared::analysis::compile_patterns();
     let aws = config::aws().await;
-    let store = Store::new(&aws, &config.table_name);
-    let kms = Kms::new(&aws, &config.kms_key_id);
-    let http = http_client(config.allow_private)?;
+    let gitflic = config.app;
+    let store = Store::new(&aws, &gitflic.table_name);
+    let kms = Kms::new(&aws, &gitflic.kms_key_id);
+    let http = http_client(gitflic.allow_private)?;
     let connections = Connections::new(
         store.clone(),
         kms.clone(),
         http.clone(),
         OauthApp {
-            client_id: config.client_id,
-            client_secret: config.client_secret,
+            client_id: gitflic.client_id,
+            client_secret: gitflic.client_secret,
             scopes: Vec::new(),
         },
         Settings {
-            allow_private: config.allow_private,
+            allow_private: gitflic.allow_private,
         },
     );
     let analyzer = Arc::new(PipelineAnalyzer::new(
@@ -37,8 +38,8 @@ async fn main() -> Result<(), Error> {
         http,
         AnalyzerSettings {
             log_cap: config.log_cap,
-            language: config.language,
-            telegram_api: config.telegram_api,
+            language: gitflic.language,
+            telegram_api: gitflic.telegram_api,
             report_retention: config.report_retention,
             llm: config.llm,
         },

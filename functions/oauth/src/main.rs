@@ -13,29 +13,30 @@ async fn main() -> Result<(), Error> {
     exlogare_shared::telemetry::init();
     let config = OauthConfig::from_env()?;
     let aws = config::aws().await;
-    let store = Store::new(&aws, config.table_name);
-    let kms = Kms::new(&aws, config.kms_key_id);
-    let http = http_client(config.allow_private)?;
+    let gitflic = config.app;
+    let store = Store::new(&aws, gitflic.table_name);
+    let kms = Kms::new(&aws, gitflic.kms_key_id);
+    let http = http_client(gitflic.allow_private)?;
     let app = App {
         channels: ChannelSettings::new(
             store.clone(),
             kms.clone(),
             http.clone(),
-            config.telegram_api,
-            config.allow_private,
+            gitflic.telegram_api,
+            gitflic.allow_private,
         ),
-        language: config.language,
+        language: gitflic.language,
         connections: Connections::new(
             store,
             kms,
             http,
             OauthApp {
-                client_id: config.client_id,
-                client_secret: config.client_secret,
+                client_id: gitflic.client_id,
+                client_secret: gitflic.client_secret,
                 scopes: config.scopes,
             },
             Settings {
-                allow_private: config.allow_private,
+                allow_private: gitflic.allow_private,
             },
         ),
         public_base_url: config.public_base_url,

@@ -213,30 +213,27 @@ impl GitflicApi {
         url
     }
 
-    /// One call, retried while transient. Returns the parsed JSON body (`Null` when empty).
-    async fn call(
+    /// Sends what `request` builds until GitFlic answers for good. Transport errors, 429, 5xx and
+    /// the anti-DDoS proxy's HTML 403 are retried (honouring `Retry-After`); other failures map
+    /// to [`ApiError`]. Returns the successful response with its body unread.
+    async fn send(
         &self,
-        method: Method,
         token: &AccessToken,
-        url: Url,
-        body: Option<&Value>,
-    ) -> Result<Value, ApiError> {
+        request: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, ApiError> {
         let mut last = String::new();
         for attempt in 1..=ATTEMPTS {
-            let mut request = self
-                .http
-                .request(method.clone(), url.clone())
+            let sent = request()
                 .header("Authorization", format!("token {}", token.secret()))
-                .header("Accept", "application/json");
-            if let Some(body) = body {
-                request = request.json(body);
-            }
-            let wait = match request.send().await {
+                .send()
+                .await;
+            let wait = match sent {
                 Err(e) => {
                     // The URL carries no secret, but keep error texts short and uniform.
                     last = e.without_url().to_string();
                     None
                 }
+                Ok(response) if response.status().is_success() => return Ok(response),
                 Ok(response) => {
                     let status = response.status();
                     let retry_after = response
@@ -245,19 +242,20 @@ impl GitflicApi {
                         .and_then(|v| v.to_str().ok())
                         .and_then(|v| v.trim().parse::<u64>().ok())
                         .map(Duration::from_secs);
-                    let bytes = read_capped(response).await?;
-                    let json: Option<Value> = serde_json::from_slice(&bytes).ok();
+                    // Read only to tell the kinds of 403 apart.
+                    let body = read_capped(response).await.unwrap_or_default();
                     match status {
-                        s if s.is_success() => return Ok(json.unwrap_or(Value::Null)),
                         StatusCode::UNAUTHORIZED => return Err(ApiError::Unauthorized),
-                        StatusCode::FORBIDDEN => match &json {
-                            Some(body) if body.to_string().contains("AuthenticationException") => {
+                        StatusCode::FORBIDDEN => {
+                            if memchr::memmem::find(&body, b"AuthenticationException").is_some() {
                                 return Err(ApiError::Unauthorized);
                             }
-                            Some(_) => return Err(ApiError::Forbidden),
+                            if serde_json::from_slice::<Value>(&body).is_ok() {
+                                return Err(ApiError::Forbidden);
+                            }
                             // Not JSON: the anti-DDoS proxy, not GitFlic's verdict on the token.
-                            None => last = "HTTP 403 without a JSON body".into(),
-                        },
+                            last = "HTTP 403 without a JSON body".into();
+                        }
                         StatusCode::NOT_FOUND => return Err(ApiError::NotFound),
                         s if s == StatusCode::TOO_MANY_REQUESTS || s.is_server_error() => {
                             last = format!("HTTP {}", s.as_u16());
@@ -278,6 +276,30 @@ impl GitflicApi {
             attempts: ATTEMPTS,
             last,
         })
+    }
+
+    /// One JSON call. Returns the parsed body (`Null` when empty or not JSON).
+    async fn call(
+        &self,
+        method: Method,
+        token: &AccessToken,
+        url: Url,
+        body: Option<&Value>,
+    ) -> Result<Value, ApiError> {
+        let response = self
+            .send(token, || {
+                let request = self
+                    .http
+                    .request(method.clone(), url.clone())
+                    .header("Accept", "application/json");
+                match body {
+                    Some(body) => request.json(body),
+                    None => request,
+                }
+            })
+            .await?;
+        let bytes = read_capped(response).await?;
+        Ok(serde_json::from_slice(&bytes).unwrap_or(Value::Null))
     }
 
     async fn get<T: DeserializeOwned>(&self, token: &AccessToken, url: Url) -> Result<T, ApiError> {
@@ -392,46 +414,8 @@ impl GitflicApi {
             artifact_id,
             "download",
         ]);
-        let mut last = String::new();
-        for attempt in 1..=ATTEMPTS {
-            let response = self
-                .http
-                .get(url.clone())
-                .header("Authorization", format!("token {}", token.secret()))
-                .send()
-                .await;
-            match response {
-                Ok(r) if r.status().is_success() => return stream_capped(r, cap).await,
-                Ok(r) => match r.status() {
-                    StatusCode::UNAUTHORIZED => return Err(ApiError::Unauthorized),
-                    StatusCode::NOT_FOUND => return Err(ApiError::NotFound),
-                    s if s == StatusCode::TOO_MANY_REQUESTS
-                        || s.is_server_error()
-                        || s == StatusCode::FORBIDDEN =>
-                    {
-                        let body = read_capped(r).await.unwrap_or_default();
-                        if s == StatusCode::FORBIDDEN {
-                            if body.windows(23).any(|w| w == b"AuthenticationException") {
-                                return Err(ApiError::Unauthorized);
-                            }
-                            if serde_json::from_slice::<Value>(&body).is_ok() {
-                                return Err(ApiError::Forbidden);
-                            }
-                        }
-                        last = format!("HTTP {}", s.as_u16());
-                    }
-                    s => return Err(ApiError::Status(s.as_u16())),
-                },
-                Err(e) => last = e.without_url().to_string(),
-            }
-            if attempt < ATTEMPTS {
-                tokio::time::sleep(backoff(attempt)).await;
-            }
-        }
-        Err(ApiError::Unavailable {
-            attempts: ATTEMPTS,
-            last,
-        })
+        let response = self.send(token, || self.http.get(url.clone())).await?;
+        stream_capped(response, cap).await
     }
 
     pub async fn own_projects(&self, token: &AccessToken) -> Result<Vec<Project>, ApiError> {
