@@ -18,8 +18,10 @@ package:
 
 ## The product's main job, locally: a replayed failed GitFlic pipeline, through the webhook,
 ## SQS, the analyzer and the engine, to Slack/Telegram/Matrix stand-ins. Prints what each received.
+## Its chat text is in English unless REPORT_LANGUAGE says otherwise (deployments default to ru).
 demo: tools
-	$(STACK) run -- cargo run --quiet --locked -p exlogare-tests --example demo
+	$(STACK) run --parameter ReportLanguage=$(or $(REPORT_LANGUAGE),en) -- \
+		cargo run --quiet --locked -p exlogare-tests --example demo
 
 ## Python tools (moto_server, cfn-lint), installed when missing.
 tools:

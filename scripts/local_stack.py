@@ -5,12 +5,15 @@ template.yaml is the one source of names and shapes: every DynamoDB table, SQS q
 (and alias) it declares is created here with the same keys, indexes, TTL attribute and redrive
 policy, and the functions' environment variables are resolved from it as CloudFormation would.
 
-  local_stack.py run -- CMD ARGS...   start, provision, run CMD with the environment, stop
-  local_stack.py start [--env-file F]  start and provision in the background; write `export` lines
+  local_stack.py run [--parameter NAME=VALUE]... -- CMD ARGS...
+                                       start, provision, run CMD with the environment, stop
+  local_stack.py start [--parameter NAME=VALUE]... [--env-file F]
+                                       start and provision in the background; write `export` lines
   local_stack.py stop [--env-file F]   stop what `start` started
 
 The environment: AWS_ENDPOINT_URL, dummy credentials and region, every function's variables
-(TABLE_NAME, QUEUE_URL, ...), and STACK_OUTPUT_<NAME> for each resolvable output.
+(TABLE_NAME, QUEUE_URL, ...), and STACK_OUTPUT_<NAME> for each resolvable output. A
+--parameter overrides a template parameter's default, as `sam deploy --parameter-overrides` does.
 """
 import argparse
 import os
@@ -76,7 +79,7 @@ class Unresolvable(Exception):
 
 
 class Provisioner:
-    def __init__(self, template, endpoint):
+    def __init__(self, template, endpoint, overrides):
         import boto3
         session = boto3.session.Session(aws_access_key_id="testing",
                                         aws_secret_access_key="testing", region_name=REGION)
@@ -87,6 +90,14 @@ class Provisioner:
         self.resources = template.get("Resources", {})
         self.params = {name: str(spec.get("Default", ""))
                        for name, spec in template.get("Parameters", {}).items()}
+        unknown = set(overrides) - set(self.params)
+        if unknown:
+            sys.exit(f"local-stack: template.yaml has no parameter {', '.join(sorted(unknown))}")
+        for name, value in overrides.items():
+            allowed = template["Parameters"][name].get("AllowedValues")
+            if allowed is not None and value not in map(str, allowed):
+                sys.exit(f"local-stack: {name} must be one of {', '.join(map(str, allowed))}")
+        self.params.update(overrides)
         self.created = {}  # logical id -> {"Ref": ..., attribute: ...}
 
     # --- intrinsic functions -------------------------------------------------------------
@@ -245,7 +256,7 @@ def start_moto():
     sys.exit("local-stack: moto_server did not answer within 30 s; see .local/moto.log")
 
 
-def stack_environment(endpoint):
+def stack_environment(endpoint, overrides):
     env = {
         "AWS_ENDPOINT_URL": endpoint,
         "AWS_ACCESS_KEY_ID": "testing",
@@ -254,7 +265,7 @@ def stack_environment(endpoint):
         "AWS_DEFAULT_REGION": REGION,
         "AWS_EC2_METADATA_DISABLED": "true",
     }
-    env.update(Provisioner(load_template(), endpoint).provision())
+    env.update(Provisioner(load_template(), endpoint, overrides).provision())
     return env
 
 
@@ -267,13 +278,24 @@ def stop(proc):
             os.killpg(proc.pid, signal.SIGKILL)
 
 
+def parameter(text):
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name, value
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run")
+    start = sub.add_parser("start")
+    for command in [run, start]:
+        command.add_argument("--parameter", action="append", default=[], metavar="NAME=VALUE",
+                             type=parameter, help="override a template parameter's default")
     run.add_argument("cmd", nargs=argparse.REMAINDER)
-    for name in ["start", "stop"]:
-        sub.add_parser(name).add_argument("--env-file", default=DEFAULT_ENV_FILE)
+    for command in [start, sub.add_parser("stop")]:
+        command.add_argument("--env-file", default=DEFAULT_ENV_FILE)
     args = parser.parse_args()
     os.makedirs(os.path.join(ROOT, ".local"), exist_ok=True)
 
@@ -292,7 +314,7 @@ def main():
     ensure_python_packages()
     proc, endpoint = start_moto()
     try:
-        env = stack_environment(endpoint)
+        env = stack_environment(endpoint, dict(args.parameter))
     except BaseException:
         stop(proc)
         raise

@@ -111,7 +111,18 @@ impl Language {
     pub fn category(self, category: crate::analysis::Category) -> &'static str {
         use crate::analysis::Category::*;
         match (self, category) {
-            (Language::En, c) => c.as_str(),
+            (Language::En, Compilation) => "compilation error",
+            (Language::En, TestFailure) => "failing tests",
+            (Language::En, Dependency) => "dependencies",
+            (Language::En, Network) => "network",
+            (Language::En, OutOfMemory) => "out of memory",
+            (Language::En, Timeout) => "timeout",
+            (Language::En, Lint) => "lint or format",
+            (Language::En, Infrastructure) => "infrastructure",
+            (Language::En, DockerBuild) => "Docker build",
+            (Language::En, Permission) => "permission denied",
+            (Language::En, Configuration) => "configuration",
+            (Language::En, Unknown) => "unknown",
             (Language::Ru, Compilation) => "ошибка компиляции",
             (Language::Ru, TestFailure) => "упали тесты",
             (Language::Ru, Dependency) => "зависимости",
@@ -124,6 +135,36 @@ impl Language {
             (Language::Ru, Permission) => "нет доступа",
             (Language::Ru, Configuration) => "конфигурация",
             (Language::Ru, Unknown) => "неизвестно",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Category::*;
+
+    #[test]
+    fn categories_read_as_words_distinct_in_each_language() {
+        let all = [
+            Compilation,
+            TestFailure,
+            Dependency,
+            Network,
+            OutOfMemory,
+            Timeout,
+            Lint,
+            Infrastructure,
+            DockerBuild,
+            Permission,
+            Configuration,
+            Unknown,
+        ];
+        for language in [Language::En, Language::Ru] {
+            let names: std::collections::HashSet<&str> =
+                all.iter().map(|c| language.category(*c)).collect();
+            assert_eq!(names.len(), all.len(), "{names:?}");
+            assert!(names.iter().all(|n| !n.contains('_')), "{names:?}");
         }
     }
 }
