@@ -11,7 +11,7 @@ mod extract;
 mod keywords;
 pub mod lines;
 pub mod redact;
-mod rules;
+pub(crate) mod rules;
 
 pub use extract::Location;
 pub use rules::Category;
@@ -20,6 +20,11 @@ use engine::{Block, Engine, Step};
 use rules::Shape;
 use serde::{Deserialize, Serialize};
 use std::io::Read;
+
+/// [`Report::rule`] of an empty log.
+pub const RULE_EMPTY: &str = "empty";
+/// [`Report::rule`] when no line looked like an error and the step's last output is shown.
+pub const RULE_TAIL: &str = "tail";
 
 /// Lines shown at most in one report's excerpts.
 pub const MAX_SHOWN_LINES: usize = 30;
@@ -56,6 +61,14 @@ pub struct Report {
     /// Lines in the log.
     #[serde(default)]
     pub lines_total: u64,
+    /// The rule that chose the primary block (`empty` for an empty log, `tail` when no line
+    /// looked like an error): what a translated hint is looked up by.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub rule: String,
+    /// The decisive line (redacted, shortened), or the last words for `tail`: the summary
+    /// without its English framing, for chat text in other languages.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub headline: String,
 }
 
 /// Streaming analysis: feed every raw line (numbered from 1), then [`Analyzer::finish`].
@@ -267,10 +280,12 @@ fn build_report(step: Option<Step>, lines_total: u64, meta: &JobMeta) -> Report 
             locations: vec![],
             failing_tests: vec![],
             hint: "Check the job's configuration and the runner: it produced no output.".into(),
-            fingerprint: extract::fingerprint("empty", []),
+            fingerprint: extract::fingerprint(RULE_EMPTY, []),
             confidence: 0.0,
             failing_command: None,
             lines_total,
+            rule: RULE_EMPTY.into(),
+            headline: String::new(),
         };
     };
     let failing_command = step
@@ -311,8 +326,10 @@ fn build_report(step: Option<Step>, lines_total: u64, meta: &JobMeta) -> Report 
         return Report {
             category,
             summary: shorten(&format!("{}; its last output was: {last_words}", label(category)), 240),
+            headline: shorten(&last_words, 200),
+            rule: RULE_TAIL.into(),
             locations: extract::locations(tail.iter().map(|l| l.1.as_str()), 3),
-            fingerprint: extract::fingerprint("tail", tail.iter().map(|l| l.1.as_str())),
+            fingerprint: extract::fingerprint(RULE_TAIL, tail.iter().map(|l| l.1.as_str())),
             excerpts,
             failing_tests,
             hint: "No line of the failing step looks like an error: its last output is shown. Run the step locally with more verbose output.".into(),
@@ -383,5 +400,7 @@ fn build_report(step: Option<Step>, lines_total: u64, meta: &JobMeta) -> Report 
         confidence,
         failing_command,
         lines_total,
+        rule: primary.rule.name.to_owned(),
+        headline: shorten(&headline, 200),
     }
 }

@@ -100,18 +100,13 @@ pub fn compose(report: &PipelineReport, language: Language) -> Message {
     let (category, summary) = match analysis {
         Some(r) => (
             language.category(r.category).to_owned(),
-            format!("{job_name}: {}", r.summary),
+            format!("{job_name}: {}", language.summary(r)),
         ),
         None => (
             language
                 .category(crate::analysis::Category::Unknown)
                 .to_owned(),
-            format!(
-                "{job_name}: {}",
-                primary
-                    .and_then(|j| j.note.clone())
-                    .unwrap_or_else(|| words.no_log.to_owned())
-            ),
+            format!("{job_name}: {}", words.no_log),
         ),
     };
     let others = report
@@ -137,9 +132,12 @@ pub fn compose(report: &PipelineReport, language: Language) -> Message {
         hint: analysis.map(|r| match &report.explanation {
             Some(e) => format!(
                 "{}\n{}: {} {}",
-                r.hint, words.model_says, e.root_cause, e.fix
+                language.hint(r),
+                words.model_says,
+                e.root_cause,
+                e.fix
             ),
-            None => r.hint.clone(),
+            None => language.hint(r).to_owned(),
         }),
         others,
         link: report.link.clone(),
@@ -228,6 +226,85 @@ fn escape_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::{JobMeta, analyze_bytes};
+    use crate::queue::{PipelineRef, ProjectRef};
+    use crate::report::JobOutcome;
+
+    fn pipeline_report(logs: &[&[u8]]) -> PipelineReport {
+        PipelineReport {
+            project: ProjectRef {
+                id: "p1".into(),
+                owner_alias: Some("acme".into()),
+                alias: Some("shop".into()),
+                title: None,
+            },
+            pipeline: PipelineRef {
+                id: "9".into(),
+                local_id: "118".into(),
+                url: None,
+                commit_id: None,
+                git_ref: None,
+            },
+            link: "https://gitflic.ru/project/acme/shop/cicd/pipeline/118".into(),
+            jobs: logs
+                .iter()
+                .enumerate()
+                .map(|(i, log)| JobOutcome {
+                    name: format!("job{i}"),
+                    stage: None,
+                    local_id: i.to_string(),
+                    report: Some(analyze_bytes(log, JobMeta::default())),
+                    note: None,
+                })
+                .collect(),
+            explanation: None,
+        }
+    }
+
+    #[test]
+    fn russian_chat_text_is_russian_around_the_log_s_own_words() {
+        let log = b"$ pytest\n____ test_total ____\n\n    def test_total():\n>       assert total([1, 2]) == 4\nE       assert 3 == 4\n\ntests/test_cart.py:7: AssertionError\n";
+        let report = pipeline_report(&[log, b"", b"all good\n"]);
+        let ru = compose(&report, Language::Ru);
+        assert_eq!(ru.category, "упали тесты");
+        assert!(ru.summary.starts_with("job0: "), "{}", ru.summary);
+        assert!(!ru.summary.contains("Tests failed"), "{}", ru.summary);
+        assert!(
+            ru.summary.contains("assert 3 == 4") || ru.summary.contains("test_total"),
+            "{}",
+            ru.summary
+        );
+        assert!(
+            ru.hint
+                .as_deref()
+                .is_some_and(|h| h.starts_with("Упал тест pytest")),
+            "{:?}",
+            ru.hint
+        );
+        let en = compose(&report, Language::En);
+        assert!(
+            en.summary.starts_with("job0: Tests failed"),
+            "{}",
+            en.summary
+        );
+        assert!(
+            en.hint
+                .as_deref()
+                .is_some_and(|h| h.starts_with("A pytest test failed"))
+        );
+        // The other jobs' outcomes: an empty log and one with no error line.
+        let mut empty_first = report.clone();
+        empty_first.jobs.swap(0, 1);
+        assert_eq!(
+            compose(&empty_first, Language::Ru).summary,
+            "job1: лог пуст: задача упала, ничего не напечатав"
+        );
+        empty_first.jobs.swap(0, 2);
+        assert_eq!(
+            compose(&empty_first, Language::Ru).summary,
+            "job2: последний вывод: all good"
+        );
+    }
 
     #[test]
     fn html_is_escaped_and_excerpts_are_clipped() {

@@ -1,6 +1,9 @@
-//! One report per failed pipeline: the primary failed job first, then the others.
+//! One report per failed pipeline: the primary failed job first, then the others; and the words
+//! of its chat text in each language.
 
-use crate::analysis::Report;
+mod hints_ru;
+
+use crate::analysis::{RULE_EMPTY, RULE_TAIL, Report};
 use crate::queue::{PipelineRef, ProjectRef};
 use serde::{Deserialize, Serialize};
 
@@ -78,6 +81,8 @@ pub struct Words {
     pub other_jobs: &'static str,
     pub no_log: &'static str,
     pub model_says: &'static str,
+    pub empty_log: &'static str,
+    pub last_output: &'static str,
 }
 
 impl Language {
@@ -93,6 +98,8 @@ impl Language {
                 other_jobs: "Other failed jobs",
                 no_log: "no log available",
                 model_says: "Model's reading",
+                empty_log: "the log is empty: the job failed before it printed anything",
+                last_output: "its last output",
             },
             Language::Ru => Words {
                 failed: "упал",
@@ -104,7 +111,31 @@ impl Language {
                 other_jobs: "Другие упавшие задачи",
                 no_log: "лог недоступен",
                 model_says: "Мнение модели",
+                empty_log: "лог пуст: задача упала, ничего не напечатав",
+                last_output: "последний вывод",
             },
+        }
+    }
+
+    /// The report's one-line summary. The engine's own is English; other languages say the
+    /// decisive line alone (the category and the location have lines of their own in chat).
+    pub fn summary(self, report: &Report) -> String {
+        let words = self.words();
+        match (self, report.rule.as_str()) {
+            (Language::En, _) => report.summary.clone(),
+            (_, RULE_EMPTY) => words.empty_log.to_owned(),
+            (_, RULE_TAIL) => format!("{}: {}", words.last_output, report.headline),
+            // A report stored before headlines existed.
+            _ if report.headline.is_empty() => report.summary.clone(),
+            _ => report.headline.clone(),
+        }
+    }
+
+    /// What to do next, in this language where a translation exists.
+    pub fn hint(self, report: &Report) -> &str {
+        match self {
+            Language::En => &report.hint,
+            Language::Ru => hints_ru::hint(&report.rule).unwrap_or(&report.hint),
         }
     }
 
