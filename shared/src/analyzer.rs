@@ -198,15 +198,9 @@ impl PipelineAnalyzer {
                 stage: job.stage_name.clone(),
                 language: None,
             };
-            let (report, note) = match download {
-                None => (None, Some("no log available".to_owned())),
-                Some(d) => {
-                    let note = (d.skipped > 0).then(|| format!(
-                        "the log was larger than {} MB: {} MB in its middle were skipped, line numbers after the gap are approximate",
-                        self.settings.log_cap / 1_000_000, d.skipped / 1_000_000
-                    ));
-                    (Some(analyse(&d, meta)), note)
-                }
+            let (report, note, skipped_bytes) = match download {
+                None => (None, Some("no log available".to_owned()), 0),
+                Some(d) => (Some(analyse(&d, meta)), None, d.skipped),
             };
             outcomes.push(JobOutcome {
                 name: job.name.clone().unwrap_or_else(|| format!("job {job_id}")),
@@ -214,6 +208,7 @@ impl PipelineAnalyzer {
                 local_id: job_id,
                 report,
                 note,
+                skipped_bytes,
             });
         }
         let link = message.pipeline.url.clone().unwrap_or_else(|| {
@@ -459,7 +454,9 @@ fn analyse(download: &Download, meta: JobMeta) -> crate::analysis::Report {
             .iter()
             .position(|b| *b == b'\n')
             .map_or(0, |p| p + 1);
-        let offset = last;
+        // The skipped middle's line breaks count too (lone `\r`s there, which would also end
+        // lines, are not counted: then numbers after the gap are a little low).
+        let offset = last + download.skipped_lines;
         lines::for_each_line_in(&download.tail[start..], |mut line| {
             line.number += offset;
             analyzer.line(line);

@@ -48,19 +48,41 @@ pub fn job(local_id: &str, name: &str, stage: &str, status: &str, log: Option<&[
     }
 }
 
+/// What a [`Harness`] may be started with besides its defaults.
+#[derive(Clone, Copy)]
+pub struct Options {
+    pub language: Language,
+    /// Makes the language model's settings from the chat stand-in's OpenAI-compatible base URL.
+    pub llm: Option<fn(String) -> exlogare_shared::llm::LlmSettings>,
+    pub http_timeout: Duration,
+    pub log_cap: usize,
+}
+
+impl Options {
+    pub fn new(language: Language) -> Self {
+        Self {
+            language,
+            llm: None,
+            http_timeout: Duration::from_secs(20),
+            log_cap: 20_000_000,
+        }
+    }
+}
+
 impl Harness {
     /// Connected (OAuth), watching `acme/service-1`, with a Slack, a Telegram and a Matrix channel.
     pub async fn start(language: Language) -> anyhow::Result<Self> {
-        Self::start_with(language, None, Duration::from_secs(20)).await
+        Self::start_with(Options::new(language)).await
     }
 
-    /// As [`Harness::start`], with a language model made by `llm` from the chat stand-in's
-    /// OpenAI-compatible base URL, when given.
-    pub async fn start_with(
-        language: Language,
-        llm: Option<fn(String) -> exlogare_shared::llm::LlmSettings>,
-        http_timeout: Duration,
-    ) -> anyhow::Result<Self> {
+    /// As [`Harness::start`], with other [`Options`].
+    pub async fn start_with(options: Options) -> anyhow::Result<Self> {
+        let Options {
+            language,
+            llm,
+            http_timeout,
+            log_cap,
+        } = options;
         let stack = LocalStack::from_env().await;
         let gitflic = FakeGitflic::start().await;
         let chat = FakeChat::start().await;
@@ -130,7 +152,7 @@ impl Harness {
             connections.clone(),
             http,
             AnalyzerSettings {
-                log_cap: 20_000_000,
+                log_cap,
                 language,
                 telegram_api: chat.telegram_api(),
                 report_retention: Duration::from_secs(90 * 86_400),

@@ -4,7 +4,7 @@
 use exlogare_shared::report::{Language, PipelineReport};
 use exlogare_tests::LogCapture;
 use exlogare_tests::fake_chat::{MATRIX_TOKEN, TELEGRAM_TOKEN};
-use exlogare_tests::harness::{Harness, job};
+use exlogare_tests::harness::{Harness, Options, job};
 use lambda_http::http::StatusCode;
 use serde_json::Value;
 use std::time::Duration;
@@ -320,9 +320,12 @@ fn model(base: String) -> exlogare_shared::llm::LlmSettings {
 
 #[tokio::test]
 async fn a_language_model_adds_its_reading_from_the_excerpt_only() {
-    let h = Harness::start_with(Language::En, Some(model), Duration::from_secs(20))
-        .await
-        .unwrap();
+    let h = Harness::start_with(Options {
+        llm: Some(model),
+        ..Options::new(Language::En)
+    })
+    .await
+    .unwrap();
     h.gitflic.add_pipeline(
         "9",
         vec![job(
@@ -357,9 +360,12 @@ async fn a_language_model_adds_its_reading_from_the_excerpt_only() {
 
 #[tokio::test]
 async fn a_slow_language_model_does_not_hold_the_report_back() {
-    let h = Harness::start_with(Language::En, Some(model), Duration::from_secs(20))
-        .await
-        .unwrap();
+    let h = Harness::start_with(Options {
+        llm: Some(model),
+        ..Options::new(Language::En)
+    })
+    .await
+    .unwrap();
     h.chat.state.lock().unwrap().llm_delay = Duration::from_secs(20);
     h.gitflic.add_pipeline(
         "9",
@@ -454,9 +460,12 @@ async fn a_projects_own_room_replaces_the_tenants_for_that_project_only() {
 
 #[tokio::test]
 async fn a_hanging_or_rate_limiting_gitflic_is_retried_later_not_waited_for() {
-    let h = Harness::start_with(Language::En, None, Duration::from_millis(500))
-        .await
-        .unwrap();
+    let h = Harness::start_with(Options {
+        http_timeout: Duration::from_millis(500),
+        ..Options::new(Language::En)
+    })
+    .await
+    .unwrap();
     h.gitflic.add_pipeline(
         "118",
         vec![job(
@@ -488,4 +497,49 @@ async fn a_hanging_or_rate_limiting_gitflic_is_retried_later_not_waited_for() {
     let (_, response) = h.poll(ENOUGH).await;
     assert!(response.batch_item_failures.is_empty(), "{response:?}");
     assert_eq!(h.chat.received("slack").len(), 1);
+}
+
+#[tokio::test]
+async fn a_log_over_the_cap_is_read_head_and_tail_and_the_report_says_so() {
+    let h = Harness::start_with(Options {
+        log_cap: 20_000,
+        ..Options::new(Language::Ru)
+    })
+    .await
+    .unwrap();
+    // 300 kB of chatter, then the real failure at the end.
+    let mut log: Vec<u8> = (0..10_000)
+        .flat_map(|i| format!("   Compiling crate-{i} v0.1.0\n").into_bytes())
+        .collect();
+    let chatter_lines: u64 = 10_000;
+    log.extend_from_slice(&fixture("rust-test"));
+    h.gitflic.add_pipeline(
+        "9",
+        vec![job("90", "unit-tests", "test", "FAILED", Some(&log))],
+    );
+    let (_, key) = h.deliver_failure("9").await;
+    let (_, response) = h.poll(ENOUGH).await;
+    assert!(response.batch_item_failures.is_empty());
+
+    let stored: PipelineReport =
+        serde_json::from_str(&h.store.stored_report(&key).await.unwrap().expect("stored")).unwrap();
+    let job = &stored.jobs[0];
+    assert_eq!(job.skipped_bytes, log.len() as u64 - 20_000);
+    let report = job.report.as_ref().unwrap();
+    assert_eq!(
+        report.category,
+        exlogare_shared::analysis::Category::TestFailure
+    );
+    // The lines after the gap keep the numbers they have in the whole log.
+    let whole = exlogare_shared::analysis::analyze_bytes(&log, Default::default());
+    assert!(whole.excerpts[0].start_line > chatter_lines);
+    assert_eq!(report.excerpts[0].start_line, whole.excerpts[0].start_line);
+    assert_eq!(report.excerpts, whole.excerpts);
+
+    let slack = h.chat.received("slack")[0].to_string();
+    assert!(
+        slack.contains("МБ из середины лога не прочитаны"),
+        "{slack}"
+    );
+    assert!(slack.contains("Упал тест на Rust"), "{slack}");
 }

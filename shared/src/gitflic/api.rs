@@ -165,6 +165,8 @@ pub struct Download {
     pub tail: Vec<u8>,
     /// Bytes skipped between head and tail.
     pub skipped: u64,
+    /// `\n`s among them, so that the tail's lines keep their numbers.
+    pub skipped_lines: u64,
 }
 
 /// A HAL page: the first array under `_embedded` (absent when empty), and the page counters.
@@ -497,6 +499,11 @@ async fn stream_capped(mut response: reqwest::Response, cap: usize) -> Result<Do
         tail.extend(rest);
         if tail.len() > cap - half {
             let drop = tail.len() - (cap - half);
+            let (front, back) = tail.as_slices();
+            let in_front = drop.min(front.len());
+            download.skipped_lines += (memchr::memchr_iter(b'\n', &front[..in_front]).count()
+                + memchr::memchr_iter(b'\n', &back[..drop - in_front]).count())
+                as u64;
             tail.drain(..drop);
             download.skipped += drop as u64;
         }

@@ -100,7 +100,14 @@ pub fn compose(report: &PipelineReport, language: Language) -> Message {
     let (category, summary) = match analysis {
         Some(r) => (
             language.category(r.category).to_owned(),
-            format!("{job_name}: {}", language.summary(r)),
+            match primary.map_or(0, |j| j.skipped_bytes) {
+                0 => format!("{job_name}: {}", language.summary(r)),
+                skipped => format!(
+                    "{job_name}: {} ({})",
+                    language.summary(r),
+                    language.skipped(skipped)
+                ),
+            },
         ),
         None => (
             language
@@ -255,6 +262,7 @@ mod tests {
                     local_id: i.to_string(),
                     report: Some(analyze_bytes(log, JobMeta::default())),
                     note: None,
+                    skipped_bytes: 0,
                 })
                 .collect(),
             explanation: None,

@@ -14,8 +14,16 @@ pub struct JobOutcome {
     pub local_id: String,
     /// `None` when no log could be read; `note` says why.
     pub report: Option<Report>,
-    /// "no log available", "the log was larger than N MB: its middle was skipped", …
+    /// Why there is no report ("no log available").
     pub note: Option<String>,
+    /// Bytes skipped in the middle of a log larger than the cap: the analysis saw its head and
+    /// tail (line numbers after the gap still count the skipped lines).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub skipped_bytes: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -128,6 +136,15 @@ impl Language {
             // A report stored before headlines existed.
             _ if report.headline.is_empty() => report.summary.clone(),
             _ => report.headline.clone(),
+        }
+    }
+
+    /// Says that the middle of a log was not read.
+    pub fn skipped(self, bytes: u64) -> String {
+        let mb = bytes as f64 / 1e6;
+        match self {
+            Language::En => format!("{mb:.1} MB from the middle of the log were not read"),
+            Language::Ru => format!("{mb:.1} МБ из середины лога не прочитаны"),
         }
     }
 
