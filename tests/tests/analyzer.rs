@@ -148,12 +148,8 @@ async fn the_same_message_twice_posts_once() {
     for _ in 0..3 {
         let (n, response) = h.poll(ENOUGH).await;
         seen += n;
-        if n > 0 {
-            assert!(
-                response.batch_item_failures.is_empty() || n == 2,
-                "{response:?}"
-            );
-        }
+        // Two copies in one batch go one after the other: the second finds the work done.
+        assert!(response.batch_item_failures.is_empty(), "{response:?}");
     }
     assert!(seen >= 2);
     for room in ["slack", "telegram", "matrix"] {

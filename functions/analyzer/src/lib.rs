@@ -19,31 +19,53 @@ pub async fn handle(
     let permits = Arc::new(Semaphore::new(concurrency.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     let mut response = SqsBatchResponse::default();
+    // Copies of one message (SQS delivers at least once) go one after another: the second then
+    // finds the work done instead of finding it busy and coming back after the visibility timeout.
+    let mut copies: Vec<(String, Vec<String>)> = Vec::new();
     for record in event.records {
-        let Some(id) = record.message_id.clone() else {
+        let Some(id) = record.message_id else {
             tracing::error!("SQS record without a message id");
             continue;
         };
+        let body = record.body.unwrap_or_default();
+        match copies.iter_mut().find(|(b, _)| *b == body) {
+            Some((_, ids)) => ids.push(id),
+            None => copies.push((body, vec![id])),
+        }
+    }
+    for (body, ids) in copies {
         let (analyzer, permits) = (analyzer.clone(), permits.clone());
         tasks.spawn(async move {
             let _permit = permits.acquire_owned().await;
-            let body = record.body.unwrap_or_default();
-            // Stop short of the function's own timeout, so the result is still recorded.
-            let outcome =
-                tokio::time::timeout_at(deadline.into(), analyzer.process(&body, deadline)).await;
-            let result = match outcome {
-                Ok(result) => result,
-                Err(_) => Err(ProcessError::Retry("out of time".into())),
-            };
-            (id, result)
+            let mut results = Vec::with_capacity(ids.len());
+            for id in ids {
+                // Stop short of the function's own timeout, so the result is still recorded.
+                let outcome =
+                    tokio::time::timeout_at(deadline.into(), analyzer.process(&body, deadline))
+                        .await;
+                let result = match outcome {
+                    Ok(result) => result,
+                    Err(_) => Err(ProcessError::Retry("out of time".into())),
+                };
+                results.push((id, result));
+            }
+            results
         });
     }
     while let Some(joined) = tasks.join_next().await {
         match joined {
-            Ok((id, Ok(processed))) => tracing::info!(message_id = %id, ?processed, "record done"),
-            Ok((id, Err(e))) => {
-                tracing::error!(message_id = %id, error = %e, "record failed");
-                response.add_failure(id);
+            Ok(results) => {
+                for (id, result) in results {
+                    match result {
+                        Ok(processed) => {
+                            tracing::info!(message_id = %id, ?processed, "record done")
+                        }
+                        Err(e) => {
+                            tracing::error!(message_id = %id, error = %e, "record failed");
+                            response.add_failure(id);
+                        }
+                    }
+                }
             }
             Err(e) => tracing::error!(error = %e, "a record's task failed"),
         }
