@@ -230,8 +230,14 @@ impl PipelineAnalyzer {
         if let (Some(llm), Some(primary)) = (&self.settings.llm, report.jobs.first())
             && let Some(analysis) = &primary.report
         {
-            report.explanation =
-                crate::llm::explain(&self.http, llm, &primary.name, analysis).await;
+            report.explanation = crate::llm::explain(
+                &self.http,
+                llm,
+                self.settings.language,
+                &primary.name,
+                analysis,
+            )
+            .await;
         }
 
         Ok(report)

@@ -4,6 +4,7 @@
 //! slow or failing model costs at most `timeout` and changes nothing else.
 
 use crate::analysis::Report;
+use crate::report::Language;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -29,8 +30,18 @@ const SYSTEM: &str = "You explain why a CI job failed. You get the decisive log 
     {\"root_cause\": one or two sentences, \"fix\": one or two sentences}. Be concrete; do not \
     repeat the log; say so if the lines do not show the cause.";
 
-/// The request body: metadata and the redacted excerpts only.
-pub fn request_body(settings: &LlmSettings, job_name: &str, report: &Report) -> Value {
+/// The request body: metadata and the redacted excerpts only; the answer is asked for in the
+/// chat's language.
+pub fn request_body(
+    settings: &LlmSettings,
+    language: Language,
+    job_name: &str,
+    report: &Report,
+) -> Value {
+    let system = match language {
+        Language::En => format!("{SYSTEM} Write in English."),
+        Language::Ru => format!("{SYSTEM} Write in Russian."),
+    };
     let excerpts: Vec<&str> = report.excerpts.iter().map(|e| e.text.as_str()).collect();
     let facts = json!({
         "job": job_name,
@@ -46,7 +57,7 @@ pub fn request_body(settings: &LlmSettings, job_name: &str, report: &Report) -> 
         "max_tokens": 300,
         "response_format": { "type": "json_object" },
         "messages": [
-            { "role": "system", "content": SYSTEM },
+            { "role": "system", "content": system },
             { "role": "user", "content": facts.to_string() },
         ],
     })
@@ -56,6 +67,7 @@ pub fn request_body(settings: &LlmSettings, job_name: &str, report: &Report) -> 
 pub async fn explain(
     http: &reqwest::Client,
     settings: &LlmSettings,
+    language: Language,
     job_name: &str,
     report: &Report,
 ) -> Option<Explanation> {
@@ -66,7 +78,7 @@ pub async fn explain(
     let mut request = http
         .post(url)
         .timeout(settings.timeout)
-        .json(&request_body(settings, job_name, report));
+        .json(&request_body(settings, language, job_name, report));
     if let Some(key) = &settings.api_key {
         request = request.bearer_auth(key);
     }

@@ -318,7 +318,7 @@ fn model(base: String) -> exlogare_shared::llm::LlmSettings {
 async fn a_language_model_adds_its_reading_from_the_excerpt_only() {
     let h = Harness::start_with(Options {
         llm: Some(model),
-        ..Options::new(Language::En)
+        ..Options::new(Language::Ru)
     })
     .await
     .unwrap();
@@ -347,9 +347,11 @@ async fn a_language_model_adds_its_reading_from_the_excerpt_only() {
         "the log itself is not"
     );
     assert_eq!(asked[0]["model"], "test-model");
+    let system = asked[0]["messages"][0]["content"].as_str().unwrap();
+    assert!(system.ends_with("Write in Russian."), "{system}");
     let slack = h.chat.received("slack")[0].to_string();
     assert!(
-        slack.contains("Model's reading: parse_price does not strip the thousands separator"),
+        slack.contains("Мнение модели: parse_price does not strip the thousands separator"),
         "{slack}"
     );
 }
