@@ -33,9 +33,12 @@ pub async fn handle(
             None => copies.push((body, vec![id])),
         }
     }
+    // Whose records each task holds, so a task that dies still gets its records retried.
+    let mut holders = std::collections::HashMap::new();
     for (body, ids) in copies {
         let (analyzer, permits) = (analyzer.clone(), permits.clone());
-        tasks.spawn(async move {
+        let held = ids.clone();
+        let task = tasks.spawn(async move {
             let _permit = permits.acquire_owned().await;
             let mut results = Vec::with_capacity(ids.len());
             for id in ids {
@@ -51,10 +54,11 @@ pub async fn handle(
             }
             results
         });
+        holders.insert(task.id(), held);
     }
-    while let Some(joined) = tasks.join_next().await {
+    while let Some(joined) = tasks.join_next_with_id().await {
         match joined {
-            Ok(results) => {
+            Ok((_, results)) => {
                 for (id, result) in results {
                     match result {
                         Ok(processed) => {
@@ -67,7 +71,12 @@ pub async fn handle(
                     }
                 }
             }
-            Err(e) => tracing::error!(error = %e, "a record's task failed"),
+            Err(e) => {
+                tracing::error!(error = %e, "a record's task failed");
+                for id in holders.remove(&e.id()).unwrap_or_default() {
+                    response.add_failure(id);
+                }
+            }
         }
     }
     response
