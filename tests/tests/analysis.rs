@@ -400,6 +400,27 @@ fn invalid_utf8_moves_no_line_and_no_text() {
 }
 
 #[test]
+fn the_excerpt_budget_counts_raw_lines_even_where_the_engine_skipped_some() {
+    // macOS runners end lines with `\r\r\n`: every other raw line is an empty phantom.
+    let mut log = String::from("$ python3 app.py\r\r\nTraceback (most recent call last):\r\r\n");
+    for i in 0..40 {
+        log.push_str(&format!(
+            "  File \"app/m{i}.py\", line {i}, in f{i}\r\r\n    f{}()\r\r\n",
+            i + 1
+        ));
+    }
+    log.push_str("ValueError: boom\r\r\n");
+    let report = analyze(log.as_bytes());
+    let shown: u64 = report
+        .excerpts
+        .iter()
+        .map(|e| e.end_line - e.start_line + 1)
+        .sum();
+    assert!(shown <= 30, "{shown} raw lines in {:?}", report.excerpts);
+    assert!(report.excerpts[0].text.ends_with("ValueError: boom"));
+}
+
+#[test]
 fn hostile_input_yields_a_report_not_a_panic() {
     let cases: Vec<Vec<u8>> = vec![
         vec![],

@@ -215,13 +215,28 @@ fn headline(block: &Block) -> &str {
 }
 
 fn excerpt(block: &Block, budget: usize) -> Option<Excerpt> {
-    // A traceback is read from its end; everything else from its anchor.
-    let skip = if block.rule.shape == Shape::Traceback {
-        block.lines.len().saturating_sub(budget)
+    // A traceback is read from its end; everything else from its anchor. The budget counts raw
+    // lines, so lines the block skipped (the empty phantoms of `\r\r\n`, a long traceback's
+    // middle) count too.
+    let budget = budget as u64;
+    let mut lines: Vec<&(u64, String)> = if block.rule.shape == Shape::Traceback {
+        let last = block.lines.last()?.0;
+        let mut lines: Vec<_> = block
+            .lines
+            .iter()
+            .rev()
+            .take_while(|l| last - l.0 < budget)
+            .collect();
+        lines.reverse();
+        lines
     } else {
-        0
+        let first = block.lines.first()?.0;
+        block
+            .lines
+            .iter()
+            .take_while(|l| l.0 - first < budget)
+            .collect()
     };
-    let mut lines: Vec<&(u64, String)> = block.lines.iter().skip(skip).take(budget).collect();
     while lines.last().is_some_and(|l| l.1.is_empty()) {
         lines.pop();
     }
