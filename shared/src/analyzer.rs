@@ -367,14 +367,16 @@ impl PipelineAnalyzer {
                 ProcessError::Poison(format!("the {kind} channel's settings are unreadable"))
             })?;
             let transaction = transaction_id(&message.delivery_key, &kind);
-            let mut outcome = notify::deliver(
-                &self.http,
-                &self.settings.telegram_api,
-                &channel,
-                &chat,
-                &transaction,
-            )
-            .await;
+            let send = || {
+                notify::deliver(
+                    &self.http,
+                    &self.settings.telegram_api,
+                    &channel,
+                    &chat,
+                    &transaction,
+                )
+            };
+            let mut outcome = send().await;
             if let Delivery::Retry {
                 after: Some(after), ..
             } = &outcome
@@ -383,14 +385,7 @@ impl PipelineAnalyzer {
                 let left = deadline.saturating_duration_since(Instant::now());
                 if *after <= Duration::from_secs(10) && *after + Duration::from_secs(5) < left {
                     tokio::time::sleep(*after).await;
-                    outcome = notify::deliver(
-                        &self.http,
-                        &self.settings.telegram_api,
-                        &channel,
-                        &chat,
-                        &transaction,
-                    )
-                    .await;
+                    outcome = send().await;
                 }
             }
             match outcome {
