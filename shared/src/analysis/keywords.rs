@@ -132,7 +132,7 @@ impl Keywords {
     /// Whether `text` contains a keyword.
     pub fn contains(&self, text: &[u8]) -> bool {
         let mut found = false;
-        self.walk(text, &mut |_| found = true);
+        Walk::new(self.start).finish(self, text, 0, &mut |_| found = true);
         found
     }
 
@@ -144,25 +144,15 @@ impl Keywords {
         let (first, second) = text.split_at(mid);
         let (mut a, mut b) = (Walk::new(self.start), Walk::new(self.start));
         while a.at < first.len() && b.at < second.len() {
-            let sa = a.step(&self.dfa, first);
-            let sb = b.step(&self.dfa, second);
+            let sa = a.step(self, first);
+            let sb = b.step(self, second);
             if self.dfa.is_special(sa) || self.dfa.is_special(sb) {
-                a.settle(&self.dfa, self.start, first, 0, &mut hit);
-                b.settle(&self.dfa, self.start, second, mid, &mut hit);
+                a.settle(self, first, 0, &mut hit);
+                b.settle(self, second, mid, &mut hit);
             }
         }
         a.finish(self, first, 0, &mut hit);
         b.finish(self, second, mid, &mut hit);
-    }
-
-    fn walk(&self, text: &[u8], hit: &mut impl FnMut(usize)) {
-        Walk::new(self.start).finish(self, text, 0, hit);
-    }
-}
-
-impl Default for Keywords {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -181,8 +171,10 @@ impl Walk {
     }
 
     #[inline(always)]
-    fn step(&mut self, dfa: &DFA, text: &[u8]) -> StateID {
-        self.state = dfa.next_state(Anchored::No, self.state, text[self.at]);
+    fn step(&mut self, keywords: &Keywords, text: &[u8]) -> StateID {
+        self.state = keywords
+            .dfa
+            .next_state(Anchored::No, self.state, text[self.at]);
         self.at += 1;
         self.state
     }
@@ -191,17 +183,16 @@ impl Walk {
     #[inline(always)]
     fn settle(
         &mut self,
-        dfa: &DFA,
-        start: StateID,
+        keywords: &Keywords,
         text: &[u8],
         offset: usize,
         hit: &mut impl FnMut(usize),
     ) {
-        if dfa.is_match(self.state) {
+        if keywords.dfa.is_match(self.state) {
             hit(offset + self.at - 1);
             self.at =
                 memchr::memchr(b'\n', &text[self.at..]).map_or(text.len(), |p| self.at + p + 1);
-            self.state = start;
+            self.state = keywords.start;
         }
     }
 
@@ -213,8 +204,8 @@ impl Walk {
         hit: &mut impl FnMut(usize),
     ) {
         while self.at < text.len() {
-            if keywords.dfa.is_special(self.step(&keywords.dfa, text)) {
-                self.settle(&keywords.dfa, keywords.start, text, offset, hit);
+            if keywords.dfa.is_special(self.step(keywords, text)) {
+                self.settle(keywords, text, offset, hit);
             }
         }
     }
