@@ -133,7 +133,7 @@ impl Language {
             (Language::En, _) => report.summary.clone(),
             (_, RULE_EMPTY) => words.empty_log.to_owned(),
             (_, RULE_TAIL) => format!("{}: {}", words.last_output, report.headline),
-            // A report stored before headlines existed.
+            // `headline` is optional in the report's JSON form.
             _ if report.headline.is_empty() => report.summary.clone(),
             _ => report.headline.clone(),
         }
