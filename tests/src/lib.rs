@@ -282,6 +282,16 @@ pub struct LogCapture(Arc<Mutex<Vec<u8>>>);
 impl LogCapture {
     /// Installs the capture as this thread's subscriber (use a current-thread runtime).
     pub fn install() -> (Self, tracing::subscriber::DefaultGuard) {
+        // tracing caches each callsite's interest when it is first reached. Without a global
+        // subscriber, a line first logged by a test on another thread is cached as "never" and
+        // this thread's capture would not see it either. A global one with the same filter,
+        // writing nowhere, keeps every info line enabled whichever thread reaches it first.
+        static GLOBAL: std::sync::Once = std::sync::Once::new();
+        GLOBAL.call_once(|| {
+            let _ = tracing::subscriber::set_global_default(
+                exlogare_shared::telemetry::subscriber(std::io::sink),
+            );
+        });
         let capture = Self::default();
         let guard = tracing::subscriber::set_default(exlogare_shared::telemetry::subscriber(
             capture.clone(),
@@ -308,5 +318,24 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogCapture {
     type Writer = LogCapture;
     fn make_writer(&'a self) -> Self::Writer {
         self.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LogCapture;
+
+    fn announce() {
+        tracing::info!("announced");
+    }
+
+    /// The callsite is first reached on a thread without the capture, as when another test
+    /// running beside this one logs the same line first.
+    #[test]
+    fn a_line_first_logged_on_another_thread_is_still_captured() {
+        let (logs, _guard) = LogCapture::install();
+        std::thread::spawn(announce).join().expect("thread");
+        announce();
+        assert!(logs.text().contains("announced"), "{}", logs.text());
     }
 }
