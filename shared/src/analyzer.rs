@@ -443,25 +443,10 @@ pub fn transaction_id(delivery_key: &str, channel: &str) -> String {
 /// Runs the engine over a (possibly head-and-tail) log.
 fn analyse(download: &Download, meta: JobMeta) -> crate::analysis::Report {
     let mut analyzer = Analyzer::new(meta);
-    let mut last = 0;
-    lines::for_each_line_in(&download.head, |line| {
-        last = line.number;
+    lines::for_each_line_in(&download.head, |line| analyzer.line(line));
+    lines::for_each_line_in(&download.tail, |mut line| {
+        line.number += download.lines_before_tail;
         analyzer.line(line);
     });
-    if !download.tail.is_empty() {
-        // The tail starts mid-line: drop up to its first line break.
-        let start = download
-            .tail
-            .iter()
-            .position(|b| *b == b'\n')
-            .map_or(0, |p| p + 1);
-        // The skipped middle's line breaks count too (lone `\r`s there, which would also end
-        // lines, are not counted: then numbers after the gap are a little low).
-        let offset = last + download.skipped_lines;
-        lines::for_each_line_in(&download.tail[start..], |mut line| {
-            line.number += offset;
-            analyzer.line(line);
-        });
-    }
     analyzer.finish()
 }

@@ -505,11 +505,15 @@ async fn a_log_over_the_cap_is_read_head_and_tail_and_the_report_says_so() {
     })
     .await
     .unwrap();
-    // 300 kB of chatter, then the real failure at the end.
+    // 600 kB of chatter, CRLF lines and a progress bar redrawn with lone `\r`s, then the real
+    // failure at the end.
     let mut log: Vec<u8> = (0..10_000)
-        .flat_map(|i| format!("   Compiling crate-{i} v0.1.0\n").into_bytes())
+        .flat_map(|i| {
+            format!("   Compiling crate-{i} v0.1.0\r\nDownloading 40%\rDownloading 100%\n")
+                .into_bytes()
+        })
         .collect();
-    let chatter_lines: u64 = 10_000;
+    let chatter_lines: u64 = 30_000;
     log.extend_from_slice(&fixture("rust-test"));
     h.gitflic.add_pipeline(
         "9",

@@ -72,6 +72,27 @@ impl LineSplitter {
         push_capped(&mut self.line, rest);
     }
 
+    /// The number of lines ended so far.
+    pub fn ended(&self) -> u64 {
+        self.number
+    }
+
+    /// Feeds `bytes` up to where the next line starts, without handing lines over, and returns
+    /// that offset (`bytes.len()` when no line starts in them). For a log read with a gap: the
+    /// text after the gap starts mid-line, and its first whole line is then number `ended() + 1`.
+    pub fn skip_to_line_start(&mut self, bytes: &[u8]) -> usize {
+        let start = if self.line.is_empty() {
+            // At a line start already, unless a `\r` just ended a line and this is its `\n`.
+            usize::from(self.after_cr && bytes.first() == Some(&b'\n'))
+        } else {
+            memchr::memchr2(b'\n', b'\r', bytes).map_or(bytes.len(), |pos| {
+                pos + 1 + usize::from(bytes[pos] == b'\r' && bytes.get(pos + 1) == Some(&b'\n'))
+            })
+        };
+        self.feed(&bytes[..start], &mut |_| {});
+        start
+    }
+
     /// Hands over the text after the last terminator, which is a line too (possibly empty, as
     /// `split` counts it); returns the number of lines.
     pub fn finish(mut self, each: &mut impl FnMut(RawLine<'_>)) -> u64 {
@@ -315,6 +336,41 @@ mod tests {
         assert_eq!((n, &whole), (m, &streamed));
         assert_eq!(n, 9);
         assert_eq!(for_each_line_in(b"", |_| {}), 0);
+    }
+
+    #[test]
+    fn after_a_gap_the_next_whole_line_keeps_its_number() {
+        let log: &[u8] = b"ab\r\ncd\r\r\n\nef\rg\n\r\r\nhij\rk";
+        let mut whole = Vec::new();
+        for_each_line_in(log, |l| {
+            // The last line is handed over from the splitter's own copy: it ends the log.
+            let start = (l.bytes.as_ptr() as usize)
+                .checked_sub(log.as_ptr() as usize)
+                .filter(|s| *s <= log.len())
+                .unwrap_or(log.len() - l.bytes.len());
+            whole.push((start, l.number, l.bytes.to_vec()));
+        });
+        for gap in 0..=log.len() {
+            // Bytes before `gap` are only counted, as the skipped middle of a long log is.
+            let mut splitter = LineSplitter::default();
+            splitter.feed(&log[..gap], &mut |_| {});
+            let start = gap + splitter.skip_to_line_start(&log[gap..]);
+            let first = whole.iter().position(|(s, ..)| *s >= gap);
+            let Some(first) = first.filter(|_| start < log.len()) else {
+                assert_eq!(start, log.len(), "gap {gap}: no line starts after it");
+                continue;
+            };
+            assert_eq!(start, whole[first].0, "gap {gap}");
+            let mut after = Vec::new();
+            for_each_line_in(&log[start..], |l| {
+                after.push((l.number + splitter.ended(), l.bytes.to_vec()))
+            });
+            let expected: Vec<_> = whole[first..]
+                .iter()
+                .map(|(_, n, b)| (*n, b.clone()))
+                .collect();
+            assert_eq!(after, expected, "gap {gap}");
+        }
     }
 
     #[test]

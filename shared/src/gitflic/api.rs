@@ -5,6 +5,7 @@
 //! backoff and jitter, honouring `Retry-After`. A 401, or a 403 naming `AuthenticationException`
 //! (CODE), means the token is no good: [`ApiError::Unauthorized`], for the caller to refresh.
 
+use crate::analysis::lines::LineSplitter;
 use crate::lenient;
 use oauth2::AccessToken;
 use rand::Rng;
@@ -165,8 +166,9 @@ pub struct Download {
     pub tail: Vec<u8>,
     /// Bytes skipped between head and tail.
     pub skipped: u64,
-    /// `\n`s among them, so that the tail's lines keep their numbers.
-    pub skipped_lines: u64,
+    /// The tail starts at a line start; this many lines of the log come before it, so that its
+    /// lines keep their numbers.
+    pub lines_before_tail: u64,
 }
 
 /// A HAL page: the first array under `_embedded` (absent when empty), and the page counters.
@@ -486,6 +488,8 @@ async fn stream_capped(mut response: reqwest::Response, cap: usize) -> Result<Do
     let half = cap / 2;
     let mut download = Download::default();
     let mut tail: std::collections::VecDeque<u8> = std::collections::VecDeque::new();
+    // Counts the lines of everything before the tail, as the engine splits them.
+    let mut before_tail = LineSplitter::default();
     while let Some(chunk) = response.chunk().await.map_err(|e| ApiError::Unavailable {
         attempts: 1,
         last: e.without_url().to_string(),
@@ -499,11 +503,13 @@ async fn stream_capped(mut response: reqwest::Response, cap: usize) -> Result<Do
         tail.extend(rest);
         if tail.len() > cap - half {
             let drop = tail.len() - (cap - half);
+            if download.skipped == 0 {
+                before_tail.feed(&download.head, &mut |_| {});
+            }
             let (front, back) = tail.as_slices();
             let in_front = drop.min(front.len());
-            download.skipped_lines += (memchr::memchr_iter(b'\n', &front[..in_front]).count()
-                + memchr::memchr_iter(b'\n', &back[..drop - in_front]).count())
-                as u64;
+            before_tail.feed(&front[..in_front], &mut |_| {});
+            before_tail.feed(&back[..drop - in_front], &mut |_| {});
             tail.drain(..drop);
             download.skipped += drop as u64;
         }
@@ -511,7 +517,10 @@ async fn stream_capped(mut response: reqwest::Response, cap: usize) -> Result<Do
     if download.skipped == 0 {
         download.head.extend(tail);
     } else {
-        download.tail = tail.into();
+        let mut tail = Vec::from(tail);
+        tail.drain(..before_tail.skip_to_line_start(&tail));
+        download.tail = tail;
+        download.lines_before_tail = before_tail.ended();
     }
     Ok(download)
 }
