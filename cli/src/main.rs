@@ -67,15 +67,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         language: None,
     };
     let report = match file.as_deref() {
-        None => analysis::analyze_reader(std::io::stdin().lock(), meta),
-        Some(p) if p.as_os_str() == "-" => analysis::analyze_reader(std::io::stdin().lock(), meta),
-        Some(path) => {
-            let f = std::fs::File::open(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            analysis::analyze_reader(f, meta)
-        }
-    }
-    .context("cannot read the log")?;
+        Some(path) if path.as_os_str() != "-" => std::fs::File::open(path)
+            .and_then(|f| analysis::analyze_reader(f, meta))
+            .with_context(|| format!("cannot read {}", path.display()))?,
+        _ => analysis::analyze_reader(std::io::stdin().lock(), meta)
+            .context("cannot read standard input")?,
+    };
 
     let stdout = std::io::stdout();
     let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();

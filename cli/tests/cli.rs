@@ -104,6 +104,12 @@ fn an_unreadable_file_is_a_clear_error() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("cannot read /nonexistent/job.log"), "{err}");
     assert!(out.stdout.is_empty());
+    // Opened, but not readable as a file: the message still names it.
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let out = run(&["analyze", dir], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains(&format!("cannot read {dir}")), "{err}");
 }
 
 #[test]
