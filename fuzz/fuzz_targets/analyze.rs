@@ -1,7 +1,9 @@
 //! Arbitrary bytes through the analysis engine: never a panic, every report is coherent, and a
-//! log streamed in small reads gets the report of the same log in memory.
+//! log streamed in small reads gets the report of the same log in memory, and the lines after a
+//! gap (the head and tail of a log over the cap) keep their numbers.
 #![no_main]
 
+use exlogare_shared::analysis::lines::{LineSplitter, for_each_line_in};
 use exlogare_shared::analysis::{JobMeta, analyze_bytes, analyze_reader, redact::redact};
 use libfuzzer_sys::fuzz_target;
 
@@ -49,6 +51,20 @@ fuzz_target!(|data: &[u8]| {
         .sum();
     assert!(shown <= 30);
     assert!((0.0..=1.0).contains(&report.confidence));
+    let gap = usize::from(data.get(1).copied().unwrap_or(0)) * data.len() / 256;
+    let mut whole = Vec::new();
+    for_each_line_in(data, |l| whole.push(l.bytes.to_vec()));
+    let mut splitter = LineSplitter::default();
+    splitter.feed(&data[..gap], &mut |_| {});
+    let start = gap + splitter.skip_to_line_start(&data[gap..]);
+    let before = splitter.ended();
+    let after = for_each_line_in(&data[start..], |l| {
+        let number = l.number + before;
+        assert_eq!(whole.get(number as usize - 1).map(Vec::as_slice), Some(l.bytes));
+    });
+    if start < data.len() {
+        assert_eq!(before + after, whole.len() as u64);
+    }
     // Redaction is idempotent: masking what is already masked changes nothing.
     let text = String::from_utf8_lossy(data);
     let once = redact(&text);
