@@ -209,7 +209,7 @@ fn failure_message(
             commit_id: pipeline.commit_id,
             git_ref: pipeline.git_ref,
         },
-        delivery_key: format!("{project_id}#{pipeline_id}"),
+        delivery_key: crate::queue::delivery_key(&binding.tenant_id, project_id, pipeline_id),
         received_at: OffsetDateTime::now_utc()
             .format(&Rfc3339)
             .unwrap_or_default(),

@@ -14,10 +14,17 @@ pub struct PipelineFailure {
     pub connection_id: String,
     pub project: ProjectRef,
     pub pipeline: PipelineRef,
-    /// `<project id>#<pipeline id>`: the de-duplication key of the delivery.
+    /// [`delivery_key`]: what the delivery is de-duplicated and analysed once by.
     pub delivery_key: String,
     /// RFC 3339, UTC.
     pub received_at: String,
+}
+
+/// `<tenant>#<project id>#<pipeline id>`. Scoped by tenant: two teams that watch the same project
+/// each get their report, and one team with two webhooks on a project gets one. Neither id may
+/// contain `#`, so the key reads unambiguously from the right.
+pub fn delivery_key(tenant_id: &str, project_id: &str, pipeline_id: &str) -> String {
+    format!("{tenant_id}#{project_id}#{pipeline_id}")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

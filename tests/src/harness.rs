@@ -178,6 +178,15 @@ impl Harness {
     /// GitFlic's PIPELINE_FAIL delivery for pipeline `local_id`, through the webhook function.
     pub async fn deliver_failure(&self, local_id: &str) -> (lambda_http::http::StatusCode, String) {
         let pipeline_id = format!("uuid-pipeline-{local_id}-{}", uuid::Uuid::new_v4().simple());
+        self.deliver(local_id, &pipeline_id).await
+    }
+
+    /// As [`Harness::deliver_failure`], for a given pipeline UUID; returns the delivery key.
+    pub async fn deliver(
+        &self,
+        local_id: &str,
+        pipeline_id: &str,
+    ) -> (lambda_http::http::StatusCode, String) {
         let body = json!({
             "action": "PIPELINE_FAIL",
             "project_id": PROJECT_ID,
@@ -192,7 +201,8 @@ impl Harness {
         let response = exlogare_webhook::handle(&self.ingest, event.request())
             .await
             .expect("webhook answers");
-        (response.status(), format!("{PROJECT_ID}#{pipeline_id}"))
+        let key = exlogare_shared::queue::delivery_key(&self.tenant, PROJECT_ID, pipeline_id);
+        (response.status(), key)
     }
 
     /// One Lambda-style poll: receive what is visible on the queue, run the analyzer on it as an

@@ -388,6 +388,31 @@ async fn a_slow_language_model_does_not_hold_the_report_back() {
     assert!(slack.contains("ValueError"));
 }
 
+/// Two teams with their own webhooks on one project: GitFlic sends each its delivery, and each
+/// gets the report, once.
+#[tokio::test]
+async fn two_teams_that_watch_one_project_each_get_its_report() {
+    let teams = [
+        harness_with_pipeline(Language::En).await,
+        harness_with_pipeline(Language::En).await,
+    ];
+    let pipeline_id = format!("uuid-pipeline-{}", uuid::Uuid::new_v4());
+    for team in &teams {
+        assert_eq!(
+            team.deliver("118", &pipeline_id).await.0,
+            StatusCode::ACCEPTED
+        );
+    }
+    for team in &teams {
+        let (seen, response) = team.poll(ENOUGH).await;
+        assert_eq!(seen, 1);
+        assert!(response.batch_item_failures.is_empty(), "{response:?}");
+        assert_eq!(team.chat.received("slack").len(), 1);
+        // GitFlic's retry to the same team is still a duplicate.
+        assert_eq!(team.deliver("118", &pipeline_id).await.0, StatusCode::OK);
+    }
+}
+
 /// The files in events/ for the analyzer, as `sam local invoke -e` sends them.
 #[tokio::test]
 async fn the_sample_sqs_events_are_processed() {
@@ -403,6 +428,11 @@ async fn the_sample_sqs_events_are_processed() {
         serde_json::from_str(event.records[0].body.as_deref().unwrap()).unwrap();
     message["tenant_id"] = Value::String(h.tenant.clone());
     message["connection_id"] = Value::String(h.connection_id.clone());
+    message["delivery_key"] = Value::String(exlogare_shared::queue::delivery_key(
+        &h.tenant,
+        message["project"]["id"].as_str().unwrap(),
+        message["pipeline"]["id"].as_str().unwrap(),
+    ));
     event.records[0].body = Some(message.to_string());
     let deadline = std::time::Instant::now() + ENOUGH;
     let response = exlogare_analyzer::handle(h.analyzer.clone(), event, deadline, 2).await;

@@ -2,7 +2,7 @@
 
 use exlogare_shared::gitflic::webhook::{Action, WebhookPayload};
 use exlogare_shared::ingest::{Ingest, MAX_BODY_BYTES};
-use exlogare_shared::queue::{PipelineFailure, PipelineRef, ProjectRef, Queue};
+use exlogare_shared::queue::{self, PipelineFailure, PipelineRef, ProjectRef, Queue};
 use exlogare_shared::secret::{self, SecretDigest};
 use exlogare_shared::store::{SecretBinding, Store};
 use exlogare_tests::{HttpEvent, LocalStack, LogCapture, request_from_event};
@@ -70,6 +70,11 @@ impl Setup {
             .project_id
             .clone()
             .unwrap_or_else(|| "any-project".into())
+    }
+
+    /// The delivery key of this setup's pipeline `pipeline_id`.
+    fn key(&self, pipeline_id: &str) -> String {
+        queue::delivery_key(&self.binding.tenant_id, &self.project_id(), pipeline_id)
     }
 
     /// A PIPELINE_FAIL body for this setup's project and a new pipeline.
@@ -150,7 +155,7 @@ async fn pipeline_failure_puts_the_exact_message_on_the_queue() {
                 commit_id: Some("3f786850e387550fdab836ed7e6dc881de23001b".into()),
                 git_ref: None,
             },
-            delivery_key: format!("{project_id}#{pipeline_id}"),
+            delivery_key: setup.key(&pipeline_id),
             received_at: message.received_at.clone(),
         }
     );
@@ -212,7 +217,7 @@ async fn a_failed_send_answers_503_and_leaves_no_dedupe_record() {
     let (status, answer) = broken.call(broken.authed(&body)).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(answer["error"].as_str().unwrap().contains("retry"));
-    let key = format!("{}#{pipeline_id}", broken.project_id());
+    let key = broken.key(&pipeline_id);
     assert!(!broken.store.delivery_seen(&key).await.unwrap());
 
     // GitFlic's retry, once SQS is back, is queued rather than taken for a duplicate.
@@ -664,7 +669,7 @@ async fn the_sample_events_get_their_documented_answers() {
         .unwrap();
     let pipeline_id = payload["pipeline"]["id"].as_str().unwrap();
     store
-        .release_delivery(&format!("{project_id}#{pipeline_id}"))
+        .release_delivery(&queue::delivery_key("demo-tenant", project_id, pipeline_id))
         .await
         .unwrap();
     let ingest = Ingest::new(
@@ -720,7 +725,7 @@ async fn a_queued_delivery_is_remembered_for_the_full_ttl_and_a_stale_claim_for_
         .table_name(&setup.stack.table)
         .key(
             "pk",
-            AttributeValue::S(format!("DELIVERY#{}#{pipeline_id}", setup.project_id())),
+            AttributeValue::S(format!("DELIVERY#{}", setup.key(&pipeline_id))),
         )
         .key("sk", AttributeValue::S("DELIVERY".into()))
         .send()
@@ -740,7 +745,7 @@ async fn a_queued_delivery_is_remembered_for_the_full_ttl_and_a_stale_claim_for_
 
     // A claim whose send failed and whose release failed too only blocks until it expires.
     let (body, pipeline_id) = setup.failure();
-    let key = format!("{}#{pipeline_id}", setup.project_id());
+    let key = setup.key(&pipeline_id);
     assert!(
         setup
             .store

@@ -1,5 +1,5 @@
 //! Analysis items:
-//! - `ANALYSIS#<project>#<pipeline>` / `ANALYSIS`: the claim on one pipeline's analysis (a lease
+//! - `ANALYSIS#<delivery key>` / `ANALYSIS`: the claim on one pipeline's analysis (a lease
 //!   that expires with the invocation), the channels already delivered to, and the stored report
 //!   (retention TTL);
 //! - `TENANT#<tenant>` / `CHANNEL#<kind>`: a chat channel's KMS-encrypted credentials.

@@ -3,7 +3,7 @@
 //! Item kinds written here:
 //! - `WHSECRET#<sha256 hex>` / `BINDING`: which tenant, connection and (optionally) project a webhook
 //!   secret belongs to. Holds the digest only; the encrypted secret lives with the watched project.
-//! - `DELIVERY#<project id>#<pipeline id>` / `DELIVERY`: a pipeline failure already queued (TTL).
+//! - `DELIVERY#<delivery key>` / `DELIVERY`: a pipeline failure already queued (TTL).
 //! - the connection items of [`connections`]: OAuth states, connections, watched projects.
 //!
 //! moto, like DynamoDB itself, deletes expired items late or never: reads treat an item whose
