@@ -3,6 +3,7 @@
 
 use crate::analyzer::channel_context;
 use crate::crypto::{CryptoError, Kms};
+use crate::gitflic::base_url::{BaseUrlError, ensure_public};
 use crate::notify::{self, Channel, Delivery, Message};
 use crate::report::Language;
 use crate::store::{Store, StoreError};
@@ -200,6 +201,9 @@ impl ChannelSettings {
             ))
         })?;
         self.validate(&channel)?;
+        if let Channel::Matrix { homeserver, .. } = &channel {
+            check_homeserver(homeserver, self.allow_private).await?;
+        }
         let plain =
             serde_json::to_vec(&channel).map_err(|e| ChannelError::Invalid(e.to_string()))?;
         let sealed = self
@@ -295,9 +299,50 @@ impl ChannelSettings {
     }
 }
 
+/// A homeserver is user input, like a GitFlic base URL: the access token and the report must not
+/// be sent to an address inside our network.
+async fn check_homeserver(homeserver: &str, allow_private: bool) -> Result<(), ChannelError> {
+    let url = url::Url::parse(homeserver)
+        .map_err(|_| ChannelError::Invalid("homeserver is not a URL".into()))?;
+    ensure_public(&url, allow_private)
+        .await
+        .map_err(|e| match e {
+            BaseUrlError::Unresolvable => {
+                ChannelError::Invalid("homeserver does not resolve".into())
+            }
+            _ => ChannelError::Invalid(
+                "homeserver points to a private, loopback or link-local address".into(),
+            ),
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_homeserver_inside_our_network_is_refused() {
+        for inside in [
+            "https://127.0.0.1:8448",
+            "https://[::1]",
+            "https://169.254.169.254",
+            "https://10.1.2.3",
+            "https://[::ffff:192.168.0.1]",
+            "https://localhost:8448",
+        ] {
+            let refused = check_homeserver(inside, false).await;
+            assert!(
+                matches!(&refused, Err(ChannelError::Invalid(m)) if m.contains("private")),
+                "{inside}: {refused:?}"
+            );
+            assert!(check_homeserver(inside, true).await.is_ok(), "{inside}");
+        }
+        assert!(
+            check_homeserver("https://93.184.216.34", false)
+                .await
+                .is_ok()
+        );
+    }
 
     #[test]
     fn views_never_show_credentials() {

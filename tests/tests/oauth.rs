@@ -41,6 +41,16 @@ fn connections(stack: &LocalStack, allow_private: bool) -> Connections {
     )
 }
 
+fn channels(stack: &LocalStack, telegram_api: String, allow_private: bool) -> ChannelSettings {
+    ChannelSettings::new(
+        Store::new(&stack.sdk, &stack.table),
+        Kms::new(&stack.sdk, env("STACK_OUTPUT_ENCRYPTION_KEY_ALIAS")),
+        http_client(allow_private).unwrap(),
+        telegram_api,
+        allow_private,
+    )
+}
+
 impl World {
     async fn new() -> Self {
         let stack = LocalStack::from_env().await;
@@ -59,13 +69,7 @@ impl World {
             gitflic,
             chat,
             app: App {
-                channels: ChannelSettings::new(
-                    Store::new(&stack.sdk, &stack.table),
-                    Kms::new(&stack.sdk, env("STACK_OUTPUT_ENCRYPTION_KEY_ALIAS")),
-                    http_client(true).unwrap(),
-                    telegram_api,
-                    true,
-                ),
+                channels: channels(&stack, telegram_api, true),
                 language: Language::En,
                 connections,
                 dashboard_url: Url::parse("https://dashboard.example.test/integrations").unwrap(),
@@ -610,6 +614,7 @@ async fn hostile_base_urls_and_bad_requests_get_clear_errors() {
     let mut w = World::new().await;
     // The operator has not allowed private networks here.
     w.app.connections = connections(&w.stack, false);
+    w.app.channels = channels(&w.stack, w.chat.telegram_api(), false);
     for (base, message) in [
         ("http://gitflic.example.com", "https"),
         ("https://169.254.169.254", "private, loopback or link-local"),
@@ -631,6 +636,30 @@ async fn hostile_base_urls_and_bad_requests_get_clear_errors() {
         assert!(
             body["error"].as_str().unwrap().contains(message),
             "{base}: {body}"
+        );
+    }
+    // A Matrix homeserver is user input too: the access token must not be sent inside.
+    for homeserver in [
+        "https://169.254.169.254",
+        "https://[::1]:8448",
+        "https://localhost",
+    ] {
+        let (status, body, _) = w
+            .call(
+                w.as_tenant(
+                    HttpEvent::post(&format!("{API}/channels/matrix"))
+                        .method("PUT")
+                        .json(&json!({ "homeserver": homeserver, "access_token": "t", "room_id": "!r:m" })),
+                ),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{homeserver}");
+        assert!(
+            body["error"]
+                .as_str()
+                .unwrap()
+                .contains("private, loopback or link-local"),
+            "{homeserver}: {body}"
         );
     }
     // The cloud needs no base URL.

@@ -110,23 +110,7 @@ pub async fn resolve_host(
             oauth: cloud("https://oauth.gitflic.ru")?,
         });
     }
-    if !allow_private {
-        let port = url.port_or_known_default().unwrap_or(443);
-        let addresses: Vec<SocketAddr> = match url.host() {
-            Some(url::Host::Ipv4(ip)) => vec![SocketAddr::new(IpAddr::V4(ip), port)],
-            Some(url::Host::Ipv6(ip)) => vec![SocketAddr::new(IpAddr::V6(ip), port)],
-            _ => tokio::net::lookup_host((host.as_str(), port))
-                .await
-                .map_err(|_| BaseUrlError::Unresolvable)?
-                .collect(),
-        };
-        if addresses.is_empty() {
-            return Err(BaseUrlError::Unresolvable);
-        }
-        if addresses.iter().any(|a| is_internal(a.ip())) {
-            return Err(BaseUrlError::Internal);
-        }
-    }
+    ensure_public(&url, allow_private).await?;
     let api = Url::parse(&format!("{}/rest-api", url.as_str().trim_end_matches('/')))
         .map_err(|_| BaseUrlError::Invalid)?;
     Ok(GitflicHost {
@@ -134,6 +118,32 @@ pub async fn resolve_host(
         api,
         web: url,
     })
+}
+
+/// Refuses a user-supplied URL whose host is, or resolves to, an internal address (unless the
+/// operator allows private networks). The client's [`GuardedResolver`] checks names again at
+/// connection time; an IP literal never reaches a resolver, so this check is the one it gets.
+pub async fn ensure_public(url: &Url, allow_private: bool) -> Result<(), BaseUrlError> {
+    if allow_private {
+        return Ok(());
+    }
+    let port = url.port_or_known_default().unwrap_or(443);
+    let addresses: Vec<SocketAddr> = match url.host() {
+        Some(url::Host::Ipv4(ip)) => vec![SocketAddr::new(IpAddr::V4(ip), port)],
+        Some(url::Host::Ipv6(ip)) => vec![SocketAddr::new(IpAddr::V6(ip), port)],
+        Some(url::Host::Domain(name)) => tokio::net::lookup_host((name, port))
+            .await
+            .map_err(|_| BaseUrlError::Unresolvable)?
+            .collect(),
+        None => return Err(BaseUrlError::Invalid),
+    };
+    if addresses.is_empty() {
+        return Err(BaseUrlError::Unresolvable);
+    }
+    if addresses.iter().any(|a| is_internal(a.ip())) {
+        return Err(BaseUrlError::Internal);
+    }
+    Ok(())
 }
 
 /// A DNS resolver for the HTTP client that refuses internal addresses at connection time.
