@@ -279,6 +279,31 @@ fn real_tool_failures_get_category_decisive_line_and_location() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// clang ends its diagnostics with a count; the block keeps it, and nothing after it.
+#[test]
+fn a_clang_diagnostic_keeps_its_source_caret_and_closing_count() {
+    let log = b"$ make\n\
+cc -c -o sigar.o sigar.c\n\
+sigar.c:12:10: fatal error: 'libproc.h' file not found\n\
+#include <libproc.h>\n\
+         ^~~~~~~~~~~\n\
+1 error generated.\n\
+make: *** [Makefile:4: sigar.o] Error 1\n";
+    let report = analyze(log);
+    assert_eq!(report.category, Category::Compilation);
+    let excerpt = &report.excerpts[0];
+    assert_eq!(
+        (excerpt.start_line, excerpt.end_line),
+        (3, 6),
+        "{report:#?}"
+    );
+    assert!(
+        excerpt.text.ends_with("1 error generated."),
+        "{}",
+        excerpt.text
+    );
+}
+
 #[test]
 fn excerpt_line_numbers_point_at_the_raw_log() {
     for case in CASES {
