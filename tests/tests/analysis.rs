@@ -279,6 +279,60 @@ fn real_tool_failures_get_category_decisive_line_and_location() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// Docker builds (tests/fixtures/docker): the cause inside a RUN step's output wins, under
+/// BuildKit's `#<step> <seconds> ` prefixes as under the legacy builder; without a known cause,
+/// BuildKit's digest of the step's last output lines is the answer, not its closing pointer.
+#[test]
+fn docker_builds_show_the_failing_steps_own_error() {
+    let cases = [
+        (
+            "buildkit-apt",
+            Category::Dependency,
+            "E: Unable to locate package libfoo-dev",
+            None,
+        ),
+        (
+            "buildkit-rustc",
+            Category::Compilation,
+            "error[E0425]: cannot find value `x` in this scope",
+            Some(("src/main.rs", 2)),
+        ),
+        (
+            "legacy-pip",
+            Category::Dependency,
+            "No matching distribution found for nosuchpkg",
+            None,
+        ),
+        (
+            "buildkit-no-cause",
+            Category::DockerBuild,
+            "bundle size 2.4 MB over the 2 MB budget",
+            None,
+        ),
+    ];
+    for (name, category, decisive, location) in cases {
+        let path = format!("{}/fixtures/docker/{name}.log", env!("CARGO_MANIFEST_DIR"));
+        let log = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let report = analyze(&log);
+        assert_eq!(report.category, category, "{name}: {report:#?}");
+        let first = &report.excerpts[0];
+        assert!(first.text.contains(decisive), "{name}: {}", first.text);
+        assert!(
+            !first.text.contains("failed to solve"),
+            "{name}: {}",
+            first.text
+        );
+        assert!(
+            !first.text.starts_with('#'),
+            "{name}: BuildKit's prefix is stripped"
+        );
+        let found = report.locations.first().map(|l| (l.path.as_str(), l.line));
+        if let Some((path, line)) = location {
+            assert_eq!(found, Some((path, line)), "{name}");
+        }
+    }
+}
+
 /// clang ends its diagnostics with a count; the block keeps it, and nothing after it.
 #[test]
 fn a_clang_diagnostic_keeps_its_source_caret_and_closing_count() {

@@ -245,10 +245,12 @@ fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
     }
 }
 
-/// Where a Section block ends regardless of its content: test runners' summary banners.
+/// Where a Section block ends regardless of its content: test runners' summary banners, and
+/// the frame around BuildKit's digest of a failed step.
 fn ends_section(text: &str) -> bool {
     let t = text.trim();
     (t.starts_with("===") && t.ends_with("===") && t.len() > 6)
+        || t == "------"
         || t == "failures:"
         || t.starts_with("stack backtrace:")
         || t.starts_with("test result:")

@@ -100,6 +100,7 @@ static KEYWORDS: &[&str] = &[
     "pull access",
     "executor",
     "solve",
+    "] run ",
     "not recognized",
     "::warning",
     // file:line prefixes of linters and compilers that print no keyword

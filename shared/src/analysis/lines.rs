@@ -139,16 +139,16 @@ fn push_capped(line: &mut Vec<u8>, bytes: &[u8]) {
     line.extend_from_slice(&bytes[..bytes.len().min(room)]);
 }
 
-/// Appends the visible text of a raw line to `out`: no ANSI escapes, CI timestamp prefix or
-/// section marker, no trailing white space. The bytes are not checked for UTF-8 here: the
+/// Appends the visible text of a raw line to `out`: no ANSI escapes, CI timestamp or BuildKit
+/// step prefix, no section marker, no trailing white space. The bytes are not checked for UTF-8 here: the
 /// engine checks a whole batch of lines at once, which costs far less than a check per line.
 pub fn clean_into(raw: &[u8], out: &mut Vec<u8>) {
     let start = out.len();
     if memchr::memchr(0x1b, raw).is_none() {
-        out.extend_from_slice(&raw[timestamp_prefix_len(raw)..]);
+        out.extend_from_slice(&raw[prefix_len(raw)..]);
     } else {
         strip_ansi(raw, out);
-        let prefix = timestamp_prefix_len(&out[start..]);
+        let prefix = prefix_len(&out[start..]);
         out.drain(start..start + prefix);
     }
     const MARKERS: [&[u8]; 4] = [
@@ -230,6 +230,41 @@ fn strip_ansi(raw: &[u8], out: &mut Vec<u8>) {
         start = skip_escape(raw, escape);
     }
     out.extend_from_slice(&raw[start..]);
+}
+
+/// Length of what a runner or builder puts before a tool's own text.
+fn prefix_len(b: &[u8]) -> usize {
+    let timestamp = timestamp_prefix_len(b);
+    timestamp + buildkit_prefix_len(&b[timestamp..])
+}
+
+/// Length of the prefix BuildKit's plain progress puts on a build step's output, `#12 3.456 `
+/// (step number, seconds since the step started); 0 when there is none. Without it stripped, a
+/// failing `RUN` step's own error (`E: Unable to locate package …`, a compiler's diagnostic) is
+/// not seen, and only BuildKit's closing `ERROR: failed to solve` is left, which is a pointer.
+fn buildkit_prefix_len(b: &[u8]) -> usize {
+    let digits_from = |start: usize| {
+        let end = start
+            + b[start.min(b.len())..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+        (end > start).then_some(end)
+    };
+    if b.first() != Some(&b'#') {
+        return 0;
+    }
+    let Some(step_end) = digits_from(1).filter(|&i| b.get(i) == Some(&b' ')) else {
+        return 0;
+    };
+    let Some(seconds_end) = digits_from(step_end + 1).filter(|&i| b.get(i) == Some(&b'.')) else {
+        return 0;
+    };
+    match digits_from(seconds_end + 1) {
+        Some(end) if b.get(end) == Some(&b' ') => end + 1,
+        Some(end) if end == b.len() => end,
+        _ => 0,
+    }
 }
 
 /// Length of a CI timestamp prefix: GitLab/GitFlic runners' `2024-05-01T10:00:00.123456Z 01O `
@@ -424,5 +459,32 @@ mod tests {
         assert_eq!(cleaned(b"\x1b[32m2024-05-01T10:00:00Z ok\x1b[0m \t"), "ok");
         assert_eq!(cleaned("done\u{3000}\u{a0} ".as_bytes()), "done");
         assert_eq!(cleaned(b"cut \xe3\x80"), "cut \u{fffd}");
+    }
+
+    #[test]
+    fn strips_buildkit_step_prefixes_only() {
+        assert_eq!(
+            cleaned(b"#4 2.711 E: Unable to locate package x"),
+            "E: Unable to locate package x"
+        );
+        assert_eq!(
+            cleaned(b"2024-05-01T10:00:00Z 01O #12 103.250 error: x"),
+            "error: x"
+        );
+        assert_eq!(
+            cleaned(b"\x1b[0m#7 1.204 \x1b[31merror\x1b[0m: y"),
+            "error: y"
+        );
+        assert_eq!(cleaned(b"#7 1.210"), "");
+        for kept in [
+            "#4 ERROR: process \"/bin/sh -c make\" did not complete successfully",
+            "#4 [2/4] RUN make",
+            "#4 DONE 0.3s",
+            "#1 is the best",
+            "#12 3.5x",
+            "# 1.5 comment",
+        ] {
+            assert_eq!(cleaned(kept.as_bytes()), kept);
+        }
     }
 }

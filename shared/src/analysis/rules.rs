@@ -622,6 +622,16 @@ pub static RULES: &[Rule] = &[
         "Docker could not pull an image: check its name and tag, and the registry login.",
     ),
     rule(
+        // BuildKit's digest of a failed RUN step: ` > [2/4] RUN make:`, then the last lines of its
+        // output, framed by `------`. The output itself is the story when no rule knows it.
+        "buildkit-step",
+        r"^ ?> \[[^\]]+\] RUN .*:$",
+        DockerBuild,
+        1,
+        Section,
+        "A Dockerfile RUN step failed: the last lines of its output, shown here, say why.",
+    ),
+    rule(
         "docker-build",
         r"^ERROR: failed to (solve|build)|failed to solve with frontend|executor failed running|The command '.*' returned a non-zero code|^ERROR \[[^\]]+\]|did not complete successfully: exit code",
         DockerBuild,
@@ -887,6 +897,7 @@ mod tests {
             ),
             ("App.java:5: error: cannot find symbol", "javac"),
             ("E: Unable to locate package libfoo-dev", "apt"),
+            (" > [build 3/3] RUN cargo build --release:", "buildkit-step"),
             (
                 "fatal: unable to access 'https://x/': Could not resolve host: x",
                 "dns",
