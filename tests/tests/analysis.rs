@@ -279,11 +279,12 @@ fn real_tool_failures_get_category_decisive_line_and_location() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// Docker builds (tests/fixtures/docker): the cause inside a RUN step's output wins, under
-/// BuildKit's `#<step> <seconds> ` prefixes as under the legacy builder; without a known cause,
-/// BuildKit's digest of the step's last output lines is the answer, not its closing pointer.
+/// Docker (tests/fixtures/docker): the cause inside a RUN step's output wins, under BuildKit's
+/// `#<step> <seconds> ` prefixes as under the legacy builder; without a known cause, BuildKit's
+/// digest of the step's last output lines is the answer, not its closing pointer. Tests run by
+/// `docker compose up` are read behind Compose's `service-1  | ` prefixes.
 #[test]
-fn docker_builds_show_the_failing_steps_own_error() {
+fn docker_builds_and_compose_runs_show_the_failing_steps_own_error() {
     let cases = [
         (
             "buildkit-apt",
@@ -309,6 +310,12 @@ fn docker_builds_show_the_failing_steps_own_error() {
             "bundle size 2.4 MB over the 2 MB budget",
             None,
         ),
+        (
+            "compose-pytest",
+            Category::TestFailure,
+            "E       ValueError: could not convert string to float",
+            Some(("tests/test_prices.py", 9)),
+        ),
     ];
     for (name, category, decisive, location) in cases {
         let path = format!("{}/fixtures/docker/{name}.log", env!("CARGO_MANIFEST_DIR"));
@@ -325,6 +332,10 @@ fn docker_builds_show_the_failing_steps_own_error() {
         assert!(
             !first.text.starts_with('#'),
             "{name}: BuildKit's prefix is stripped"
+        );
+        assert!(
+            !first.text.contains("app-1"),
+            "{name}: Compose's prefix is stripped"
         );
         let found = report.locations.first().map(|l| (l.path.as_str(), l.line));
         if let Some((path, line)) = location {

@@ -139,8 +139,8 @@ fn push_capped(line: &mut Vec<u8>, bytes: &[u8]) {
     line.extend_from_slice(&bytes[..bytes.len().min(room)]);
 }
 
-/// Appends the visible text of a raw line to `out`: no ANSI escapes, CI timestamp or BuildKit
-/// step prefix, no section marker, no trailing white space. The bytes are not checked for UTF-8 here: the
+/// Appends the visible text of a raw line to `out`: no ANSI escapes, no CI timestamp, BuildKit
+/// step or Docker Compose service prefix, no section marker, no trailing white space. The bytes are not checked for UTF-8 here: the
 /// engine checks a whole batch of lines at once, which costs far less than a check per line.
 pub fn clean_into(raw: &[u8], out: &mut Vec<u8>) {
     let start = out.len();
@@ -232,10 +232,40 @@ fn strip_ansi(raw: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(&raw[start..]);
 }
 
-/// Length of what a runner or builder puts before a tool's own text.
+/// Length of what a runner, builder or container runtime puts before a tool's own text.
 fn prefix_len(b: &[u8]) -> usize {
     let timestamp = timestamp_prefix_len(b);
-    timestamp + buildkit_prefix_len(&b[timestamp..])
+    let rest = &b[timestamp..];
+    timestamp
+        + match rest.first() {
+            Some(b'#') => buildkit_prefix_len(rest),
+            Some(c) if c.is_ascii_alphabetic() => compose_prefix_len(rest),
+            _ => 0,
+        }
+}
+
+/// Length of Docker Compose's prefix on a container's output, `app-1  | ` (Compose v2) or
+/// `project_app_1  | ` (v1), the name padded to the longest; 0 when there is none. Tests run with
+/// `docker compose up` print every line of theirs behind it.
+fn compose_prefix_len(b: &[u8]) -> usize {
+    let name = b
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
+        .count();
+    let replica = b[..name]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    if replica == 0 || name <= replica + 1 || !matches!(b[name - replica - 1], b'-' | b'_') {
+        return 0;
+    }
+    let padding = b[name..].iter().take_while(|c| **c == b' ').count();
+    if padding == 0 || b.get(name + padding) != Some(&b'|') {
+        return 0;
+    }
+    let end = name + padding + 1;
+    end + usize::from(b.get(end) == Some(&b' '))
 }
 
 /// Length of the prefix BuildKit's plain progress puts on a build step's output, `#12 3.456 `
@@ -459,6 +489,38 @@ mod tests {
         assert_eq!(cleaned(b"\x1b[32m2024-05-01T10:00:00Z ok\x1b[0m \t"), "ok");
         assert_eq!(cleaned("done\u{3000}\u{a0} ".as_bytes()), "done");
         assert_eq!(cleaned(b"cut \xe3\x80"), "cut \u{fffd}");
+    }
+
+    #[test]
+    fn strips_docker_compose_service_prefixes_only() {
+        assert_eq!(
+            cleaned(b"app-1  | E       ValueError: x"),
+            "E       ValueError: x"
+        );
+        assert_eq!(
+            cleaned(b"web_1   | Traceback (most recent call last):"),
+            "Traceback (most recent call last):"
+        );
+        assert_eq!(
+            cleaned(b"\x1b[36mshop_api.v2_1  | \x1b[0m  indented"),
+            "  indented"
+        );
+        assert_eq!(
+            cleaned(b"2024-05-01T10:00:00Z 01O db-1 | FATAL: x"),
+            "FATAL: x"
+        );
+        assert_eq!(cleaned(b"app-1  |"), "");
+        for kept in [
+            "12 | let y = x;",
+            "a | b",
+            "-1 | x",
+            "x-1| y",
+            "error-1: x",
+            "1-2 | x",
+            "app-x | y",
+        ] {
+            assert_eq!(cleaned(kept.as_bytes()), kept);
+        }
     }
 
     #[test]
