@@ -492,52 +492,27 @@ mod tests {
     }
 
     #[test]
-    fn strips_docker_compose_service_prefixes_only() {
-        assert_eq!(
-            cleaned(b"app-1  | E       ValueError: x"),
-            "E       ValueError: x"
-        );
-        assert_eq!(
-            cleaned(b"web_1   | Traceback (most recent call last):"),
-            "Traceback (most recent call last):"
-        );
-        assert_eq!(
-            cleaned(b"\x1b[36mshop_api.v2_1  | \x1b[0m  indented"),
-            "  indented"
-        );
-        assert_eq!(
-            cleaned(b"2024-05-01T10:00:00Z 01O db-1 | FATAL: x"),
-            "FATAL: x"
-        );
-        assert_eq!(cleaned(b"app-1  |"), "");
-        for kept in [
-            "12 | let y = x;",
-            "a | b",
-            "-1 | x",
-            "x-1| y",
-            "error-1: x",
-            "1-2 | x",
-            "app-x | y",
-        ] {
-            assert_eq!(cleaned(kept.as_bytes()), kept);
+    fn strips_buildkit_and_docker_compose_prefixes_only() {
+        let stripped: [(&[u8], &str); 9] = [
+            (
+                b"#4 2.711 E: Unable to locate package x",
+                "E: Unable to locate package x",
+            ),
+            (b"2024-05-01T10:00:00Z 01O #12 103.250 error: x", "error: x"),
+            (b"\x1b[0m#7 1.204 \x1b[31merror\x1b[0m: y", "error: y"),
+            (b"#7 1.210", ""),
+            (b"app-1  | E       ValueError: x", "E       ValueError: x"),
+            (
+                b"web_1   | Traceback (most recent call last):",
+                "Traceback (most recent call last):",
+            ),
+            (b"\x1b[36mshop_api.v2_1  | \x1b[0m  indented", "  indented"),
+            (b"2024-05-01T10:00:00Z 01O db-1 | FATAL: x", "FATAL: x"),
+            (b"app-1  |", ""),
+        ];
+        for (raw, text) in stripped {
+            assert_eq!(cleaned(raw), text);
         }
-    }
-
-    #[test]
-    fn strips_buildkit_step_prefixes_only() {
-        assert_eq!(
-            cleaned(b"#4 2.711 E: Unable to locate package x"),
-            "E: Unable to locate package x"
-        );
-        assert_eq!(
-            cleaned(b"2024-05-01T10:00:00Z 01O #12 103.250 error: x"),
-            "error: x"
-        );
-        assert_eq!(
-            cleaned(b"\x1b[0m#7 1.204 \x1b[31merror\x1b[0m: y"),
-            "error: y"
-        );
-        assert_eq!(cleaned(b"#7 1.210"), "");
         for kept in [
             "#4 ERROR: process \"/bin/sh -c make\" did not complete successfully",
             "#4 [2/4] RUN make",
@@ -545,6 +520,13 @@ mod tests {
             "#1 is the best",
             "#12 3.5x",
             "# 1.5 comment",
+            "12 | let y = x;",
+            "a | b",
+            "-1 | x",
+            "x-1| y",
+            "error-1: x",
+            "1-2 | x",
+            "app-x | y",
         ] {
             assert_eq!(cleaned(kept.as_bytes()), kept);
         }
