@@ -205,7 +205,7 @@ fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
                     || text.starts_with("note:")
                     || text.starts_with("help:")
                     || text.split_once('|').is_some_and(|(n, _)| n.trim().parse::<u32>().is_ok())
-                    // clang's closing count: `1 error generated.`, `2 warnings and 1 error generated.`
+                    // clang's closing count: `1 error generated.`, `2 warnings and 3 errors …`
                     || text.ends_with(" generated.") && text.contains(" error"))
         }
         // Every line up to the exception, then only the exception message's indented lines.

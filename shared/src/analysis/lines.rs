@@ -140,8 +140,9 @@ fn push_capped(line: &mut Vec<u8>, bytes: &[u8]) {
 }
 
 /// Appends the visible text of a raw line to `out`: no ANSI escapes, no CI timestamp, BuildKit
-/// step or Docker Compose service prefix, no section marker, no trailing white space. The bytes are not checked for UTF-8 here: the
-/// engine checks a whole batch of lines at once, which costs far less than a check per line.
+/// step or Docker Compose service prefix, no section marker, no trailing white space. The bytes
+/// are not checked for UTF-8 here: the engine checks a whole batch of lines at once, which costs
+/// far less than a check per line.
 pub fn clean_into(raw: &[u8], out: &mut Vec<u8>) {
     let start = out.len();
     if memchr::memchr(0x1b, raw).is_none() {
