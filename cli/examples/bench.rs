@@ -9,7 +9,7 @@
 //!       streams a generated log of that size through the engine (nothing held in memory) and
 //!       prints the process's peak resident set size.
 
-use exlogare_shared::analysis::{JobMeta, analyze_bytes, analyze_reader, compile_patterns};
+use exlogare_analysis::{JobMeta, analyze_bytes, analyze_reader, compile_patterns};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;

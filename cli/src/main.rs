@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
-use exlogare_shared::analysis::{self, JobMeta, Report};
+use exlogare_analysis::{self as analysis, JobMeta, Report};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;

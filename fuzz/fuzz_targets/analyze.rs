@@ -3,8 +3,8 @@
 //! gap (the head and tail of a log over the cap) keep their numbers.
 #![no_main]
 
-use exlogare_shared::analysis::lines::{LineSplitter, for_each_line_in};
-use exlogare_shared::analysis::{JobMeta, analyze_bytes, analyze_reader, redact::redact};
+use exlogare_analysis::lines::{LineSplitter, for_each_line_in};
+use exlogare_analysis::{JobMeta, analyze_bytes, analyze_reader, redact::redact};
 use libfuzzer_sys::fuzz_target;
 
 /// Hands out the log a few bytes per read (sizes taken from its first byte), so that lines and

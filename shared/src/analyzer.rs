@@ -13,7 +13,7 @@ use crate::analysis::{Analyzer, JobMeta, lines};
 use crate::connections::{ConnectError, Connections};
 use crate::crypto::{EncryptionContext, Kms};
 use crate::gitflic::api::{ApiError, Download, GitflicApi, Job, log_artifact};
-use crate::notify::{self, Channel, Delivery};
+use crate::notify::{self, Channel, Delivery, Link};
 use crate::queue::{MESSAGE_VERSION, PipelineFailure};
 use crate::report::{JobOutcome, Language, PipelineReport};
 use crate::store::{Claim, Store, StoreError};
@@ -22,6 +22,8 @@ use std::time::{Duration, Instant};
 
 /// Failed jobs analysed per pipeline at most.
 const MAX_JOBS: usize = 5;
+/// A job's note when it has no log to read.
+const NO_LOG: &str = "no log available";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProcessError {
@@ -139,10 +141,12 @@ impl PipelineAnalyzer {
         delivered: Vec<String>,
         deadline: Instant,
     ) -> Result<Processed, ProcessError> {
-        let report = self.build_report(message).await?;
+        let (report, link) = self.build_report(message).await?;
         let report_json =
             serde_json::to_string(&report).map_err(|e| ProcessError::Poison(e.to_string()))?;
-        let outcome = self.deliver(message, &report, delivered, deadline).await?;
+        let outcome = self
+            .deliver(message, &report, link, delivered, deadline)
+            .await?;
         self.store
             .complete_analysis(&message.delivery_key, &report_json)
             .await?;
@@ -156,7 +160,7 @@ impl PipelineAnalyzer {
     async fn build_report(
         &self,
         message: &PipelineFailure,
-    ) -> Result<PipelineReport, ProcessError> {
+    ) -> Result<(PipelineReport, Link), ProcessError> {
         let mut record = match self
             .connections
             .record(&message.tenant_id, &message.connection_id)
@@ -170,11 +174,11 @@ impl PipelineAnalyzer {
             }
             Err(e) => return Err(ProcessError::Retry(e.to_string())),
         };
-        let (owner, alias) = self.project_path(message).await?;
         let api = GitflicApi::new(
             self.http.clone(),
             url::Url::parse(&record.api_url).map_err(|e| ProcessError::Poison(e.to_string()))?,
         );
+        let (owner, alias) = self.project_path(message, &mut record, &api).await?;
         let local = message.pipeline.local_id.clone();
         let jobs = self
             .connections
@@ -199,8 +203,11 @@ impl PipelineAnalyzer {
                 language: None,
             };
             let (report, note, skipped_bytes) = match download {
-                None => (None, Some("no log available".to_owned()), 0),
-                Some(d) => (Some(analyse(&d, meta)), None, d.skipped),
+                Err(note) => (None, Some(note.to_owned()), 0),
+                Ok(d) if looks_binary(&d.head) => {
+                    (None, Some("the log artifact is not text".to_owned()), 0)
+                }
+                Ok(d) => (Some(analyse(&d, meta)), None, d.skipped),
             };
             outcomes.push(JobOutcome {
                 name: job.name.clone().unwrap_or_else(|| format!("job {job_id}")),
@@ -211,16 +218,11 @@ impl PipelineAnalyzer {
                 skipped_bytes,
             });
         }
-        let link = message.pipeline.url.clone().unwrap_or_else(|| {
-            format!(
-                "{}/project/{owner}/{alias}/cicd/pipeline/{local}",
-                record.web_url.trim_end_matches('/')
-            )
-        });
+        let link = pipeline_link(&record.web_url, &owner, &alias, &local)?;
         let mut report = PipelineReport {
             project: message.project.clone(),
             pipeline: message.pipeline.clone(),
-            link,
+            link: link.as_str().to_owned(),
             jobs: outcomes,
             explanation: None,
         };
@@ -240,28 +242,53 @@ impl PipelineAnalyzer {
             .await;
         }
 
-        Ok(report)
+        Ok((report, link))
     }
 
-    /// Owner and alias of the project: from the message, else from the watched-project record.
+    /// Owner and alias of the project the delivery's secret vouches for, never the payload's
+    /// word alone: a watched project's path is the one recorded when it was watched; for a
+    /// connection-wide secret, the path the payload names must be the project of that id, as
+    /// GitFlic answers it with the connection's token.
     async fn project_path(
         &self,
         message: &PipelineFailure,
+        record: &mut crate::store::ConnectionRecord,
+        api: &GitflicApi,
     ) -> Result<(String, String), ProcessError> {
-        if let (Some(o), Some(a)) = (&message.project.owner_alias, &message.project.alias) {
-            return Ok((o.clone(), a.clone()));
-        }
-        self.store
+        if let Some(watch) = self
+            .store
             .watches(&message.tenant_id, &message.connection_id)
             .await?
             .into_iter()
             .find(|w| w.project_id == message.project.id)
-            .map(|w| (w.owner_alias, w.alias))
-            .ok_or_else(|| {
-                ProcessError::Poison(
-                    "the message names no project path and the project is not watched".into(),
-                )
+        {
+            return Ok((watch.owner_alias, watch.alias));
+        }
+        let (Some(owner), Some(alias)) = (&message.project.owner_alias, &message.project.alias)
+        else {
+            return Err(ProcessError::Poison(
+                "the delivery names no project path and the project is not watched".into(),
+            ));
+        };
+        let project = self
+            .connections
+            .with_token(record, |t| {
+                let (api, o, a) = (api.clone(), owner.clone(), alias.clone());
+                async move { api.project(&t, &o, &a).await }
             })
+            .await
+            .map_err(gitflic_error)?;
+        match (project.id.as_deref(), project.owner_alias(), &project.alias) {
+            (Some(id), Some(o), Some(a)) if id == message.project.id => {
+                Ok((o.to_owned(), a.clone()))
+            }
+            _ => {
+                tracing::warn!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, "the delivery's project path names another project; refused");
+                Err(ProcessError::Poison(
+                    "the delivery's project path is not the project of its id".into(),
+                ))
+            }
+        }
     }
 
     async fn download_log(
@@ -271,7 +298,7 @@ impl PipelineAnalyzer {
         owner: &str,
         alias: &str,
         job: &str,
-    ) -> Result<Option<Download>, ProcessError> {
+    ) -> Result<Result<Download, &'static str>, ProcessError> {
         let (o, a, j) = (owner.to_owned(), alias.to_owned(), job.to_owned());
         let artifacts = match self
             .connections
@@ -282,11 +309,11 @@ impl PipelineAnalyzer {
             .await
         {
             Ok(list) => list,
-            Err(ConnectError::Gitflic(ApiError::NotFound)) => return Ok(None),
+            Err(ConnectError::Gitflic(ApiError::NotFound)) => return Ok(Err(NO_LOG)),
             Err(e) => return Err(gitflic_error(e)),
         };
         let Some(artifact_id) = log_artifact(&artifacts).and_then(|a| a.id.clone()) else {
-            return Ok(None);
+            return Ok(Err(NO_LOG));
         };
         let cap = self.settings.log_cap;
         match self
@@ -303,8 +330,11 @@ impl PipelineAnalyzer {
             })
             .await
         {
-            Ok(d) => Ok(Some(d)),
-            Err(ConnectError::Gitflic(ApiError::NotFound)) => Ok(None),
+            Ok(d) => Ok(Ok(d)),
+            Err(ConnectError::Gitflic(ApiError::NotFound)) => Ok(Err(NO_LOG)),
+            Err(ConnectError::Gitflic(ApiError::RedirectRefused)) => Ok(Err(
+                "the log's download was redirected to an address that is refused",
+            )),
             Err(e) => Err(gitflic_error(e)),
         }
     }
@@ -336,10 +366,11 @@ impl PipelineAnalyzer {
         &self,
         message: &PipelineFailure,
         report: &PipelineReport,
+        link: Link,
         mut done: Vec<String>,
         deadline: Instant,
     ) -> Result<(Vec<String>, Vec<String>), ProcessError> {
-        let chat = notify::compose(report, self.settings.language);
+        let chat = notify::compose(report, self.settings.language, link);
         let mut rejected = Vec::new();
         let mut pending = Vec::new();
         for (kind, ciphertext) in self.rooms_for(message).await? {
@@ -434,10 +465,34 @@ fn gitflic_error(e: ConnectError) -> ProcessError {
     }
 }
 
+/// The pipeline's page: built from the connection's GitFlic web address and the project's
+/// path, never taken from a delivery (whose `url` could be anything, `javascript:` included).
+fn pipeline_link(web: &str, owner: &str, alias: &str, local: &str) -> Result<Link, ProcessError> {
+    let mut url = url::Url::parse(web).map_err(|e| ProcessError::Poison(e.to_string()))?;
+    url.path_segments_mut()
+        .map_err(|()| ProcessError::Poison("the GitFlic address cannot hold a path".into()))?
+        .pop_if_empty()
+        .extend(["project", owner, alias, "cicd", "pipeline", local]);
+    Link::new(url)
+        .ok_or_else(|| ProcessError::Poison("the GitFlic address is not a web address".into()))
+}
+
 /// A stable id of one report's delivery to one channel (Matrix de-duplicates on it).
 pub fn transaction_id(delivery_key: &str, channel: &str) -> String {
     let digest = Sha256::digest(format!("{delivery_key}\n{channel}").as_bytes());
     format!("exlogare-{}", hex::encode(&digest[..16]))
+}
+
+/// Whether a log is binary rather than text: NUL or other control bytes (but tab, line ends,
+/// form feed and the escape of colours) in more than 1 in 20 of its first 4 KiB. Such bytes
+/// would reach the rooms as garbage; a compressed trace has been inflated before this.
+fn looks_binary(head: &[u8]) -> bool {
+    let sample = &head[..head.len().min(4096)];
+    let control = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b))
+        .count();
+    control * 20 > sample.len()
 }
 
 /// Runs the engine over a (possibly head-and-tail) log.

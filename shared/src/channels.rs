@@ -4,9 +4,10 @@
 use crate::analyzer::channel_context;
 use crate::crypto::{CryptoError, Kms};
 use crate::gitflic::base_url::{BaseUrlError, ensure_public};
-use crate::notify::{self, Channel, Delivery, Message};
+use crate::notify::{self, Channel, Delivery, Link, Message};
 use crate::report::Language;
 use crate::store::{Store, StoreError};
+use exlogare_chat::{LINE_CHARS, LogText};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -143,25 +144,51 @@ impl ChannelSettings {
     }
 
     fn validate(&self, channel: &Channel) -> Result<(), ChannelError> {
-        let nonempty = |what: &str, v: &str| {
-            if v.trim().is_empty() || v.len() > 1024 {
-                Err(ChannelError::Invalid(format!(
-                    "{what} is missing or too long"
-                )))
-            } else {
-                Ok(())
-            }
-        };
         match channel {
             Channel::Slack { webhook_url } => {
-                self.check_url("webhook_url", webhook_url, Some("hooks.slack.com"))
+                self.check_url("webhook_url", webhook_url, Some("hooks.slack.com"))?;
+                let url = url::Url::parse(webhook_url)
+                    .map_err(|_| ChannelError::Invalid("webhook_url is not a URL".into()))?;
+                // Slack's incoming webhooks live under /services/ on the default port.
+                if !self.allow_private
+                    && (url.port().is_some() || !url.path().starts_with("/services/"))
+                {
+                    return Err(ChannelError::Invalid(
+                        "webhook_url must be https://hooks.slack.com/services/…".into(),
+                    ));
+                }
+                if url.query().is_some() || url.fragment().is_some() {
+                    return Err(ChannelError::Invalid(
+                        "webhook_url must not have a query or fragment".into(),
+                    ));
+                }
+                Ok(())
             }
             Channel::Telegram { bot_token, chat_id } => {
-                nonempty("bot_token", bot_token)?;
-                nonempty("chat_id", chat_id)?;
-                if !bot_token.contains(':') || bot_token.contains('/') {
+                // Telegram's documented shape: `<bot id>:<secret>`, e.g. 123456:ABC-DEF1234ghIkl.
+                let (id, secret) = bot_token.split_once(':').unwrap_or_default();
+                let id_ok = (1..=20).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit());
+                let secret_ok = (1..=128).contains(&secret.len())
+                    && secret
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+                if !(id_ok && secret_ok) {
                     return Err(ChannelError::Invalid(
-                        "bot_token must look like 123456:ABC…".into(),
+                        "bot_token must look like 123456:ABC-DEF1234ghIkl (digits, a colon, then letters, digits, _ or -)".into(),
+                    ));
+                }
+                // A chat's numeric id (negative for groups and channels) or a channel's @username.
+                let numeric = chat_id.strip_prefix('-').unwrap_or(chat_id);
+                let numeric_ok = (1..=20).contains(&numeric.len())
+                    && numeric.bytes().all(|b| b.is_ascii_digit());
+                let username_ok = chat_id.strip_prefix('@').is_some_and(|u| {
+                    (4..=32).contains(&u.len())
+                        && u.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                });
+                if !(numeric_ok || username_ok) {
+                    return Err(ChannelError::Invalid(
+                        "chat_id must be a chat's numeric id (e.g. -1001234567890) or @channelname"
+                            .into(),
                     ));
                 }
                 Ok(())
@@ -171,11 +198,28 @@ impl ChannelSettings {
                 access_token,
                 room_id,
             } => {
-                nonempty("access_token", access_token)?;
-                nonempty("room_id", room_id)?;
-                if !room_id.starts_with('!') && !room_id.starts_with('#') {
+                // Sent as a bearer token: printable ASCII without spaces.
+                if access_token.is_empty()
+                    || access_token.len() > 1024
+                    || !access_token.bytes().all(|b| b.is_ascii_graphic())
+                {
                     return Err(ChannelError::Invalid(
-                        "room_id must start with ! (a room id)".into(),
+                        "access_token is missing, too long or has characters a token cannot have"
+                            .into(),
+                    ));
+                }
+                // A room id: `!opaque:server`, no spaces or controls.
+                let room_ok = room_id.len() <= 255
+                    && room_id
+                        .strip_prefix('!')
+                        .and_then(|r| r.split_once(':'))
+                        .is_some_and(|(local, server)| !local.is_empty() && !server.is_empty())
+                    && room_id
+                        .chars()
+                        .all(|c| !c.is_whitespace() && !c.is_control());
+                if !room_ok {
+                    return Err(ChannelError::Invalid(
+                        "room_id must be a room id like !abcdef:matrix.example (Room settings → Advanced)".into(),
                     ));
                 }
                 self.check_url("homeserver", homeserver, None)
@@ -276,15 +320,20 @@ impl ChannelSettings {
             .ok_or(ChannelError::NotFound)?;
         let words = language.words();
         let message = Message {
-            title: "✅ Exlogare".into(),
-            category: "test".into(),
-            summary: "This room will receive the reports of failed GitFlic pipelines.".into(),
+            heading: "✅ Exlogare",
+            pipeline_number: None,
+            project: LogText::default(),
+            category: words.test_category,
+            summary: LogText::line(words.test_message, LINE_CHARS),
             excerpt: None,
             location: None,
             hint: None,
             others: vec![],
-            link: "https://gitflic.ru".into(),
-            open_label: words.open.to_owned(),
+            link: Link::new(
+                url::Url::parse(crate::gitflic::base_url::CLOUD_WEB)
+                    .map_err(|e| ChannelError::Invalid(e.to_string()))?,
+            )
+            .ok_or_else(|| ChannelError::Invalid("no link".into()))?,
             words,
         };
         let transaction = format!("exlogare-test-{}", uuid::Uuid::new_v4().simple());

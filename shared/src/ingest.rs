@@ -189,6 +189,12 @@ fn failure_message(
     let project_id = checked_id(payload.project_id(), "project_id")?;
     let pipeline = payload.pipeline.clone().unwrap_or_default();
     let local_id = checked_id(pipeline.local_id.as_deref(), "pipeline.local_id")?;
+    // A pipeline's number within its project: it goes into the link and the message's title.
+    if local_id.len() > 20 || !local_id.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(IngestError::BadRequest(
+            "pipeline.local_id must be a number".into(),
+        ));
+    }
     // The UUID identifies the pipeline; GitFlic documents both, but fall back to the local id.
     let pipeline_id = checked_id(pipeline.id.as_deref().or(Some(local_id)), "pipeline.id")?;
     let project = payload.project.clone().unwrap_or_default();

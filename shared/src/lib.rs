@@ -4,7 +4,8 @@
 //! The service modules (AWS, HTTP) sit behind the default `service` feature so that the analysis
 //! engine and the payload types build without them (the CLI and the fuzz targets use them so).
 
-pub mod analysis;
+/// The analysis engine, its own crate; re-exported under its old path.
+pub use exlogare_analysis as analysis;
 pub mod gitflic;
 
 pub mod lenient;

@@ -45,6 +45,13 @@ pub struct PipelineRef {
     pub git_ref: Option<String>,
 }
 
+impl PipelineRef {
+    /// GitFlic's number of the pipeline in its project; the webhook queues digits only.
+    pub fn number(&self) -> u64 {
+        self.local_id.parse().unwrap_or_default()
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum QueueError {
     #[error("SQS {operation} failed: {message}")]

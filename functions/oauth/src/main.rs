@@ -6,7 +6,7 @@ use exlogare_shared::crypto::Kms;
 use exlogare_shared::gitflic::base_url::http_client;
 use exlogare_shared::gitflic::oauth::OauthApp;
 use exlogare_shared::store::Store;
-use lambda_http::{Error, service_fn};
+use lambda_http::Error;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -44,8 +44,5 @@ async fn main() -> Result<(), Error> {
         tenant_claim: config.tenant_claim,
     };
     let app = &app;
-    lambda_http::run(service_fn(move |request| {
-        exlogare_oauth::handle(app, request)
-    }))
-    .await
+    exlogare_shared::respond::run(move |request| exlogare_oauth::handle(app, request)).await
 }

@@ -2,7 +2,7 @@ use exlogare_shared::config::{self, WebhookConfig};
 use exlogare_shared::ingest::Ingest;
 use exlogare_shared::queue::Queue;
 use exlogare_shared::store::Store;
-use lambda_http::{Error, service_fn};
+use lambda_http::Error;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -15,8 +15,5 @@ async fn main() -> Result<(), Error> {
         config.dedupe_ttl,
     );
     let ingest = &ingest;
-    lambda_http::run(service_fn(move |request| {
-        exlogare_webhook::handle(ingest, request)
-    }))
-    .await
+    exlogare_shared::respond::run(move |request| exlogare_webhook::handle(ingest, request)).await
 }

@@ -41,6 +41,10 @@ pub enum ApiError {
     Status(u16),
     #[error("GitFlic's answer could not be read: {0}")]
     Decode(String),
+    #[error(
+        "GitFlic redirected to an address that is refused (not https, internal, or too many hops)"
+    )]
+    RedirectRefused,
 }
 
 impl ApiError {
@@ -232,6 +236,8 @@ impl GitflicApi {
                 .send()
                 .await;
             let wait = match sent {
+                // A redirect our guard refused will be refused again.
+                Err(e) if e.is_redirect() => return Err(ApiError::RedirectRefused),
                 Err(e) => {
                     // The URL carries no secret, but keep error texts short and uniform.
                     last = e.without_url().to_string();
@@ -282,7 +288,7 @@ impl GitflicApi {
         })
     }
 
-    /// One JSON call. Returns the parsed body (`Null` when empty or not JSON).
+    /// One JSON call. Returns the parsed body (`Null` when empty).
     async fn call(
         &self,
         method: Method,
@@ -303,7 +309,18 @@ impl GitflicApi {
             })
             .await?;
         let bytes = read_capped(response).await?;
-        Ok(serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        // An empty answer is fine (some calls answer nothing); a body that is not JSON is an
+        // error, never an empty list: a truncated page must not read as "no failed jobs".
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&bytes).map_err(|e| {
+            ApiError::Decode(format!(
+                "the answer is not JSON (line {}, column {})",
+                e.line(),
+                e.column()
+            ))
+        })
     }
 
     async fn get<T: DeserializeOwned>(&self, token: &AccessToken, url: Url) -> Result<T, ApiError> {
@@ -472,7 +489,15 @@ impl GitflicApi {
         id: &str,
     ) -> Result<(), ApiError> {
         let target = self.url(&["project", owner, alias, "setting", "webhook", id, "delete"]);
-        match self.call(Method::POST, token, target, None).await {
+        // Whatever the body says (GitFlic answers some calls in plain text), a 2xx is done.
+        match self
+            .send(token, || {
+                self.http
+                    .post(target.clone())
+                    .header("Accept", "application/json")
+            })
+            .await
+        {
             Ok(_) | Err(ApiError::NotFound) => Ok(()),
             Err(e) => Err(e),
         }
@@ -484,45 +509,169 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(base + rand::rng().random_range(0..base))
 }
 
+/// A gzip stream starts with these bytes; compressed traces are read through a decoder.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+/// Decompressed bytes read at most, as a multiple of the cap: past it a stream is a
+/// decompression bomb, and reading stops (the analysis sees the head and the last window).
+const INFLATE_LIMIT: u64 = 8;
+
+/// The head and tail window of a log as it streams by, with the skipped middle's lines counted.
+struct Window {
+    cap: usize,
+    download: Download,
+    tail: std::collections::VecDeque<u8>,
+    /// Counts the lines of everything before the tail, as the engine splits them.
+    before_tail: LineSplitter,
+    total: u64,
+}
+
+impl Window {
+    fn new(cap: usize) -> Self {
+        Self {
+            cap,
+            download: Download::default(),
+            tail: Default::default(),
+            before_tail: LineSplitter::default(),
+            total: 0,
+        }
+    }
+
+    fn push(&mut self, mut bytes: &[u8]) {
+        self.total += bytes.len() as u64;
+        let half = self.cap / 2;
+        if self.download.head.len() < half {
+            let take = bytes.len().min(half - self.download.head.len());
+            self.download.head.extend_from_slice(&bytes[..take]);
+            bytes = &bytes[take..];
+        }
+        self.tail.extend(bytes);
+        if self.tail.len() > self.cap - half {
+            let drop = self.tail.len() - (self.cap - half);
+            if self.download.skipped == 0 {
+                self.before_tail.feed(&self.download.head, &mut |_| {});
+            }
+            let (front, back) = self.tail.as_slices();
+            let in_front = drop.min(front.len());
+            self.before_tail.feed(&front[..in_front], &mut |_| {});
+            self.before_tail.feed(&back[..drop - in_front], &mut |_| {});
+            self.tail.drain(..drop);
+            self.download.skipped += drop as u64;
+        }
+    }
+
+    fn finish(mut self) -> Download {
+        if self.download.skipped == 0 {
+            self.download.head.extend(self.tail);
+        } else {
+            let mut tail = Vec::from(self.tail);
+            tail.drain(..self.before_tail.skip_to_line_start(&tail));
+            self.download.tail = tail;
+            self.download.lines_before_tail = self.before_tail.ended();
+        }
+        self.download
+    }
+}
+
+/// What a gzip decoder writes into: the window, up to the bomb limit.
+struct Inflated {
+    window: Window,
+    limit: u64,
+}
+
+impl std::io::Write for Inflated {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.window.total >= self.limit {
+            return Err(std::io::Error::other("decompressed log over the limit"));
+        }
+        self.window.push(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+enum Sink {
+    /// Not known yet: the first bytes, until there are enough to tell gzip by.
+    Sniffing(Vec<u8>, Window),
+    Plain(Window),
+    Gzip(Box<flate2::write::GzDecoder<Inflated>>),
+    /// A decompression bomb stopped at its limit: the rest of the stream is not read.
+    Stopped(Window),
+}
+
+impl Sink {
+    fn push(self, bytes: &[u8]) -> Self {
+        match self {
+            Sink::Sniffing(mut first, window) => {
+                first.extend_from_slice(bytes);
+                if first.len() < GZIP_MAGIC.len() {
+                    return Sink::Sniffing(first, window);
+                }
+                let sink = if first.starts_with(&GZIP_MAGIC) {
+                    let limit = window.cap as u64 * INFLATE_LIMIT;
+                    Sink::Gzip(Box::new(flate2::write::GzDecoder::new(Inflated {
+                        window,
+                        limit,
+                    })))
+                } else {
+                    Sink::Plain(window)
+                };
+                sink.push(&first)
+            }
+            Sink::Plain(mut window) => {
+                window.push(bytes);
+                Sink::Plain(window)
+            }
+            Sink::Gzip(mut decoder) => {
+                use std::io::Write;
+                match decoder.write_all(bytes) {
+                    Ok(()) => Sink::Gzip(decoder),
+                    // Over the limit, or not gzip after all: keep what was inflated.
+                    Err(_) => Sink::Stopped(decoder_window(*decoder)),
+                }
+            }
+            stopped @ Sink::Stopped(_) => stopped,
+        }
+    }
+
+    fn done(&self) -> bool {
+        matches!(self, Sink::Stopped(_))
+    }
+
+    fn finish(self) -> Download {
+        match self {
+            Sink::Sniffing(first, mut window) => {
+                window.push(&first);
+                window.finish()
+            }
+            Sink::Plain(window) | Sink::Stopped(window) => window.finish(),
+            Sink::Gzip(decoder) => decoder_window(*decoder).finish(),
+        }
+    }
+}
+
+fn decoder_window(mut decoder: flate2::write::GzDecoder<Inflated>) -> Window {
+    // What was inflated is in the writer, whether the stream ended well or not.
+    let _ = decoder.try_finish();
+    std::mem::replace(&mut decoder.get_mut().window, Window::new(0))
+}
+
+/// Streams a log into its head-and-tail window; a gzip-compressed one (whatever the headers
+/// say) is inflated on the way, within [`INFLATE_LIMIT`] times the cap.
 async fn stream_capped(mut response: reqwest::Response, cap: usize) -> Result<Download, ApiError> {
-    let half = cap / 2;
-    let mut download = Download::default();
-    let mut tail: std::collections::VecDeque<u8> = std::collections::VecDeque::new();
-    // Counts the lines of everything before the tail, as the engine splits them.
-    let mut before_tail = LineSplitter::default();
+    let mut sink = Sink::Sniffing(Vec::new(), Window::new(cap));
     while let Some(chunk) = response.chunk().await.map_err(|e| ApiError::Unavailable {
         attempts: 1,
         last: e.without_url().to_string(),
     })? {
-        let mut rest: &[u8] = &chunk;
-        if download.head.len() < half {
-            let take = rest.len().min(half - download.head.len());
-            download.head.extend_from_slice(&rest[..take]);
-            rest = &rest[take..];
-        }
-        tail.extend(rest);
-        if tail.len() > cap - half {
-            let drop = tail.len() - (cap - half);
-            if download.skipped == 0 {
-                before_tail.feed(&download.head, &mut |_| {});
-            }
-            let (front, back) = tail.as_slices();
-            let in_front = drop.min(front.len());
-            before_tail.feed(&front[..in_front], &mut |_| {});
-            before_tail.feed(&back[..drop - in_front], &mut |_| {});
-            tail.drain(..drop);
-            download.skipped += drop as u64;
+        sink = sink.push(&chunk);
+        if sink.done() {
+            break;
         }
     }
-    if download.skipped == 0 {
-        download.head.extend(tail);
-    } else {
-        let mut tail = Vec::from(tail);
-        tail.drain(..before_tail.skip_to_line_start(&tail));
-        download.tail = tail;
-        download.lines_before_tail = before_tail.ended();
-    }
-    Ok(download)
+    Ok(sink.finish())
 }
 
 async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, ApiError> {

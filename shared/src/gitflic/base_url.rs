@@ -41,7 +41,12 @@ pub enum BaseUrlError {
     Internal,
 }
 
-/// Whether `ip` is only reachable from inside a network (or is the cloud metadata service).
+/// Whether `ip` is anything but a public unicast address: loopback, private, link-local (the
+/// cloud metadata service), shared (CGNAT), documentation, benchmarking, multicast, reserved, or
+/// any other special-purpose block of IANA's IPv4 and IPv6 registries. IPv6 is allowed only
+/// within global unicast (`2000::/3`), less its special-purpose blocks; an IPv6 address that
+/// embeds an IPv4 one (mapped, compatible, 6to4, NAT64, Teredo) is refused unless it is mapped
+/// to a public IPv4 address.
 pub fn is_internal(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
@@ -53,24 +58,24 @@ pub fn is_internal(ip: IpAddr) -> bool {
                 || v4.is_broadcast()
                 || v4.is_multicast()
                 || v4.is_documentation()
-                || o[0] == 0
-                || (o[0] == 100 && (64..128).contains(&o[1])) // carrier-grade NAT
+                || o[0] == 0 // "this network"
+                || (o[0] == 100 && (64..128).contains(&o[1])) // shared address space (CGNAT)
                 || (o[0] == 192 && o[1] == 0 && o[2] == 0) // IETF protocol assignments
+                || (o[0] == 192 && o[1] == 88 && o[2] == 99) // 6to4 relay anycast
                 || (o[0] == 198 && (18..20).contains(&o[1])) // benchmarking
-                || o[0] >= 240
+                || o[0] >= 240 // reserved
         }
         IpAddr::V6(v6) => {
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_internal(IpAddr::V4(v4));
             }
             let s = v6.segments();
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (s[0] & 0xfe00) == 0xfc00 // unique local
-                || (s[0] & 0xffc0) == 0xfe80 // link-local
+            let global_unicast = (s[0] & 0xe000) == 0x2000;
+            !global_unicast
+                || (s[0] == 0x2001 && s[1] < 0x0200) // IETF protocol assignments (Teredo, ORCHID, …)
                 || (s[0] == 0x2001 && s[1] == 0x0db8) // documentation
-                || (s[0] == 0x64 && s[1] == 0xff9b) // NAT64 may reach IPv4-internal space
+                || s[0] == 0x2002 // 6to4: may embed any IPv4 address
+                || (s[0] & 0xfff0) == 0x3ff0 // documentation (3fff::/20)
         }
     }
 }
@@ -171,8 +176,58 @@ impl reqwest::dns::Resolve for GuardedResolver {
     }
 }
 
-/// The HTTP client for GitFlic: guarded DNS, no redirects (a redirect could lead inside),
-/// timeouts (20 s a request), an explicit User-Agent.
+/// Redirects followed at most.
+const MAX_REDIRECTS: usize = 3;
+
+/// Why a redirect was not followed (reqwest wraps it in its error).
+#[derive(Debug, thiserror::Error)]
+#[error("redirect refused: {0}")]
+pub struct RedirectRefused(&'static str);
+
+/// Whether a redirect to `next` may be followed: `https` (or `http` where private networks are
+/// allowed), no credentials in it, and not an internal address literal (names are checked by
+/// [`GuardedResolver`] when the connection is made). reqwest drops the `Authorization` header
+/// when a redirect leaves the host, so no credential follows to another host.
+pub fn redirect_allowed(
+    next: &Url,
+    hops: usize,
+    allow_private: bool,
+) -> Result<(), RedirectRefused> {
+    if hops >= MAX_REDIRECTS {
+        return Err(RedirectRefused("too many redirects"));
+    }
+    match next.scheme() {
+        "https" => {}
+        "http" if allow_private => {}
+        _ => return Err(RedirectRefused("not https")),
+    }
+    if !next.username().is_empty() || next.password().is_some() {
+        return Err(RedirectRefused("credentials in the URL"));
+    }
+    let literal = match next.host() {
+        Some(url::Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
+        Some(url::Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
+        Some(url::Host::Domain(_)) => None,
+        None => return Err(RedirectRefused("no host")),
+    };
+    if !allow_private && literal.is_some_and(is_internal) {
+        return Err(RedirectRefused("an internal address"));
+    }
+    Ok(())
+}
+
+fn guarded_redirects(allow_private: bool) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        match redirect_allowed(attempt.url(), attempt.previous().len(), allow_private) {
+            Ok(()) => attempt.follow(),
+            Err(refused) => attempt.error(refused),
+        }
+    })
+}
+
+/// The HTTP client for user-named hosts (GitFlic, a Matrix homeserver, a model): guarded DNS,
+/// at most 3 redirects, each checked like the first address, timeouts (20 s a request), an
+/// explicit User-Agent.
 pub fn http_client(allow_private: bool) -> reqwest::Result<reqwest::Client> {
     http_client_with_timeout(allow_private, std::time::Duration::from_secs(20))
 }
@@ -184,7 +239,7 @@ pub fn http_client_with_timeout(
 ) -> reqwest::Result<reqwest::Client> {
     reqwest::Client::builder()
         .dns_resolver(Arc::new(GuardedResolver { allow_private }))
-        .redirect(reqwest::redirect::Policy::none())
+        .redirect(guarded_redirects(allow_private))
         .connect_timeout(std::time::Duration::from_secs(5))
         .timeout(timeout)
         .user_agent(concat!(
@@ -214,10 +269,31 @@ mod tests {
             "fd00::1",
             "::ffff:169.254.169.254",
             "::",
+            "::127.0.0.1",
+            "::10.0.0.1",
+            "fec0::1",
+            "64:ff9b::a9fe:a9fe",
+            "64:ff9b:1::1",
+            "100::1",
+            "2001::1",
+            "2001:db8::1",
+            "2002:a9fe:a9fe::1",
+            "3fff::1",
+            "ff02::1",
+            "192.88.99.1",
+            "198.18.0.1",
+            "240.0.0.1",
+            "255.255.255.255",
         ] {
             assert!(is_internal(internal.parse().unwrap()), "{internal}");
         }
-        for public in ["95.163.0.1", "8.8.8.8", "2a00:1450:4001::1"] {
+        for public in [
+            "95.163.0.1",
+            "8.8.8.8",
+            "2a00:1450:4001::1",
+            "::ffff:95.163.0.1",
+            "2001:4860::8888",
+        ] {
             assert!(!is_internal(public.parse().unwrap()), "{public}");
         }
     }
@@ -234,6 +310,8 @@ mod tests {
             ("https://127.0.0.1", Internal),
             ("https://169.254.169.254/latest/meta-data", Internal),
             ("https://[::1]:8443", Internal),
+            ("https://[::127.0.0.1]", Internal),
+            ("https://[fec0::1]", Internal),
             ("https://10.0.0.5", Internal),
             ("https://localhost", Internal),
             ("not a url", Invalid),
@@ -245,6 +323,27 @@ mod tests {
                 "{input}"
             );
         }
+    }
+
+    #[test]
+    fn redirects_are_checked_hop_by_hop() {
+        let url = |u: &str| Url::parse(u).unwrap();
+        assert!(redirect_allowed(&url("https://objects.example/log?sig=1"), 0, false).is_ok());
+        for refused in [
+            "http://objects.example/log",
+            "https://169.254.169.254/latest/meta-data",
+            "https://[::127.0.0.1]/x",
+            "https://10.0.0.1/x",
+            "https://user:pw@objects.example/x",
+            "file:///etc/passwd",
+        ] {
+            assert!(
+                redirect_allowed(&url(refused), 0, false).is_err(),
+                "{refused}"
+            );
+        }
+        assert!(redirect_allowed(&url("https://objects.example/x"), 3, false).is_err());
+        assert!(redirect_allowed(&url("http://127.0.0.1:9/x"), 0, true).is_ok());
     }
 
     #[tokio::test]

@@ -1,50 +1,10 @@
-//! Matrix client-server API: `PUT …/rooms/{room}/send/m.room.message/{txnId}` with an HTML body.
-//! The transaction id is derived from the report, so a retried delivery is the same event.
+//! Matrix client-server API: `PUT …/rooms/{room}/send/m.room.message/{txnId}` with the message
+//! built by `exlogare_chat`. The transaction id is derived from the report, so a retried delivery
+//! is the same event.
 
-use super::{Delivery, Message, escape_html, transport};
-use serde_json::{Value, json};
+use super::{Delivery, Message, transport};
+use serde_json::Value;
 use std::time::Duration;
-
-pub fn content(message: &Message) -> Value {
-    let mut plain = format!(
-        "{}\n{}: {}\n{}",
-        message.title, message.words.category, message.category, message.summary
-    );
-    let mut html = format!(
-        "<h4>{}</h4><p><b>{}:</b> {}<br>{}</p>",
-        escape_html(&message.title),
-        message.words.category,
-        escape_html(&message.category),
-        escape_html(&message.summary)
-    );
-    if let Some(excerpt) = &message.excerpt {
-        plain.push_str(&format!("\n\n{excerpt}\n"));
-        html.push_str(&format!("<pre><code>{}</code></pre>", escape_html(excerpt)));
-    }
-    if let Some(location) = &message.location {
-        plain.push_str(&format!("\n{}: {location}", message.words.where_));
-        html.push_str(&format!(
-            "<p><b>{}:</b> <code>{}</code></p>",
-            message.words.where_,
-            escape_html(location)
-        ));
-    }
-    if let Some(hint) = &message.hint {
-        plain.push_str(&format!("\n{}: {hint}", message.words.hint));
-        html.push_str(&format!(
-            "<p><b>{}:</b> {}</p>",
-            message.words.hint,
-            escape_html(hint)
-        ));
-    }
-    plain.push_str(&format!("\n{}: {}", message.open_label, message.link));
-    html.push_str(&format!(
-        "<p><a href=\"{}\">{}</a></p>",
-        escape_html(&message.link),
-        escape_html(&message.open_label)
-    ));
-    json!({ "msgtype": "m.text", "body": plain, "format": "org.matrix.custom.html", "formatted_body": html })
-}
 
 pub async fn send(
     http: &reqwest::Client,
@@ -75,7 +35,7 @@ pub async fn send(
     let response = match http
         .put(url)
         .bearer_auth(access_token)
-        .json(&content(message))
+        .json(&exlogare_chat::matrix_content(message))
         .send()
         .await
     {

@@ -9,15 +9,15 @@ mod matrix;
 mod slack;
 mod telegram;
 
-use crate::analysis::redact::redact;
+use crate::analysis::Category;
 use crate::report::{Language, PipelineReport};
+use exlogare_chat::{EXCERPT_CHARS, EXCERPT_LINES, HINT_CHARS, LINE_CHARS, LogText};
+pub use exlogare_chat::{Link, Message};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
-/// Lines of the excerpt shown in chat.
-const EXCERPT_LINES: usize = 30;
-/// Characters of the excerpt shown in chat (Slack sections hold 3000; Telegram messages 4096).
-const EXCERPT_CHARS: usize = 2500;
+/// Characters of one other failed job's line.
+const OTHER_CHARS: usize = 120;
 
 /// A tenant's chat channel and its credentials (stored KMS-encrypted).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,58 +62,36 @@ pub enum Delivery {
     },
 }
 
-/// The parts of a chat message, in the chosen language, redacted.
-#[derive(Debug, Clone)]
-pub struct Message {
-    pub title: String,
-    pub category: String,
-    pub summary: String,
-    pub excerpt: Option<String>,
-    pub location: Option<String>,
-    pub hint: Option<String>,
-    pub others: Vec<String>,
-    pub link: String,
-    pub open_label: String,
-    pub words: crate::report::Words,
-}
-
-fn clip(text: &str, lines: usize, chars: usize) -> String {
-    let mut out: String = text.lines().take(lines).collect::<Vec<_>>().join("\n");
-    if out.chars().count() > chars {
-        out = out.chars().take(chars).collect::<String>() + "…";
-    }
-    out
-}
-
-pub fn compose(report: &PipelineReport, language: Language) -> Message {
+/// The chat message of a report in `language`. Everything that came from the log or GitFlic
+/// enters it as [`LogText`] (redacted, invisible characters shown); the link is `link`, ours.
+pub fn compose(report: &PipelineReport, language: Language, link: Link) -> Message {
     let words = language.words();
-    let title = format!(
-        "❌ {} #{} {} · {}",
-        words.pipeline,
-        report.pipeline.local_id,
-        words.failed,
-        report.project_name()
-    );
     let primary = report.jobs.first();
     let analysis = primary.and_then(|j| j.report.as_ref());
-    let job_name = primary.map(|j| j.name.clone()).unwrap_or_default();
-    let (category, summary) = match analysis {
-        Some(r) => (
-            language.category(r.category).to_owned(),
-            match primary.map_or(0, |j| j.skipped_bytes) {
-                0 => format!("{job_name}: {}", language.summary(r)),
+    let (category, summary) = match (primary, analysis) {
+        (None, _) => (
+            language.category(Category::Unknown),
+            words.no_failed_job.to_owned(),
+        ),
+        (Some(job), Some(r)) => (
+            language.category(r.category),
+            match job.skipped_bytes {
+                0 => format!("{}: {}", job.name, language.summary(r)),
                 skipped => format!(
-                    "{job_name}: {} ({})",
+                    "{}: {} ({})",
+                    job.name,
                     language.summary(r),
                     language.skipped(skipped)
                 ),
             },
         ),
-        None => (
-            language
-                .category(crate::analysis::Category::Unknown)
-                .to_owned(),
-            format!("{job_name}: {}", words.no_log),
+        (Some(job), None) => (
+            language.category(Category::Unknown),
+            format!(
+                "{}: {}",
+                job.name,
+                job.note.as_deref().unwrap_or(words.no_log)
+            ),
         ),
     };
     let others = report
@@ -121,34 +99,39 @@ pub fn compose(report: &PipelineReport, language: Language) -> Message {
         .iter()
         .skip(1)
         .take(5)
-        .map(|j| match &j.report {
-            Some(r) => format!("{} — {}", j.name, language.category(r.category)),
-            None => format!("{} — {}", j.name, words.no_log),
+        .map(|j| {
+            let outcome = match &j.report {
+                Some(r) => language.category(r.category),
+                None => words.no_log,
+            };
+            LogText::line(&format!("{} — {outcome}", j.name), OTHER_CHARS)
         })
         .collect();
+    let hint = analysis.map(|r| match &report.explanation {
+        Some(e) => format!(
+            "{}\n{}: {} {}",
+            language.hint(r),
+            words.model_says,
+            e.root_cause,
+            e.fix
+        ),
+        None => language.hint(r).to_owned(),
+    });
     Message {
-        title: redact(&title).into_owned(),
+        heading: "❌",
+        pipeline_number: Some(report.pipeline.number()),
+        project: LogText::line(&report.project_name(), LINE_CHARS),
         category,
-        summary: redact(&summary).into_owned(),
+        summary: LogText::line(&summary, LINE_CHARS),
         excerpt: analysis
             .and_then(|r| r.excerpts.first())
-            .map(|e| clip(&redact(&e.text), EXCERPT_LINES, EXCERPT_CHARS)),
+            .map(|e| LogText::block(&e.text, EXCERPT_LINES, EXCERPT_CHARS)),
         location: analysis
             .and_then(|r| r.locations.first())
-            .map(|l| format!("{}:{}", l.path, l.line)),
-        hint: analysis.map(|r| match &report.explanation {
-            Some(e) => format!(
-                "{}\n{}: {} {}",
-                language.hint(r),
-                words.model_says,
-                e.root_cause,
-                e.fix
-            ),
-            None => language.hint(r).to_owned(),
-        }),
+            .map(|l| LogText::line(&format!("{}:{}", l.path, l.line), LINE_CHARS)),
+        hint: hint.map(|h| LogText::block(&h, 20, HINT_CHARS)),
         others,
-        link: report.link.clone(),
-        open_label: words.open.to_owned(),
+        link,
         words,
     }
 }
@@ -222,14 +205,6 @@ fn retry_after_header(response: &reqwest::Response) -> Option<Duration> {
         .map(Duration::from_secs)
 }
 
-/// HTML with `&`, `<`, `>` and quotes escaped (Telegram and Matrix).
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,59 +244,104 @@ mod tests {
         }
     }
 
+    fn link() -> Link {
+        Link::new(
+            url::Url::parse("https://gitflic.ru/project/acme/shop/cicd/pipeline/118").unwrap(),
+        )
+        .unwrap()
+    }
+
     #[test]
     fn russian_chat_text_is_russian_around_the_log_s_own_words() {
         let log = b"$ pytest\n____ test_total ____\n\n    def test_total():\n>       assert total([1, 2]) == 4\nE       assert 3 == 4\n\ntests/test_cart.py:7: AssertionError\n";
         let report = pipeline_report(&[log, b"", b"all good\n"]);
-        let ru = compose(&report, Language::Ru);
+        let ru = compose(&report, Language::Ru, link());
+        let summary = ru.summary.as_str();
         assert_eq!(ru.category, "упали тесты");
-        assert!(ru.summary.starts_with("job0: "), "{}", ru.summary);
-        assert!(!ru.summary.contains("Tests failed"), "{}", ru.summary);
+        assert!(summary.starts_with("job0: "), "{summary}");
+        assert!(!summary.contains("Tests failed"), "{summary}");
         assert!(
-            ru.summary.contains("assert 3 == 4") || ru.summary.contains("test_total"),
-            "{}",
-            ru.summary
+            summary.contains("assert 3 == 4") || summary.contains("test_total"),
+            "{summary}"
         );
+        let hint = |m: &Message| m.hint.as_ref().map(|h| h.as_str().to_owned());
         assert!(
-            ru.hint
-                .as_deref()
-                .is_some_and(|h| h.starts_with("Упал тест pytest")),
+            hint(&ru).is_some_and(|h| h.starts_with("Упал тест pytest")),
             "{:?}",
-            ru.hint
+            hint(&ru)
         );
-        let en = compose(&report, Language::En);
+        let en = compose(&report, Language::En, link());
         assert!(
-            en.summary.starts_with("job0: Tests failed"),
-            "{}",
+            en.summary.as_str().starts_with("job0: Tests failed"),
+            "{:?}",
             en.summary
         );
-        assert!(
-            en.hint
-                .as_deref()
-                .is_some_and(|h| h.starts_with("A pytest test failed"))
-        );
+        assert!(hint(&en).is_some_and(|h| h.starts_with("A pytest test failed")));
         // The other jobs' outcomes: an empty log and one with no error line.
         let mut empty_first = report.clone();
         empty_first.jobs.swap(0, 1);
         assert_eq!(
-            compose(&empty_first, Language::Ru).summary,
+            compose(&empty_first, Language::Ru, link()).summary.as_str(),
             "job1: лог пуст: задача упала, ничего не напечатав"
         );
         empty_first.jobs.swap(0, 2);
         assert_eq!(
-            compose(&empty_first, Language::Ru).summary,
+            compose(&empty_first, Language::Ru, link()).summary.as_str(),
             "job2: последний вывод: all good"
         );
     }
 
     #[test]
-    fn html_is_escaped_and_excerpts_are_clipped() {
-        assert_eq!(escape_html("<b> & \"x\""), "&lt;b&gt; &amp; &quot;x&quot;");
-        let long = (0..100)
-            .map(|i| format!("line {i}"))
-            .collect::<Vec<_>>()
-            .join("\n");
-        assert_eq!(clip(&long, 30, 10_000).lines().count(), 30);
-        assert!(clip(&"x".repeat(5000), 30, 2500).chars().count() <= 2501);
+    fn a_report_without_a_failed_job_says_so() {
+        let mut report = pipeline_report(&[]);
+        let en = compose(&report, Language::En, link());
+        assert_eq!(
+            en.summary.as_str(),
+            "GitFlic lists no failed job in this pipeline"
+        );
+        assert_eq!(en.category, "unknown");
+        report.jobs = pipeline_report(&[b"x"]).jobs;
+        report.jobs[0].report = None;
+        report.jobs[0].note = Some("no log available".into());
+        assert_eq!(
+            compose(&report, Language::En, link()).summary.as_str(),
+            "job0: no log available"
+        );
+    }
+
+    /// Attacker lines in a real log, in job names and in the failing command, through the
+    /// engine and the three real builders.
+    #[test]
+    fn a_hostile_log_reaches_no_room_alive() {
+        let hostile = [
+            "<!channel> <@U123ABC> <https://evil.example|click here> @room @here",
+            "<a href=\"https://evil.example\">x</a> [x](https://evil.example) *bold* `tick`",
+            "a\u{202E}gnp.exe\u{200B}\u{0}\u{1b}[31m",
+            "https://user:s3cr3tpass@host/ghp_0123456789abcdefghijklmnopqrstuvwxyz/x.c:3:5: error: boom",
+        ];
+        for line in hostile {
+            let log = format!(
+                "$ make CMD='{line}'\n{line}\nsrc/{line}.c:3:5: error: {line}\nmake: *** [all] Error 1\nERROR: Job failed: exit code 2\n"
+            );
+            let mut report = pipeline_report(&[log.as_bytes(), log.as_bytes()]);
+            for job in &mut report.jobs {
+                job.name = format!("build {line}");
+            }
+            let message = compose(&report, Language::En, link());
+            if let Err(e) = exlogare_chat::invariants::check(&message) {
+                panic!("{line:?}: {e}");
+            }
+            let sent = [
+                exlogare_chat::slack_payload(&message).to_string(),
+                exlogare_chat::telegram_text(&message),
+                exlogare_chat::matrix_content(&message).to_string(),
+            ];
+            for json in sent {
+                assert!(
+                    !json.contains("s3cr3tpass") && !json.contains("ghp_0123"),
+                    "{json}"
+                );
+            }
+        }
     }
 }

@@ -1,67 +1,9 @@
-//! Telegram Bot API `sendMessage` with HTML, within the 4096-character limit, and an inline
-//! button to the pipeline.
+//! Telegram Bot API `sendMessage`: the message as HTML (built by `exlogare_chat`) with an
+//! inline button to the pipeline.
 
-use super::{Delivery, Message, escape_html, transport};
+use super::{Delivery, Message, transport};
 use serde_json::{Value, json};
 use std::time::Duration;
-
-const LIMIT: usize = 4096;
-
-pub fn text(message: &Message) -> String {
-    let head = format!(
-        "<b>{}</b>\n<b>{}:</b> {}\n{}\n",
-        escape_html(&message.title),
-        message.words.category,
-        escape_html(&message.category),
-        escape_html(&message.summary)
-    );
-    let mut tail = String::new();
-    if let Some(location) = &message.location {
-        tail.push_str(&format!(
-            "\n<b>{}:</b> <code>{}</code>",
-            message.words.where_,
-            escape_html(location)
-        ));
-    }
-    if let Some(hint) = &message.hint {
-        tail.push_str(&format!(
-            "\n<b>{}:</b> {}",
-            message.words.hint,
-            escape_html(hint)
-        ));
-    }
-    if !message.others.is_empty() {
-        tail.push_str(&format!(
-            "\n<b>{}:</b> {}",
-            message.words.other_jobs,
-            escape_html(&message.others.join(", "))
-        ));
-    }
-    // The excerpt gives way first when the message would be too long.
-    let room = LIMIT.saturating_sub(head.chars().count() + tail.chars().count() + 20);
-    let excerpt = message.excerpt.as_deref().map(|e| {
-        let mut escaped = escape_html(e);
-        if escaped.chars().count() > room {
-            // Cut on a line boundary so that no entity is split.
-            let mut cut = String::new();
-            for line in escaped.lines() {
-                if cut.chars().count() + line.chars().count() + 2 > room {
-                    break;
-                }
-                cut.push_str(line);
-                cut.push('\n');
-            }
-            escaped = format!("{}…", cut.trim_end());
-        }
-        format!("\n<pre>{escaped}</pre>")
-    });
-    let mut out = head.trim_end().to_owned();
-    if let Some(e) = excerpt {
-        out.push_str(&e);
-    }
-    out.push_str(&tail);
-    out.chars().take(LIMIT).collect()
-}
 
 pub async fn send(
     http: &reqwest::Client,
@@ -72,12 +14,23 @@ pub async fn send(
 ) -> Delivery {
     let body = json!({
         "chat_id": chat_id,
-        "text": text(message),
+        "text": exlogare_chat::telegram_text(message),
         "parse_mode": "HTML",
         "disable_web_page_preview": true,
-        "reply_markup": { "inline_keyboard": [[ { "text": message.open_label, "url": message.link } ]] },
+        "reply_markup": { "inline_keyboard": [[ { "text": message.words.open, "url": message.link.as_str() } ]] },
     });
-    let url = format!("{}/bot{}/sendMessage", api.trim_end_matches('/'), bot_token);
+    // The token is checked when the channel is set; as a path segment it can still not add a
+    // path, a query or a fragment to the URL.
+    let Ok(mut url) = url::Url::parse(api) else {
+        return Delivery::Rejected {
+            status: 400,
+            reason: "the Telegram API base URL is invalid".into(),
+        };
+    };
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty()
+            .extend([format!("bot{bot_token}").as_str(), "sendMessage"]);
+    }
     let response = match http.post(url).json(&body).send().await {
         Ok(r) => r,
         Err(e) => return transport(e),

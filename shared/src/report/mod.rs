@@ -5,6 +5,7 @@ mod hints_ru;
 
 use crate::analysis::{RULE_EMPTY, RULE_TAIL, Report};
 use crate::queue::{PipelineRef, ProjectRef};
+pub use exlogare_chat::Words;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -77,22 +78,6 @@ impl Language {
     }
 }
 
-/// The words of a chat message.
-#[derive(Debug, Clone)]
-pub struct Words {
-    pub failed: &'static str,
-    pub pipeline: &'static str,
-    pub category: &'static str,
-    pub where_: &'static str,
-    pub hint: &'static str,
-    pub open: &'static str,
-    pub other_jobs: &'static str,
-    pub no_log: &'static str,
-    pub model_says: &'static str,
-    pub empty_log: &'static str,
-    pub last_output: &'static str,
-}
-
 impl Language {
     pub fn words(self) -> Words {
         match self {
@@ -105,9 +90,12 @@ impl Language {
                 open: "Open pipeline",
                 other_jobs: "Other failed jobs",
                 no_log: "no log available",
+                no_failed_job: "GitFlic lists no failed job in this pipeline",
                 model_says: "Model's reading",
                 empty_log: "the log is empty: the job failed before it printed anything",
                 last_output: "its last output",
+                test_category: "test",
+                test_message: "This room will receive the reports of failed GitFlic pipelines.",
             },
             Language::Ru => Words {
                 failed: "упал",
@@ -118,9 +106,12 @@ impl Language {
                 open: "Открыть конвейер",
                 other_jobs: "Другие упавшие задачи",
                 no_log: "лог недоступен",
+                no_failed_job: "GitFlic не показывает в этом конвейере упавших задач",
                 model_says: "Мнение модели",
                 empty_log: "лог пуст: задача упала, ничего не напечатав",
                 last_output: "последний вывод",
+                test_category: "проверка",
+                test_message: "В эту комнату будут приходить отчёты об упавших конвейерах GitFlic.",
             },
         }
     }

@@ -96,6 +96,12 @@ impl Analyzer {
     }
 }
 
+/// The names of every rule (what [`Report::rule`] may hold besides [`RULE_EMPTY`] and
+/// [`RULE_TAIL`]), for tables keyed by rule such as translated hints.
+pub fn rule_names() -> impl Iterator<Item = &'static str> {
+    rules::RULES.iter().map(|r| r.name)
+}
+
 /// Compiles the engine's pattern tables now rather than during the first analysis (about 50 ms
 /// of CPU): a Lambda's init phase is the place for it.
 pub fn compile_patterns() {
@@ -248,17 +254,16 @@ fn excerpt(block: &Block, budget: usize) -> Option<Excerpt> {
     })
 }
 
-/// Joins lines, turning a run of identical lines into one with a count, and redacts.
+/// Joins lines, turning a run of identical lines into one with a count.
 fn collapse_repeats<'a>(lines: impl Iterator<Item = &'a str>) -> String {
     let mut out: Vec<String> = Vec::new();
     let mut previous: Option<&str> = None;
     let mut run = 0usize;
     let flush = |out: &mut Vec<String>, line: &str, run: usize| {
-        let line = redact::redact(line);
         out.push(if run > 1 {
             format!("{line}  (×{run})")
         } else {
-            line.into_owned()
+            line.to_owned()
         });
     };
     for line in lines {
@@ -287,7 +292,7 @@ fn shorten(text: &str, max: usize) -> String {
 }
 
 fn build_report(step: Option<Step>, lines_total: u64, meta: &JobMeta) -> Report {
-    let Some(step) = step else {
+    let Some(mut step) = step else {
         return Report {
             category: Category::Unknown,
             summary: "The log is empty: the job failed before it printed anything.".into(),
@@ -303,16 +308,10 @@ fn build_report(step: Option<Step>, lines_total: u64, meta: &JobMeta) -> Report 
             headline: String::new(),
         };
     };
-    let failing_command = step
-        .command
-        .as_deref()
-        .map(|c| redact::redact(c).into_owned());
-    let failing_tests: Vec<String> = step
-        .failing_tests
-        .iter()
-        .take(20)
-        .map(|t| redact::redact(t).into_owned())
-        .collect();
+    // Everything below is taken from the step's text, so this covers every field.
+    step.redact();
+    let failing_command = step.command.clone();
+    let failing_tests: Vec<String> = step.failing_tests.iter().take(20).cloned().collect();
     let chosen = step.choose();
     let Some(primary) = chosen.first().copied() else {
         // Nothing looked like an error: show the step's last paragraph (its last run of
@@ -333,10 +332,7 @@ fn build_report(step: Option<Step>, lines_total: u64, meta: &JobMeta) -> Report 
             }],
             _ => vec![],
         };
-        let last_words = tail
-            .last()
-            .map(|l| redact::redact(&l.1).into_owned())
-            .unwrap_or_default();
+        let last_words = tail.last().map(|l| l.1.clone()).unwrap_or_default();
         let category = from_context(&step, meta);
         return Report {
             category,
@@ -387,7 +383,7 @@ fn build_report(step: Option<Step>, lines_total: u64, meta: &JobMeta) -> Report 
         .collect();
     let locations = extract::locations(shown, 3);
     let category = category_of(primary, &step, meta);
-    let headline = redact::redact(headline(primary)).into_owned();
+    let headline = headline(primary).to_owned();
     let mut summary = format!("{}: {}", label(category), shorten(&headline, 200));
     if let Some(loc) = locations.first()
         && !headline.contains(&loc.path)

@@ -9,16 +9,22 @@ pub const MASK: &str = "[REDACTED]";
 pub(super) struct Redactor {
     /// (pattern, replacement): `$name` groups keep the label, the secret becomes MASK.
     rules: Vec<(Regex, &'static str)>,
+    base64: Regex,
 }
 
 pub(super) fn redactor() -> &'static Redactor {
     static CELL: OnceLock<Redactor> = OnceLock::new();
     CELL.get_or_init(|| {
         let rules: &[(&str, &'static str)] = &[
-            // Private key material: the armour line and anything on it.
+            // Private key material: the armour lines and anything on them. The body between them
+            // is masked by `redact` as a block, and line by line by the base64 rule below.
             (r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----.*", "[REDACTED PRIVATE KEY]"),
+            (r"-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----", "[REDACTED PRIVATE KEY]"),
             // Passwords in URLs: scheme://user:password@host
             (r"(?i)\b(?P<scheme>[a-z][a-z0-9+.-]*://)[^/\s:@]+:[^/\s@]+@", "${scheme}[REDACTED]@"),
+            // Credentials on a command line: curl/wget `-u user:password`, `--password=…`.
+            (r"(?P<flag>(^|\s)(-u|--user|--proxy-user)\s*)[^\s:]+:[^\s]+", "${flag}[REDACTED]"),
+            (r"(?i)(?P<flag>--(password|passwd|pass)[= ])\S+", "${flag}[REDACTED]"),
             // Authorization headers, whatever the scheme.
             (r#"(?i)\b(?P<name>(proxy-)?authorization)(?P<sep>\s*[:=]\s*)((bearer|basic|token|digest|negotiate|bot)\s+)?[^\s,;'"]+"#, "${name}${sep}[REDACTED]"),
             (r"(?i)\b(?P<scheme>bearer|token|basic)\s+[A-Za-z0-9._~+/=-]{16,}", "${scheme} [REDACTED]"),
@@ -26,8 +32,10 @@ pub(super) fn redactor() -> &'static Redactor {
             (r#"(?i)\b(?P<name>[A-Z0-9_.-]*(TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|API[_-]?KEY|ACCESS[_-]?KEY|PRIVATE[_-]?KEY|CREDENTIALS?|AUTH)[A-Z0-9_]*)(?P<sep>\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s"',;]+)"#, "${name}${sep}[REDACTED]"),
             // Well-known token formats.
             (r"\b(AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b", MASK),
-            (r"\bgh[pousr]_[A-Za-z0-9]{30,}\b|\bgithub_pat_[A-Za-z0-9_]{22,}\b", MASK),
-            (r"\bglpat-[A-Za-z0-9_-]{20,}\b|\bgl(cbt|dt|ft|imt|oas|ptt|rt|soat)-[A-Za-z0-9_-]{20,}", MASK),
+            // These prefixes are distinctive enough to be found inside a longer word too
+            // (`test_ghp_…`, a test named after its fixture).
+            (r"gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,}", MASK),
+            (r"glpat-[A-Za-z0-9_-]{20,}|\bgl(cbt|dt|ft|imt|oas|ptt|rt|soat)-[A-Za-z0-9_-]{20,}", MASK),
             (r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b", MASK),
             (r"https://hooks\.slack\.com/services/[A-Za-z0-9/_-]+", "https://hooks.slack.com/services/[REDACTED]"),
             (r"\b\d{8,10}:AA[A-Za-z0-9_-]{33}\b", MASK),
@@ -39,6 +47,8 @@ pub(super) fn redactor() -> &'static Redactor {
             // base64 string after aws_secret_access_key is caught by the name rule.
         ];
         Redactor {
+            // A base64 run long enough to be key or token material (a PEM body line is 64).
+            base64: Regex::new(r"[A-Za-z0-9+/]{40,}={0,2}").expect("base64 pattern compiles"),
             rules: rules
                 .iter()
                 .map(|(p, r)| (Regex::new(p).expect("redaction pattern compiles"), *r))
@@ -49,13 +59,59 @@ pub(super) fn redactor() -> &'static Redactor {
 
 /// `text` with every credential-looking substring masked.
 pub fn redact(text: &str) -> Cow<'_, str> {
+    let redactor = redactor();
     let mut out = Cow::Borrowed(text);
-    for (pattern, replacement) in &redactor().rules {
+    if text.contains("PRIVATE KEY") {
+        out = Cow::Owned(mask_key_bodies(text));
+    }
+    for (pattern, replacement) in &redactor.rules {
         if pattern.is_match(&out) {
             out = Cow::Owned(pattern.replace_all(&out, *replacement).into_owned());
         }
     }
+    if redactor.base64.is_match(&out) {
+        let masked = redactor
+            .base64
+            .replace_all(&out, |c: &regex::Captures<'_>| {
+                if looks_random(&c[0]) {
+                    MASK.to_owned()
+                } else {
+                    c[0].to_owned()
+                }
+            });
+        if let Cow::Owned(masked) = masked {
+            out = Cow::Owned(masked);
+        }
+    }
     out
+}
+
+/// Random base64 of this length has upper- and lower-case letters and digits; hex digests,
+/// identifiers and words rarely have all three.
+fn looks_random(run: &str) -> bool {
+    run.bytes().any(|b| b.is_ascii_uppercase())
+        && run.bytes().any(|b| b.is_ascii_lowercase())
+        && run.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// Every line between a private key's `BEGIN` and `END` armour (each line's prefix kept, such
+/// as pytest's `E       `), so that short body lines go too.
+fn mask_key_bodies(text: &str) -> String {
+    let mut inside = false;
+    let mut out: Vec<String> = Vec::new();
+    for line in text.split('\n') {
+        let begins = line.contains("-----BEGIN") && line.contains("PRIVATE KEY");
+        let ends = line.contains("-----END") && line.contains("PRIVATE KEY");
+        if inside && !begins && !ends {
+            let body = line.trim_end();
+            let prefix = body.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+            out.push(format!("{}{MASK}", &body[..prefix]));
+        } else {
+            out.push(line.to_owned());
+        }
+        inside = (inside || begins) && !ends;
+    }
+    out.join("\n")
 }
 
 #[cfg(test)]
@@ -98,6 +154,12 @@ mod tests {
                 "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0",
             ),
             ("-----BEGIN RSA PRIVATE KEY----- MIIEow", "MIIEow"),
+            // A PEM body line on its own, and the closing armour.
+            (
+                "E       MIIEowIBAAKCAQEA7bq9R5XkNwIDAQABAoIBAQCzJr8oRrk3Gf0Yy1Xh2pQ9tZ",
+                "MIIEowIBAAKCAQEA7bq9R5",
+            ),
+            ("E       -----END RSA PRIVATE KEY-----", "END RSA"),
             (
                 "xoxb-123456789012-abcdefghij",
                 "xoxb-123456789012-abcdefghij",
@@ -108,6 +170,17 @@ mod tests {
             assert!(!out.contains(secret), "{input} -> {out}");
             assert!(out.contains("[REDACTED"), "{input} -> {out}");
         }
+    }
+
+    #[test]
+    fn a_private_key_is_masked_from_its_armour_to_its_end() {
+        let key = "E       -----BEGIN OPENSSH PRIVATE KEY-----\nE       b3BlbnNz\nE       aC1rZXk\nE       -----END OPENSSH PRIVATE KEY-----\nE       assert 1 == 2";
+        let out = redact(key);
+        assert_eq!(
+            out,
+            "E       [REDACTED PRIVATE KEY]\nE       [REDACTED]\nE       [REDACTED]\nE       [REDACTED PRIVATE KEY]\nE       assert 1 == 2"
+        );
+        assert_eq!(redact(&out), out);
     }
 
     #[test]
@@ -129,6 +202,8 @@ mod tests {
             "  --> src/auth.rs:12:5",
             "FAILED tests/test_login.py::test_password_reset - AssertionError",
             "npm ERR! 404 Not Found - GET https://registry.npmjs.org/left-pad",
+            "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "at org.apache.maven.plugin.surefire.SurefireReflectorDelegatingClassLoaderFactory.run",
         ] {
             assert_eq!(redact(line), line);
         }

@@ -76,6 +76,28 @@ impl Step {
         })
     }
 
+    /// Masks credential-looking text in everything a report can show of this step: the blocks'
+    /// lines (and so the excerpts, locations and headline taken from them), the tail, the
+    /// command and the test names. Done once, before the report is built from them.
+    pub fn redact(&mut self) {
+        let lines = |lines: &mut dyn Iterator<Item = &mut (u64, String)>| {
+            for (_, text) in lines {
+                if let std::borrow::Cow::Owned(masked) = super::redact::redact(text) {
+                    *text = masked;
+                }
+            }
+        };
+        for block in self.decisive.iter_mut().chain(self.generic.iter_mut()) {
+            lines(&mut block.lines.iter_mut());
+        }
+        lines(&mut self.tail.iter_mut());
+        for text in self.command.iter_mut().chain(self.failing_tests.iter_mut()) {
+            if let std::borrow::Cow::Owned(masked) = super::redact::redact(text) {
+                *text = masked;
+            }
+        }
+    }
+
     fn has_errors(&self) -> bool {
         !self.decisive.is_empty() || !self.generic.is_empty()
     }
