@@ -60,6 +60,10 @@ pub struct FakeState {
     pub pipelines: HashMap<String, Vec<FakeJob>>,
     /// Hold the next N answers this long (a hanging GitFlic).
     pub delay_next: Vec<std::time::Duration>,
+    /// Answer the next API calls with these statuses and raw bodies (a truncated page…).
+    pub raw_next: Vec<(u16, String)>,
+    /// Answer artifact downloads with a 302 to this address (object storage).
+    pub download_redirect: Option<String>,
 }
 
 /// A CI job and its log (the `trace` artifact), if it has one.
@@ -149,6 +153,19 @@ impl FakeGitflic {
             .unwrap()
             .pipelines
             .insert(local_id.to_owned(), jobs);
+    }
+
+    pub fn answer_next_raw(&self, status: u16, body: &str) {
+        self.state
+            .lock()
+            .unwrap()
+            .raw_next
+            .push((status, body.to_owned()));
+    }
+
+    /// Downloads answer with a 302 to `location` (`{job}` is replaced by the job's id).
+    pub fn redirect_downloads(&self, location: &str) {
+        self.state.lock().unwrap().download_redirect = Some(location.to_owned());
     }
 
     pub fn fail_next(&self, statuses: &[u16]) {
@@ -257,6 +274,10 @@ async fn token_refresh(
 fn api_guard(state: &Shared, headers: &HeaderMap, line: String) -> Option<Response> {
     let mut s = state.lock().unwrap();
     s.log.push(line);
+    if !s.raw_next.is_empty() {
+        let (status, body) = s.raw_next.remove(0);
+        return Some((StatusCode::from_u16(status).unwrap(), body).into_response());
+    }
     if !s.fail_next.is_empty() {
         let status = s.fail_next.remove(0);
         if status == 403 {
@@ -538,6 +559,16 @@ async fn download(
         return r;
     }
     let s = state.lock().unwrap();
+    if let Some(location) = &s.download_redirect {
+        return (
+            StatusCode::FOUND,
+            [(
+                axum::http::header::LOCATION,
+                location.replace("{job}", &job),
+            )],
+        )
+            .into_response();
+    }
     match find_job(&s, &job)
         .and_then(|j| j.log)
         .filter(|_| artifact == format!("trace-{job}"))

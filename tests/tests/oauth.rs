@@ -620,6 +620,16 @@ async fn hostile_base_urls_and_bad_requests_get_clear_errors() {
         ("https://169.254.169.254", "private, loopback or link-local"),
         ("https://127.0.0.1:8443", "private, loopback or link-local"),
         ("https://10.20.30.40", "private, loopback or link-local"),
+        ("https://[::127.0.0.1]", "private, loopback or link-local"),
+        ("https://[fec0::1]", "private, loopback or link-local"),
+        (
+            "https://[64:ff9b::a9fe:a9fe]",
+            "private, loopback or link-local",
+        ),
+        (
+            "https://[2002:a9fe:a9fe::1]",
+            "private, loopback or link-local",
+        ),
         (&w.gitflic.base_url.clone(), "https"),
         (
             "https://admin:pw@gitflic.example.com",
@@ -643,13 +653,15 @@ async fn hostile_base_urls_and_bad_requests_get_clear_errors() {
         "https://169.254.169.254",
         "https://[::1]:8448",
         "https://localhost",
+        "https://[::127.0.0.1]",
+        "https://[fec0::1]",
     ] {
         let (status, body, _) = w
             .call(
                 w.as_tenant(
                     HttpEvent::post(&format!("{API}/channels/matrix"))
                         .method("PUT")
-                        .json(&json!({ "homeserver": homeserver, "access_token": "t", "room_id": "!r:m" })),
+                        .json(&json!({ "homeserver": homeserver, "access_token": "t", "room_id": "!r:m.example" })),
                 ),
             )
             .await;
@@ -869,6 +881,87 @@ async fn chat_channels_are_set_masked_tested_and_deleted() {
             .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{kind}: {answer}");
     }
+}
+
+/// Credentials and ids go into URLs and headers: each is checked for its documented shape, and
+/// the error names the field.
+#[tokio::test]
+async fn credentials_and_ids_of_a_bad_shape_are_refused_by_name() {
+    let mut w = World::new().await;
+    w.app.channels = channels(&w.stack, w.chat.telegram_api(), false);
+    let path = |kind: &str| format!("{API}/channels/{kind}");
+    let telegram = |token: &str, chat: &str| json!({ "bot_token": token, "chat_id": chat });
+    let good_token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0";
+    let cases = [
+        (
+            "telegram",
+            telegram("123456:ABC\n/../getUpdates", "-100"),
+            "bot_token",
+        ),
+        (
+            "telegram",
+            telegram("123456:ABC\r\nX-Injected: 1", "-100"),
+            "bot_token",
+        ),
+        ("telegram", telegram("123456:ABC?x=1", "-100"), "bot_token"),
+        ("telegram", telegram("123456:ABC#frag", "-100"), "bot_token"),
+        ("telegram", telegram("123456:AB\\C", "-100"), "bot_token"),
+        ("telegram", telegram("123456:AB C", "-100"), "bot_token"),
+        ("telegram", telegram("abc:ABC", "-100"), "bot_token"),
+        ("telegram", telegram(good_token, "-100/../x"), "chat_id"),
+        ("telegram", telegram(good_token, "@x y"), "chat_id"),
+        (
+            "matrix",
+            json!({ "homeserver": "https://93.184.216.34", "access_token": "t", "room_id": "!r/../../x:m" }),
+            "room_id",
+        ),
+        (
+            "matrix",
+            json!({ "homeserver": "https://93.184.216.34", "access_token": "t", "room_id": "#alias:m.example" }),
+            "room_id",
+        ),
+        (
+            "matrix",
+            json!({ "homeserver": "https://93.184.216.34", "access_token": "t\r\nX: y", "room_id": "!r:m.example" }),
+            "access_token",
+        ),
+        (
+            "slack",
+            json!({ "webhook_url": "https://hooks.slack.com:8443/services/T0/B0/X" }),
+            "webhook_url",
+        ),
+        (
+            "slack",
+            json!({ "webhook_url": "https://hooks.slack.com/api/chat.postMessage" }),
+            "webhook_url",
+        ),
+        (
+            "slack",
+            json!({ "webhook_url": "https://hooks.slack.com.evil.example/services/T0/B0/X" }),
+            "webhook_url",
+        ),
+    ];
+    for (kind, body, field) in cases {
+        let (status, answer, _) = w
+            .call(w.as_tenant(HttpEvent::post(&path(kind)).method("PUT").json(&body)))
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{kind} {body}: {answer}");
+        assert!(
+            answer["error"].as_str().unwrap().contains(field),
+            "{kind} {body}: {answer}"
+        );
+    }
+    // The documented shapes pass.
+    let (status, answer, _) = w
+        .call(
+            w.as_tenant(
+                HttpEvent::post(&path("telegram"))
+                    .method("PUT")
+                    .json(&telegram(good_token, "-1001234567890")),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
 }
 
 #[tokio::test]
