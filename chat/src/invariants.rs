@@ -263,29 +263,10 @@ mod tests {
     use super::*;
     use crate::{LogText, Message, Words};
 
-    fn words() -> Words {
-        Words {
-            failed: "failed",
-            pipeline: "Pipeline",
-            category: "Category",
-            where_: "Where",
-            hint: "Hint",
-            open: "Open pipeline",
-            other_jobs: "Other failed jobs",
-            no_log: "no log available",
-            no_failed_job: "no failed job",
-            model_says: "Model's reading",
-            empty_log: "empty",
-            last_output: "last output",
-            test_category: "test",
-            test_message: "This room will receive reports.",
-        }
-    }
-
     fn message(hostile: &str) -> Message {
         let line = |t: &str| LogText::line(t, crate::LINE_CHARS);
         Message {
-            words: words(),
+            words: Words::EN,
             heading: "❌",
             pipeline_number: Some(118),
             project: line(hostile),

@@ -136,6 +136,42 @@ pub struct Words {
     pub test_message: &'static str,
 }
 
+impl Words {
+    pub const EN: Words = Words {
+        failed: "failed",
+        pipeline: "Pipeline",
+        category: "Category",
+        where_: "Where",
+        hint: "Hint",
+        open: "Open pipeline",
+        other_jobs: "Other failed jobs",
+        no_log: "no log available",
+        no_failed_job: "GitFlic lists no failed job in this pipeline",
+        model_says: "Model's reading",
+        empty_log: "the log is empty: the job failed before it printed anything",
+        last_output: "its last output",
+        test_category: "test",
+        test_message: "This room will receive the reports of failed GitFlic pipelines.",
+    };
+
+    pub const RU: Words = Words {
+        failed: "упал",
+        pipeline: "Конвейер",
+        category: "Категория",
+        where_: "Где",
+        hint: "Подсказка",
+        open: "Открыть конвейер",
+        other_jobs: "Другие упавшие задачи",
+        no_log: "лог недоступен",
+        no_failed_job: "GitFlic не показывает в этом конвейере упавших задач",
+        model_says: "Мнение модели",
+        empty_log: "лог пуст: задача упала, ничего не напечатав",
+        last_output: "последний вывод",
+        test_category: "проверка",
+        test_message: "В эту комнату будут приходить отчёты об упавших конвейерах GitFlic.",
+    };
+}
+
 /// A chat message: our words, text from outside, and our link.
 #[derive(Debug, Clone)]
 pub struct Message {

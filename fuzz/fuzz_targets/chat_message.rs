@@ -11,25 +11,6 @@ use exlogare_chat::{
 };
 use libfuzzer_sys::fuzz_target;
 
-fn words() -> Words {
-    Words {
-        failed: "failed",
-        pipeline: "Pipeline",
-        category: "Category",
-        where_: "Where",
-        hint: "Hint",
-        open: "Open pipeline",
-        other_jobs: "Other failed jobs",
-        no_log: "no log available",
-        no_failed_job: "no failed job",
-        model_says: "Model's reading",
-        empty_log: "the log is empty",
-        last_output: "its last output",
-        test_category: "test",
-        test_message: "test",
-    }
-}
-
 fuzz_target!(|data: &[u8]| {
     // The first bytes name the job and the project (as a pipeline's YAML and GitFlic would), the
     // rest is the log.
@@ -44,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
         .map(|l| format!("{}:{}", l.path, l.line))
         .unwrap_or_else(|| String::from_utf8_lossy(log).chars().take(40).collect());
     let message = Message {
-        words: words(),
+        words: Words::EN,
         heading: "❌",
         pipeline_number: Some(u64::from(data.first().copied().unwrap_or(0))),
         project: LogText::line(project, LINE_CHARS),
