@@ -328,9 +328,6 @@ impl Engine {
 
     pub fn line(&mut self, line: RawLine<'_>) {
         self.lines_total = line.number;
-        if line.phantom {
-            return;
-        }
         let batch = &mut self.batch;
         clean_into(line.bytes, &mut batch.text);
         batch.lines.push((line.number, batch.text.len()));

@@ -222,8 +222,7 @@ fn headline(block: &Block) -> &str {
 
 fn excerpt(block: &Block, budget: usize) -> Option<Excerpt> {
     // A traceback is read from its end; everything else from its anchor. The budget counts raw
-    // lines, so lines the block skipped (the empty phantoms of `\r\r\n`, a long traceback's
-    // middle) count too.
+    // lines, so lines the block skipped (a long traceback's middle) count too.
     let budget = budget as u64;
     let mut lines: Vec<&(u64, String)> = if block.rule.shape == Shape::Traceback {
         let last = block.lines.last()?.0;

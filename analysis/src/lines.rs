@@ -1,9 +1,10 @@
 //! Turning raw log bytes into numbered, readable lines with bounded memory.
 //!
-//! Lines end at `\n`, `\r\n` or a lone `\r` (Python's universal newlines, which is how the
-//! evaluation and most tools count them): a progress bar that redraws itself with `\r` is many
-//! lines. Line numbers are 1-based. The text of a line is what a terminal shows: no ANSI escapes,
-//! CI timestamp prefixes or section markers.
+//! Lines end at `\n` (a `\r` before it belongs to the terminator), as the report contract and
+//! GitFlic's job log view count them. A lone `\r` is a carriage return inside a line: a progress
+//! bar redrawing itself, a CI section marker. The text of a line is what a terminal shows at the
+//! end: the last part after a carriage return that is not empty, without ANSI escapes, CI
+//! timestamp prefixes or section markers. Line numbers are 1-based.
 
 use std::io::Read;
 
@@ -16,24 +17,36 @@ pub const MAX_LINE_BYTES: usize = 8 * 1024;
 pub struct RawLine<'a> {
     /// 1-based.
     pub number: u64,
-    /// Without its terminator; at most [`MAX_LINE_BYTES`].
+    /// What a terminal shows of the line (see the module's documentation), without its
+    /// terminator; at most [`MAX_LINE_BYTES`].
     pub bytes: &'a [u8],
-    /// An empty line that exists only because a line ended in `\r\r\n` (common in logs from
-    /// macOS runners): a terminal shows no blank there, so the analysis ignores it.
-    pub phantom: bool,
 }
 
 /// Splits bytes, fed in chunks of any size, into numbered lines. Memory use is one line of at
 /// most [`MAX_LINE_BYTES`], for a line that straddles two chunks.
 #[derive(Debug, Default)]
 pub struct LineSplitter {
+    /// What is shown so far of a line that straddles chunks.
     line: Vec<u8>,
     number: u64,
     any: bool,
-    /// A `\r` ended the previous chunk; a `\n` starting the next belongs to the same terminator.
+    /// The bytes fed so far end inside a line (not right after a `\n`).
+    mid_line: bool,
+    /// The line so far ends in carriage returns: what follows replaces it, unless it is the
+    /// line's end.
     after_cr: bool,
-    /// The previous line ended with a lone `\r`.
-    last_lone_cr: bool,
+}
+
+/// What a terminal shows of `segment` (a whole line or a piece without its end): the text after
+/// its last carriage return that is followed by something, trailing ones dropped.
+fn shown(segment: &[u8]) -> &[u8] {
+    let end = segment
+        .iter()
+        .rposition(|&b| b != b'\r')
+        .map_or(0, |i| i + 1);
+    let body = &segment[..end];
+    let start = memchr::memrchr(b'\r', body).map_or(0, |i| i + 1);
+    &body[start..]
 }
 
 impl LineSplitter {
@@ -43,33 +56,42 @@ impl LineSplitter {
         }
         self.any = true;
         let mut rest = chunk;
-        if self.after_cr && rest.first() == Some(&b'\n') {
-            rest = &rest[1..];
-            self.last_lone_cr = false;
-        }
-        self.after_cr = false;
-        while let Some(pos) = memchr::memchr2(b'\n', b'\r', rest) {
+        while let Some(pos) = memchr::memchr(b'\n', rest) {
+            let segment = &rest[..pos];
             // Most lines lie whole in the chunk: hand them over without a copy.
-            let bytes: &[u8] = if self.line.is_empty() {
-                &rest[..pos.min(MAX_LINE_BYTES)]
+            let bytes: &[u8] = if self.line.is_empty() && !self.after_cr {
+                let shown = shown(segment);
+                &shown[..shown.len().min(MAX_LINE_BYTES)]
             } else {
-                push_capped(&mut self.line, &rest[..pos]);
+                self.append(segment);
                 &self.line
             };
-            let cr = rest[pos] == b'\r';
-            let crlf = cr && rest.get(pos + 1) == Some(&b'\n');
             self.number += 1;
             each(RawLine {
                 number: self.number,
                 bytes,
-                phantom: bytes.is_empty() && cr && self.last_lone_cr,
             });
             self.line.clear();
-            self.last_lone_cr = cr && !crlf;
-            self.after_cr = cr && pos + 1 == rest.len();
-            rest = &rest[pos + 1 + usize::from(crlf)..];
+            self.after_cr = false;
+            rest = &rest[pos + 1..];
         }
-        push_capped(&mut self.line, rest);
+        self.mid_line = !rest.is_empty();
+        self.append(rest);
+    }
+
+    /// Adds a piece of the current line (no `\n` in it) to what is shown of it.
+    fn append(&mut self, piece: &[u8]) {
+        if piece.is_empty() {
+            return;
+        }
+        let content = piece.iter().any(|&b| b != b'\r');
+        let restarts = self.after_cr && content
+            || shown(piece).len() < piece.iter().rposition(|&b| b != b'\r').map_or(0, |i| i + 1);
+        if restarts {
+            self.line.clear();
+        }
+        push_capped(&mut self.line, shown(piece));
+        self.after_cr = piece.last() == Some(&b'\r') || (self.after_cr && !content);
     }
 
     /// The number of lines ended so far.
@@ -81,27 +103,23 @@ impl LineSplitter {
     /// that offset (`bytes.len()` when no line starts in them). For a log read with a gap: the
     /// text after the gap starts mid-line, and its first whole line is then number `ended() + 1`.
     pub fn skip_to_line_start(&mut self, bytes: &[u8]) -> usize {
-        let start = if self.line.is_empty() {
-            // At a line start already, unless a `\r` just ended a line and this is its `\n`.
-            usize::from(self.after_cr && bytes.first() == Some(&b'\n'))
+        let start = if self.mid_line {
+            memchr::memchr(b'\n', bytes).map_or(bytes.len(), |pos| pos + 1)
         } else {
-            memchr::memchr2(b'\n', b'\r', bytes).map_or(bytes.len(), |pos| {
-                pos + 1 + usize::from(bytes[pos] == b'\r' && bytes.get(pos + 1) == Some(&b'\n'))
-            })
+            0
         };
         self.feed(&bytes[..start], &mut |_| {});
         start
     }
 
-    /// Hands over the text after the last terminator, which is a line too (possibly empty, as
-    /// `split` counts it); returns the number of lines.
+    /// Hands over the text after the last `\n`, which is a line too (possibly empty, as `split`
+    /// counts it); returns the number of lines.
     pub fn finish(mut self, each: &mut impl FnMut(RawLine<'_>)) -> u64 {
         if self.any {
             self.number += 1;
             each(RawLine {
                 number: self.number,
                 bytes: &self.line,
-                phantom: false,
             });
         }
         self.number
@@ -369,16 +387,24 @@ mod tests {
     }
 
     #[test]
-    fn numbers_lines_like_universal_newlines() {
+    fn numbers_lines_at_line_feeds_only() {
         let mut seen = Vec::new();
-        let n = for_each_line(&b"a\nb\r\n\nc\rd"[..], |l| {
+        let n = for_each_line(&b"a\nb\r\n\nc\rd\ne\r\r\nf"[..], |l| {
             seen.push((l.number, l.bytes.to_vec()))
         })
         .unwrap();
-        assert_eq!(n, 5);
-        assert_eq!(seen[1], (2, b"b".to_vec()));
-        assert_eq!(seen[3], (4, b"c".to_vec()));
-        assert_eq!(seen[4], (5, b"d".to_vec()));
+        assert_eq!(n, 6);
+        assert_eq!(
+            seen,
+            vec![
+                (1, b"a".to_vec()),
+                (2, b"b".to_vec()),
+                (3, vec![]),
+                (4, b"d".to_vec()),
+                (5, b"e".to_vec()),
+                (6, b"f".to_vec()),
+            ]
+        );
         // A \r\n split across two reads is still one terminator.
         let reader = std::io::Read::chain(&b"x\r"[..], &b"\ny"[..]);
         let mut lines = Vec::new();
@@ -387,20 +413,42 @@ mod tests {
         })
         .unwrap();
         assert_eq!(lines, vec![(1, b"x".to_vec()), (2, b"y".to_vec())]);
+        let mut count = 0;
+        for_each_line(&b"x\n"[..], |_| count += 1).unwrap();
+        assert_eq!(count, 2, "\"x\\n\".split('\\n') has two parts");
+    }
+
+    #[test]
+    fn a_carriage_return_shows_what_a_terminal_shows_last() {
+        let mut seen = Vec::new();
+        let log = b"Downloading 10%\rDownloading 100%\ntravis_fold:start:install\r\x1b[0K$ npm ci\nok\r\r\n";
+        for_each_line_in(log, |l| seen.push(l.bytes.to_vec()));
+        assert_eq!(
+            seen,
+            vec![
+                b"Downloading 100%".to_vec(),
+                b"\x1b[0K$ npm ci".to_vec(),
+                b"ok".to_vec(),
+                vec![],
+            ]
+        );
     }
 
     #[test]
     fn in_memory_and_streamed_in_any_chunks_agree() {
-        let log = b"a\r\r\nb\r\n\r\nc\rd\n\ne\r";
+        let log = b"a\r\r\nb\r\n\r\nc\rd\n\ne\r\rf\r\ng\r";
         let mut whole = Vec::new();
-        let n = for_each_line_in(log, |l| whole.push((l.number, l.bytes.to_vec(), l.phantom)));
+        let n = for_each_line_in(log, |l| whole.push((l.number, l.bytes.to_vec())));
         let mut streamed = Vec::new();
         let m = for_each_line(BufSplit(&log[..]), |l| {
-            streamed.push((l.number, l.bytes.to_vec(), l.phantom))
+            streamed.push((l.number, l.bytes.to_vec()))
         })
         .unwrap();
         assert_eq!((n, &whole), (m, &streamed));
-        assert_eq!(n, 9);
+        assert_eq!(n, 7);
+        assert_eq!(whole[3], (4, b"d".to_vec()));
+        assert_eq!(whole[5], (6, b"f".to_vec()));
+        assert_eq!(whole[6], (7, b"g".to_vec()));
         assert_eq!(for_each_line_in(b"", |_| {}), 0);
     }
 
@@ -416,17 +464,24 @@ mod tests {
                 .unwrap_or(log.len() - l.bytes.len());
             whole.push((start, l.number, l.bytes.to_vec()));
         });
+        // Where each line starts in the log: after each \n.
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', log).map(|i| i + 1))
+            .collect();
         for gap in 0..=log.len() {
             // Bytes before `gap` are only counted, as the skipped middle of a long log is.
             let mut splitter = LineSplitter::default();
             splitter.feed(&log[..gap], &mut |_| {});
             let start = gap + splitter.skip_to_line_start(&log[gap..]);
-            let first = whole.iter().position(|(s, ..)| *s >= gap);
-            let Some(first) = first.filter(|_| start < log.len()) else {
+            let Some(first) = starts
+                .iter()
+                .position(|s| *s >= gap)
+                .filter(|_| start < log.len())
+            else {
                 assert_eq!(start, log.len(), "gap {gap}: no line starts after it");
                 continue;
             };
-            assert_eq!(start, whole[first].0, "gap {gap}");
+            assert_eq!(start, starts[first], "gap {gap}");
             let mut after = Vec::new();
             for_each_line_in(&log[start..], |l| {
                 after.push((l.number + splitter.ended(), l.bytes.to_vec()))
@@ -437,28 +492,6 @@ mod tests {
                 .collect();
             assert_eq!(after, expected, "gap {gap}");
         }
-    }
-
-    #[test]
-    fn marks_the_empty_lines_of_cr_cr_lf_as_phantoms() {
-        let mut seen = Vec::new();
-        for_each_line(&b"a\r\r\nb\r\n\r\nc"[..], |l| {
-            seen.push((l.number, l.bytes.to_vec(), l.phantom))
-        })
-        .unwrap();
-        assert_eq!(
-            seen,
-            vec![
-                (1, b"a".to_vec(), false),
-                (2, vec![], true),
-                (3, b"b".to_vec(), false),
-                (4, vec![], false),
-                (5, b"c".to_vec(), false),
-            ]
-        );
-        let mut count = 0;
-        for_each_line(&b"x\n"[..], |_| count += 1).unwrap();
-        assert_eq!(count, 2, "\"x\\n\".split('\\n') has two parts");
     }
 
     #[test]

@@ -491,7 +491,7 @@ fn invalid_utf8_moves_no_line_and_no_text() {
 
 #[test]
 fn the_excerpt_budget_counts_raw_lines_even_where_the_engine_skipped_some() {
-    // macOS runners end lines with `\r\r\n`: every other raw line is an empty phantom.
+    // macOS runners end lines with `\r\r\n`: one line each, as GitFlic's log view counts them.
     let mut log = String::from("$ python3 app.py\r\r\nTraceback (most recent call last):\r\r\n");
     for i in 0..40 {
         log.push_str(&format!(
