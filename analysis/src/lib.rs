@@ -99,7 +99,10 @@ impl Analyzer {
 /// The names of every rule (what [`Report::rule`] may hold besides [`RULE_EMPTY`] and
 /// [`RULE_TAIL`]), for tables keyed by rule such as translated hints.
 pub fn rule_names() -> impl Iterator<Item = &'static str> {
-    rules::RULES.iter().map(|r| r.name)
+    rules::RULES
+        .iter()
+        .chain([&rules::LOGGED_BELOW_ERROR])
+        .map(|r| r.name)
 }
 
 /// Compiles the engine's pattern tables now rather than during the first analysis (about 50 ms

@@ -23,7 +23,7 @@ pub(super) fn redactor() -> &'static Redactor {
             // Passwords in URLs: scheme://user:password@host
             (r"(?i)\b(?P<scheme>[a-z][a-z0-9+.-]*://)[^/\s:@]+:[^/\s@]+@", "${scheme}[REDACTED]@"),
             // Credentials on a command line: curl/wget `-u user:password`, `--password=…`.
-            (r"(?P<flag>(^|\s)(-u|--user|--proxy-user)\s*)[^\s:]+:[^\s]+", "${flag}[REDACTED]"),
+            (r"(?P<flag>(^|\s)(-u\s+|--user[=\s]\s*|--proxy-user[=\s]\s*))[^\s:]+:[^\s]+", "${flag}[REDACTED]"),
             (r"(?i)(?P<flag>--(password|passwd|pass)[= ])\S+", "${flag}[REDACTED]"),
             // Authorization headers, whatever the scheme.
             (r#"(?i)\b(?P<name>(proxy-)?authorization)(?P<sep>\s*[:=]\s*)((bearer|basic|token|digest|negotiate|bot)\s+)?[^\s,;'"]+"#, "${name}${sep}[REDACTED]"),

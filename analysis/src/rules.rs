@@ -745,6 +745,17 @@ pub static RULES: &[Rule] = &[
         List,
         "An npm script failed: its own error output is above npm's summary.",
     ),
+    // Any tool's diagnostic in the `path:line[:col]: message` or `path(line[,col]): message` shape
+    // (erlc, GHC, MSBuild, Dart, Nim, linters…) — the shape, not the tool. Warnings, notes and
+    // hints in that shape are noise (see NOISE).
+    rule(
+        "diagnostic",
+        r"^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}(?::\d+(?::\d+)?(?:-\d+(?::\d+)?)?:|\(\d+(?:,\d+)?\):?) ?\S",
+        Compilation,
+        2,
+        Diagnostic,
+        "A tool reported a problem at the file and line shown: fix the first one; later ones often follow from it.",
+    ),
     rule(
         "generic-error",
         r"^(##\[error\]|\[ERROR\]|\[error\]|ERROR:?|Error:|error:|FATAL:?|Fatal:|fatal error:|E:|ERR!|\*\*\* ERROR) ?\S",
@@ -788,12 +799,36 @@ static NOISE: &str = r"(?ix)
   | error_reporting|error\.(log|rs|go|js|ts|py|h|c)\b|errors\.(rs|go|js|ts|py)\b
   | retrying|will\ retry|retry\ \d
   | ^\s*(ok|pass|passed|✓|√)\b
+  | ^\S+(:\d+)+:?\s*(warning|note|info|hint|remark|deprecated|\w+Warning)\b
+  | ^\S+\(\d+(,\d+)?\):\s*(warning|note|info|message)\b
 ";
+
+/// A log line written at a level below error (`[INFO]`, `WARN:`, `level=debug`, a timestamp then
+/// `DEBUG`, glog's `I1201 …`): a test or an application logging a `connection refused` at INFO is
+/// not the job's failure while another candidate exists.
+static BELOW_ERROR: &str = r"(?x)
+    ^\s*(\d{4}-\d\d-\d\d[T\ ][\d:.,]+(Z|[+-]\d\d:?\d\d)?\s+)?
+     (\[\s*(TRACE|DEBUG|INFO|WARN|WARNING|NOTICE)\s*\]|(TRACE|DEBUG|INFO|WARN|WARNING|NOTICE)(:|\s))
+  | ^\S*\s*\[[^\]]{1,40}\]\s+(TRACE|DEBUG|INFO|WARN|WARNING)\s
+  | \blevel=(trace|debug|info|warn|warning)\b
+  | ^[IWD]\d{4}\ \d\d:\d\d:\d\d\.\d+\s
+";
+
+/// What a line logged below error level is at most: a weak signal.
+pub(crate) static LOGGED_BELOW_ERROR: Rule = rule(
+    "logged-below-error",
+    "",
+    Unknown,
+    3,
+    Line,
+    "Only lines logged below error level look like failures: read the lines shown and the output just above them.",
+);
 
 pub struct Rules {
     pub keywords: Keywords,
     set: RegexSet,
     noise: Regex,
+    below_error: Regex,
 }
 
 impl Rules {
@@ -813,6 +848,10 @@ impl Rules {
                 .unicode(false)
                 .build()
                 .expect("noise pattern compiles"),
+            below_error: RegexBuilder::new(BELOW_ERROR)
+                .unicode(false)
+                .build()
+                .expect("log level pattern compiles"),
         })
     }
 
@@ -831,7 +870,7 @@ impl Rules {
                 Some(b) if !b.is_ascii() => trimmed.trim_start(),
                 _ => trimmed,
             };
-            numbered(trimmed) || trimmed.starts_with("e: ")
+            numbered(trimmed) || trimmed.starts_with("e: ") || located(line)
         };
         if !candidate {
             return None;
@@ -848,8 +887,30 @@ impl Rules {
             .map(|i| &RULES[i])
             .next()?;
         // Specific rules are precise enough to stand; generic ones yield to known noise.
-        (best.tier <= 1 || !self.noise.is_match(line.as_bytes())).then_some(best)
+        if best.tier >= 2 && self.noise.is_match(line.as_bytes()) {
+            return None;
+        }
+        if self.below_error.is_match(line.as_bytes()) {
+            return Some(&LOGGED_BELOW_ERROR);
+        }
+        Some(best)
     }
+}
+
+/// Whether `line` starts with a file location (`name.ext:12`, `name.ext(12`), which the
+/// `diagnostic` rule reads whether or not the line holds a keyword.
+fn located(line: &str) -> bool {
+    let head = &line.as_bytes()[..line.len().min(256)];
+    let Some(end) = head
+        .iter()
+        .position(|&c| c == b':' || c == b'(' || c.is_ascii_whitespace())
+    else {
+        return false;
+    };
+    end > 2
+        && !head[end].is_ascii_whitespace()
+        && head.get(end + 1).is_some_and(u8::is_ascii_digit)
+        && head[..end].contains(&b'.')
 }
 
 /// `1) name`, the numbered failure lists of mocha, PHPUnit and RSpec, which have no keyword.

@@ -44,10 +44,8 @@ impl LogText {
 
     /// Lines of text, at most `max_lines` and `max_chars`.
     pub fn block(raw: &str, max_lines: usize, max_chars: usize) -> Self {
-        // Redact before clipping: a clipped secret may no longer look like one.
-        let redacted = redact(raw);
-        let mut visible = String::with_capacity(redacted.len());
-        for (i, line) in redacted.split('\n').take(max_lines).enumerate() {
+        let mut visible = String::with_capacity(raw.len());
+        for (i, line) in raw.split('\n').take(max_lines).enumerate() {
             if i > 0 {
                 visible.push('\n');
             }
@@ -59,10 +57,14 @@ impl LogText {
                 }
             }
         }
-        if visible.chars().count() > max_chars {
-            visible = visible.chars().take(max_chars).collect::<String>() + "…";
+        // Redact what is shown (a character made visible can complete a credential's shape),
+        // before clipping (a clipped secret may no longer look like one), and once more after
+        // (a clipped line may look like one where the whole did not).
+        let mut shown = redact(&visible).into_owned();
+        if shown.chars().count() > max_chars {
+            shown = shown.chars().take(max_chars).collect::<String>() + "…";
         }
-        LogText(visible.trim_end().to_owned())
+        LogText(redact(shown.trim_end()).into_owned())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -248,6 +250,13 @@ mod tests {
         let secret = "ghp_0123456789abcdefghijklmnopqrstuvwxyz";
         let t = LogText::line(&format!("token {secret}"), 20);
         assert!(!t.as_str().contains("ghp_0123"), "{t:?}");
+    }
+
+    #[test]
+    fn showing_a_character_cannot_make_a_credential_appear() {
+        // Found by fuzzing: `\x0b` is white space, `<U+000B>` is not.
+        let t = LogText::line("-ure\u{0}A:\u{b}: The log is empty", 100);
+        assert_eq!(redact(t.as_str()), t.as_str());
     }
 
     #[test]

@@ -208,15 +208,17 @@ impl ChannelSettings {
                             .into(),
                     ));
                 }
-                // A room id: `!opaque:server`, no spaces or controls.
+                // A room id: `!opaque:server`. Servers make the opaque part of letters and digits
+                // and the server part is a host name with a port; nothing that could read as a
+                // path, a query, a fragment or an escape is accepted.
                 let room_ok = room_id.len() <= 255
                     && room_id
                         .strip_prefix('!')
                         .and_then(|r| r.split_once(':'))
                         .is_some_and(|(local, server)| !local.is_empty() && !server.is_empty())
                     && room_id
-                        .chars()
-                        .all(|c| !c.is_whitespace() && !c.is_control());
+                        .bytes()
+                        .all(|b| b.is_ascii_graphic() && !b"/?#\\%".contains(&b));
                 if !room_ok {
                     return Err(ChannelError::Invalid(
                         "room_id must be a room id like !abcdef:matrix.example (Room settings → Advanced)".into(),
