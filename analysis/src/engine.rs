@@ -427,6 +427,9 @@ impl Engine {
             }
             return;
         }
+        if runner_boilerplate(text) {
+            return;
+        }
         if text.starts_with("$ ") {
             self.close_open();
             self.end_step(false);
@@ -569,6 +572,47 @@ impl Engine {
         let step = step.or_else(|| (!current.tail.is_empty()).then_some(current));
         (step, self.lines_total)
     }
+}
+
+/// What a GitLab-style runner (GitFlic's among them) prints around the job's own commands:
+/// never the cause, and not "the last output" of a job that failed without an error line.
+fn runner_boilerplate(text: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "Running with gitlab-runner ",
+        "Running with gitflic-runner ",
+        "Preparing the \"",
+        "Preparing environment",
+        "Using Docker executor with image ",
+        "Using Kubernetes executor",
+        "Using Shell ",
+        "Using docker image sha256:",
+        "Pulling docker image ",
+        "Running on runner-",
+        "Getting source from Git repository",
+        "Fetching changes with git depth",
+        "Fetching changes...",
+        "Reinitialized existing Git repository",
+        "Initialized empty Git repository",
+        "Created fresh repository.",
+        "Checking out ",
+        "Skipping Git submodules setup",
+        "Executing \"step_script\" stage",
+        "Running after_script",
+        "Running after script...",
+        "Uploading artifacts for failed job",
+        "Uploading artifacts...",
+        "Saving cache for failed job",
+        "Restoring cache",
+        "Checking cache for ",
+        "Downloading artifacts for ",
+        "Cleaning up project directory and file based variables",
+        "Cleaning up file based variables",
+        "Job succeeded",
+    ];
+    matches!(
+        text.as_bytes().first(),
+        Some(b'R' | b'P' | b'U' | b'G' | b'F' | b'I' | b'C' | b'S' | b'E' | b'D' | b'J')
+    ) && PREFIXES.iter().any(|p| text.starts_with(p))
 }
 
 /// A line that is only a file path or a qualified name (`src/app.js`, `App_Tests.SessionTestCase`).

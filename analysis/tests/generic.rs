@@ -1,0 +1,83 @@
+//! The generic layer, on formats no rule names: a diagnostic in the `path:line` shape of a tool
+//! the engine has no rule for, lines logged below error level, and the runner's own lines.
+
+use exlogare_analysis::{JobMeta, Report, analyze_bytes};
+
+fn analyze(log: &str) -> Report {
+    analyze_bytes(log.as_bytes(), JobMeta::default())
+}
+
+fn first_excerpt(report: &Report) -> (u64, u64, &str) {
+    let e = &report.excerpts[0];
+    (e.start_line, e.end_line, e.text.as_str())
+}
+
+/// A GitFlic runner's job: its header, the job's script, the runner's epilogue.
+fn job(script_output: &str) -> String {
+    format!(
+        "Running with gitlab-runner 16.11.0 (91a27b2a)\n  on gitflic-runner-1 xY3abc, system ID: s_0123\nPreparing the \"docker\" executor\nUsing Docker executor with image erlang:26 ...\nPulling docker image erlang:26 ...\nGetting source from Git repository\nFetching changes with git depth set to 20...\nChecking out 3f7a1c2e as detached HEAD (ref is main)...\nSkipping Git submodules setup\nExecuting \"step_script\" stage of the job script\n{script_output}Cleaning up project directory and file based variables\nERROR: Job failed: exit code 1\n"
+    )
+}
+
+#[test]
+fn a_diagnostic_of_an_unknown_tool_is_the_cause_not_make_s_pointer() {
+    let log = job(
+        "$ make\nerlc -o ebin src/shop.erl\nsrc/shop.erl:91:5: function total/1 undefined\nsrc/shop.erl:12:1: Warning: function unused/0 is unused\nmake: *** [Makefile:4: ebin/shop.beam] Error 1\n",
+    );
+    let report = analyze(&log);
+    let (start, _, text) = first_excerpt(&report);
+    assert_eq!(start, 13, "{report:#?}");
+    assert!(
+        text.starts_with("src/shop.erl:91:5: function total/1 undefined"),
+        "{text}"
+    );
+    assert_eq!(report.locations[0].path, "src/shop.erl");
+    assert_eq!(report.locations[0].line, 91);
+}
+
+#[test]
+fn msbuild_and_ghc_diagnostics_keep_their_bodies() {
+    let msbuild = job(
+        "$ dotnet build\n  Determining projects to restore...\nProgram.cs(12,17): error CS0103: The name 'totl' does not exist in the current context [/builds/acme/shop/Shop.csproj]\n\nBuild FAILED.\n",
+    );
+    let report = analyze(&msbuild);
+    assert!(
+        first_excerpt(&report).2.contains("error CS0103"),
+        "{report:#?}"
+    );
+    let ghc = job(
+        "$ ghc -o shop Main.hs\n[1 of 1] Compiling Main             ( Main.hs, Main.o )\n\nMain.hs:4:19: error: [GHC-83865]\n    • Couldn't match expected type ‘Int’ with actual type ‘[Char]’\n    • In the first argument of ‘print’, namely ‘(total \"x\")’\n  |\n4 | main = print (total \"x\")\n  |                   ^^^^^^^^^\n",
+    );
+    let report = analyze(&ghc);
+    let (start, end, text) = first_excerpt(&report);
+    assert_eq!((start, end), (14, 19), "{report:#?}");
+    assert!(text.contains("Couldn't match expected type"), "{text}");
+}
+
+#[test]
+fn a_line_logged_below_error_level_is_not_the_cause() {
+    let log = job(
+        "$ mvn -q test\n2026-12-01 10:00:00.123 INFO  [main] c.a.Pool - connection refused, retrying in 1s\n[WARNING] Could not connect to the cache: Connection refused\nlevel=info msg=\"dial tcp 10.0.0.1:5432: i/o timeout\"\n[ERROR] Tests run: 3, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0.1 s <<< FAILURE! -- in shop.CartTest\n[ERROR] shop.CartTest.total -- Time elapsed: 0.01 s <<< FAILURE!\norg.opentest4j.AssertionFailedError: expected: <4> but was: <3>\n\tat shop.CartTest.total(CartTest.java:12)\n",
+    );
+    let report = analyze(&log);
+    assert_ne!(report.category.as_str(), "network", "{report:#?}");
+    let (_, _, text) = first_excerpt(&report);
+    assert!(!text.contains("connection refused"), "{text}");
+    assert!(!text.contains("i/o timeout"), "{text}");
+}
+
+#[test]
+fn without_an_error_line_the_answer_is_the_command_s_last_output_not_the_runner_s() {
+    let log = job(
+        "$ ./deploy.sh\nuploading bundle to staging\nstaging answered 500 Internal Server Error\n",
+    );
+    let report = analyze(&log);
+    let (_, _, text) = first_excerpt(&report);
+    assert!(text.contains("staging answered 500"), "{report:#?}");
+    assert!(!text.contains("Cleaning up"), "{text}");
+    let quiet = job("$ ./check.sh\nchecking the schema\nchecked 12 tables\n");
+    let report = analyze(&quiet);
+    let (_, _, text) = first_excerpt(&report);
+    assert!(text.contains("checked 12 tables"), "{report:#?}");
+    assert!(!text.contains("Cleaning up"), "{text}");
+}
