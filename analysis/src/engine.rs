@@ -14,7 +14,7 @@
 //!    the first), among generic tier 2–3 blocks the last (closest to where the step gave up).
 
 use super::lines::{RawLine, clean_into};
-use super::rules::{Category, Rule, Rules, Shape};
+use super::rules::{Category, Lead, Rule, Rules, Shape};
 use regex::Regex;
 use std::collections::VecDeque;
 use std::sync::OnceLock;
@@ -42,6 +42,15 @@ pub struct Block {
     exception_seen: bool,
     /// Order of the anchor within the step, to find "first" and "last".
     pub seq: u64,
+    /// Lines taken from above the anchor (see [`Lead`]).
+    lead: usize,
+}
+
+impl Block {
+    /// The anchor and the lines after it (without the lines taken from above it).
+    pub fn anchored_lines(&self) -> &[(u64, String)] {
+        &self.lines[self.lead.min(self.lines.len())..]
+    }
 }
 
 #[derive(Debug, Default, Clone)]
@@ -123,25 +132,24 @@ impl Step {
 
     /// The primary block and the blocks worth showing with it, by the precedence above.
     pub fn choose(&self) -> Vec<&Block> {
-        // Network errors quoted inside a test's failure report are the test's business; only
-        // those before the first reported test failure override the rest.
-        let first_test_report = self
+        // When a test runner reports failed tests, the tests are the verdict: a network error
+        // a passing test printed, or one quoted in a failure's report, is the test's business
+        // (a test that failed because of the network says so in its own report).
+        let tests_failed = self
             .decisive
             .iter()
-            .filter(|b| b.rule.category == Category::TestFailure && b.rule.tier == 0)
-            .map(|b| b.seq)
-            .min()
-            .unwrap_or(u64::MAX);
+            .any(|b| b.rule.category == Category::TestFailure && b.rule.tier == 0);
         let environment = self
             .decisive
             .iter()
-            .filter(|b| b.seq < first_test_report)
+            .filter(|_| !tests_failed)
             .filter_map(|b| b.rule.category.masquerade_rank().map(|rank| (rank, b)))
             .min_by_key(|(rank, b)| (*rank, b.seq))
             .map(|(_, b)| b);
         let primary = environment.or_else(|| {
             self.decisive
                 .iter()
+                .filter(|b| !tests_failed || b.rule.category.masquerade_rank().is_none())
                 .min_by_key(|b| (b.rule.tier, b.seq))
                 .or_else(|| {
                     self.generic
@@ -212,12 +220,17 @@ fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
         (r.tier <= 1 && !indented) || r.tier < block.rule.tier && block.rule.tier >= 2
     });
     match block.rule.shape {
-        Shape::Line => indented && !new_anchor,
+        // Indented lines, and the next lines a program prints under its own name (`tar: …`).
+        Shape::Line => {
+            !new_anchor
+                && (indented
+                    || program_prefix(text).is_some_and(|p| block_prefix(block) == Some(p)))
+        }
         Shape::Diagnostic => {
             !new_anchor
                 && block.pending_blank.is_none()
                 // The echoed source line under a gcc/clang diagnostic, and its caret line.
-                && (block.lines.len() == 1 && !text.contains(": ")
+                && (block.lines.len() == block.lead + 1 && !text.contains(": ")
                     || text.starts_with(['^', '~'])
                     || indented
                     || text.starts_with("-->")
@@ -226,15 +239,19 @@ fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
                     || text.starts_with('^')
                     || text.starts_with("note:")
                     || text.starts_with("help:")
-                    || text.split_once('|').is_some_and(|(n, _)| n.trim().parse::<u32>().is_ok())
+                    || code_frame(text)
                     // clang's closing count: `1 error generated.`, `2 warnings and 3 errors …`
-                    || text.ends_with(" generated.") && text.contains(" error"))
+                    || text.ends_with(" generated.") && text.contains(" error")
+                    // javac's, mypy's and others' closing count: `1 error`, `Found 2 errors in …`
+                    || closing_count(text))
         }
         // Every line up to the exception, then only the exception message's indented lines.
         Shape::Traceback => !block.exception_seen || indented,
         Shape::Stack => {
             indented
                 || text.starts_with("at ")
+                || text.starts_with("Stack trace:")
+                || text.starts_with('#') && text[1..].starts_with(|c: char| c.is_ascii_digit())
                 || text.starts_with("Caused by")
                 || text.starts_with("goroutine ")
                 || text.starts_with("[C]")
@@ -248,7 +265,7 @@ fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
             // After a blank line, only indented text or pytest's `E`/`>` lines go on (or
             // anything right under the section's title).
             let after_blank_ok = block.pending_blank.is_none()
-                || block.lines.len() == 1
+                || block.lines.len() == block.lead + 1
                 || indented
                 || text.starts_with("E ")
                 || text.starts_with('>');
@@ -267,6 +284,46 @@ fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
     }
 }
 
+/// A line of a code frame under a diagnostic: `12 | code`, `   | ^^^`, erlc's `%    3| code`,
+/// and a suggested fix's `4 + code` / `4 - code` (rustc, ruff).
+fn code_frame(text: &str) -> bool {
+    let trimmed = text.trim_start_matches(['%', ' ', '\t']);
+    let after_number = trimmed.trim_start_matches(|c: char| c.is_ascii_digit());
+    let numbered = after_number.len() < trimmed.len();
+    let rest = after_number.trim_start();
+    rest.starts_with('|')
+        || numbered
+            && after_number.starts_with(' ')
+            && (rest == "+" || rest == "-" || rest.starts_with("+ ") || rest.starts_with("- "))
+}
+
+/// A compiler's or checker's count of what it found, closing its diagnostics.
+fn closing_count(text: &str) -> bool {
+    let t = text.trim();
+    let t = t.strip_prefix("Found ").unwrap_or(t);
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0
+        && ["error", "warning", "problem"]
+            .iter()
+            .any(|w| t[digits..].trim_start().starts_with(w))
+}
+
+/// The program name a line starts with (`tar: `, `cp: `), as tools prefix their messages.
+fn program_prefix(text: &str) -> Option<&str> {
+    let (name, rest) = text.split_once(": ")?;
+    (!name.is_empty()
+        && name.len() <= 30
+        && !rest.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)))
+    .then_some(name)
+}
+
+fn block_prefix(block: &Block) -> Option<&str> {
+    block.lines.last().and_then(|(_, l)| program_prefix(l))
+}
+
 /// Where a Section block ends regardless of its content: test runners' summary banners, and
 /// the frame around BuildKit's digest of a failed step.
 fn ends_section(text: &str) -> bool {
@@ -278,6 +335,10 @@ fn ends_section(text: &str) -> bool {
         || t.starts_with("test result:")
         || t.starts_with("Test Suites:")
         || t.starts_with("Tests run:")
+        // Test runners' closing lines under their failure reports (RSpec, JUnit's console).
+        || t.starts_with("Finished in ")
+        || t.starts_with("Failed examples:")
+        || t.starts_with("Test run finished")
 }
 
 /// Cleaned lines waiting for the keyword scan, which runs over many lines at once (see
@@ -488,21 +549,38 @@ impl Engine {
     fn open_block(&mut self, rule: &'static Rule, number: u64, text: &str) {
         self.current.seq += 1;
         let mut lines = Vec::new();
-        if rule.path_lead {
-            // The contiguous path-only lines just above, not already part of a block.
-            let mut expected = number;
-            let mut lead: Vec<(u64, String)> = Vec::new();
-            for (n, line) in self.current.tail.iter().rev() {
-                if *n + 1 != expected || *n <= self.last_block_end || !looks_like_path(line) {
-                    break;
-                }
-                lead.push((*n, line.clone()));
-                expected = *n;
+        // The lines just above the anchor that are not part of a block already.
+        let above = self
+            .current
+            .tail
+            .iter()
+            .rev()
+            .scan(number, |expected, (n, line)| {
+                let next = *n + 1 == *expected && *n > self.last_block_end;
+                *expected = *n;
+                next.then_some((*n, line))
+            });
+        match rule.lead {
+            Lead::Paths => {
+                let mut lead: Vec<(u64, String)> = above
+                    .take_while(|(_, line)| looks_like_path(line))
+                    .map(|(n, line)| (n, line.clone()))
+                    .collect();
+                lead.reverse();
+                lines.extend(lead);
             }
-            lines.extend(lead.into_iter().rev());
+            Lead::Line => lines.extend(above.take(1).map(|(n, line)| (n, line.clone()))),
+            Lead::Header => lines.extend(
+                above
+                    .take(1)
+                    .filter(|(_, line)| is_header(line))
+                    .map(|(n, line)| (n, line.clone())),
+            ),
         }
+        let lead = lines.len();
         lines.push((number, truncate(text)));
         self.open = Some(Block {
+            lead,
             rule,
             lines,
             indent: text.len() - text.trim_start().len(),
@@ -613,6 +691,20 @@ fn runner_boilerplate(text: &str) -> bool {
         text.as_bytes().first(),
         Some(b'R' | b'P' | b'U' | b'G' | b'F' | b'I' | b'C' | b'S' | b'E' | b'D' | b'J')
     ) && PREFIXES.iter().any(|p| text.starts_with(p))
+}
+
+/// A line that introduces the block under it: `In function 'f':`, `# package`, `1) test name`,
+/// `In file included from …`. Not a command, and not a line that is an error of its own.
+fn is_header(line: &str) -> bool {
+    let t = line.trim();
+    if t.is_empty() || t.starts_with("$ ") || t.len() > 300 {
+        return false;
+    }
+    let numbered = {
+        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+        digits > 0 && t[digits..].starts_with(") ")
+    };
+    t.ends_with(':') || t.starts_with("# ") || numbered || t.starts_with("In file included from")
 }
 
 /// A line that is only a file path or a qualified name (`src/app.js`, `App_Tests.SessionTestCase`).

@@ -190,7 +190,7 @@ fn from_context(step: &Step, meta: &JobMeta) -> Category {
 
 /// The line that best names the cause within a block.
 fn headline(block: &Block) -> &str {
-    let lines = &block.lines;
+    let lines = block.anchored_lines();
     let first = lines.first().map(|l| l.1.as_str()).unwrap_or_default();
     match block.rule.shape {
         // The exception line: the first unindented line after the frames.
@@ -404,7 +404,11 @@ fn build_report(step: Option<Step>, lines_total: u64, meta: &JobMeta) -> Report 
         summary,
         fingerprint: extract::fingerprint(
             primary.rule.name,
-            primary.lines.iter().take(5).map(|l| l.1.as_str()),
+            primary
+                .anchored_lines()
+                .iter()
+                .take(5)
+                .map(|l| l.1.as_str()),
         ),
         excerpts,
         locations,

@@ -93,9 +93,23 @@ pub struct Rule {
     pub tier: u8,
     pub shape: Shape,
     pub hint: &'static str,
-    /// The block also takes the file-path or class-name lines printed just above the anchor
-    /// (ESLint and Prettier name the file on a line of its own, xcpretty the test case).
-    pub path_lead: bool,
+    /// What the block takes from the lines just above its anchor.
+    pub lead: Lead,
+}
+
+/// Lines above an anchor that belong to its block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lead {
+    /// A header line, if the line right above is one: it ends with `:` (gcc's `In function …:`,
+    /// ld's `in function `main':`), names a Go package (`# pkg`), numbers a test (`1) name`) or
+    /// says where an include came from.
+    Header,
+    /// The file-path or class-name lines printed just above (ESLint and Prettier name the file
+    /// on a line of its own, xcpretty the test case).
+    Paths,
+    /// The line right above, whatever it says: the anchor is a diagnostic's second line (the
+    /// `--> path:line` under a message).
+    Line,
 }
 
 const fn rule(
@@ -113,14 +127,14 @@ const fn rule(
         tier,
         shape,
         hint,
-        path_lead: false,
+        lead: Lead::Header,
     }
 }
 
 /// A rule whose block starts with the file paths printed just above its anchor.
 const fn with_path_lead(rule: Rule) -> Rule {
     Rule {
-        path_lead: true,
+        lead: Lead::Paths,
         ..rule
     }
 }
@@ -523,6 +537,24 @@ pub static RULES: &[Rule] = &[
         Section,
         "R CMD check failed: the lines under it show which check.",
     ),
+    // The heading a test runner prints over its numbered failure reports (JUnit 4 and 5's
+    // console runners, mocha, RSpec, Jasmine…): the report is everything under it.
+    rule(
+        "failures-heading",
+        r"^\s*(?:Failures:|\d+ failing|There (?:was|were) \d+ failures?:|Failures \(\d+\):)$",
+        TestFailure,
+        0,
+        Report,
+        "A test failed: the failures report shows each failing test with its assertion and the test's own frame.",
+    ),
+    rule(
+        "eunit-failed",
+        r"\.\.\.\*failed\*$",
+        TestFailure,
+        0,
+        Report,
+        "An EUnit test failed: the error term shows the expected value and the value.",
+    ),
     rule(
         "mocha-numbered",
         r"^\s+\d+\) \S",
@@ -745,6 +777,19 @@ pub static RULES: &[Rule] = &[
         List,
         "An npm script failed: its own error output is above npm's summary.",
     ),
+    // A diagnostic whose location stands on its own line under the message (`--> path:line:col`,
+    // as rustc, ruff and other Rust-built tools print them).
+    Rule {
+        lead: Lead::Line,
+        ..rule(
+            "arrow-diagnostic",
+            r"^\s*--> \S+:\d+(:\d+)?\s*$",
+            Unknown,
+            1,
+            Diagnostic,
+            "A tool reported a problem at the file and line shown under its message.",
+        )
+    },
     // Any tool's diagnostic in the `path:line[:col]: message` or `path(line[,col]): message` shape
     // (erlc, GHC, MSBuild, Dart, Nim, linters…) — the shape, not the tool. Warnings, notes and
     // hints in that shape are noise (see NOISE).
@@ -870,7 +915,10 @@ impl Rules {
                 Some(b) if !b.is_ascii() => trimmed.trim_start(),
                 _ => trimmed,
             };
-            numbered(trimmed) || trimmed.starts_with("e: ") || located(line)
+            numbered(trimmed)
+                || trimmed.starts_with("e: ")
+                || trimmed.starts_with("--> ")
+                || located(line)
         };
         if !candidate {
             return None;

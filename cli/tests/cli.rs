@@ -94,7 +94,11 @@ fn markdown_output_fences_the_excerpt() {
     );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("### ✗ Compilation failed"), "{text}");
-    assert!(text.contains("```\nmain.c:5:5: error"), "{text}");
+    // gcc's "In function" header belongs to the diagnostic under it.
+    assert!(
+        text.contains("```\nmain.c: In function ‘main’:\nmain.c:5:5: error"),
+        "{text}"
+    );
 }
 
 #[test]

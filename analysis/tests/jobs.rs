@@ -1,0 +1,83 @@
+//! Real tools' failing jobs, as a GitFlic runner prints them (see fixtures/jobs/regenerate.sh):
+//! the first excerpt must land on the cause, and the excerpts must show the whole cause where
+//! expected.tsv says the engine already does. `-- --nocapture` prints the figures.
+
+use exlogare_analysis::{JobMeta, analyze_bytes};
+use std::{fs, ops::RangeInclusive, path::Path};
+
+struct Case {
+    name: String,
+    cause: RangeInclusive<u64>,
+    whole_expected: bool,
+}
+
+fn cases(folder: &Path) -> Vec<Case> {
+    let table = fs::read_to_string(folder.join("expected.tsv")).expect("expected.tsv");
+    table
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .map(|line| {
+            let fields: Vec<&str> = line.split('\t').collect();
+            let (start, end) = fields[1].split_once('-').expect("range as a-b");
+            Case {
+                name: fields[0].to_owned(),
+                cause: start.parse().expect("start")..=end.parse().expect("end"),
+                whole_expected: match fields[2] {
+                    "whole" => true,
+                    "first" => false,
+                    other => panic!("{}: shown is whole or first, not {other}", fields[0]),
+                },
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn each_job_s_first_excerpt_is_on_its_cause_and_known_wholes_stay_whole() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/jobs");
+    let cases = cases(&folder);
+    assert!(cases.len() >= 20, "the fixtures are missing");
+    let (mut first_hits, mut wholes, mut failures) = (0, 0, Vec::new());
+    for case in &cases {
+        let log = fs::read(folder.join(format!("{}.log", case.name))).expect("fixture log");
+        let report = analyze_bytes(&log, JobMeta::default());
+        let shown = |line: u64| {
+            report
+                .excerpts
+                .iter()
+                .any(|e| (e.start_line..=e.end_line).contains(&line))
+        };
+        let first_hit = report.excerpts.first().is_some_and(|e| {
+            e.start_line <= *case.cause.end() && e.end_line >= *case.cause.start()
+        });
+        let whole = case.cause.clone().all(shown);
+        first_hits += usize::from(first_hit);
+        wholes += usize::from(whole);
+        let spans: Vec<String> = report
+            .excerpts
+            .iter()
+            .map(|e| format!("{}-{}", e.start_line, e.end_line))
+            .collect();
+        println!(
+            "{:<16} cause {:>5}-{:<5} shown {:<24} rule {:<20} first {} whole {}",
+            case.name,
+            case.cause.start(),
+            case.cause.end(),
+            spans.join(","),
+            report.rule,
+            first_hit,
+            whole
+        );
+        if !first_hit {
+            failures.push(format!("{}: first excerpt misses the cause", case.name));
+        }
+        if case.whole_expected && !whole {
+            failures.push(format!("{}: the whole cause is no longer shown", case.name));
+        }
+    }
+    println!(
+        "{} jobs: first excerpt on the cause {first_hits}, whole cause shown {wholes}",
+        cases.len()
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+}
