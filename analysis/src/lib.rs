@@ -293,6 +293,33 @@ fn shorten(text: &str, max: usize) -> String {
     format!("{cut}…")
 }
 
+/// Adds an excerpt; one that starts right under the last reads as one with it.
+fn append(excerpts: &mut Vec<Excerpt>, e: Excerpt) {
+    match excerpts.last_mut() {
+        Some(last) if last.end_line + 1 == e.start_line => {
+            last.end_line = e.end_line;
+            last.text = format!("{}\n{}", last.text, e.text);
+        }
+        _ => excerpts.push(e),
+    }
+}
+
+/// Lines of the step's end shown when no strong rule names the cause.
+const TAIL_SHOWN: usize = 8;
+
+/// The step's last run of consecutive lines, up to `max`.
+fn last_paragraph(step: &Step, max: usize) -> Vec<&(u64, String)> {
+    let mut tail: Vec<&(u64, String)> = Vec::new();
+    for line in step.tail.iter().rev() {
+        if tail.len() == max || tail.last().is_some_and(|next| next.0 != line.0 + 1) {
+            break;
+        }
+        tail.push(line);
+    }
+    tail.reverse();
+    tail
+}
+
 fn build_report(step: Option<Step>, lines_total: u64, meta: &JobMeta) -> Report {
     let Some(mut step) = step else {
         return Report {
@@ -318,14 +345,7 @@ fn build_report(step: Option<Step>, lines_total: u64, meta: &JobMeta) -> Report 
     let Some(primary) = chosen.first().copied() else {
         // Nothing looked like an error: show the step's last paragraph (its last run of
         // consecutive lines, up to a few).
-        let mut tail: Vec<&(u64, String)> = Vec::new();
-        for line in step.tail.iter().rev() {
-            if tail.len() == 5 || tail.last().is_some_and(|next| next.0 != line.0 + 1) {
-                break;
-            }
-            tail.push(line);
-        }
-        tail.reverse();
+        let tail = last_paragraph(&step, TAIL_SHOWN);
         let excerpts = match (tail.first(), tail.last()) {
             (Some(first), Some(last)) => vec![Excerpt {
                 start_line: first.0,
@@ -362,13 +382,25 @@ fn build_report(step: Option<Step>, lines_total: u64, meta: &JobMeta) -> Report 
             continue;
         };
         budget = budget.saturating_sub((e.end_line - e.start_line + 1) as usize);
-        // Blocks that follow each other read as one excerpt.
-        match excerpts.last_mut() {
-            Some(last) if last.end_line + 1 == e.start_line => {
-                last.end_line = e.end_line;
-                last.text = format!("{}\n{}", last.text, e.text);
-            }
-            _ => excerpts.push(e),
+        append(&mut excerpts, e);
+    }
+    // A weak anchor (a generic shape or word) is a guess: the step's last lines, where it gave
+    // up, are shown too, since an unknown tool's verdict is most often there.
+    if primary.rule.tier >= 2 && budget > 0 {
+        let shown = |n: u64| {
+            excerpts
+                .iter()
+                .any(|e| (e.start_line..=e.end_line).contains(&n))
+        };
+        let last = last_paragraph(&step, budget.min(TAIL_SHOWN));
+        let fresh: Vec<&(u64, String)> = last.into_iter().filter(|l| !shown(l.0)).collect();
+        if let (Some(first), Some(end)) = (fresh.first(), fresh.last()) {
+            let e = Excerpt {
+                start_line: first.0,
+                end_line: end.0,
+                text: collapse_repeats(fresh.iter().map(|l| l.1.as_str())),
+            };
+            append(&mut excerpts, e);
         }
     }
     // Python prints the innermost frame last: read tracebacks bottom-up for locations.

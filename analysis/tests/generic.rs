@@ -81,3 +81,23 @@ fn without_an_error_line_the_answer_is_the_command_s_last_output_not_the_runner_
     assert!(text.contains("checked 12 tables"), "{report:#?}");
     assert!(!text.contains("Cleaning up"), "{text}");
 }
+
+#[test]
+fn a_weak_guess_is_shown_with_the_step_s_last_lines() {
+    // Only a generic word matches, early in the step (a fault the tool got over); the unknown
+    // tool's verdict is its last lines, which no rule names.
+    let log = job(
+        "$ ./release-check\nFATAL: cache server unreachable, building without the cache\nmanifest fetched\nchecking 14 packages\nchecking signatures\nchecking the lock file\nrebuilding the index\nwriting the index\nchecked 14 packages\npackage shop-core 2.1.0 is not signed by a trusted key\n",
+    );
+    let report = analyze(&log);
+    assert!(report.confidence <= 0.5, "{report:#?}");
+    let last = report.excerpts.last().expect("an excerpt");
+    assert!(
+        last.text
+            .ends_with("package shop-core 2.1.0 is not signed by a trusted key"),
+        "{report:#?}"
+    );
+    assert_eq!(report.rule, "generic-error");
+    assert_eq!(report.excerpts[0].start_line, 12, "the guess stays first");
+    assert_eq!(last.end_line, 20, "{report:#?}");
+}
