@@ -22,6 +22,8 @@ bench=target/release/examples/bench
 
 echo "== engine, whole corpus ($(wc -l < "$out/all.txt") logs)"
 "$bench" throughput "$out/all.txt" 5
+echo "== engine with a baseline: each log against the one before it (both logs' bytes count)"
+"$bench" baseline "$out/all.txt" 5
 echo "== engine and Drain3 on the same $(wc -l < "$out/subset.txt") logs"
 engine=$("$bench" throughput "$out/subset.txt" 5); echo "$engine"
 drain=$(python3 scripts/bench_drain3.py "$out/subset.txt"); echo "$drain"

@@ -13,10 +13,11 @@
 //! 2. otherwise the best tier; among tier 0–1 blocks the first (later errors often follow from
 //!    the first), among generic tier 2–3 blocks the last (closest to where the step gave up).
 
+use super::baseline::Baseline;
 use super::lines::{RawLine, clean_into};
 use super::rules::{Category, Lead, Rule, Rules, Shape};
 use regex::Regex;
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::sync::OnceLock;
 
 /// Lines kept per block; longer blocks are cut (an excerpt must fit a chat message).
@@ -61,6 +62,8 @@ pub struct Step {
     /// Generic blocks: the most recent few of tiers 2 and 3.
     pub generic: VecDeque<Block>,
     pub tail: VecDeque<(u64, String)>,
+    /// With a baseline: the last lines that the passing run did not print.
+    pub new_tail: VecDeque<(u64, String)>,
     pub failing_tests: Vec<String>,
     tier_counts: [usize; 4],
     seq: u64,
@@ -99,12 +102,25 @@ impl Step {
         for block in self.decisive.iter_mut().chain(self.generic.iter_mut()) {
             lines(&mut block.lines.iter_mut());
         }
-        lines(&mut self.tail.iter_mut());
+        lines(&mut self.tail.iter_mut().chain(self.new_tail.iter_mut()));
         for text in self.command.iter_mut().chain(self.failing_tests.iter_mut()) {
             if let std::borrow::Cow::Owned(masked) = super::redact::redact(text) {
                 *text = masked;
             }
         }
+    }
+
+    /// Numbers of the kept lines (blocks and tails) that the passing run printed too, or that
+    /// are blank: what an excerpt made only of them shows nothing new. Before [`Step::redact`].
+    pub fn known_lines(&self, baseline: &Baseline) -> HashSet<u64> {
+        self.decisive
+            .iter()
+            .chain(self.generic.iter())
+            .flat_map(|b| b.lines.iter())
+            .chain(self.tail.iter())
+            .filter(|(_, text)| text.trim().is_empty() || baseline.contains(text))
+            .map(|(n, _)| *n)
+            .collect()
     }
 
     fn has_errors(&self) -> bool {
@@ -248,7 +264,11 @@ fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
         // Every line up to the exception, then only the exception message's indented lines.
         Shape::Traceback => !block.exception_seen || indented,
         Shape::Stack => {
-            indented
+            // An anchor that ends with a colon announces its message on the next line (Rust's
+            // `panicked at src/lib.rs:17:9:` since 1.73).
+            block.lines.len() == block.lead + 1
+                && block.lines.last().is_some_and(|l| l.1.ends_with(':'))
+                || indented
                 || text.starts_with("at ")
                 || text.starts_with("Stack trace:")
                 || text.starts_with('#') && text[1..].starts_with(|c: char| c.is_ascii_digit())
@@ -365,6 +385,15 @@ pub struct Engine {
     /// Last line of the most recently closed block.
     last_block_end: u64,
     pub lines_total: u64,
+    /// A passing run of the same job: its lines are not causes.
+    baseline: Option<Baseline>,
+}
+
+/// What the engine found: the failing step, the log's length, and the baseline it compared with.
+pub struct Finished {
+    pub step: Option<Step>,
+    pub lines_total: u64,
+    pub baseline: Option<Baseline>,
 }
 
 impl Default for Engine {
@@ -384,6 +413,14 @@ impl Engine {
             open: None,
             last_block_end: 0,
             lines_total: 0,
+            baseline: None,
+        }
+    }
+
+    pub fn with_baseline(baseline: Baseline) -> Self {
+        Self {
+            baseline: Some(baseline),
+            ..Self::new()
         }
     }
 
@@ -501,6 +538,9 @@ impl Engine {
         }
 
         let rule = self.rules.classify_scanned(text, has_keyword);
+        // A line the passing run printed too is not a cause, whatever it says.
+        let known = self.baseline.as_ref().is_some_and(|b| b.contains(text));
+        let rule = rule.filter(|_| !known);
         if let Some(block) = self.open.as_mut() {
             let ends = match block.rule.shape {
                 Shape::Section | Shape::Report => ends_section(text),
@@ -528,13 +568,13 @@ impl Engine {
                     block.exception_seen = true;
                 }
                 self.note_test(text);
-                self.push_tail(number, text);
+                self.push_tail(number, text, known);
                 return;
             }
             if keep {
                 // Too long to show: the block ends here, the rest is not a new anchor.
                 self.close_open();
-                self.push_tail(number, text);
+                self.push_tail(number, text, known);
                 return;
             }
             self.close_open();
@@ -543,7 +583,7 @@ impl Engine {
             self.open_block(rule, number, text);
             self.note_test(text);
         }
-        self.push_tail(number, text);
+        self.push_tail(number, text, known);
     }
 
     fn open_block(&mut self, rule: &'static Rule, number: u64, text: &str) {
@@ -599,20 +639,11 @@ impl Engine {
         }
     }
 
-    fn push_tail(&mut self, number: u64, text: &str) {
-        // Every line passes through here: recycle the oldest entry's buffer.
-        let mut buffer = if self.current.tail.len() == TAIL_LINES {
-            self.current
-                .tail
-                .pop_front()
-                .map(|(_, b)| b)
-                .unwrap_or_default()
-        } else {
-            String::new()
-        };
-        buffer.clear();
-        buffer.push_str(&text[..floor_boundary(text, MAX_KEPT_CHARS)]);
-        self.current.tail.push_back((number, buffer));
+    fn push_tail(&mut self, number: u64, text: &str, known: bool) {
+        push_bounded(&mut self.current.tail, number, text);
+        if self.baseline.is_some() && !known {
+            push_bounded(&mut self.current.new_tail, number, text);
+        }
     }
 
     fn close_open(&mut self) {
@@ -636,7 +667,7 @@ impl Engine {
     }
 
     /// The failing step, by the rules in the module documentation.
-    pub fn finish(mut self) -> (Option<Step>, u64) {
+    pub fn finish(mut self) -> Finished {
         self.flush();
         self.close_open();
         let current = std::mem::take(&mut self.current);
@@ -648,8 +679,24 @@ impl Engine {
             }
         });
         let step = step.or_else(|| (!current.tail.is_empty()).then_some(current));
-        (step, self.lines_total)
+        Finished {
+            step,
+            lines_total: self.lines_total,
+            baseline: self.baseline,
+        }
     }
+}
+
+/// Every line passes through a tail: the oldest entry's buffer is recycled.
+fn push_bounded(tail: &mut VecDeque<(u64, String)>, number: u64, text: &str) {
+    let mut buffer = if tail.len() == TAIL_LINES {
+        tail.pop_front().map(|(_, b)| b).unwrap_or_default()
+    } else {
+        String::new()
+    };
+    buffer.clear();
+    buffer.push_str(&text[..floor_boundary(text, MAX_KEPT_CHARS)]);
+    tail.push_back((number, buffer));
 }
 
 /// What a GitLab-style runner (GitFlic's among them) prints around the job's own commands:

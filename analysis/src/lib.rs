@@ -6,6 +6,7 @@
 //! confidence. Deterministic, offline, one pass, memory bounded by the blocks kept (not by the
 //! log's size). Everything a report shows is redacted (see [`redact`]).
 
+mod baseline;
 mod engine;
 mod extract;
 mod keywords;
@@ -13,10 +14,11 @@ pub mod lines;
 pub mod redact;
 pub(crate) mod rules;
 
+pub use baseline::{Baseline, BaselineBuilder, MAX_DISTINCT_LINES};
 pub use extract::Location;
 pub use rules::Category;
 
-use engine::{Block, Engine, Step};
+use engine::{Block, Engine, Finished, Step};
 use rules::Shape;
 use serde::{Deserialize, Serialize};
 use std::io::Read;
@@ -43,6 +45,22 @@ pub struct Excerpt {
     pub end_line: u64,
     /// The lines as a terminal shows them, redacted, runs of identical lines collapsed.
     pub text: String,
+    /// With a baseline: whether the excerpt holds a line the passing run did not print.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_since_baseline: Option<bool>,
+}
+
+/// The passing run a report was compared with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BaselineUsed {
+    /// What the caller named it (e.g. the pipeline and job), if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<String>,
+    /// Lines in the passing log.
+    pub lines: u64,
+    /// Whether the passing log had more distinct lines than the summary keeps.
+    #[serde(default)]
+    pub truncated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,6 +87,9 @@ pub struct Report {
     /// without its English framing, for chat text in other languages.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub headline: String,
+    /// The passing run the log was compared with, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineUsed>,
 }
 
 /// Streaming analysis: feed every raw line (numbered from 1), then [`Analyzer::finish`].
@@ -85,14 +106,22 @@ impl Analyzer {
         }
     }
 
+    /// Compares with a passing run of the same job: lines it printed too are not causes, and
+    /// the new lines nearest the failure are preferred.
+    pub fn with_baseline(meta: JobMeta, baseline: Baseline) -> Self {
+        Self {
+            engine: Engine::with_baseline(baseline),
+            meta,
+        }
+    }
+
     /// One raw line, numbered as in the whole log (see [`lines::for_each_line`]).
     pub fn line(&mut self, line: lines::RawLine<'_>) {
         self.engine.line(line);
     }
 
     pub fn finish(self) -> Report {
-        let (step, lines_total) = self.engine.finish();
-        build_report(step, lines_total, &self.meta)
+        build_report(self.engine.finish(), &self.meta)
     }
 }
 
@@ -119,6 +148,17 @@ pub fn compile_patterns() {
 /// Analyses everything `reader` yields.
 pub fn analyze_reader<R: Read>(reader: R, meta: JobMeta) -> std::io::Result<Report> {
     let mut analyzer = Analyzer::new(meta);
+    lines::for_each_line(reader, |line| analyzer.line(line))?;
+    Ok(analyzer.finish())
+}
+
+/// Analyses everything `reader` yields against a passing run's [`Baseline`].
+pub fn analyze_reader_with_baseline<R: Read>(
+    reader: R,
+    meta: JobMeta,
+    baseline: Baseline,
+) -> std::io::Result<Report> {
+    let mut analyzer = Analyzer::with_baseline(meta, baseline);
     lines::for_each_line(reader, |line| analyzer.line(line))?;
     Ok(analyzer.finish())
 }
@@ -248,12 +288,20 @@ fn excerpt(block: &Block, budget: usize) -> Option<Excerpt> {
     while lines.last().is_some_and(|l| l.1.is_empty()) {
         lines.pop();
     }
-    let (first, last) = (lines.first()?, lines.last()?);
-    Some(Excerpt {
-        start_line: first.0,
-        end_line: last.0,
-        text: collapse_repeats(lines.iter().map(|l| l.1.as_str())),
-    })
+    Excerpt::of(&lines)
+}
+
+impl Excerpt {
+    /// The excerpt of consecutive kept lines; `None` for none.
+    fn of(lines: &[&(u64, String)]) -> Option<Self> {
+        let (first, last) = (lines.first()?, lines.last()?);
+        Some(Self {
+            start_line: first.0,
+            end_line: last.0,
+            text: collapse_repeats(lines.iter().map(|l| l.1.as_str())),
+            new_since_baseline: None,
+        })
+    }
 }
 
 /// Joins lines, turning a run of identical lines into one with a count.
@@ -307,10 +355,16 @@ fn append(excerpts: &mut Vec<Excerpt>, e: Excerpt) {
 /// Lines of the step's end shown when no strong rule names the cause.
 const TAIL_SHOWN: usize = 8;
 
-/// The step's last run of consecutive lines, up to `max`.
-fn last_paragraph(step: &Step, max: usize) -> Vec<&(u64, String)> {
+/// The step's last run of consecutive lines, up to `max`: of the lines new since the passing
+/// run, when the log was `compared` with one and printed any.
+fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)> {
+    let source = if compared && !step.new_tail.is_empty() {
+        &step.new_tail
+    } else {
+        &step.tail
+    };
     let mut tail: Vec<&(u64, String)> = Vec::new();
-    for line in step.tail.iter().rev() {
+    for line in source.iter().rev() {
         if tail.len() == max || tail.last().is_some_and(|next| next.0 != line.0 + 1) {
             break;
         }
@@ -320,7 +374,32 @@ fn last_paragraph(step: &Step, max: usize) -> Vec<&(u64, String)> {
     tail
 }
 
-fn build_report(step: Option<Step>, lines_total: u64, meta: &JobMeta) -> Report {
+fn build_report(finished: Finished, meta: &JobMeta) -> Report {
+    let Finished {
+        step,
+        lines_total,
+        baseline,
+    } = finished;
+    // Which kept lines the passing run printed too, read before redaction changes them.
+    let known = baseline
+        .as_ref()
+        .zip(step.as_ref())
+        .map(|(b, s)| s.known_lines(b));
+    let mut report = step_report(step, lines_total, meta, baseline.is_some());
+    if let Some(known) = known {
+        for e in &mut report.excerpts {
+            e.new_since_baseline = Some((e.start_line..=e.end_line).any(|n| !known.contains(&n)));
+        }
+    }
+    report.baseline = baseline.map(|b| BaselineUsed {
+        identity: b.identity().map(str::to_owned),
+        lines: b.lines(),
+        truncated: b.truncated(),
+    });
+    report
+}
+
+fn step_report(step: Option<Step>, lines_total: u64, meta: &JobMeta, compared: bool) -> Report {
     let Some(mut step) = step else {
         return Report {
             category: Category::Unknown,
@@ -335,6 +414,7 @@ fn build_report(step: Option<Step>, lines_total: u64, meta: &JobMeta) -> Report 
             lines_total,
             rule: RULE_EMPTY.into(),
             headline: String::new(),
+            baseline: None,
         };
     };
     // Everything below is taken from the step's text, so this covers every field.
@@ -344,16 +424,9 @@ fn build_report(step: Option<Step>, lines_total: u64, meta: &JobMeta) -> Report 
     let chosen = step.choose();
     let Some(primary) = chosen.first().copied() else {
         // Nothing looked like an error: show the step's last paragraph (its last run of
-        // consecutive lines, up to a few).
-        let tail = last_paragraph(&step, TAIL_SHOWN);
-        let excerpts = match (tail.first(), tail.last()) {
-            (Some(first), Some(last)) => vec![Excerpt {
-                start_line: first.0,
-                end_line: last.0,
-                text: collapse_repeats(tail.iter().map(|l| l.1.as_str())),
-            }],
-            _ => vec![],
-        };
+        // consecutive lines, up to a few; of new lines, when compared with a passing run).
+        let tail = last_paragraph(&step, compared, TAIL_SHOWN);
+        let excerpts: Vec<Excerpt> = Excerpt::of(&tail).into_iter().collect();
         let last_words = tail.last().map(|l| l.1.clone()).unwrap_or_default();
         let category = from_context(&step, meta);
         return Report {
@@ -369,6 +442,7 @@ fn build_report(step: Option<Step>, lines_total: u64, meta: &JobMeta) -> Report 
             confidence: 0.2,
             failing_command,
             lines_total,
+            baseline: None,
         };
     };
 
@@ -392,14 +466,9 @@ fn build_report(step: Option<Step>, lines_total: u64, meta: &JobMeta) -> Report 
                 .iter()
                 .any(|e| (e.start_line..=e.end_line).contains(&n))
         };
-        let last = last_paragraph(&step, budget.min(TAIL_SHOWN));
+        let last = last_paragraph(&step, compared, budget.min(TAIL_SHOWN));
         let fresh: Vec<&(u64, String)> = last.into_iter().filter(|l| !shown(l.0)).collect();
-        if let (Some(first), Some(end)) = (fresh.first(), fresh.last()) {
-            let e = Excerpt {
-                start_line: first.0,
-                end_line: end.0,
-                text: collapse_repeats(fresh.iter().map(|l| l.1.as_str())),
-            };
+        if let Some(e) = Excerpt::of(&fresh) {
             append(&mut excerpts, e);
         }
     }
@@ -451,5 +520,6 @@ fn build_report(step: Option<Step>, lines_total: u64, meta: &JobMeta) -> Report 
         lines_total,
         rule: primary.rule.name.to_owned(),
         headline: shorten(&headline, 200),
+        baseline: None,
     }
 }

@@ -411,7 +411,7 @@ pub static RULES: &[Rule] = &[
     ),
     rule(
         "rust-panic",
-        r"^thread '[^']*' panicked at",
+        r"^thread '[^']*'( \(\d+\))? panicked at",
         TestFailure,
         0,
         Stack,
@@ -1018,6 +1018,11 @@ mod tests {
             ),
             (
                 "thread 'main' panicked at 'boom', src/main.rs:2:5",
+                "rust-panic",
+            ),
+            (
+                // Rust 1.88 and later name the thread's id too.
+                "thread 'tests::adds' (31329) panicked at src/lib.rs:17:9:",
                 "rust-panic",
             ),
             (

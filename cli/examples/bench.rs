@@ -5,30 +5,48 @@
 //!       then ROUNDS (default 5) more times on one thread: prints the cold pass's MB/s and the
 //!       median and best of the others (the machine's noise shows as their spread).
 //!       `scripts/bench.sh` makes the list.
+//!   cargo run --release -p exlogare --example bench -- baseline LIST [ROUNDS]
+//!       the same, each log analysed against the log before it in LIST as its passing run
+//!       (neighbours in a sorted list are logs of one repository): the baseline's summary and
+//!       the analysis are timed together, and MB/s counts both logs' bytes.
 //!   cargo run --release -p exlogare --example bench -- rss GIGABYTES
 //!       streams a generated log of that size through the engine (nothing held in memory) and
 //!       prints the process's peak resident set size.
 
-use exlogare_analysis::{JobMeta, analyze_bytes, analyze_reader, compile_patterns};
+use exlogare_analysis::{
+    Analyzer, Baseline, JobMeta, analyze_bytes, analyze_reader, compile_patterns, lines,
+};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-fn throughput(list: &Path, rounds: usize) -> anyhow::Result<()> {
+fn throughput(list: &Path, rounds: usize, with_baseline: bool) -> anyhow::Result<()> {
     let paths: Vec<PathBuf> = std::fs::read_to_string(list)?
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(PathBuf::from)
         .collect();
     let logs: Vec<Vec<u8>> = paths.iter().map(std::fs::read).collect::<Result<_, _>>()?;
-    let bytes: usize = logs.iter().map(Vec::len).sum();
-    // Lines as the engine numbers them (universal newlines).
+    let mut bytes: usize = logs.iter().map(Vec::len).sum();
+    if with_baseline {
+        // Every log but the last is read again as the next one's passing run.
+        bytes += logs.iter().rev().skip(1).map(Vec::len).sum::<usize>();
+    }
     let mut lines = 0;
     let mut pass = || {
         let start = Instant::now();
         lines = 0;
-        for log in &logs {
-            lines += std::hint::black_box(analyze_bytes(log, JobMeta::default())).lines_total;
+        for (i, log) in logs.iter().enumerate() {
+            let report = match i.checked_sub(1).filter(|_| with_baseline) {
+                Some(previous) => {
+                    let baseline = Baseline::from_bytes(&logs[previous]);
+                    let mut analyzer = Analyzer::with_baseline(JobMeta::default(), baseline);
+                    lines::for_each_line_in(log, |line| analyzer.line(line));
+                    analyzer.finish()
+                }
+                None => analyze_bytes(log, JobMeta::default()),
+            };
+            lines += std::hint::black_box(report).lines_total;
         }
         start.elapsed().as_secs_f64()
     };
@@ -42,8 +60,13 @@ fn throughput(list: &Path, rounds: usize) -> anyhow::Result<()> {
     secs.sort_by(f64::total_cmp);
     let median = secs[secs.len() / 2];
     println!(
-        "engine: {} logs, {mb:.1} MB, {lines} lines, one core: first pass {:.0} MB/s; \
+        "engine{}: {} logs, {mb:.1} MB, {lines} lines, one core: first pass {:.0} MB/s; \
          then {rounds} passes: median {:.0} MB/s ({:.0} lines/s), best {:.0} MB/s",
+        if with_baseline {
+            " with the previous log as baseline"
+        } else {
+            ""
+        },
         logs.len(),
         mb / cold,
         mb / median,
@@ -131,11 +154,17 @@ fn main() -> anyhow::Result<()> {
         .collect::<Vec<_>>()
         .as_slice()
     {
-        ["throughput", list] => throughput(Path::new(list), 5),
-        ["throughput", list, rounds] => {
-            throughput(Path::new(list), rounds.parse::<usize>()?.max(1))
+        [mode @ ("throughput" | "baseline"), list, rest @ ..] => {
+            let rounds = match rest {
+                [] => 5,
+                [rounds] => rounds.parse::<usize>()?.max(1),
+                _ => anyhow::bail!("usage: bench {mode} LIST [ROUNDS]"),
+            };
+            throughput(Path::new(list), rounds, *mode == "baseline")
         }
         ["rss", gb] => rss(gb.parse()?),
-        _ => anyhow::bail!("usage: bench throughput LIST [ROUNDS] | bench rss GIGABYTES"),
+        _ => anyhow::bail!(
+            "usage: bench throughput LIST [ROUNDS] | bench baseline LIST [ROUNDS] | bench rss GIGABYTES"
+        ),
     }
 }

@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
-use exlogare_analysis::{self as analysis, JobMeta, Report};
+use exlogare_analysis::{self as analysis, Baseline, Excerpt, JobMeta, Report};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,6 +33,9 @@ enum Command {
         /// The job's stage.
         #[arg(long)]
         stage: Option<String>,
+        /// The log of a passing run of the same job: lines it printed too are not causes.
+        #[arg(long, value_name = "PASS_LOG")]
+        baseline: Option<PathBuf>,
     },
 }
 
@@ -60,18 +63,30 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         format,
         job_name,
         stage,
+        baseline,
     } = cli.command;
     let meta = JobMeta {
         name: job_name,
         stage,
         language: None,
     };
+    let baseline = baseline
+        .map(|path| {
+            std::fs::File::open(&path)
+                .and_then(Baseline::from_reader)
+                .map(|b| b.with_identity(path.display().to_string()))
+                .with_context(|| format!("cannot read the baseline {}", path.display()))
+        })
+        .transpose()?;
+    let analyze = |reader: &mut dyn std::io::Read| match baseline {
+        Some(baseline) => analysis::analyze_reader_with_baseline(reader, meta, baseline),
+        None => analysis::analyze_reader(reader, meta),
+    };
     let report = match file.as_deref() {
         Some(path) if path.as_os_str() != "-" => std::fs::File::open(path)
-            .and_then(|f| analysis::analyze_reader(f, meta))
+            .and_then(|mut f| analyze(&mut f))
             .with_context(|| format!("cannot read {}", path.display()))?,
-        _ => analysis::analyze_reader(std::io::stdin().lock(), meta)
-            .context("cannot read standard input")?,
+        _ => analyze(&mut std::io::stdin().lock()).context("cannot read standard input")?,
     };
 
     let stdout = std::io::stdout();
@@ -116,7 +131,12 @@ fn text(report: &Report, colour: bool) -> String {
             "\n{}\n",
             paint(
                 "2",
-                &format!("lines {}–{}:", excerpt.start_line, excerpt.end_line)
+                &format!(
+                    "lines {}–{}{}:",
+                    excerpt.start_line,
+                    excerpt.end_line,
+                    novelty(excerpt)
+                )
             )
         ));
         for line in excerpt.text.lines() {
@@ -150,6 +170,15 @@ fn text(report: &Report, colour: bool) -> String {
     out
 }
 
+/// What a comparison with a passing run says of an excerpt.
+fn novelty(excerpt: &Excerpt) -> &'static str {
+    match excerpt.new_since_baseline {
+        Some(true) => " (new since the passing run)",
+        Some(false) => " (the passing run printed these too)",
+        None => "",
+    }
+}
+
 fn location(l: &analysis::Location) -> String {
     match l.column {
         Some(c) => format!("{}:{}:{c}", l.path, l.line),
@@ -174,8 +203,11 @@ fn markdown(report: &Report) -> String {
             .unwrap_or(0);
         let fence = "`".repeat(longest.max(2) + 1);
         out.push_str(&format!(
-            "\nLines {}–{}:\n\n{fence}\n{}\n{fence}\n",
-            excerpt.start_line, excerpt.end_line, excerpt.text
+            "\nLines {}–{}{}:\n\n{fence}\n{}\n{fence}\n",
+            excerpt.start_line,
+            excerpt.end_line,
+            novelty(excerpt),
+            excerpt.text
         ));
     }
     if !report.locations.is_empty() {

@@ -122,3 +122,80 @@ fn a_bad_flag_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8(out.stderr).unwrap().contains("--format"));
 }
+
+fn pair(name: &str, kind: &str) -> String {
+    format!(
+        "{}/../analysis/tests/fixtures/pairs/{name}.{kind}.log",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn a_baseline_moves_the_answer_to_what_is_new_and_says_so() {
+    let alone = run(
+        &["analyze", "--format", "json", &pair("java", "fail")],
+        None,
+    );
+    let compared = run(
+        &[
+            "analyze",
+            "--format",
+            "json",
+            "--baseline",
+            &pair("java", "pass"),
+            &pair("java", "fail"),
+        ],
+        None,
+    );
+    assert!(compared.status.success());
+    let alone: serde_json::Value = serde_json::from_slice(&alone.stdout).unwrap();
+    let compared: serde_json::Value = serde_json::from_slice(&compared.stdout).unwrap();
+    assert!(alone.get("baseline").is_none());
+    let first = &compared["excerpts"][0];
+    assert_eq!(first["new_since_baseline"], true);
+    assert!(
+        first["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Exception in thread \"main\" java.lang.ArrayIndexOutOfBoundsException"),
+        "{compared:#}"
+    );
+    assert!(
+        compared["baseline"]["identity"]
+            .as_str()
+            .unwrap()
+            .ends_with("java.pass.log")
+    );
+    assert_ne!(alone["excerpts"][0], compared["excerpts"][0]);
+
+    let text = run(
+        &[
+            "analyze",
+            "--baseline",
+            &pair("java", "pass"),
+            &pair("java", "fail"),
+        ],
+        None,
+    );
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("(new since the passing run)"), "{text}");
+}
+
+#[test]
+fn an_unreadable_baseline_is_named() {
+    let out = run(
+        &[
+            "analyze",
+            "--baseline",
+            "/nonexistent/pass.log",
+            &pair("java", "fail"),
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("cannot read the baseline /nonexistent/pass.log"),
+        "{err}"
+    );
+}
