@@ -317,6 +317,25 @@ async fn redirected_downloads_are_followed_without_our_token_and_refused_where_u
         last.contains("redirected to an address that is refused"),
         "{last}"
     );
+
+    // The stand-ins live on loopback, so this harness allows private networks; the cloud's
+    // metadata service is refused even so, and nothing reaches it.
+    let before = h.chat.received("matrix").len();
+    h.gitflic
+        .redirect_downloads("http://169.254.169.254/latest/meta-data/iam/security-credentials/");
+    assert_eq!(h.deliver_failure("12").await.0, StatusCode::ACCEPTED);
+    let (_, response) = h.poll(ENOUGH).await;
+    assert!(response.batch_item_failures.is_empty());
+    let stored = h.chat.received("matrix");
+    assert_eq!(stored.len(), before + 1, "reported once");
+    let last = stored.last().unwrap()["content"]["body"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        last.contains("redirected to an address that is refused"),
+        "{last}"
+    );
 }
 
 #[tokio::test]

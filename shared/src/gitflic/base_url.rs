@@ -8,7 +8,7 @@
 //! resolved to a public address when the user entered it cannot be re-pointed inside later
 //! (DNS rebinding).
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use url::Url;
 
@@ -80,6 +80,29 @@ pub fn is_internal(ip: IpAddr) -> bool {
     }
 }
 
+/// Whether `ip` is link-local (IPv4 `169.254.0.0/16`, IPv6 `fe80::/10`, where the cloud's
+/// instance metadata service answers) or AWS's IPv6 metadata address (`fd00:ec2::254`): refused
+/// even where private networks are allowed, since no self-hosted GitFlic, homeserver or model
+/// lives there and credentials do.
+pub fn is_metadata_reachable(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_link_local(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.is_link_local(),
+            None => {
+                (v6.segments()[0] & 0xffc0) == 0xfe80
+                    || v6 == Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254)
+            }
+        },
+    }
+}
+
+/// Whether the guard refuses `ip`: internal addresses unless private networks are allowed,
+/// and the metadata service's addresses always.
+fn refused(ip: IpAddr, allow_private: bool) -> bool {
+    is_metadata_reachable(ip) || (!allow_private && is_internal(ip))
+}
+
 /// Parses and checks a user-supplied base URL; `None` or empty means GitFlic's cloud.
 pub async fn resolve_host(
     input: Option<&str>,
@@ -126,12 +149,10 @@ pub async fn resolve_host(
 }
 
 /// Refuses a user-supplied URL whose host is, or resolves to, an internal address (unless the
-/// operator allows private networks). The client's [`GuardedResolver`] checks names again at
-/// connection time; an IP literal never reaches a resolver, so this check is the one it gets.
+/// operator allows private networks; the metadata service's addresses are refused always). The
+/// client's [`GuardedResolver`] checks names again at connection time; an IP literal never
+/// reaches a resolver, so this check is the one it gets.
 pub async fn ensure_public(url: &Url, allow_private: bool) -> Result<(), BaseUrlError> {
-    if allow_private {
-        return Ok(());
-    }
     let port = url.port_or_known_default().unwrap_or(443);
     let addresses: Vec<SocketAddr> = match url.host() {
         Some(url::Host::Ipv4(ip)) => vec![SocketAddr::new(IpAddr::V4(ip), port)],
@@ -145,7 +166,7 @@ pub async fn ensure_public(url: &Url, allow_private: bool) -> Result<(), BaseUrl
     if addresses.is_empty() {
         return Err(BaseUrlError::Unresolvable);
     }
-    if addresses.iter().any(|a| is_internal(a.ip())) {
+    if addresses.iter().any(|a| refused(a.ip(), allow_private)) {
         return Err(BaseUrlError::Internal);
     }
     Ok(())
@@ -163,7 +184,7 @@ impl reqwest::dns::Resolve for GuardedResolver {
         Box::pin(async move {
             let addresses: Vec<SocketAddr> = tokio::net::lookup_host((name.as_str(), 0))
                 .await?
-                .filter(|a| allow_private || !is_internal(a.ip()))
+                .filter(|a| !refused(a.ip(), allow_private))
                 .collect();
             if addresses.is_empty() {
                 return Err(Box::new(std::io::Error::other(
@@ -210,7 +231,7 @@ pub fn redirect_allowed(
         Some(url::Host::Domain(_)) => None,
         None => return Err(RedirectRefused("no host")),
     };
-    if !allow_private && literal.is_some_and(is_internal) {
+    if literal.is_some_and(|ip| refused(ip, allow_private)) {
         return Err(RedirectRefused("an internal address"));
     }
     Ok(())
@@ -344,6 +365,19 @@ mod tests {
         }
         assert!(redirect_allowed(&url("https://objects.example/x"), 3, false).is_err());
         assert!(redirect_allowed(&url("http://127.0.0.1:9/x"), 0, true).is_ok());
+        // Where private networks are allowed, the metadata service still is not.
+        for metadata in [
+            "http://169.254.169.254/latest/meta-data",
+            "http://[fe80::1]/x",
+            "http://[fd00:ec2::254]/latest",
+            "http://[::ffff:169.254.169.254]/x",
+        ] {
+            assert!(
+                redirect_allowed(&url(metadata), 0, true).is_err(),
+                "{metadata}"
+            );
+        }
+        assert!(redirect_allowed(&url("http://10.0.0.1/x"), 0, true).is_ok());
     }
 
     #[tokio::test]
