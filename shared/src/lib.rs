@@ -13,17 +13,11 @@ pub mod secret;
 pub mod telemetry;
 
 #[cfg(feature = "service")]
-pub mod analyzer;
-#[cfg(feature = "service")]
-pub mod channels;
-#[cfg(feature = "service")]
 pub mod config;
 #[cfg(feature = "service")]
 pub mod connections;
 #[cfg(feature = "service")]
 pub mod crypto;
-#[cfg(feature = "service")]
-pub mod ingest;
 #[cfg(feature = "service")]
 pub mod llm;
 #[cfg(feature = "service")]

@@ -1,18 +1,18 @@
 //! The oauth function end to end: moto_server for DynamoDB and KMS, a GitFlic stand-in on
 //! 127.0.0.1, and the webhook function checking the secrets the watch flow registers.
 
+use exlogare_oauth::channels::ChannelSettings;
 use exlogare_oauth::{App, handle};
-use exlogare_shared::channels::ChannelSettings;
 use exlogare_shared::connections::{Connections, Settings};
 use exlogare_shared::crypto::{EncryptionContext, Kms};
 use exlogare_shared::gitflic::base_url::http_client;
-use exlogare_shared::ingest::Ingest;
 use exlogare_shared::queue::Queue;
 use exlogare_shared::report::Language;
 use exlogare_shared::store::Store;
 use exlogare_tests::fake_chat::{FakeChat, MATRIX_TOKEN, TELEGRAM_TOKEN};
 use exlogare_tests::fake_gitflic::{CLIENT_ID, CLIENT_SECRET, FakeGitflic, oauth_app};
 use exlogare_tests::{HttpEvent, LocalStack, LogCapture, env};
+use exlogare_webhook::ingest::Ingest;
 use lambda_http::Body;
 use lambda_http::http::StatusCode;
 use serde_json::{Value, json};

@@ -1,11 +1,11 @@
 //! The webhook function against moto_server: real DynamoDB and SQS wire protocol.
 
 use exlogare_shared::gitflic::webhook::{Action, WebhookPayload};
-use exlogare_shared::ingest::{Ingest, MAX_BODY_BYTES};
 use exlogare_shared::queue::{self, PipelineFailure, PipelineRef, ProjectRef, Queue};
 use exlogare_shared::secret::{self, SecretDigest};
 use exlogare_shared::store::{SecretBinding, Store};
 use exlogare_tests::{HttpEvent, LocalStack, LogCapture, request_from_event};
+use exlogare_webhook::ingest::{Ingest, MAX_BODY_BYTES};
 use exlogare_webhook::{ROUTE, SECRET_HEADER, handle};
 use lambda_http::Body;
 use lambda_http::http::StatusCode;

@@ -1,10 +1,12 @@
 //! The analyzer function: an SQS batch of pipeline failures in, a partial batch response out.
-//! Each record is processed by [`exlogare_shared::analyzer`]; a record that fails (for now or
+//! Each record is processed by [`pipeline`]; a record that fails (for now or
 //! for good) is reported as a batch item failure, so SQS retries it and finally moves it to the
 //! dead-letter queue, without failing the other records of the batch.
 
+pub mod pipeline;
+
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
-use exlogare_shared::analyzer::{PipelineAnalyzer, ProcessError};
+use pipeline::{PipelineAnalyzer, ProcessError};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::Semaphore;

@@ -1,4 +1,4 @@
-use exlogare_shared::analyzer::{AnalyzerSettings, PipelineAnalyzer};
+use exlogare_analyzer::pipeline::{AnalyzerSettings, PipelineAnalyzer};
 use exlogare_shared::config::{self, AnalyzerConfig};
 use exlogare_shared::connections::{Connections, Settings};
 use exlogare_shared::crypto::Kms;

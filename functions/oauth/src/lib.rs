@@ -1,5 +1,5 @@
 //! The oauth function: `/api/integrations/gitflic/…`. Parses the request, calls
-//! [`exlogare_shared::connections`], maps the outcome to a status.
+//! [`exlogare_shared::connections`] or [`channels`], maps the outcome to a status.
 //!
 //! | route | |
 //! |---|---|
@@ -16,7 +16,9 @@
 //!
 //! Every route but the callback needs the tenant from the API Gateway JWT authorizer's claims.
 
-use exlogare_shared::channels::{ChannelError, ChannelSettings};
+pub mod channels;
+
+use channels::{ChannelError, ChannelSettings};
 use exlogare_shared::connections::{ConnectError, Connections};
 use exlogare_shared::gitflic::api::ApiError;
 use exlogare_shared::gitflic::oauth::OauthError;

@@ -1,5 +1,5 @@
 use exlogare_oauth::App;
-use exlogare_shared::channels::ChannelSettings;
+use exlogare_oauth::channels::ChannelSettings;
 use exlogare_shared::config::{self, OauthConfig};
 use exlogare_shared::connections::{Connections, Settings};
 use exlogare_shared::crypto::Kms;

@@ -1,8 +1,10 @@
 //! The webhook function: `POST /webhook/gitflic`. Parses the HTTP request, hands the delivery to
-//! [`exlogare_shared::ingest`] and maps the outcome to a status code.
+//! [`ingest`] and maps the outcome to a status code.
 
-use exlogare_shared::ingest::{Delivery, Ingest, IngestError, Outcome};
+pub mod ingest;
+
 use exlogare_shared::respond::{body_bytes, error, json, method_not_allowed, request_path};
+use ingest::{Delivery, Ingest, IngestError, Outcome};
 use lambda_http::http::{Method, StatusCode};
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde_json::json;

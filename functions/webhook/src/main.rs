@@ -1,7 +1,7 @@
 use exlogare_shared::config::{self, WebhookConfig};
-use exlogare_shared::ingest::Ingest;
 use exlogare_shared::queue::Queue;
 use exlogare_shared::store::Store;
+use exlogare_webhook::ingest::Ingest;
 use lambda_http::Error;
 
 #[tokio::main]

@@ -10,11 +10,22 @@ mod slack;
 mod telegram;
 
 use crate::analysis::Category;
+use crate::crypto::EncryptionContext;
 use crate::report::{Language, PipelineReport};
 use exlogare_chat::{EXCERPT_CHARS, EXCERPT_LINES, HINT_CHARS, LINE_CHARS, LogText};
 pub use exlogare_chat::{Link, Message};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
+
+/// The KMS encryption context of a tenant's chat credentials in the channel slot `slot`: a
+/// ciphertext decrypts only under the tenant and slot it was sealed for.
+pub fn channel_context(tenant: &str, slot: &str) -> EncryptionContext {
+    EncryptionContext {
+        purpose: "chat-credentials",
+        tenant: tenant.to_owned(),
+        subject: slot.to_owned(),
+    }
+}
 
 /// Characters of one other failed job's line.
 const OTHER_CHARS: usize = 120;

@@ -9,14 +9,14 @@
 //!    good is recorded and not retried; one that asks to wait is waited for if that fits the time
 //!    left, otherwise the message is retried later.
 
-use crate::analysis::{Analyzer, JobMeta, lines};
-use crate::connections::{ConnectError, Connections};
-use crate::crypto::{EncryptionContext, Kms};
-use crate::gitflic::api::{ApiError, Download, GitflicApi, Job, log_artifact};
-use crate::notify::{self, Channel, Delivery, Link};
-use crate::queue::{MESSAGE_VERSION, PipelineFailure};
-use crate::report::{JobOutcome, Language, PipelineReport};
-use crate::store::{Claim, Store, StoreError};
+use exlogare_shared::analysis::{Analyzer, JobMeta, lines};
+use exlogare_shared::connections::{ConnectError, Connections};
+use exlogare_shared::crypto::Kms;
+use exlogare_shared::gitflic::api::{ApiError, Download, GitflicApi, Job, log_artifact};
+use exlogare_shared::notify::{self, Channel, Delivery, Link, channel_context};
+use exlogare_shared::queue::{MESSAGE_VERSION, PipelineFailure};
+use exlogare_shared::report::{JobOutcome, Language, PipelineReport};
+use exlogare_shared::store::{Claim, Store, StoreError};
 use sha2::{Digest, Sha256};
 use std::time::{Duration, Instant};
 
@@ -60,7 +60,7 @@ pub struct AnalyzerSettings {
     pub telegram_api: String,
     pub report_retention: Duration,
     /// An OpenAI-compatible model that adds an explanation, if configured.
-    pub llm: Option<crate::llm::LlmSettings>,
+    pub llm: Option<exlogare_shared::llm::LlmSettings>,
 }
 
 pub struct PipelineAnalyzer {
@@ -69,14 +69,6 @@ pub struct PipelineAnalyzer {
     connections: Connections,
     http: reqwest::Client,
     settings: AnalyzerSettings,
-}
-
-pub fn channel_context(tenant: &str, kind: &str) -> EncryptionContext {
-    EncryptionContext {
-        purpose: "chat-credentials",
-        tenant: tenant.to_owned(),
-        subject: kind.to_owned(),
-    }
 }
 
 impl PipelineAnalyzer {
@@ -232,7 +224,7 @@ impl PipelineAnalyzer {
         if let (Some(llm), Some(primary)) = (&self.settings.llm, report.jobs.first())
             && let Some(analysis) = &primary.report
         {
-            report.explanation = crate::llm::explain(
+            report.explanation = exlogare_shared::llm::explain(
                 &self.http,
                 llm,
                 self.settings.language,
@@ -252,7 +244,7 @@ impl PipelineAnalyzer {
     async fn project_path(
         &self,
         message: &PipelineFailure,
-        record: &mut crate::store::ConnectionRecord,
+        record: &mut exlogare_shared::store::ConnectionRecord,
         api: &GitflicApi,
     ) -> Result<(String, String), ProcessError> {
         if let Some(watch) = self
@@ -293,7 +285,7 @@ impl PipelineAnalyzer {
 
     async fn download_log(
         &self,
-        record: &mut crate::store::ConnectionRecord,
+        record: &mut exlogare_shared::store::ConnectionRecord,
         api: &GitflicApi,
         owner: &str,
         alias: &str,
@@ -496,7 +488,7 @@ fn looks_binary(head: &[u8]) -> bool {
 }
 
 /// Runs the engine over a (possibly head-and-tail) log.
-fn analyse(download: &Download, meta: JobMeta) -> crate::analysis::Report {
+fn analyse(download: &Download, meta: JobMeta) -> exlogare_shared::analysis::Report {
     let mut analyzer = Analyzer::new(meta);
     lines::for_each_line_in(&download.head, |line| analyzer.line(line));
     lines::for_each_line_in(&download.tail, |mut line| {

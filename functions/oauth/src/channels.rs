@@ -1,13 +1,13 @@
 //! A tenant's chat channels: set (validated, KMS-encrypted), read (credentials masked), delete,
 //! and test (a real message through the same delivery code as reports).
 
-use crate::analyzer::channel_context;
-use crate::crypto::{CryptoError, Kms};
-use crate::gitflic::base_url::{BaseUrlError, ensure_public};
-use crate::notify::{self, Channel, Delivery, Link, Message};
-use crate::report::Language;
-use crate::store::{Store, StoreError};
 use exlogare_chat::{LINE_CHARS, LogText};
+use exlogare_shared::crypto::{CryptoError, Kms};
+use exlogare_shared::gitflic::base_url::{BaseUrlError, ensure_public};
+use exlogare_shared::notify::channel_context;
+use exlogare_shared::notify::{self, Channel, Delivery, Link, Message};
+use exlogare_shared::report::Language;
+use exlogare_shared::store::{Store, StoreError};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -332,7 +332,7 @@ impl ChannelSettings {
             hint: None,
             others: vec![],
             link: Link::new(
-                url::Url::parse(crate::gitflic::base_url::CLOUD_WEB)
+                url::Url::parse(exlogare_shared::gitflic::base_url::CLOUD_WEB)
                     .map_err(|e| ChannelError::Invalid(e.to_string()))?,
             )
             .ok_or_else(|| ChannelError::Invalid("no link".into()))?,
@@ -386,7 +386,14 @@ mod tests {
                 matches!(&refused, Err(ChannelError::Invalid(m)) if m.contains("private")),
                 "{inside}: {refused:?}"
             );
-            assert!(check_homeserver(inside, true).await.is_ok(), "{inside}");
+            // Allowing private networks (a homeserver inside the VPC) never opens the metadata
+            // service.
+            let metadata = inside.contains("169.254.");
+            assert_eq!(
+                check_homeserver(inside, true).await.is_ok(),
+                !metadata,
+                "{inside}"
+            );
         }
         assert!(
             check_homeserver("https://93.184.216.34", false)

@@ -3,10 +3,10 @@
 //! Checks run in this order, so an unauthenticated caller learns nothing about our parsing:
 //! size (413), secret (401), JSON shape (400), then the action.
 
-use crate::gitflic::webhook::{Action, WebhookPayload};
-use crate::queue::{PipelineFailure, PipelineRef, ProjectRef, Queue, QueueError};
-use crate::secret;
-use crate::store::{SecretBinding, Store, StoreError};
+use exlogare_shared::gitflic::webhook::{Action, WebhookPayload};
+use exlogare_shared::queue::{PipelineFailure, PipelineRef, ProjectRef, Queue, QueueError};
+use exlogare_shared::secret;
+use exlogare_shared::store::{SecretBinding, Store, StoreError};
 use std::time::Duration;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -199,7 +199,7 @@ fn failure_message(
     let pipeline_id = checked_id(pipeline.id.as_deref().or(Some(local_id)), "pipeline.id")?;
     let project = payload.project.clone().unwrap_or_default();
     Ok(PipelineFailure {
-        version: crate::queue::MESSAGE_VERSION,
+        version: exlogare_shared::queue::MESSAGE_VERSION,
         tenant_id: binding.tenant_id.clone(),
         connection_id: binding.connection_id.clone(),
         project: ProjectRef {
@@ -215,7 +215,11 @@ fn failure_message(
             commit_id: pipeline.commit_id,
             git_ref: pipeline.git_ref,
         },
-        delivery_key: crate::queue::delivery_key(&binding.tenant_id, project_id, pipeline_id),
+        delivery_key: exlogare_shared::queue::delivery_key(
+            &binding.tenant_id,
+            project_id,
+            pipeline_id,
+        ),
         received_at: OffsetDateTime::now_utc()
             .format(&Rfc3339)
             .unwrap_or_default(),
