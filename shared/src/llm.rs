@@ -4,8 +4,7 @@
 //! slow or failing model costs at most `timeout` and changes nothing else.
 
 use crate::analysis::Report;
-use crate::report::Language;
-use serde::{Deserialize, Serialize};
+use crate::report::{Explanation, Language};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -17,12 +16,6 @@ pub struct LlmSettings {
     pub api_key: Option<String>,
     pub model: String,
     pub timeout: Duration,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Explanation {
-    pub root_cause: String,
-    pub fix: String,
 }
 
 const SYSTEM: &str = "You explain why a CI job failed. You get the decisive log lines (already \

@@ -8,6 +8,13 @@ use crate::queue::{PipelineRef, ProjectRef};
 pub use exlogare_chat::Words;
 use serde::{Deserialize, Serialize};
 
+/// A language model's reading of a job's failure (see `llm`), shown under the hint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Explanation {
+    pub root_cause: String,
+    pub fix: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobOutcome {
     pub name: String,
@@ -37,7 +44,7 @@ pub struct PipelineReport {
     pub jobs: Vec<JobOutcome>,
     /// The language model's reading of the primary job, when one is configured and answered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub explanation: Option<crate::llm::Explanation>,
+    pub explanation: Option<Explanation>,
 }
 
 impl PipelineReport {
