@@ -19,6 +19,8 @@ pub mod connections;
 #[cfg(feature = "service")]
 pub mod crypto;
 #[cfg(feature = "service")]
+pub mod http_outcome;
+#[cfg(feature = "service")]
 pub mod llm;
 #[cfg(feature = "service")]
 pub mod notify;

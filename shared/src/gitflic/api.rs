@@ -6,6 +6,7 @@
 //! (CODE), means the token is no good: [`ApiError::Unauthorized`], for the caller to refresh.
 
 use crate::analysis::lines::LineSplitter;
+use crate::http_outcome::{self, Outcome};
 use crate::lenient;
 use oauth2::AccessToken;
 use rand::Rng;
@@ -246,12 +247,7 @@ impl GitflicApi {
                 Ok(response) if response.status().is_success() => return Ok(response),
                 Ok(response) => {
                     let status = response.status();
-                    let retry_after = response
-                        .headers()
-                        .get("retry-after")
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<u64>().ok())
-                        .map(Duration::from_secs);
+                    let retry_after = http_outcome::retry_after(response.headers());
                     // Read only to tell the kinds of 403 apart.
                     let body = read_capped(response).await.unwrap_or_default();
                     match status {
@@ -267,10 +263,10 @@ impl GitflicApi {
                             last = "HTTP 403 without a JSON body".into();
                         }
                         StatusCode::NOT_FOUND => return Err(ApiError::NotFound),
-                        s if s == StatusCode::TOO_MANY_REQUESTS || s.is_server_error() => {
-                            last = format!("HTTP {}", s.as_u16());
-                        }
-                        s => return Err(ApiError::Status(s.as_u16())),
+                        s => match http_outcome::classify(s.as_u16()) {
+                            Outcome::Transient => last = format!("HTTP {}", s.as_u16()),
+                            _ => return Err(ApiError::Status(s.as_u16())),
+                        },
                     }
                     retry_after
                 }

@@ -11,6 +11,7 @@
 //! The `oauth2` crate provides the types: ids, URLs, and secrets that never print.
 
 use super::base_url::GitflicHost;
+use crate::http_outcome::{self, Outcome};
 use oauth2::{
     AccessToken, AuthorizationCode, ClientId, ClientSecret, CsrfToken, RedirectUrl, RefreshToken,
 };
@@ -101,7 +102,7 @@ impl OauthApp {
             .await
             .map_err(|e| OauthError::Unavailable(e.without_url().to_string()))?;
         let status = response.status();
-        if status.is_server_error() || status.as_u16() == 429 {
+        if http_outcome::classify(status.as_u16()) == Outcome::Transient {
             return Err(OauthError::Unavailable(format!("HTTP {}", status.as_u16())));
         }
         if !status.is_success() {

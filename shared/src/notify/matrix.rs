@@ -2,7 +2,7 @@
 //! built by `exlogare_chat`. The transaction id is derived from the report, so a retried delivery
 //! is the same event.
 
-use super::{Delivery, Message, transport};
+use super::{Delivery, Message, classify, transport};
 use serde_json::Value;
 use std::time::Duration;
 
@@ -55,13 +55,6 @@ pub async fn send(
     .chars()
     .take(200)
     .collect();
-    if status.as_u16() == 429 || status.is_server_error() {
-        let after = answer["retry_after_ms"].as_u64().map(Duration::from_millis);
-        Delivery::Retry { after, reason }
-    } else {
-        Delivery::Rejected {
-            status: status.as_u16(),
-            reason,
-        }
-    }
+    let after = answer["retry_after_ms"].as_u64().map(Duration::from_millis);
+    classify(status.as_u16(), after, reason)
 }

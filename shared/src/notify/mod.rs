@@ -11,6 +11,7 @@ mod telegram;
 
 use crate::analysis::Category;
 use crate::crypto::EncryptionContext;
+use crate::http_outcome::{self, Outcome};
 use crate::report::{Language, PipelineReport};
 use exlogare_chat::{EXCERPT_CHARS, EXCERPT_LINES, HINT_CHARS, LINE_CHARS, LogText};
 pub use exlogare_chat::{Link, Message};
@@ -179,24 +180,20 @@ pub async fn deliver(
     }
 }
 
-/// Maps an HTTP answer to a [`Delivery`]; `retry_after` as the service reported it.
-fn classify(
-    status: reqwest::StatusCode,
-    retry_after: Option<Duration>,
-    detail: String,
-) -> Delivery {
-    if status.is_success() {
-        Delivery::Delivered
-    } else if status.as_u16() == 429 || status.is_server_error() {
-        Delivery::Retry {
+/// Maps a chat service's answer to a [`Delivery`] by the one HTTP outcome policy; `status` as
+/// the service reported it (in its body, for Telegram), `retry_after` likewise, `detail` its
+/// own words.
+fn classify(status: u16, retry_after: Option<Duration>, detail: String) -> Delivery {
+    match http_outcome::classify(status) {
+        Outcome::Done => Delivery::Delivered,
+        Outcome::Transient => Delivery::Retry {
             after: retry_after,
-            reason: format!("HTTP {}: {detail}", status.as_u16()),
-        }
-    } else {
-        Delivery::Rejected {
-            status: status.as_u16(),
+            reason: format!("HTTP {status}: {detail}"),
+        },
+        Outcome::Refused => Delivery::Rejected {
+            status,
             reason: detail,
-        }
+        },
     }
 }
 
@@ -207,14 +204,6 @@ fn transport(e: reqwest::Error) -> Delivery {
     }
 }
 
-fn retry_after_header(response: &reqwest::Response) -> Option<Duration> {
-    response
-        .headers()
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs)
-}
 
 #[cfg(test)]
 mod tests {

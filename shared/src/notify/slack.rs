@@ -1,6 +1,7 @@
 //! Slack incoming webhook: the message as Block Kit (built by `exlogare_chat`), posted.
 
-use super::{Delivery, Message, classify, retry_after_header, transport};
+use super::{Delivery, Message, classify, transport};
+use crate::http_outcome::retry_after;
 
 pub async fn send(http: &reqwest::Client, webhook_url: &str, message: &Message) -> Delivery {
     let response = match http
@@ -13,7 +14,7 @@ pub async fn send(http: &reqwest::Client, webhook_url: &str, message: &Message) 
         Err(e) => return transport(e),
     };
     let status = response.status();
-    let retry_after = retry_after_header(&response);
+    let after = retry_after(response.headers());
     // Slack answers "ok", or a short error word such as "invalid_payload" or "no_service".
     let detail: String = response
         .text()
@@ -22,5 +23,5 @@ pub async fn send(http: &reqwest::Client, webhook_url: &str, message: &Message) 
         .chars()
         .take(200)
         .collect();
-    classify(status, retry_after, detail)
+    classify(status.as_u16(), after, detail)
 }

@@ -1,7 +1,8 @@
 //! Telegram Bot API `sendMessage`: the message as HTML (built by `exlogare_chat`) with an
 //! inline button to the pipeline.
 
-use super::{Delivery, Message, transport};
+use super::{Delivery, Message, classify, transport};
+use crate::http_outcome::{self, Outcome};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -46,22 +47,19 @@ pub async fn send(
         .chars()
         .take(200)
         .collect();
+    // Telegram's own code, else the status; a 2xx without `"ok": true` was not delivered.
     let code = answer["error_code"]
         .as_u64()
-        .map(|c| c as u16)
+        .and_then(|c| u16::try_from(c).ok())
         .unwrap_or(status.as_u16());
-    if code == 429 || code >= 500 {
-        let after = answer["parameters"]["retry_after"]
-            .as_u64()
-            .map(Duration::from_secs);
-        Delivery::Retry {
-            after,
-            reason: format!("Telegram {code}: {description}"),
-        }
-    } else {
-        Delivery::Rejected {
+    if http_outcome::classify(code) == Outcome::Done {
+        return Delivery::Rejected {
             status: code,
             reason: description,
-        }
+        };
     }
+    let after = answer["parameters"]["retry_after"]
+        .as_u64()
+        .map(Duration::from_secs);
+    classify(code, after, description)
 }
