@@ -36,7 +36,6 @@ pub const MAX_SHOWN_LINES: usize = 30;
 pub struct JobMeta {
     pub name: Option<String>,
     pub stage: Option<String>,
-    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

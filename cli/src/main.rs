@@ -68,7 +68,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let meta = JobMeta {
         name: job_name,
         stage,
-        language: None,
     };
     let baseline = baseline
         .map(|path| {

@@ -192,7 +192,6 @@ impl PipelineAnalyzer {
             let meta = JobMeta {
                 name: job.name.clone(),
                 stage: job.stage_name.clone(),
-                language: None,
             };
             let (report, note, skipped_bytes) = match download {
                 Err(note) => (None, Some(note.to_owned()), 0),

@@ -1,4 +1,4 @@
-//! What GitFlic speaks. See `docs/gitflic-api.md` in the shared folder for the confidence of each fact.
+//! What GitFlic speaks. See `docs/gitflic-api.md` for the confidence of each fact.
 
 pub mod webhook;
 

@@ -204,7 +204,6 @@ fn transport(e: reqwest::Error) -> Delivery {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
