@@ -90,6 +90,9 @@ pub struct GitflicAppConfig {
     pub language: crate::report::Language,
     /// `TELEGRAM_API_BASE` (default `https://api.telegram.org`).
     pub telegram_api: String,
+    /// `HTTP_TIMEOUT_SECONDS` (default 20): the longest one outbound request (GitFlic, a room,
+    /// a download) may take.
+    pub http_timeout: Duration,
 }
 
 impl GitflicAppConfig {
@@ -102,6 +105,7 @@ impl GitflicAppConfig {
             allow_private: flag("GITFLIC_ALLOW_PRIVATE_NETWORK")?,
             language: language()?,
             telegram_api: telegram_api(),
+            http_timeout: seconds("HTTP_TIMEOUT_SECONDS", 20)?,
         })
     }
 }

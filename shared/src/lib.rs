@@ -31,4 +31,6 @@ pub mod report;
 #[cfg(feature = "service")]
 pub mod respond;
 #[cfg(feature = "service")]
+pub mod services;
+#[cfg(feature = "service")]
 pub mod store;

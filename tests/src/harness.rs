@@ -6,13 +6,12 @@ use crate::fake_chat::{FakeChat, MATRIX_TOKEN, TELEGRAM_TOKEN};
 use crate::fake_gitflic::{FakeGitflic, FakeJob, oauth_app};
 use crate::{HttpEvent, LocalStack, env};
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
-use exlogare_analyzer::pipeline::{AnalyzerSettings, PipelineAnalyzer};
-use exlogare_shared::connections::{Connections, Settings};
+use exlogare_analyzer::pipeline::PipelineAnalyzer;
+use exlogare_shared::config::{AnalyzerConfig, GitflicAppConfig, OauthConfig, WebhookConfig};
+use exlogare_shared::connections::Connections;
 use exlogare_shared::crypto::Kms;
-use exlogare_shared::gitflic::base_url::http_client_with_timeout;
 use exlogare_shared::notify::Channel;
 use exlogare_shared::notify::channel_context;
-use exlogare_shared::queue::Queue;
 use exlogare_shared::report::Language;
 use exlogare_shared::store::Store;
 use exlogare_webhook::ingest::Ingest;
@@ -22,6 +21,38 @@ use std::time::{Duration, Instant};
 use url::Url;
 
 pub const PUBLIC: &str = "https://exlogare.example.test";
+
+/// What the oauth and analyzer functions would read from their environment in a deployment
+/// whose GitFlic, Telegram and AWS are the stand-ins and the local stack.
+pub fn app_config(
+    stack: &LocalStack,
+    telegram_api: String,
+    language: Language,
+    allow_private: bool,
+) -> GitflicAppConfig {
+    let app = oauth_app();
+    GitflicAppConfig {
+        table_name: stack.table.clone(),
+        kms_key_id: env("STACK_OUTPUT_ENCRYPTION_KEY_ALIAS"),
+        client_id: app.client_id,
+        client_secret: app.client_secret,
+        allow_private,
+        language,
+        telegram_api,
+        http_timeout: Duration::from_secs(20),
+    }
+}
+
+/// The oauth function's configuration around `app`.
+pub fn oauth_config(app: GitflicAppConfig) -> OauthConfig {
+    OauthConfig {
+        app,
+        public_base_url: Some(Url::parse(PUBLIC).expect("a URL")),
+        dashboard_url: Url::parse("https://dashboard.example.test/integrations").expect("a URL"),
+        scopes: oauth_app().scopes,
+        tenant_claim: "sub".into(),
+    }
+}
 pub const PROJECT_ID: &str = "proj-1";
 
 pub struct Harness {
@@ -89,16 +120,13 @@ impl Harness {
         let chat = FakeChat::start().await;
         let store = Store::new(&stack.sdk, &stack.table);
         let kms = Kms::new(&stack.sdk, env("STACK_OUTPUT_ENCRYPTION_KEY_ALIAS"));
-        let http = http_client_with_timeout(true, http_timeout)?;
-        let connections = Connections::new(
-            store.clone(),
-            kms.clone(),
-            http.clone(),
-            oauth_app(),
-            Settings {
-                allow_private: true,
-            },
-        );
+        let app = GitflicAppConfig {
+            http_timeout,
+            ..app_config(&stack, chat.telegram_api(), language, true)
+        };
+        // The oauth function's connections: the harness connects and watches through them.
+        let connections =
+            exlogare_oauth::App::from_config(oauth_config(app.clone()), &stack.sdk)?.connections;
         let tenant = format!("tenant-{}", uuid::Uuid::new_v4());
         let public = Url::parse(PUBLIC)?;
         let consent = connections
@@ -142,24 +170,24 @@ impl Harness {
         }
 
         let queue_url = stack.fresh_queue().await;
-        let ingest = Ingest::new(
-            store.clone(),
-            Queue::new(&stack.sdk, &queue_url),
-            Duration::from_secs(3600),
+        let ingest = Ingest::from_config(
+            &WebhookConfig {
+                table_name: stack.table.clone(),
+                queue_url: queue_url.clone(),
+                dedupe_ttl: Duration::from_secs(3600),
+            },
+            &stack.sdk,
         );
-        let analyzer = Arc::new(PipelineAnalyzer::new(
-            store.clone(),
-            kms.clone(),
-            connections.clone(),
-            http,
-            AnalyzerSettings {
+        let analyzer = Arc::new(PipelineAnalyzer::from_config(
+            &AnalyzerConfig {
+                app,
                 log_cap,
-                language,
-                telegram_api: chat.telegram_api(),
                 report_retention: Duration::from_secs(90 * 86_400),
+                concurrency: 4,
                 llm: llm.map(|settings| settings(chat.llm_base())),
             },
-        ));
+            &stack.sdk,
+        )?);
         Ok(Self {
             stack,
             gitflic,

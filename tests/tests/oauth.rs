@@ -1,16 +1,14 @@
 //! The oauth function end to end: moto_server for DynamoDB and KMS, a GitFlic stand-in on
 //! 127.0.0.1, and the webhook function checking the secrets the watch flow registers.
 
-use exlogare_oauth::channels::ChannelSettings;
 use exlogare_oauth::{App, handle};
-use exlogare_shared::connections::{Connections, Settings};
 use exlogare_shared::crypto::{EncryptionContext, Kms};
-use exlogare_shared::gitflic::base_url::http_client;
 use exlogare_shared::queue::Queue;
 use exlogare_shared::report::Language;
 use exlogare_shared::store::Store;
 use exlogare_tests::fake_chat::{FakeChat, MATRIX_TOKEN, TELEGRAM_TOKEN};
-use exlogare_tests::fake_gitflic::{CLIENT_ID, CLIENT_SECRET, FakeGitflic, oauth_app};
+use exlogare_tests::fake_gitflic::{CLIENT_ID, CLIENT_SECRET, FakeGitflic};
+use exlogare_tests::harness::{app_config, oauth_config};
 use exlogare_tests::{HttpEvent, LocalStack, LogCapture, env};
 use exlogare_webhook::ingest::Ingest;
 use lambda_http::Body;
@@ -31,24 +29,10 @@ struct World {
     tenant: String,
 }
 
-fn connections(stack: &LocalStack, allow_private: bool) -> Connections {
-    Connections::new(
-        Store::new(&stack.sdk, &stack.table),
-        Kms::new(&stack.sdk, env("STACK_OUTPUT_ENCRYPTION_KEY_ALIAS")),
-        http_client(allow_private).unwrap(),
-        oauth_app(),
-        Settings { allow_private },
-    )
-}
-
-fn channels(stack: &LocalStack, telegram_api: String, allow_private: bool) -> ChannelSettings {
-    ChannelSettings::new(
-        Store::new(&stack.sdk, &stack.table),
-        Kms::new(&stack.sdk, env("STACK_OUTPUT_ENCRYPTION_KEY_ALIAS")),
-        http_client(allow_private).unwrap(),
-        telegram_api,
-        allow_private,
-    )
+/// The oauth function as it runs with the stand-ins' base URLs.
+fn app(stack: &LocalStack, telegram_api: String, allow_private: bool) -> App {
+    let config = app_config(stack, telegram_api, Language::En, allow_private);
+    App::from_config(oauth_config(config), &stack.sdk).expect("the HTTP client builds")
 }
 
 impl World {
@@ -58,7 +42,6 @@ impl World {
         let chat = FakeChat::start().await;
         let telegram_api = chat.telegram_api();
         let store = Store::new(&stack.sdk, &stack.table);
-        let connections = connections(&stack, true);
         let queue_url = stack.fresh_queue().await;
         let webhook = Ingest::new(
             store,
@@ -68,14 +51,7 @@ impl World {
         Self {
             gitflic,
             chat,
-            app: App {
-                channels: channels(&stack, telegram_api, true),
-                language: Language::En,
-                connections,
-                dashboard_url: Url::parse("https://dashboard.example.test/integrations").unwrap(),
-                public_base_url: Some(Url::parse(PUBLIC).unwrap()),
-                tenant_claim: "sub".into(),
-            },
+            app: app(&stack, telegram_api, true),
             webhook,
             tenant: format!("tenant-{}", uuid::Uuid::new_v4()),
             stack,
@@ -613,8 +589,7 @@ async fn tenants_are_isolated_and_required() {
 async fn hostile_base_urls_and_bad_requests_get_clear_errors() {
     let mut w = World::new().await;
     // The operator has not allowed private networks here.
-    w.app.connections = connections(&w.stack, false);
-    w.app.channels = channels(&w.stack, w.chat.telegram_api(), false);
+    w.app = app(&w.stack, w.chat.telegram_api(), false);
     for (base, message) in [
         ("http://gitflic.example.com", "https"),
         ("https://169.254.169.254", "private, loopback or link-local"),
@@ -888,7 +863,7 @@ async fn chat_channels_are_set_masked_tested_and_deleted() {
 #[tokio::test]
 async fn credentials_and_ids_of_a_bad_shape_are_refused_by_name() {
     let mut w = World::new().await;
-    w.app.channels = channels(&w.stack, w.chat.telegram_api(), false);
+    w.app = app(&w.stack, w.chat.telegram_api(), false);
     let path = |kind: &str| format!("{API}/channels/{kind}");
     let telegram = |token: &str, chat: &str| json!({ "bot_token": token, "chat_id": chat });
     let good_token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0";

@@ -10,12 +10,14 @@
 //!    left, otherwise the message is retried later.
 
 use exlogare_shared::analysis::{Analyzer, JobMeta, lines};
+use exlogare_shared::config::AnalyzerConfig;
 use exlogare_shared::connections::{ConnectError, Connections};
 use exlogare_shared::crypto::Kms;
 use exlogare_shared::gitflic::api::{ApiError, Download, GitflicApi, Job, log_artifact};
 use exlogare_shared::notify::{self, Channel, Delivery, Link, channel_context};
 use exlogare_shared::queue::{MESSAGE_VERSION, PipelineFailure};
 use exlogare_shared::report::{JobOutcome, Language, PipelineReport};
+use exlogare_shared::services::Services;
 use exlogare_shared::store::{Claim, Store, StoreError};
 use sha2::{Digest, Sha256};
 use std::time::{Duration, Instant};
@@ -72,20 +74,30 @@ pub struct PipelineAnalyzer {
 }
 
 impl PipelineAnalyzer {
-    pub fn new(
-        store: Store,
-        kms: Kms,
-        connections: Connections,
-        http: reqwest::Client,
-        settings: AnalyzerSettings,
-    ) -> Self {
-        Self {
+    /// The analyzer as the function runs it, from its configuration.
+    pub fn from_config(
+        config: &AnalyzerConfig,
+        aws: &aws_config::SdkConfig,
+    ) -> Result<Self, reqwest::Error> {
+        let Services {
+            store,
+            kms,
+            http,
+            connections,
+        } = Services::from_config(&config.app, Vec::new(), aws)?;
+        Ok(Self {
             store,
             kms,
             connections,
             http,
-            settings,
-        }
+            settings: AnalyzerSettings {
+                log_cap: config.log_cap,
+                language: config.app.language,
+                telegram_api: config.app.telegram_api.clone(),
+                report_retention: config.report_retention,
+                llm: config.llm.clone(),
+            },
+        })
     }
 
     pub async fn process(&self, body: &str, deadline: Instant) -> Result<Processed, ProcessError> {

@@ -19,12 +19,14 @@
 pub mod channels;
 
 use channels::{ChannelError, ChannelSettings};
+use exlogare_shared::config::OauthConfig;
 use exlogare_shared::connections::{ConnectError, Connections};
 use exlogare_shared::gitflic::api::ApiError;
 use exlogare_shared::gitflic::oauth::OauthError;
 use exlogare_shared::notify::Delivery;
 use exlogare_shared::report::Language;
 use exlogare_shared::respond::{body_bytes, error, json, method_not_allowed, request_path};
+use exlogare_shared::services::Services;
 use lambda_http::http::{HeaderValue, Method, StatusCode, header};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
@@ -46,6 +48,35 @@ pub struct App {
     pub public_base_url: Option<Url>,
     pub dashboard_url: Url,
     pub tenant_claim: String,
+}
+
+impl App {
+    /// The function as it runs, from its configuration.
+    pub fn from_config(
+        config: OauthConfig,
+        aws: &aws_config::SdkConfig,
+    ) -> Result<Self, reqwest::Error> {
+        let Services {
+            store,
+            kms,
+            http,
+            connections,
+        } = Services::from_config(&config.app, config.scopes, aws)?;
+        Ok(Self {
+            channels: ChannelSettings::new(
+                store,
+                kms,
+                http,
+                config.app.telegram_api,
+                config.app.allow_private,
+            ),
+            language: config.app.language,
+            connections,
+            public_base_url: config.public_base_url,
+            dashboard_url: config.dashboard_url,
+            tenant_claim: config.tenant_claim,
+        })
+    }
 }
 
 /// The tenant named by the JWT authorizer's claim, if any.

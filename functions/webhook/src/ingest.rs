@@ -3,6 +3,7 @@
 //! Checks run in this order, so an unauthenticated caller learns nothing about our parsing:
 //! size (413), secret (401), JSON shape (400), then the action.
 
+use exlogare_shared::config::WebhookConfig;
 use exlogare_shared::gitflic::webhook::{Action, WebhookPayload};
 use exlogare_shared::queue::{PipelineFailure, PipelineRef, ProjectRef, Queue, QueueError};
 use exlogare_shared::secret;
@@ -65,6 +66,15 @@ pub struct Ingest {
 }
 
 impl Ingest {
+    /// The webhook's logic as the function runs it, from its configuration.
+    pub fn from_config(config: &WebhookConfig, aws: &aws_config::SdkConfig) -> Self {
+        Self::new(
+            Store::new(aws, &config.table_name),
+            Queue::new(aws, &config.queue_url),
+            config.dedupe_ttl,
+        )
+    }
+
     pub fn new(store: Store, queue: Queue, dedupe_ttl: Duration) -> Self {
         Self {
             store,

@@ -1,6 +1,4 @@
 use exlogare_shared::config::{self, WebhookConfig};
-use exlogare_shared::queue::Queue;
-use exlogare_shared::store::Store;
 use exlogare_webhook::ingest::Ingest;
 use lambda_http::Error;
 
@@ -8,12 +6,7 @@ use lambda_http::Error;
 async fn main() -> Result<(), Error> {
     exlogare_shared::telemetry::init();
     let config = WebhookConfig::from_env()?;
-    let aws = config::aws().await;
-    let ingest = Ingest::new(
-        Store::new(&aws, config.table_name),
-        Queue::new(&aws, config.queue_url),
-        config.dedupe_ttl,
-    );
+    let ingest = Ingest::from_config(&config, &config::aws().await);
     let ingest = &ingest;
     exlogare_shared::respond::run(move |request| exlogare_webhook::handle(ingest, request)).await
 }
