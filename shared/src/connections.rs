@@ -606,17 +606,6 @@ impl Connections {
             owner_alias: owner.to_owned(),
             alias: alias.to_owned(),
             webhook_id: created.id.clone(),
-            secret_ct: self
-                .kms
-                .encrypt(
-                    secret.as_bytes(),
-                    &context(
-                        "webhook-secret",
-                        tenant,
-                        &format!("{connection}#{project_id}"),
-                    ),
-                )
-                .await?,
             secret_digest: digest.to_hex(),
             branch_pattern: branch_pattern.map(str::to_owned),
         };

@@ -154,7 +154,8 @@ impl ConnectionRecord {
     }
 }
 
-/// A watched project: GitFlic's webhook id and our secret for it (KMS ciphertext and digest).
+/// A watched project: GitFlic's webhook id and our secret's digest (the secret itself is shown
+/// to GitFlic once and kept nowhere: a check needs only the digest).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WatchRecord {
     pub tenant_id: String,
@@ -163,7 +164,6 @@ pub struct WatchRecord {
     pub owner_alias: String,
     pub alias: String,
     pub webhook_id: Option<String>,
-    pub secret_ct: Vec<u8>,
     pub secret_digest: String,
     pub branch_pattern: Option<String>,
 }
@@ -194,7 +194,6 @@ impl WatchRecord {
         if let Some(v) = &self.branch_pattern {
             item.insert("branch_pattern".into(), s(v));
         }
-        item.insert("secret_ct".into(), b(&self.secret_ct));
         item
     }
 
@@ -207,7 +206,6 @@ impl WatchRecord {
             owner_alias: string_attr(item, "owner_alias", KIND)?,
             alias: string_attr(item, "alias", KIND)?,
             webhook_id: opt_string(item, "webhook_id"),
-            secret_ct: opt_blob(item, "secret_ct").unwrap_or_default(),
             secret_digest: string_attr(item, "secret_digest", KIND)?,
             branch_pattern: opt_string(item, "branch_pattern"),
         })
