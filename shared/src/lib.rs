@@ -8,7 +8,6 @@
 pub use exlogare_analysis as analysis;
 pub mod gitflic;
 
-pub mod lenient;
 pub mod secret;
 pub mod telemetry;
 
@@ -19,17 +18,19 @@ pub mod connections;
 #[cfg(feature = "service")]
 pub mod crypto;
 #[cfg(feature = "service")]
+pub mod http_edge;
+#[cfg(feature = "service")]
 pub mod http_outcome;
 #[cfg(feature = "service")]
 pub mod llm;
+#[cfg(feature = "service")]
+pub mod net_guard;
 #[cfg(feature = "service")]
 pub mod notify;
 #[cfg(feature = "service")]
 pub mod queue;
 #[cfg(feature = "service")]
 pub mod report;
-#[cfg(feature = "service")]
-pub mod respond;
 #[cfg(feature = "service")]
 pub mod services;
 #[cfg(feature = "service")]

@@ -5,15 +5,15 @@
 use crate::config::GitflicAppConfig;
 use crate::connections::{Connections, Settings};
 use crate::crypto::Kms;
-use crate::gitflic::base_url::http_client_with_timeout;
 use crate::gitflic::oauth::OauthApp;
+use crate::net_guard::http_client;
 use crate::store::Store;
 
 #[derive(Clone)]
 pub struct Services {
     pub store: Store,
     pub kms: Kms,
-    /// SSRF-guarded (see `gitflic::base_url`), with the configured timeout.
+    /// SSRF-guarded (see `net_guard`), with the configured timeout.
     pub http: reqwest::Client,
     pub connections: Connections,
 }
@@ -27,7 +27,7 @@ impl Services {
     ) -> Result<Self, reqwest::Error> {
         let store = Store::new(aws, &app.table_name);
         let kms = Kms::new(aws, &app.kms_key_id);
-        let http = http_client_with_timeout(app.allow_private, app.http_timeout)?;
+        let http = http_client(app.allow_private, app.http_timeout)?;
         let connections = Connections::new(
             store.clone(),
             kms.clone(),

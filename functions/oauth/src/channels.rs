@@ -3,7 +3,7 @@
 
 use exlogare_chat::{LINE_CHARS, LogText};
 use exlogare_shared::crypto::{CryptoError, Kms};
-use exlogare_shared::gitflic::base_url::{BaseUrlError, ensure_public};
+use exlogare_shared::net_guard::{AddressRefused, ensure_public};
 use exlogare_shared::notify::channel_context;
 use exlogare_shared::notify::{self, Channel, Delivery, Link, Message};
 use exlogare_shared::report::Language;
@@ -358,7 +358,7 @@ async fn check_homeserver(homeserver: &str, allow_private: bool) -> Result<(), C
     ensure_public(&url, allow_private)
         .await
         .map_err(|e| match e {
-            BaseUrlError::Unresolvable => {
+            AddressRefused::Unresolvable => {
                 ChannelError::Invalid("homeserver does not resolve".into())
             }
             _ => ChannelError::Invalid(

@@ -8,5 +8,5 @@ async fn main() -> Result<(), Error> {
     let config = OauthConfig::from_env()?;
     let app = App::from_config(config, &config::aws().await)?;
     let app = &app;
-    exlogare_shared::respond::run(move |request| exlogare_oauth::handle(app, request)).await
+    exlogare_shared::http_edge::run(move |request| exlogare_oauth::handle(app, request)).await
 }

@@ -3,7 +3,7 @@
 
 pub mod ingest;
 
-use exlogare_shared::respond::{body_bytes, error, json, method_not_allowed, request_path};
+use exlogare_shared::http_edge::{body_bytes, error, json, method_not_allowed, request_path};
 use ingest::{Delivery, Ingest, IngestError, Outcome};
 use lambda_http::http::{Method, StatusCode};
 use lambda_http::{Body, Request, RequestExt, Response};

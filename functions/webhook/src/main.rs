@@ -8,5 +8,5 @@ async fn main() -> Result<(), Error> {
     let config = WebhookConfig::from_env()?;
     let ingest = Ingest::from_config(&config, &config::aws().await);
     let ingest = &ingest;
-    exlogare_shared::respond::run(move |request| exlogare_webhook::handle(ingest, request)).await
+    exlogare_shared::http_edge::run(move |request| exlogare_webhook::handle(ingest, request)).await
 }

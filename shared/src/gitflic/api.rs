@@ -5,9 +5,9 @@
 //! backoff and jitter, honouring `Retry-After`. A 401, or a 403 naming `AuthenticationException`
 //! (CODE), means the token is no good: [`ApiError::Unauthorized`], for the caller to refresh.
 
+use super::lenient;
 use crate::analysis::lines::LineSplitter;
 use crate::http_outcome::{self, Outcome};
-use crate::lenient;
 use oauth2::AccessToken;
 use rand::Rng;
 use reqwest::{Method, StatusCode};

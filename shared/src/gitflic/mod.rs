@@ -1,5 +1,6 @@
 //! What GitFlic speaks. See `docs/gitflic-api.md` for the confidence of each fact.
 
+pub mod lenient;
 pub mod webhook;
 
 #[cfg(feature = "service")]

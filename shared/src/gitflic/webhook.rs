@@ -3,7 +3,7 @@
 //! Every field but `action` is optional and tolerant of GitFlic's loose typing: a delivery we do not
 //! act on must never be refused because one of its nested objects looks unexpected.
 
-use crate::lenient;
+use super::lenient;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 macro_rules! actions {

@@ -1,4 +1,5 @@
-//! JSON answers of the HTTP functions.
+//! The HTTP functions' edge with API Gateway: events checked before they are decoded (`run`),
+//! request bodies and paths read, JSON answers written.
 
 use lambda_http::http::{HeaderValue, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
