@@ -25,7 +25,7 @@ const MAX_ID_LEN: usize = 128;
 
 /// One delivery as it reached us.
 #[derive(Debug, Clone, Copy)]
-pub struct Delivery<'a> {
+pub struct WebhookDelivery<'a> {
     /// Every secret value presented: the `Gitflic-Webhook-Secret` header(s) and `secret` query value(s).
     pub secrets: &'a [&'a str],
     pub body: &'a [u8],
@@ -83,7 +83,7 @@ impl Ingest {
         }
     }
 
-    pub async fn accept(&self, delivery: Delivery<'_>) -> Result<Outcome, IngestError> {
+    pub async fn accept(&self, delivery: WebhookDelivery<'_>) -> Result<Outcome, IngestError> {
         if delivery.body.len() > MAX_BODY_BYTES {
             return Err(IngestError::TooLarge);
         }

@@ -4,7 +4,7 @@
 pub mod ingest;
 
 use exlogare_shared::http_edge::{body_bytes, error, json, method_not_allowed, request_path};
-use ingest::{Delivery, Ingest, IngestError, Outcome};
+use ingest::{Ingest, IngestError, Outcome, WebhookDelivery};
 use lambda_http::http::{Method, StatusCode};
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde_json::json;
@@ -35,7 +35,7 @@ pub async fn handle(
     let body = body_bytes(request.body());
 
     let outcome = ingest
-        .accept(Delivery {
+        .accept(WebhookDelivery {
             secrets: &secrets,
             body,
         })
