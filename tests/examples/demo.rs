@@ -5,6 +5,7 @@
 //! Run inside the local stack: `python3 scripts/local_stack.py run -- cargo run -p exlogare-tests --example demo`.
 
 use exlogare_shared::report::{Language, PipelineReport};
+use exlogare_shared::store::Work;
 use exlogare_tests::harness::{Harness, job};
 use std::time::Duration;
 
@@ -78,7 +79,7 @@ async fn main() -> anyhow::Result<()> {
 
     let stored = h
         .store
-        .stored_report(&key)
+        .completed_payload(Work::Analysis, &key)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no stored report"))?;
     let report: PipelineReport = serde_json::from_str(&stored)?;

@@ -3,7 +3,7 @@
 use exlogare_shared::gitflic::webhook::{Action, WebhookPayload};
 use exlogare_shared::queue::{self, PipelineFailure, PipelineRef, ProjectRef, Queue};
 use exlogare_shared::secret::{self, SecretDigest};
-use exlogare_shared::store::{SecretBinding, Store};
+use exlogare_shared::store::{Claim, SecretBinding, Store, Work};
 use exlogare_tests::{HttpEvent, LocalStack, LogCapture, request_from_event};
 use exlogare_webhook::ingest::{Ingest, MAX_BODY_BYTES};
 use exlogare_webhook::{ROUTE, SECRET_HEADER, handle};
@@ -218,7 +218,13 @@ async fn a_failed_send_answers_503_and_leaves_no_dedupe_record() {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(answer["error"].as_str().unwrap().contains("retry"));
     let key = broken.key(&pipeline_id);
-    assert!(!broken.store.delivery_seen(&key).await.unwrap());
+    assert!(
+        !broken
+            .store
+            .held_or_complete(Work::Delivery, &key)
+            .await
+            .unwrap()
+    );
 
     // GitFlic's retry, once SQS is back, is queued rather than taken for a duplicate.
     let queue_url = broken.stack.fresh_queue().await;
@@ -229,7 +235,13 @@ async fn a_failed_send_answers_503_and_leaves_no_dedupe_record() {
     );
     let (status, _) = call(&healthy, broken.authed(&body).request()).await;
     assert_eq!(status, StatusCode::ACCEPTED);
-    assert!(broken.store.delivery_seen(&key).await.unwrap());
+    assert!(
+        broken
+            .store
+            .held_or_complete(Work::Delivery, &key)
+            .await
+            .unwrap()
+    );
     assert_eq!(broken.stack.drain(&queue_url).await.len(), 1);
 }
 
@@ -656,20 +668,17 @@ async fn the_sample_events_get_their_documented_answers() {
     let secret = event["headers"][SECRET_HEADER].as_str().unwrap();
     let payload: Value = serde_json::from_str(event["body"].as_str().unwrap()).unwrap();
     let project_id = payload["project_id"].as_str().unwrap();
+    // A tenant of this run's own: the sample's fixed pipeline id is then a new delivery.
+    let tenant = format!("demo-tenant-{}", uuid::Uuid::new_v4().simple());
     store
         .put_secret_binding(
             &SecretDigest::of(secret),
             &SecretBinding {
-                tenant_id: "demo-tenant".into(),
+                tenant_id: tenant,
                 connection_id: "demo-connection".into(),
                 project_id: Some(project_id.into()),
             },
         )
-        .await
-        .unwrap();
-    let pipeline_id = payload["pipeline"]["id"].as_str().unwrap();
-    store
-        .release_delivery(&queue::delivery_key("demo-tenant", project_id, pipeline_id))
         .await
         .unwrap();
     let ingest = Ingest::new(
@@ -746,13 +755,14 @@ async fn a_queued_delivery_is_remembered_for_the_full_ttl_and_a_stale_claim_for_
     // A claim whose send failed and whose release failed too only blocks until it expires.
     let (body, pipeline_id) = setup.failure();
     let key = setup.key(&pipeline_id);
-    assert!(
+    assert!(matches!(
         setup
             .store
-            .claim_delivery(&key, Duration::ZERO)
+            .claim(Work::Delivery, &key, Duration::ZERO, Duration::ZERO)
             .await
-            .unwrap()
-    );
+            .unwrap(),
+        Claim::Claimed { .. }
+    ));
     tokio::time::sleep(Duration::from_millis(1100)).await;
     assert_eq!(
         setup.call(setup.authed(&body)).await.0,

@@ -18,7 +18,7 @@ use exlogare_shared::notify::{self, Channel, Delivery, Link, channel_context};
 use exlogare_shared::queue::{MESSAGE_VERSION, PipelineFailure};
 use exlogare_shared::report::{JobOutcome, Language, PipelineReport};
 use exlogare_shared::services::Services;
-use exlogare_shared::store::{Claim, Store, StoreError};
+use exlogare_shared::store::{Claim, Store, StoreError, Work};
 use sha2::{Digest, Sha256};
 use std::time::{Duration, Instant};
 
@@ -118,7 +118,7 @@ impl PipelineAnalyzer {
         let lease = deadline.saturating_duration_since(Instant::now()) + Duration::from_secs(5);
         let delivered = match self
             .store
-            .claim_analysis(key, lease, self.settings.report_retention)
+            .claim(Work::Analysis, key, lease, self.settings.report_retention)
             .await?
         {
             Claim::Complete => return Ok(Processed::AlreadyDone),
@@ -127,14 +127,14 @@ impl PipelineAnalyzer {
                     "another invocation is analysing this pipeline".into(),
                 ));
             }
-            Claim::Claimed { delivered } => delivered,
+            Claim::Claimed { progress } => progress,
         };
         let result = self
             .analyse_and_deliver(&message, delivered, deadline)
             .await;
         if result.is_err() {
             // Let the next delivery of the message claim the work at once.
-            self.store.release_analysis(key).await?;
+            self.store.release(Work::Analysis, key).await?;
         }
         result
     }
@@ -152,7 +152,12 @@ impl PipelineAnalyzer {
             .deliver(message, &report, link, delivered, deadline)
             .await?;
         self.store
-            .complete_analysis(&message.delivery_key, &report_json)
+            .complete(
+                Work::Analysis,
+                &message.delivery_key,
+                self.settings.report_retention,
+                Some(&report_json),
+            )
             .await?;
         tracing::info!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, delivered = ?outcome.0, "pipeline report complete");
         Ok(Processed::Reported {
@@ -425,14 +430,18 @@ impl PipelineAnalyzer {
             match outcome {
                 Delivery::Delivered => {
                     self.store
-                        .mark_delivered(&message.delivery_key, &kind)
+                        .progress(Work::Analysis, &message.delivery_key, &kind)
                         .await?;
                     done.push(kind);
                 }
                 Delivery::Rejected { status, reason } => {
                     tracing::warn!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, channel = %kind, status, %reason, "chat channel refused the report; not retried");
                     self.store
-                        .mark_delivered(&message.delivery_key, &format!("rejected:{kind}"))
+                        .progress(
+                            Work::Analysis,
+                            &message.delivery_key,
+                            &format!("rejected:{kind}"),
+                        )
                         .await?;
                     rejected.push(kind);
                 }

@@ -7,7 +7,7 @@ use exlogare_shared::config::WebhookConfig;
 use exlogare_shared::gitflic::webhook::{Action, WebhookPayload};
 use exlogare_shared::queue::{PipelineFailure, PipelineRef, ProjectRef, Queue, QueueError};
 use exlogare_shared::secret;
-use exlogare_shared::store::{SecretBinding, Store, StoreError};
+use exlogare_shared::store::{Claim, SecretBinding, Store, StoreError, Work};
 use std::time::Duration;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -129,13 +129,17 @@ impl Ingest {
         let message = failure_message(binding, payload)?;
         let key = message.delivery_key.clone();
         let (project_id, pipeline_id) = (&message.project.id, &message.pipeline.id);
-        if !self.store.claim_delivery(&key, CLAIM_TTL).await? {
+        let claim = self
+            .store
+            .claim(Work::Delivery, &key, CLAIM_TTL, CLAIM_TTL)
+            .await?;
+        if !matches!(claim, Claim::Claimed { .. }) {
             tracing::info!(%project_id, %pipeline_id, "duplicate delivery");
             return Ok(Outcome::Duplicate { delivery_key: key });
         }
         if let Err(send_error) = self.queue.send(&message).await {
             // Never "seen" but not queued: forget the delivery so GitFlic's retry gets through.
-            if let Err(release_error) = self.store.release_delivery(&key).await {
+            if let Err(release_error) = self.store.release(Work::Delivery, &key).await {
                 tracing::error!(
                     %project_id, %pipeline_id, error = %release_error,
                     "could not release the delivery record after a failed send; retries are taken for duplicates until the claim expires"
@@ -144,7 +148,11 @@ impl Ingest {
             tracing::error!(%project_id, %pipeline_id, error = %send_error, "could not queue pipeline failure");
             return Err(send_error.into());
         }
-        if let Err(e) = self.store.confirm_delivery(&key, self.dedupe_ttl).await {
+        if let Err(e) = self
+            .store
+            .complete(Work::Delivery, &key, self.dedupe_ttl, None)
+            .await
+        {
             // The message is queued; a redelivery after the short claim is caught by the
             // analyzer's own per-pipeline claim, so this costs at most a repeated analysis.
             tracing::warn!(%project_id, %pipeline_id, error = %e, "could not extend the delivery record");

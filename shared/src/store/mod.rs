@@ -3,22 +3,24 @@
 //! Item kinds written here:
 //! - `WHSECRET#<sha256 hex>` / `BINDING`: which tenant, connection and (optionally) project a webhook
 //!   secret belongs to. Holds the digest only; the encrypted secret lives with the watched project.
-//! - `DELIVERY#<delivery key>` / `DELIVERY`: a pipeline failure already queued (TTL).
+//! - the records of [`idempotency`]: deliveries queued and analyses done at most once.
 //! - the connection items of [`connections`]: OAuth states, connections, watched projects.
+//! - the chat channels' items of [`channels`].
 //!
 //! moto, like DynamoDB itself, deletes expired items late or never: reads treat an item whose
 //! `expires_at` has passed as absent.
 
-mod analysis;
+mod channels;
 mod connections;
-pub use analysis::Claim;
+mod idempotency;
 pub use connections::{ConnectionRecord, ConnectionStatus, OauthState, WatchRecord};
+pub use idempotency::{Claim, Work};
 
 use crate::secret::SecretDigest;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 pub const PK: &str = "pk";
 pub const SK: &str = "sk";
@@ -76,6 +78,8 @@ pub struct SecretBinding {
     pub project_id: Option<String>,
 }
 
+type Item = HashMap<String, AttributeValue>;
+
 fn s(value: impl Into<String>) -> AttributeValue {
     AttributeValue::S(value.into())
 }
@@ -108,10 +112,6 @@ pub fn epoch_now() -> u64 {
 
 fn secret_pk(digest: &SecretDigest) -> String {
     format!("WHSECRET#{}", digest.to_hex())
-}
-
-fn delivery_pk(delivery_key: &str) -> String {
-    format!("DELIVERY#{delivery_key}")
 }
 
 #[derive(Debug, Clone)]
@@ -213,70 +213,5 @@ impl Store {
     pub async fn delete_secret_binding(&self, digest: &SecretDigest) -> Result<(), StoreError> {
         self.delete(key(secret_pk(digest), "BINDING")).await?;
         Ok(())
-    }
-
-    /// Records a delivery as seen for `ttl`. `Ok(false)` when an unexpired record already exists.
-    pub async fn claim_delivery(
-        &self,
-        delivery_key: &str,
-        ttl: Duration,
-    ) -> Result<bool, StoreError> {
-        let now = epoch_now();
-        let mut item = key(delivery_pk(delivery_key), "DELIVERY");
-        item.insert(
-            EXPIRES_AT.into(),
-            AttributeValue::N((now + ttl.as_secs()).to_string()),
-        );
-        let result = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(#pk) OR #exp < :now")
-            .expression_attribute_names("#pk", PK)
-            .expression_attribute_names("#exp", EXPIRES_AT)
-            .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
-            .send()
-            .await;
-        conditional(result, "PutItem")
-    }
-
-    /// Keeps a claimed delivery for `ttl` from now (the claim itself is short-lived).
-    pub async fn confirm_delivery(
-        &self,
-        delivery_key: &str,
-        ttl: Duration,
-    ) -> Result<(), StoreError> {
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key(delivery_pk(delivery_key), "DELIVERY")))
-            .update_expression("SET #exp = :exp")
-            .expression_attribute_names("#exp", EXPIRES_AT)
-            .expression_attribute_values(
-                ":exp",
-                AttributeValue::N((epoch_now() + ttl.as_secs()).to_string()),
-            )
-            .send()
-            .await
-            .map_err(dynamo_error("UpdateItem"))?;
-        Ok(())
-    }
-
-    /// Forgets a delivery, so that a redelivery is processed again.
-    pub async fn release_delivery(&self, delivery_key: &str) -> Result<(), StoreError> {
-        self.delete(key(delivery_pk(delivery_key), "DELIVERY"))
-            .await?;
-        Ok(())
-    }
-
-    /// Whether an unexpired delivery record exists.
-    pub async fn delivery_seen(&self, delivery_key: &str) -> Result<bool, StoreError> {
-        let item = self.get(key(delivery_pk(delivery_key), "DELIVERY")).await?;
-        let now = epoch_now();
-        Ok(item.is_some_and(|item| match item.get(EXPIRES_AT) {
-            Some(AttributeValue::N(n)) => n.parse::<u64>().is_ok_and(|exp| exp >= now),
-            _ => true,
-        }))
     }
 }
