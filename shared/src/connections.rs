@@ -7,6 +7,7 @@ use crate::gitflic::api::{ApiError, GitflicApi, Project};
 use crate::gitflic::base_url::{BaseUrlError, GitflicHost, resolve_host};
 use crate::gitflic::oauth::{OauthApp, OauthError, Tokens};
 use crate::secret::{self, SecretDigest};
+use crate::session::Session;
 use crate::store::{
     ConnectionRecord, ConnectionStatus, OauthState, SecretBinding, Store, StoreError, WatchRecord,
     epoch_now,
@@ -151,11 +152,10 @@ impl Connections {
         })
     }
 
-    fn api(&self, record: &ConnectionRecord) -> Result<GitflicApi, ConnectError> {
-        Ok(GitflicApi::new(
-            self.http.clone(),
-            Self::host_of(record)?.api,
-        ))
+    /// A GitFlic session on the connection's instance, with its tokens.
+    pub fn session(&self, record: ConnectionRecord) -> Result<Session<'_>, ConnectError> {
+        let api = GitflicApi::new(self.http.clone(), Self::host_of(&record)?.api);
+        Ok(Session::new(self, api, record))
     }
 
     /// Step 1: a fresh single-use state, and the URL of GitFlic's consent page. `public` is the
@@ -415,29 +415,6 @@ impl Connections {
         Ok(())
     }
 
-    /// Runs `call` with a valid token; once more with a refreshed token if GitFlic refuses it.
-    pub async fn with_token<T, F, Fut>(
-        &self,
-        record: &mut ConnectionRecord,
-        call: F,
-    ) -> Result<T, ConnectError>
-    where
-        F: Fn(AccessToken) -> Fut,
-        Fut: std::future::Future<Output = Result<T, ApiError>>,
-    {
-        let token = self.access_token(record, false).await?;
-        match call(token).await {
-            Err(ApiError::Unauthorized) => {
-                let token = self.access_token(record, true).await?;
-                call(token).await.map_err(|e| match e {
-                    ApiError::Unauthorized => ConnectError::NeedsReconnect,
-                    other => other.into(),
-                })
-            }
-            other => other.map_err(Into::into),
-        }
-    }
-
     /// Every project of the account (and those shared with it, on request), with watch status.
     pub async fn sync(
         &self,
@@ -445,22 +422,10 @@ impl Connections {
         connection: &str,
         include_shared: bool,
     ) -> Result<Vec<ProjectView>, ConnectError> {
-        let mut record = self.record(tenant, connection).await?;
-        let api = self.api(&record)?;
-        let mut projects = self
-            .with_token(&mut record, |t| {
-                let api = api.clone();
-                async move { api.own_projects(&t).await }
-            })
-            .await?;
+        let mut session = self.session(self.record(tenant, connection).await?)?;
+        let mut projects = session.own_projects().await?;
         if include_shared {
-            projects.extend(
-                self.with_token(&mut record, |t| {
-                    let api = api.clone();
-                    async move { api.shared_projects(&t).await }
-                })
-                .await?,
-            );
+            projects.extend(session.shared_projects().await?);
         }
         let watched: Vec<String> = self
             .store
@@ -533,35 +498,19 @@ impl Connections {
         branch_pattern: Option<&str>,
         public: &Url,
     ) -> Result<WatchView, ConnectError> {
-        let mut record = self.record(tenant, connection).await?;
-        let api = self.api(&record)?;
-        let (o, a) = (owner.to_owned(), alias.to_owned());
-        let project = self
-            .with_token(&mut record, |t| {
-                let (api, o, a) = (api.clone(), o.clone(), a.clone());
-                async move { api.project(&t, &o, &a).await }
-            })
-            .await?;
+        let mut session = self.session(self.record(tenant, connection).await?)?;
+        let project = session.project(owner, alias).await?;
         let project_id = project.id.clone().ok_or_else(|| {
             ConnectError::BadRequest("GitFlic returned a project without an id".into())
         })?;
 
-        let existing = self
-            .with_token(&mut record, |t| {
-                let (api, o, a) = (api.clone(), o.clone(), a.clone());
-                async move { api.webhooks(&t, &o, &a).await }
-            })
-            .await?;
+        let existing = session.webhooks(owner, alias).await?;
         for hook in existing
             .iter()
             .filter(|h| Self::our_hook(public, h.url.as_deref()))
         {
-            if let Some(id) = hook.id.clone() {
-                self.with_token(&mut record, |t| {
-                    let (api, o, a, id) = (api.clone(), o.clone(), a.clone(), id.clone());
-                    async move { api.delete_webhook(&t, &o, &a, &id).await }
-                })
-                .await?;
+            if let Some(id) = hook.id.as_deref() {
+                session.delete_webhook(owner, alias, id).await?;
             }
         }
         let previous = self
@@ -576,21 +525,8 @@ impl Connections {
             .bind_new_secret(tenant, connection, Some(&project_id))
             .await?;
         let hook_url = Self::webhook_url(public, &secret);
-        let created = self
-            .with_token(&mut record, |t| {
-                let (api, o, a, url, secret) = (
-                    api.clone(),
-                    o.clone(),
-                    a.clone(),
-                    hook_url.clone(),
-                    secret.clone(),
-                );
-                let pattern = branch_pattern.map(str::to_owned);
-                async move {
-                    api.create_webhook(&t, &o, &a, &url, &secret, pattern.as_deref())
-                        .await
-                }
-            })
+        let created = session
+            .create_webhook(owner, alias, &hook_url, &secret, branch_pattern)
             .await;
         let created = match created {
             Ok(hook) => hook,
@@ -631,7 +567,7 @@ impl Connections {
         owner: &str,
         alias: &str,
     ) -> Result<(), ConnectError> {
-        let mut record = self.record(tenant, connection).await?;
+        let record = self.record(tenant, connection).await?;
         let watch = self
             .store
             .watches(tenant, connection)
@@ -640,13 +576,10 @@ impl Connections {
             .find(|w| w.owner_alias == owner && w.alias == alias)
             .ok_or(ConnectError::NotFound)?;
         self.forget_watch(&watch).await?;
-        if let Some(id) = watch.webhook_id.clone() {
-            let api = self.api(&record)?;
-            self.with_token(&mut record, |t| {
-                let (api, w, id) = (api.clone(), watch.clone(), id.clone());
-                async move { api.delete_webhook(&t, &w.owner_alias, &w.alias, &id).await }
-            })
-            .await?;
+        if let Some(id) = watch.webhook_id.as_deref() {
+            self.session(record)?
+                .delete_webhook(&watch.owner_alias, &watch.alias, id)
+                .await?;
         }
         Ok(())
     }
@@ -664,24 +597,21 @@ impl Connections {
     /// Deletes the webhooks the connection registered (best effort: a revoked token must not
     /// keep the user from disconnecting), then every record and the tokens.
     pub async fn disconnect(&self, tenant: &str, connection: &str) -> Result<(), ConnectError> {
-        let mut record = self.record(tenant, connection).await?;
-        let api = self.api(&record)?;
+        let record = self.record(tenant, connection).await?;
+        let manual_secret_digest = record.manual_secret_digest.clone();
+        let mut session = self.session(record)?;
         for watch in self.store.watches(tenant, connection).await? {
             self.forget_watch(&watch).await?;
-            if let Some(id) = watch.webhook_id.clone() {
-                let result = self
-                    .with_token(&mut record, |t| {
-                        let (api, w, id) = (api.clone(), watch.clone(), id.clone());
-                        async move { api.delete_webhook(&t, &w.owner_alias, &w.alias, &id).await }
-                    })
+            if let Some(id) = watch.webhook_id.as_deref() {
+                let result = session
+                    .delete_webhook(&watch.owner_alias, &watch.alias, id)
                     .await;
                 if let Err(e) = result {
                     tracing::warn!(connection_id = %connection, project_id = %watch.project_id, error = %e, "could not delete a GitFlic webhook while disconnecting");
                 }
             }
         }
-        if let Some(digest) = record
-            .manual_secret_digest
+        if let Some(digest) = manual_secret_digest
             .as_deref()
             .and_then(SecretDigest::from_hex)
         {

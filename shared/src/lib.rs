@@ -34,4 +34,6 @@ pub mod report;
 #[cfg(feature = "service")]
 pub mod services;
 #[cfg(feature = "service")]
+pub mod session;
+#[cfg(feature = "service")]
 pub mod store;

@@ -13,11 +13,12 @@ use exlogare_shared::analysis::{Analyzer, JobMeta, lines};
 use exlogare_shared::config::AnalyzerConfig;
 use exlogare_shared::connections::{ConnectError, Connections};
 use exlogare_shared::crypto::Kms;
-use exlogare_shared::gitflic::api::{ApiError, Download, GitflicApi, Job, log_artifact};
+use exlogare_shared::gitflic::api::{ApiError, Download, Job, log_artifact};
 use exlogare_shared::notify::{self, Channel, Delivery, Link, channel_context};
 use exlogare_shared::queue::{MESSAGE_VERSION, PipelineFailure};
 use exlogare_shared::report::{JobOutcome, Language, PipelineReport};
 use exlogare_shared::services::Services;
+use exlogare_shared::session::Session;
 use exlogare_shared::store::{Claim, Store, StoreError, Work};
 use sha2::{Digest, Sha256};
 use std::time::{Duration, Instant};
@@ -170,7 +171,7 @@ impl PipelineAnalyzer {
         &self,
         message: &PipelineFailure,
     ) -> Result<(PipelineReport, Link), ProcessError> {
-        let mut record = match self
+        let record = match self
             .connections
             .record(&message.tenant_id, &message.connection_id)
             .await
@@ -183,18 +184,14 @@ impl PipelineAnalyzer {
             }
             Err(e) => return Err(ProcessError::Retry(e.to_string())),
         };
-        let api = GitflicApi::new(
-            self.http.clone(),
-            url::Url::parse(&record.api_url).map_err(|e| ProcessError::Poison(e.to_string()))?,
-        );
-        let (owner, alias) = self.project_path(message, &mut record, &api).await?;
-        let local = message.pipeline.local_id.clone();
-        let jobs = self
+        let mut session = self
             .connections
-            .with_token(&mut record, |t| {
-                let (api, o, a, l) = (api.clone(), owner.clone(), alias.clone(), local.clone());
-                async move { api.pipeline_jobs(&t, &o, &a, &l).await }
-            })
+            .session(record)
+            .map_err(|e| ProcessError::Poison(e.to_string()))?;
+        let (owner, alias) = self.project_path(message, &mut session).await?;
+        let local = message.pipeline.local_id.clone();
+        let jobs = session
+            .pipeline_jobs(&owner, &alias, &local)
             .await
             .map_err(gitflic_error)?;
         let failed: Vec<&Job> = jobs.iter().filter(|j| j.failed()).take(MAX_JOBS).collect();
@@ -204,7 +201,7 @@ impl PipelineAnalyzer {
                 continue;
             };
             let download = self
-                .download_log(&mut record, &api, &owner, &alias, &job_id)
+                .download_log(&mut session, &owner, &alias, &job_id)
                 .await?;
             let meta = JobMeta {
                 name: job.name.clone(),
@@ -226,7 +223,7 @@ impl PipelineAnalyzer {
                 skipped_bytes,
             });
         }
-        let link = pipeline_link(&record.web_url, &owner, &alias, &local)?;
+        let link = pipeline_link(&session.record().web_url, &owner, &alias, &local)?;
         let mut report = PipelineReport {
             project: message.project.clone(),
             pipeline: message.pipeline.clone(),
@@ -260,8 +257,7 @@ impl PipelineAnalyzer {
     async fn project_path(
         &self,
         message: &PipelineFailure,
-        record: &mut exlogare_shared::store::ConnectionRecord,
-        api: &GitflicApi,
+        session: &mut Session<'_>,
     ) -> Result<(String, String), ProcessError> {
         if let Some(watch) = self
             .store
@@ -278,14 +274,7 @@ impl PipelineAnalyzer {
                 "the delivery names no project path and the project is not watched".into(),
             ));
         };
-        let project = self
-            .connections
-            .with_token(record, |t| {
-                let (api, o, a) = (api.clone(), owner.clone(), alias.clone());
-                async move { api.project(&t, &o, &a).await }
-            })
-            .await
-            .map_err(gitflic_error)?;
+        let project = session.project(owner, alias).await.map_err(gitflic_error)?;
         match (project.id.as_deref(), project.owner_alias(), &project.alias) {
             (Some(id), Some(o), Some(a)) if id == message.project.id => {
                 Ok((o.to_owned(), a.clone()))
@@ -301,41 +290,21 @@ impl PipelineAnalyzer {
 
     async fn download_log(
         &self,
-        record: &mut exlogare_shared::store::ConnectionRecord,
-        api: &GitflicApi,
+        session: &mut Session<'_>,
         owner: &str,
         alias: &str,
         job: &str,
     ) -> Result<Result<Download, &'static str>, ProcessError> {
-        let (o, a, j) = (owner.to_owned(), alias.to_owned(), job.to_owned());
-        let artifacts = match self
-            .connections
-            .with_token(record, |t| {
-                let (api, o, a, j) = (api.clone(), o.clone(), a.clone(), j.clone());
-                async move { api.job_artifacts(&t, &o, &a, &j).await }
-            })
-            .await
-        {
+        let artifacts = match session.job_artifacts(owner, alias, job).await {
             Ok(list) => list,
             Err(ConnectError::Gitflic(ApiError::NotFound)) => return Ok(Err(NO_LOG)),
             Err(e) => return Err(gitflic_error(e)),
         };
-        let Some(artifact_id) = log_artifact(&artifacts).and_then(|a| a.id.clone()) else {
+        let Some(artifact_id) = log_artifact(&artifacts).and_then(|a| a.id.as_deref()) else {
             return Ok(Err(NO_LOG));
         };
-        let cap = self.settings.log_cap;
-        match self
-            .connections
-            .with_token(record, |t| {
-                let (api, o, a, j, id) = (
-                    api.clone(),
-                    o.clone(),
-                    a.clone(),
-                    j.clone(),
-                    artifact_id.clone(),
-                );
-                async move { api.download_artifact(&t, &o, &a, &j, &id, cap).await }
-            })
+        match session
+            .download_artifact(owner, alias, job, artifact_id, self.settings.log_cap)
             .await
         {
             Ok(d) => Ok(Ok(d)),
