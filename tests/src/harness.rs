@@ -11,7 +11,7 @@ use exlogare_shared::config::{AnalyzerConfig, GitflicAppConfig, OauthConfig, Web
 use exlogare_shared::connections::Connections;
 use exlogare_shared::crypto::Kms;
 use exlogare_shared::notify::Channel;
-use exlogare_shared::notify::channel_context;
+use exlogare_shared::notify::Slot;
 use exlogare_shared::report::Language;
 use exlogare_shared::store::Store;
 use exlogare_webhook::ingest::Ingest;
@@ -163,7 +163,7 @@ impl Harness {
             let sealed = kms
                 .encrypt(
                     &serde_json::to_vec(&channel)?,
-                    &channel_context(&tenant, channel.kind()),
+                    &Slot::parse(channel.kind()).encryption_context(&tenant),
                 )
                 .await?;
             store.put_channel(&tenant, channel.kind(), &sealed).await?;

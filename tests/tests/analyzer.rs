@@ -453,8 +453,7 @@ async fn the_sample_sqs_events_are_processed() {
 
 #[tokio::test]
 async fn a_projects_own_room_replaces_the_tenants_for_that_project_only() {
-    use exlogare_shared::notify::Channel;
-    use exlogare_shared::notify::channel_context;
+    use exlogare_shared::notify::{Channel, Slot};
     let h = harness_with_pipeline(Language::En).await;
     let room = Channel::Slack {
         webhook_url: format!("{}/slack/services/T0001/B0002/PROJECTROOM", h.chat.base_url),
@@ -470,7 +469,7 @@ async fn a_projects_own_room_replaces_the_tenants_for_that_project_only() {
             .kms
             .encrypt(
                 &serde_json::to_vec(channel).unwrap(),
-                &channel_context(&h.tenant, slot),
+                &Slot::parse(slot).encryption_context(&h.tenant),
             )
             .await
             .unwrap();

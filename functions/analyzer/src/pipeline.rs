@@ -14,7 +14,7 @@ use exlogare_shared::config::AnalyzerConfig;
 use exlogare_shared::connections::{ConnectError, Connections};
 use exlogare_shared::crypto::Kms;
 use exlogare_shared::gitflic::api::{ApiError, Download, Job, log_artifact};
-use exlogare_shared::notify::{self, Channel, Delivery, Link, channel_context};
+use exlogare_shared::notify::{self, Channel, Delivery, Link, RoomOutcome, Slot};
 use exlogare_shared::queue::{MESSAGE_VERSION, PipelineFailure};
 use exlogare_shared::report::{JobOutcome, Language, PipelineReport};
 use exlogare_shared::services::Services;
@@ -321,22 +321,13 @@ impl PipelineAnalyzer {
     async fn rooms_for(
         &self,
         message: &PipelineFailure,
-    ) -> Result<Vec<(String, Vec<u8>)>, ProcessError> {
+    ) -> Result<Vec<(Slot, Vec<u8>)>, ProcessError> {
         let all = self.store.channels(&message.tenant_id).await?;
-        let project = message.project.id.as_str();
-        let overridden: Vec<String> = all
-            .iter()
-            .filter_map(|(slot, _)| slot.split_once('@'))
-            .filter(|(_, p)| *p == project)
-            .map(|(kind, _)| kind.to_owned())
-            .collect();
-        Ok(all
+        let slots = all
             .into_iter()
-            .filter(|(slot, _)| match slot.split_once('@') {
-                Some((_, p)) => p == project,
-                None => !overridden.contains(slot),
-            })
-            .collect())
+            .map(|(stored, ciphertext)| (Slot::parse(&stored), ciphertext))
+            .collect();
+        Ok(Slot::rooms_for(slots, &message.project.id))
     }
 
     async fn deliver(
@@ -344,22 +335,23 @@ impl PipelineAnalyzer {
         message: &PipelineFailure,
         report: &PipelineReport,
         link: Link,
-        mut done: Vec<String>,
+        earlier: Vec<String>,
         deadline: Instant,
     ) -> Result<(Vec<String>, Vec<String>), ProcessError> {
         let chat = notify::compose(report, self.settings.language, link);
-        let mut rejected = Vec::new();
+        let mut outcomes: Vec<RoomOutcome> = earlier
+            .iter()
+            .map(|step| RoomOutcome::parse(step))
+            .collect();
         let mut pending = Vec::new();
-        for (kind, ciphertext) in self.rooms_for(message).await? {
-            if done
-                .iter()
-                .any(|d| d == &kind || d == &format!("rejected:{kind}"))
-            {
+        for (slot, ciphertext) in self.rooms_for(message).await? {
+            if outcomes.iter().any(|o| *o.slot() == slot) {
                 continue;
             }
+            let kind = slot.to_string();
             let plain = match self
                 .kms
-                .decrypt(&ciphertext, &channel_context(&message.tenant_id, &kind))
+                .decrypt(&ciphertext, &slot.encryption_context(&message.tenant_id))
                 .await
             {
                 Ok(plain) => plain,
@@ -396,29 +388,22 @@ impl PipelineAnalyzer {
                     outcome = send().await;
                 }
             }
-            match outcome {
-                Delivery::Delivered => {
-                    self.store
-                        .progress(Work::Analysis, &message.delivery_key, &kind)
-                        .await?;
-                    done.push(kind);
-                }
+            let noted = match outcome {
+                Delivery::Delivered => RoomOutcome::Reached(slot),
                 Delivery::Rejected { status, reason } => {
                     tracing::warn!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, channel = %kind, status, %reason, "chat channel refused the report; not retried");
-                    self.store
-                        .progress(
-                            Work::Analysis,
-                            &message.delivery_key,
-                            &format!("rejected:{kind}"),
-                        )
-                        .await?;
-                    rejected.push(kind);
+                    RoomOutcome::Refused(slot)
                 }
                 Delivery::Retry { reason, .. } => {
                     tracing::warn!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, channel = %kind, %reason, "chat channel unavailable; will retry");
                     pending.push(kind);
+                    continue;
                 }
-            }
+            };
+            self.store
+                .progress(Work::Analysis, &message.delivery_key, &noted.step())
+                .await?;
+            outcomes.push(noted);
         }
         if !pending.is_empty() {
             return Err(ProcessError::Retry(format!(
@@ -426,8 +411,14 @@ impl PipelineAnalyzer {
                 pending.join(", ")
             )));
         }
-        done.retain(|d| !d.starts_with("rejected:"));
-        Ok((done, rejected))
+        let (mut reached, mut refused) = (Vec::new(), Vec::new());
+        for outcome in outcomes {
+            match outcome {
+                RoomOutcome::Reached(slot) => reached.push(slot.to_string()),
+                RoomOutcome::Refused(slot) => refused.push(slot.to_string()),
+            }
+        }
+        Ok((reached, refused))
     }
 }
 

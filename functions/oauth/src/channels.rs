@@ -4,8 +4,7 @@
 use exlogare_chat::{LINE_CHARS, LogText};
 use exlogare_shared::crypto::{CryptoError, Kms};
 use exlogare_shared::net_guard::{AddressRefused, ensure_public};
-use exlogare_shared::notify::channel_context;
-use exlogare_shared::notify::{self, Channel, Delivery, Link, Message};
+use exlogare_shared::notify::{self, Channel, Delivery, Link, Message, Slot};
 use exlogare_shared::report::Language;
 use exlogare_shared::store::{Store, StoreError};
 use serde::Serialize;
@@ -41,20 +40,8 @@ pub struct ChannelView {
     pub settings: Value,
 }
 
-/// Where a channel is stored: `kind`, or `kind@project` for a per-project override.
-pub fn slot(kind: &str, project: Option<&str>) -> Result<String, ChannelError> {
-    match project.map(str::trim).filter(|p| !p.is_empty()) {
-        None => Ok(kind.to_owned()),
-        Some(p) if p.len() <= 128 && !p.contains(['#', '@', '/']) => Ok(format!("{kind}@{p}")),
-        Some(_) => Err(ChannelError::Invalid(
-            "project_id is not a valid project id".into(),
-        )),
-    }
-}
-
-/// The project a slot overrides, if any.
-pub fn slot_project(slot: &str) -> Option<&str> {
-    slot.split_once('@').map(|(_, p)| p)
+fn slot(kind: &str, project: Option<&str>) -> Result<Slot, ChannelError> {
+    Slot::new(kind, project).map_err(|e| ChannelError::Invalid(e.to_string()))
 }
 
 fn mask(secret: &str) -> String {
@@ -73,7 +60,7 @@ fn mask(secret: &str) -> String {
     }
 }
 
-fn view(slot: &str, channel: &Channel) -> ChannelView {
+fn view(slot: &Slot, channel: &Channel) -> ChannelView {
     let settings = match channel {
         Channel::Slack { webhook_url } => {
             let host = url::Url::parse(webhook_url)
@@ -95,7 +82,7 @@ fn view(slot: &str, channel: &Channel) -> ChannelView {
     };
     ChannelView {
         kind: channel.kind(),
-        project_id: slot_project(slot).map(str::to_owned),
+        project_id: slot.project.clone(),
         settings,
     }
 }
@@ -254,19 +241,22 @@ impl ChannelSettings {
             serde_json::to_vec(&channel).map_err(|e| ChannelError::Invalid(e.to_string()))?;
         let sealed = self
             .kms
-            .encrypt(&plain, &channel_context(tenant, &slot))
+            .encrypt(&plain, &slot.encryption_context(tenant))
             .await?;
-        self.store.put_channel(tenant, &slot, &sealed).await?;
+        self.store
+            .put_channel(tenant, &slot.to_string(), &sealed)
+            .await?;
         Ok(view(&slot, &channel))
     }
 
     /// Every channel of the tenant with its slot.
-    async fn load(&self, tenant: &str) -> Result<Vec<(String, Channel)>, ChannelError> {
+    async fn load(&self, tenant: &str) -> Result<Vec<(Slot, Channel)>, ChannelError> {
         let mut channels = Vec::new();
-        for (slot, ciphertext) in self.store.channels(tenant).await? {
+        for (stored, ciphertext) in self.store.channels(tenant).await? {
+            let slot = Slot::parse(&stored);
             let plain = self
                 .kms
-                .decrypt(&ciphertext, &channel_context(tenant, &slot))
+                .decrypt(&ciphertext, &slot.encryption_context(tenant))
                 .await?;
             if let Ok(channel) = serde_json::from_slice::<Channel>(&plain) {
                 channels.push((slot, channel));
@@ -290,7 +280,7 @@ impl ChannelSettings {
         kind: &str,
         project: Option<&str>,
     ) -> Result<(), ChannelError> {
-        let slot = slot(kind, project)?;
+        let slot = slot(kind, project)?.to_string();
         if !self
             .store
             .channels(tenant)
@@ -405,7 +395,7 @@ mod tests {
     #[test]
     fn views_never_show_credentials() {
         let v = view(
-            "telegram",
+            &Slot::parse("telegram"),
             &Channel::Telegram {
                 bot_token: "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0".into(),
                 chat_id: "-100".into(),
@@ -414,14 +404,14 @@ mod tests {
         assert_eq!(v.settings["bot_token"], "****saw0");
         assert_eq!(v.settings["chat_id"], "-100");
         let v = view(
-            "slack",
+            &Slot::parse("slack"),
             &Channel::Slack {
                 webhook_url: "https://hooks.slack.com/services/T0/B0/SECRETSECRET".into(),
             },
         );
         assert!(!v.settings.to_string().contains("SECRETSECRET"));
         let v = view(
-            "matrix@proj-1",
+            &Slot::parse("matrix@proj-1"),
             &Channel::Matrix {
                 homeserver: "https://m.example".into(),
                 access_token: "syt_abcdefghijkl".into(),
@@ -431,6 +421,10 @@ mod tests {
         assert!(!v.settings.to_string().contains("abcdefgh"));
         assert_eq!(v.project_id.as_deref(), Some("proj-1"));
         assert!(slot("slack", Some("a#b")).is_err());
-        assert_eq!(slot("slack", Some(" ")).unwrap(), "slack");
+        assert_eq!(slot("slack", Some(" ")).unwrap().to_string(), "slack");
+        assert_eq!(
+            slot("slack", Some("proj-1")).unwrap(),
+            Slot::parse("slack@proj-1")
+        );
     }
 }

@@ -18,13 +18,112 @@ pub use exlogare_chat::{Link, Message};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
-/// The KMS encryption context of a tenant's chat credentials in the channel slot `slot`: a
-/// ciphertext decrypts only under the tenant and slot it was sealed for.
-pub fn channel_context(tenant: &str, slot: &str) -> EncryptionContext {
-    EncryptionContext {
-        purpose: "chat-credentials",
-        tenant: tenant.to_owned(),
-        subject: slot.to_owned(),
+/// Where a tenant's chat credentials are kept: the tenant's room of a kind, or one project's
+/// override of it. Stored as `kind` or `kind@project`; the KMS encryption context names it, so
+/// a ciphertext decrypts only under the tenant and slot it was sealed for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub kind: String,
+    /// The project whose deliveries this room takes instead of the tenant's room of the kind.
+    pub project: Option<String>,
+}
+
+/// A project id that cannot name a slot.
+#[derive(Debug, thiserror::Error)]
+#[error("project_id is not a valid project id")]
+pub struct InvalidProject;
+
+impl Slot {
+    /// A slot from the API's words; a blank project means the tenant's room.
+    pub fn new(kind: &str, project: Option<&str>) -> Result<Self, InvalidProject> {
+        let project = match project.map(str::trim).filter(|p| !p.is_empty()) {
+            None => None,
+            Some(p) if p.len() <= 128 && !p.contains(['#', '@', '/']) => Some(p.to_owned()),
+            Some(_) => return Err(InvalidProject),
+        };
+        Ok(Self {
+            kind: kind.to_owned(),
+            project,
+        })
+    }
+
+    /// The slot as the store keeps it.
+    pub fn parse(stored: &str) -> Self {
+        match stored.split_once('@') {
+            Some((kind, project)) => Self {
+                kind: kind.to_owned(),
+                project: Some(project.to_owned()),
+            },
+            None => Self {
+                kind: stored.to_owned(),
+                project: None,
+            },
+        }
+    }
+
+    pub fn encryption_context(&self, tenant: &str) -> EncryptionContext {
+        EncryptionContext {
+            purpose: "chat-credentials",
+            tenant: tenant.to_owned(),
+            subject: self.to_string(),
+        }
+    }
+
+    /// The rooms a delivery of `project` goes to: its overrides, and the tenant's rooms of the
+    /// kinds it does not override; other projects' overrides are not its business.
+    pub fn rooms_for<T>(slots: Vec<(Slot, T)>, project: &str) -> Vec<(Slot, T)> {
+        let overridden: Vec<String> = slots
+            .iter()
+            .filter(|(slot, _)| slot.project.as_deref() == Some(project))
+            .map(|(slot, _)| slot.kind.clone())
+            .collect();
+        slots
+            .into_iter()
+            .filter(|(slot, _)| match &slot.project {
+                Some(p) => p == project,
+                None => !overridden.contains(&slot.kind),
+            })
+            .collect()
+    }
+}
+
+impl std::fmt::Display for Slot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.project {
+            Some(project) => write!(f, "{}@{project}", self.kind),
+            None => f.write_str(&self.kind),
+        }
+    }
+}
+
+/// What an analysis notes of a room (its idempotency progress): the report reached it, or the
+/// room refused it for good; either way a retry leaves it alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoomOutcome {
+    Reached(Slot),
+    Refused(Slot),
+}
+
+impl RoomOutcome {
+    /// As noted in the progress: `slot` or `rejected:slot`.
+    pub fn step(&self) -> String {
+        match self {
+            RoomOutcome::Reached(slot) => slot.to_string(),
+            RoomOutcome::Refused(slot) => format!("rejected:{slot}"),
+        }
+    }
+
+    pub fn parse(step: &str) -> Self {
+        match step.strip_prefix("rejected:") {
+            Some(slot) => RoomOutcome::Refused(Slot::parse(slot)),
+            None => RoomOutcome::Reached(Slot::parse(step)),
+        }
+    }
+
+    pub fn slot(&self) -> &Slot {
+        match self {
+            RoomOutcome::Reached(slot) | RoomOutcome::Refused(slot) => slot,
+        }
     }
 }
 
@@ -207,6 +306,45 @@ fn transport(e: reqwest::Error) -> Delivery {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slots_name_a_tenants_room_or_a_projects_override() {
+        let slot = Slot::new("slack", Some(" proj-1 ")).unwrap();
+        assert_eq!(slot.to_string(), "slack@proj-1");
+        assert_eq!(Slot::parse("slack@proj-1"), slot);
+        assert_eq!(Slot::new("slack", Some("")).unwrap(), Slot::parse("slack"));
+        assert!(Slot::new("slack", Some("a@b")).is_err());
+        assert_eq!(slot.encryption_context("t").subject, "slack@proj-1");
+
+        let rooms = vec![
+            (Slot::parse("slack"), 1),
+            (Slot::parse("telegram"), 2),
+            (Slot::parse("slack@proj-1"), 3),
+            (Slot::parse("matrix@proj-9"), 4),
+        ];
+        let taken: Vec<i32> = Slot::rooms_for(rooms.clone(), "proj-1")
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect();
+        assert_eq!(
+            taken,
+            [2, 3],
+            "the override replaces the tenant's Slack room"
+        );
+        let taken: Vec<i32> = Slot::rooms_for(rooms, "proj-2")
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect();
+        assert_eq!(taken, [1, 2], "other projects' overrides are not ours");
+
+        for step in ["slack", "rejected:slack@proj-1"] {
+            assert_eq!(RoomOutcome::parse(step).step(), step);
+        }
+        assert_eq!(
+            RoomOutcome::parse("rejected:telegram"),
+            RoomOutcome::Refused(Slot::parse("telegram"))
+        );
+    }
     use crate::analysis::{JobMeta, analyze_bytes};
     use crate::queue::{PipelineRef, ProjectRef};
     use crate::report::JobOutcome;
