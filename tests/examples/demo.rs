@@ -4,8 +4,7 @@
 //! why each job failed, stores the report and posts it to Slack, Telegram and Matrix stand-ins.
 //! Run inside the local stack: `python3 scripts/local_stack.py run -- cargo run -p exlogare-tests --example demo`.
 
-use exlogare_shared::report::{Language, PipelineReport};
-use exlogare_shared::store::Work;
+use exlogare_shared::report::Language;
 use exlogare_tests::harness::{Harness, job};
 use std::time::Duration;
 
@@ -77,12 +76,7 @@ async fn main() -> anyhow::Result<()> {
         "the analyzer did not complete"
     );
 
-    let stored = h
-        .store
-        .completed_payload(Work::Analysis, &key)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("no stored report"))?;
-    let report: PipelineReport = serde_json::from_str(&stored)?;
+    let report = h.stored_report(&key).await?;
     println!("\n== stored report ({key}), {}", report.link);
     for job in &report.jobs {
         match &job.report {

@@ -12,8 +12,8 @@ use exlogare_shared::connections::Connections;
 use exlogare_shared::crypto::Kms;
 use exlogare_shared::notify::Channel;
 use exlogare_shared::notify::Slot;
-use exlogare_shared::report::Language;
-use exlogare_shared::store::Store;
+use exlogare_shared::report::{Language, PipelineReport};
+use exlogare_shared::store::{Store, Work};
 use exlogare_webhook::ingest::Ingest;
 use serde_json::json;
 use std::sync::Arc;
@@ -202,6 +202,16 @@ impl Harness {
             connection_id: connection.id,
             hook_secret: hook.secret,
         })
+    }
+
+    /// The report the analyzer stored for a delivery.
+    pub async fn stored_report(&self, delivery_key: &str) -> anyhow::Result<PipelineReport> {
+        let stored = self
+            .store
+            .completed_payload(Work::Analysis, delivery_key)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no stored report for {delivery_key}"))?;
+        Ok(serde_json::from_str(&stored)?)
     }
 
     /// GitFlic's PIPELINE_FAIL delivery for pipeline `local_id`, through the webhook function.

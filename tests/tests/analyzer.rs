@@ -1,8 +1,7 @@
 //! From GitFlic's PIPELINE_FAIL delivery to Slack, Telegram and Matrix: the webhook function, SQS
 //! (moto), the analyzer function, DynamoDB and KMS (moto), a GitFlic stand-in and chat stand-ins.
 
-use exlogare_shared::report::{Language, PipelineReport};
-use exlogare_shared::store::Work;
+use exlogare_shared::report::Language;
 use exlogare_tests::LogCapture;
 use exlogare_tests::fake_chat::{MATRIX_TOKEN, TELEGRAM_TOKEN};
 use exlogare_tests::harness::{Harness, Options, job};
@@ -56,14 +55,7 @@ async fn a_failed_pipeline_reaches_all_three_rooms_once() {
     assert_eq!(seen, 1);
     assert!(response.batch_item_failures.is_empty());
 
-    let stored: PipelineReport = serde_json::from_str(
-        &h.store
-            .completed_payload(Work::Analysis, &key)
-            .await
-            .unwrap()
-            .expect("stored"),
-    )
-    .unwrap();
+    let stored = h.stored_report(&key).await.unwrap();
     assert_eq!(
         stored.jobs.len(),
         2,
@@ -560,14 +552,7 @@ async fn a_log_over_the_cap_is_read_head_and_tail_and_the_report_says_so() {
     let (_, response) = h.poll(ENOUGH).await;
     assert!(response.batch_item_failures.is_empty());
 
-    let stored: PipelineReport = serde_json::from_str(
-        &h.store
-            .completed_payload(Work::Analysis, &key)
-            .await
-            .unwrap()
-            .expect("stored"),
-    )
-    .unwrap();
+    let stored = h.stored_report(&key).await.unwrap();
     let job = &stored.jobs[0];
     assert_eq!(job.skipped_bytes, log.len() as u64 - 20_000);
     let report = job.report.as_ref().unwrap();
