@@ -1,4 +1,6 @@
-//! Configuration from environment variables, read and validated once at start-up.
+//! Configuration from environment variables, read and validated once at start-up: the readers
+//! every function uses, and what the oauth and analyzer functions both read. Each function's
+//! own configuration lives in its crate.
 
 use std::time::Duration;
 
@@ -23,27 +25,6 @@ pub fn seconds(name: &'static str, default: u64) -> Result<Duration, ConfigError
     number(name, default).map(Duration::from_secs)
 }
 
-/// What the webhook function reads.
-#[derive(Debug, Clone)]
-pub struct WebhookConfig {
-    /// `TABLE_NAME`: the DynamoDB table.
-    pub table_name: String,
-    /// `QUEUE_URL`: the SQS queue of pipeline failures.
-    pub queue_url: String,
-    /// `DEDUPE_TTL_SECONDS`: how long a delivery is remembered (default three days).
-    pub dedupe_ttl: Duration,
-}
-
-impl WebhookConfig {
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Ok(Self {
-            table_name: required("TABLE_NAME")?,
-            queue_url: required("QUEUE_URL")?,
-            dedupe_ttl: seconds("DEDUPE_TTL_SECONDS", 3 * 24 * 3600)?,
-        })
-    }
-}
-
 /// The AWS SDK configuration from the environment (credentials, region, and `AWS_ENDPOINT_URL`,
 /// which points every client at the local emulator in development).
 pub async fn aws() -> aws_config::SdkConfig {
@@ -65,7 +46,7 @@ pub fn flag(name: &'static str) -> Result<bool, ConfigError> {
     }
 }
 
-fn url(name: &'static str) -> Result<url::Url, ConfigError> {
+pub fn url(name: &'static str) -> Result<url::Url, ConfigError> {
     let value = required(name)?;
     url::Url::parse(&value).map_err(|e| ConfigError::Invalid {
         name,
@@ -110,21 +91,6 @@ impl GitflicAppConfig {
     }
 }
 
-/// What the oauth function reads.
-#[derive(Debug, Clone)]
-pub struct OauthConfig {
-    pub app: GitflicAppConfig,
-    /// `PUBLIC_BASE_URL`: where the API is reachable from GitFlic and browsers (webhook and
-    /// callback URLs start here); unset means the domain each request arrived at.
-    pub public_base_url: Option<url::Url>,
-    /// `DASHBOARD_URL`: where the browser returns after connecting.
-    pub dashboard_url: url::Url,
-    /// `GITFLIC_SCOPES`: comma-separated (default `USER_READ,PROJECT_READ,PROJECT_WRITE`).
-    pub scopes: Vec<String>,
-    /// `TENANT_CLAIM`: the JWT claim naming the tenant (default `sub`).
-    pub tenant_claim: String,
-}
-
 fn language() -> Result<crate::report::Language, ConfigError> {
     match std::env::var("REPORT_LANGUAGE") {
         Err(_) => Ok(crate::report::Language::Ru),
@@ -142,47 +108,8 @@ fn telegram_api() -> String {
         .unwrap_or_else(|| "https://api.telegram.org".into())
 }
 
-impl OauthConfig {
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Ok(Self {
-            app: GitflicAppConfig::from_env()?,
-            public_base_url: match std::env::var("PUBLIC_BASE_URL") {
-                Ok(v) if !v.trim().is_empty() => Some(url("PUBLIC_BASE_URL")?),
-                _ => None,
-            },
-            dashboard_url: url("DASHBOARD_URL")?,
-            scopes: std::env::var("GITFLIC_SCOPES")
-                .unwrap_or_else(|_| "USER_READ,PROJECT_READ,PROJECT_WRITE".into())
-                .split(',')
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .collect(),
-            tenant_claim: std::env::var("TENANT_CLAIM")
-                .ok()
-                .filter(|s| !s.trim().is_empty())
-                .unwrap_or_else(|| "sub".into()),
-        })
-    }
-}
-
-/// What the analyzer function reads.
-#[derive(Debug, Clone)]
-pub struct AnalyzerConfig {
-    /// The OAuth application is needed to refresh tokens.
-    pub app: GitflicAppConfig,
-    /// `LOG_CAP_MB` (default 20): the most read of one job's log.
-    pub log_cap: usize,
-    /// `REPORT_RETENTION_DAYS` (default 90).
-    pub report_retention: Duration,
-    /// `BATCH_CONCURRENCY` (default 4): records of one SQS batch processed at once.
-    pub concurrency: usize,
-    /// `LLM_BASE_URL`, `LLM_MODEL`, `LLM_API_KEY`, `LLM_TIMEOUT_MS` (default 4000): an optional
-    /// OpenAI-compatible model; unset `LLM_BASE_URL` means none.
-    pub llm: Option<crate::llm::LlmSettings>,
-}
-
 /// An optional positive whole number, with its default.
-fn number(name: &'static str, default: u64) -> Result<u64, ConfigError> {
+pub fn number(name: &'static str, default: u64) -> Result<u64, ConfigError> {
     match std::env::var(name) {
         Err(_) => Ok(default),
         Ok(v) => v
@@ -194,25 +121,5 @@ fn number(name: &'static str, default: u64) -> Result<u64, ConfigError> {
                 name,
                 reason: format!("expected a positive whole number, got {v:?}"),
             }),
-    }
-}
-
-impl AnalyzerConfig {
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Ok(Self {
-            app: GitflicAppConfig::from_env()?,
-            log_cap: number("LOG_CAP_MB", 20)? as usize * 1_000_000,
-            report_retention: Duration::from_secs(number("REPORT_RETENTION_DAYS", 90)? * 86_400),
-            concurrency: number("BATCH_CONCURRENCY", 4)? as usize,
-            llm: match std::env::var("LLM_BASE_URL") {
-                Ok(base) if !base.trim().is_empty() => Some(crate::llm::LlmSettings {
-                    base_url: url("LLM_BASE_URL").map(|_| base.trim().to_owned())?,
-                    api_key: std::env::var("LLM_API_KEY").ok().filter(|k| !k.is_empty()),
-                    model: std::env::var("LLM_MODEL").unwrap_or_else(|_| "gpt-4o-mini".into()),
-                    timeout: Duration::from_millis(number("LLM_TIMEOUT_MS", 4000)?),
-                }),
-                _ => None,
-            },
-        })
     }
 }

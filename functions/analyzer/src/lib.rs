@@ -3,6 +3,7 @@
 //! for good) is reported as a batch item failure, so SQS retries it and finally moves it to the
 //! dead-letter queue, without failing the other records of the batch.
 
+pub mod config;
 pub mod pipeline;
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};

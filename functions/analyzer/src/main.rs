@@ -1,5 +1,6 @@
+use exlogare_analyzer::config::AnalyzerConfig;
 use exlogare_analyzer::pipeline::PipelineAnalyzer;
-use exlogare_shared::config::{self, AnalyzerConfig};
+use exlogare_shared::config;
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 use std::sync::Arc;
 

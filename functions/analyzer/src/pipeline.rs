@@ -9,8 +9,8 @@
 //!    good is recorded and not retried; one that asks to wait is waited for if that fits the time
 //!    left, otherwise the message is retried later.
 
+use crate::config::AnalyzerConfig;
 use exlogare_shared::analysis::{Analyzer, JobMeta, lines};
-use exlogare_shared::config::AnalyzerConfig;
 use exlogare_shared::connections::{ConnectError, Connections};
 use exlogare_shared::crypto::Kms;
 use exlogare_shared::gitflic::api::{ApiError, Download, Job, log_artifact};

@@ -17,9 +17,10 @@
 //! Every route but the callback needs the tenant from the API Gateway JWT authorizer's claims.
 
 pub mod channels;
+pub mod config;
 
 use channels::{ChannelError, ChannelSettings};
-use exlogare_shared::config::OauthConfig;
+use config::OauthConfig;
 use exlogare_shared::connections::{ConnectError, Connections};
 use exlogare_shared::gitflic::api::ApiError;
 use exlogare_shared::gitflic::oauth::OauthError;

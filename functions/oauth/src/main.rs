@@ -1,5 +1,6 @@
 use exlogare_oauth::App;
-use exlogare_shared::config::{self, OauthConfig};
+use exlogare_oauth::config::OauthConfig;
+use exlogare_shared::config;
 use lambda_http::Error;
 
 #[tokio::main]

@@ -3,7 +3,7 @@
 //! Checks run in this order, so an unauthenticated caller learns nothing about our parsing:
 //! size (413), secret (401), JSON shape (400), then the action.
 
-use exlogare_shared::config::WebhookConfig;
+use crate::config::WebhookConfig;
 use exlogare_shared::gitflic::webhook::{Action, WebhookPayload};
 use exlogare_shared::queue::{PipelineFailure, PipelineRef, ProjectRef, Queue, QueueError};
 use exlogare_shared::secret;

@@ -1,6 +1,7 @@
 //! The webhook function: `POST /webhook/gitflic`. Parses the HTTP request, hands the delivery to
 //! [`ingest`] and maps the outcome to a status code.
 
+pub mod config;
 pub mod ingest;
 
 use exlogare_shared::http_edge::{body_bytes, error, json, method_not_allowed, request_path};

@@ -1,4 +1,5 @@
-use exlogare_shared::config::{self, WebhookConfig};
+use exlogare_shared::config;
+use exlogare_webhook::config::WebhookConfig;
 use exlogare_webhook::ingest::Ingest;
 use lambda_http::Error;
 

@@ -1,0 +1,41 @@
+//! What this function reads from its environment, once, at start-up (see README.md,
+//! "Configuration").
+
+use exlogare_shared::config::{ConfigError, GitflicAppConfig, number, url};
+use std::time::Duration;
+
+/// What the analyzer function reads.
+#[derive(Debug, Clone)]
+pub struct AnalyzerConfig {
+    /// The OAuth application is needed to refresh tokens.
+    pub app: GitflicAppConfig,
+    /// `LOG_CAP_MB` (default 20): the most read of one job's log.
+    pub log_cap: usize,
+    /// `REPORT_RETENTION_DAYS` (default 90).
+    pub report_retention: Duration,
+    /// `BATCH_CONCURRENCY` (default 4): records of one SQS batch processed at once.
+    pub concurrency: usize,
+    /// `LLM_BASE_URL`, `LLM_MODEL`, `LLM_API_KEY`, `LLM_TIMEOUT_MS` (default 4000): an optional
+    /// OpenAI-compatible model; unset `LLM_BASE_URL` means none.
+    pub llm: Option<exlogare_shared::llm::LlmSettings>,
+}
+
+impl AnalyzerConfig {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Ok(Self {
+            app: GitflicAppConfig::from_env()?,
+            log_cap: number("LOG_CAP_MB", 20)? as usize * 1_000_000,
+            report_retention: Duration::from_secs(number("REPORT_RETENTION_DAYS", 90)? * 86_400),
+            concurrency: number("BATCH_CONCURRENCY", 4)? as usize,
+            llm: match std::env::var("LLM_BASE_URL") {
+                Ok(base) if !base.trim().is_empty() => Some(exlogare_shared::llm::LlmSettings {
+                    base_url: url("LLM_BASE_URL").map(|_| base.trim().to_owned())?,
+                    api_key: std::env::var("LLM_API_KEY").ok().filter(|k| !k.is_empty()),
+                    model: std::env::var("LLM_MODEL").unwrap_or_else(|_| "gpt-4o-mini".into()),
+                    timeout: Duration::from_millis(number("LLM_TIMEOUT_MS", 4000)?),
+                }),
+                _ => None,
+            },
+        })
+    }
+}
