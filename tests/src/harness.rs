@@ -9,8 +9,8 @@ use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
 use exlogare_analyzer::config::AnalyzerConfig;
 use exlogare_analyzer::pipeline::PipelineAnalyzer;
 use exlogare_oauth::config::OauthConfig;
+use exlogare_oauth::connect::Connect;
 use exlogare_shared::config::GitflicAppConfig;
-use exlogare_shared::connections::Connections;
 use exlogare_shared::crypto::Kms;
 use exlogare_shared::notify::Channel;
 use exlogare_shared::notify::Slot;
@@ -64,7 +64,7 @@ pub struct Harness {
     pub chat: FakeChat,
     pub store: Store,
     pub kms: Kms,
-    pub connections: Connections,
+    pub connect: Connect,
     pub ingest: Ingest,
     pub queue_url: String,
     pub analyzer: Arc<PipelineAnalyzer>,
@@ -127,12 +127,12 @@ impl Harness {
             http_timeout,
             ..app_config(&stack, chat.telegram_api(), language, true)
         };
-        // The oauth function's connections: the harness connects and watches through them.
-        let connections =
-            exlogare_oauth::App::from_config(oauth_config(app.clone()), &stack.sdk)?.connections;
+        // The oauth function's flows: the harness connects and watches through them.
+        let connect =
+            exlogare_oauth::App::from_config(oauth_config(app.clone()), &stack.sdk)?.connect;
         let tenant = format!("tenant-{}", uuid::Uuid::new_v4());
         let public = Url::parse(PUBLIC)?;
-        let consent = connections
+        let consent = connect
             .start(&tenant, Some(&gitflic.base_url), &public)
             .await?;
         let state = consent
@@ -140,8 +140,8 @@ impl Harness {
             .find(|(k, _)| k == "state")
             .map(|(_, v)| v.into_owned())
             .ok_or_else(|| anyhow::anyhow!("no state in the consent URL"))?;
-        let connection = connections.complete(&gitflic.approve(), &state).await?;
-        connections
+        let connection = connect.complete(&gitflic.approve(), &state).await?;
+        connect
             .watch(&tenant, &connection.id, "acme", "service-1", None, &public)
             .await?;
         let hook = gitflic
@@ -197,7 +197,7 @@ impl Harness {
             chat,
             store,
             kms,
-            connections,
+            connect,
             ingest,
             queue_url,
             analyzer,

@@ -78,7 +78,7 @@ async fn a_project_secret_cannot_make_the_analyzer_read_another_project() {
 async fn a_connection_secret_reads_only_the_project_its_path_really_is() {
     let h = Harness::start(Language::En).await.unwrap();
     let manual = h
-        .connections
+        .connect
         .manual_webhook(
             &h.tenant,
             &h.connection_id,

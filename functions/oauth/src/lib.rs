@@ -1,5 +1,5 @@
 //! The oauth function: `/api/integrations/gitflic/…`. Parses the request, calls
-//! [`exlogare_shared::connections`] or [`channels`], maps the outcome to a status.
+//! [`connect`] or [`channels`], maps the outcome to a status.
 //!
 //! | route | |
 //! |---|---|
@@ -18,10 +18,12 @@
 
 pub mod channels;
 pub mod config;
+pub mod connect;
 
 use channels::{ChannelError, ChannelSettings};
 use config::OauthConfig;
-use exlogare_shared::connections::{ConnectError, Connections};
+use connect::Connect;
+use exlogare_shared::connections::ConnectError;
 use exlogare_shared::gitflic::api::ApiError;
 use exlogare_shared::gitflic::oauth::OauthError;
 use exlogare_shared::http_edge::{body_bytes, error, json, method_not_allowed, request_path};
@@ -41,7 +43,7 @@ const MAX_BODY: usize = 16 * 1024;
 
 /// What the handler needs besides the request.
 pub struct App {
-    pub connections: Connections,
+    pub connect: Connect,
     pub channels: ChannelSettings,
     /// Language of the channels' test messages.
     pub language: Language,
@@ -72,7 +74,7 @@ impl App {
                 config.app.allow_private,
             ),
             language: config.app.language,
-            connections,
+            connect: Connect::new(connections),
             public_base_url: config.public_base_url,
             dashboard_url: config.dashboard_url,
             tenant_claim: config.tenant_claim,
@@ -241,7 +243,7 @@ fn callback_params(request: &Request) -> CallbackParams {
 async fn callback(app: &App, request: &Request) -> Response<Body> {
     let params = callback_params(request);
     let result = match (params.code.as_deref(), params.state.as_deref()) {
-        (Some(code), Some(state)) => app.connections.complete(code, state).await,
+        (Some(code), Some(state)) => app.connect.complete(code, state).await,
         _ => Err(ConnectError::BadRequest(
             "code and state are required".into(),
         )),
@@ -339,7 +341,7 @@ pub async fn handle(app: &App, request: Request) -> Result<Response<Body>, lambd
         )
         .await);
     }
-    let connections = &app.connections;
+    let connections = &app.connect;
     let query = request.query_string_parameters();
     let Some(public) = public_base(app, &request) else {
         tracing::error!("no PUBLIC_BASE_URL and no domain in the request context");

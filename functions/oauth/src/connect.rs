@@ -1,0 +1,431 @@
+//! Connecting GitFlic and watching its projects, the oauth function's own logic: the OAuth flow
+//! (start, complete), the tenant's connections, project sync, watch and unwatch (a project's
+//! webhook with a fresh secret), the connection-wide manual webhook, disconnect. The
+//! connections' tokens are kept by [`Connections`], shared with the analyzer.
+
+use exlogare_shared::connections::{ConnectError, Connections};
+use exlogare_shared::gitflic::api::{GitflicApi, Project};
+use exlogare_shared::gitflic::base_url::resolve_host;
+use exlogare_shared::secret::{self, SecretDigest};
+use exlogare_shared::store::{
+    ConnectionRecord, ConnectionStatus, OauthState, SecretBinding, WatchRecord, epoch_now,
+};
+use oauth2::{AuthorizationCode, CsrfToken, RedirectUrl};
+use serde::Serialize;
+use std::time::Duration;
+use url::Url;
+
+/// How long a started OAuth flow may take.
+pub const STATE_TTL: Duration = Duration::from_secs(600);
+
+/// Our callback, under the API's public base URL.
+pub fn callback_url(public_base_url: &Url) -> Result<RedirectUrl, ConnectError> {
+    RedirectUrl::new(format!(
+        "{}/api/integrations/gitflic/oauth/callback",
+        public_base_url.as_str().trim_end_matches('/')
+    ))
+    .map_err(|_| ConnectError::BadRequest("the public base URL is invalid".into()))
+}
+
+/// What the API shows of a connection: never a token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConnectionView {
+    pub id: String,
+    pub base_url: String,
+    pub username: Option<String>,
+    pub status: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectView {
+    pub id: String,
+    pub owner: String,
+    pub alias: String,
+    pub title: Option<String>,
+    pub watched: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WatchView {
+    pub project_id: String,
+    pub owner: String,
+    pub alias: String,
+    pub webhook_id: Option<String>,
+    pub branch_pattern: Option<String>,
+}
+
+/// Shown once: the URL and secret for a webhook the user configures by hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ManualWebhook {
+    pub url: String,
+    pub secret: String,
+}
+
+impl ConnectionView {
+    fn of(record: &ConnectionRecord) -> Self {
+        Self {
+            id: record.connection_id.clone(),
+            base_url: record.web_url.clone(),
+            username: record.username.clone(),
+            status: record.status.as_str(),
+        }
+    }
+}
+
+/// The connect and watch flows over a tenant's connections.
+#[derive(Debug, Clone)]
+pub struct Connect {
+    vault: Connections,
+}
+
+impl Connect {
+    pub fn new(vault: Connections) -> Self {
+        Self { vault }
+    }
+
+    /// The connections and their tokens.
+    pub fn connections(&self) -> &Connections {
+        &self.vault
+    }
+
+    /// Step 1: a fresh single-use state, and the URL of GitFlic's consent page. `public` is the
+    /// API's public base URL (the callback lives under it).
+    pub async fn start(
+        &self,
+        tenant: &str,
+        base_url: Option<&str>,
+        public: &Url,
+    ) -> Result<Url, ConnectError> {
+        let host = resolve_host(base_url, self.vault.allow_private()).await?;
+        let state = CsrfToken::new_random();
+        self.vault
+            .store()
+            .put_oauth_state(
+                &SecretDigest::of(state.secret()),
+                &OauthState {
+                    tenant_id: tenant.to_owned(),
+                    base_url: host.web.to_string(),
+                },
+                STATE_TTL,
+            )
+            .await?;
+        Ok(self
+            .vault
+            .oauth_app()
+            .authorize_url(&host, &state, &callback_url(public)?))
+    }
+
+    /// Step 2: GitFlic sent the user back with `code` and `state`.
+    pub async fn complete(&self, code: &str, state: &str) -> Result<ConnectionView, ConnectError> {
+        if code.is_empty() || code.len() > 2048 || state.is_empty() || state.len() > 512 {
+            return Err(ConnectError::InvalidState);
+        }
+        let pending = self
+            .vault
+            .store()
+            .take_oauth_state(&SecretDigest::of(state))
+            .await?
+            .ok_or(ConnectError::InvalidState)?;
+        let host = resolve_host(Some(&pending.base_url), self.vault.allow_private()).await?;
+        let tokens = self
+            .vault
+            .oauth_app()
+            .exchange(
+                self.vault.http(),
+                &host,
+                &AuthorizationCode::new(code.to_owned()),
+            )
+            .await?;
+        let user = GitflicApi::new(self.vault.http().clone(), host.api.clone())
+            .current_user(&tokens.access)
+            .await?;
+        let connection_id = uuid::Uuid::new_v4().to_string();
+        let mut record = ConnectionRecord {
+            tenant_id: pending.tenant_id,
+            connection_id,
+            web_url: host.web.to_string(),
+            api_url: host.api.to_string(),
+            oauth_url: host.oauth.to_string(),
+            user_id: user.id,
+            username: user.username,
+            access_ct: Vec::new(),
+            refresh_ct: None,
+            token_expires_at: None,
+            token_version: 0,
+            status: ConnectionStatus::Active,
+            manual_secret_digest: None,
+            created_at: epoch_now() as i64,
+        };
+        self.vault.seal_tokens(&mut record, &tokens).await?;
+        self.vault.store().put_connection(&record).await?;
+        tracing::info!(connection_id = %record.connection_id, "GitFlic connected");
+        Ok(ConnectionView::of(&record))
+    }
+
+    pub async fn list(&self, tenant: &str) -> Result<Vec<ConnectionView>, ConnectError> {
+        Ok(self
+            .vault
+            .store()
+            .connections(tenant)
+            .await?
+            .iter()
+            .map(ConnectionView::of)
+            .collect())
+    }
+
+    /// Every project of the account (and those shared with it, on request), with watch status.
+    pub async fn sync(
+        &self,
+        tenant: &str,
+        connection: &str,
+        include_shared: bool,
+    ) -> Result<Vec<ProjectView>, ConnectError> {
+        let mut session = self
+            .vault
+            .session(self.vault.record(tenant, connection).await?)?;
+        let mut projects = session.own_projects().await?;
+        if include_shared {
+            projects.extend(session.shared_projects().await?);
+        }
+        let watched: Vec<String> = self
+            .vault
+            .store()
+            .watches(tenant, connection)
+            .await?
+            .into_iter()
+            .map(|w| w.project_id)
+            .collect();
+        let mut views: Vec<ProjectView> = projects
+            .iter()
+            .filter_map(|p: &Project| {
+                Some(ProjectView {
+                    id: p.id.clone()?,
+                    owner: p.owner_alias()?.to_owned(),
+                    alias: p.alias.clone()?,
+                    title: p.title.clone(),
+                    watched: p.id.as_ref().is_some_and(|id| watched.contains(id)),
+                })
+            })
+            .collect();
+        views.dedup_by(|a, b| a.id == b.id);
+        Ok(views)
+    }
+
+    /// A fresh webhook secret, already valid for `project` (or any project of the connection).
+    async fn bind_new_secret(
+        &self,
+        tenant: &str,
+        connection: &str,
+        project: Option<&str>,
+    ) -> Result<(String, SecretDigest), ConnectError> {
+        let secret = secret::generate();
+        let digest = SecretDigest::of(&secret);
+        self.vault
+            .store()
+            .put_secret_binding(
+                &digest,
+                &SecretBinding {
+                    tenant_id: tenant.to_owned(),
+                    connection_id: connection.to_owned(),
+                    project_id: project.map(str::to_owned),
+                },
+            )
+            .await?;
+        Ok((secret, digest))
+    }
+
+    fn webhook_url(public: &Url, secret: &str) -> String {
+        let mut url = public.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(["webhook", "gitflic"]);
+        }
+        url.query_pairs_mut().append_pair("secret", secret);
+        url.to_string()
+    }
+
+    fn our_hook(public: &Url, url: Option<&str>) -> bool {
+        let ours = Self::webhook_url(public, "");
+        let prefix = ours.split('?').next().unwrap_or_default();
+        url.is_some_and(|u| u.starts_with(prefix))
+    }
+
+    /// Registers a `PIPELINE_FAIL` webhook with a fresh secret. Watching again replaces the
+    /// previous hook (ours, found by URL, even if our record of it was lost): never two.
+    pub async fn watch(
+        &self,
+        tenant: &str,
+        connection: &str,
+        owner: &str,
+        alias: &str,
+        branch_pattern: Option<&str>,
+        public: &Url,
+    ) -> Result<WatchView, ConnectError> {
+        let mut session = self
+            .vault
+            .session(self.vault.record(tenant, connection).await?)?;
+        let project = session.project(owner, alias).await?;
+        let project_id = project.id.clone().ok_or_else(|| {
+            ConnectError::BadRequest("GitFlic returned a project without an id".into())
+        })?;
+
+        let existing = session.webhooks(owner, alias).await?;
+        for hook in existing
+            .iter()
+            .filter(|h| Self::our_hook(public, h.url.as_deref()))
+        {
+            if let Some(id) = hook.id.as_deref() {
+                session.delete_webhook(owner, alias, id).await?;
+            }
+        }
+        let previous = self
+            .vault
+            .store()
+            .watches(tenant, connection)
+            .await?
+            .into_iter()
+            .find(|w| w.project_id == project_id);
+
+        // Bound before the hook exists, so that GitFlic's first delivery already validates.
+        let (secret, digest) = self
+            .bind_new_secret(tenant, connection, Some(&project_id))
+            .await?;
+        let hook_url = Self::webhook_url(public, &secret);
+        let created = session
+            .create_webhook(owner, alias, &hook_url, &secret, branch_pattern)
+            .await;
+        let created = match created {
+            Ok(hook) => hook,
+            Err(e) => {
+                self.vault.store().delete_secret_binding(&digest).await?;
+                return Err(e);
+            }
+        };
+        let watch = WatchRecord {
+            tenant_id: tenant.to_owned(),
+            connection_id: connection.to_owned(),
+            project_id: project_id.clone(),
+            owner_alias: owner.to_owned(),
+            alias: alias.to_owned(),
+            webhook_id: created.id.clone(),
+            secret_digest: digest.to_hex(),
+            branch_pattern: branch_pattern.map(str::to_owned),
+        };
+        self.vault.store().put_watch(&watch).await?;
+        if let Some(old) = previous.and_then(|p| SecretDigest::from_hex(&p.secret_digest)) {
+            self.vault.store().delete_secret_binding(&old).await?;
+        }
+        tracing::info!(connection_id = %connection, project_id = %project_id, "watching project");
+        Ok(WatchView {
+            project_id,
+            owner: owner.to_owned(),
+            alias: alias.to_owned(),
+            webhook_id: created.id,
+            branch_pattern: watch.branch_pattern,
+        })
+    }
+
+    /// Deletes the GitFlic hook and our records; the old secret stops validating at once.
+    pub async fn unwatch(
+        &self,
+        tenant: &str,
+        connection: &str,
+        owner: &str,
+        alias: &str,
+    ) -> Result<(), ConnectError> {
+        let record = self.vault.record(tenant, connection).await?;
+        let watch = self
+            .vault
+            .store()
+            .watches(tenant, connection)
+            .await?
+            .into_iter()
+            .find(|w| w.owner_alias == owner && w.alias == alias)
+            .ok_or(ConnectError::NotFound)?;
+        self.forget_watch(&watch).await?;
+        if let Some(id) = watch.webhook_id.as_deref() {
+            self.vault
+                .session(record)?
+                .delete_webhook(&watch.owner_alias, &watch.alias, id)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn forget_watch(&self, watch: &WatchRecord) -> Result<(), ConnectError> {
+        if let Some(digest) = SecretDigest::from_hex(&watch.secret_digest) {
+            self.vault.store().delete_secret_binding(&digest).await?;
+        }
+        self.vault
+            .store()
+            .delete_watch(&watch.tenant_id, &watch.connection_id, &watch.project_id)
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes the webhooks the connection registered (best effort: a revoked token must not
+    /// keep the user from disconnecting), then every record and the tokens.
+    pub async fn disconnect(&self, tenant: &str, connection: &str) -> Result<(), ConnectError> {
+        let record = self.vault.record(tenant, connection).await?;
+        let manual_secret_digest = record.manual_secret_digest.clone();
+        let mut session = self.vault.session(record)?;
+        for watch in self.vault.store().watches(tenant, connection).await? {
+            self.forget_watch(&watch).await?;
+            if let Some(id) = watch.webhook_id.as_deref() {
+                let result = session
+                    .delete_webhook(&watch.owner_alias, &watch.alias, id)
+                    .await;
+                if let Err(e) = result {
+                    tracing::warn!(connection_id = %connection, project_id = %watch.project_id, error = %e, "could not delete a GitFlic webhook while disconnecting");
+                }
+            }
+        }
+        if let Some(digest) = manual_secret_digest
+            .as_deref()
+            .and_then(SecretDigest::from_hex)
+        {
+            self.vault.store().delete_secret_binding(&digest).await?;
+        }
+        self.vault
+            .store()
+            .delete_connection(tenant, connection)
+            .await?;
+        tracing::info!(connection_id = %connection, "GitFlic disconnected");
+        Ok(())
+    }
+
+    /// A connection-level secret for webhooks configured by hand; replaces the previous one.
+    pub async fn manual_webhook(
+        &self,
+        tenant: &str,
+        connection: &str,
+        public: &Url,
+    ) -> Result<ManualWebhook, ConnectError> {
+        let record = self.vault.record(tenant, connection).await?;
+        let (secret, digest) = self.bind_new_secret(tenant, connection, None).await?;
+        let mut updated = record.clone();
+        updated.manual_secret_digest = Some(digest.to_hex());
+        updated.token_version += 1;
+        if !self
+            .vault
+            .store()
+            .update_tokens(&updated, record.token_version)
+            .await?
+        {
+            self.vault.store().delete_secret_binding(&digest).await?;
+            return Err(ConnectError::BadRequest(
+                "the connection changed meanwhile; try again".into(),
+            ));
+        }
+        if let Some(old) = record
+            .manual_secret_digest
+            .as_deref()
+            .and_then(SecretDigest::from_hex)
+        {
+            self.vault.store().delete_secret_binding(&old).await?;
+        }
+        Ok(ManualWebhook {
+            url: Self::webhook_url(public, &secret),
+            secret,
+        })
+    }
+}
