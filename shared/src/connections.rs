@@ -1,14 +1,13 @@
-//! A tenant's GitFlic connections and their tokens: the record, a valid access token
-//! (refreshed ahead of expiry, or after GitFlic refuses one), a [`Session`] on the connection's
-//! instance. Tokens are KMS-encrypted under a context of purpose, tenant and connection before
-//! they reach the table; plaintext lives only in memory. The connect and watch flows that
-//! create connections are the oauth function's (`connect.rs` there).
+//! A tenant's GitFlic connections and their tokens: the record, and a valid access token,
+//! refreshed ahead of expiry or after GitFlic refuses one (`session` builds on them). Tokens are
+//! KMS-encrypted under a context of purpose, tenant and connection before they reach the table;
+//! plaintext lives only in memory. The connect and watch flows that create connections are the
+//! oauth function's (`connect.rs` there).
 
 use crate::crypto::{CryptoError, EncryptionContext, Kms};
-use crate::gitflic::api::{ApiError, GitflicApi};
+use crate::gitflic::api::ApiError;
 use crate::gitflic::base_url::{BaseUrlError, GitflicHost};
 use crate::gitflic::oauth::{OauthApp, OauthError, Tokens};
-use crate::session::Session;
 use crate::store::{ConnectionRecord, ConnectionStatus, Store, StoreError, epoch_now};
 use oauth2::{AccessToken, RefreshToken};
 use std::time::Duration;
@@ -82,7 +81,8 @@ impl Connections {
         }
     }
 
-    fn host_of(record: &ConnectionRecord) -> Result<GitflicHost, ConnectError> {
+    /// Where the connection's GitFlic instance answers, as recorded when it was connected.
+    pub fn host_of(record: &ConnectionRecord) -> Result<GitflicHost, ConnectError> {
         let parse = |u: &str| {
             Url::parse(u).map_err(|_| ConnectError::BadRequest("stored URL is invalid".into()))
         };
@@ -93,7 +93,6 @@ impl Connections {
         })
     }
 
-    /// A GitFlic session on the connection's instance, with its tokens.
     pub fn store(&self) -> &Store {
         &self.store
     }
@@ -111,11 +110,6 @@ impl Connections {
     /// Whether self-hosted GitFlic may live on private addresses.
     pub fn allow_private(&self) -> bool {
         self.settings.allow_private
-    }
-
-    pub fn session(&self, record: ConnectionRecord) -> Result<Session<'_>, ConnectError> {
-        let api = GitflicApi::new(self.http.clone(), Self::host_of(&record)?.api);
-        Ok(Session::new(self, api, record))
     }
 
     /// Encrypts a connection's tokens into its record (before it is stored).

@@ -43,16 +43,20 @@ pub struct Session<'c> {
 }
 
 impl<'c> Session<'c> {
-    pub(crate) fn new(
+    /// A session on the connection's GitFlic instance, with its tokens.
+    pub fn open(
         connections: &'c Connections,
-        api: GitflicApi,
         record: ConnectionRecord,
-    ) -> Self {
-        Self {
+    ) -> Result<Self, ConnectError> {
+        let api = GitflicApi::new(
+            connections.http().clone(),
+            Connections::host_of(&record)?.api,
+        );
+        Ok(Self {
             connections,
             api,
             record,
-        }
+        })
     }
 
     /// The connection, with its tokens as refreshed so far.

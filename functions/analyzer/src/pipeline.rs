@@ -184,9 +184,7 @@ impl PipelineAnalyzer {
             }
             Err(e) => return Err(ProcessError::Retry(e.to_string())),
         };
-        let mut session = self
-            .connections
-            .session(record)
+        let mut session = Session::open(&self.connections, record)
             .map_err(|e| ProcessError::Poison(e.to_string()))?;
         let (owner, alias) = self.project_path(message, &mut session).await?;
         let local = message.pipeline.local_id.clone();

@@ -7,6 +7,7 @@ use exlogare_shared::connections::{ConnectError, Connections};
 use exlogare_shared::gitflic::api::{GitflicApi, Project};
 use exlogare_shared::gitflic::base_url::resolve_host;
 use exlogare_shared::secret::{self, SecretDigest};
+use exlogare_shared::session::Session;
 use exlogare_shared::store::{
     ConnectionRecord, ConnectionStatus, OauthState, SecretBinding, WatchRecord, epoch_now,
 };
@@ -180,9 +181,7 @@ impl Connect {
         connection: &str,
         include_shared: bool,
     ) -> Result<Vec<ProjectView>, ConnectError> {
-        let mut session = self
-            .vault
-            .session(self.vault.record(tenant, connection).await?)?;
+        let mut session = Session::open(&self.vault, self.vault.record(tenant, connection).await?)?;
         let mut projects = session.own_projects().await?;
         if include_shared {
             projects.extend(session.shared_projects().await?);
@@ -260,9 +259,7 @@ impl Connect {
         branch_pattern: Option<&str>,
         public: &Url,
     ) -> Result<WatchView, ConnectError> {
-        let mut session = self
-            .vault
-            .session(self.vault.record(tenant, connection).await?)?;
+        let mut session = Session::open(&self.vault, self.vault.record(tenant, connection).await?)?;
         let project = session.project(owner, alias).await?;
         let project_id = project.id.clone().ok_or_else(|| {
             ConnectError::BadRequest("GitFlic returned a project without an id".into())
@@ -343,8 +340,7 @@ impl Connect {
             .ok_or(ConnectError::NotFound)?;
         self.forget_watch(&watch).await?;
         if let Some(id) = watch.webhook_id.as_deref() {
-            self.vault
-                .session(record)?
+            Session::open(&self.vault, record)?
                 .delete_webhook(&watch.owner_alias, &watch.alias, id)
                 .await?;
         }
@@ -367,7 +363,7 @@ impl Connect {
     pub async fn disconnect(&self, tenant: &str, connection: &str) -> Result<(), ConnectError> {
         let record = self.vault.record(tenant, connection).await?;
         let manual_secret_digest = record.manual_secret_digest.clone();
-        let mut session = self.vault.session(record)?;
+        let mut session = Session::open(&self.vault, record)?;
         for watch in self.vault.store().watches(tenant, connection).await? {
             self.forget_watch(&watch).await?;
             if let Some(id) = watch.webhook_id.as_deref() {
