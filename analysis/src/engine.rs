@@ -392,6 +392,9 @@ pub struct Engine {
 /// What the engine found: the failing step, the log's length, and the baseline it compared with.
 pub struct Finished {
     pub step: Option<Step>,
+    /// The last earlier step that reported errors and went on (`|| true`, `make -i`): its
+    /// failure may be what the failing step lacks.
+    pub earlier: Option<Step>,
     pub lines_total: u64,
     pub baseline: Option<Baseline>,
 }
@@ -671,16 +674,18 @@ impl Engine {
         self.flush();
         self.close_open();
         let current = std::mem::take(&mut self.current);
-        let step = self.failing.or_else(|| {
-            if current.has_errors() {
-                Some(current.clone())
-            } else {
-                self.last_with_errors.clone()
-            }
-        });
-        let step = step.or_else(|| (!current.tail.is_empty()).then_some(current));
+        let (step, earlier) = if let Some(failing) = self.failing {
+            (Some(failing), self.last_with_errors)
+        } else if current.has_errors() {
+            (Some(current), self.last_with_errors)
+        } else if let Some(last) = self.last_with_errors {
+            (Some(last), None)
+        } else {
+            ((!current.tail.is_empty()).then_some(current), None)
+        };
         Finished {
             step,
+            earlier,
             lines_total: self.lines_total,
             baseline: self.baseline,
         }

@@ -340,6 +340,30 @@ fn shorten(text: &str, max: usize) -> String {
     format!("{cut}…")
 }
 
+/// What a line names in quotes (`'shopx'`, `"lib.so"`, `` `x_total` ``, `‘main’`): a module, a
+/// file, a symbol. Names shorter than 3 characters or with white space are left out: they are
+/// punctuation and prose, not names.
+fn quoted_names(line: &str) -> Vec<&str> {
+    const PAIRS: [(char, char); 5] = [('\'', '\''), ('"', '"'), ('`', '`'), ('‘', '’'), ('“', '”')];
+    let mut names = Vec::new();
+    for (open, close) in PAIRS {
+        let mut rest = line;
+        while let Some(start) = rest.find(open) {
+            let after = &rest[start + open.len_utf8()..];
+            let Some(end) = after.find(close) else { break };
+            let name = &after[..end];
+            if name.chars().count() >= 3
+                && !name.contains(char::is_whitespace)
+                && name.chars().any(char::is_alphanumeric)
+            {
+                names.push(name);
+            }
+            rest = &after[end + close.len_utf8()..];
+        }
+    }
+    names
+}
+
 /// Adds an excerpt; one that starts right under the last reads as one with it.
 fn append(excerpts: &mut Vec<Excerpt>, e: Excerpt) {
     match excerpts.last_mut() {
@@ -376,6 +400,7 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
 fn build_report(finished: Finished, meta: &JobMeta) -> Report {
     let Finished {
         step,
+        earlier,
         lines_total,
         baseline,
     } = finished;
@@ -384,7 +409,7 @@ fn build_report(finished: Finished, meta: &JobMeta) -> Report {
         .as_ref()
         .zip(step.as_ref())
         .map(|(b, s)| s.known_lines(b));
-    let mut report = step_report(step, lines_total, meta, baseline.is_some());
+    let mut report = step_report(step, earlier, lines_total, meta, baseline.is_some());
     if let Some(known) = known {
         for e in &mut report.excerpts {
             e.new_since_baseline = Some((e.start_line..=e.end_line).any(|n| !known.contains(&n)));
@@ -398,7 +423,13 @@ fn build_report(finished: Finished, meta: &JobMeta) -> Report {
     report
 }
 
-fn step_report(step: Option<Step>, lines_total: u64, meta: &JobMeta, compared: bool) -> Report {
+fn step_report(
+    step: Option<Step>,
+    earlier: Option<Step>,
+    lines_total: u64,
+    meta: &JobMeta,
+    compared: bool,
+) -> Report {
     let Some(mut step) = step else {
         return Report {
             category: Category::Unknown,
@@ -468,8 +499,28 @@ fn step_report(step: Option<Step>, lines_total: u64, meta: &JobMeta, compared: b
         let last = last_paragraph(&step, compared, budget.min(TAIL_SHOWN));
         let fresh: Vec<&(u64, String)> = last.into_iter().filter(|l| !shown(l.0)).collect();
         if let Some(e) = Excerpt::of(&fresh) {
+            budget = budget.saturating_sub(fresh.len());
             append(&mut excerpts, e);
         }
+    }
+    // A failure an earlier step went on after (`pip install x || true`) is often what this one
+    // lacks: when the decisive line names something (quoted) that an earlier error names too,
+    // that error is shown after it.
+    if let Some(mut earlier) = earlier
+        && budget > 0
+    {
+        let names = quoted_names(headline(primary));
+        earlier.redact();
+        let cause = earlier
+            .decisive
+            .iter()
+            .chain(earlier.generic.iter())
+            .find(|b| {
+                b.lines
+                    .iter()
+                    .any(|(_, l)| names.iter().any(|n| l.contains(n)))
+            });
+        excerpts.extend(cause.and_then(|b| excerpt(b, budget)));
     }
     // Python prints the innermost frame last: read tracebacks bottom-up for locations.
     let shown: Vec<&str> = chosen

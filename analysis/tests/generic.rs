@@ -101,3 +101,35 @@ fn a_weak_guess_is_shown_with_the_step_s_last_lines() {
     assert_eq!(report.excerpts[0].start_line, 12, "the guess stays first");
     assert_eq!(last.end_line, 20, "{report:#?}");
 }
+
+#[test]
+fn a_failure_an_earlier_step_went_on_after_is_shown_with_what_it_broke() {
+    let log = job(
+        "$ pip install shopx==2.1 || true\nCollecting shopx==2.1\nERROR: Could not find a version that satisfies the requirement shopx==2.1 (from versions: 1.0, 1.1)\nERROR: No matching distribution found for shopx==2.1\n$ python -c 'import shopx'\nTraceback (most recent call last):\n  File \"<string>\", line 1, in <module>\nModuleNotFoundError: No module named 'shopx'\n",
+    );
+    let report = analyze(&log);
+    let texts: Vec<&str> = report.excerpts.iter().map(|e| e.text.as_str()).collect();
+    assert!(
+        texts[0].ends_with("ModuleNotFoundError: No module named 'shopx'"),
+        "the symptom first: {texts:#?}"
+    );
+    assert!(
+        texts
+            .iter()
+            .skip(1)
+            .any(|t| t.contains("satisfies the requirement shopx==2.1")),
+        "and the earlier cause: {texts:#?}"
+    );
+    // An earlier error about something else is not pulled in.
+    let unrelated = job(
+        "$ ./lint.sh || true\nERROR: 'legacy_api' is deprecated\n$ python -c 'import shopx'\nTraceback (most recent call last):\n  File \"<string>\", line 1, in <module>\nModuleNotFoundError: No module named 'shopx'\n",
+    );
+    let report = analyze(&unrelated);
+    assert!(
+        report
+            .excerpts
+            .iter()
+            .all(|e| !e.text.contains("legacy_api")),
+        "{report:#?}"
+    );
+}
