@@ -80,17 +80,12 @@ impl PipelineAnalyzer {
         config: &AnalyzerConfig,
         aws: &aws_config::SdkConfig,
     ) -> Result<Self, reqwest::Error> {
-        let Services {
-            store,
-            kms,
-            http,
-            connections,
-        } = Services::from_config(&config.app, Vec::new(), aws)?;
+        let services = Services::from_config(&config.app, Vec::new(), aws)?;
         Ok(Self {
-            store,
-            kms,
-            connections,
-            http,
+            store: services.store,
+            kms: services.kms,
+            connections: services.connections,
+            http: services.http,
             settings: AnalyzerSettings {
                 log_cap: config.log_cap,
                 language: config.app.language,

@@ -59,22 +59,17 @@ impl App {
         config: OauthConfig,
         aws: &aws_config::SdkConfig,
     ) -> Result<Self, reqwest::Error> {
-        let Services {
-            store,
-            kms,
-            http,
-            connections,
-        } = Services::from_config(&config.app, config.scopes, aws)?;
+        let services = Services::from_config(&config.app, config.scopes, aws)?;
         Ok(Self {
             channels: ChannelSettings::new(
-                store,
-                kms,
-                http,
+                services.store,
+                services.kms,
+                services.http,
                 config.app.telegram_api,
                 config.app.allow_private,
             ),
             language: config.app.language,
-            connect: Connect::new(connections),
+            connect: Connect::new(services.connections),
             public_base_url: config.public_base_url,
             dashboard_url: config.dashboard_url,
             tenant_claim: config.tenant_claim,
