@@ -218,7 +218,7 @@ pub(super) fn exit_pointer() -> &'static Regex {
     static CELL: OnceLock<Regex> = OnceLock::new();
     CELL.get_or_init(|| {
         Regex::new(
-            r#"^(The command ".*" (failed and )?exited with (?P<a>\d+)|ERROR: Job failed: (exit code (?P<b>\d+)|(?P<other>.+))|(##\[error\])?Process completed with exit code (?P<c>\d+)|Done\. Your build exited with (?P<d>\d+))"#,
+            r#"^(The command ".*" (failed and )?exited with (?P<a>\d+)|The command ".*" failed \d+ times\.|ERROR: Job failed: (exit code (?P<b>\d+)|(?P<other>.+))|(##\[error\])?Process completed with exit code (?P<c>\d+)|Done\. Your build exited with (?P<d>\d+))"#,
         )
         .expect("exit pointer pattern compiles")
     })

@@ -133,3 +133,21 @@ fn a_failure_an_earlier_step_went_on_after_is_shown_with_what_it_broke() {
         "{report:#?}"
     );
 }
+
+#[test]
+fn a_retried_command_s_verdict_is_a_pointer_not_the_cause() {
+    // Travis' travis_retry: "failed N times" points at the step, whose own output is the cause.
+    let log = "$ bundle install\nFetching gem metadata from https://rubygems.org/\nnet error: connection reset by peer\nThe command \"bundle install\" failed 3 times.\n\nThe command \"bundle install\" failed and exited with 5 during .\n";
+    let report = analyze(log);
+    assert!(
+        report
+            .excerpts
+            .iter()
+            .all(|e| !e.text.contains("failed 3 times")),
+        "{report:#?}"
+    );
+    assert!(
+        report.excerpts[0].text.contains("connection reset by peer"),
+        "{report:#?}"
+    );
+}
