@@ -465,6 +465,15 @@ pub static RULES: &[Rule] = &[
         Stack,
         "A JUnit test failed: the assertion message and stack trace follow.",
     ),
+    // Gradle's test logging: `Class > method() FAILED`, the exception indented under it.
+    rule(
+        "gradle-test",
+        r"^[\w.$]+( > [^>]+)+ FAILED$",
+        TestFailure,
+        0,
+        Stack,
+        "A test run by Gradle failed: the exception under it says why, the frame where.",
+    ),
     rule(
         "minitest",
         r"^(\s*\d+\) )?(Failure|Error):$|^\s*Failure/Error: ",
@@ -1030,6 +1039,8 @@ mod tests {
                 "pytest-section",
             ),
             ("  ● Parser › parses empty input", "jest"),
+            ("CartTest > twoPrices() FAILED", "gradle-test"),
+            ("CartTest > Nested > twoPrices() FAILED", "gradle-test"),
             ("bash: line 1: foo: command not found", "command-not-found"),
             (
                 "  12:5  error  'x' is defined but never used  no-unused-vars",

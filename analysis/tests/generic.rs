@@ -151,3 +151,18 @@ fn a_retried_command_s_verdict_is_a_pointer_not_the_cause() {
         "{report:#?}"
     );
 }
+
+#[test]
+fn gradle_s_failed_test_is_the_cause_not_its_what_went_wrong_pointer() {
+    // Gradle's default test logging, written after its documented format (Gradle cannot fetch
+    // its distribution on this machine): the failed test with its exception indented under it,
+    // then "What went wrong: … There were failing tests", which only points back at it.
+    let log = job(
+        "$ ./gradlew test --no-daemon\n> Task :test\n\nCartTest > emptyCart() PASSED\n\nCartTest > twoPrices() FAILED\n    org.opentest4j.AssertionFailedError: expected: <5> but was: <3>\n        at app//CartTest.twoPrices(CartTest.java:6)\n\n2 tests completed, 1 failed\n\n> Task :test FAILED\n\nFAILURE: Build failed with an exception.\n\n* What went wrong:\nExecution failed for task ':test'.\n> There were failing tests. See the report at: file:///build/reports/tests/test/index.html\n\nBUILD FAILED in 12s\n",
+    );
+    let report = analyze(&log);
+    let (start, end, text) = first_excerpt(&report);
+    assert_eq!((start, end), (16, 18), "{report:#?}");
+    assert!(text.starts_with("CartTest > twoPrices() FAILED"), "{text}");
+    assert!(text.contains("expected: <5> but was: <3>"), "{text}");
+}
