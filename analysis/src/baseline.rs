@@ -4,6 +4,7 @@
 //! ports, temporary names) normalised away: memory follows the number of distinct lines, capped
 //! at [`MAX_DISTINCT_LINES`], never the log's size.
 
+use crate::engine;
 use crate::lines::{self, RawLine};
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -59,7 +60,7 @@ impl Baseline {
     /// Whether a line's visible text (see [`lines::clean_into`]), normalised, was in the
     /// passing log.
     pub fn contains(&self, visible: &str) -> bool {
-        key(visible.as_bytes()).is_some_and(|k| self.seen.contains(&k))
+        key(visible).is_some_and(|k| self.seen.contains(&k))
     }
 }
 
@@ -75,7 +76,10 @@ impl BaselineBuilder {
         self.baseline.lines = line.number;
         self.buffer.clear();
         lines::clean_into(line.bytes, &mut self.buffer);
-        let Some(k) = key(&self.buffer) else { return };
+        // The text as the engine reads it: invalid bytes become U+FFFD there too.
+        let Some(k) = key(&String::from_utf8_lossy(&self.buffer)) else {
+            return;
+        };
         if self.baseline.seen.len() < MAX_DISTINCT_LINES {
             self.baseline.seen.insert(k);
         } else if !self.baseline.seen.contains(&k) {
@@ -91,9 +95,9 @@ impl BaselineBuilder {
 /// The line's hash after normalisation, or `None` for a blank line. A run of letters, digits
 /// and `_` that holds a digit (a number, a time's part, a hash, a UUID's group, `3.2s`, a
 /// runner's or a temporary file's random name) counts as one placeholder; whitespace runs count
-/// as one space; only the first [`KEY_BYTES`] bytes count (the engine keeps no more of a line).
-fn key(visible: &[u8]) -> Option<u64> {
-    let text = visible.get(..KEY_BYTES).unwrap_or(visible).trim_ascii();
+/// as one space; only what the engine keeps of a line counts.
+fn key(visible: &str) -> Option<u64> {
+    let text = engine::kept(visible).as_bytes().trim_ascii();
     if text.is_empty() {
         return None;
     }
@@ -133,9 +137,6 @@ fn key(visible: &[u8]) -> Option<u64> {
     }
     Some(hash.0)
 }
-
-/// Bytes of a line that count for its key: the engine keeps no more of a line.
-const KEY_BYTES: usize = 2000;
 
 /// FNV-1a, 64 bits: fast on short keys, and good enough to tell a few million lines apart.
 struct Fnv(u64);
@@ -193,6 +194,18 @@ mod tests {
             "words are not normalised"
         );
         assert!(!green.contains(""), "a blank line is neither new nor known");
+    }
+
+    #[test]
+    fn lines_are_keyed_as_the_engine_reads_them() {
+        // Invalid UTF-8 is U+FFFD for the engine; a line longer than the engine keeps is keyed
+        // by its kept part, cut at a character.
+        let long = format!("{}é tail", "x".repeat(1999));
+        let mut log = b"bad \xff byte\n".to_vec();
+        log.extend_from_slice(long.as_bytes());
+        let green = Baseline::from_bytes(&log);
+        assert!(green.contains("bad \u{FFFD} byte"));
+        assert!(green.contains(engine::kept(&long)));
     }
 
     #[test]

@@ -15,7 +15,7 @@
 
 use super::baseline::Baseline;
 use super::lines::{RawLine, clean_into};
-use super::rules::{Category, Lead, Rule, Rules, Shape};
+use super::rules::{Category, Lead, Rule, Rules, Shape, numbered};
 use regex::Regex;
 use std::collections::{HashSet, VecDeque};
 use std::sync::OnceLock;
@@ -700,7 +700,7 @@ fn push_bounded(tail: &mut VecDeque<(u64, String)>, number: u64, text: &str) {
         String::new()
     };
     buffer.clear();
-    buffer.push_str(&text[..floor_boundary(text, MAX_KEPT_CHARS)]);
+    buffer.push_str(kept(text));
     tail.push_back((number, buffer));
 }
 
@@ -752,11 +752,7 @@ fn is_header(line: &str) -> bool {
     if t.is_empty() || t.starts_with("$ ") || t.len() > 300 {
         return false;
     }
-    let numbered = {
-        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-        digits > 0 && t[digits..].starts_with(") ")
-    };
-    t.ends_with(':') || t.starts_with("# ") || numbered || t.starts_with("In file included from")
+    t.ends_with(':') || t.starts_with("# ") || numbered(t) || t.starts_with("In file included from")
 }
 
 /// A line that is only a file path or a qualified name (`src/app.js`, `App_Tests.SessionTestCase`).
@@ -782,7 +778,12 @@ fn floor_boundary(text: &str, max: usize) -> usize {
 }
 
 fn truncate(text: &str) -> String {
-    text[..floor_boundary(text, MAX_KEPT_CHARS)].to_owned()
+    kept(text).to_owned()
+}
+
+/// What the engine keeps of a line: its first [`MAX_KEPT_CHARS`] bytes, cut at a character.
+pub(super) fn kept(text: &str) -> &str {
+    &text[..floor_boundary(text, MAX_KEPT_CHARS)]
 }
 
 /// The category of a step's failure when no rule says more: from the job's name or stage.

@@ -506,10 +506,11 @@ fn step_report(
     // A failure an earlier step went on after (`pip install x || true`) is often what this one
     // lacks: when the decisive line names something (quoted) that an earlier error names too,
     // that error is shown after it.
+    let names = quoted_names(headline(primary));
     if let Some(mut earlier) = earlier
         && budget > 0
+        && !names.is_empty()
     {
-        let names = quoted_names(headline(primary));
         earlier.redact();
         let cause = earlier
             .decisive

@@ -971,7 +971,7 @@ fn located(line: &str) -> bool {
 }
 
 /// `1) name`, the numbered failure lists of mocha, PHPUnit and RSpec, which have no keyword.
-fn numbered(trimmed: &str) -> bool {
+pub(crate) fn numbered(trimmed: &str) -> bool {
     let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
     digits > 0 && trimmed[digits..].starts_with(") ")
 }
