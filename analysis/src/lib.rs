@@ -122,6 +122,18 @@ impl Analyzer {
     pub fn finish(self) -> Report {
         build_report(self.engine.finish(), &self.meta)
     }
+
+    /// Analyses everything `reader` yields.
+    pub fn read<R: Read>(mut self, reader: R) -> std::io::Result<Report> {
+        lines::for_each_line(reader, |line| self.line(line))?;
+        Ok(self.finish())
+    }
+
+    /// Analyses a log held in memory.
+    pub fn read_bytes(mut self, log: &[u8]) -> Report {
+        lines::for_each_line_in(log, |line| self.line(line));
+        self.finish()
+    }
 }
 
 /// The names of every rule (what [`Report::rule`] may hold besides [`RULE_EMPTY`] and
@@ -146,27 +158,12 @@ pub fn compile_patterns() {
 
 /// Analyses everything `reader` yields.
 pub fn analyze_reader<R: Read>(reader: R, meta: JobMeta) -> std::io::Result<Report> {
-    let mut analyzer = Analyzer::new(meta);
-    lines::for_each_line(reader, |line| analyzer.line(line))?;
-    Ok(analyzer.finish())
-}
-
-/// Analyses everything `reader` yields against a passing run's [`Baseline`].
-pub fn analyze_reader_with_baseline<R: Read>(
-    reader: R,
-    meta: JobMeta,
-    baseline: Baseline,
-) -> std::io::Result<Report> {
-    let mut analyzer = Analyzer::with_baseline(meta, baseline);
-    lines::for_each_line(reader, |line| analyzer.line(line))?;
-    Ok(analyzer.finish())
+    Analyzer::new(meta).read(reader)
 }
 
 /// Analyses a log held in memory.
 pub fn analyze_bytes(log: &[u8], meta: JobMeta) -> Report {
-    let mut analyzer = Analyzer::new(meta);
-    lines::for_each_line_in(log, |line| analyzer.line(line));
-    analyzer.finish()
+    Analyzer::new(meta).read_bytes(log)
 }
 
 fn label(category: Category) -> &'static str {

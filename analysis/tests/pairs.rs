@@ -3,7 +3,7 @@
 //! the passing run printed too is not shown as the cause. `-- --nocapture` prints the figures
 //! with and without the baseline.
 
-use exlogare_analysis::{Baseline, JobMeta, Report, analyze_bytes, analyze_reader_with_baseline};
+use exlogare_analysis::{Analyzer, Baseline, JobMeta, Report, analyze_bytes};
 use std::{fs, ops::RangeInclusive, path::Path};
 
 struct Scored {
@@ -54,8 +54,7 @@ fn a_passing_run_s_lines_are_not_causes_and_the_new_ones_are_shown() {
             .expect("read")
             .with_identity(format!("{name}.pass.log"));
         let alone = analyze_bytes(&fail, JobMeta::default());
-        let compared = analyze_reader_with_baseline(fail.as_slice(), JobMeta::default(), baseline)
-            .expect("read");
+        let compared = Analyzer::with_baseline(JobMeta::default(), baseline).read_bytes(&fail);
         let (a, b) = (score(&alone, &cause), score(&compared, &cause));
         println!(
             "{name:<8} without: first {:<5} whole {:<5} P {:.2} ({})   with: first {:<5} whole {:<5} P {:.2} ({})",
@@ -119,12 +118,8 @@ fn lines_the_passing_run_printed_are_marked_so() {
     let pass =
         "$ ./deploy\nconnecting to the registry\nerror: slow mirror, retrying\nuploaded 12 files\n";
     let fail = "$ ./deploy\nconnecting to the registry\nerror: slow mirror, retrying\nuploaded 3 files\nquota exceeded for bucket assets\nERROR: Job failed: exit code 1\n";
-    let report = analyze_reader_with_baseline(
-        fail.as_bytes(),
-        JobMeta::default(),
-        Baseline::from_bytes(pass.as_bytes()),
-    )
-    .expect("read");
+    let report = Analyzer::with_baseline(JobMeta::default(), Baseline::from_bytes(pass.as_bytes()))
+        .read_bytes(fail.as_bytes());
     let first = &report.excerpts[0];
     assert_eq!((first.start_line, first.end_line), (5, 5), "{report:#?}");
     assert_eq!(first.new_since_baseline, Some(true));

@@ -14,7 +14,7 @@
 //!       prints the process's peak resident set size.
 
 use exlogare_analysis::{
-    Analyzer, Baseline, JobMeta, analyze_bytes, analyze_reader, compile_patterns, lines,
+    Analyzer, Baseline, JobMeta, analyze_bytes, analyze_reader, compile_patterns,
 };
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -40,9 +40,7 @@ fn throughput(list: &Path, rounds: usize, with_baseline: bool) -> anyhow::Result
             let report = match i.checked_sub(1).filter(|_| with_baseline) {
                 Some(previous) => {
                     let baseline = Baseline::from_bytes(&logs[previous]);
-                    let mut analyzer = Analyzer::with_baseline(JobMeta::default(), baseline);
-                    lines::for_each_line_in(log, |line| analyzer.line(line));
-                    analyzer.finish()
+                    Analyzer::with_baseline(JobMeta::default(), baseline).read_bytes(log)
                 }
                 None => analyze_bytes(log, JobMeta::default()),
             };

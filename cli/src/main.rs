@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
-use exlogare_analysis::{self as analysis, Baseline, Excerpt, JobMeta, Report};
+use exlogare_analysis::{self as analysis, Analyzer, Baseline, Excerpt, JobMeta, Report};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -77,15 +77,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot read the baseline {}", path.display()))
         })
         .transpose()?;
-    let analyze = |reader: &mut dyn std::io::Read| match baseline {
-        Some(baseline) => analysis::analyze_reader_with_baseline(reader, meta, baseline),
-        None => analysis::analyze_reader(reader, meta),
+    let analyzer = match baseline {
+        Some(baseline) => Analyzer::with_baseline(meta, baseline),
+        None => Analyzer::new(meta),
     };
     let report = match file.as_deref() {
         Some(path) if path.as_os_str() != "-" => std::fs::File::open(path)
-            .and_then(|mut f| analyze(&mut f))
+            .and_then(|f| analyzer.read(f))
             .with_context(|| format!("cannot read {}", path.display()))?,
-        _ => analyze(&mut std::io::stdin().lock()).context("cannot read standard input")?,
+        _ => analyzer
+            .read(std::io::stdin().lock())
+            .context("cannot read standard input")?,
     };
 
     let stdout = std::io::stdout();
