@@ -4,20 +4,13 @@
 //! - `TENANT#<tenant>` / `WATCH#<connection>#<project>`: a watched project and its webhook.
 
 use super::{
-    EXPIRES_AT, PK, SK, Store, StoreError, conditional, dynamo_error, epoch_now, key, s,
-    string_attr,
+    EXPIRES_AT, Item, PK, SK, Store, StoreError, conditional, dynamo_error, epoch_now, key, n,
+    opt_number, s, string_attr,
 };
 use crate::secret::SecretDigest;
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
-use std::collections::HashMap;
 use std::time::Duration;
-
-type Item = HashMap<String, AttributeValue>;
-
-fn n(value: impl ToString) -> AttributeValue {
-    AttributeValue::N(value.to_string())
-}
 
 fn b(bytes: &[u8]) -> AttributeValue {
     AttributeValue::B(Blob::new(bytes))
@@ -26,13 +19,6 @@ fn b(bytes: &[u8]) -> AttributeValue {
 fn opt_string(item: &Item, name: &str) -> Option<String> {
     match item.get(name) {
         Some(AttributeValue::S(v)) => Some(v.clone()),
-        _ => None,
-    }
-}
-
-fn opt_number(item: &Item, name: &str) -> Option<i64> {
-    match item.get(name) {
-        Some(AttributeValue::N(v)) => v.parse().ok(),
         _ => None,
     }
 }

@@ -13,7 +13,8 @@
 //! written before this module (no `status`) counts as held until it expires.
 
 use super::{
-    EXPIRES_AT, Item, PK, Store, StoreError, conditional, dynamo_error, epoch_now, key, s,
+    EXPIRES_AT, Item, PK, Store, StoreError, conditional, dynamo_error, epoch_now, key, n,
+    opt_number, s,
 };
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use std::time::Duration;
@@ -55,17 +56,6 @@ const LEASE_UNTIL: &str = "lease_until";
 const PROGRESS: &str = "delivered";
 const PAYLOAD: &str = "report";
 
-fn number(n: u64) -> AttributeValue {
-    AttributeValue::N(n.to_string())
-}
-
-fn read_number(item: &Item, name: &str) -> Option<u64> {
-    match item.get(name) {
-        Some(AttributeValue::N(n)) => n.parse().ok(),
-        _ => None,
-    }
-}
-
 impl Store {
     /// Claims `id` for `lease`; unless completed, the record expires after `ttl`.
     pub async fn claim(
@@ -79,8 +69,8 @@ impl Store {
         // An absent or expired record: a fresh one, without an earlier attempt's progress.
         let mut item = work.key(id);
         item.insert(STATUS.into(), s(IN_PROGRESS));
-        item.insert(LEASE_UNTIL.into(), number(now + lease.as_secs()));
-        item.insert(EXPIRES_AT.into(), number(now + ttl.as_secs()));
+        item.insert(LEASE_UNTIL.into(), n(now + lease.as_secs()));
+        item.insert(EXPIRES_AT.into(), n(now + ttl.as_secs()));
         let fresh = self
             .client
             .put_item()
@@ -89,7 +79,7 @@ impl Store {
             .condition_expression("attribute_not_exists(#pk) OR #exp < :now")
             .expression_attribute_names("#pk", PK)
             .expression_attribute_names("#exp", EXPIRES_AT)
-            .expression_attribute_values(":now", number(now))
+            .expression_attribute_values(":now", n(now))
             .send()
             .await;
         if conditional(fresh, "PutItem")? {
@@ -109,9 +99,9 @@ impl Store {
             .expression_attribute_names("#lease", LEASE_UNTIL)
             .expression_attribute_names("#exp", EXPIRES_AT)
             .expression_attribute_values(":progress", s(IN_PROGRESS))
-            .expression_attribute_values(":lease", number(now + lease.as_secs()))
-            .expression_attribute_values(":exp", number(now + ttl.as_secs()))
-            .expression_attribute_values(":now", number(now))
+            .expression_attribute_values(":lease", n(now + lease.as_secs()))
+            .expression_attribute_values(":exp", n(now + ttl.as_secs()))
+            .expression_attribute_values(":now", n(now))
             .return_values(ReturnValue::AllNew)
             .send()
             .await;
@@ -168,7 +158,7 @@ impl Store {
             .expression_attribute_names("#status", STATUS)
             .expression_attribute_names("#exp", EXPIRES_AT)
             .expression_attribute_values(":complete", s(COMPLETE))
-            .expression_attribute_values(":exp", number(epoch_now() + ttl.as_secs()));
+            .expression_attribute_values(":exp", n(epoch_now() + ttl.as_secs()));
         update = match payload {
             Some(payload) => update
                 .update_expression("SET #status = :complete, #exp = :exp, #payload = :payload")
@@ -188,7 +178,7 @@ impl Store {
             .set_key(Some(work.key(id)))
             .update_expression("SET #lease = :zero")
             .expression_attribute_names("#lease", LEASE_UNTIL)
-            .expression_attribute_values(":zero", number(0))
+            .expression_attribute_values(":zero", n(0))
             .send()
             .await
             .map_err(dynamo_error("UpdateItem"))?;
@@ -201,12 +191,14 @@ impl Store {
             return Ok(false);
         };
         let now = epoch_now();
-        if read_number(&item, EXPIRES_AT).is_some_and(|exp| exp < now) {
+        if opt_number::<u64>(&item, EXPIRES_AT).is_some_and(|exp| exp < now) {
             return Ok(false);
         }
         Ok(match item.get(STATUS) {
             Some(AttributeValue::S(status)) if status == COMPLETE => true,
-            Some(AttributeValue::S(_)) => read_number(&item, LEASE_UNTIL).is_some_and(|l| l >= now),
+            Some(AttributeValue::S(_)) => {
+                opt_number::<u64>(&item, LEASE_UNTIL).is_some_and(|l| l >= now)
+            }
             _ => true,
         })
     }

@@ -84,6 +84,18 @@ fn s(value: impl Into<String>) -> AttributeValue {
     AttributeValue::S(value.into())
 }
 
+fn n(value: impl ToString) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+/// A number attribute, if present and readable as `T`.
+fn opt_number<T: std::str::FromStr>(item: &Item, name: &str) -> Option<T> {
+    match item.get(name) {
+        Some(AttributeValue::N(v)) => v.parse().ok(),
+        _ => None,
+    }
+}
+
 fn key(pk: String, sk: &str) -> HashMap<String, AttributeValue> {
     HashMap::from([(PK.to_owned(), s(pk)), (SK.to_owned(), s(sk))])
 }
