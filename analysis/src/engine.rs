@@ -240,7 +240,8 @@ fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
         Shape::Line => {
             !new_anchor
                 && (indented
-                    || program_prefix(text).is_some_and(|p| block_prefix(block) == Some(p)))
+                    || program_prefix(text).is_some_and(|p| block_prefix(block) == Some(p))
+                    || location_only(text))
         }
         Shape::Diagnostic => {
             !new_anchor
@@ -326,6 +327,29 @@ fn closing_count(text: &str) -> bool {
         && ["error", "warning", "problem"]
             .iter()
             .any(|w| t[digits..].trim_start().starts_with(w))
+}
+
+/// A line that is only a place in a file (`/src/Tests/ValidationTests.swift:55`), as tools print
+/// under a failure's message: it belongs to the failure above.
+fn location_only(text: &str) -> bool {
+    let t = text.trim();
+    let Some((path, line)) = t.rsplit_once(':') else {
+        return false;
+    };
+    let path = path.rsplit_once(':').map_or(path, |(p, col)| {
+        if col.bytes().all(|b| b.is_ascii_digit()) {
+            p
+        } else {
+            path
+        }
+    });
+    !line.is_empty()
+        && line.bytes().all(|b| b.is_ascii_digit())
+        && !path.contains(char::is_whitespace)
+        && path
+            .rsplit(['/', '\\'])
+            .next()
+            .is_some_and(|name| name.contains('.'))
 }
 
 /// The program name a line starts with (`tar: `, `cp: `), as tools prefix their messages.

@@ -166,3 +166,19 @@ fn gradle_s_failed_test_is_the_cause_not_its_what_went_wrong_pointer() {
     assert!(text.starts_with("CartTest > twoPrices() FAILED"), "{text}");
     assert!(text.contains("expected: <5> but was: <3>"), "{text}");
 }
+
+#[test]
+fn a_location_printed_under_a_failure_belongs_to_it() {
+    // xcpretty's summary: the test and its assertion, then where, on a line of its own at the
+    // same indentation.
+    let log = job(
+        "$ xcodebuild test | xcpretty\nShopTests.CartTestCase\n  testTwoPrices, XCTAssertEqual failed: (\"3\") is not equal to (\"5\")\n  /Users/ci/shop/Tests/CartTests.swift:12\n\n Executed 4 tests, with 1 failure (0 unexpected) in 0.01 seconds\n",
+    );
+    let report = analyze(&log);
+    let (_, end, text) = first_excerpt(&report);
+    assert_eq!(end, 14, "{report:#?}");
+    assert!(
+        text.ends_with("/Users/ci/shop/Tests/CartTests.swift:12"),
+        "{text}"
+    );
+}
