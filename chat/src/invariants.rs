@@ -21,8 +21,7 @@ pub fn check(message: &Message) -> Result<(), String> {
 fn texts(message: &Message) -> Vec<&str> {
     let mut all = vec![message.project.as_str(), message.summary.as_str()];
     all.extend(message.excerpt.iter().map(|t| t.as_str()));
-    all.extend(message.location.iter().map(|t| t.as_str()));
-    all.extend(message.hint.iter().map(|t| t.as_str()));
+    all.extend(message.labelled().map(|(_, t)| t.as_str()));
     all.extend(message.others.iter().map(|t| t.as_str()));
     all
 }
@@ -35,6 +34,7 @@ fn ours(message: &Message) -> Vec<&'static str> {
         w.pipeline,
         w.category,
         w.where_,
+        w.history,
         w.hint,
         w.open,
         w.other_jobs,
@@ -278,6 +278,7 @@ mod tests {
                 crate::EXCERPT_CHARS,
             )),
             location: Some(line(&format!("{hostile}:3:5"))),
+            history: Some(line(&format!("compared with #117 ({hostile})"))),
             hint: Some(LogText::block(hostile, 20, crate::HINT_CHARS)),
             others: vec![line(hostile), line(&format!("{hostile} — lint"))],
             link: crate::Link::new(

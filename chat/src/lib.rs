@@ -125,6 +125,7 @@ pub struct Words {
     pub pipeline: &'static str,
     pub category: &'static str,
     pub where_: &'static str,
+    pub history: &'static str,
     pub hint: &'static str,
     pub open: &'static str,
     pub other_jobs: &'static str,
@@ -144,6 +145,7 @@ impl Words {
         pipeline: "Pipeline",
         category: "Category",
         where_: "Where",
+        history: "History",
         hint: "Hint",
         open: "Open pipeline",
         other_jobs: "Other failed jobs",
@@ -161,6 +163,7 @@ impl Words {
         pipeline: "Конвейер",
         category: "Категория",
         where_: "Где",
+        history: "История",
         hint: "Подсказка",
         open: "Открыть конвейер",
         other_jobs: "Другие упавшие задачи",
@@ -189,6 +192,8 @@ pub struct Message {
     pub summary: LogText,
     pub excerpt: Option<LogText>,
     pub location: Option<LogText>,
+    /// What the project's history says: the green run compared with, or that there was none.
+    pub history: Option<LogText>,
     pub hint: Option<LogText>,
     /// The other failed jobs, each with its category.
     pub others: Vec<LogText>,
@@ -206,6 +211,17 @@ impl Message {
             None => self.heading.to_owned(),
         };
         (title, self.project.as_str())
+    }
+
+    /// The labelled lines under the excerpt, in order: where, history, hint.
+    fn labelled(&self) -> impl Iterator<Item = (&'static str, &LogText)> {
+        [
+            (self.words.where_, &self.location),
+            (self.words.history, &self.history),
+            (self.words.hint, &self.hint),
+        ]
+        .into_iter()
+        .filter_map(|(label, text)| Some((label, text.as_ref()?)))
     }
 }
 

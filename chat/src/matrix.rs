@@ -36,17 +36,9 @@ pub fn content(message: &Message) -> Value {
             escape_html(excerpt.as_str())
         ));
     }
-    if let Some(location) = &message.location {
-        plain.push_str(&format!("\n{}: {}", words.where_, location.as_str()));
-        html.push_str(&format!(
-            "<p><b>{}:</b> {}</p>",
-            words.where_,
-            code(location)
-        ));
-    }
-    if let Some(hint) = &message.hint {
-        plain.push_str(&format!("\n{}: {}", words.hint, hint.as_str()));
-        html.push_str(&format!("<p><b>{}:</b> {}</p>", words.hint, code(hint)));
+    for (label, text) in message.labelled() {
+        plain.push_str(&format!("\n{label}: {}", text.as_str()));
+        html.push_str(&format!("<p><b>{label}:</b> {}</p>", code(text)));
     }
     if !message.others.is_empty() {
         let plain_others: Vec<&str> = message.others.iter().map(LogText::as_str).collect();

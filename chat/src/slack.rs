@@ -83,11 +83,8 @@ pub fn payload(message: &Message) -> Value {
         blocks.push(json!({ "type": "section", "text": mrkdwn(code_block(excerpt)) }));
     }
     let mut context = Vec::new();
-    if let Some(location) = &message.location {
-        context.push(format!("*{}:* {}", words.where_, code(location)));
-    }
-    if let Some(hint) = &message.hint {
-        context.push(format!("*{}:* {}", words.hint, code(hint)));
+    for (label, text) in message.labelled() {
+        context.push(format!("*{label}:* {}", code(text)));
     }
     if !message.others.is_empty() {
         let others: Vec<String> = message.others.iter().map(code).collect();

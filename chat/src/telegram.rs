@@ -26,13 +26,9 @@ pub fn text(message: &Message) -> String {
         code(&message.summary)
     );
     let mut tail = String::new();
-    if let Some(location) = &message.location {
-        shown += location.chars();
-        tail.push_str(&format!("\n<b>{}:</b> {}", words.where_, code(location)));
-    }
-    if let Some(hint) = &message.hint {
-        shown += hint.chars();
-        tail.push_str(&format!("\n<b>{}:</b> {}", words.hint, code(hint)));
+    for (label, text) in message.labelled() {
+        shown += text.chars();
+        tail.push_str(&format!("\n<b>{label}:</b> {}", code(text)));
     }
     if !message.others.is_empty() {
         shown += message.others.iter().map(LogText::chars).sum::<usize>();

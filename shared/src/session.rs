@@ -4,7 +4,9 @@
 //! needs reconnecting.
 
 use crate::connections::{ConnectError, Connections};
-use crate::gitflic::api::{ApiError, Artifact, Download, GitflicApi, Job, Project, Webhook};
+use crate::gitflic::api::{
+    ApiError, Artifact, Download, GitflicApi, Job, Pipeline, Project, Webhook,
+};
 use crate::store::ConnectionRecord;
 
 /// Runs one API call with a valid token, and once more with a refreshed token if GitFlic refuses
@@ -64,6 +66,22 @@ impl<'c> Session<'c> {
         &self.record
     }
 
+    /// GitFlic API requests this session has sent, retries included.
+    pub fn requests(&self) -> u32 {
+        self.api.requests()
+    }
+
+    /// Whether GitFlic has answered this session with a 429.
+    pub fn throttled(&self) -> bool {
+        self.api.throttled()
+    }
+
+    /// From now on the session's calls give up at the first 429 ([`ApiError::Throttled`]):
+    /// for what the caller can do without.
+    pub fn spare_when_throttled(&mut self) {
+        self.api.spare_when_throttled();
+    }
+
     pub async fn project(&mut self, owner: &str, alias: &str) -> Result<Project, ConnectError> {
         authorized!(self, |api, t| api.project(t, owner, alias))
     }
@@ -74,6 +92,16 @@ impl<'c> Session<'c> {
 
     pub async fn shared_projects(&mut self) -> Result<Vec<Project>, ConnectError> {
         authorized!(self, |api, t| api.shared_projects(t))
+    }
+
+    /// One page of the project's pipelines, newest first, and whether more follow.
+    pub async fn pipelines_page(
+        &mut self,
+        owner: &str,
+        alias: &str,
+        page: u32,
+    ) -> Result<(Vec<Pipeline>, bool), ConnectError> {
+        authorized!(self, |api, t| api.pipelines_page(t, owner, alias, page))
     }
 
     pub async fn pipeline_jobs(

@@ -15,6 +15,14 @@ fn fixture(name: &str) -> anyhow::Result<Vec<u8>> {
     ))?)
 }
 
+/// A real run of a job, passing or failing (analysis/tests/fixtures/pairs).
+fn run(name: &str) -> anyhow::Result<Vec<u8>> {
+    Ok(std::fs::read(format!(
+        "{}/../analysis/tests/fixtures/pairs/{name}.log",
+        env!("CARGO_MANIFEST_DIR")
+    ))?)
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let language = std::env::var("REPORT_LANGUAGE")
@@ -22,6 +30,25 @@ async fn main() -> anyhow::Result<()> {
         .and_then(|l| Language::parse(&l))
         .unwrap_or(Language::En);
     let h = Harness::start(language).await?;
+    h.gitflic.add_pipeline(
+        "117",
+        vec![
+            job(
+                "391",
+                "build",
+                "build",
+                "SUCCESS",
+                Some(b"Finished release build"),
+            ),
+            job(
+                "392",
+                "unit-tests",
+                "test",
+                "SUCCESS",
+                Some(&run("pytest.pass")?),
+            ),
+        ],
+    );
     h.gitflic.add_pipeline(
         "118",
         vec![
@@ -37,7 +64,7 @@ async fn main() -> anyhow::Result<()> {
                 "unit-tests",
                 "test",
                 "FAILED",
-                Some(&fixture("python-pytest")?),
+                Some(&run("pytest.fail")?),
             ),
             job(
                 "403",
@@ -54,7 +81,10 @@ async fn main() -> anyhow::Result<()> {
         h.tenant, h.connection_id
     );
     println!("   watching acme/service-1: PIPELINE_FAIL webhook registered with a fresh secret");
-    println!("   pipeline #118 failed: unit-tests (pytest), lint (cargo clippy)");
+    println!("   pipeline #117 on main passed: build, unit-tests");
+    println!(
+        "   pipeline #118 on main failed: unit-tests (pytest), lint (cargo clippy, a new job)"
+    );
 
     let (status, key) = h.deliver_failure("118").await;
     println!(
@@ -78,6 +108,14 @@ async fn main() -> anyhow::Result<()> {
 
     let report = h.stored_report(&key).await?;
     println!("\n== stored report ({key}), {}", report.link);
+    println!(
+        "   compared with the last green run: {}",
+        serde_json::to_string(&report.comparison)?
+    );
+    println!(
+        "   GitFlic requests this analysis made: {} (of a user's 500 an hour)",
+        report.gitflic_requests
+    );
     for job in &report.jobs {
         match &job.report {
             Some(r) => {
@@ -88,8 +126,17 @@ async fn main() -> anyhow::Result<()> {
                     r.confidence
                 );
                 println!("   {}", r.summary);
+                match r.baseline.as_ref().and_then(|b| b.identity.as_deref()) {
+                    Some(identity) => println!("   compared with {identity}"),
+                    None => println!("   no passing run of this job to compare with"),
+                }
                 for e in &r.excerpts {
-                    println!("   lines {}–{}:", e.start_line, e.end_line);
+                    let new = match e.new_since_baseline {
+                        Some(true) => ", new since the green run",
+                        Some(false) => ", printed by the green run too",
+                        None => "",
+                    };
+                    println!("   lines {}–{}{new}:", e.start_line, e.end_line);
                     for line in e.text.lines() {
                         println!("   │ {line}");
                     }

@@ -56,14 +56,26 @@ pub struct FakeState {
     pub log: Vec<String>,
     /// Answer the next N API calls with this status.
     pub fail_next: Vec<u16>,
-    /// Pipelines by local id: their jobs.
-    pub pipelines: HashMap<String, Vec<FakeJob>>,
+    /// Pipelines by local id.
+    pub pipelines: HashMap<String, FakePipeline>,
+    /// Pipelines a page of the pipeline list holds, whatever the client asks (100 by default).
+    pub pipeline_page_size: usize,
     /// Hold the next N answers this long (a hanging GitFlic).
     pub delay_next: Vec<std::time::Duration>,
     /// Answer the next API calls with these statuses and raw bodies (a truncated page…).
     pub raw_next: Vec<(u16, String)>,
+    /// Answer every API request whose "METHOD /path?query" contains this with 429.
+    pub throttle: Option<String>,
     /// Answer artifact downloads with a 302 to this address (object storage).
     pub download_redirect: Option<String>,
+}
+
+/// A pipeline: its branch, its status (FAILED when a job failed, else SUCCESS) and its jobs.
+#[derive(Debug, Clone)]
+pub struct FakePipeline {
+    pub git_ref: String,
+    pub status: String,
+    pub jobs: Vec<FakeJob>,
 }
 
 /// A CI job and its log (the `trace` artifact), if it has one.
@@ -88,6 +100,7 @@ impl FakeGitflic {
     pub async fn start() -> Self {
         let mut initial = FakeState {
             expires_in: 3600,
+            pipeline_page_size: 100,
             ..FakeState::default()
         };
         for i in 1..=5 {
@@ -110,6 +123,10 @@ impl FakeGitflic {
             .route(
                 "/rest-api/project/{owner}/{alias}/setting/webhook/{id}/delete",
                 post(delete_hook),
+            )
+            .route(
+                "/rest-api/project/{owner}/{alias}/cicd/pipeline",
+                get(pipelines),
             )
             .route(
                 "/rest-api/project/{owner}/{alias}/cicd/pipeline/{pipeline}/jobs",
@@ -147,12 +164,25 @@ impl FakeGitflic {
         self.state.lock().unwrap().refresh.clear();
     }
 
+    /// A pipeline on the default branch, `main`.
     pub fn add_pipeline(&self, local_id: &str, jobs: Vec<FakeJob>) {
-        self.state
-            .lock()
-            .unwrap()
-            .pipelines
-            .insert(local_id.to_owned(), jobs);
+        self.add_pipeline_on(local_id, "main", jobs);
+    }
+
+    pub fn add_pipeline_on(&self, local_id: &str, git_ref: &str, jobs: Vec<FakeJob>) {
+        let status = if jobs.iter().any(|j| j.status == "FAILED") {
+            "FAILED"
+        } else {
+            "SUCCESS"
+        };
+        self.state.lock().unwrap().pipelines.insert(
+            local_id.to_owned(),
+            FakePipeline {
+                git_ref: git_ref.to_owned(),
+                status: status.to_owned(),
+                jobs,
+            },
+        );
     }
 
     pub fn answer_next_raw(&self, status: u16, body: &str) {
@@ -180,6 +210,14 @@ impl FakeGitflic {
             .get(&format!("{owner}/{alias}"))
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// The REST API requests received so far (not the OAuth server's).
+    pub fn api_requests(&self) -> Vec<String> {
+        self.log()
+            .into_iter()
+            .filter(|l| l.contains(" /rest-api/"))
+            .collect()
     }
 
     pub fn log(&self) -> Vec<String> {
@@ -273,7 +311,21 @@ async fn token_refresh(
 /// The API's checks: injected faults first, then `Authorization: token …`.
 fn api_guard(state: &Shared, headers: &HeaderMap, line: String) -> Option<Response> {
     let mut s = state.lock().unwrap();
+    let throttled = s
+        .throttle
+        .as_ref()
+        .is_some_and(|t| line.contains(t.as_str()));
     s.log.push(line);
+    if throttled {
+        return Some(
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(axum::http::header::RETRY_AFTER, "1")],
+                Json(json!({"error": "rate limit"})),
+            )
+                .into_response(),
+        );
+    }
     if !s.raw_next.is_empty() {
         let (status, body) = s.raw_next.remove(0);
         return Some((StatusCode::from_u16(status).unwrap(), body).into_response());
@@ -325,8 +377,19 @@ fn hal(name: &str, items: Vec<Value>, page: usize, size: usize, total: usize) ->
     body
 }
 
+fn page_number(query: &HashMap<String, String>) -> usize {
+    query.get("page").and_then(|p| p.parse().ok()).unwrap_or(0)
+}
+
+/// Page `page` of `all`, `size` a page.
+fn hal_page(name: &str, all: Vec<Value>, page: usize, size: usize) -> Value {
+    let total = all.len();
+    let items = all.into_iter().skip(page * size).take(size).collect();
+    hal(name, items, page, size, total)
+}
+
 fn project_json(p: &(String, String, String)) -> Value {
-    json!({ "id": p.0, "title": format!("Service {}", p.2), "alias": p.2, "owner": { "alias": p.1, "type": "COMPANY" }, "private": "true" })
+    json!({ "id": p.0, "title": format!("Service {}", p.2), "alias": p.2, "owner": { "alias": p.1, "type": "COMPANY" }, "private": "true", "defaultBranch": "main" })
 }
 
 async fn user_me(State(state): State<Shared>, headers: HeaderMap) -> Response {
@@ -341,7 +404,7 @@ async fn projects_my(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let page: usize = q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0);
+    let page = page_number(&q);
     if let Some(r) = api_guard(
         &state,
         &headers,
@@ -349,17 +412,10 @@ async fn projects_my(
     ) {
         return r;
     }
-    // Two a page whatever the client asks, so that paging is exercised.
-    let size = 2;
     let s = state.lock().unwrap();
-    let items: Vec<Value> = s
-        .projects
-        .iter()
-        .skip(page * size)
-        .take(size)
-        .map(project_json)
-        .collect();
-    Json(hal("projectList", items, page, size, s.projects.len())).into_response()
+    // Two a page whatever the client asks, so that paging is exercised.
+    let all = s.projects.iter().map(project_json).collect();
+    Json(hal_page("projectList", all, page, 2)).into_response()
 }
 
 async fn projects_shared(State(state): State<Shared>, headers: HeaderMap) -> Response {
@@ -489,7 +545,7 @@ async fn pipeline_jobs(
         return r;
     }
     let s = state.lock().unwrap();
-    let Some(jobs) = s.pipelines.get(&pipeline) else {
+    let Some(jobs) = s.pipelines.get(&pipeline).map(|p| &p.jobs) else {
         return (
             StatusCode::NOT_FOUND,
             Json(json!({"error": "no such pipeline"})),
@@ -504,11 +560,46 @@ async fn pipeline_jobs(
     Json(hal("restPipelineJobModelList", items, 0, 100, total)).into_response()
 }
 
+/// Newest first; filters are ignored, as GitFlic ignores them (CODE).
+async fn pipelines(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path((owner, alias)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let page = page_number(&q);
+    if let Some(r) = api_guard(
+        &state,
+        &headers,
+        format!("GET /rest-api/project/{owner}/{alias}/cicd/pipeline?page={page}"),
+    ) {
+        return r;
+    }
+    let s = state.lock().unwrap();
+    let mut newest_first: Vec<(u64, &FakePipeline)> = s
+        .pipelines
+        .iter()
+        .map(|(id, p)| (id.parse().unwrap_or(0), p))
+        .collect();
+    newest_first.sort_by_key(|p| std::cmp::Reverse(p.0));
+    let all = newest_first
+        .iter()
+        .map(|(id, p)| json!({ "id": format!("uuid-pipeline-{id}"), "localId": id, "status": p.status, "ref": p.git_ref, "commitId": "3f786850e387550fdab836ed7e6dc881de23001b", "source": "PUSH" }))
+        .collect();
+    Json(hal_page(
+        "restPipelineModelList",
+        all,
+        page,
+        s.pipeline_page_size,
+    ))
+    .into_response()
+}
+
 fn find_job(state: &FakeState, job: &str) -> Option<FakeJob> {
     state
         .pipelines
         .values()
-        .flatten()
+        .flat_map(|p| &p.jobs)
         .find(|j| j.local_id == job)
         .cloned()
 }

@@ -91,6 +91,8 @@ pub struct Options {
     pub llm: Option<fn(String) -> exlogare_shared::llm::LlmSettings>,
     pub http_timeout: Duration,
     pub log_cap: usize,
+    /// GitFlic requests a connection may spend an hour before baselines are skipped.
+    pub baseline_requests_per_hour: u64,
 }
 
 impl Options {
@@ -100,6 +102,7 @@ impl Options {
             llm: None,
             http_timeout: Duration::from_secs(20),
             log_cap: 20_000_000,
+            baseline_requests_per_hour: 200,
         }
     }
 }
@@ -117,6 +120,7 @@ impl Harness {
             llm,
             http_timeout,
             log_cap,
+            baseline_requests_per_hour,
         } = options;
         let stack = LocalStack::from_env().await;
         let gitflic = FakeGitflic::start().await;
@@ -188,6 +192,8 @@ impl Harness {
                 report_retention: Duration::from_secs(90 * 86_400),
                 concurrency: 4,
                 llm: llm.map(|settings| settings(chat.llm_base())),
+                baseline_requests_per_hour,
+                green_run_memory: Duration::from_secs(24 * 3600),
             },
             &stack.sdk,
         )?);

@@ -18,6 +18,13 @@ pub struct AnalyzerConfig {
     /// `LLM_BASE_URL`, `LLM_MODEL`, `LLM_API_KEY`, `LLM_TIMEOUT_MS` (default 4000): an optional
     /// OpenAI-compatible model; unset `LLM_BASE_URL` means none.
     pub llm: Option<exlogare_shared::llm::LlmSettings>,
+    /// `BASELINE_REQUESTS_PER_HOUR` (default 200 of GitFlic's 500 a user): while a connection
+    /// has spent fewer GitFlic requests this hour, a failure is compared with the last green
+    /// run; 0 turns the comparison off.
+    pub baseline_requests_per_hour: u64,
+    /// `GREEN_RUN_MEMORY_HOURS` (default 168): how long a green pipeline's jobs are remembered
+    /// (they never change; this bounds the table).
+    pub green_run_memory: Duration,
 }
 
 impl AnalyzerConfig {
@@ -27,6 +34,8 @@ impl AnalyzerConfig {
             log_cap: number("LOG_CAP_MB", 20)? as usize * 1_000_000,
             report_retention: Duration::from_secs(number("REPORT_RETENTION_DAYS", 90)? * 86_400),
             concurrency: number("BATCH_CONCURRENCY", 4)? as usize,
+            baseline_requests_per_hour: number("BASELINE_REQUESTS_PER_HOUR", 200)?,
+            green_run_memory: Duration::from_secs(number("GREEN_RUN_MEMORY_HOURS", 168)? * 3600),
             llm: match std::env::var("LLM_BASE_URL") {
                 Ok(base) if !base.trim().is_empty() => Some(exlogare_shared::llm::LlmSettings {
                     base_url: url("LLM_BASE_URL").map(|_| base.trim().to_owned())?,

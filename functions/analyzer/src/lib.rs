@@ -4,6 +4,7 @@
 //! dead-letter queue, without failing the other records of the batch.
 
 pub mod config;
+mod last_green;
 pub mod pipeline;
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};

@@ -10,7 +10,8 @@
 //!    left, otherwise the message is retried later.
 
 use crate::config::AnalyzerConfig;
-use exlogare_shared::analysis::{Analyzer, JobMeta, lines};
+use crate::last_green::{BaselineSettings, LastGreen};
+use exlogare_shared::analysis::{Analyzer, Baseline, JobMeta, lines};
 use exlogare_shared::connections::{ConnectError, Connections};
 use exlogare_shared::crypto::Kms;
 use exlogare_shared::gitflic::api::{ApiError, Download, Job, log_artifact};
@@ -64,6 +65,8 @@ pub struct AnalyzerSettings {
     pub report_retention: Duration,
     /// An OpenAI-compatible model that adds an explanation, if configured.
     pub llm: Option<exlogare_shared::llm::LlmSettings>,
+    /// Comparison with the project's last green run.
+    pub baseline: BaselineSettings,
 }
 
 pub struct PipelineAnalyzer {
@@ -92,6 +95,11 @@ impl PipelineAnalyzer {
                 telegram_api: config.app.telegram_api.clone(),
                 report_retention: config.report_retention,
                 llm: config.llm.clone(),
+                baseline: BaselineSettings {
+                    requests_per_hour: config.baseline_requests_per_hour,
+                    remember_for: config.green_run_memory,
+                    log_cap: config.log_cap,
+                },
             },
         })
     }
@@ -155,7 +163,7 @@ impl PipelineAnalyzer {
                 Some(&report_json),
             )
             .await?;
-        tracing::info!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, delivered = ?outcome.0, "pipeline report complete");
+        tracing::info!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, delivered = ?outcome.0, gitflic_requests = report.gitflic_requests, comparison = ?report.comparison, "pipeline report complete");
         Ok(Processed::Reported {
             delivered: outcome.0,
             rejected: outcome.1,
@@ -181,13 +189,20 @@ impl PipelineAnalyzer {
         };
         let mut session = Session::open(&self.connections, record)
             .map_err(|e| ProcessError::Poison(e.to_string()))?;
-        let (owner, alias) = self.project_path(message, &mut session).await?;
+        let (owner, alias, default_branch) = self.project_path(message, &mut session).await?;
         let local = message.pipeline.local_id.clone();
         let jobs = session
             .pipeline_jobs(&owner, &alias, &local)
             .await
             .map_err(gitflic_error)?;
         let failed: Vec<&Job> = jobs.iter().filter(|j| j.failed()).take(MAX_JOBS).collect();
+        let mut last_green = LastGreen::new(
+            &self.store,
+            &self.settings.baseline,
+            message,
+            (&owner, &alias),
+            default_branch,
+        );
         let mut outcomes = Vec::new();
         for job in failed {
             let Some(job_id) = job.local_id.clone() else {
@@ -205,7 +220,13 @@ impl PipelineAnalyzer {
                 Ok(d) if looks_binary(&d.head) => {
                     (None, Some("the log artifact is not text".to_owned()), 0)
                 }
-                Ok(d) => (Some(analyse(&d, meta)), None, d.skipped),
+                Ok(d) => {
+                    let baseline = match &job.name {
+                        Some(name) => last_green.baseline(&mut session, name).await,
+                        None => None,
+                    };
+                    (Some(analyse(&d, meta, baseline)), None, d.skipped)
+                }
             };
             outcomes.push(JobOutcome {
                 name: job.name.clone().unwrap_or_else(|| format!("job {job_id}")),
@@ -216,6 +237,7 @@ impl PipelineAnalyzer {
                 skipped_bytes,
             });
         }
+        let comparison = last_green.finish(&session).await;
         let link = pipeline_link(&session.record().web_url, &owner, &alias, &local)?;
         let mut report = PipelineReport {
             project: message.project.clone(),
@@ -223,6 +245,8 @@ impl PipelineAnalyzer {
             link: link.as_str().to_owned(),
             jobs: outcomes,
             explanation: None,
+            comparison,
+            gitflic_requests: session.requests(),
         };
         report.project.owner_alias = Some(owner);
         report.project.alias = Some(alias);
@@ -246,12 +270,13 @@ impl PipelineAnalyzer {
     /// Owner and alias of the project the delivery's secret vouches for, never the payload's
     /// word alone: a watched project's path is the one recorded when it was watched; for a
     /// connection-wide secret, the path the payload names must be the project of that id, as
-    /// GitFlic answers it with the connection's token.
+    /// GitFlic answers it with the connection's token. With them, the project's default branch
+    /// when known.
     async fn project_path(
         &self,
         message: &PipelineFailure,
         session: &mut Session<'_>,
-    ) -> Result<(String, String), ProcessError> {
+    ) -> Result<(String, String, Option<String>), ProcessError> {
         if let Some(watch) = self
             .store
             .watches(&message.tenant_id, &message.connection_id)
@@ -259,7 +284,7 @@ impl PipelineAnalyzer {
             .into_iter()
             .find(|w| w.project_id == message.project.id)
         {
-            return Ok((watch.owner_alias, watch.alias));
+            return Ok((watch.owner_alias, watch.alias, watch.default_branch));
         }
         let (Some(owner), Some(alias)) = (&message.project.owner_alias, &message.project.alias)
         else {
@@ -270,7 +295,7 @@ impl PipelineAnalyzer {
         let project = session.project(owner, alias).await.map_err(gitflic_error)?;
         match (project.id.as_deref(), project.owner_alias(), &project.alias) {
             (Some(id), Some(o), Some(a)) if id == message.project.id => {
-                Ok((o.to_owned(), a.clone()))
+                Ok((o.to_owned(), a.clone(), project.default_branch.clone()))
             }
             _ => {
                 tracing::warn!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, "the delivery's project path names another project; refused");
@@ -460,13 +485,25 @@ fn looks_binary(head: &[u8]) -> bool {
     control * 20 > sample.len()
 }
 
-/// Runs the engine over a (possibly head-and-tail) log.
-fn analyse(download: &Download, meta: JobMeta) -> exlogare_shared::analysis::Report {
-    let mut analyzer = Analyzer::new(meta);
-    lines::for_each_line_in(&download.head, |line| analyzer.line(line));
+/// Every line of a (possibly head-and-tail) log, numbered as in the whole log.
+pub(crate) fn for_each_line(download: &Download, mut each: impl FnMut(lines::RawLine<'_>)) {
+    lines::for_each_line_in(&download.head, &mut each);
     lines::for_each_line_in(&download.tail, |mut line| {
         line.number += download.lines_before_tail;
-        analyzer.line(line);
+        each(line);
     });
+}
+
+/// Runs the engine over a log, compared with a passing run's when there is one.
+fn analyse(
+    download: &Download,
+    meta: JobMeta,
+    baseline: Option<Baseline>,
+) -> exlogare_shared::analysis::Report {
+    let mut analyzer = match baseline {
+        Some(baseline) => Analyzer::with_baseline(meta, baseline),
+        None => Analyzer::new(meta),
+    };
+    for_each_line(download, |line| analyzer.line(line));
     analyzer.finish()
 }

@@ -319,6 +319,7 @@ impl ChannelSettings {
             summary: LogText::line(words.test_message, LINE_CHARS),
             excerpt: None,
             location: None,
+            history: None,
             hint: None,
             others: vec![],
             link: Link::new(

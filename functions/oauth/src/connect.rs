@@ -306,6 +306,7 @@ impl Connect {
             webhook_id: created.id.clone(),
             secret_digest: digest.to_hex(),
             branch_pattern: branch_pattern.map(str::to_owned),
+            default_branch: project.default_branch.clone(),
         };
         self.vault.store().put_watch(&watch).await?;
         if let Some(old) = previous.and_then(|p| SecretDigest::from_hex(&p.secret_digest)) {

@@ -14,6 +14,8 @@ use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
 use url::Url;
 
@@ -46,12 +48,15 @@ pub enum ApiError {
         "GitFlic redirected to an address that is refused (not https, internal, or too many hops)"
     )]
     RedirectRefused,
+    /// HTTP 429 to a client that was asked to spare the budget rather than wait.
+    #[error("GitFlic asked us to slow down (HTTP 429)")]
+    Throttled,
 }
 
 impl ApiError {
     /// Whether trying again later may succeed.
     pub fn is_transient(&self) -> bool {
-        matches!(self, ApiError::Unavailable { .. })
+        matches!(self, ApiError::Unavailable { .. } | ApiError::Throttled)
     }
 }
 
@@ -92,6 +97,8 @@ pub struct Project {
     pub language: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub private: Option<bool>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub default_branch: Option<String>,
 }
 
 impl Project {
@@ -113,6 +120,47 @@ pub struct Webhook {
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
+pub struct Pipeline {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub local_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub status: Option<String>,
+    #[serde(default, rename = "ref", deserialize_with = "lenient::opt_string")]
+    pub git_ref: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub commit_id: Option<String>,
+}
+
+impl Pipeline {
+    pub fn succeeded(&self) -> bool {
+        status_is(&self.status, "SUCCESS")
+    }
+
+    /// Its number in the project, if GitFlic gave a readable one.
+    pub fn number(&self) -> Option<u64> {
+        self.local_id.as_deref()?.trim().parse().ok()
+    }
+
+    /// Its branch, without a `refs/heads/` prefix (both forms are seen, INFERRED).
+    pub fn branch(&self) -> Option<&str> {
+        self.git_ref.as_deref().map(branch_name)
+    }
+}
+
+/// A ref as a branch name: `refs/heads/main` and `main` are the same branch.
+pub fn branch_name(git_ref: &str) -> &str {
+    let git_ref = git_ref.trim();
+    git_ref.strip_prefix("refs/heads/").unwrap_or(git_ref)
+}
+
+fn status_is(status: &Option<String>, expected: &str) -> bool {
+    status
+        .as_deref()
+        .is_some_and(|s| s.eq_ignore_ascii_case(expected))
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct Job {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub id: Option<String>,
@@ -129,9 +177,11 @@ pub struct Job {
 impl Job {
     /// FAILED, in any case; other values (and unknown ones) are not failures.
     pub fn failed(&self) -> bool {
-        self.status
-            .as_deref()
-            .is_some_and(|s| s.eq_ignore_ascii_case("FAILED"))
+        status_is(&self.status, "FAILED")
+    }
+
+    pub fn succeeded(&self) -> bool {
+        status_is(&self.status, "SUCCESS")
     }
 }
 
@@ -202,16 +252,49 @@ fn page_items<T: DeserializeOwned>(page: &Value) -> (Vec<T>, bool) {
     (items, more)
 }
 
+/// What one client has spent of GitFlic's hourly budget (500 requests per user, DOC).
+#[derive(Debug, Default)]
+struct Usage {
+    /// HTTP requests sent, retries included.
+    requests: AtomicU32,
+    /// Whether GitFlic has answered 429.
+    throttled: AtomicBool,
+}
+
 #[derive(Debug, Clone)]
 pub struct GitflicApi {
     http: reqwest::Client,
     base: Url,
+    usage: Arc<Usage>,
+    /// Give up at the first 429 instead of waiting and trying again: for requests the caller
+    /// can do without.
+    spare_when_throttled: bool,
 }
 
 impl GitflicApi {
     /// `base` is the API base (`https://api.gitflic.ru` or `{base_url}/rest-api`).
     pub fn new(http: reqwest::Client, base: Url) -> Self {
-        Self { http, base }
+        Self {
+            http,
+            base,
+            usage: Arc::default(),
+            spare_when_throttled: false,
+        }
+    }
+
+    /// From now on, a 429 is [`ApiError::Throttled`] at once rather than waited out.
+    pub fn spare_when_throttled(&mut self) {
+        self.spare_when_throttled = true;
+    }
+
+    /// Requests sent so far by this client (and its clones), retries included.
+    pub fn requests(&self) -> u32 {
+        self.usage.requests.load(Ordering::Relaxed)
+    }
+
+    /// Whether GitFlic has asked this client to slow down.
+    pub fn throttled(&self) -> bool {
+        self.usage.throttled.load(Ordering::Relaxed)
     }
 
     fn url(&self, segments: &[&str]) -> Url {
@@ -232,6 +315,7 @@ impl GitflicApi {
     ) -> Result<reqwest::Response, ApiError> {
         let mut last = String::new();
         for attempt in 1..=ATTEMPTS {
+            self.usage.requests.fetch_add(1, Ordering::Relaxed);
             let sent = request()
                 .header("Authorization", format!("token {}", token.secret()))
                 .send()
@@ -263,6 +347,13 @@ impl GitflicApi {
                             last = "HTTP 403 without a JSON body".into();
                         }
                         StatusCode::NOT_FOUND => return Err(ApiError::NotFound),
+                        StatusCode::TOO_MANY_REQUESTS => {
+                            self.usage.throttled.store(true, Ordering::Relaxed);
+                            if self.spare_when_throttled {
+                                return Err(ApiError::Throttled);
+                            }
+                            last = "HTTP 429".into();
+                        }
                         s => match http_outcome::classify(s.as_u16()) {
                             Outcome::Transient => last = format!("HTTP {}", s.as_u16()),
                             _ => return Err(ApiError::Status(s.as_u16())),
@@ -357,6 +448,23 @@ impl GitflicApi {
         alias: &str,
     ) -> Result<Project, ApiError> {
         self.get(token, self.url(&["project", owner, alias])).await
+    }
+
+    /// One page of the project's pipelines, newest first (INFERRED), and whether more follow.
+    /// The server ignores the list's filters (CODE).
+    pub async fn pipelines_page(
+        &self,
+        token: &AccessToken,
+        owner: &str,
+        alias: &str,
+        page: u32,
+    ) -> Result<(Vec<Pipeline>, bool), ApiError> {
+        let mut url = self.url(&["project", owner, alias, "cicd", "pipeline"]);
+        url.query_pairs_mut()
+            .append_pair("page", &page.to_string())
+            .append_pair("size", &PAGE_SIZE.to_string());
+        let value = self.call(Method::GET, token, url, None).await?;
+        Ok(page_items(&value))
     }
 
     /// Every job of a pipeline (all pages).
@@ -703,6 +811,25 @@ mod tests {
         let (empty, more): (Vec<Project>, bool) =
             page_items(&serde_json::json!({"page": {"number": 0, "totalPages": 0}}));
         assert!(empty.is_empty() && !more);
+    }
+
+    #[test]
+    fn pipelines_read_their_number_status_and_branch_in_either_form() {
+        let page = serde_json::json!({"_embedded": {"restPipelineModelList": [
+            {"localId": 118, "status": "success", "ref": "refs/heads/feature/x"},
+            {"localId": " 117 ", "status": "FAILED", "ref": "main"},
+            {"localId": "n/a", "status": null}
+        ]}});
+        let (pipelines, _): (Vec<Pipeline>, bool) = page_items(&page);
+        assert_eq!(pipelines.len(), 3);
+        assert_eq!(pipelines[0].number(), Some(118));
+        assert!(pipelines[0].succeeded());
+        assert_eq!(pipelines[0].branch(), Some("feature/x"));
+        assert_eq!(pipelines[1].number(), Some(117));
+        assert!(!pipelines[1].succeeded());
+        assert_eq!(pipelines[1].branch(), Some("main"));
+        assert_eq!(pipelines[2].number(), None);
+        assert_eq!(pipelines[2].branch(), None);
     }
 
     #[test]

@@ -240,6 +240,11 @@ pub fn compose(report: &PipelineReport, language: Language, link: Link) -> Messa
         location: analysis
             .and_then(|r| r.locations.first())
             .map(|l| LogText::line(&format!("{}:{}", l.path, l.line), LINE_CHARS)),
+        // The branch is a pusher's word too.
+        history: report
+            .comparison
+            .as_ref()
+            .map(|c| LogText::line(&language.comparison(c), LINE_CHARS)),
         hint: hint.map(|h| LogText::block(&h, 20, HINT_CHARS)),
         others,
         link,
@@ -378,6 +383,8 @@ mod tests {
                 })
                 .collect(),
             explanation: None,
+            comparison: None,
+            gitflic_requests: 0,
         }
     }
 

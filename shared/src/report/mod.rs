@@ -34,6 +34,19 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
+/// Whether the failure was compared with the project's last green run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Comparison {
+    /// With this passing pipeline (its number and branch); each job's report names the job
+    /// it was compared with.
+    Compared { pipeline: String, branch: String },
+    /// No passing pipeline of the branch, or of the default branch, among the newest ones.
+    NoGreenRun,
+    /// Not looked for, or given up on, and why (GitFlic's budget, a 429, an error).
+    Skipped { reason: String },
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PipelineReport {
     pub project: ProjectRef,
@@ -45,6 +58,12 @@ pub struct PipelineReport {
     /// The language model's reading of the primary job, when one is configured and answered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Explanation>,
+    /// Absent when no job had a log to compare.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<Comparison>,
+    /// GitFlic API requests the analysis made (GitFlic allows a user 500 an hour).
+    #[serde(default)]
+    pub gitflic_requests: u32,
 }
 
 impl PipelineReport {
@@ -113,6 +132,30 @@ impl Language {
         match self {
             Language::En => format!("{mb:.1} MB from the middle of the log were not read"),
             Language::Ru => format!("{mb:.1} МБ из середины лога не прочитаны"),
+        }
+    }
+
+    /// What the comparison with the last green run came to, for the chat's history line.
+    pub fn comparison(self, comparison: &Comparison) -> String {
+        match (self, comparison) {
+            (Language::En, Comparison::Compared { pipeline, branch }) => {
+                format!("compared with the last green run, #{pipeline} on {branch}")
+            }
+            (Language::Ru, Comparison::Compared { pipeline, branch }) => {
+                format!("сравнено с последним зелёным запуском, #{pipeline} на {branch}")
+            }
+            (Language::En, Comparison::NoGreenRun) => {
+                "no green run of this branch or the default branch to compare with".into()
+            }
+            (Language::Ru, Comparison::NoGreenRun) => {
+                "нет зелёного запуска этой ветки или основной ветки для сравнения".into()
+            }
+            (Language::En, Comparison::Skipped { reason }) => {
+                format!("not compared with a green run: {reason}")
+            }
+            (Language::Ru, Comparison::Skipped { .. }) => {
+                "без сравнения с зелёным запуском (подробности в отчёте)".into()
+            }
         }
     }
 

@@ -152,6 +152,9 @@ pub struct WatchRecord {
     pub webhook_id: Option<String>,
     pub secret_digest: String,
     pub branch_pattern: Option<String>,
+    /// The project's default branch when it was watched: where a baseline is looked for when
+    /// the failing branch has no green run.
+    pub default_branch: Option<String>,
 }
 
 impl WatchRecord {
@@ -177,8 +180,13 @@ impl WatchRecord {
         if let Some(v) = &self.webhook_id {
             item.insert("webhook_id".into(), s(v));
         }
-        if let Some(v) = &self.branch_pattern {
-            item.insert("branch_pattern".into(), s(v));
+        for (name, value) in [
+            ("branch_pattern", &self.branch_pattern),
+            ("default_branch", &self.default_branch),
+        ] {
+            if let Some(v) = value {
+                item.insert(name.into(), s(v));
+            }
         }
         item
     }
@@ -194,6 +202,7 @@ impl WatchRecord {
             webhook_id: opt_string(item, "webhook_id"),
             secret_digest: string_attr(item, "secret_digest", KIND)?,
             branch_pattern: opt_string(item, "branch_pattern"),
+            default_branch: opt_string(item, "default_branch"),
         })
     }
 }

@@ -6,14 +6,17 @@
 //! - the records of [`idempotency`]: deliveries queued and analyses done at most once.
 //! - the connection items of [`connections`]: OAuth states, connections, watched projects.
 //! - the chat channels' items of [`channels`].
+//! - what [`history`] remembers: green runs per branch, GitFlic requests spent per hour.
 //!
 //! moto, like DynamoDB itself, deletes expired items late or never: reads treat an item whose
 //! `expires_at` has passed as absent.
 
 mod channels;
 mod connections;
+mod history;
 mod idempotency;
 pub use connections::{ConnectionRecord, ConnectionStatus, OauthState, WatchRecord};
+pub use history::GreenRun;
 pub use idempotency::{Claim, Work};
 
 use crate::secret::SecretDigest;
@@ -133,7 +136,7 @@ pub struct Store {
 }
 
 impl Store {
-    async fn put(&self, item: HashMap<String, AttributeValue>) -> Result<(), StoreError> {
+    async fn put(&self, item: Item) -> Result<(), StoreError> {
         self.client
             .put_item()
             .table_name(&self.table)

@@ -1,0 +1,234 @@
+//! The analyzer compares a failed job with the project's last green run (the GitFlic stand-in's
+//! pipeline list, jobs and logs; DynamoDB and SQS on moto): which run it finds, what it costs in
+//! GitFlic requests, what it remembers, and that a spent budget or a 429 costs the comparison,
+//! never the report.
+
+use exlogare_shared::report::{Comparison, Language, PipelineReport};
+use exlogare_tests::harness::{Harness, Options, job};
+use std::time::Duration;
+
+const ENOUGH: Duration = Duration::from_secs(30);
+
+fn pair(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/../analysis/tests/fixtures/pairs/{name}.log",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+fn green(h: &Harness, local: &str, branch: &str, job_id: &str) {
+    h.gitflic.add_pipeline_on(
+        local,
+        branch,
+        vec![job(
+            job_id,
+            "unit-tests",
+            "test",
+            "SUCCESS",
+            Some(&pair("pytest.pass")),
+        )],
+    );
+}
+
+fn red(h: &Harness, local: &str, branch: &str, job_id: &str) {
+    h.gitflic.add_pipeline_on(
+        local,
+        branch,
+        vec![
+            job(
+                &format!("{job_id}0"),
+                "build",
+                "build",
+                "SUCCESS",
+                Some(b"built"),
+            ),
+            job(
+                job_id,
+                "unit-tests",
+                "test",
+                "FAILED",
+                Some(&pair("pytest.fail")),
+            ),
+        ],
+    );
+}
+
+/// Delivers pipeline `local`'s failure and runs the analyzer; the report and the REST requests
+/// the analysis made.
+async fn analyse(h: &Harness, local: &str) -> (PipelineReport, Vec<String>) {
+    let before = h.gitflic.api_requests().len();
+    let (_, key) = h.deliver_failure(local).await;
+    let (seen, response) = h.poll(ENOUGH).await;
+    assert_eq!(seen, 1);
+    assert!(response.batch_item_failures.is_empty(), "{response:?}");
+    let report = h.stored_report(&key).await.unwrap();
+    let requests = h.gitflic.api_requests()[before..].to_vec();
+    assert_eq!(
+        report.gitflic_requests as usize,
+        requests.len(),
+        "the report counts what GitFlic received: {requests:#?}"
+    );
+    (report, requests)
+}
+
+fn compared(pipeline: &str, branch: &str) -> Option<Comparison> {
+    Some(Comparison::Compared {
+        pipeline: pipeline.into(),
+        branch: branch.into(),
+    })
+}
+
+fn list_requests(requests: &[String]) -> usize {
+    requests
+        .iter()
+        .filter(|r| r.contains("/cicd/pipeline?"))
+        .count()
+}
+
+#[tokio::test]
+async fn a_failure_is_compared_with_the_latest_green_run_of_its_branch() {
+    let h = Harness::start(Language::En).await.unwrap();
+    green(&h, "114", "feature", "140");
+    green(&h, "115", "main", "150");
+    red(&h, "116", "feature", "160");
+    red(&h, "118", "feature", "180");
+    // A newer green run, but not older than the failure: not a baseline for it.
+    green(&h, "119", "feature", "190");
+
+    // The delivery names no branch: GitFlic's list says 118 ran on `feature`.
+    let (report, requests) = analyse(&h, "118").await;
+    assert_eq!(report.comparison, compared("114", "feature"));
+    let job = report.jobs[0].report.as_ref().unwrap();
+    let used = job.baseline.as_ref().expect("the job was compared");
+    assert_eq!(
+        used.identity.as_deref(),
+        Some("pipeline #114 (feature), job unit-tests")
+    );
+    // The pair's cause (expected.tsv: lines 26-33), marked as new since the green run.
+    let first = &job.excerpts[0];
+    assert!(
+        first.start_line <= 26 && first.end_line >= 33,
+        "{:?}",
+        job.excerpts
+    );
+    assert_eq!(first.new_since_baseline, Some(true));
+    assert!(
+        requests.len() <= 8,
+        "at most 8 requests with a baseline: {requests:#?}"
+    );
+    assert_eq!(list_requests(&requests), 1);
+    let slack = h.chat.received("slack")[0].to_string();
+    assert!(
+        slack.contains("compared with the last green run, #114 on feature"),
+        "{slack}"
+    );
+
+    // Another failure compared with the same run: its jobs are not listed again.
+    h.gitflic.state.lock().unwrap().pipelines.remove("119");
+    red(&h, "120", "feature", "200");
+    let (report, again) = analyse(&h, "120").await;
+    assert_eq!(report.comparison, compared("114", "feature"));
+    assert!(
+        !again.iter().any(|r| r.contains("/pipeline/114/jobs")),
+        "{again:#?}"
+    );
+    assert_eq!(again.len(), requests.len() - 1, "{again:#?}");
+
+    // A newer green run of the branch is the baseline from then on.
+    green(&h, "121", "feature", "210");
+    red(&h, "122", "feature", "220");
+    let (report, _) = analyse(&h, "122").await;
+    assert_eq!(report.comparison, compared("121", "feature"));
+}
+
+#[tokio::test]
+async fn a_branch_without_a_green_run_is_compared_with_the_default_branch() {
+    let h = Harness::start(Language::Ru).await.unwrap();
+    green(&h, "115", "main", "150");
+    red(&h, "116", "feature", "160");
+    let (report, _) = analyse(&h, "116").await;
+    assert_eq!(report.comparison, compared("115", "main"));
+    let telegram = h.chat.received("telegram")[0]["text"].to_string();
+    assert!(
+        telegram.contains("сравнено с последним зелёным запуском, #115 на main"),
+        "{telegram}"
+    );
+}
+
+#[tokio::test]
+async fn no_green_run_in_two_pages_is_said_and_costs_at_most_the_pages() {
+    let h = Harness::start(Language::En).await.unwrap();
+    h.gitflic.state.lock().unwrap().pipeline_page_size = 2;
+    // Newest first: 116, 115 on page 0; 114, 113 on page 1; the green 112 on page 2.
+    green(&h, "112", "main", "120");
+    for (local, job_id) in [("113", "130"), ("114", "140"), ("115", "150")] {
+        red(&h, local, "main", job_id);
+    }
+    red(&h, "116", "main", "160");
+    let (report, requests) = analyse(&h, "116").await;
+    assert_eq!(report.comparison, Some(Comparison::NoGreenRun));
+    assert_eq!(list_requests(&requests), 2, "{requests:#?}");
+    assert!(report.jobs[0].report.as_ref().unwrap().baseline.is_none());
+    let slack = h.chat.received("slack")[0].to_string();
+    assert!(slack.contains("no green run of this branch"), "{slack}");
+
+    // With one page holding all of a small project's pipelines: four requests in all.
+    let h = Harness::start(Language::En).await.unwrap();
+    red(&h, "7", "main", "70");
+    let (report, requests) = analyse(&h, "7").await;
+    assert_eq!(report.comparison, Some(Comparison::NoGreenRun));
+    assert!(requests.len() <= 4, "{requests:#?}");
+}
+
+#[tokio::test]
+async fn a_green_run_on_the_second_page_is_found() {
+    let h = Harness::start(Language::En).await.unwrap();
+    h.gitflic.state.lock().unwrap().pipeline_page_size = 2;
+    green(&h, "113", "main", "130");
+    for (local, job_id) in [("114", "140"), ("115", "150"), ("116", "160")] {
+        red(&h, local, "main", job_id);
+    }
+    let (report, requests) = analyse(&h, "116").await;
+    assert_eq!(report.comparison, compared("113", "main"));
+    assert_eq!(list_requests(&requests), 2);
+    assert!(requests.len() <= 8, "{requests:#?}");
+}
+
+#[tokio::test]
+async fn a_spent_budget_or_a_429_skips_the_comparison_never_the_report() {
+    let h = Harness::start_with(Options {
+        baseline_requests_per_hour: 5,
+        ..Options::new(Language::En)
+    })
+    .await
+    .unwrap();
+    green(&h, "115", "main", "150");
+    red(&h, "116", "main", "160");
+    let (report, requests) = analyse(&h, "116").await;
+    assert!(
+        matches!(&report.comparison, Some(Comparison::Skipped { reason }) if reason.contains("budget")),
+        "{:?}",
+        report.comparison
+    );
+    assert_eq!(list_requests(&requests), 0);
+    assert!(report.jobs[0].report.is_some());
+    assert_eq!(h.chat.received("slack").len(), 1);
+
+    let h = Harness::start(Language::En).await.unwrap();
+    green(&h, "115", "main", "150");
+    red(&h, "116", "main", "160");
+    h.gitflic.state.lock().unwrap().throttle = Some("/cicd/pipeline?".into());
+    let (report, requests) = analyse(&h, "116").await;
+    assert!(
+        matches!(&report.comparison, Some(Comparison::Skipped { reason }) if reason.contains("slow down")),
+        "{:?}",
+        report.comparison
+    );
+    assert_eq!(
+        list_requests(&requests),
+        1,
+        "a 429 on the baseline's lookup is not waited out"
+    );
+    assert_eq!(h.chat.received("slack").len(), 1, "the report went out");
+}
