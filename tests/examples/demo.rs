@@ -112,6 +112,12 @@ async fn main() -> anyhow::Result<()> {
         "   compared with the last green run: {}",
         serde_json::to_string(&report.comparison)?
     );
+    if let Some(r) = &report.recurrence {
+        println!(
+            "   seen {} time(s) in 7 days in this project, first in #{} (fingerprint {})",
+            r.seen_in_7_days, r.first_pipeline, r.fingerprint
+        );
+    }
     println!(
         "   GitFlic requests this analysis made: {} (of a user's 500 an hour)",
         report.gitflic_requests

@@ -55,6 +55,10 @@ impl LocalStack {
         aws_sdk_sqs::Client::new(&self.sdk)
     }
 
+    pub fn dynamodb(&self) -> aws_sdk_dynamodb::Client {
+        aws_sdk_dynamodb::Client::new(&self.sdk)
+    }
+
     /// A new queue with the attributes of the stack's queue, so that concurrent tests do not read
     /// each other's messages.
     pub async fn fresh_queue(&self) -> String {

@@ -3,7 +3,10 @@
 //! GitFlic requests, what it remembers, and that a spent budget or a 429 costs the comparison,
 //! never the report.
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use exlogare_shared::report::{Comparison, Language, PipelineReport};
+use exlogare_shared::store::Store;
+use exlogare_tests::LocalStack;
 use exlogare_tests::harness::{Harness, Options, job};
 use std::time::Duration;
 
@@ -231,4 +234,98 @@ async fn a_spent_budget_or_a_429_skips_the_comparison_never_the_report() {
         "a 429 on the baseline's lookup is not waited out"
     );
     assert_eq!(h.chat.received("slack").len(), 1, "the report went out");
+}
+
+#[tokio::test]
+async fn a_failure_is_counted_once_per_pipeline_per_project_and_fingerprint() {
+    let stack = LocalStack::from_env().await;
+    let store = Store::new(&stack.sdk, &stack.table);
+    let project = format!("proj-{}", uuid::Uuid::new_v4().simple());
+    let count = |fp: &'static str, pipeline: &'static str, project: String| {
+        let store = store.clone();
+        async move {
+            store
+                .count_sighting("tenant", &project, fp, pipeline, Some("3f7a1c2d"))
+                .await
+                .unwrap()
+        }
+    };
+    let first = count("fp-a", "112", project.clone()).await;
+    assert_eq!((first.in_7_days, first.first_pipeline.as_str()), (1, "112"));
+    assert_eq!(first.first_commit.as_deref(), Some("3f7a1c2d"));
+    assert!(first.first_seen_at.starts_with("20"), "{first:?}");
+    assert_eq!(count("fp-a", "113", project.clone()).await.in_7_days, 2);
+    // A retried analysis of pipeline 113 is not counted again.
+    let again = count("fp-a", "113", project.clone()).await;
+    assert_eq!((again.in_7_days, again.first_pipeline.as_str()), (2, "112"));
+    assert_eq!(count("fp-a", "114", project.clone()).await.in_7_days, 3);
+    // Another failure, and the same failure in another project, are counted apart.
+    assert_eq!(count("fp-b", "114", project.clone()).await.in_7_days, 1);
+    assert_eq!(
+        count("fp-a", "114", format!("{project}-2")).await.in_7_days,
+        1
+    );
+
+    // Concurrent first sightings of a new failure: none is lost.
+    let mut concurrent = tokio::task::JoinSet::new();
+    for pipeline in ["200", "201", "202", "203", "204", "205"] {
+        concurrent.spawn(count("fp-c", pipeline, project.clone()));
+    }
+    let mut seen: Vec<u32> = concurrent
+        .join_all()
+        .await
+        .iter()
+        .map(|c| c.in_7_days)
+        .collect();
+    seen.sort();
+    assert_eq!(seen, [1, 2, 3, 4, 5, 6]);
+
+    // A failure forgotten (expired, not yet deleted by DynamoDB) is new again.
+    stack
+        .dynamodb()
+        .update_item()
+        .table_name(&stack.table)
+        .key("pk", AttributeValue::S(format!("RECUR#tenant#{project}")))
+        .key("sk", AttributeValue::S("FP#fp-a".into()))
+        .update_expression("SET expires_at = :past")
+        .expression_attribute_values(":past", AttributeValue::N("1000".into()))
+        .send()
+        .await
+        .unwrap();
+    let renewed = count("fp-a", "300", project.clone()).await;
+    assert_eq!(
+        (renewed.in_7_days, renewed.first_pipeline.as_str()),
+        (1, "300")
+    );
+}
+
+#[tokio::test]
+async fn chat_says_whether_a_failure_is_new_or_how_often_it_was_seen() {
+    let h = Harness::start(Language::En).await.unwrap();
+    red(&h, "112", "main", "120");
+    let (report, _) = analyse(&h, "112").await;
+    let recurrence = report.recurrence.expect("counted");
+    assert_eq!(recurrence.seen_in_7_days, 1);
+    let slack = h.chat.received("slack")[0].to_string();
+    assert!(slack.contains("new failure; no green run"), "{slack}");
+
+    red(&h, "113", "main", "130");
+    let (report, _) = analyse(&h, "113").await;
+    let recurrence = report.recurrence.expect("counted");
+    assert_eq!(
+        (
+            recurrence.seen_in_7_days,
+            recurrence.first_pipeline.as_str()
+        ),
+        (2, "112")
+    );
+    assert_eq!(
+        recurrence.fingerprint,
+        report.jobs[0].report.as_ref().unwrap().fingerprint
+    );
+    let slack = h.chat.received("slack")[1].to_string();
+    assert!(
+        slack.contains("seen 2 times in 7 days, first in #112 (3f78685)"),
+        "{slack}"
+    );
 }

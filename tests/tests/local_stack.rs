@@ -6,7 +6,7 @@ use exlogare_tests::{LocalStack, env};
 #[tokio::test]
 async fn the_table_has_the_keys_index_and_ttl_the_code_relies_on() {
     let stack = LocalStack::from_env().await;
-    let ddb = aws_sdk_dynamodb::Client::new(&stack.sdk);
+    let ddb = stack.dynamodb();
     let table = ddb
         .describe_table()
         .table_name(&stack.table)

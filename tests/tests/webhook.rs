@@ -728,7 +728,7 @@ async fn a_queued_delivery_is_remembered_for_the_full_ttl_and_a_stale_claim_for_
         setup.call(setup.authed(&body)).await.0,
         StatusCode::ACCEPTED
     );
-    let ddb = aws_sdk_dynamodb::Client::new(&setup.stack.sdk);
+    let ddb = setup.stack.dynamodb();
     let item = ddb
         .get_item()
         .table_name(&setup.stack.table)

@@ -17,7 +17,7 @@ use exlogare_shared::crypto::Kms;
 use exlogare_shared::gitflic::api::{ApiError, Download, Job, log_artifact};
 use exlogare_shared::notify::{self, Channel, Delivery, Link, RoomOutcome, Slot};
 use exlogare_shared::queue::{MESSAGE_VERSION, PipelineFailure};
-use exlogare_shared::report::{JobOutcome, Language, PipelineReport};
+use exlogare_shared::report::{JobOutcome, Language, PipelineReport, Recurrence};
 use exlogare_shared::services::Services;
 use exlogare_shared::session::Session;
 use exlogare_shared::store::{Claim, Store, StoreError, Work};
@@ -163,7 +163,7 @@ impl PipelineAnalyzer {
                 Some(&report_json),
             )
             .await?;
-        tracing::info!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, delivered = ?outcome.0, gitflic_requests = report.gitflic_requests, comparison = ?report.comparison, "pipeline report complete");
+        tracing::info!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, delivered = ?outcome.0, gitflic_requests = report.gitflic_requests, comparison = ?report.comparison, seen_in_7_days = report.recurrence.as_ref().map(|r| r.seen_in_7_days), "pipeline report complete");
         Ok(Processed::Reported {
             delivered: outcome.0,
             rejected: outcome.1,
@@ -246,11 +246,13 @@ impl PipelineAnalyzer {
             jobs: outcomes,
             explanation: None,
             comparison,
+            recurrence: None,
             gitflic_requests: session.requests(),
         };
         report.project.owner_alias = Some(owner);
         report.project.alias = Some(alias);
         report.order_jobs();
+        report.recurrence = self.count_recurrence(message, &report).await;
         if let (Some(llm), Some(primary)) = (&self.settings.llm, report.jobs.first())
             && let Some(analysis) = &primary.report
         {
@@ -265,6 +267,44 @@ impl PipelineAnalyzer {
         }
 
         Ok((report, link))
+    }
+
+    /// Counts the primary failure's fingerprint in the project; `None` (and a warning) when the
+    /// store cannot, since a report without it is still the report.
+    async fn count_recurrence(
+        &self,
+        message: &PipelineFailure,
+        report: &PipelineReport,
+    ) -> Option<Recurrence> {
+        let fingerprint = &report.jobs.first()?.report.as_ref()?.fingerprint;
+        // Shown in chat: only a commit id that looks like one.
+        let commit =
+            message.pipeline.commit_id.as_deref().filter(|c| {
+                (7..=64).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_hexdigit())
+            });
+        let counted = self
+            .store
+            .count_sighting(
+                &message.tenant_id,
+                &message.project.id,
+                fingerprint,
+                &message.pipeline.local_id,
+                commit,
+            )
+            .await;
+        match counted {
+            Ok(seen) => Some(Recurrence {
+                fingerprint: fingerprint.clone(),
+                seen_in_7_days: seen.in_7_days,
+                first_pipeline: seen.first_pipeline,
+                first_commit: seen.first_commit,
+                first_seen_at: seen.first_seen_at,
+            }),
+            Err(e) => {
+                tracing::warn!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, error = %e, "failure not counted");
+                None
+            }
+        }
     }
 
     /// Owner and alias of the project the delivery's secret vouches for, never the payload's

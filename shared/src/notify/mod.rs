@@ -240,16 +240,28 @@ pub fn compose(report: &PipelineReport, language: Language, link: Link) -> Messa
         location: analysis
             .and_then(|r| r.locations.first())
             .map(|l| LogText::line(&format!("{}:{}", l.path, l.line), LINE_CHARS)),
-        // The branch is a pusher's word too.
-        history: report
-            .comparison
-            .as_ref()
-            .map(|c| LogText::line(&language.comparison(c), LINE_CHARS)),
+        history: history(report, language),
         hint: hint.map(|h| LogText::block(&h, 20, HINT_CHARS)),
         others,
         link,
         words,
     }
+}
+
+/// Whether the failure is new or recurring, and what it was compared with. The branch is a
+/// pusher's word, so the line is text from outside like the log's.
+fn history(report: &PipelineReport, language: Language) -> Option<LogText> {
+    let parts: Vec<String> = [
+        report
+            .recurrence
+            .as_ref()
+            .map(|r| language.recurrence(r, &report.pipeline.local_id)),
+        report.comparison.as_ref().map(|c| language.comparison(c)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!parts.is_empty()).then(|| LogText::line(&parts.join("; "), LINE_CHARS))
 }
 
 /// Sends `message` to `channel`. `transaction` is stable across retries of the same report, so
@@ -384,6 +396,7 @@ mod tests {
                 .collect(),
             explanation: None,
             comparison: None,
+            recurrence: None,
             gitflic_requests: 0,
         }
     }

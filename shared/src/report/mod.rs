@@ -47,6 +47,20 @@ pub enum Comparison {
     Skipped { reason: String },
 }
 
+/// How often the primary job's failure (by its fingerprint) has been seen in the project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recurrence {
+    pub fingerprint: String,
+    /// Failed pipelines with this fingerprint in the last 7 days, this one included.
+    pub seen_in_7_days: u32,
+    /// The first pipeline it was seen in (since it was last absent for 30 days).
+    pub first_pipeline: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_commit: Option<String>,
+    /// RFC 3339, UTC.
+    pub first_seen_at: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PipelineReport {
     pub project: ProjectRef,
@@ -61,6 +75,9 @@ pub struct PipelineReport {
     /// Absent when no job had a log to compare.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comparison: Option<Comparison>,
+    /// Whether the failure is new; absent when it could not be counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<Recurrence>,
     /// GitFlic API requests the analysis made (GitFlic allows a user 500 an hour).
     #[serde(default)]
     pub gitflic_requests: u32,
@@ -104,6 +121,14 @@ impl Language {
     }
 }
 
+/// "раз" or "раза" after a number (1 раз, 2 раза, 5 раз, 12 раз, 22 раза).
+fn russian_times(n: u32) -> &'static str {
+    match (n % 10, n % 100) {
+        (2..=4, tens) if !(12..=14).contains(&tens) => "раза",
+        _ => "раз",
+    }
+}
+
 impl Language {
     pub fn words(self) -> Words {
         match self {
@@ -132,6 +157,33 @@ impl Language {
         match self {
             Language::En => format!("{mb:.1} MB from the middle of the log were not read"),
             Language::Ru => format!("{mb:.1} МБ из середины лога не прочитаны"),
+        }
+    }
+
+    /// Whether the failure is new, or how often it was seen, for the chat's history line.
+    pub fn recurrence(self, recurrence: &Recurrence, pipeline: &str) -> String {
+        if recurrence.first_pipeline == pipeline {
+            return match self {
+                Language::En => "new failure".into(),
+                Language::Ru => "новая ошибка".into(),
+            };
+        }
+        let n = recurrence.seen_in_7_days;
+        let first = match &recurrence.first_commit {
+            Some(commit) => format!(
+                "#{} ({})",
+                recurrence.first_pipeline,
+                commit.chars().take(7).collect::<String>()
+            ),
+            None => format!("#{}", recurrence.first_pipeline),
+        };
+        match self {
+            Language::En if n == 1 => format!("seen once in 7 days, first in {first}"),
+            Language::En => format!("seen {n} times in 7 days, first in {first}"),
+            Language::Ru => format!(
+                "встречалась {n} {} за 7 дней, впервые в {first}",
+                russian_times(n)
+            ),
         }
     }
 
@@ -224,6 +276,40 @@ mod tests {
                 all.iter().map(|c| language.category(*c)).collect();
             assert_eq!(names.len(), all.len(), "{names:?}");
             assert!(names.iter().all(|n| !n.contains('_')), "{names:?}");
+        }
+    }
+
+    #[test]
+    fn recurrence_reads_in_both_languages_with_russian_plurals() {
+        let seen = |n: u32| Recurrence {
+            fingerprint: "f".into(),
+            seen_in_7_days: n,
+            first_pipeline: "112".into(),
+            first_commit: Some("3f7a1c2d9e".into()),
+            first_seen_at: "2026-12-01T10:00:00Z".into(),
+        };
+        assert_eq!(Language::En.recurrence(&seen(1), "112"), "new failure");
+        assert_eq!(Language::Ru.recurrence(&seen(1), "112"), "новая ошибка");
+        assert_eq!(
+            Language::En.recurrence(&seen(4), "118"),
+            "seen 4 times in 7 days, first in #112 (3f7a1c2)"
+        );
+        assert_eq!(
+            Language::En.recurrence(&seen(1), "118"),
+            "seen once in 7 days, first in #112 (3f7a1c2)"
+        );
+        for (n, word) in [
+            (1, "раз"),
+            (2, "раза"),
+            (4, "раза"),
+            (5, "раз"),
+            (12, "раз"),
+            (22, "раза"),
+        ] {
+            assert_eq!(
+                Language::Ru.recurrence(&seen(n), "118"),
+                format!("встречалась {n} {word} за 7 дней, впервые в #112 (3f7a1c2)")
+            );
         }
     }
 }

@@ -5,10 +5,14 @@
 //! - `BUDGET#<tenant>#<connection>` / `HOUR#<hours since the epoch>`: GitFlic requests spent with
 //!   the connection's token in one clock hour (GitFlic allows a user 500, DOC).
 
-use super::{EXPIRES_AT, Item, Store, StoreError, dynamo_error, epoch_now, key, n, s, string_attr};
+use super::{
+    EXPIRES_AT, Item, Store, StoreError, conditional, conditional_output, dynamo_error, epoch_now,
+    key, n, s, string_attr,
+};
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use std::collections::HashMap;
 use std::time::Duration;
+use time::format_description::well_known::Rfc3339;
 
 /// A passing pipeline of a branch, as found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,5 +112,145 @@ impl Store {
             .as_ref()
             .and_then(|a| super::opt_number(a, "requests"))
             .unwrap_or(u64::from(requests)))
+    }
+}
+
+/// How often a failure (by its fingerprint) has been seen in a project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sightings {
+    /// Analyses of distinct pipelines with this fingerprint in the last 7 days, this one included.
+    pub in_7_days: u32,
+    /// The first pipeline seen with it (since it was last absent for [`RECURRENCE_MEMORY`]).
+    pub first_pipeline: String,
+    pub first_commit: Option<String>,
+    /// RFC 3339, UTC.
+    pub first_seen_at: String,
+}
+
+/// A failure not seen for this long is new again.
+pub const RECURRENCE_MEMORY: Duration = Duration::from_secs(30 * 86_400);
+const DAY: u64 = 86_400;
+/// Day counters kept: the window, and the days before it cleared on each sighting.
+const WINDOW_DAYS: u64 = 7;
+const CLEARED_DAYS: u64 = 30;
+
+fn recurrence_key(tenant: &str, project: &str, fingerprint: &str) -> Item {
+    key(
+        format!("RECUR#{tenant}#{project}"),
+        &format!("FP#{fingerprint}"),
+    )
+}
+
+fn day_attr(day: u64) -> String {
+    format!("d{day}")
+}
+
+const KIND_RECURRENCE: &str = "recurrence";
+
+fn sightings(item: &Item, today: u64) -> Result<Sightings, StoreError> {
+    const KIND: &str = KIND_RECURRENCE;
+    let in_7_days = (today + 1 - WINDOW_DAYS..=today)
+        .filter_map(|d| super::opt_number::<u32>(item, &day_attr(d)))
+        .sum();
+    Ok(Sightings {
+        in_7_days,
+        first_pipeline: string_attr(item, "first_pipeline", KIND)?,
+        first_commit: string_attr(item, "first_commit", KIND).ok(),
+        first_seen_at: super::opt_number::<i64>(item, "first_at")
+            .and_then(|at| time::OffsetDateTime::from_unix_timestamp(at).ok())
+            .and_then(|at| at.format(&Rfc3339).ok())
+            .unwrap_or_default(),
+    })
+}
+
+impl Store {
+    /// Counts pipeline `pipeline`'s failure with `fingerprint` once (a retried analysis of the
+    /// same pipeline is not counted again) and answers how often it has been seen. One
+    /// conditional update for a failure seen before; a new one (or one forgotten) is written
+    /// afresh.
+    pub async fn count_sighting(
+        &self,
+        tenant: &str,
+        project: &str,
+        fingerprint: &str,
+        pipeline: &str,
+        commit: Option<&str>,
+    ) -> Result<Sightings, StoreError> {
+        let now = epoch_now();
+        let today = now / DAY;
+        let item_key = recurrence_key(tenant, project, fingerprint);
+        let expires = now + RECURRENCE_MEMORY.as_secs();
+        let cleared: Vec<String> = (today - WINDOW_DAYS - CLEARED_DAYS + 1..=today - WINDOW_DAYS)
+            .map(day_attr)
+            .collect();
+        // More rounds when concurrent analyses write the item first.
+        for _ in 0..5 {
+            let mut update = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(item_key.clone()))
+                .update_expression(format!(
+                    "SET #last = :p, #exp = :exp ADD #today :one REMOVE {}",
+                    (0..cleared.len())
+                        .map(|i| format!("#c{i}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+                .condition_expression("#exp >= :now AND #last <> :p")
+                .expression_attribute_names("#last", "last_pipeline")
+                .expression_attribute_names("#exp", EXPIRES_AT)
+                .expression_attribute_names("#today", day_attr(today))
+                .expression_attribute_values(":p", s(pipeline))
+                .expression_attribute_values(":exp", n(expires))
+                .expression_attribute_values(":now", n(now))
+                .expression_attribute_values(":one", n(1))
+                .return_values(ReturnValue::AllNew);
+            for (i, name) in cleared.iter().enumerate() {
+                update = update.expression_attribute_names(format!("#c{i}"), name);
+            }
+            if let Some(out) = conditional_output(update.send().await, "UpdateItem")? {
+                return sightings(&out.attributes.unwrap_or_default(), today);
+            }
+            // Counted already by an earlier attempt at this pipeline; or written by another
+            // pipeline's analysis since (count again); or new, or forgotten.
+            if let Some(item) = self.get(item_key.clone()).await?
+                && super::opt_number::<u64>(&item, EXPIRES_AT).is_some_and(|at| at >= now)
+            {
+                if string_attr(&item, "last_pipeline", KIND_RECURRENCE)
+                    .is_ok_and(|last| last == pipeline)
+                {
+                    return sightings(&item, today);
+                }
+                continue;
+            }
+            let mut item = item_key.clone();
+            item.insert("first_pipeline".into(), s(pipeline));
+            if let Some(commit) = commit {
+                item.insert("first_commit".into(), s(commit));
+            }
+            item.insert("first_at".into(), n(now));
+            item.insert("last_pipeline".into(), s(pipeline));
+            item.insert(day_attr(today), n(1));
+            item.insert(EXPIRES_AT.into(), n(expires));
+            let fresh = self
+                .client
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(item.clone()))
+                .condition_expression("attribute_not_exists(#pk) OR #exp < :now")
+                .expression_attribute_names("#pk", super::PK)
+                .expression_attribute_names("#exp", EXPIRES_AT)
+                .expression_attribute_values(":now", n(now))
+                .send()
+                .await;
+            if conditional(fresh, "PutItem")? {
+                return sightings(&item, today);
+            }
+        }
+        Err(StoreError::Dynamo {
+            operation: "UpdateItem",
+            message: "the recurrence item kept changing under us".into(),
+        })
     }
 }

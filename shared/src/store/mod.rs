@@ -16,7 +16,7 @@ mod connections;
 mod history;
 mod idempotency;
 pub use connections::{ConnectionRecord, ConnectionStatus, OauthState, WatchRecord};
-pub use history::GreenRun;
+pub use history::{GreenRun, RECURRENCE_MEMORY, Sightings};
 pub use idempotency::{Claim, Work};
 
 use crate::secret::SecretDigest;
@@ -60,13 +60,25 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,
 {
+    Ok(conditional_output(result, operation)?.is_some())
+}
+
+/// The output of a conditional write that happened, `None` when its condition did not hold.
+fn conditional_output<O, E, R>(
+    result: Result<O, SdkError<E, R>>,
+    operation: &'static str,
+) -> Result<Option<O>, StoreError>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
     match result {
-        Ok(_) => Ok(true),
+        Ok(output) => Ok(Some(output)),
         Err(e)
             if e.as_service_error().and_then(|se| se.code())
                 == Some("ConditionalCheckFailedException") =>
         {
-            Ok(false)
+            Ok(None)
         }
         Err(e) => Err(dynamo_error(operation)(e)),
     }
