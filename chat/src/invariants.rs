@@ -31,6 +31,8 @@ fn ours(message: &Message) -> Vec<&'static str> {
     let w = &message.words;
     vec![
         w.failed,
+        w.passed,
+        w.fixed,
         w.pipeline,
         w.category,
         w.where_,
@@ -268,6 +270,7 @@ mod tests {
         Message {
             words: Words::EN,
             heading: "❌",
+            verb: Words::EN.failed,
             pipeline_number: Some(118),
             project: line(hostile),
             category: "failing tests",

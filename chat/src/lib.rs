@@ -122,6 +122,9 @@ impl Link {
 #[derive(Debug, Clone)]
 pub struct Words {
     pub failed: &'static str,
+    pub passed: &'static str,
+    /// The category of a "fixed" notice.
+    pub fixed: &'static str,
     pub pipeline: &'static str,
     pub category: &'static str,
     pub where_: &'static str,
@@ -142,6 +145,8 @@ pub struct Words {
 impl Words {
     pub const EN: Words = Words {
         failed: "failed",
+        passed: "passed",
+        fixed: "fixed",
         pipeline: "Pipeline",
         category: "Category",
         where_: "Where",
@@ -160,6 +165,8 @@ impl Words {
 
     pub const RU: Words = Words {
         failed: "упал",
+        passed: "прошёл",
+        fixed: "исправлено",
         pipeline: "Конвейер",
         category: "Категория",
         where_: "Где",
@@ -183,6 +190,8 @@ pub struct Message {
     pub words: Words,
     /// A heading of our own ("❌ Pipeline #118 failed"), without the project.
     pub heading: &'static str,
+    /// What the pipeline did, in the title: `words.failed` or `words.passed`.
+    pub verb: &'static str,
     /// GitFlic's number of the failed pipeline in its project (`localId`); none in a test message.
     pub pipeline_number: Option<u64>,
     pub project: LogText,
@@ -206,7 +215,7 @@ impl Message {
         let title = match self.pipeline_number {
             Some(number) => format!(
                 "{} {} #{number} {}",
-                self.heading, self.words.pipeline, self.words.failed
+                self.heading, self.words.pipeline, self.verb
             ),
             None => self.heading.to_owned(),
         };

@@ -1,15 +1,30 @@
-//! The message that carries a pipeline failure from the webhook function to the analyzer.
+//! The message that carries a pipeline's end (a failure to analyse, or a success that may fix
+//! one) from the webhook function to the analyzer.
 
 use aws_sdk_sqs::error::DisplayErrorContext;
 use serde::{Deserialize, Serialize};
 
-/// Version of [`PipelineFailure`]; the analyzer refuses any other.
+/// Version of [`PipelineMessage`]; the analyzer refuses any other. (`status` was added within
+/// version 1: a message without it is a failure, as every earlier message was.)
 pub const MESSAGE_VERSION: u32 = 1;
 
-/// A failed pipeline to analyse. Versioned JSON on the wire.
+/// How the pipeline ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PipelineStatus {
+    /// To analyse and report.
+    #[default]
+    Failed,
+    /// May fix the last failure reported on its branch.
+    Succeeded,
+}
+
+/// A pipeline that ended. Versioned JSON on the wire.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PipelineFailure {
+pub struct PipelineMessage {
     pub version: u32,
+    #[serde(default)]
+    pub status: PipelineStatus,
     pub tenant_id: String,
     pub connection_id: String,
     pub project: ProjectRef,
@@ -77,7 +92,7 @@ impl Queue {
         }
     }
 
-    pub async fn send(&self, message: &PipelineFailure) -> Result<(), QueueError> {
+    pub async fn send(&self, message: &PipelineMessage) -> Result<(), QueueError> {
         let body = serde_json::to_string(message)?;
         self.client
             .send_message()

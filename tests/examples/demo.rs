@@ -185,7 +185,39 @@ async fn main() -> anyhow::Result<()> {
         .iter()
         .filter(|r| h.chat.received(r).len() == 1)
         .count();
-    println!("\n== done: one report, delivered once to {rooms} of 3 rooms");
     anyhow::ensure!(rooms == 3, "not every room got the report");
+
+    // The fix lands: pipeline #119 on main passes; the rooms that got the failure hear it.
+    h.gitflic.add_pipeline(
+        "119",
+        vec![job(
+            "411",
+            "unit-tests",
+            "test",
+            "SUCCESS",
+            Some(&run("pytest.pass")?),
+        )],
+    );
+    let (status, _) = h.deliver_success("119").await;
+    println!(
+        "\n== webhook function: POST /webhook/gitflic (PIPELINE_SUCCESS, #119) -> HTTP {}",
+        status.as_u16()
+    );
+    let (seen, response) = h.poll(Duration::from_secs(60)).await;
+    anyhow::ensure!(
+        seen == 1 && response.batch_item_failures.is_empty(),
+        "the success was not processed"
+    );
+    let telegram = h.chat.received("telegram");
+    let notice = telegram.last().map(|m| m.to_string()).unwrap_or_default();
+    println!("== Telegram received, as a reply to the failure's post:\n{notice}");
+    let fixed = ["slack", "telegram", "matrix"]
+        .iter()
+        .filter(|r| h.chat.received(r).len() == 2)
+        .count();
+    println!(
+        "\n== done: one report, delivered once to {rooms} of 3 rooms; \"fixed\" once to {fixed}"
+    );
+    anyhow::ensure!(fixed == 3, "not every room heard of the fix");
     Ok(())
 }

@@ -163,8 +163,11 @@ async fn telegram(
             if text.chars().count() > 4096 || body["parse_mode"] != "HTML" {
                 return (StatusCode::BAD_REQUEST, Json(json!({"ok": false, "error_code": 400, "description": "Bad Request: message is too long"}))).into_response();
             }
-            state.lock().unwrap().received.push(("telegram".into(), body));
-            Json(json!({"ok": true, "result": {"message_id": 7}})).into_response()
+            let mut s = state.lock().unwrap();
+            s.received.push(("telegram".into(), body));
+            // The n-th message this chat received is message 100 + n.
+            let message_id = 100 + s.received.iter().filter(|(c, _)| c == "telegram").count();
+            Json(json!({"ok": true, "result": {"message_id": message_id}})).into_response()
         }
     }
 }

@@ -235,8 +235,27 @@ impl Harness {
         local_id: &str,
         pipeline_id: &str,
     ) -> (lambda_http::http::StatusCode, String) {
+        self.deliver_event("PIPELINE_FAIL", local_id, pipeline_id)
+            .await
+    }
+
+    /// GitFlic's PIPELINE_SUCCESS delivery for pipeline `local_id`.
+    pub async fn deliver_success(&self, local_id: &str) -> (lambda_http::http::StatusCode, String) {
+        let pipeline_id = format!("uuid-pipeline-{local_id}-{}", uuid::Uuid::new_v4().simple());
+        self.deliver_event("PIPELINE_SUCCESS", local_id, &pipeline_id)
+            .await
+    }
+
+    /// A pipeline event `action` for `local_id` (its UUID `pipeline_id`) through the webhook
+    /// function; its status and the delivery key.
+    pub async fn deliver_event(
+        &self,
+        action: &str,
+        local_id: &str,
+        pipeline_id: &str,
+    ) -> (lambda_http::http::StatusCode, String) {
         let body = json!({
-            "action": "PIPELINE_FAIL",
+            "action": action,
             "project_id": PROJECT_ID,
             "project": { "project_id": PROJECT_ID, "title": "Service 1", "alias": "service-1", "owner_alias": "acme", "owner_type": "COMPANY" },
             "pipeline": { "id": pipeline_id, "local_id": local_id, "commit_id": "3f786850e387550fdab836ed7e6dc881de23001b",

@@ -266,20 +266,6 @@ async fn a_failure_is_counted_once_per_pipeline_per_project_and_fingerprint() {
         1
     );
 
-    // Concurrent first sightings of a new failure: none is lost.
-    let mut concurrent = tokio::task::JoinSet::new();
-    for pipeline in ["200", "201", "202", "203", "204", "205"] {
-        concurrent.spawn(count("fp-c", pipeline, project.clone()));
-    }
-    let mut seen: Vec<u32> = concurrent
-        .join_all()
-        .await
-        .iter()
-        .map(|c| c.in_7_days)
-        .collect();
-    seen.sort();
-    assert_eq!(seen, [1, 2, 3, 4, 5, 6]);
-
     // A failure forgotten (expired, not yet deleted by DynamoDB) is new again.
     stack
         .dynamodb()
@@ -328,4 +314,174 @@ async fn chat_says_whether_a_failure_is_new_or_how_often_it_was_seen() {
         slack.contains("seen 2 times in 7 days, first in #112 (3f78685)"),
         "{slack}"
     );
+}
+
+fn passing(h: &Harness, local: &str, branch: &str, job_id: &str) {
+    green(h, local, branch, job_id);
+}
+
+/// Delivers pipeline `local`'s success and runs the analyzer on what was queued.
+async fn succeed(h: &Harness, local: &str) -> (lambda_http::http::StatusCode, usize) {
+    let (status, _) = h.deliver_success(local).await;
+    let (seen, response) = h.poll(Duration::from_secs(5)).await;
+    assert!(response.batch_item_failures.is_empty(), "{response:?}");
+    (status, seen)
+}
+
+#[tokio::test]
+async fn a_green_pipeline_after_a_failure_says_fixed_once_as_a_reply() {
+    let h = Harness::start(Language::En).await.unwrap();
+    red(&h, "118", "main", "180");
+    analyse(&h, "118").await;
+    let telegram_post = h.chat.received("telegram")[0].clone();
+    assert!(telegram_post.get("reply_parameters").is_none());
+
+    // A success with nothing open on its branch is not even queued; here one is.
+    passing(&h, "119", "main", "190");
+    let (status, seen) = succeed(&h, "119").await;
+    assert_eq!((status.as_u16(), seen), (202, 1));
+
+    let slack = h.chat.received("slack");
+    assert_eq!(slack.len(), 2);
+    let notice = slack[1].to_string();
+    assert!(notice.contains("Pipeline #119 passed"), "{notice}");
+    assert!(
+        notice.contains("fixed in #119 (3f78685); #118 had failed"),
+        "{notice}"
+    );
+    let button = slack[1]["blocks"].as_array().unwrap().last().unwrap()["elements"][0]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        button.ends_with("/project/acme/service-1/cicd/pipeline/119"),
+        "{button}"
+    );
+
+    // Telegram and Matrix thread it under the failure's post.
+    let telegram = h.chat.received("telegram");
+    assert_eq!(telegram.len(), 2);
+    assert_eq!(
+        telegram[1]["reply_parameters"]["message_id"].as_u64(),
+        Some(101),
+        "the failure's post was the chat's first: {:?}",
+        telegram[1]
+    );
+    let matrix = h.chat.received("matrix");
+    assert_eq!(matrix.len(), 2);
+    assert_eq!(
+        matrix[1]["content"]["m.relates_to"]["m.in_reply_to"]["event_id"],
+        "$event0"
+    );
+    assert!(
+        matrix[1]["content"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("fixed in #119")
+    );
+
+    // Once: the same delivery again is a duplicate, a later success has nothing to fix.
+    let before = h.gitflic.api_requests().len();
+    passing(&h, "120", "main", "200");
+    let (status, seen) = succeed(&h, "120").await;
+    assert_eq!((status.as_u16(), seen), (200, 0), "nothing open: ignored");
+    assert_eq!(h.chat.received("slack").len(), 2);
+    assert_eq!(
+        h.gitflic.api_requests().len(),
+        before,
+        "a success costs no GitFlic request when nothing is open"
+    );
+}
+
+#[tokio::test]
+async fn a_fixed_notice_survives_sqs_redelivery_and_a_chat_outage_posting_once() {
+    let h = Harness::start(Language::Ru).await.unwrap();
+    red(&h, "118", "main", "180");
+    analyse(&h, "118").await;
+    passing(&h, "119", "main", "190");
+    let (status, _) = h.deliver_success("119").await;
+    assert_eq!(status.as_u16(), 202);
+    // Matrix is down for the first attempt: the others are noted, Matrix is retried.
+    h.chat.fault("matrix", &[500]);
+    let (_, response) = h.poll(ENOUGH).await;
+    assert_eq!(response.batch_item_failures.len(), 1);
+    let (_, response) = h.poll(ENOUGH).await;
+    assert!(response.batch_item_failures.is_empty(), "{response:?}");
+    for room in ["slack", "telegram", "matrix"] {
+        assert_eq!(h.chat.received(room).len(), 2, "{room}");
+    }
+    let telegram = h.chat.received("telegram")[1]["text"].to_string();
+    assert!(
+        telegram.contains("исправлено в #119 (3f78685); #118 упал"),
+        "{telegram}"
+    );
+}
+
+#[tokio::test]
+async fn successes_on_other_branches_or_before_the_failure_post_nothing() {
+    let h = Harness::start(Language::En).await.unwrap();
+    red(&h, "118", "feature", "180");
+    analyse(&h, "118").await;
+    // Queued (the project has an open failure), but main had none.
+    passing(&h, "119", "main", "190");
+    let (status, seen) = succeed(&h, "119").await;
+    assert_eq!((status.as_u16(), seen), (202, 1));
+    // A success of the branch older than the failure, delivered late.
+    passing(&h, "117", "feature", "170");
+    let (_, seen) = succeed(&h, "117").await;
+    assert_eq!(seen, 1);
+    assert_eq!(
+        h.chat.received("slack").len(),
+        1,
+        "only the failure's report"
+    );
+
+    // The branch's own later success does fix it.
+    passing(&h, "121", "feature", "210");
+    succeed(&h, "121").await;
+    assert_eq!(h.chat.received("slack").len(), 2);
+}
+
+#[tokio::test]
+async fn sync_registers_a_hook_from_before_successes_were_heard_again() {
+    let h = Harness::start(Language::En).await.unwrap();
+    // A watch from before: its hook heard failures only.
+    let mut watch = h
+        .store
+        .watches(&h.tenant, &h.connection_id)
+        .await
+        .unwrap()
+        .remove(0);
+    watch.hook_version = 1;
+    h.store.put_watch(&watch).await.unwrap();
+
+    let public = url::Url::parse(exlogare_tests::harness::PUBLIC).unwrap();
+    h.connect
+        .sync(&h.tenant, &h.connection_id, false, &public)
+        .await
+        .unwrap();
+    let hooks = h.gitflic.hooks("acme", "service-1");
+    assert_eq!(hooks.len(), 1, "replaced, not added");
+    assert_eq!(
+        hooks[0].events,
+        serde_json::json!({"PIPELINE_FAIL": true, "PIPELINE_SUCCESS": true})
+    );
+    assert_ne!(hooks[0].secret, h.hook_secret, "a fresh secret");
+    let upgraded = h
+        .store
+        .watches(&h.tenant, &h.connection_id)
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(upgraded.hook_version, 2);
+    // The old secret no longer opens the door.
+    let (status, _) = h.deliver_failure("118").await;
+    assert_eq!(status.as_u16(), 401);
+
+    // A second sync leaves the upgraded hook alone.
+    h.connect
+        .sync(&h.tenant, &h.connection_id, false, &public)
+        .await
+        .unwrap();
+    assert_eq!(h.gitflic.hooks("acme", "service-1")[0].id, hooks[0].id);
 }

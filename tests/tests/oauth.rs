@@ -235,7 +235,10 @@ async fn connect_sync_watch_unwatch_disconnect() {
     );
     assert_eq!(secret_of(&first.url), first.secret);
     assert_eq!(first.secret.len(), 43);
-    assert_eq!(first.events, json!({"PIPELINE_FAIL": true}));
+    assert_eq!(
+        first.events,
+        json!({"PIPELINE_FAIL": true, "PIPELINE_SUCCESS": true})
+    );
     assert_eq!(first.branch_pattern.as_deref(), Some("main:release/*"));
     assert_eq!(
         w.deliver(&first.secret, "proj-1").await,

@@ -1,7 +1,9 @@
 //! The webhook function against moto_server: real DynamoDB and SQS wire protocol.
 
 use exlogare_shared::gitflic::webhook::{Action, WebhookPayload};
-use exlogare_shared::queue::{self, PipelineFailure, PipelineRef, ProjectRef, Queue};
+use exlogare_shared::queue::{
+    self, PipelineMessage, PipelineRef, PipelineStatus, ProjectRef, Queue,
+};
 use exlogare_shared::secret::{self, SecretDigest};
 use exlogare_shared::store::{Claim, SecretBinding, Store, Work};
 use exlogare_tests::{HttpEvent, LocalStack, LogCapture, request_from_event};
@@ -98,12 +100,12 @@ impl Setup {
         call(&self.ingest, event.request()).await
     }
 
-    async fn queued(&self) -> Vec<PipelineFailure> {
+    async fn queued(&self) -> Vec<PipelineMessage> {
         self.stack
             .drain(&self.queue_url)
             .await
             .iter()
-            .map(|b| serde_json::from_str(b).expect("queued message is a PipelineFailure"))
+            .map(|b| serde_json::from_str(b).expect("queued message is a PipelineMessage"))
             .collect()
     }
 }
@@ -138,8 +140,9 @@ async fn pipeline_failure_puts_the_exact_message_on_the_queue() {
     let project_id = setup.project_id();
     assert_eq!(
         message,
-        PipelineFailure {
+        PipelineMessage {
             version: 1,
+            status: PipelineStatus::Failed,
             tenant_id: setup.binding.tenant_id.clone(),
             connection_id: setup.binding.connection_id.clone(),
             project: ProjectRef {
@@ -637,13 +640,10 @@ async fn logs_are_json_with_ids_and_never_carry_secrets_or_payloads() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("every log line is JSON"))
         .collect();
-    assert!(
-        lines
-            .iter()
-            .any(|l| l["message"] == "queued pipeline failure"
-                && l["pipeline_id"] == json!(pipeline_id)
-                && l["project_id"] == json!(setup.project_id()))
-    );
+    assert!(lines.iter().any(|l| l["message"] == "queued pipeline"
+        && l["status"] == "Failed"
+        && l["pipeline_id"] == json!(pipeline_id)
+        && l["project_id"] == json!(setup.project_id())));
     assert!(lines.iter().any(|l| l["level"] == "ERROR"));
     for forbidden in [
         &setup.secret,

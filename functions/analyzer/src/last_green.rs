@@ -14,7 +14,7 @@
 use exlogare_shared::analysis::{Baseline, BaselineBuilder};
 use exlogare_shared::connections::ConnectError;
 use exlogare_shared::gitflic::api::{ApiError, Pipeline, branch_name};
-use exlogare_shared::queue::PipelineFailure;
+use exlogare_shared::queue::PipelineMessage;
 use exlogare_shared::report::Comparison;
 use exlogare_shared::session::Session;
 use exlogare_shared::store::{GreenRun, Store};
@@ -50,10 +50,12 @@ enum State {
 pub struct LastGreen<'a> {
     store: &'a Store,
     settings: &'a BaselineSettings,
-    failure: &'a PipelineFailure,
+    failure: &'a PipelineMessage,
     owner: &'a str,
     alias: &'a str,
     default_branch: Option<String>,
+    /// The failure's branch: the delivery's word, else GitFlic's list's, once read.
+    branch: Option<String>,
     state: State,
     compared: usize,
     /// Requests already added to the connection's hourly count.
@@ -64,7 +66,7 @@ impl<'a> LastGreen<'a> {
     pub fn new(
         store: &'a Store,
         settings: &'a BaselineSettings,
-        failure: &'a PipelineFailure,
+        failure: &'a PipelineMessage,
         (owner, alias): (&'a str, &'a str),
         default_branch: Option<String>,
     ) -> Self {
@@ -75,6 +77,11 @@ impl<'a> LastGreen<'a> {
             owner,
             alias,
             default_branch,
+            branch: failure
+                .pipeline
+                .git_ref
+                .as_deref()
+                .map(|r| branch_name(r).to_owned()),
             state: State::NotLooked,
             compared: 0,
             counted: 0,
@@ -106,6 +113,11 @@ impl<'a> LastGreen<'a> {
                 None
             }
         }
+    }
+
+    /// The failure's branch, when the delivery or GitFlic's list has said it.
+    pub fn branch(&self) -> Option<&str> {
+        self.branch.as_deref()
     }
 
     /// What the report says of the comparison, once every job has asked; adds the analysis'
@@ -178,12 +190,6 @@ impl<'a> LastGreen<'a> {
 
     async fn find(&mut self, session: &mut Session<'_>) -> Result<Option<GreenRun>, ConnectError> {
         let failing = self.failure.pipeline.number();
-        let mut branch = self
-            .failure
-            .pipeline
-            .git_ref
-            .as_deref()
-            .map(|r| branch_name(r).to_owned());
         let mut older_green: Vec<Pipeline> = Vec::new();
         let mut found = None;
         for page in 0..MAX_PAGES {
@@ -191,14 +197,15 @@ impl<'a> LastGreen<'a> {
             for pipeline in pipelines {
                 match pipeline.number() {
                     // GitFlic's word on the failing pipeline's branch, when the delivery had none.
-                    Some(n) if n == failing && branch.is_none() => {
-                        branch = pipeline.branch().map(str::to_owned);
+                    Some(n) if n == failing && self.branch.is_none() => {
+                        self.branch = pipeline.branch().map(str::to_owned);
                     }
                     Some(n) if n < failing && pipeline.succeeded() => older_green.push(pipeline),
                     _ => {}
                 }
             }
-            found = branch
+            found = self
+                .branch
                 .as_deref()
                 .and_then(|b| older_green.iter().find(|p| p.branch() == Some(b)));
             if found.is_some() || !more {

@@ -4,8 +4,10 @@
 //! dead-letter queue, without failing the other records of the batch.
 
 pub mod config;
+mod fixed;
 mod last_green;
 pub mod pipeline;
+mod rooms;
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use pipeline::{PipelineAnalyzer, ProcessError};

@@ -1,27 +1,28 @@
-//! From a queued pipeline failure to a report in the team's chat rooms, exactly once.
+//! From a queued pipeline failure to a report in the team's chat rooms, exactly once (a success
+//! goes to [`crate::fixed`]).
 //!
 //! 1. Claim the pipeline (a lease in DynamoDB that ends with the invocation); a completed one is
 //!    skipped, one claimed elsewhere is retried later.
 //! 2. Resolve the failed jobs (all pages), download each one's log artifact with a size cap (head
 //!    and tail kept when larger), run the engine on each.
 //! 3. Store one report per pipeline (primary job first) with a retention TTL.
-//! 4. Deliver to every channel of the tenant that does not have it yet; a channel that refuses for
-//!    good is recorded and not retried; one that asks to wait is waited for if that fits the time
-//!    left, otherwise the message is retried later.
+//! 4. Deliver to every room of the tenant that does not have it yet ([`crate::rooms`]), and note
+//!    the failure as its branch's open one, with the posts, for a "fixed" to answer.
 
 use crate::config::AnalyzerConfig;
 use crate::last_green::{BaselineSettings, LastGreen};
+use crate::rooms::Room;
 use exlogare_shared::analysis::{Analyzer, Baseline, JobMeta, lines};
 use exlogare_shared::connections::{ConnectError, Connections};
 use exlogare_shared::crypto::Kms;
 use exlogare_shared::gitflic::api::{ApiError, Download, Job, log_artifact};
-use exlogare_shared::notify::{self, Channel, Delivery, Link, RoomOutcome, Slot};
-use exlogare_shared::queue::{MESSAGE_VERSION, PipelineFailure};
+use exlogare_shared::notify::{self, Link, RoomOutcome};
+use exlogare_shared::queue::{MESSAGE_VERSION, PipelineMessage, PipelineStatus};
 use exlogare_shared::report::{JobOutcome, Language, PipelineReport, Recurrence};
 use exlogare_shared::services::Services;
 use exlogare_shared::session::Session;
-use exlogare_shared::store::{Claim, Store, StoreError, Work};
-use sha2::{Digest, Sha256};
+use exlogare_shared::store::{Claim, OpenFailure, Store, StoreError, Work};
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 /// Failed jobs analysed per pipeline at most.
@@ -52,6 +53,13 @@ pub enum Processed {
         delivered: Vec<String>,
         rejected: Vec<String>,
     },
+    /// A success that closed its branch's open failure, noticed in these rooms.
+    Fixed {
+        delivered: Vec<String>,
+        rejected: Vec<String>,
+    },
+    /// A success with no failure of its branch to answer.
+    NothingToFix,
     AlreadyDone,
 }
 
@@ -70,11 +78,11 @@ pub struct AnalyzerSettings {
 }
 
 pub struct PipelineAnalyzer {
-    store: Store,
-    kms: Kms,
-    connections: Connections,
-    http: reqwest::Client,
-    settings: AnalyzerSettings,
+    pub(crate) store: Store,
+    pub(crate) kms: Kms,
+    pub(crate) connections: Connections,
+    pub(crate) http: reqwest::Client,
+    pub(crate) settings: AnalyzerSettings,
 }
 
 impl PipelineAnalyzer {
@@ -105,9 +113,9 @@ impl PipelineAnalyzer {
     }
 
     pub async fn process(&self, body: &str, deadline: Instant) -> Result<Processed, ProcessError> {
-        let message: PipelineFailure = serde_json::from_str(body).map_err(|e| {
+        let message: PipelineMessage = serde_json::from_str(body).map_err(|e| {
             ProcessError::Poison(format!(
-                "not a pipeline-failure message (line {}, column {})",
+                "not a pipeline message (line {}, column {})",
                 e.line(),
                 e.column()
             ))
@@ -118,43 +126,64 @@ impl PipelineAnalyzer {
                 message.version
             )));
         }
+        let work = match message.status {
+            PipelineStatus::Failed => Work::Analysis,
+            PipelineStatus::Succeeded => Work::FixedNotice,
+        };
         let key = &message.delivery_key;
         let lease = deadline.saturating_duration_since(Instant::now()) + Duration::from_secs(5);
-        let delivered = match self
+        let progress = match self
             .store
-            .claim(Work::Analysis, key, lease, self.settings.report_retention)
+            .claim(work, key, lease, self.settings.report_retention)
             .await?
         {
             Claim::Complete => return Ok(Processed::AlreadyDone),
             Claim::Busy => {
                 return Err(ProcessError::Retry(
-                    "another invocation is analysing this pipeline".into(),
+                    "another invocation is processing this pipeline".into(),
                 ));
             }
             Claim::Claimed { progress } => progress,
         };
-        let result = self
-            .analyse_and_deliver(&message, delivered, deadline)
-            .await;
+        let result = match message.status {
+            PipelineStatus::Failed => {
+                self.analyse_and_deliver(&message, &progress, deadline)
+                    .await
+            }
+            PipelineStatus::Succeeded => self.announce_fixed(&message, &progress, deadline).await,
+        };
         if result.is_err() {
             // Let the next delivery of the message claim the work at once.
-            self.store.release(Work::Analysis, key).await?;
+            self.store.release(work, key).await?;
         }
         result
     }
 
     async fn analyse_and_deliver(
         &self,
-        message: &PipelineFailure,
-        delivered: Vec<String>,
+        message: &PipelineMessage,
+        earlier: &[String],
         deadline: Instant,
     ) -> Result<Processed, ProcessError> {
-        let (report, link) = self.build_report(message).await?;
+        let (report, link, branch) = self.build_report(message).await?;
         let report_json =
             serde_json::to_string(&report).map_err(|e| ProcessError::Poison(e.to_string()))?;
-        let outcome = self
-            .deliver(message, &report, link, delivered, deadline)
+        let chat = notify::compose(&report, self.settings.language, link);
+        let rooms = self
+            .rooms_for(message)
+            .await?
+            .into_iter()
+            .map(|(slot, ciphertext)| Room {
+                slot,
+                ciphertext,
+                reply_to: None,
+            })
+            .collect();
+        let outcomes = self
+            .post(Work::Analysis, message, &chat, rooms, earlier, deadline)
             .await?;
+        self.remember_open_failure(message, branch.as_deref(), &outcomes)
+            .await;
         self.store
             .complete(
                 Work::Analysis,
@@ -163,32 +192,58 @@ impl PipelineAnalyzer {
                 Some(&report_json),
             )
             .await?;
-        tracing::info!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, delivered = ?outcome.0, gitflic_requests = report.gitflic_requests, comparison = ?report.comparison, seen_in_7_days = report.recurrence.as_ref().map(|r| r.seen_in_7_days), "pipeline report complete");
+        let (delivered, rejected) = split_outcomes(outcomes);
+        tracing::info!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, ?delivered, gitflic_requests = report.gitflic_requests, comparison = ?report.comparison, seen_in_7_days = report.recurrence.as_ref().map(|r| r.seen_in_7_days), "pipeline report complete");
         Ok(Processed::Reported {
-            delivered: outcome.0,
-            rejected: outcome.1,
+            delivered,
+            rejected,
         })
     }
 
-    async fn build_report(
+    /// Notes the failure as its branch's open one, with the rooms it reached, for a later green
+    /// pipeline of the branch to answer with "fixed". Without a known branch there is nothing to
+    /// match a success with; a store error costs the later notice only.
+    async fn remember_open_failure(
         &self,
-        message: &PipelineFailure,
-    ) -> Result<(PipelineReport, Link), ProcessError> {
-        let record = match self
-            .connections
-            .record(&message.tenant_id, &message.connection_id)
+        message: &PipelineMessage,
+        branch: Option<&str>,
+        outcomes: &[RoomOutcome],
+    ) {
+        let rooms: HashMap<String, Option<String>> = outcomes
+            .iter()
+            .filter_map(|o| match o {
+                RoomOutcome::Reached(slot, post) => Some((slot.to_string(), post.clone())),
+                RoomOutcome::Refused(_) => None,
+            })
+            .collect();
+        let Some(branch) = branch.filter(|_| !rooms.is_empty()) else {
+            return;
+        };
+        let failure = OpenFailure {
+            pipeline: message.pipeline.local_id.clone(),
+            rooms,
+        };
+        if let Err(e) = self
+            .store
+            .record_open_failure(
+                &message.tenant_id,
+                &message.project.id,
+                branch,
+                &failure,
+                self.settings.report_retention,
+            )
             .await
         {
-            Ok(r) => r,
-            Err(ConnectError::NotFound) => {
-                return Err(ProcessError::Poison(
-                    "the GitFlic connection no longer exists".into(),
-                ));
-            }
-            Err(e) => return Err(ProcessError::Retry(e.to_string())),
-        };
-        let mut session = Session::open(&self.connections, record)
-            .map_err(|e| ProcessError::Poison(e.to_string()))?;
+            tracing::warn!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, error = %e, "open failure not recorded; no \"fixed\" notice will follow");
+        }
+    }
+
+    /// The report, the link to the pipeline, and the pipeline's branch when known.
+    async fn build_report(
+        &self,
+        message: &PipelineMessage,
+    ) -> Result<(PipelineReport, Link, Option<String>), ProcessError> {
+        let mut session = self.session(message).await?;
         let (owner, alias, default_branch) = self.project_path(message, &mut session).await?;
         let local = message.pipeline.local_id.clone();
         let jobs = session
@@ -237,6 +292,7 @@ impl PipelineAnalyzer {
                 skipped_bytes,
             });
         }
+        let branch = last_green.branch().map(str::to_owned);
         let comparison = last_green.finish(&session).await;
         let link = pipeline_link(&session.record().web_url, &owner, &alias, &local)?;
         let mut report = PipelineReport {
@@ -266,14 +322,35 @@ impl PipelineAnalyzer {
             .await;
         }
 
-        Ok((report, link))
+        Ok((report, link, branch))
+    }
+
+    /// A GitFlic session on the message's connection.
+    pub(crate) async fn session(
+        &self,
+        message: &PipelineMessage,
+    ) -> Result<Session<'_>, ProcessError> {
+        let record = match self
+            .connections
+            .record(&message.tenant_id, &message.connection_id)
+            .await
+        {
+            Ok(r) => r,
+            Err(ConnectError::NotFound) => {
+                return Err(ProcessError::Poison(
+                    "the GitFlic connection no longer exists".into(),
+                ));
+            }
+            Err(e) => return Err(ProcessError::Retry(e.to_string())),
+        };
+        Session::open(&self.connections, record).map_err(|e| ProcessError::Poison(e.to_string()))
     }
 
     /// Counts the primary failure's fingerprint in the project; `None` (and a warning) when the
     /// store cannot, since a report without it is still the report.
     async fn count_recurrence(
         &self,
-        message: &PipelineFailure,
+        message: &PipelineMessage,
         report: &PipelineReport,
     ) -> Option<Recurrence> {
         let fingerprint = &report.jobs.first()?.report.as_ref()?.fingerprint;
@@ -312,9 +389,9 @@ impl PipelineAnalyzer {
     /// connection-wide secret, the path the payload names must be the project of that id, as
     /// GitFlic answers it with the connection's token. With them, the project's default branch
     /// when known.
-    async fn project_path(
+    pub(crate) async fn project_path(
         &self,
-        message: &PipelineFailure,
+        message: &PipelineMessage,
         session: &mut Session<'_>,
     ) -> Result<(String, String, Option<String>), ProcessError> {
         if let Some(watch) = self
@@ -373,114 +450,21 @@ impl PipelineAnalyzer {
             Err(e) => Err(gitflic_error(e)),
         }
     }
-
-    /// The tenant's channels for this project: a per-project override (`kind@project`) replaces
-    /// the tenant's channel of the same kind; other projects' overrides are not ours.
-    async fn rooms_for(
-        &self,
-        message: &PipelineFailure,
-    ) -> Result<Vec<(Slot, Vec<u8>)>, ProcessError> {
-        let all = self.store.channels(&message.tenant_id).await?;
-        let slots = all
-            .into_iter()
-            .map(|(stored, ciphertext)| (Slot::parse(&stored), ciphertext))
-            .collect();
-        Ok(Slot::rooms_for(slots, &message.project.id))
-    }
-
-    async fn deliver(
-        &self,
-        message: &PipelineFailure,
-        report: &PipelineReport,
-        link: Link,
-        earlier: Vec<String>,
-        deadline: Instant,
-    ) -> Result<(Vec<String>, Vec<String>), ProcessError> {
-        let chat = notify::compose(report, self.settings.language, link);
-        let mut outcomes: Vec<RoomOutcome> = earlier
-            .iter()
-            .map(|step| RoomOutcome::parse(step))
-            .collect();
-        let mut pending = Vec::new();
-        for (slot, ciphertext) in self.rooms_for(message).await? {
-            if outcomes.iter().any(|o| *o.slot() == slot) {
-                continue;
-            }
-            let kind = slot.to_string();
-            let plain = match self
-                .kms
-                .decrypt(&ciphertext, &slot.encryption_context(&message.tenant_id))
-                .await
-            {
-                Ok(plain) => plain,
-                Err(e) => {
-                    // Deliver to the other channels; this one is retried (and ends in the DLQ
-                    // if it never decrypts).
-                    tracing::error!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, channel = %kind, error = %e, "cannot decrypt the channel's credentials");
-                    pending.push(kind);
-                    continue;
-                }
-            };
-            let channel: Channel = serde_json::from_slice(&plain).map_err(|_| {
-                ProcessError::Poison(format!("the {kind} channel's settings are unreadable"))
-            })?;
-            let transaction = transaction_id(&message.delivery_key, &kind);
-            let send = || {
-                notify::deliver(
-                    &self.http,
-                    &self.settings.telegram_api,
-                    &channel,
-                    &chat,
-                    &transaction,
-                )
-            };
-            let mut outcome = send().await;
-            if let Delivery::Retry {
-                after: Some(after), ..
-            } = &outcome
-            {
-                // Wait as asked when that fits the time left, with room to record the result.
-                let left = deadline.saturating_duration_since(Instant::now());
-                if *after <= Duration::from_secs(10) && *after + Duration::from_secs(5) < left {
-                    tokio::time::sleep(*after).await;
-                    outcome = send().await;
-                }
-            }
-            let noted = match outcome {
-                Delivery::Delivered => RoomOutcome::Reached(slot),
-                Delivery::Rejected { status, reason } => {
-                    tracing::warn!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, channel = %kind, status, %reason, "chat channel refused the report; not retried");
-                    RoomOutcome::Refused(slot)
-                }
-                Delivery::Retry { reason, .. } => {
-                    tracing::warn!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, channel = %kind, %reason, "chat channel unavailable; will retry");
-                    pending.push(kind);
-                    continue;
-                }
-            };
-            self.store
-                .progress(Work::Analysis, &message.delivery_key, &noted.step())
-                .await?;
-            outcomes.push(noted);
-        }
-        if !pending.is_empty() {
-            return Err(ProcessError::Retry(format!(
-                "channels to retry: {}",
-                pending.join(", ")
-            )));
-        }
-        let (mut reached, mut refused) = (Vec::new(), Vec::new());
-        for outcome in outcomes {
-            match outcome {
-                RoomOutcome::Reached(slot) => reached.push(slot.to_string()),
-                RoomOutcome::Refused(slot) => refused.push(slot.to_string()),
-            }
-        }
-        Ok((reached, refused))
-    }
 }
 
-fn gitflic_error(e: ConnectError) -> ProcessError {
+/// The rooms reached and the rooms that refused, by slot.
+pub(crate) fn split_outcomes(outcomes: Vec<RoomOutcome>) -> (Vec<String>, Vec<String>) {
+    let (mut reached, mut refused) = (Vec::new(), Vec::new());
+    for outcome in outcomes {
+        match outcome {
+            RoomOutcome::Reached(slot, _) => reached.push(slot.to_string()),
+            RoomOutcome::Refused(slot) => refused.push(slot.to_string()),
+        }
+    }
+    (reached, refused)
+}
+
+pub(crate) fn gitflic_error(e: ConnectError) -> ProcessError {
     match e {
         ConnectError::NeedsReconnect => {
             ProcessError::Poison("the GitFlic connection needs reconnecting".into())
@@ -497,7 +481,12 @@ fn gitflic_error(e: ConnectError) -> ProcessError {
 
 /// The pipeline's page: built from the connection's GitFlic web address and the project's
 /// path, never taken from a delivery (whose `url` could be anything, `javascript:` included).
-fn pipeline_link(web: &str, owner: &str, alias: &str, local: &str) -> Result<Link, ProcessError> {
+pub(crate) fn pipeline_link(
+    web: &str,
+    owner: &str,
+    alias: &str,
+    local: &str,
+) -> Result<Link, ProcessError> {
     let mut url = url::Url::parse(web).map_err(|e| ProcessError::Poison(e.to_string()))?;
     url.path_segments_mut()
         .map_err(|()| ProcessError::Poison("the GitFlic address cannot hold a path".into()))?
@@ -505,12 +494,6 @@ fn pipeline_link(web: &str, owner: &str, alias: &str, local: &str) -> Result<Lin
         .extend(["project", owner, alias, "cicd", "pipeline", local]);
     Link::new(url)
         .ok_or_else(|| ProcessError::Poison("the GitFlic address is not a web address".into()))
-}
-
-/// A stable id of one report's delivery to one channel (Matrix de-duplicates on it).
-pub fn transaction_id(delivery_key: &str, channel: &str) -> String {
-    let digest = Sha256::digest(format!("{delivery_key}\n{channel}").as_bytes());
-    format!("exlogare-{}", hex::encode(&digest[..16]))
 }
 
 /// Whether a log is binary rather than text: NUL or other control bytes (but tab, line ends,

@@ -313,6 +313,7 @@ impl ChannelSettings {
         let words = language.words();
         let message = Message {
             heading: "✅ Exlogare",
+            verb: words.passed,
             pipeline_number: None,
             project: LogText::default(),
             category: words.test_category,
@@ -335,7 +336,10 @@ impl ChannelSettings {
             &self.telegram_api,
             &channel,
             &message,
-            &transaction,
+            notify::Post {
+                transaction: &transaction,
+                reply_to: None,
+            },
         )
         .await)
     }

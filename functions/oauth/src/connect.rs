@@ -4,7 +4,7 @@
 //! connections' tokens are kept by [`Connections`], shared with the analyzer.
 
 use exlogare_shared::connections::{ConnectError, Connections};
-use exlogare_shared::gitflic::api::{GitflicApi, Project};
+use exlogare_shared::gitflic::api::{GitflicApi, HOOK_VERSION, Project};
 use exlogare_shared::gitflic::base_url::resolve_host;
 use exlogare_shared::secret::{self, SecretDigest};
 use exlogare_shared::session::Session;
@@ -175,25 +175,34 @@ impl Connect {
     }
 
     /// Every project of the account (and those shared with it, on request), with watch status.
+    /// A watched project whose hook predates today's events ([`HOOK_VERSION`]) is registered
+    /// again (a new hook and secret; the old ones stop working).
     pub async fn sync(
         &self,
         tenant: &str,
         connection: &str,
         include_shared: bool,
+        public: &Url,
     ) -> Result<Vec<ProjectView>, ConnectError> {
         let mut session = Session::open(&self.vault, self.vault.record(tenant, connection).await?)?;
         let mut projects = session.own_projects().await?;
         if include_shared {
             projects.extend(session.shared_projects().await?);
         }
-        let watched: Vec<String> = self
-            .vault
-            .store()
-            .watches(tenant, connection)
-            .await?
-            .into_iter()
-            .map(|w| w.project_id)
-            .collect();
+        let watches = self.vault.store().watches(tenant, connection).await?;
+        for old in watches.iter().filter(|w| w.hook_version < HOOK_VERSION) {
+            self.watch(
+                tenant,
+                connection,
+                &old.owner_alias,
+                &old.alias,
+                old.branch_pattern.as_deref(),
+                public,
+            )
+            .await?;
+            tracing::info!(connection_id = %connection, project_id = %old.project_id, "webhook upgraded to today's events");
+        }
+        let watched: Vec<String> = watches.into_iter().map(|w| w.project_id).collect();
         let mut views: Vec<ProjectView> = projects
             .iter()
             .filter_map(|p: &Project| {
@@ -248,7 +257,7 @@ impl Connect {
         url.is_some_and(|u| u.starts_with(prefix))
     }
 
-    /// Registers a `PIPELINE_FAIL` webhook with a fresh secret. Watching again replaces the
+    /// Registers a webhook for failures and successes with a fresh secret. Watching again replaces the
     /// previous hook (ours, found by URL, even if our record of it was lost): never two.
     pub async fn watch(
         &self,
@@ -307,6 +316,7 @@ impl Connect {
             secret_digest: digest.to_hex(),
             branch_pattern: branch_pattern.map(str::to_owned),
             default_branch: project.default_branch.clone(),
+            hook_version: HOOK_VERSION,
         };
         self.vault.store().put_watch(&watch).await?;
         if let Some(old) = previous.and_then(|p| SecretDigest::from_hex(&p.secret_digest)) {

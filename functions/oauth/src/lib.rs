@@ -175,7 +175,9 @@ async fn channels(
         },
         (["channels", kind, "test"], &Method::POST) => {
             match channels.test(tenant, kind, project, app.language).await {
-                Ok(Delivery::Delivered) => json(StatusCode::OK, &json!({ "status": "delivered" })),
+                Ok(Delivery::Delivered { .. }) => {
+                    json(StatusCode::OK, &json!({ "status": "delivered" }))
+                }
                 Ok(Delivery::Rejected { status, reason }) => error(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     &format!("the room refused the message (HTTP {status}): {reason}"),
@@ -370,7 +372,7 @@ pub async fn handle(app: &App, request: Request) -> Result<Response<Body>, lambd
                 .first("include_shared")
                 .is_some_and(|v| v == "true" || v == "1");
             connections
-                .sync(&tenant, id, shared)
+                .sync(&tenant, id, shared, &public)
                 .await
                 .map(|p| json!({ "projects": p }))
         }

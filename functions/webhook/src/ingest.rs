@@ -5,7 +5,9 @@
 
 use crate::config::WebhookConfig;
 use exlogare_shared::gitflic::webhook::{Action, WebhookPayload};
-use exlogare_shared::queue::{PipelineFailure, PipelineRef, ProjectRef, Queue, QueueError};
+use exlogare_shared::queue::{
+    PipelineMessage, PipelineRef, PipelineStatus, ProjectRef, Queue, QueueError,
+};
 use exlogare_shared::secret;
 use exlogare_shared::store::{Claim, SecretBinding, Store, StoreError, Work};
 use std::time::Duration;
@@ -111,7 +113,27 @@ impl Ingest {
                 tracing::info!(project_id, connection_id = %binding.connection_id, "test delivery");
                 Ok(Outcome::Tested)
             }
-            Action::PipelineFail => self.enqueue(&binding, &payload).await,
+            Action::PipelineFail => {
+                self.enqueue(&binding, &payload, PipelineStatus::Failed)
+                    .await
+            }
+            Action::PipelineSuccess => {
+                // Most successes answer nothing: queue one only while a failure of the project
+                // awaits its "fixed".
+                let project = checked_id(project_id, "project_id")?;
+                if !self
+                    .store
+                    .has_open_failures(&binding.tenant_id, project)
+                    .await?
+                {
+                    tracing::info!(project_id, "success without an open failure; ignored");
+                    return Ok(Outcome::Ignored {
+                        action: payload.action,
+                    });
+                }
+                self.enqueue(&binding, &payload, PipelineStatus::Succeeded)
+                    .await
+            }
             ref action => {
                 tracing::info!(project_id, %action, "ignored event");
                 Ok(Outcome::Ignored {
@@ -125,39 +147,37 @@ impl Ingest {
         &self,
         binding: &SecretBinding,
         payload: &WebhookPayload,
+        status: PipelineStatus,
     ) -> Result<Outcome, IngestError> {
-        let message = failure_message(binding, payload)?;
+        let message = pipeline_message(binding, payload, status)?;
+        let work = match status {
+            PipelineStatus::Failed => Work::Delivery,
+            PipelineStatus::Succeeded => Work::SuccessDelivery,
+        };
         let key = message.delivery_key.clone();
         let (project_id, pipeline_id) = (&message.project.id, &message.pipeline.id);
-        let claim = self
-            .store
-            .claim(Work::Delivery, &key, CLAIM_TTL, CLAIM_TTL)
-            .await?;
+        let claim = self.store.claim(work, &key, CLAIM_TTL, CLAIM_TTL).await?;
         if !matches!(claim, Claim::Claimed { .. }) {
             tracing::info!(%project_id, %pipeline_id, "duplicate delivery");
             return Ok(Outcome::Duplicate { delivery_key: key });
         }
         if let Err(send_error) = self.queue.send(&message).await {
             // Never "seen" but not queued: forget the delivery so GitFlic's retry gets through.
-            if let Err(release_error) = self.store.release(Work::Delivery, &key).await {
+            if let Err(release_error) = self.store.release(work, &key).await {
                 tracing::error!(
                     %project_id, %pipeline_id, error = %release_error,
                     "could not release the delivery record after a failed send; retries are taken for duplicates until the claim expires"
                 );
             }
-            tracing::error!(%project_id, %pipeline_id, error = %send_error, "could not queue pipeline failure");
+            tracing::error!(%project_id, %pipeline_id, error = %send_error, "could not queue the pipeline");
             return Err(send_error.into());
         }
-        if let Err(e) = self
-            .store
-            .complete(Work::Delivery, &key, self.dedupe_ttl, None)
-            .await
-        {
+        if let Err(e) = self.store.complete(work, &key, self.dedupe_ttl, None).await {
             // The message is queued; a redelivery after the short claim is caught by the
             // analyzer's own per-pipeline claim, so this costs at most a repeated analysis.
             tracing::warn!(%project_id, %pipeline_id, error = %e, "could not extend the delivery record");
         }
-        tracing::info!(%project_id, %pipeline_id, local_id = %message.pipeline.local_id, "queued pipeline failure");
+        tracing::info!(%project_id, %pipeline_id, local_id = %message.pipeline.local_id, ?status, "queued pipeline");
         Ok(Outcome::Queued { delivery_key: key })
     }
 }
@@ -191,7 +211,7 @@ fn checked_id<'a>(value: Option<&'a str>, what: &str) -> Result<&'a str, IngestE
     let id = value
         .map(str::trim)
         .filter(|v| !v.is_empty())
-        .ok_or_else(|| IngestError::BadRequest(format!("PIPELINE_FAIL without {what}")))?;
+        .ok_or_else(|| IngestError::BadRequest(format!("a pipeline event without {what}")))?;
     if id.len() > MAX_ID_LEN || id.chars().any(|c| c.is_control() || c == '#') {
         return Err(IngestError::BadRequest(format!(
             "{what} is not a valid identifier"
@@ -200,10 +220,11 @@ fn checked_id<'a>(value: Option<&'a str>, what: &str) -> Result<&'a str, IngestE
     Ok(id)
 }
 
-fn failure_message(
+fn pipeline_message(
     binding: &SecretBinding,
     payload: &WebhookPayload,
-) -> Result<PipelineFailure, IngestError> {
+    status: PipelineStatus,
+) -> Result<PipelineMessage, IngestError> {
     let project_id = checked_id(payload.project_id(), "project_id")?;
     let pipeline = payload.pipeline.clone().unwrap_or_default();
     let local_id = checked_id(pipeline.local_id.as_deref(), "pipeline.local_id")?;
@@ -216,8 +237,9 @@ fn failure_message(
     // The UUID identifies the pipeline; GitFlic documents both, but fall back to the local id.
     let pipeline_id = checked_id(pipeline.id.as_deref().or(Some(local_id)), "pipeline.id")?;
     let project = payload.project.clone().unwrap_or_default();
-    Ok(PipelineFailure {
+    Ok(PipelineMessage {
         version: exlogare_shared::queue::MESSAGE_VERSION,
+        status,
         tenant_id: binding.tenant_id.clone(),
         connection_id: binding.connection_id.clone(),
         project: ProjectRef {

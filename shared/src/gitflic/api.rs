@@ -19,6 +19,12 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
 use url::Url;
 
+/// The events our webhooks subscribe to: failures to report, successes that may fix them.
+pub const HOOK_EVENTS: [&str; 2] = ["PIPELINE_FAIL", "PIPELINE_SUCCESS"];
+/// What a hook registered today subscribes to, as recorded on the watch: 1 was `PIPELINE_FAIL`
+/// alone; a watch with an older version is registered again on the next sync.
+pub const HOOK_VERSION: u32 = 2;
+
 /// Items per page (every known client uses at most 100).
 const PAGE_SIZE: u32 = 100;
 /// Pages read at most from one list: bounds the requests one sync spends of the hourly budget
@@ -561,7 +567,7 @@ impl GitflicApi {
             .await
     }
 
-    /// Registers a `PIPELINE_FAIL` webhook (CODE: `{url, secret, events}`).
+    /// Registers a webhook for [`HOOK_EVENTS`] (CODE: `{url, secret, events}`).
     pub async fn create_webhook(
         &self,
         token: &AccessToken,
@@ -574,7 +580,7 @@ impl GitflicApi {
         let mut body = serde_json::json!({
             "url": url,
             "secret": secret,
-            "events": { "PIPELINE_FAIL": true },
+            "events": HOOK_EVENTS.iter().map(|e| (e.to_string(), Value::Bool(true))).collect::<serde_json::Map<_, _>>(),
         });
         if let Some(pattern) = branch_pattern {
             body["branchPattern"] = Value::String(pattern.to_owned());

@@ -2,8 +2,8 @@
 //! built by `exlogare_chat`. The transaction id is derived from the report, so a retried delivery
 //! is the same event.
 
-use super::{Delivery, Message, classify, transport};
-use serde_json::Value;
+use super::{Delivery, Message, Post, classify, transport};
+use serde_json::{Value, json};
 use std::time::Duration;
 
 pub async fn send(
@@ -11,8 +11,8 @@ pub async fn send(
     homeserver: &str,
     access_token: &str,
     room_id: &str,
-    transaction: &str,
     message: &Message,
+    post: Post<'_>,
 ) -> Delivery {
     let Ok(mut url) = url::Url::parse(homeserver) else {
         return Delivery::Rejected {
@@ -29,13 +29,17 @@ pub async fn send(
             room_id,
             "send",
             "m.room.message",
-            transaction,
+            post.transaction,
         ]);
+    }
+    let mut content = exlogare_chat::matrix_content(message);
+    if let Some(event) = post.reply_to {
+        content["m.relates_to"] = json!({ "m.in_reply_to": { "event_id": event } });
     }
     let response = match http
         .put(url)
         .bearer_auth(access_token)
-        .json(&exlogare_chat::matrix_content(message))
+        .json(&content)
         .send()
         .await
     {
@@ -45,7 +49,12 @@ pub async fn send(
     let status = response.status();
     let answer: Value = response.json().await.unwrap_or(Value::Null);
     if status.is_success() {
-        return Delivery::Delivered;
+        return Delivery::Delivered {
+            message: answer["event_id"]
+                .as_str()
+                .filter(|id| id.len() <= 255 && !id.contains(char::is_whitespace))
+                .map(str::to_owned),
+        };
     }
     let reason: String = format!(
         "{} {}",

@@ -12,6 +12,7 @@ mod telegram;
 use crate::analysis::Category;
 use crate::crypto::EncryptionContext;
 use crate::http_outcome::{self, Outcome};
+use crate::queue::PipelineRef;
 use crate::report::{Language, PipelineReport};
 use exlogare_chat::{EXCERPT_CHARS, EXCERPT_LINES, HINT_CHARS, LINE_CHARS, LogText};
 pub use exlogare_chat::{Link, Message};
@@ -96,19 +97,22 @@ impl std::fmt::Display for Slot {
     }
 }
 
-/// What an analysis notes of a room (its idempotency progress): the report reached it, or the
-/// room refused it for good; either way a retry leaves it alone.
+/// What an analysis notes of a room (its idempotency progress): the report reached it (with the
+/// post's id, when the platform gave one), or the room refused it for good; either way a retry
+/// leaves it alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RoomOutcome {
-    Reached(Slot),
+    Reached(Slot, Option<String>),
     Refused(Slot),
 }
 
 impl RoomOutcome {
-    /// As noted in the progress: `slot` or `rejected:slot`.
+    /// As noted in the progress: `slot`, `slot <post id>` or `rejected:slot`. Neither a slot nor
+    /// a post id holds a space.
     pub fn step(&self) -> String {
         match self {
-            RoomOutcome::Reached(slot) => slot.to_string(),
+            RoomOutcome::Reached(slot, None) => slot.to_string(),
+            RoomOutcome::Reached(slot, Some(post)) => format!("{slot} {post}"),
             RoomOutcome::Refused(slot) => format!("rejected:{slot}"),
         }
     }
@@ -116,13 +120,16 @@ impl RoomOutcome {
     pub fn parse(step: &str) -> Self {
         match step.strip_prefix("rejected:") {
             Some(slot) => RoomOutcome::Refused(Slot::parse(slot)),
-            None => RoomOutcome::Reached(Slot::parse(step)),
+            None => match step.split_once(' ') {
+                Some((slot, post)) => RoomOutcome::Reached(Slot::parse(slot), Some(post.into())),
+                None => RoomOutcome::Reached(Slot::parse(step), None),
+            },
         }
     }
 
     pub fn slot(&self) -> &Slot {
         match self {
-            RoomOutcome::Reached(slot) | RoomOutcome::Refused(slot) => slot,
+            RoomOutcome::Reached(slot, _) | RoomOutcome::Refused(slot) => slot,
         }
     }
 }
@@ -160,17 +167,16 @@ impl Channel {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivery {
-    Delivered,
+    /// Posted; `message` is the platform's id of the post where it gives one (Telegram's
+    /// `message_id`, Matrix's `event_id`; a Slack incoming webhook gives none), for replies.
+    Delivered { message: Option<String> },
     /// Worth trying again, after `after` if the service said so.
     Retry {
         after: Option<Duration>,
         reason: String,
     },
     /// Will not work by retrying.
-    Rejected {
-        status: u16,
-        reason: String,
-    },
+    Rejected { status: u16, reason: String },
 }
 
 /// The chat message of a report in `language`. Everything that came from the log or GitFlic
@@ -230,6 +236,7 @@ pub fn compose(report: &PipelineReport, language: Language, link: Link) -> Messa
     });
     Message {
         heading: "❌",
+        verb: words.failed,
         pipeline_number: Some(report.pipeline.number()),
         project: LogText::line(&report.project_name(), LINE_CHARS),
         category,
@@ -243,6 +250,34 @@ pub fn compose(report: &PipelineReport, language: Language, link: Link) -> Messa
         history: history(report, language),
         hint: hint.map(|h| LogText::block(&h, 20, HINT_CHARS)),
         others,
+        link,
+        words,
+    }
+}
+
+/// The short notice, in the rooms that got a failure, that green pipeline `pipeline` of the same
+/// branch fixed it. The project's name is a pusher's word, like everything GitFlic says.
+pub fn compose_fixed(
+    project: &str,
+    pipeline: &PipelineRef,
+    failed: &str,
+    language: Language,
+    link: Link,
+) -> Message {
+    let words = language.words();
+    let summary = language.fixed(&pipeline.local_id, pipeline.commit_id.as_deref(), failed);
+    Message {
+        heading: "✅",
+        verb: words.passed,
+        pipeline_number: Some(pipeline.number()),
+        project: LogText::line(project, LINE_CHARS),
+        category: words.fixed,
+        summary: LogText::line(&summary, LINE_CHARS),
+        excerpt: None,
+        location: None,
+        history: None,
+        hint: None,
+        others: vec![],
         link,
         words,
     }
@@ -264,35 +299,42 @@ fn history(report: &PipelineReport, language: Language) -> Option<LogText> {
     (!parts.is_empty()).then(|| LogText::line(&parts.join("; "), LINE_CHARS))
 }
 
-/// Sends `message` to `channel`. `transaction` is stable across retries of the same report, so
-/// Matrix never shows it twice.
+/// How a message is posted to one room.
+#[derive(Debug, Clone, Copy)]
+pub struct Post<'a> {
+    /// Stable across retries of the same message, so Matrix never shows it twice.
+    pub transaction: &'a str,
+    /// The room's earlier post (its [`Delivery::Delivered`] id) this one answers, shown as a
+    /// reply where the platform threads (Telegram, Matrix); Slack's incoming webhooks cannot.
+    pub reply_to: Option<&'a str>,
+}
+
+/// Sends `message` to `channel`.
 pub async fn deliver(
     http: &reqwest::Client,
     telegram_api: &str,
     channel: &Channel,
     message: &Message,
-    transaction: &str,
+    post: Post<'_>,
 ) -> Delivery {
     match channel {
         Channel::Slack { webhook_url } => slack::send(http, webhook_url, message).await,
         Channel::Telegram { bot_token, chat_id } => {
-            telegram::send(http, telegram_api, bot_token, chat_id, message).await
+            telegram::send(
+                http,
+                telegram_api,
+                bot_token,
+                chat_id,
+                message,
+                post.reply_to,
+            )
+            .await
         }
         Channel::Matrix {
             homeserver,
             access_token,
             room_id,
-        } => {
-            matrix::send(
-                http,
-                homeserver,
-                access_token,
-                room_id,
-                transaction,
-                message,
-            )
-            .await
-        }
+        } => matrix::send(http, homeserver, access_token, room_id, message, post).await,
     }
 }
 
@@ -301,7 +343,7 @@ pub async fn deliver(
 /// own words.
 fn classify(status: u16, retry_after: Option<Duration>, detail: String) -> Delivery {
     match http_outcome::classify(status) {
-        Outcome::Done => Delivery::Delivered,
+        Outcome::Done => Delivery::Delivered { message: None },
         Outcome::Transient => Delivery::Retry {
             after: retry_after,
             reason: format!("HTTP {status}: {detail}"),
@@ -354,16 +396,24 @@ mod tests {
             .collect();
         assert_eq!(taken, [1, 2], "other projects' overrides are not ours");
 
-        for step in ["slack", "rejected:slack@proj-1"] {
+        for step in [
+            "slack",
+            "rejected:slack@proj-1",
+            "matrix@p $ev3nt:example.org",
+        ] {
             assert_eq!(RoomOutcome::parse(step).step(), step);
         }
         assert_eq!(
             RoomOutcome::parse("rejected:telegram"),
             RoomOutcome::Refused(Slot::parse("telegram"))
         );
+        assert_eq!(
+            RoomOutcome::parse("telegram 42"),
+            RoomOutcome::Reached(Slot::parse("telegram"), Some("42".into()))
+        );
     }
     use crate::analysis::{JobMeta, analyze_bytes};
-    use crate::queue::{PipelineRef, ProjectRef};
+    use crate::queue::ProjectRef;
     use crate::report::JobOutcome;
 
     fn pipeline_report(logs: &[&[u8]]) -> PipelineReport {

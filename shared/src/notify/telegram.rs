@@ -12,14 +12,18 @@ pub async fn send(
     bot_token: &str,
     chat_id: &str,
     message: &Message,
+    reply_to: Option<&str>,
 ) -> Delivery {
-    let body = json!({
+    let mut body = json!({
         "chat_id": chat_id,
         "text": exlogare_chat::telegram_text(message),
         "parse_mode": "HTML",
         "disable_web_page_preview": true,
         "reply_markup": { "inline_keyboard": [[ { "text": message.words.open, "url": message.link.as_str() } ]] },
     });
+    if let Some(id) = reply_to.and_then(|id| id.parse::<i64>().ok()) {
+        body["reply_parameters"] = json!({ "message_id": id, "allow_sending_without_reply": true });
+    }
     // The token is checked when the channel is set; as a path segment it can still not add a
     // path, a query or a fragment to the URL.
     let Ok(mut url) = url::Url::parse(api) else {
@@ -39,7 +43,11 @@ pub async fn send(
     let status = response.status();
     let answer: Value = response.json().await.unwrap_or(Value::Null);
     if status.is_success() && answer["ok"] == true {
-        return Delivery::Delivered;
+        return Delivery::Delivered {
+            message: answer["result"]["message_id"]
+                .as_i64()
+                .map(|id| id.to_string()),
+        };
     }
     let description: String = answer["description"]
         .as_str()

@@ -187,6 +187,17 @@ impl Language {
         }
     }
 
+    /// The line of a "fixed" notice: the green pipeline (and its commit) after the failed one.
+    pub fn fixed(self, pipeline: &str, commit: Option<&str>, failed: &str) -> String {
+        let commit = commit
+            .map(|c| format!(" ({})", c.chars().take(7).collect::<String>()))
+            .unwrap_or_default();
+        match self {
+            Language::En => format!("fixed in #{pipeline}{commit}; #{failed} had failed"),
+            Language::Ru => format!("исправлено в #{pipeline}{commit}; #{failed} упал"),
+        }
+    }
+
     /// What the comparison with the last green run came to, for the chat's history line.
     pub fn comparison(self, comparison: &Comparison) -> String {
         match (self, comparison) {

@@ -155,6 +155,8 @@ pub struct WatchRecord {
     /// The project's default branch when it was watched: where a baseline is looked for when
     /// the failing branch has no green run.
     pub default_branch: Option<String>,
+    /// What the hook subscribes to ([`crate::gitflic::api::HOOK_VERSION`]); 1 when not recorded.
+    pub hook_version: u32,
 }
 
 impl WatchRecord {
@@ -180,6 +182,7 @@ impl WatchRecord {
         if let Some(v) = &self.webhook_id {
             item.insert("webhook_id".into(), s(v));
         }
+        item.insert("hook_version".into(), n(self.hook_version));
         for (name, value) in [
             ("branch_pattern", &self.branch_pattern),
             ("default_branch", &self.default_branch),
@@ -203,6 +206,7 @@ impl WatchRecord {
             secret_digest: string_attr(item, "secret_digest", KIND)?,
             branch_pattern: opt_string(item, "branch_pattern"),
             default_branch: opt_string(item, "default_branch"),
+            hook_version: opt_number(item, "hook_version").unwrap_or(1),
         })
     }
 }

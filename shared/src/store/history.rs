@@ -3,7 +3,10 @@
 //!   (name → local id), facts that never change once it has finished, so that the next failure
 //!   compared with it need not list its jobs again;
 //! - `BUDGET#<tenant>#<connection>` / `HOUR#<hours since the epoch>`: GitFlic requests spent with
-//!   the connection's token in one clock hour (GitFlic allows a user 500, DOC).
+//!   the connection's token in one clock hour (GitFlic allows a user 500, DOC);
+//! - `RECUR#<tenant>#<project>` / `FP#<fingerprint>`: how often a failure was seen;
+//! - `OPEN#<tenant>#<project>` / `BRANCH#<branch>`: the last failure reported on a branch and
+//!   its posts in each room, until a green pipeline of the branch closes it with a "fixed".
 
 use super::{
     EXPIRES_AT, Item, Store, StoreError, conditional, conditional_output, dynamo_error, epoch_now,
@@ -252,5 +255,119 @@ impl Store {
             operation: "UpdateItem",
             message: "the recurrence item kept changing under us".into(),
         })
+    }
+}
+
+/// The last failure reported on a branch, still open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenFailure {
+    /// Its pipeline's number.
+    pub pipeline: String,
+    /// The rooms that got the report (by slot), with the post's id where the platform gave one.
+    pub rooms: HashMap<String, Option<String>>,
+}
+
+fn open_pk(tenant: &str, project: &str) -> String {
+    format!("OPEN#{tenant}#{project}")
+}
+
+fn open_key(tenant: &str, project: &str, branch: &str) -> Item {
+    key(open_pk(tenant, project), &format!("BRANCH#{branch}"))
+}
+
+impl Store {
+    /// Records `failure` as the open failure of `branch` (replacing an older one) for `ttl`.
+    pub async fn record_open_failure(
+        &self,
+        tenant: &str,
+        project: &str,
+        branch: &str,
+        failure: &OpenFailure,
+        ttl: Duration,
+    ) -> Result<(), StoreError> {
+        let mut item = open_key(tenant, project, branch);
+        item.insert("pipeline".into(), s(&failure.pipeline));
+        item.insert(
+            "rooms".into(),
+            AttributeValue::M(
+                failure
+                    .rooms
+                    .iter()
+                    .map(|(slot, post)| (slot.clone(), s(post.clone().unwrap_or_default())))
+                    .collect(),
+            ),
+        );
+        item.insert(EXPIRES_AT.into(), n(epoch_now() + ttl.as_secs()));
+        self.put(item).await
+    }
+
+    /// The open failure of `branch`, if any.
+    pub async fn open_failure(
+        &self,
+        tenant: &str,
+        project: &str,
+        branch: &str,
+    ) -> Result<Option<OpenFailure>, StoreError> {
+        let Some(item) = self.get(open_key(tenant, project, branch)).await? else {
+            return Ok(None);
+        };
+        if super::opt_number::<u64>(&item, EXPIRES_AT).is_some_and(|at| at < epoch_now()) {
+            return Ok(None);
+        }
+        let rooms = match item.get("rooms") {
+            Some(AttributeValue::M(rooms)) => rooms
+                .iter()
+                .map(|(slot, post)| {
+                    let post = post.as_s().ok().filter(|p| !p.is_empty()).cloned();
+                    (slot.clone(), post)
+                })
+                .collect(),
+            _ => HashMap::new(),
+        };
+        Ok(Some(OpenFailure {
+            pipeline: string_attr(&item, "pipeline", "open failure")?,
+            rooms,
+        }))
+    }
+
+    /// Whether any branch of the project has an open failure: what makes a success worth a look.
+    pub async fn has_open_failures(&self, tenant: &str, project: &str) -> Result<bool, StoreError> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("#pk = :pk")
+            .filter_expression("#exp >= :now")
+            .expression_attribute_names("#pk", super::PK)
+            .expression_attribute_names("#exp", EXPIRES_AT)
+            .expression_attribute_values(":pk", s(open_pk(tenant, project)))
+            .expression_attribute_values(":now", n(epoch_now()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(dynamo_error("Query"))?;
+        Ok(out.count > 0)
+    }
+
+    /// Closes `branch`'s open failure if it is still the one of `pipeline` (a newer failure stays
+    /// open). Answers whether it closed it.
+    pub async fn close_failure(
+        &self,
+        tenant: &str,
+        project: &str,
+        branch: &str,
+        pipeline: &str,
+    ) -> Result<bool, StoreError> {
+        let deleted = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(open_key(tenant, project, branch)))
+            .condition_expression("#p = :p")
+            .expression_attribute_names("#p", "pipeline")
+            .expression_attribute_values(":p", s(pipeline))
+            .send()
+            .await;
+        conditional(deleted, "DeleteItem")
     }
 }

@@ -9,7 +9,8 @@
 //! optional payload kept until the record expires; [`Store::release`] ends the lease early so
 //! the next attempt need not wait for it.
 //!
-//! Items: `DELIVERY#<key>` / `DELIVERY` and `ANALYSIS#<key>` / `ANALYSIS`. A delivery record
+//! Items: `DELIVERY#<key>` / `DELIVERY`, `ANALYSIS#<key>` / `ANALYSIS`, and likewise `SUCCESS`
+//! and `FIXED` for successes. A delivery record
 //! written before this module (no `status`) counts as held until it expires.
 
 use super::{
@@ -22,18 +23,25 @@ use std::time::Duration;
 /// What a record guards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Work {
-    /// A webhook delivery, queued at most once.
+    /// A webhook delivery of a failure, queued at most once.
     Delivery,
     /// A pipeline's analysis and its reports to the rooms.
     Analysis,
+    /// A webhook delivery of a success, queued at most once.
+    SuccessDelivery,
+    /// The "fixed" notice of a successful pipeline to the rooms that got the failure.
+    FixedNotice,
 }
 
 impl Work {
     fn key(self, id: &str) -> Item {
-        match self {
-            Work::Delivery => key(format!("DELIVERY#{id}"), "DELIVERY"),
-            Work::Analysis => key(format!("ANALYSIS#{id}"), "ANALYSIS"),
-        }
+        let kind = match self {
+            Work::Delivery => "DELIVERY",
+            Work::Analysis => "ANALYSIS",
+            Work::SuccessDelivery => "SUCCESS",
+            Work::FixedNotice => "FIXED",
+        };
+        key(format!("{kind}#{id}"), kind)
     }
 }
 

@@ -16,7 +16,7 @@ mod connections;
 mod history;
 mod idempotency;
 pub use connections::{ConnectionRecord, ConnectionStatus, OauthState, WatchRecord};
-pub use history::{GreenRun, RECURRENCE_MEMORY, Sightings};
+pub use history::{GreenRun, OpenFailure, RECURRENCE_MEMORY, Sightings};
 pub use idempotency::{Claim, Work};
 
 use crate::secret::SecretDigest;
