@@ -160,7 +160,7 @@ pub static RULES: &[Rule] = &[
     ),
     rule(
         "timeout-ci",
-        r"(?i)no output has been received in the last \d+m|execution took longer than|job'?s? (log )?exceeded|exceeded the maximum (execution|time)|the job exceeded the maximum time limit|timed out after \d+|job timed out|deadline exceeded|process timed out",
+        r"(?i)no output has been received in the last \d+m|execution took longer than|job'?s? (log )?exceeded|exceeded the maximum (execution|time)|the job exceeded the maximum time limit|timed out after \d+|job timed out",
         Timeout,
         0,
         Line,

@@ -182,3 +182,19 @@ fn a_location_printed_under_a_failure_belongs_to_it() {
         "{text}"
     );
 }
+
+#[test]
+fn a_test_s_or_a_client_s_own_timeout_is_not_the_job_s_time_limit() {
+    // A test harness's verdict on one test that hung, and a client's own deadline: the job
+    // itself finished in time.
+    for output in [
+        "$ php run-tests.php\n========DIFF========\n001+ ** ERROR: process timed out **\n========DONE========\nFAIL proc_open hangs on large input [tests/file/proc_open_large.phpt]\n",
+        "$ ./check-health.sh\nrpc error: code = DeadlineExceeded desc = context deadline exceeded\nError: health check failed\n",
+    ] {
+        let report = analyze(&job(output));
+        assert_ne!(report.category.as_str(), "timeout", "{report:#?}");
+    }
+    // A runner's own limit is one.
+    let limit = job("$ ./slow.sh\nERROR: Job failed: execution took longer than 1h0m0s seconds\n");
+    assert_eq!(analyze(&limit).category.as_str(), "timeout");
+}
