@@ -14,6 +14,7 @@ use exlogare_webhook::ingest::Ingest;
 use lambda_http::Body;
 use lambda_http::http::StatusCode;
 use serde_json::{Value, json};
+use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
@@ -24,7 +25,7 @@ struct World {
     stack: LocalStack,
     gitflic: FakeGitflic,
     chat: FakeChat,
-    app: App,
+    app: Arc<App>,
     webhook: Ingest,
     tenant: String,
 }
@@ -51,7 +52,7 @@ impl World {
         Self {
             gitflic,
             chat,
-            app: app(&stack, telegram_api, true),
+            app: Arc::new(app(&stack, telegram_api, true)),
             webhook,
             tenant: format!("tenant-{}", uuid::Uuid::new_v4()),
             stack,
@@ -63,7 +64,7 @@ impl World {
     }
 
     async fn call(&self, event: HttpEvent) -> (StatusCode, Value, Option<String>) {
-        let response = handle(&self.app, event.request())
+        let response = handle(self.app.clone(), event.request())
             .await
             .expect("handler never errors");
         let location = response
@@ -592,7 +593,7 @@ async fn tenants_are_isolated_and_required() {
 async fn hostile_base_urls_and_bad_requests_get_clear_errors() {
     let mut w = World::new().await;
     // The operator has not allowed private networks here.
-    w.app = app(&w.stack, w.chat.telegram_api(), false);
+    w.app = Arc::new(app(&w.stack, w.chat.telegram_api(), false));
     for (base, message) in [
         ("http://gitflic.example.com", "https"),
         ("https://169.254.169.254", "private, loopback or link-local"),
@@ -673,6 +674,14 @@ async fn hostile_base_urls_and_bad_requests_get_clear_errors() {
             StatusCode::NOT_FOUND,
         ),
         (
+            HttpEvent::get(&format!("{API}/connections/")).claim("sub", "t"),
+            StatusCode::OK,
+        ),
+        (
+            HttpEvent::get(&format!("{API}/connections")),
+            StatusCode::UNAUTHORIZED,
+        ),
+        (
             HttpEvent::post(&format!("{API}/connections")).claim("sub", "t"),
             StatusCode::METHOD_NOT_ALLOWED,
         ),
@@ -703,6 +712,26 @@ async fn hostile_base_urls_and_bad_requests_get_clear_errors() {
     for (event, expected) in cases {
         assert_eq!(w.call(event).await.0, expected);
     }
+    // A 405 names the methods the route takes, and every error is JSON.
+    let answer = handle(
+        w.app.clone(),
+        HttpEvent::post(&format!("{API}/channels/slack"))
+            .claim("sub", "t")
+            .request(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(answer.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let allow = answer.headers()["allow"].to_str().unwrap();
+    assert!(allow.contains("PUT") && allow.contains("DELETE"), "{allow}");
+    assert_eq!(answer.headers()["content-type"], "application/json");
+    let lambda_http::Body::Text(text) = answer.body() else {
+        panic!("a JSON text body: {:?}", answer.body());
+    };
+    assert_eq!(
+        serde_json::from_str::<Value>(text).unwrap()["error"],
+        "method not allowed"
+    );
 }
 
 /// The files in events/ for the oauth routes, as `sam local invoke -e` sends them.
@@ -710,11 +739,13 @@ async fn hostile_base_urls_and_bad_requests_get_clear_errors() {
 async fn the_sample_oauth_events_are_understood() {
     let mut w = World::new().await;
     // Without PUBLIC_BASE_URL the callback lives on the domain the request came in on.
-    w.app.public_base_url = None;
+    Arc::get_mut(&mut w.app)
+        .expect("the world's app has one owner")
+        .public_base_url = None;
     let events = concat!(env!("CARGO_MANIFEST_DIR"), "/../events");
     let read = |name: &str| std::fs::read_to_string(format!("{events}/{name}")).expect(name);
     let response = handle(
-        &w.app,
+        w.app.clone(),
         exlogare_tests::request_from_event(&read("oauth-start.json")),
     )
     .await
@@ -734,7 +765,7 @@ async fn the_sample_oauth_events_are_understood() {
         )
     );
     let response = handle(
-        &w.app,
+        w.app.clone(),
         exlogare_tests::request_from_event(&read("oauth-callback.json")),
     )
     .await
@@ -866,7 +897,7 @@ async fn chat_channels_are_set_masked_tested_and_deleted() {
 #[tokio::test]
 async fn credentials_and_ids_of_a_bad_shape_are_refused_by_name() {
     let mut w = World::new().await;
-    w.app = app(&w.stack, w.chat.telegram_api(), false);
+    w.app = Arc::new(app(&w.stack, w.chat.telegram_api(), false));
     let path = |kind: &str| format!("{API}/channels/{kind}");
     let telegram = |token: &str, chat: &str| json!({ "bot_token": token, "chat_id": chat });
     let good_token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0";

@@ -1,5 +1,7 @@
-//! The oauth function: `/api/integrations/gitflic/…`. Parses the request, calls
-//! [`connect`] or [`channels`], maps the outcome to a status.
+//! The oauth function: `/api/integrations/gitflic/…`, an `axum` router run by `lambda_http`.
+//! Each route's handler reads the request, calls [`connect`] or [`channels`], and maps the
+//! outcome to a status; unknown paths are a JSON 404, known paths with another method a JSON 405
+//! with `Allow`.
 //!
 //! | route | |
 //! |---|---|
@@ -14,27 +16,37 @@
 //! | `PUT`/`DELETE channels/{kind}[?project_id=]` | set (`slack`, `telegram`, `matrix`) / remove a channel (a project's override with `project_id`) |
 //! | `POST channels/{kind}/test` | send a test message to the room |
 //!
-//! Every route but the callback needs the tenant from the API Gateway JWT authorizer's claims.
+//! Every route but the callback needs the tenant from the API Gateway JWT authorizer's claims
+//! (401 without it). A trailing `/` is ignored; bodies over 16 KiB are refused (413).
 
 pub mod channels;
 pub mod config;
 pub mod connect;
 
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response as AxumResponse};
+use axum::routing::{delete, get, post, put};
 use channels::{ChannelError, ChannelSettings};
 use config::OauthConfig;
 use connect::Connect;
 use exlogare_shared::connections::ConnectError;
 use exlogare_shared::gitflic::api::ApiError;
 use exlogare_shared::gitflic::oauth::OauthError;
-use exlogare_shared::http_edge::{body_bytes, error, json, method_not_allowed, request_path};
+use exlogare_shared::http_edge::{body_bytes, error, request_path};
 use exlogare_shared::notify::Delivery;
 use exlogare_shared::report::Language;
 use exlogare_shared::services::Services;
-use lambda_http::http::{HeaderValue, Method, StatusCode, header};
+use lambda_http::http::{HeaderValue, Method, StatusCode, Uri, header};
 use lambda_http::request::RequestContext;
-use lambda_http::{Body, Request, RequestExt, Response};
+use lambda_http::tower::ServiceExt;
+use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
 use url::Url;
 
 pub const PREFIX: &str = "/api/integrations/gitflic/";
@@ -78,8 +90,8 @@ impl App {
 }
 
 /// The tenant named by the JWT authorizer's claim, if any.
-fn tenant(request: &Request, claim: &str) -> Option<String> {
-    match request.request_context_ref()? {
+fn tenant(parts: &Parts, claim: &str) -> Option<String> {
+    match parts.extensions.get::<RequestContext>()? {
         RequestContext::ApiGatewayV2(ctx) => ctx
             .authorizer
             .as_ref()?
@@ -94,18 +106,89 @@ fn tenant(request: &Request, claim: &str) -> Option<String> {
 }
 
 /// The API's public base URL: configured, or the domain API Gateway received the request on.
-fn public_base(app: &App, request: &Request) -> Option<Url> {
+fn public_base(app: &App, parts: &Parts) -> Option<Url> {
     if let Some(url) = &app.public_base_url {
         return Some(url.clone());
     }
-    let domain = match request.request_context_ref()? {
+    let domain = match parts.extensions.get::<RequestContext>()? {
         RequestContext::ApiGatewayV2(ctx) => ctx.domain_name.clone()?,
         _ => return None,
     };
     Url::parse(&format!("https://{domain}")).ok()
 }
 
-fn failure(e: &ConnectError) -> Response<Body> {
+type Shared = Arc<App>;
+
+/// The caller's tenant; a request without one is refused with 401.
+struct Tenant(String);
+
+impl FromRequestParts<Shared> for Tenant {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Shared) -> Result<Self, Failure> {
+        tenant(parts, &app.tenant_claim)
+            .map(Tenant)
+            .ok_or_else(|| Failure::new(StatusCode::UNAUTHORIZED, "unauthorized"))
+    }
+}
+
+/// Where webhooks and the callback are reached from outside.
+struct PublicBase(Url);
+
+impl FromRequestParts<Shared> for PublicBase {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Shared) -> Result<Self, Failure> {
+        public_base(app, parts).map(PublicBase).ok_or_else(|| {
+            tracing::error!("no PUBLIC_BASE_URL and no domain in the request context");
+            Failure::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the service's public URL is not configured",
+            )
+        })
+    }
+}
+
+/// `{"error": message}` with a status: the message must never quote a secret or the body.
+struct Failure {
+    status: StatusCode,
+    message: String,
+}
+
+impl Failure {
+    fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+        }
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> AxumResponse {
+        (self.status, axum::Json(json!({ "error": self.message }))).into_response()
+    }
+}
+
+impl From<ConnectError> for Failure {
+    fn from(e: ConnectError) -> Self {
+        failure(&e)
+    }
+}
+
+impl From<ChannelError> for Failure {
+    fn from(e: ChannelError) -> Self {
+        channel_failure(&e)
+    }
+}
+
+type Answer = Result<axum::Json<Value>, Failure>;
+
+fn ok(body: Value) -> Answer {
+    Ok(axum::Json(body))
+}
+
+fn failure(e: &ConnectError) -> Failure {
     let status = match e {
         ConnectError::BaseUrl(_) | ConnectError::InvalidState | ConnectError::BadRequest(_) => {
             StatusCode::BAD_REQUEST
@@ -119,7 +202,7 @@ fn failure(e: &ConnectError) -> Response<Body> {
         ConnectError::Gitflic(_) | ConnectError::Oauth(_) => StatusCode::BAD_GATEWAY,
         ConnectError::Store(_) | ConnectError::Crypto(_) => {
             tracing::error!(error = %e, "storage or encryption failed");
-            return error(
+            return Failure::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "temporarily unavailable, retry later",
             );
@@ -131,16 +214,16 @@ fn failure(e: &ConnectError) -> Response<Body> {
         }
         other => other.to_string(),
     };
-    error(status, &message)
+    Failure::new(status, message)
 }
 
-fn channel_failure(e: &ChannelError) -> Response<Body> {
+fn channel_failure(e: &ChannelError) -> Failure {
     match e {
-        ChannelError::Invalid(_) => error(StatusCode::BAD_REQUEST, &e.to_string()),
-        ChannelError::NotFound => error(StatusCode::NOT_FOUND, &e.to_string()),
+        ChannelError::Invalid(_) => Failure::new(StatusCode::BAD_REQUEST, e.to_string()),
+        ChannelError::NotFound => Failure::new(StatusCode::NOT_FOUND, e.to_string()),
         ChannelError::Store(_) | ChannelError::Crypto(_) => {
             tracing::error!(error = %e, "storage or encryption failed");
-            error(
+            Failure::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "temporarily unavailable, retry later",
             )
@@ -148,60 +231,80 @@ fn channel_failure(e: &ChannelError) -> Response<Body> {
     }
 }
 
-/// The chat-channel routes.
-async fn channels(
-    app: &App,
-    tenant: &str,
-    segments: &[&str],
-    method: &Method,
-    project: Option<&str>,
-    body: &[u8],
-) -> Response<Body> {
-    let channels = &app.channels;
-    match (segments, method) {
-        (["channels"], &Method::GET) => match channels.list(tenant).await {
-            Ok(list) => json(StatusCode::OK, &json!({ "channels": list })),
-            Err(e) => channel_failure(&e),
-        },
-        (["channels", kind], &Method::PUT) => match channels.set(tenant, kind, project, body).await
-        {
-            Ok(view) => json(StatusCode::OK, &json!({ "channel": view })),
-            Err(e) => channel_failure(&e),
-        },
-        (["channels", kind], &Method::DELETE) => match channels.delete(tenant, kind, project).await
-        {
-            Ok(()) => json(StatusCode::OK, &json!({ "status": "deleted" })),
-            Err(e) => channel_failure(&e),
-        },
-        (["channels", kind, "test"], &Method::POST) => {
-            match channels.test(tenant, kind, project, app.language).await {
-                Ok(Delivery::Delivered { .. }) => {
-                    json(StatusCode::OK, &json!({ "status": "delivered" }))
-                }
-                Ok(Delivery::Rejected { status, reason }) => error(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &format!("the room refused the message (HTTP {status}): {reason}"),
-                ),
-                Ok(Delivery::Retry { reason, .. }) => error(
-                    StatusCode::BAD_GATEWAY,
-                    &format!("the chat service is unavailable: {reason}"),
-                ),
-                Err(e) => channel_failure(&e),
-            }
-        }
-        (["channels"], _) => method_not_allowed("GET"),
-        (["channels", _], _) => method_not_allowed("PUT, DELETE"),
-        _ => method_not_allowed("POST"),
-    }
+/// The routes, under [`PREFIX`].
+pub fn router(app: Arc<App>) -> Router {
+    let routes = Router::new()
+        .route("/oauth/start", get(start))
+        .route("/oauth/callback", get(callback).post(callback))
+        .route("/connections", get(list_connections))
+        .route("/connections/{id}", delete(disconnect))
+        .route("/connections/{id}/sync", post(sync))
+        .route("/connections/{id}/manual-webhook", post(manual_webhook))
+        .route(
+            "/connections/{id}/projects/{owner}/{alias}/watch",
+            put(watch).delete(unwatch),
+        )
+        .route("/channels", get(list_channels))
+        .route("/channels/{kind}", put(set_channel).delete(delete_channel))
+        .route("/channels/{kind}/test", post(test_channel))
+        .method_not_allowed_fallback(|| async {
+            Failure::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed")
+        });
+    Router::new()
+        .nest(PREFIX.trim_end_matches('/'), routes)
+        .fallback(|| async { Failure::new(StatusCode::NOT_FOUND, "not found") })
+        .with_state(app)
 }
 
-fn redirect(location: &Url) -> Response<Body> {
-    let mut response = Response::new(Body::Empty);
-    *response.status_mut() = StatusCode::FOUND;
+/// One request through [`router`]: the path as the client sent it (without API Gateway's
+/// stage, without a trailing `/`), the body size checked first.
+pub async fn handle(app: Arc<App>, request: Request) -> Result<Response<Body>, lambda_http::Error> {
+    if body_bytes(request.body()).len() > MAX_BODY {
+        return Ok(error(StatusCode::PAYLOAD_TOO_LARGE, "body too large"));
+    }
+    let path = request_path(&request).trim_end_matches('/').to_owned();
+    let (mut parts, body) = request.into_parts();
+    let mut uri = match parts.uri.query() {
+        Some(query) => format!("{path}?{query}"),
+        None => path,
+    };
+    if uri.is_empty() {
+        uri.push('/');
+    }
+    parts.uri = uri.parse::<Uri>().unwrap_or_else(|_| Uri::from_static("/"));
+    let body = axum::body::Body::from(body_bytes(&body).to_vec());
+    let answer = router(app)
+        .oneshot(lambda_http::http::Request::from_parts(parts, body))
+        .await?;
+    let (parts, body) = answer.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await?;
+    let body = match String::from_utf8(bytes.to_vec()) {
+        Ok(text) if text.is_empty() => Body::Empty,
+        Ok(text) => Body::Text(text),
+        Err(binary) => Body::Binary(binary.into_bytes()),
+    };
+    Ok(Response::from_parts(parts, body))
+}
+
+fn redirect(location: &Url) -> AxumResponse {
+    let mut response = StatusCode::FOUND.into_response();
     if let Ok(value) = HeaderValue::from_str(location.as_str()) {
         response.headers_mut().insert(header::LOCATION, value);
     }
     response
+}
+
+async fn start(
+    Tenant(tenant): Tenant,
+    PublicBase(public): PublicBase,
+    State(app): State<Shared>,
+    Query(query): Query<HashMap<String, String>>,
+) -> AxumResponse {
+    let base_url = query.get("base_url").map(String::as_str);
+    match app.connect.start(&tenant, base_url, &public).await {
+        Ok(url) => redirect(&url),
+        Err(e) => failure(&e).into_response(),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -211,47 +314,44 @@ struct CallbackParams {
 }
 
 /// `code` and `state` from the query, a JSON body or a form body.
-fn callback_params(request: &Request) -> CallbackParams {
-    let query = request.query_string_parameters();
+fn callback_params(query: &HashMap<String, String>, body: &[u8]) -> CallbackParams {
     let mut params = CallbackParams {
-        code: query.first("code").map(str::to_owned),
-        state: query.first("state").map(str::to_owned),
+        code: query.get("code").cloned(),
+        state: query.get("state").cloned(),
     };
-    let body = body_bytes(request.body());
-    if params.code.is_none() && !body.is_empty() && body.len() <= MAX_BODY {
-        let parsed = serde_json::from_slice::<CallbackParams>(body)
-            .ok()
-            .or_else(|| {
-                let pairs: Vec<(String, String)> =
-                    url::form_urlencoded::parse(body).into_owned().collect();
-                let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-                Some(CallbackParams {
-                    code: get("code"),
-                    state: get("state"),
-                })
-            });
-        if let Some(parsed) = parsed {
-            params = parsed;
-        }
+    if params.code.is_none() && !body.is_empty() {
+        params = serde_json::from_slice::<CallbackParams>(body).unwrap_or_else(|_| {
+            let pairs: Vec<(String, String)> =
+                url::form_urlencoded::parse(body).into_owned().collect();
+            let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+            CallbackParams {
+                code: get("code"),
+                state: get("state"),
+            }
+        });
     }
     params
 }
 
-async fn callback(app: &App, request: &Request) -> Response<Body> {
-    let params = callback_params(request);
+async fn callback(
+    State(app): State<Shared>,
+    method: Method,
+    Query(query): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> AxumResponse {
+    let params = callback_params(&query, &body);
     let result = match (params.code.as_deref(), params.state.as_deref()) {
         (Some(code), Some(state)) => app.connect.complete(code, state).await,
         _ => Err(ConnectError::BadRequest(
             "code and state are required".into(),
         )),
     };
-    if request.method() == Method::POST {
+    if method == Method::POST {
         return match result {
-            Ok(view) => json(
-                StatusCode::OK,
-                &json!({ "status": "connected", "connection": view }),
-            ),
-            Err(e) => failure(&e),
+            Ok(view) => {
+                axum::Json(json!({ "status": "connected", "connection": view })).into_response()
+            }
+            Err(e) => failure(&e).into_response(),
         };
     }
     // The browser goes back to the dashboard with the outcome in the query.
@@ -274,148 +374,145 @@ async fn callback(app: &App, request: &Request) -> Response<Body> {
     redirect(&location)
 }
 
+async fn list_connections(Tenant(tenant): Tenant, State(app): State<Shared>) -> Answer {
+    ok(json!({ "connections": app.connect.list(&tenant).await? }))
+}
+
+async fn disconnect(
+    Tenant(tenant): Tenant,
+    State(app): State<Shared>,
+    Path(id): Path<String>,
+) -> Answer {
+    app.connect.disconnect(&tenant, &id).await?;
+    ok(json!({ "status": "disconnected" }))
+}
+
+async fn sync(
+    Tenant(tenant): Tenant,
+    PublicBase(public): PublicBase,
+    State(app): State<Shared>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Answer {
+    let shared = query
+        .get("include_shared")
+        .is_some_and(|v| v == "true" || v == "1");
+    let projects = app.connect.sync(&tenant, &id, shared, &public).await?;
+    ok(json!({ "projects": projects }))
+}
+
+async fn manual_webhook(
+    Tenant(tenant): Tenant,
+    PublicBase(public): PublicBase,
+    State(app): State<Shared>,
+    Path(id): Path<String>,
+) -> Answer {
+    ok(json!(
+        app.connect.manual_webhook(&tenant, &id, &public).await?
+    ))
+}
+
 #[derive(Deserialize, Default)]
 struct WatchBody {
     branch_pattern: Option<String>,
 }
 
-pub async fn handle(app: &App, request: Request) -> Result<Response<Body>, lambda_http::Error> {
-    let path = request_path(&request).trim_end_matches('/').to_owned();
-    let Some(route) = path
-        .strip_prefix(PREFIX)
-        .or_else(|| path.strip_prefix(PREFIX.trim_end_matches('/')))
-    else {
-        return Ok(error(StatusCode::NOT_FOUND, "not found"));
+async fn watch(
+    Tenant(tenant): Tenant,
+    PublicBase(public): PublicBase,
+    State(app): State<Shared>,
+    Path((id, owner, alias)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Answer {
+    let watch = if body.is_empty() {
+        WatchBody::default()
+    } else {
+        serde_json::from_slice::<WatchBody>(&body).map_err(|_| {
+            Failure::new(
+                StatusCode::BAD_REQUEST,
+                "body must be JSON: {\"branch_pattern\": \"…\"}",
+            )
+        })?
     };
-    if body_bytes(request.body()).len() > MAX_BODY {
-        return Ok(error(StatusCode::PAYLOAD_TOO_LARGE, "body too large"));
-    }
-    let segments: Vec<String> = route
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            percent_encoding::percent_decode_str(s)
-                .decode_utf8_lossy()
-                .into_owned()
-        })
-        .collect();
-    let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
-    let method = request.method().clone();
-
-    if segments == ["oauth", "callback"] {
-        return Ok(match method {
-            Method::GET | Method::POST => callback(app, &request).await,
-            _ => method_not_allowed("GET, POST"),
-        });
-    }
-    let known = matches!(
-        segments.as_slice(),
-        ["oauth", "start"]
-            | ["connections"]
-            | ["connections", _]
-            | ["connections", _, "sync" | "manual-webhook"]
-            | ["connections", _, "projects", _, _, "watch"]
-            | ["channels"]
-            | ["channels", _]
-            | ["channels", _, "test"]
-    );
-    if !known {
-        return Ok(error(StatusCode::NOT_FOUND, "not found"));
-    }
-    let Some(tenant) = tenant(&request, &app.tenant_claim) else {
-        return Ok(error(StatusCode::UNAUTHORIZED, "unauthorized"));
-    };
-    if segments.first() == Some(&"channels") {
-        let query = request.query_string_parameters();
-        let project = query.first("project_id");
-        return Ok(channels(
-            app,
-            &tenant,
-            &segments,
-            &method,
-            project,
-            body_bytes(request.body()),
-        )
-        .await);
-    }
-    let connections = &app.connect;
-    let query = request.query_string_parameters();
-    let Some(public) = public_base(app, &request) else {
-        tracing::error!("no PUBLIC_BASE_URL and no domain in the request context");
-        return Ok(error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the service's public URL is not configured",
+    let pattern = watch
+        .branch_pattern
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
+    if pattern.is_some_and(|p| p.len() > 512) {
+        return Err(Failure::new(
+            StatusCode::BAD_REQUEST,
+            "branch_pattern is too long",
         ));
-    };
-    let result = match (segments.as_slice(), &method) {
-        (["oauth", "start"], &Method::GET) => {
-            return Ok(
-                match connections
-                    .start(&tenant, query.first("base_url"), &public)
-                    .await
-                {
-                    Ok(url) => redirect(&url),
-                    Err(e) => failure(&e),
-                },
-            );
-        }
-        (["connections"], &Method::GET) => connections
-            .list(&tenant)
-            .await
-            .map(|c| json!({ "connections": c })),
-        (["connections", id], &Method::DELETE) => connections
-            .disconnect(&tenant, id)
-            .await
-            .map(|_| json!({ "status": "disconnected" })),
-        (["connections", id, "sync"], &Method::POST) => {
-            let shared = query
-                .first("include_shared")
-                .is_some_and(|v| v == "true" || v == "1");
-            connections
-                .sync(&tenant, id, shared, &public)
-                .await
-                .map(|p| json!({ "projects": p }))
-        }
-        (["connections", id, "manual-webhook"], &Method::POST) => connections
-            .manual_webhook(&tenant, id, &public)
-            .await
-            .map(|m| json!(m)),
-        (["connections", id, "projects", owner, alias, "watch"], &Method::PUT) => {
-            let body = body_bytes(request.body());
-            let Ok(watch) = (if body.is_empty() {
-                Ok(WatchBody::default())
-            } else {
-                serde_json::from_slice::<WatchBody>(body)
-            }) else {
-                return Ok(error(
-                    StatusCode::BAD_REQUEST,
-                    "body must be JSON: {\"branch_pattern\": \"…\"}",
-                ));
-            };
-            let pattern = watch
-                .branch_pattern
-                .as_deref()
-                .map(str::trim)
-                .filter(|p| !p.is_empty());
-            if pattern.is_some_and(|p| p.len() > 512) {
-                return Ok(error(StatusCode::BAD_REQUEST, "branch_pattern is too long"));
-            }
-            connections
-                .watch(&tenant, id, owner, alias, pattern, &public)
-                .await
-                .map(|w| json!({ "status": "watching", "watch": w }))
-        }
-        (["connections", id, "projects", owner, alias, "watch"], &Method::DELETE) => connections
-            .unwatch(&tenant, id, owner, alias)
-            .await
-            .map(|_| json!({ "status": "unwatched" })),
-        (["oauth", "start"] | ["connections"], _) => return Ok(method_not_allowed("GET")),
-        (["connections", _], _) => return Ok(method_not_allowed("DELETE")),
-        (["connections", _, "projects", ..], _) => return Ok(method_not_allowed("PUT, DELETE")),
-        _ => return Ok(method_not_allowed("POST")),
-    };
-    Ok(match result {
-        Ok(body) => json(StatusCode::OK, &body),
-        Err(e) => failure(&e),
-    })
+    }
+    let view = app
+        .connect
+        .watch(&tenant, &id, &owner, &alias, pattern, &public)
+        .await?;
+    ok(json!({ "status": "watching", "watch": view }))
+}
+
+async fn unwatch(
+    Tenant(tenant): Tenant,
+    State(app): State<Shared>,
+    Path((id, owner, alias)): Path<(String, String, String)>,
+) -> Answer {
+    app.connect.unwatch(&tenant, &id, &owner, &alias).await?;
+    ok(json!({ "status": "unwatched" }))
+}
+
+async fn list_channels(Tenant(tenant): Tenant, State(app): State<Shared>) -> Answer {
+    ok(json!({ "channels": app.channels.list(&tenant).await? }))
+}
+
+/// `?project_id=`: a project's own room instead of the tenant's.
+fn project(query: &HashMap<String, String>) -> Option<&str> {
+    query.get("project_id").map(String::as_str)
+}
+
+async fn set_channel(
+    Tenant(tenant): Tenant,
+    State(app): State<Shared>,
+    Path(kind): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Answer {
+    let view = app
+        .channels
+        .set(&tenant, &kind, project(&query), &body)
+        .await?;
+    ok(json!({ "channel": view }))
+}
+
+async fn delete_channel(
+    Tenant(tenant): Tenant,
+    State(app): State<Shared>,
+    Path(kind): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Answer {
+    app.channels.delete(&tenant, &kind, project(&query)).await?;
+    ok(json!({ "status": "deleted" }))
+}
+
+async fn test_channel(
+    Tenant(tenant): Tenant,
+    State(app): State<Shared>,
+    Path(kind): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Answer {
+    match app
+        .channels
+        .test(&tenant, &kind, project(&query), app.language)
+        .await?
+    {
+        Delivery::Delivered { .. } => ok(json!({ "status": "delivered" })),
+        Delivery::Rejected { status, reason } => Err(Failure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("the room refused the message (HTTP {status}): {reason}"),
+        )),
+        Delivery::Retry { reason, .. } => Err(Failure::new(
+            StatusCode::BAD_GATEWAY,
+            format!("the chat service is unavailable: {reason}"),
+        )),
+    }
 }
