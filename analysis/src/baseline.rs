@@ -4,7 +4,6 @@
 //! ports, temporary names) normalised away: memory follows the number of distinct lines, capped
 //! at [`MAX_DISTINCT_LINES`], never the log's size.
 
-use crate::engine;
 use crate::lines::{self, RawLine};
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -97,7 +96,7 @@ impl BaselineBuilder {
 /// runner's or a temporary file's random name) counts as one placeholder; whitespace runs count
 /// as one space; only what the engine keeps of a line counts.
 fn key(visible: &str) -> Option<u64> {
-    let text = engine::kept(visible).as_bytes().trim_ascii();
+    let text = lines::kept(visible).as_bytes().trim_ascii();
     if text.is_empty() {
         return None;
     }
@@ -205,7 +204,7 @@ mod tests {
         log.extend_from_slice(long.as_bytes());
         let green = Baseline::from_bytes(&log);
         assert!(green.contains("bad \u{FFFD} byte"));
-        assert!(green.contains(engine::kept(&long)));
+        assert!(green.contains(lines::kept(&long)));
     }
 
     #[test]

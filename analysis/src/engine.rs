@@ -14,7 +14,7 @@
 //!    the first), among generic tier 2–3 blocks the last (closest to where the step gave up).
 
 use super::baseline::Baseline;
-use super::lines::{RawLine, clean_into};
+use super::lines::{RawLine, clean_into, kept};
 use super::rules::{Category, Lead, Rule, Rules, Shape, numbered};
 use regex::Regex;
 use std::collections::{HashSet, VecDeque};
@@ -26,8 +26,6 @@ pub const MAX_BLOCK_LINES: usize = 40;
 const BLOCKS_PER_TIER: usize = 6;
 /// Generic (tier 2–3) blocks are kept as a sliding window of the most recent ones.
 const RECENT_GENERIC: usize = 6;
-/// Characters kept of a line inside a block.
-const MAX_KEPT_CHARS: usize = 2000;
 /// Non-blank lines remembered at the end of each step, for logs without a recognisable error
 /// and for the file-path lines some tools print above their findings.
 const TAIL_LINES: usize = 8;
@@ -789,25 +787,8 @@ fn looks_like_path(line: &str) -> bool {
         })
 }
 
-/// The largest char boundary of `text` at or below `max`.
-fn floor_boundary(text: &str, max: usize) -> usize {
-    if text.len() <= max {
-        return text.len();
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    end
-}
-
 fn truncate(text: &str) -> String {
     kept(text).to_owned()
-}
-
-/// What the engine keeps of a line: its first [`MAX_KEPT_CHARS`] bytes, cut at a character.
-pub(super) fn kept(text: &str) -> &str {
-    &text[..floor_boundary(text, MAX_KEPT_CHARS)]
 }
 
 /// The category of a step's failure when no rule says more: from the job's name or stage.

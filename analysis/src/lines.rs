@@ -366,6 +366,25 @@ fn timestamp_prefix_len(b: &[u8]) -> usize {
     tag_start
 }
 
+/// Bytes the engine keeps of a line (in a block, a tail, a baseline's key).
+pub const MAX_KEPT_CHARS: usize = 2000;
+/// The largest char boundary of `text` at or below `max`.
+fn floor_boundary(text: &str, max: usize) -> usize {
+    if text.len() <= max {
+        return text.len();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
+}
+
+/// What the engine keeps of a line: its first [`MAX_KEPT_CHARS`] bytes, cut at a character.
+pub fn kept(text: &str) -> &str {
+    &text[..floor_boundary(text, MAX_KEPT_CHARS)]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

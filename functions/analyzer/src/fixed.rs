@@ -3,9 +3,8 @@
 //! Matrix), once, like the report. A success on a branch with no open failure, or older than
 //! the failure, posts nothing.
 
-use crate::pipeline::{
-    PipelineAnalyzer, ProcessError, Processed, gitflic_error, pipeline_link, split_outcomes,
-};
+use crate::context::{Context, pipeline_link};
+use crate::outcome::{ProcessError, Processed, gitflic_error, split_outcomes};
 use crate::rooms::Room;
 use exlogare_shared::gitflic::api::branch_name;
 use exlogare_shared::notify::{self, RoomOutcome};
@@ -14,7 +13,7 @@ use exlogare_shared::session::Session;
 use exlogare_shared::store::{OpenFailure, Work};
 use std::time::Instant;
 
-impl PipelineAnalyzer {
+impl Context {
     pub(crate) async fn announce_fixed(
         &self,
         message: &PipelineMessage,

@@ -288,7 +288,7 @@ impl<'a> LastGreen<'a> {
             )
             .await?;
         let mut builder = BaselineBuilder::default();
-        crate::pipeline::for_each_line(&log, |line| builder.line(line));
+        crate::logs::for_each_line(&log, |line| builder.line(line));
         Ok(Some(builder.finish()))
     }
 }

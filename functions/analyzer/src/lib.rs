@@ -4,13 +4,18 @@
 //! dead-letter queue, without failing the other records of the batch.
 
 pub mod config;
+mod context;
 mod fixed;
 mod last_green;
+mod logs;
+pub mod outcome;
 pub mod pipeline;
+mod report;
 mod rooms;
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
-use pipeline::{PipelineAnalyzer, ProcessError};
+use outcome::ProcessError;
+use pipeline::PipelineAnalyzer;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::Semaphore;

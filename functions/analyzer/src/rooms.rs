@@ -6,7 +6,8 @@
 //! retried; one that asks to wait is waited for when that fits the time left, otherwise the whole
 //! message is retried later; one whose credentials do not decrypt does not hold the others back.
 
-use crate::pipeline::{PipelineAnalyzer, ProcessError};
+use crate::context::Context;
+use crate::outcome::ProcessError;
 use exlogare_shared::notify::{self, Channel, Delivery, Message, Post, RoomOutcome, Slot};
 use exlogare_shared::queue::PipelineMessage;
 use exlogare_shared::store::Work;
@@ -20,7 +21,7 @@ pub struct Room {
     pub reply_to: Option<String>,
 }
 
-impl PipelineAnalyzer {
+impl Context {
     /// The tenant's rooms for this project: a per-project override (`kind@project`) replaces the
     /// tenant's room of the same kind; other projects' overrides are not ours.
     pub(crate) async fn rooms_for(
