@@ -4,29 +4,20 @@
 //! - `TENANT#<tenant>` / `WATCH#<connection>#<project>`: a watched project and its webhook.
 
 use super::{
-    EXPIRES_AT, Item, PK, SK, Store, StoreError, conditional, dynamo_error, epoch_now, key, n,
-    opt_number, s, string_attr,
+    EXPIRES_AT, Item, PK, SK, Store, StoreError, conditional, dynamo_error, epoch_now, key, n, s,
+    string_attr,
 };
 use crate::secret::SecretDigest;
-use aws_sdk_dynamodb::primitives::Blob;
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
+use aws_sdk_dynamodb::types::ReturnValue;
+use serde::{Deserialize, Serialize};
+use serde_dynamo::{from_item, to_item};
 use std::time::Duration;
 
-fn b(bytes: &[u8]) -> AttributeValue {
-    AttributeValue::B(Blob::new(bytes))
-}
-
-fn opt_string(item: &Item, name: &str) -> Option<String> {
-    match item.get(name) {
-        Some(AttributeValue::S(v)) => Some(v.clone()),
-        _ => None,
-    }
-}
-
-fn opt_blob(item: &Item, name: &str) -> Option<Vec<u8>> {
-    match item.get(name) {
-        Some(AttributeValue::B(v)) => Some(v.as_ref().to_vec()),
-        _ => None,
+/// A record that does not convert to or from its item.
+fn malformed(kind: &'static str) -> impl Fn(serde_dynamo::Error) -> StoreError {
+    move |e| StoreError::Malformed {
+        kind,
+        reason: e.to_string(),
     }
 }
 
@@ -41,11 +32,15 @@ pub struct OauthState {
     pub base_url: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ConnectionStatus {
-    Active,
     /// The refresh token was refused (or a personal token expired): the user must connect again.
     NeedsReconnect,
+    /// Also what an unknown stored value reads as.
+    #[default]
+    #[serde(other)]
+    Active,
 }
 
 impl ConnectionStatus {
@@ -57,7 +52,9 @@ impl ConnectionStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Stored as its fields' attributes (`serde_dynamo`): strings `S`, numbers `N`, ciphertexts
+/// `B`; an absent optional field is an absent attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConnectionRecord {
     pub tenant_id: String,
     pub connection_id: String,
@@ -65,98 +62,70 @@ pub struct ConnectionRecord {
     pub web_url: String,
     pub api_url: String,
     pub oauth_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// KMS ciphertexts (context: purpose, tenant, connection).
+    #[serde(with = "serde_bytes")]
     pub access_ct: Vec<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "serde_bytes")]
     pub refresh_ct: Option<Vec<u8>>,
     /// Unix seconds; `None` when GitFlic did not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_expires_at: Option<i64>,
     /// Bumped at every token refresh: the refresh's conditional update keys on it.
+    #[serde(default)]
     pub token_version: i64,
+    #[serde(default)]
     pub status: ConnectionStatus,
     /// The digest of the connection-level ("manual") webhook secret, if one was issued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manual_secret_digest: Option<String>,
+    #[serde(default)]
     pub created_at: i64,
 }
 
 impl ConnectionRecord {
-    fn to_item(&self) -> Item {
-        let mut item = key(
+    fn to_item(&self) -> Result<Item, StoreError> {
+        let mut item: Item = to_item(self).map_err(malformed("connection"))?;
+        item.extend(key(
             tenant_pk(&self.tenant_id),
             &format!("CONN#{}", self.connection_id),
-        );
-        item.insert("tenant_id".into(), s(&self.tenant_id));
-        item.insert("connection_id".into(), s(&self.connection_id));
-        item.insert("web_url".into(), s(&self.web_url));
-        item.insert("api_url".into(), s(&self.api_url));
-        item.insert("oauth_url".into(), s(&self.oauth_url));
-        if let Some(v) = &self.user_id {
-            item.insert("user_id".into(), s(v));
-        }
-        if let Some(v) = &self.username {
-            item.insert("username".into(), s(v));
-        }
-        item.insert("access_ct".into(), b(&self.access_ct));
-        if let Some(v) = &self.refresh_ct {
-            item.insert("refresh_ct".into(), b(v));
-        }
-        if let Some(v) = self.token_expires_at {
-            item.insert("token_expires_at".into(), n(v));
-        }
-        item.insert("token_version".into(), n(self.token_version));
-        item.insert("status".into(), s(self.status.as_str()));
-        if let Some(v) = &self.manual_secret_digest {
-            item.insert("manual_secret_digest".into(), s(v));
-        }
-        item.insert("created_at".into(), n(self.created_at));
-        item
+        ));
+        Ok(item)
     }
 
     fn from_item(item: &Item) -> Result<Self, StoreError> {
-        const KIND: &str = "connection";
-        Ok(Self {
-            tenant_id: string_attr(item, "tenant_id", KIND)?,
-            connection_id: string_attr(item, "connection_id", KIND)?,
-            web_url: string_attr(item, "web_url", KIND)?,
-            api_url: string_attr(item, "api_url", KIND)?,
-            oauth_url: string_attr(item, "oauth_url", KIND)?,
-            user_id: opt_string(item, "user_id"),
-            username: opt_string(item, "username"),
-            access_ct: opt_blob(item, "access_ct").ok_or(StoreError::Malformed {
-                kind: KIND,
-                reason: "no access token".into(),
-            })?,
-            refresh_ct: opt_blob(item, "refresh_ct"),
-            token_expires_at: opt_number(item, "token_expires_at"),
-            token_version: opt_number(item, "token_version").unwrap_or(0),
-            status: match opt_string(item, "status").as_deref() {
-                Some("needs_reconnect") => ConnectionStatus::NeedsReconnect,
-                _ => ConnectionStatus::Active,
-            },
-            manual_secret_digest: opt_string(item, "manual_secret_digest"),
-            created_at: opt_number(item, "created_at").unwrap_or(0),
-        })
+        from_item(item.clone()).map_err(malformed("connection"))
     }
 }
 
 /// A watched project: GitFlic's webhook id and our secret's digest (the secret itself is shown
 /// to GitFlic once and kept nowhere: a check needs only the digest).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WatchRecord {
     pub tenant_id: String,
     pub connection_id: String,
     pub project_id: String,
     pub owner_alias: String,
     pub alias: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     pub secret_digest: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch_pattern: Option<String>,
     /// The project's default branch when it was watched: where a baseline is looked for when
     /// the failing branch has no green run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,
     /// What the hook subscribes to ([`crate::gitflic::api::HOOK_VERSION`]); 1 when not recorded.
+    #[serde(default = "first_hook_version")]
     pub hook_version: u32,
+}
+
+fn first_hook_version() -> u32 {
+    1
 }
 
 impl WatchRecord {
@@ -164,50 +133,17 @@ impl WatchRecord {
         format!("WATCH#{connection}#{project}")
     }
 
-    fn to_item(&self) -> Item {
-        let mut item = key(
+    fn to_item(&self) -> Result<Item, StoreError> {
+        let mut item: Item = to_item(self).map_err(malformed("watched project"))?;
+        item.extend(key(
             tenant_pk(&self.tenant_id),
             &Self::sk(&self.connection_id, &self.project_id),
-        );
-        for (name, value) in [
-            ("tenant_id", &self.tenant_id),
-            ("connection_id", &self.connection_id),
-            ("project_id", &self.project_id),
-            ("owner_alias", &self.owner_alias),
-            ("alias", &self.alias),
-            ("secret_digest", &self.secret_digest),
-        ] {
-            item.insert(name.into(), s(value));
-        }
-        if let Some(v) = &self.webhook_id {
-            item.insert("webhook_id".into(), s(v));
-        }
-        item.insert("hook_version".into(), n(self.hook_version));
-        for (name, value) in [
-            ("branch_pattern", &self.branch_pattern),
-            ("default_branch", &self.default_branch),
-        ] {
-            if let Some(v) = value {
-                item.insert(name.into(), s(v));
-            }
-        }
-        item
+        ));
+        Ok(item)
     }
 
     fn from_item(item: &Item) -> Result<Self, StoreError> {
-        const KIND: &str = "watched project";
-        Ok(Self {
-            tenant_id: string_attr(item, "tenant_id", KIND)?,
-            connection_id: string_attr(item, "connection_id", KIND)?,
-            project_id: string_attr(item, "project_id", KIND)?,
-            owner_alias: string_attr(item, "owner_alias", KIND)?,
-            alias: string_attr(item, "alias", KIND)?,
-            webhook_id: opt_string(item, "webhook_id"),
-            secret_digest: string_attr(item, "secret_digest", KIND)?,
-            branch_pattern: opt_string(item, "branch_pattern"),
-            default_branch: opt_string(item, "default_branch"),
-            hook_version: opt_number(item, "hook_version").unwrap_or(1),
-        })
+        from_item(item.clone()).map_err(malformed("watched project"))
     }
 }
 
@@ -265,7 +201,7 @@ impl Store {
     }
 
     pub async fn put_connection(&self, record: &ConnectionRecord) -> Result<(), StoreError> {
-        self.put(record.to_item()).await?;
+        self.put(record.to_item()?).await?;
         Ok(())
     }
 
@@ -329,7 +265,7 @@ impl Store {
             .client
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(record.to_item()))
+            .set_item(Some(record.to_item()?))
             .condition_expression("token_version = :v")
             .expression_attribute_values(":v", n(expected_version))
             .send()
@@ -348,7 +284,7 @@ impl Store {
     }
 
     pub async fn put_watch(&self, watch: &WatchRecord) -> Result<(), StoreError> {
-        self.put(watch.to_item()).await?;
+        self.put(watch.to_item()?).await?;
         Ok(())
     }
 
@@ -376,5 +312,82 @@ impl Store {
         ))
         .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_dynamodb::primitives::Blob;
+    use aws_sdk_dynamodb::types::AttributeValue;
+
+    fn item(attributes: &[(&str, AttributeValue)]) -> Item {
+        attributes
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_connection_stored_before_serde_dynamo_reads_the_same_and_writes_the_same_shape() {
+        // As the hand-written mapping wrote it: ciphertexts as B, numbers as N.
+        let stored = item(&[
+            ("pk", s("TENANT#t1")),
+            ("sk", s("CONN#c1")),
+            ("tenant_id", s("t1")),
+            ("connection_id", s("c1")),
+            ("web_url", s("https://gitflic.ru")),
+            ("api_url", s("https://api.gitflic.ru")),
+            ("oauth_url", s("https://oauth.gitflic.ru")),
+            ("username", s("ivan")),
+            ("access_ct", AttributeValue::B(Blob::new(vec![1, 2, 3]))),
+            ("refresh_ct", AttributeValue::B(Blob::new(vec![4, 5]))),
+            ("token_expires_at", n(1_800_000_000)),
+            ("token_version", n(3)),
+            ("status", s("needs_reconnect")),
+            ("created_at", n(1_700_000_000)),
+        ]);
+        let record = ConnectionRecord::from_item(&stored).unwrap();
+        assert_eq!(record.access_ct, [1, 2, 3]);
+        assert_eq!(record.refresh_ct.as_deref(), Some(&[4u8, 5][..]));
+        assert_eq!(record.user_id, None);
+        assert_eq!(record.token_version, 3);
+        assert_eq!(record.status, ConnectionStatus::NeedsReconnect);
+        let written = record.to_item().unwrap();
+        assert_eq!(written, stored, "the same attributes, of the same types");
+
+        // An unknown status reads as active; a missing ciphertext is malformed, not a panic.
+        let mut odd = stored.clone();
+        odd.insert("status".into(), s("paused"));
+        assert_eq!(
+            ConnectionRecord::from_item(&odd).unwrap().status,
+            ConnectionStatus::Active
+        );
+        odd.remove("access_ct");
+        assert!(matches!(
+            ConnectionRecord::from_item(&odd),
+            Err(StoreError::Malformed { .. })
+        ));
+    }
+
+    #[test]
+    fn a_watch_stored_before_hook_versions_reads_as_version_one() {
+        let stored = item(&[
+            ("pk", s("TENANT#t1")),
+            ("sk", s("WATCH#c1#p1")),
+            ("tenant_id", s("t1")),
+            ("connection_id", s("c1")),
+            ("project_id", s("p1")),
+            ("owner_alias", s("acme")),
+            ("alias", s("shop")),
+            ("secret_digest", s("ab")),
+            ("branch_pattern", s("main")),
+        ]);
+        let watch = WatchRecord::from_item(&stored).unwrap();
+        assert_eq!(watch.hook_version, 1);
+        assert_eq!(watch.webhook_id, None);
+        let mut expected = stored;
+        expected.insert("hook_version".into(), n(1));
+        assert_eq!(watch.to_item().unwrap(), expected);
     }
 }
