@@ -401,11 +401,14 @@ fn build_report(finished: Finished, meta: &JobMeta) -> Report {
         lines_total,
         baseline,
     } = finished;
-    // Which kept lines the passing run printed too, read before redaction changes them.
-    let known = baseline
-        .as_ref()
-        .zip(step.as_ref())
-        .map(|(b, s)| s.known_lines(b));
+    // Which kept lines the passing run printed too (of this step and of an earlier one whose
+    // failure may be shown with it), read before redaction changes them.
+    let known = baseline.as_ref().map(|b| {
+        step.iter()
+            .chain(earlier.iter())
+            .flat_map(|s| s.known_lines(b))
+            .collect::<std::collections::HashSet<u64>>()
+    });
     let mut report = step_report(step, earlier, lines_total, meta, baseline.is_some());
     if let Some(known) = known {
         for e in &mut report.excerpts {

@@ -198,3 +198,33 @@ fn a_test_s_or_a_client_s_own_timeout_is_not_the_job_s_time_limit() {
     let limit = job("$ ./slow.sh\nERROR: Job failed: execution took longer than 1h0m0s seconds\n");
     assert_eq!(analyze(&limit).category.as_str(), "timeout");
 }
+
+#[test]
+fn an_earlier_step_s_error_is_shown_with_its_symptom_unless_the_green_run_printed_it_too() {
+    use exlogare_analysis::{Analyzer, Baseline};
+    let pip = "ERROR: Could not find a version that satisfies the requirement 'shoplib' (from versions: none)\n";
+    let failing = job(&format!(
+        "$ pip install 'shoplib' || true\n{pip}$ python -m shop\nModuleNotFoundError: No module named 'shoplib'\n"
+    ));
+    let shows_pip = |report: &Report| {
+        report
+            .excerpts
+            .iter()
+            .any(|e| e.text.contains("Could not find a version"))
+    };
+    assert!(
+        shows_pip(&analyze(&failing)),
+        "the earlier cause, with the symptom"
+    );
+
+    // The green run printed the same pip error (its `shoplib` came from elsewhere): not a cause.
+    let passing = job(&format!(
+        "$ pip install 'shoplib' || true\n{pip}$ python -m shop\nserved 3 requests\n"
+    ));
+    let report =
+        Analyzer::with_baseline(JobMeta::default(), Baseline::from_bytes(passing.as_bytes()))
+            .read_bytes(failing.as_bytes());
+    assert!(!shows_pip(&report), "{report:#?}");
+    assert!(report.excerpts[0].text.contains("ModuleNotFoundError"));
+    assert_eq!(report.excerpts[0].new_since_baseline, Some(true));
+}

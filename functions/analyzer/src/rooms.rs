@@ -116,9 +116,7 @@ impl Context {
                     continue;
                 }
             };
-            self.store
-                .progress(work, &message.delivery_key, &noted.step())
-                .await?;
+            self.note(work, &message.delivery_key, &noted).await?;
             outcomes.push(noted);
         }
         if !pending.is_empty() {
@@ -128,6 +126,27 @@ impl Context {
             )));
         }
         Ok(outcomes)
+    }
+
+    /// Notes a room's outcome on the work's record. The post is out already: a note that is
+    /// lost means a retry posts again where the platform cannot tell (Slack, Telegram), so a
+    /// failed write is tried again, briefly, before the message is.
+    async fn note(&self, work: Work, key: &str, outcome: &RoomOutcome) -> Result<(), ProcessError> {
+        let mut attempt = 0;
+        loop {
+            match self.store.progress(work, key, &outcome.step()).await {
+                Ok(()) => return Ok(()),
+                Err(e) if attempt < 2 => {
+                    attempt += 1;
+                    tracing::warn!(error = %e, attempt, "room outcome not noted; trying again");
+                    tokio::time::sleep(Duration::from_millis(200 * attempt)).await;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "room outcome not noted; a retry may post to this room again");
+                    return Err(e.into());
+                }
+            }
+        }
     }
 }
 
