@@ -28,7 +28,7 @@ const BLOCKS_PER_TIER: usize = 6;
 const RECENT_GENERIC: usize = 6;
 /// Non-blank lines remembered at the end of each step, for logs without a recognisable error
 /// and for the file-path lines some tools print above their findings.
-const TAIL_LINES: usize = 8;
+const TAIL_LINES: usize = 40;
 
 #[derive(Debug, Clone)]
 pub struct Block {
@@ -635,6 +635,9 @@ impl Engine {
                 lines.extend(lead);
             }
             Lead::Line => lines.extend(above.take(1).map(|(n, line)| (n, line.clone()))),
+            // The section's lines may have opened blocks of their own (an `ERROR` in the diff):
+            // the section is the report they belong to.
+            Lead::Section => lines.extend(section_above(&self.current.tail, number)),
             Lead::Header => lines.extend(
                 above
                     .take(1)
@@ -769,6 +772,43 @@ fn runner_boilerplate(text: &str) -> bool {
 
 /// A line that introduces the block under it: `In function 'f':`, `# package`, `1) test name`,
 /// `In file included from …`. Not a command, and not a line that is an error of its own.
+/// The delimited section that ends right above line `number`: from the line after an opening
+/// `====…====` delimiter through the closing one, blank lines within it given back as empty
+/// lines. Nothing unless both delimiters are among the remembered lines.
+fn section_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, String)> {
+    let delimiter = |line: &str| {
+        let t = line.trim();
+        t.len() >= 8 && t.starts_with("====") && t.ends_with("====")
+    };
+    let mut above = tail.iter().rev().filter(|(n, _)| *n < number);
+    let Some(closing) = above
+        .next()
+        .filter(|(n, l)| *n + 1 == number && delimiter(l))
+    else {
+        return Vec::new();
+    };
+    let mut section = vec![closing.clone()];
+    for (n, line) in above {
+        if delimiter(line) {
+            section.reverse();
+            // Blank lines are not remembered: their numbers are the gaps.
+            let mut whole = Vec::with_capacity(section.len());
+            for (n, line) in section {
+                while let Some(&(last, _)) = whole.last()
+                    && last + 1 < n
+                {
+                    whole.push((last + 1, String::new()));
+                }
+                whole.push((n, line));
+            }
+            whole.truncate(MAX_BLOCK_LINES - 1);
+            return whole;
+        }
+        section.push((*n, line.clone()));
+    }
+    Vec::new()
+}
+
 fn is_header(line: &str) -> bool {
     let t = line.trim();
     if t.is_empty() || t.starts_with("$ ") || t.len() > 300 {

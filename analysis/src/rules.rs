@@ -110,6 +110,9 @@ pub enum Lead {
     /// The line right above, whatever it says: the anchor is a diagnostic's second line (the
     /// `--> path:line` under a message).
     Line,
+    /// The delimited section the anchor closes: PHP's `run-tests.php` prints a failed test's
+    /// diff between `========DIFF========` and `========DONE========`, then `FAIL name [file]`.
+    Section,
 }
 
 const fn rule(
@@ -128,6 +131,14 @@ const fn rule(
         shape,
         hint,
         lead: Lead::Header,
+    }
+}
+
+/// A rule whose block starts with the delimited section just above its anchor.
+const fn with_section_lead(rule: Rule) -> Rule {
+    Rule {
+        lead: Lead::Section,
+        ..rule
     }
 }
 
@@ -433,6 +444,16 @@ pub static RULES: &[Rule] = &[
         Stack,
         "A Go program panicked: the goroutine trace shows where.",
     ),
+    // PHP's run-tests.php (php-src and every extension built with it): `FAIL title [path.phpt]`
+    // under the test's `========DIFF========` … `========DONE========` section.
+    with_section_lead(rule(
+        "php-run-tests",
+        r"^FAIL .*\[\S+\.phpt\]\s*$",
+        TestFailure,
+        0,
+        Line,
+        "A PHP test (.phpt) failed: the diff above shows expected (-) against actual (+) output.",
+    )),
     rule(
         "pytest-section",
         r"^_{3,} \S.* _{3,}$",
@@ -1004,6 +1025,10 @@ mod tests {
             ),
             ("./main.go:5:2: undefined: foo", "go-build"),
             ("--- FAIL: TestParse (0.00s)", "go-test"),
+            (
+                "FAIL Bug #72294 Segfault in pgsql_stmt_dtor [ext/pdo_pgsql/tests/bug72294.phpt] ",
+                "php-run-tests",
+            ),
             ("Traceback (most recent call last):", "py-traceback"),
             (
                 "ModuleNotFoundError: No module named 'requests'",

@@ -228,3 +228,34 @@ fn an_earlier_step_s_error_is_shown_with_its_symptom_unless_the_green_run_printe
     assert!(report.excerpts[0].text.contains("ModuleNotFoundError"));
     assert_eq!(report.excerpts[0].new_since_baseline, Some(true));
 }
+
+/// PHP's run-tests.php, in the shape it prints with `--show-diff` (a faithful reconstruction of
+/// its format, not a captured run): the failed test's report is the diff section above its
+/// `FAIL` line, and the first failure is the answer, not the summary at the end.
+#[test]
+fn a_php_test_s_diff_section_is_its_report() {
+    let log = job(concat!(
+        "$ php run-tests.php -g FAIL,XFAIL --show-diff\n",
+        "PASS Test array_sum() [ext/standard/tests/array/array_sum.phpt]\n",
+        "\n",
+        "========DIFF========\n",
+        "001+ Deprecated: Implicit nullable types are deprecated in /src/ext/shop/tests/total.php on line 18\n",
+        "\n",
+        "001- OK.\n",
+        "========DONE========\n",
+        "FAIL shop_total() sums prices [ext/shop/tests/total.phpt] \n",
+        "PASS shop_count() [ext/shop/tests/count.phpt]\n",
+        "=====================================================================\n",
+        "FAILED TEST SUMMARY\n",
+        "---------------------------------------------------------------------\n",
+        "shop_total() sums prices [ext/shop/tests/total.phpt]\n",
+        "=====================================================================\n",
+    ));
+    let report = analyze(&log);
+    assert_eq!(report.category.as_str(), "test_failure");
+    let (start, end, text) = first_excerpt(&report);
+    // Lines 15–19: from the diff's first line through the FAIL line.
+    assert_eq!((start, end), (15, 19), "{report:#?}");
+    assert!(text.starts_with("001+ Deprecated"), "{text}");
+    assert!(text.ends_with("[ext/shop/tests/total.phpt]"), "{text}");
+}
