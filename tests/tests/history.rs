@@ -485,3 +485,40 @@ async fn sync_registers_a_hook_from_before_successes_were_heard_again() {
         .unwrap();
     assert_eq!(h.gitflic.hooks("acme", "service-1")[0].id, hooks[0].id);
 }
+
+#[tokio::test]
+async fn every_analysis_adds_its_gitflic_requests_to_the_connection_s_hour() {
+    let h = Harness::start(Language::En).await.unwrap();
+    green(&h, "115", "main", "150");
+    red(&h, "116", "main", "160");
+    red(&h, "117", "main", "170");
+    let (first, _) = analyse(&h, "116").await;
+    let (second, _) = analyse(&h, "117").await;
+    let hour = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        / 3600;
+    // This hour's count, and the last hour's in case the analyses straddled the turn.
+    let mut counted = 0u32;
+    for at in [hour - 1, hour] {
+        let item = h
+            .stack
+            .dynamodb()
+            .get_item()
+            .table_name(&h.stack.table)
+            .key(
+                "pk",
+                AttributeValue::S(format!("BUDGET#{}#{}", h.tenant, h.connection_id)),
+            )
+            .key("sk", AttributeValue::S(format!("HOUR#{at}")))
+            .send()
+            .await
+            .unwrap()
+            .item;
+        if let Some(item) = item {
+            counted += item["requests"].as_n().unwrap().parse::<u32>().unwrap();
+        }
+    }
+    assert_eq!(counted, first.gitflic_requests + second.gitflic_requests);
+}
