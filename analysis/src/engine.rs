@@ -43,6 +43,8 @@ pub struct Block {
     pub seq: u64,
     /// Lines taken from above the anchor (see [`Lead`]).
     lead: usize,
+    /// Printed inside a test run that then reported no failure: a passing test's noise.
+    passed_over: bool,
 }
 
 impl Block {
@@ -65,6 +67,8 @@ pub struct Step {
     pub failing_tests: Vec<String>,
     tier_counts: [usize; 4],
     seq: u64,
+    /// The anchor count at the last test-run verdict line: what a passing verdict covers.
+    last_verdict: u64,
     /// The exit pointer that closed it, if any.
     pub exit_pointer: Option<u64>,
 }
@@ -144,30 +148,58 @@ impl Step {
         }
     }
 
+    /// A test run's verdict (JUnit's console, sbt, Surefire): when it reports no failure, what
+    /// was printed since the previous verdict came from passing tests — an exception a test
+    /// provokes and catches, a connection a test expects to be refused — and is not a cause
+    /// while another candidate exists.
+    fn verdict(&mut self, passed: bool) {
+        if passed {
+            let since = self.last_verdict;
+            for block in self.decisive.iter_mut().chain(self.generic.iter_mut()) {
+                if block.seq > since && block.rule.category != Category::TestFailure {
+                    block.passed_over = true;
+                }
+            }
+        }
+        self.last_verdict = self.seq;
+    }
+
     /// The primary block and the blocks worth showing with it, by the precedence above.
     pub fn choose(&self) -> Vec<&Block> {
+        // Passing tests' noise only when there is nothing else.
+        let noise_only = self
+            .decisive
+            .iter()
+            .chain(self.generic.iter())
+            .all(|b| b.passed_over);
+        let decisive: Vec<&Block> = self
+            .decisive
+            .iter()
+            .filter(|b| noise_only || !b.passed_over)
+            .collect();
         // When a test runner reports failed tests, the tests are the verdict: a network error
         // a passing test printed, or one quoted in a failure's report, is the test's business
         // (a test that failed because of the network says so in its own report).
-        let tests_failed = self
-            .decisive
+        let tests_failed = decisive
             .iter()
             .any(|b| b.rule.category == Category::TestFailure && b.rule.tier == 0);
-        let environment = self
-            .decisive
+        let environment = decisive
             .iter()
+            .copied()
             .filter(|_| !tests_failed)
             .filter_map(|b| b.rule.category.masquerade_rank().map(|rank| (rank, b)))
             .min_by_key(|(rank, b)| (*rank, b.seq))
             .map(|(_, b)| b);
         let primary = environment.or_else(|| {
-            self.decisive
+            decisive
                 .iter()
+                .copied()
                 .filter(|b| !tests_failed || b.rule.category.masquerade_rank().is_none())
                 .min_by_key(|b| (b.rule.tier, b.seq))
                 .or_else(|| {
                     self.generic
                         .iter()
+                        .filter(|b| noise_only || !b.passed_over)
                         .min_by_key(|b| (b.rule.tier, u64::MAX - b.seq))
                 })
         });
@@ -179,9 +211,9 @@ impl Step {
         // Decisive blocks that follow on the very next line belong to the same story (an error
         // and the harness line that reports it).
         let mut end = primary.lines.last().map(|l| l.0).unwrap_or(0);
-        let mut following: Vec<&Block> = self
-            .decisive
+        let mut following: Vec<&Block> = decisive
             .iter()
+            .copied()
             .filter(|b| b.seq > primary.seq)
             .collect();
         following.sort_by_key(|b| b.seq);
@@ -196,7 +228,7 @@ impl Step {
         }
         // More failures of the same kind (a second failing test, a second compile error), while
         // they fit the excerpt budget.
-        for other in self.decisive.iter().filter(|b| b.seq > primary.seq) {
+        for other in decisive.iter().copied().filter(|b| b.seq > primary.seq) {
             if chosen.len() >= 3
                 || other.rule.name != primary.rule.name
                 || chosen.iter().any(|c| std::ptr::eq(*c, other))
@@ -239,7 +271,8 @@ fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
             !new_anchor
                 && (indented
                     || program_prefix(text).is_some_and(|p| block_prefix(block) == Some(p))
-                    || location_only(text))
+                    || location_only(text)
+                    || same_error_tag(block, text))
         }
         Shape::Diagnostic => {
             !new_anchor
@@ -362,6 +395,23 @@ fn program_prefix(text: &str) -> Option<&str> {
     .then_some(name)
 }
 
+/// A bracketed error tag a build tool puts on each line of its report (sbt's `[error]`,
+/// Maven's `[ERROR]`): the run of lines carrying the anchor's tag is one report.
+fn error_tag(text: &str) -> Option<&'static str> {
+    ["[error]", "[ERROR]"]
+        .into_iter()
+        .find(|tag| text.starts_with(tag))
+}
+
+fn same_error_tag(block: &Block, text: &str) -> bool {
+    let anchor = block
+        .lines
+        .get(block.lead)
+        .map(|(_, l)| l.trim_start())
+        .unwrap_or_default();
+    error_tag(text).is_some_and(|tag| error_tag(anchor) == Some(tag))
+}
+
 fn block_prefix(block: &Block) -> Option<&str> {
     block.lines.last().and_then(|(_, l)| program_prefix(l))
 }
@@ -381,6 +431,31 @@ fn ends_section(text: &str) -> bool {
         || t.starts_with("Finished in ")
         || t.starts_with("Failed examples:")
         || t.starts_with("Test run finished")
+}
+
+/// A test run's verdict line, and whether it reports no failure: JUnit's console and sbt
+/// (`Test run finished: 0 failed, …`), Surefire and Ant (`Tests run: 3, Failures: 0, Errors: 0`).
+fn test_run_verdict(text: &str) -> Option<bool> {
+    let count_after = |label: &str| -> Option<u64> {
+        let at = text.find(label)? + label.len();
+        let digits: String = text[at..]
+            .trim_start()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().ok()
+    };
+    if let Some(at) = text.find("Test run finished: ") {
+        let rest = &text[at + "Test run finished: ".len()..];
+        let failed: u64 = rest.split_once(" failed")?.0.trim().parse().ok()?;
+        return Some(failed == 0);
+    }
+    if text.contains("Tests run:") {
+        let failures = count_after("Failures:")?;
+        let errors = count_after("Errors:").unwrap_or(0);
+        return Some(failures == 0 && errors == 0);
+    }
+    None
 }
 
 /// Cleaned lines waiting for the keyword scan, which runs over many lines at once (see
@@ -562,6 +637,10 @@ impl Engine {
             return;
         }
 
+        if has_keyword && let Some(passed) = test_run_verdict(text) {
+            self.close_open();
+            self.current.verdict(passed);
+        }
         let rule = self.rules.classify_scanned(text, has_keyword);
         // A line the passing run printed too is not a cause, whatever it says.
         let known = self.baseline.as_ref().is_some_and(|b| b.contains(text));
@@ -655,6 +734,7 @@ impl Engine {
             pending_blank: None,
             exception_seen: false,
             seq: self.current.seq,
+            passed_over: false,
         });
     }
 

@@ -833,7 +833,9 @@ pub static RULES: &[Rule] = &[
     ),
     rule(
         "generic-error",
-        r"^(##\[error\]|\[ERROR\]|\[error\]|ERROR:?|Error:|error:|FATAL:?|Fatal:|fatal error:|E:|ERR!|\*\*\* ERROR) ?\S",
+        // A bracketed tag alone opens a report too: sbt and Maven print an empty `[error]` line
+        // above their error summaries.
+        r"^(##\[error\]|\[ERROR\]|\[error\]|ERROR:?|Error:|error:|FATAL:?|Fatal:|fatal error:|E:|ERR!|\*\*\* ERROR) ?\S|^\[(error|ERROR)\]\s*$",
         Unknown,
         2,
         Line,

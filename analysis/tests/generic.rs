@@ -259,3 +259,59 @@ fn a_php_test_s_diff_section_is_its_report() {
     assert!(text.starts_with("001+ Deprecated"), "{text}");
     assert!(text.ends_with("[ext/shop/tests/total.phpt]"), "{text}");
 }
+
+/// sbt with junit-interface, in its console format (a faithful reconstruction, not a captured
+/// run): a passing test's provoked exception, then sbt's own `[error]` report.
+#[test]
+fn a_passing_test_run_s_exceptions_are_noise_and_a_tagged_error_run_is_one_report() {
+    let log = job(concat!(
+        "$ sbt testAll\n",
+        "[info] Test run started\n",
+        "[info] Test shop.ClientTest.retriesWhenDown started\n",
+        "java.net.ConnectException: Connection refused (Connection refused)\n",
+        "\tat java.net.PlainSocketImpl.socketConnect(Native Method)\n",
+        "\tat shop.Client.fetch(Client.java:12)\n",
+        "[info] Test run finished: 0 failed, 0 ignored, 1 total, 0.8s\n",
+        "[error]  \n",
+        "[error] 1 of 2 test tasks failed:\n",
+        "[error] - core/mimaReportBinaryIssues\n",
+        "[error]   - core/mimaReportBinaryIssues failed: java.lang.RuntimeException: core: Binary compatibility check failed!\n",
+        "[error] (testAll) testAll failed due to previous errors\n",
+    ));
+    let report = analyze(&log);
+    let (start, end, text) = first_excerpt(&report);
+    assert_eq!((start, end), (18, 22), "{report:#?}");
+    assert!(text.contains("1 of 2 test tasks failed"), "{text}");
+    assert!(
+        report
+            .excerpts
+            .iter()
+            .all(|e| !e.text.contains("ConnectException")),
+        "{report:#?}"
+    );
+}
+
+/// Surefire's per-class verdict (`Tests run: 3, Failures: 0, Errors: 0`) covers what the class's
+/// tests printed; a class with failures does not.
+#[test]
+fn surefire_s_verdicts_tell_a_passing_class_s_noise_from_a_failing_class_s_error() {
+    let passing_noise = concat!(
+        "Running shop.CacheTest\n",
+        "java.lang.IllegalStateException: cache closed (expected by the test)\n",
+        "\tat shop.Cache.get(Cache.java:40)\n",
+        "Tests run: 3, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 0.1 sec - in shop.CacheTest\n",
+    );
+    let log = job(&format!(
+        "$ mvn -B test\n{passing_noise}Running shop.PriceTest\njava.lang.ArithmeticException: / by zero\n\tat shop.Price.ratio(Price.java:7)\nTests run: 2, Failures: 0, Errors: 1, Skipped: 0, Time elapsed: 0.1 sec - in shop.PriceTest\n"
+    ));
+    let report = analyze(&log);
+    let (_, _, text) = first_excerpt(&report);
+    assert!(text.contains("ArithmeticException"), "{report:#?}");
+    assert!(
+        report
+            .excerpts
+            .iter()
+            .all(|e| !e.text.contains("cache closed")),
+        "{report:#?}"
+    );
+}
