@@ -29,6 +29,22 @@ pub struct GreenRun {
 
 const KIND: &str = "green run";
 
+/// A map attribute of strings.
+fn string_map(entries: impl Iterator<Item = (String, String)>) -> AttributeValue {
+    AttributeValue::M(entries.map(|(k, v)| (k, s(v))).collect())
+}
+
+/// A map attribute of strings, as [`string_map`] writes it; entries of other types are skipped.
+fn read_string_map(item: &Item, name: &str) -> HashMap<String, String> {
+    match item.get(name) {
+        Some(AttributeValue::M(entries)) => entries
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), v.as_s().ok()?.clone())))
+            .collect(),
+        _ => HashMap::new(),
+    }
+}
+
 fn green_key(tenant: &str, project: &str, pipeline: &str) -> Item {
     key(
         format!("GREEN#{tenant}#{project}"),
@@ -44,23 +60,16 @@ impl Store {
         project: &str,
         pipeline: &str,
     ) -> Result<Option<GreenRun>, StoreError> {
-        let Some(item) = self.get(green_key(tenant, project, pipeline)).await? else {
+        let Some(item) = self
+            .get_unexpired(green_key(tenant, project, pipeline))
+            .await?
+        else {
             return Ok(None);
-        };
-        if super::opt_number::<u64>(&item, EXPIRES_AT).is_some_and(|at| at < epoch_now()) {
-            return Ok(None);
-        }
-        let jobs = match item.get("jobs") {
-            Some(AttributeValue::M(jobs)) => jobs
-                .iter()
-                .filter_map(|(name, id)| Some((name.clone(), id.as_s().ok()?.clone())))
-                .collect(),
-            _ => HashMap::new(),
         };
         Ok(Some(GreenRun {
             pipeline: string_attr(&item, "pipeline", KIND)?,
             branch: string_attr(&item, "branch", KIND)?,
-            jobs,
+            jobs: read_string_map(&item, "jobs"),
         }))
     }
 
@@ -77,7 +86,7 @@ impl Store {
         item.insert("branch".into(), s(&run.branch));
         item.insert(
             "jobs".into(),
-            AttributeValue::M(run.jobs.iter().map(|(k, v)| (k.clone(), s(v))).collect()),
+            string_map(run.jobs.iter().map(|(k, v)| (k.clone(), v.clone()))),
         );
         item.insert(EXPIRES_AT.into(), n(epoch_now() + ttl.as_secs()));
         self.put(item).await
@@ -217,9 +226,7 @@ impl Store {
             }
             // Counted already by an earlier attempt at this pipeline; or written by another
             // pipeline's analysis since (count again); or new, or forgotten.
-            if let Some(item) = self.get(item_key.clone()).await?
-                && super::opt_number::<u64>(&item, EXPIRES_AT).is_some_and(|at| at >= now)
-            {
+            if let Some(item) = self.get_unexpired(item_key.clone()).await? {
                 if string_attr(&item, "last_pipeline", KIND_RECURRENCE)
                     .is_ok_and(|last| last == pipeline)
                 {
@@ -287,14 +294,14 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut item = open_key(tenant, project, branch);
         item.insert("pipeline".into(), s(&failure.pipeline));
+        // A room whose platform gave no post id is kept with an empty one.
         item.insert(
             "rooms".into(),
-            AttributeValue::M(
+            string_map(
                 failure
                     .rooms
                     .iter()
-                    .map(|(slot, post)| (slot.clone(), s(post.clone().unwrap_or_default())))
-                    .collect(),
+                    .map(|(slot, post)| (slot.clone(), post.clone().unwrap_or_default())),
             ),
         );
         item.insert(EXPIRES_AT.into(), n(epoch_now() + ttl.as_secs()));
@@ -308,22 +315,16 @@ impl Store {
         project: &str,
         branch: &str,
     ) -> Result<Option<OpenFailure>, StoreError> {
-        let Some(item) = self.get(open_key(tenant, project, branch)).await? else {
+        let Some(item) = self
+            .get_unexpired(open_key(tenant, project, branch))
+            .await?
+        else {
             return Ok(None);
         };
-        if super::opt_number::<u64>(&item, EXPIRES_AT).is_some_and(|at| at < epoch_now()) {
-            return Ok(None);
-        }
-        let rooms = match item.get("rooms") {
-            Some(AttributeValue::M(rooms)) => rooms
-                .iter()
-                .map(|(slot, post)| {
-                    let post = post.as_s().ok().filter(|p| !p.is_empty()).cloned();
-                    (slot.clone(), post)
-                })
-                .collect(),
-            _ => HashMap::new(),
-        };
+        let rooms = read_string_map(&item, "rooms")
+            .into_iter()
+            .map(|(slot, post)| (slot, Some(post).filter(|p| !p.is_empty())))
+            .collect();
         Ok(Some(OpenFailure {
             pipeline: string_attr(&item, "pipeline", "open failure")?,
             rooms,

@@ -195,13 +195,10 @@ impl Store {
 
     /// Whether `id` is held under an unexpired lease or complete (and not expired).
     pub async fn held_or_complete(&self, work: Work, id: &str) -> Result<bool, StoreError> {
-        let Some(item) = self.get(work.key(id)).await? else {
+        let Some(item) = self.get_unexpired(work.key(id)).await? else {
             return Ok(false);
         };
         let now = epoch_now();
-        if opt_number::<u64>(&item, EXPIRES_AT).is_some_and(|exp| exp < now) {
-            return Ok(false);
-        }
         Ok(match item.get(STATUS) {
             Some(AttributeValue::S(status)) if status == COMPLETE => true,
             Some(AttributeValue::S(_)) => {

@@ -176,6 +176,16 @@ impl Store {
         Ok(out.item)
     }
 
+    /// [`Store::get`], but an item whose `expires_at` has passed is absent: DynamoDB deletes
+    /// expired items late, moto never.
+    async fn get_unexpired(&self, key: Item) -> Result<Option<Item>, StoreError> {
+        let now = epoch_now();
+        Ok(self
+            .get(key)
+            .await?
+            .filter(|item| opt_number::<u64>(item, EXPIRES_AT).is_none_or(|at| at >= now)))
+    }
+
     async fn delete(&self, key: HashMap<String, AttributeValue>) -> Result<(), StoreError> {
         self.client
             .delete_item()
