@@ -5,7 +5,7 @@
 
 use crate::connections::{ConnectError, Connections};
 use crate::gitflic::api::{
-    ApiError, Artifact, Download, GitflicApi, Job, Pipeline, Project, Webhook,
+    ApiError, Artifact, Download, GitflicApi, Job, Pipeline, Project, Webhook, log_artifact,
 };
 use crate::store::ConnectionRecord;
 
@@ -130,6 +130,17 @@ impl<'c> Session<'c> {
             alias,
             job_local_id
         ))
+    }
+
+    /// The id of the job's log among its artifacts (see [`log_artifact`]), if it has one.
+    pub async fn log_artifact_id(
+        &mut self,
+        owner: &str,
+        alias: &str,
+        job_local_id: &str,
+    ) -> Result<Option<String>, ConnectError> {
+        let artifacts = self.job_artifacts(owner, alias, job_local_id).await?;
+        Ok(log_artifact(&artifacts).and_then(|a| a.id.clone()))
     }
 
     pub async fn download_artifact(

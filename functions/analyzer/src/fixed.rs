@@ -5,7 +5,6 @@
 
 use crate::context::{Context, pipeline_link};
 use crate::outcome::{ProcessError, Processed, gitflic_error, split_outcomes};
-use crate::rooms::Room;
 use exlogare_shared::gitflic::api::branch_name;
 use exlogare_shared::notify::{self, RoomOutcome};
 use exlogare_shared::queue::PipelineMessage;
@@ -98,13 +97,9 @@ impl Context {
             .rooms_for(message)
             .await?
             .into_iter()
-            .filter_map(|(slot, ciphertext)| {
-                let reply_to = open.rooms.get(&slot.to_string())?.clone();
-                Some(Room {
-                    slot,
-                    ciphertext,
-                    reply_to,
-                })
+            .filter_map(|mut room| {
+                room.reply_to = open.rooms.get(&room.slot.to_string())?.clone();
+                Some(room)
             })
             .collect();
         self.post(Work::FixedNotice, message, &chat, rooms, earlier, deadline)

@@ -272,10 +272,7 @@ impl<'a> LastGreen<'a> {
         session: &mut Session<'_>,
         job: &str,
     ) -> Result<Option<Baseline>, ConnectError> {
-        let artifacts = session.job_artifacts(self.owner, self.alias, job).await?;
-        let Some(artifact) =
-            exlogare_shared::gitflic::api::log_artifact(&artifacts).and_then(|a| a.id.clone())
-        else {
+        let Some(artifact) = session.log_artifact_id(self.owner, self.alias, job).await? else {
             return Ok(None);
         };
         let log = session

@@ -12,10 +12,9 @@ use crate::context::{Context, pipeline_link};
 use crate::last_green::LastGreen;
 use crate::logs::{analyse, looks_binary};
 use crate::outcome::{ProcessError, Processed, gitflic_error, split_outcomes};
-use crate::rooms::Room;
 use exlogare_shared::analysis::JobMeta;
 use exlogare_shared::connections::ConnectError;
-use exlogare_shared::gitflic::api::{ApiError, Download, Job, log_artifact};
+use exlogare_shared::gitflic::api::{ApiError, Download, Job};
 use exlogare_shared::notify::{self, Link, RoomOutcome};
 use exlogare_shared::queue::PipelineMessage;
 use exlogare_shared::report::{JobOutcome, PipelineReport, Recurrence};
@@ -40,16 +39,7 @@ impl Context {
         let report_json =
             serde_json::to_string(&report).map_err(|e| ProcessError::Poison(e.to_string()))?;
         let chat = notify::compose(&report, self.settings.language, link);
-        let rooms = self
-            .rooms_for(message)
-            .await?
-            .into_iter()
-            .map(|(slot, ciphertext)| Room {
-                slot,
-                ciphertext,
-                reply_to: None,
-            })
-            .collect();
+        let rooms = self.rooms_for(message).await?;
         let outcomes = self
             .post(Work::Analysis, message, &chat, rooms, earlier, deadline)
             .await?;
@@ -241,16 +231,13 @@ impl Context {
         alias: &str,
         job: &str,
     ) -> Result<Result<Download, &'static str>, ProcessError> {
-        let artifacts = match session.job_artifacts(owner, alias, job).await {
-            Ok(list) => list,
-            Err(ConnectError::Gitflic(ApiError::NotFound)) => return Ok(Err(NO_LOG)),
+        let artifact_id = match session.log_artifact_id(owner, alias, job).await {
+            Ok(Some(id)) => id,
+            Ok(None) | Err(ConnectError::Gitflic(ApiError::NotFound)) => return Ok(Err(NO_LOG)),
             Err(e) => return Err(gitflic_error(e)),
         };
-        let Some(artifact_id) = log_artifact(&artifacts).and_then(|a| a.id.as_deref()) else {
-            return Ok(Err(NO_LOG));
-        };
         match session
-            .download_artifact(owner, alias, job, artifact_id, self.settings.log_cap)
+            .download_artifact(owner, alias, job, &artifact_id, self.settings.log_cap)
             .await
         {
             Ok(d) => Ok(Ok(d)),

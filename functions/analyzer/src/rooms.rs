@@ -23,17 +23,25 @@ pub struct Room {
 
 impl Context {
     /// The tenant's rooms for this project: a per-project override (`kind@project`) replaces the
-    /// tenant's room of the same kind; other projects' overrides are not ours.
+    /// tenant's room of the same kind; other projects' overrides are not ours. None of them
+    /// answers an earlier post yet.
     pub(crate) async fn rooms_for(
         &self,
         message: &PipelineMessage,
-    ) -> Result<Vec<(Slot, Vec<u8>)>, ProcessError> {
+    ) -> Result<Vec<Room>, ProcessError> {
         let all = self.store.channels(&message.tenant_id).await?;
         let slots = all
             .into_iter()
             .map(|(stored, ciphertext)| (Slot::parse(&stored), ciphertext))
             .collect();
-        Ok(Slot::rooms_for(slots, &message.project.id))
+        Ok(Slot::rooms_for(slots, &message.project.id)
+            .into_iter()
+            .map(|(slot, ciphertext)| Room {
+                slot,
+                ciphertext,
+                reply_to: None,
+            })
+            .collect())
     }
 
     /// Posts `chat` to every room of `rooms` that `earlier` (the work's progress) does not name,
