@@ -172,11 +172,8 @@ impl Step {
             .iter()
             .chain(self.generic.iter())
             .all(|b| b.passed_over);
-        let decisive: Vec<&Block> = self
-            .decisive
-            .iter()
-            .filter(|b| noise_only || !b.passed_over)
-            .collect();
+        let candidate = |b: &&Block| noise_only || !b.passed_over;
+        let decisive: Vec<&Block> = self.decisive.iter().filter(candidate).collect();
         // When a test runner reports failed tests, the tests are the verdict: a network error
         // a passing test printed, or one quoted in a failure's report, is the test's business
         // (a test that failed because of the network says so in its own report).
@@ -199,7 +196,7 @@ impl Step {
                 .or_else(|| {
                     self.generic
                         .iter()
-                        .filter(|b| noise_only || !b.passed_over)
+                        .filter(candidate)
                         .min_by_key(|b| (b.rule.tier, u64::MAX - b.seq))
                 })
         });
@@ -436,23 +433,21 @@ fn ends_section(text: &str) -> bool {
 /// A test run's verdict line, and whether it reports no failure: JUnit's console and sbt
 /// (`Test run finished: 0 failed, …`), Surefire and Ant (`Tests run: 3, Failures: 0, Errors: 0`).
 fn test_run_verdict(text: &str) -> Option<bool> {
-    let count_after = |label: &str| -> Option<u64> {
-        let at = text.find(label)? + label.len();
-        let digits: String = text[at..]
-            .trim_start()
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
-        digits.parse().ok()
+    // The number right after `label`, when `unit` follows it.
+    let count = |label: &str, unit: &str| -> Option<u64> {
+        let rest = text[text.find(label)? + label.len()..].trim_start();
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        rest[digits..]
+            .starts_with(unit)
+            .then(|| rest[..digits].parse().ok())
+            .flatten()
     };
-    if let Some(at) = text.find("Test run finished: ") {
-        let rest = &text[at + "Test run finished: ".len()..];
-        let failed: u64 = rest.split_once(" failed")?.0.trim().parse().ok()?;
-        return Some(failed == 0);
+    if text.contains("Test run finished: ") {
+        return Some(count("Test run finished: ", " failed")? == 0);
     }
     if text.contains("Tests run:") {
-        let failures = count_after("Failures:")?;
-        let errors = count_after("Errors:").unwrap_or(0);
+        let failures = count("Failures:", "")?;
+        let errors = count("Errors:", "").unwrap_or(0);
         return Some(failures == 0 && errors == 0);
     }
     None
@@ -850,8 +845,6 @@ fn runner_boilerplate(text: &str) -> bool {
     ) && PREFIXES.iter().any(|p| text.starts_with(p))
 }
 
-/// A line that introduces the block under it: `In function 'f':`, `# package`, `1) test name`,
-/// `In file included from …`. Not a command, and not a line that is an error of its own.
 /// The delimited section that ends right above line `number`: from the line after an opening
 /// `====…====` delimiter through the closing one, blank lines within it given back as empty
 /// lines. Nothing unless both delimiters are among the remembered lines.
@@ -889,6 +882,8 @@ fn section_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, Strin
     Vec::new()
 }
 
+/// A line that introduces the block under it: `In function 'f':`, `# package`, `1) test name`,
+/// `In file included from …`. Not a command, and not a line that is an error of its own.
 fn is_header(line: &str) -> bool {
     let t = line.trim();
     if t.is_empty() || t.starts_with("$ ") || t.len() > 300 {
