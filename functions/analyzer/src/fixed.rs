@@ -4,7 +4,7 @@
 //! the failure, posts nothing.
 
 use crate::context::{Context, pipeline_link};
-use crate::outcome::{ProcessError, Processed, gitflic_error, split_outcomes};
+use crate::outcome::{Done, ProcessError, Processed, gitflic_error, split_outcomes};
 use exlogare_shared::gitflic::api::branch_name;
 use exlogare_shared::notify::{self, RoomOutcome};
 use exlogare_shared::queue::PipelineMessage;
@@ -18,7 +18,7 @@ impl Context {
         message: &PipelineMessage,
         earlier: &[String],
         deadline: Instant,
-    ) -> Result<Processed, ProcessError> {
+    ) -> Result<Done, ProcessError> {
         let mut session = self.session(message).await?;
         let (owner, alias, _) = self.project_path(message, &mut session).await?;
         let (tenant, project) = (&message.tenant_id, &message.project.id);
@@ -50,7 +50,7 @@ impl Context {
                     .close_failure(tenant, project, &branch, &open.pipeline)
                     .await?;
                 let (delivered, rejected) = split_outcomes(outcomes);
-                tracing::info!(project_id = %project, pipeline_id = %message.pipeline.id, failed = %open.pipeline, ?delivered, gitflic_requests = session.requests(), "fixed notice complete");
+                tracing::info!(project_id = %project, pipeline_id = %message.pipeline.id, failed = %open.pipeline, ?delivered, gitflic_requests = session.requests(), "fixed notice delivered");
                 Processed::Fixed {
                     delivered,
                     rejected,
@@ -58,15 +58,10 @@ impl Context {
             }
             None => Processed::NothingToFix,
         };
-        self.store
-            .complete(
-                Work::FixedNotice,
-                &message.delivery_key,
-                self.settings.report_retention,
-                None,
-            )
-            .await?;
-        Ok(processed)
+        Ok(Done {
+            processed,
+            payload: None,
+        })
     }
 
     /// Posts the notice to the rooms that got the failure and are still the project's, as a

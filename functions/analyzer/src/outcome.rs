@@ -39,6 +39,13 @@ pub enum Processed {
     AlreadyDone,
 }
 
+/// Work that went through: what it came to, and what its record keeps until it expires (the
+/// stored report).
+pub(crate) struct Done {
+    pub processed: Processed,
+    pub payload: Option<String>,
+}
+
 /// The rooms reached and the rooms that refused, by slot.
 pub(crate) fn split_outcomes(outcomes: Vec<RoomOutcome>) -> (Vec<String>, Vec<String>) {
     let (mut reached, mut refused) = (Vec::new(), Vec::new());

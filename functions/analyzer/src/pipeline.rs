@@ -1,7 +1,8 @@
 //! A queued pipeline message, processed exactly once: claimed (a lease in DynamoDB that ends
 //! with the invocation; a completed one is skipped, one claimed elsewhere is retried later), then
 //! a failure is reported ([`crate::report`]) or a success answers the failure it fixes
-//! ([`crate::fixed`]); on error the claim is released so the retry may take it at once.
+//! ([`crate::fixed`]), then completed with what the record keeps; on error the claim is
+//! released so the retry may take it at once.
 
 use crate::config::AnalyzerConfig;
 use crate::context::{AnalyzerSettings, Context};
@@ -88,6 +89,20 @@ impl PipelineAnalyzer {
             PipelineStatus::Succeeded => {
                 context.announce_fixed(&message, &progress, deadline).await
             }
+        };
+        let result = match result {
+            Ok(done) => context
+                .store
+                .complete(
+                    work,
+                    key,
+                    context.settings.report_retention,
+                    done.payload.as_deref(),
+                )
+                .await
+                .map(|()| done.processed)
+                .map_err(ProcessError::from),
+            Err(e) => Err(e),
         };
         if result.is_err() {
             // Let the next delivery of the message claim the work at once.

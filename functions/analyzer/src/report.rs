@@ -11,7 +11,7 @@
 use crate::context::{Context, pipeline_link};
 use crate::last_green::LastGreen;
 use crate::logs::{analyse, looks_binary};
-use crate::outcome::{ProcessError, Processed, gitflic_error, split_outcomes};
+use crate::outcome::{Done, ProcessError, Processed, gitflic_error, split_outcomes};
 use exlogare_shared::analysis::JobMeta;
 use exlogare_shared::connections::ConnectError;
 use exlogare_shared::gitflic::api::{ApiError, Download, Job};
@@ -34,7 +34,7 @@ impl Context {
         message: &PipelineMessage,
         earlier: &[String],
         deadline: Instant,
-    ) -> Result<Processed, ProcessError> {
+    ) -> Result<Done, ProcessError> {
         let (report, link, branch) = self.build_report(message).await?;
         let report_json =
             serde_json::to_string(&report).map_err(|e| ProcessError::Poison(e.to_string()))?;
@@ -45,19 +45,14 @@ impl Context {
             .await?;
         self.remember_open_failure(message, branch.as_deref(), &outcomes)
             .await;
-        self.store
-            .complete(
-                Work::Analysis,
-                &message.delivery_key,
-                self.settings.report_retention,
-                Some(&report_json),
-            )
-            .await?;
         let (delivered, rejected) = split_outcomes(outcomes);
-        tracing::info!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, ?delivered, gitflic_requests = report.gitflic_requests, comparison = ?report.comparison, seen_in_7_days = report.recurrence.as_ref().map(|r| r.seen_in_7_days), "pipeline report complete");
-        Ok(Processed::Reported {
-            delivered,
-            rejected,
+        tracing::info!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, ?delivered, gitflic_requests = report.gitflic_requests, comparison = ?report.comparison, seen_in_7_days = report.recurrence.as_ref().map(|r| r.seen_in_7_days), "pipeline report delivered");
+        Ok(Done {
+            processed: Processed::Reported {
+                delivered,
+                rejected,
+            },
+            payload: Some(report_json),
         })
     }
 
