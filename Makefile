@@ -12,7 +12,7 @@ test: tools lint
 	$(STACK) run -- cargo test --workspace --locked
 	scripts/build-lambdas.sh
 
-## The three functions' release zips and their sizes.
+## The four functions' release zips and their sizes.
 package:
 	scripts/build-lambdas.sh
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Release builds of the three functions as Lambda zips, with their sizes (target: 6 MB each).
+# Release builds of the four functions as Lambda zips, with their sizes (target: 6 MB each).
 # arm64 as deployed; if the aarch64 target cannot be installed on this machine, x86_64 zips are
 # built and measured instead, and the script says so. Installs cargo-lambda and zig from PyPI.
 set -euo pipefail
@@ -12,10 +12,10 @@ if ! rustup target add aarch64-unknown-linux-gnu >/dev/null 2>&1; then
   arch=--x86-64
 fi
 cargo lambda build --release "$arch" --locked --output-format zip \
-  --bin exlogare-webhook --bin exlogare-oauth --bin exlogare-analyzer
+  --bin exlogare-webhook --bin exlogare-oauth --bin exlogare-analyzer --bin exlogare-reconciler
 limit=$((6 * 1024 * 1024))
 status=0
-for name in exlogare-webhook exlogare-oauth exlogare-analyzer; do
+for name in exlogare-webhook exlogare-oauth exlogare-analyzer exlogare-reconciler; do
   zip=target/lambda/$name/bootstrap.zip
   size=$(stat -c %s "$zip")
   awk -v n="$name" -v s="$size" 'BEGIN { printf "%-20s %5.2f MB (%s)\n", n, s / 1048576, "'"${arch#--}"'" }'

@@ -18,9 +18,13 @@ pub mod connections;
 #[cfg(feature = "service")]
 pub mod crypto;
 #[cfg(feature = "service")]
+pub mod hooks;
+#[cfg(feature = "service")]
 pub mod http_edge;
 #[cfg(feature = "service")]
 pub mod http_outcome;
+#[cfg(feature = "service")]
+pub mod intake;
 #[cfg(feature = "service")]
 pub mod llm;
 #[cfg(feature = "service")]

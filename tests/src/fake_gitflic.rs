@@ -76,6 +76,8 @@ pub struct FakePipeline {
     pub git_ref: String,
     pub status: String,
     pub jobs: Vec<FakeJob>,
+    /// Unix seconds; when it was added unless a test says otherwise.
+    pub finished_at: i64,
 }
 
 /// A CI job and its log (the `trace` artifact), if it has one.
@@ -181,8 +183,42 @@ impl FakeGitflic {
                 git_ref: git_ref.to_owned(),
                 status: status.to_owned(),
                 jobs,
+                finished_at: time::OffsetDateTime::now_utc().unix_timestamp(),
             },
         );
+    }
+
+    /// Pipeline `local_id` ended at `at` (Unix seconds).
+    pub fn set_finished_at(&self, local_id: &str, at: i64) {
+        if let Some(p) = self.state.lock().unwrap().pipelines.get_mut(local_id) {
+            p.finished_at = at;
+        }
+    }
+
+    /// Someone deleted the project's hooks at GitFlic.
+    pub fn delete_hooks(&self, owner: &str, alias: &str) {
+        self.state
+            .lock()
+            .unwrap()
+            .hooks
+            .remove(&format!("{owner}/{alias}"));
+    }
+
+    /// Someone unticked an event of the project's hooks at GitFlic.
+    pub fn untick_event(&self, owner: &str, alias: &str, event: &str) {
+        let mut s = self.state.lock().unwrap();
+        for hook in s.hooks.entry(format!("{owner}/{alias}")).or_default() {
+            hook.events[event] = json!(false);
+        }
+    }
+
+    /// Adds `count` projects `acme/bulk-<n>` (ids `bulk-<n>`).
+    pub fn add_projects(&self, count: usize) {
+        let mut s = self.state.lock().unwrap();
+        for n in 0..count {
+            s.projects
+                .push((format!("bulk-{n}"), "acme".into(), format!("bulk-{n}")));
+        }
     }
 
     pub fn answer_next_raw(&self, status: u16, body: &str) {
@@ -469,7 +505,7 @@ async fn list_hooks(
         .unwrap_or_default();
     let items: Vec<Value> = hooks
         .iter()
-        .map(|h| json!({ "id": h.id, "url": h.url }))
+        .map(|h| json!({ "id": h.id, "url": h.url, "events": h.events, "branchPattern": h.branch_pattern }))
         .collect();
     let total = items.len();
     Json(hal("webhookList", items, 0, 100, total)).into_response()
@@ -584,7 +620,16 @@ async fn pipelines(
     newest_first.sort_by_key(|p| std::cmp::Reverse(p.0));
     let all = newest_first
         .iter()
-        .map(|(id, p)| json!({ "id": format!("uuid-pipeline-{id}"), "localId": id, "status": p.status, "ref": p.git_ref, "commitId": "3f786850e387550fdab836ed7e6dc881de23001b", "source": "PUSH" }))
+        .map(|(id, p)| {
+            let finished = time::OffsetDateTime::from_unix_timestamp(p.finished_at)
+                .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+            // GitFlic's dates may lack their zone (CODE): the creation time comes without one.
+            let created = finished - time::Duration::minutes(5);
+            json!({ "id": format!("uuid-pipeline-{id}"), "localId": id, "status": p.status, "ref": p.git_ref,
+                    "commitId": "3f786850e387550fdab836ed7e6dc881de23001b", "source": "PUSH",
+                    "finishedAt": finished.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+                    "createdAt": format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", created.year(), u8::from(created.month()), created.day(), created.hour(), created.minute(), created.second()) })
+        })
         .collect();
     Json(hal_page(
         "restPipelineModelList",

@@ -10,6 +10,8 @@ use exlogare_analyzer::config::AnalyzerConfig;
 use exlogare_analyzer::pipeline::PipelineAnalyzer;
 use exlogare_oauth::config::OauthConfig;
 use exlogare_oauth::connect::Connect;
+use exlogare_reconciler::Reconciler;
+use exlogare_reconciler::config::{ReconcileSettings, ReconcilerConfig};
 use exlogare_shared::config::GitflicAppConfig;
 use exlogare_shared::crypto::Kms;
 use exlogare_shared::notify::Channel;
@@ -59,6 +61,8 @@ pub fn oauth_config(app: GitflicAppConfig) -> OauthConfig {
 pub const PROJECT_ID: &str = "proj-1";
 
 pub struct Harness {
+    /// What the GitFlic-facing functions were configured with.
+    pub app: GitflicAppConfig,
     pub stack: LocalStack,
     pub gitflic: FakeGitflic,
     pub chat: FakeChat,
@@ -122,7 +126,9 @@ impl Harness {
             log_cap,
             baseline_requests_per_hour,
         } = options;
-        let stack = LocalStack::from_env().await;
+        let mut stack = LocalStack::from_env().await;
+        // Its own table: reconciliation reads every watch of the table it is given.
+        stack.table = stack.fresh_table().await;
         let gitflic = FakeGitflic::start().await;
         let chat = FakeChat::start().await;
         let store = Store::new(&stack.sdk, &stack.table);
@@ -134,6 +140,7 @@ impl Harness {
         // The oauth function's flows: the harness connects and watches through them.
         let connect =
             exlogare_oauth::App::from_config(oauth_config(app.clone()), &stack.sdk)?.connect;
+        let app_config = app.clone();
         let tenant = format!("tenant-{}", uuid::Uuid::new_v4());
         let public = Url::parse(PUBLIC)?;
         let consent = connect
@@ -198,6 +205,7 @@ impl Harness {
             &stack.sdk,
         )?);
         Ok(Self {
+            app: app_config,
             stack,
             gitflic,
             chat,
@@ -211,6 +219,19 @@ impl Harness {
             connection_id: connection.id,
             hook_secret: hook.secret,
         })
+    }
+
+    /// The reconciler as deployed here, with `settings`, feeding the harness' queue.
+    pub fn reconciler(&self, settings: ReconcileSettings) -> anyhow::Result<Reconciler> {
+        Ok(Reconciler::from_config(
+            &ReconcilerConfig {
+                app: self.app.clone(),
+                queue_url: self.queue_url.clone(),
+                public_base_url: Url::parse(PUBLIC)?,
+                settings,
+            },
+            &self.stack.sdk,
+        )?)
     }
 
     /// The report the analyzer stored for a delivery.

@@ -92,6 +92,45 @@ impl LocalStack {
             .expect("queue url")
     }
 
+    /// A new table with the keys, index and TTL of the stack's table: reconciliation reads
+    /// every watch in its table, so a test that runs it must not see other tests' watches.
+    pub async fn fresh_table(&self) -> String {
+        let dynamodb = self.dynamodb();
+        let table = dynamodb
+            .describe_table()
+            .table_name(&self.table)
+            .send()
+            .await
+            .expect("describe the stack's table")
+            .table
+            .expect("a table");
+        let name = format!("test-{}", uuid::Uuid::new_v4());
+        let indexes = table
+            .global_secondary_indexes
+            .unwrap_or_default()
+            .into_iter()
+            .map(|index| {
+                aws_sdk_dynamodb::types::GlobalSecondaryIndex::builder()
+                    .set_index_name(index.index_name)
+                    .set_key_schema(index.key_schema)
+                    .set_projection(index.projection)
+                    .build()
+                    .expect("an index")
+            })
+            .collect();
+        dynamodb
+            .create_table()
+            .table_name(&name)
+            .set_attribute_definitions(table.attribute_definitions)
+            .set_key_schema(table.key_schema)
+            .set_global_secondary_indexes(Some(indexes))
+            .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+            .send()
+            .await
+            .expect("create a test table");
+        name
+    }
+
     /// Every message now on `queue_url` (bodies), received and deleted.
     pub async fn drain(&self, queue_url: &str) -> Vec<String> {
         let sqs = self.sqs();

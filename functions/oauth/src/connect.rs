@@ -6,10 +6,11 @@
 use exlogare_shared::connections::{ConnectError, Connections};
 use exlogare_shared::gitflic::api::{GitflicApi, HOOK_VERSION, Project};
 use exlogare_shared::gitflic::base_url::resolve_host;
-use exlogare_shared::secret::{self, SecretDigest};
+use exlogare_shared::hooks;
+use exlogare_shared::secret::SecretDigest;
 use exlogare_shared::session::Session;
 use exlogare_shared::store::{
-    ConnectionRecord, ConnectionStatus, OauthState, SecretBinding, WatchRecord, epoch_now,
+    ConnectionRecord, ConnectionStatus, OauthState, WatchRecord, epoch_now,
 };
 use oauth2::{AuthorizationCode, CsrfToken, RedirectUrl};
 use serde::Serialize;
@@ -219,46 +220,8 @@ impl Connect {
         Ok(views)
     }
 
-    /// A fresh webhook secret, already valid for `project` (or any project of the connection).
-    async fn bind_new_secret(
-        &self,
-        tenant: &str,
-        connection: &str,
-        project: Option<&str>,
-    ) -> Result<(String, SecretDigest), ConnectError> {
-        let secret = secret::generate();
-        let digest = SecretDigest::of(&secret);
-        self.vault
-            .store()
-            .put_secret_binding(
-                &digest,
-                &SecretBinding {
-                    tenant_id: tenant.to_owned(),
-                    connection_id: connection.to_owned(),
-                    project_id: project.map(str::to_owned),
-                },
-            )
-            .await?;
-        Ok((secret, digest))
-    }
-
-    fn webhook_url(public: &Url, secret: &str) -> String {
-        let mut url = public.clone();
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty().extend(["webhook", "gitflic"]);
-        }
-        url.query_pairs_mut().append_pair("secret", secret);
-        url.to_string()
-    }
-
-    fn our_hook(public: &Url, url: Option<&str>) -> bool {
-        let ours = Self::webhook_url(public, "");
-        let prefix = ours.split('?').next().unwrap_or_default();
-        url.is_some_and(|u| u.starts_with(prefix))
-    }
-
-    /// Registers a webhook for failures and successes with a fresh secret. Watching again replaces the
-    /// previous hook (ours, found by URL, even if our record of it was lost): never two.
+    /// Registers a webhook for failures and successes with a fresh secret (see
+    /// [`hooks::register`]): watching again replaces the previous hook, never two.
     pub async fn watch(
         &self,
         tenant: &str,
@@ -269,65 +232,21 @@ impl Connect {
         public: &Url,
     ) -> Result<WatchView, ConnectError> {
         let mut session = Session::open(&self.vault, self.vault.record(tenant, connection).await?)?;
-        let project = session.project(owner, alias).await?;
-        let project_id = project.id.clone().ok_or_else(|| {
-            ConnectError::BadRequest("GitFlic returned a project without an id".into())
-        })?;
-
-        let existing = session.webhooks(owner, alias).await?;
-        for hook in existing
-            .iter()
-            .filter(|h| Self::our_hook(public, h.url.as_deref()))
-        {
-            if let Some(id) = hook.id.as_deref() {
-                session.delete_webhook(owner, alias, id).await?;
-            }
-        }
-        let previous = self
-            .vault
-            .store()
-            .watches(tenant, connection)
-            .await?
-            .into_iter()
-            .find(|w| w.project_id == project_id);
-
-        // Bound before the hook exists, so that GitFlic's first delivery already validates.
-        let (secret, digest) = self
-            .bind_new_secret(tenant, connection, Some(&project_id))
-            .await?;
-        let hook_url = Self::webhook_url(public, &secret);
-        let created = session
-            .create_webhook(owner, alias, &hook_url, &secret, branch_pattern)
-            .await;
-        let created = match created {
-            Ok(hook) => hook,
-            Err(e) => {
-                self.vault.store().delete_secret_binding(&digest).await?;
-                return Err(e);
-            }
-        };
-        let watch = WatchRecord {
-            tenant_id: tenant.to_owned(),
-            connection_id: connection.to_owned(),
-            project_id: project_id.clone(),
-            owner_alias: owner.to_owned(),
-            alias: alias.to_owned(),
-            webhook_id: created.id.clone(),
-            secret_digest: digest.to_hex(),
-            branch_pattern: branch_pattern.map(str::to_owned),
-            default_branch: project.default_branch.clone(),
-            hook_version: HOOK_VERSION,
-        };
-        self.vault.store().put_watch(&watch).await?;
-        if let Some(old) = previous.and_then(|p| SecretDigest::from_hex(&p.secret_digest)) {
-            self.vault.store().delete_secret_binding(&old).await?;
-        }
-        tracing::info!(connection_id = %connection, project_id = %project_id, "watching project");
+        let watch = hooks::register(
+            &self.vault,
+            &mut session,
+            owner,
+            alias,
+            branch_pattern,
+            public,
+        )
+        .await?;
+        tracing::info!(connection_id = %connection, project_id = %watch.project_id, "watching project");
         Ok(WatchView {
-            project_id,
-            owner: owner.to_owned(),
-            alias: alias.to_owned(),
-            webhook_id: created.id,
+            project_id: watch.project_id,
+            owner: watch.owner_alias,
+            alias: watch.alias,
+            webhook_id: watch.webhook_id,
             branch_pattern: watch.branch_pattern,
         })
     }
@@ -408,7 +327,8 @@ impl Connect {
         public: &Url,
     ) -> Result<ManualWebhook, ConnectError> {
         let record = self.vault.record(tenant, connection).await?;
-        let (secret, digest) = self.bind_new_secret(tenant, connection, None).await?;
+        let (secret, digest) =
+            hooks::bind_new_secret(&self.vault, tenant, connection, None).await?;
         let mut updated = record.clone();
         updated.manual_secret_digest = Some(digest.to_hex());
         updated.token_version += 1;
@@ -431,7 +351,7 @@ impl Connect {
             self.vault.store().delete_secret_binding(&old).await?;
         }
         Ok(ManualWebhook {
-            url: Self::webhook_url(public, &secret),
+            url: hooks::hook_url(public, &secret),
             secret,
         })
     }

@@ -5,22 +5,16 @@
 
 use crate::config::WebhookConfig;
 use exlogare_shared::gitflic::webhook::{Action, WebhookPayload};
-use exlogare_shared::queue::{
-    PipelineMessage, PipelineRef, PipelineStatus, ProjectRef, Queue, QueueError,
-};
+use exlogare_shared::intake::{Intake, IntakeError, Intakes};
+use exlogare_shared::queue::{PipelineMessage, PipelineRef, PipelineStatus, ProjectRef, Queue};
 use exlogare_shared::secret;
-use exlogare_shared::store::{Claim, SecretBinding, Store, StoreError, Work};
+use exlogare_shared::store::{SecretBinding, Store, StoreError};
 use std::time::Duration;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 /// Largest body accepted. GitFlic's deliveries are a few KiB.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
-
-/// How long a delivery is claimed before its message is on the queue. Short, so that a claim left
-/// behind by a failed send whose release also failed blocks GitFlic's retries for a minute, not
-/// for days; once queued, the record is kept for the full de-duplication TTL.
-const CLAIM_TTL: Duration = Duration::from_secs(60);
 
 /// Longest id (project or pipeline) accepted; GitFlic's are UUIDs and small integers.
 const MAX_ID_LEN: usize = 128;
@@ -57,14 +51,12 @@ pub enum IngestError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
-    Queue(#[from] QueueError),
+    Intake(#[from] IntakeError),
 }
 
 #[derive(Debug, Clone)]
 pub struct Ingest {
-    store: Store,
-    queue: Queue,
-    dedupe_ttl: Duration,
+    intakes: Intakes,
 }
 
 impl Ingest {
@@ -79,9 +71,7 @@ impl Ingest {
 
     pub fn new(store: Store, queue: Queue, dedupe_ttl: Duration) -> Self {
         Self {
-            store,
-            queue,
-            dedupe_ttl,
+            intakes: Intakes::new(store, queue, dedupe_ttl),
         }
     }
 
@@ -92,7 +82,8 @@ impl Ingest {
         let digest = secret::agreed_digest(delivery.secrets.iter().copied())
             .ok_or(IngestError::Unauthorized)?;
         let binding = self
-            .store
+            .intakes
+            .store()
             .secret_binding(&digest)
             .await?
             .ok_or(IngestError::Unauthorized)?;
@@ -122,7 +113,8 @@ impl Ingest {
                 // awaits its "fixed".
                 let project = checked_id(project_id, "project_id")?;
                 if !self
-                    .store
+                    .intakes
+                    .store()
                     .has_open_failures(&binding.tenant_id, project)
                     .await?
                 {
@@ -150,35 +142,11 @@ impl Ingest {
         status: PipelineStatus,
     ) -> Result<Outcome, IngestError> {
         let message = pipeline_message(binding, payload, status)?;
-        let work = match status {
-            PipelineStatus::Failed => Work::Delivery,
-            PipelineStatus::Succeeded => Work::SuccessDelivery,
-        };
-        let key = message.delivery_key.clone();
-        let (project_id, pipeline_id) = (&message.project.id, &message.pipeline.id);
-        let claim = self.store.claim(work, &key, CLAIM_TTL, CLAIM_TTL).await?;
-        if !matches!(claim, Claim::Claimed { .. }) {
-            tracing::info!(%project_id, %pipeline_id, "duplicate delivery");
-            return Ok(Outcome::Duplicate { delivery_key: key });
-        }
-        if let Err(send_error) = self.queue.send(&message).await {
-            // Never "seen" but not queued: forget the delivery so GitFlic's retry gets through.
-            if let Err(release_error) = self.store.release(work, &key).await {
-                tracing::error!(
-                    %project_id, %pipeline_id, error = %release_error,
-                    "could not release the delivery record after a failed send; retries are taken for duplicates until the claim expires"
-                );
-            }
-            tracing::error!(%project_id, %pipeline_id, error = %send_error, "could not queue the pipeline");
-            return Err(send_error.into());
-        }
-        if let Err(e) = self.store.complete(work, &key, self.dedupe_ttl, None).await {
-            // The message is queued; a redelivery after the short claim is caught by the
-            // analyzer's own per-pipeline claim, so this costs at most a repeated analysis.
-            tracing::warn!(%project_id, %pipeline_id, error = %e, "could not extend the delivery record");
-        }
-        tracing::info!(%project_id, %pipeline_id, local_id = %message.pipeline.local_id, ?status, "queued pipeline");
-        Ok(Outcome::Queued { delivery_key: key })
+        let delivery_key = message.delivery_key.clone();
+        Ok(match self.intakes.queue_once(&message).await? {
+            Intake::Queued => Outcome::Queued { delivery_key },
+            Intake::Duplicate => Outcome::Duplicate { delivery_key },
+        })
     }
 }
 

@@ -49,7 +49,7 @@ pub async fn handle(
         Err(IngestError::TooLarge) => error(StatusCode::PAYLOAD_TOO_LARGE, "body too large"),
         Err(IngestError::Unauthorized) => error(StatusCode::UNAUTHORIZED, "unauthorized"),
         Err(IngestError::BadRequest(reason)) => error(StatusCode::BAD_REQUEST, &reason),
-        Err(e @ (IngestError::Store(_) | IngestError::Queue(_))) => {
+        Err(e @ (IngestError::Store(_) | IngestError::Intake(_))) => {
             tracing::error!(error = %e, "delivery not accepted; GitFlic should retry");
             error(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -117,16 +117,42 @@ impl Project {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct Webhook {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub id: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub url: Option<String>,
+    /// As registered (`{"PIPELINE_FAIL": true, …}`), if the list shows it (INFERRED).
+    #[serde(default)]
+    pub events: Option<Value>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub branch_pattern: Option<String>,
+}
+
+impl Webhook {
+    /// Whether the hook subscribes to every one of [`HOOK_EVENTS`]; `None` when GitFlic did
+    /// not say. Both a map of flags and a list of names are read.
+    pub fn has_our_events(&self) -> Option<bool> {
+        let on = |event: &str| match self.events.as_ref()? {
+            Value::Object(flags) => Some(flags.get(event).is_some_and(|v| v == &Value::Bool(true))),
+            Value::Array(names) => Some(names.iter().any(|n| n.as_str() == Some(event))),
+            _ => None,
+        };
+        HOOK_EVENTS
+            .iter()
+            .map(|event| on(event))
+            .collect::<Option<Vec<bool>>>()
+            .map(|all| all.into_iter().all(|on| on))
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Pipeline {
+    /// The UUID: webhook deliveries name the pipeline by it (INFERRED: the same value).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub id: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub local_id: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
@@ -135,11 +161,25 @@ pub struct Pipeline {
     pub git_ref: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub commit_id: Option<String>,
+    /// Unix seconds.
+    #[serde(default, deserialize_with = "lenient::opt_timestamp")]
+    pub finished_at: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::opt_timestamp")]
+    pub created_at: Option<i64>,
 }
 
 impl Pipeline {
     pub fn succeeded(&self) -> bool {
         status_is(&self.status, "SUCCESS")
+    }
+
+    pub fn failed(&self) -> bool {
+        status_is(&self.status, "FAILED")
+    }
+
+    /// When it ended, or else when it was created: the latest moment GitFlic told.
+    pub fn ended_at(&self) -> Option<i64> {
+        self.finished_at.or(self.created_at)
     }
 
     /// Its number in the project, if GitFlic gave a readable one.

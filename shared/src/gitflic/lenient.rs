@@ -49,6 +49,39 @@ pub fn opt_object<'de, D: Deserializer<'de>, T: DeserializeOwned>(
     })
 }
 
+/// A moment as Unix seconds: an RFC 3339 string, one without a zone (read as UTC: GitFlic's
+/// dates sometimes lack it, CODE), or a number of seconds or milliseconds since the epoch.
+pub fn opt_timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::String(s)) => parse_timestamp(s.trim()),
+        // Past 10^11 seconds (year 5138) a number can only be milliseconds.
+        Some(Value::Number(n)) => n.as_i64().map(|v| {
+            if v.abs() >= 100_000_000_000 {
+                v / 1000
+            } else {
+                v
+            }
+        }),
+        _ => None,
+    })
+}
+
+fn parse_timestamp(text: &str) -> Option<i64> {
+    use time::format_description::well_known::Rfc3339;
+    use time::{OffsetDateTime, PrimitiveDateTime, macros::format_description};
+    if let Ok(at) = OffsetDateTime::parse(text, &Rfc3339) {
+        return Some(at.unix_timestamp());
+    }
+    let naive = text.replace(' ', "T");
+    let (seconds, _fraction) = naive.split_once('.').unwrap_or((&naive, ""));
+    PrimitiveDateTime::parse(
+        seconds,
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
+    )
+    .ok()
+    .map(|at| at.assume_utc().unix_timestamp())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +122,34 @@ mod tests {
         assert_eq!(p.n, None);
         let p = probe("{}");
         assert_eq!((p.s, p.n, p.b), (None, None, None));
+    }
+
+    #[derive(Deserialize)]
+    struct At {
+        #[serde(default, deserialize_with = "opt_timestamp")]
+        at: Option<i64>,
+    }
+
+    fn at(json: &str) -> Option<i64> {
+        serde_json::from_str::<At>(json).unwrap().at
+    }
+
+    #[test]
+    fn timestamps_read_in_every_shape_gitflic_sends() {
+        assert_eq!(at(r#"{"at": "2026-12-02T10:00:00Z"}"#), Some(1_796_205_600));
+        assert_eq!(
+            at(r#"{"at": "2026-12-02T13:00:00+03:00"}"#),
+            Some(1_796_205_600)
+        );
+        assert_eq!(
+            at(r#"{"at": "2026-12-02T10:00:00.123456"}"#),
+            Some(1_796_205_600)
+        );
+        assert_eq!(at(r#"{"at": "2026-12-02 10:00:00"}"#), Some(1_796_205_600));
+        assert_eq!(at(r#"{"at": 1796205600}"#), Some(1_796_205_600));
+        assert_eq!(at(r#"{"at": 1796205600123}"#), Some(1_796_205_600));
+        assert_eq!(at(r#"{"at": "yesterday"}"#), None);
+        assert_eq!(at(r#"{"at": null}"#), None);
+        assert_eq!(at("{}"), None);
     }
 }

@@ -4,13 +4,14 @@
 //! - `TENANT#<tenant>` / `WATCH#<connection>#<project>`: a watched project and its webhook.
 
 use super::{
-    EXPIRES_AT, Item, PK, SK, Store, StoreError, conditional, dynamo_error, epoch_now, key, n, s,
-    string_attr,
+    EXPIRES_AT, Item, PK, SK, Store, StoreError, all_pages, conditional, dynamo_error, epoch_now,
+    key, n, s, string_attr,
 };
 use crate::secret::SecretDigest;
 use aws_sdk_dynamodb::types::ReturnValue;
 use serde::{Deserialize, Serialize};
 use serde_dynamo::{from_item, to_item};
+use std::collections::HashMap;
 use std::time::Duration;
 
 /// A record that does not convert to or from its item.
@@ -21,7 +22,12 @@ fn malformed(kind: &'static str) -> impl Fn(serde_dynamo::Error) -> StoreError {
     }
 }
 
-fn tenant_pk(tenant: &str) -> String {
+pub(super) const GSI1PK: &str = "gsi1pk";
+pub(super) const GSI1SK: &str = "gsi1sk";
+/// The `gsi1` partition that lists every watch.
+pub(super) const WATCH_INDEX: &str = "WATCHES";
+
+pub(super) fn tenant_pk(tenant: &str) -> String {
     format!("TENANT#{tenant}")
 }
 
@@ -122,6 +128,19 @@ pub struct WatchRecord {
     /// What the hook subscribes to ([`crate::gitflic::api::HOOK_VERSION`]); 1 when not recorded.
     #[serde(default = "first_hook_version")]
     pub hook_version: u32,
+    /// Unix seconds the project has been watched since (kept when its hook is registered again):
+    /// reconciliation reports no failure from before it. Not recorded before reconciliation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub watched_at: Option<i64>,
+    /// The hook's URL as registered, without its query (which holds the secret).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hook_url: Option<String>,
+    /// Unix seconds reconciliation last found the hook as registered (or registered it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hook_checked_at: Option<i64>,
+    /// Unix seconds reconciliation last listed the project's pipelines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visited_at: Option<i64>,
 }
 
 fn first_hook_version() -> u32 {
@@ -129,7 +148,7 @@ fn first_hook_version() -> u32 {
 }
 
 impl WatchRecord {
-    fn sk(connection: &str, project: &str) -> String {
+    pub(super) fn sk(connection: &str, project: &str) -> String {
         format!("WATCH#{connection}#{project}")
     }
 
@@ -139,10 +158,29 @@ impl WatchRecord {
             tenant_pk(&self.tenant_id),
             &Self::sk(&self.connection_id, &self.project_id),
         ));
+        item.extend(self.index_attributes(self.visited_at.unwrap_or(0)));
         Ok(item)
     }
 
-    fn from_item(item: &Item) -> Result<Self, StoreError> {
+    /// Every watch, across tenants, in one partition of the `gsi1` index, least recently visited
+    /// first: the order reconciliation visits them in.
+    pub(super) fn index_attributes(&self, visited_at: i64) -> Item {
+        HashMap::from([
+            (GSI1PK.to_owned(), s(WATCH_INDEX)),
+            (
+                GSI1SK.to_owned(),
+                s(format!(
+                    "{:012}#{}#{}#{}",
+                    visited_at.max(0),
+                    self.tenant_id,
+                    self.connection_id,
+                    self.project_id
+                )),
+            ),
+        ])
+    }
+
+    pub(super) fn from_item(item: &Item) -> Result<Self, StoreError> {
         from_item(item.clone()).map_err(malformed("watched project"))
     }
 }
@@ -221,9 +259,7 @@ impl Store {
         tenant: &str,
         prefix: &str,
     ) -> Result<Vec<Item>, StoreError> {
-        let mut items = Vec::new();
-        let mut start = None;
-        loop {
+        all_pages(|start| async move {
             let out = self
                 .client
                 .query()
@@ -238,12 +274,9 @@ impl Store {
                 .send()
                 .await
                 .map_err(dynamo_error("Query"))?;
-            items.extend(out.items.unwrap_or_default());
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok(items);
-            }
-        }
+            Ok((out.items.unwrap_or_default(), out.last_evaluated_key))
+        })
+        .await
     }
 
     pub async fn connections(&self, tenant: &str) -> Result<Vec<ConnectionRecord>, StoreError> {
@@ -386,8 +419,12 @@ mod tests {
         let watch = WatchRecord::from_item(&stored).unwrap();
         assert_eq!(watch.hook_version, 1);
         assert_eq!(watch.webhook_id, None);
+        assert_eq!(watch.watched_at, None);
         let mut expected = stored;
         expected.insert("hook_version".into(), n(1));
+        // Written again, it joins reconciliation's index as never visited.
+        expected.insert(GSI1PK.into(), s("WATCHES"));
+        expected.insert(GSI1SK.into(), s("000000000000#t1#c1#p1"));
         assert_eq!(watch.to_item().unwrap(), expected);
     }
 }

@@ -9,8 +9,8 @@
 //! optional payload kept until the record expires; [`Store::release`] ends the lease early so
 //! the next attempt need not wait for it.
 //!
-//! Items: `DELIVERY#<key>` / `DELIVERY`, `ANALYSIS#<key>` / `ANALYSIS`, and likewise `SUCCESS`
-//! and `FIXED` for successes. A delivery record
+//! Items: `DELIVERY#<key>` / `DELIVERY`, `ANALYSIS#<key>` / `ANALYSIS`, likewise `SUCCESS`
+//! and `FIXED` for successes, and `RECONCILE#schedule` / `RECONCILE` for reconciliation runs. A delivery record
 //! written before this module (no `status`) counts as held until it expires.
 
 use super::{
@@ -31,6 +31,8 @@ pub enum Work {
     SuccessDelivery,
     /// The "fixed" notice of a successful pipeline to the rooms that got the failure.
     FixedNotice,
+    /// A reconciliation run: one at a time.
+    Reconciliation,
 }
 
 impl Work {
@@ -40,6 +42,7 @@ impl Work {
             Work::Analysis => "ANALYSIS",
             Work::SuccessDelivery => "SUCCESS",
             Work::FixedNotice => "FIXED",
+            Work::Reconciliation => "RECONCILE",
         };
         key(format!("{kind}#{id}"), kind)
     }

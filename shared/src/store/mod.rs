@@ -7,6 +7,7 @@
 //! - the connection items of [`connections`]: OAuth states, connections, watched projects.
 //! - the chat channels' items of [`channels`].
 //! - what [`history`] remembers: green runs per branch, GitFlic requests spent per hour.
+//! - what [`reconcile`] keeps: the watches' index by visit, each connection's request bucket.
 //!
 //! moto, like DynamoDB itself, deletes expired items late or never: reads treat an item whose
 //! `expires_at` has passed as absent.
@@ -15,9 +16,11 @@ mod channels;
 mod connections;
 mod history;
 mod idempotency;
+mod reconcile;
 pub use connections::{ConnectionRecord, ConnectionStatus, OauthState, WatchRecord};
 pub use history::{GreenRun, OpenFailure, RECURRENCE_MEMORY, Sightings};
 pub use idempotency::{Claim, Work};
+pub use reconcile::RequestBucket;
 
 use crate::secret::SecretDigest;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
@@ -126,6 +129,25 @@ fn string_attr(
             kind,
             reason: format!("attribute {name} is missing or not a string"),
         }),
+    }
+}
+
+/// Every item of a paginated read: `page` reads the page starting at a key (`None`: the first)
+/// and answers its items and the next page's key.
+async fn all_pages<F, Fut>(mut page: F) -> Result<Vec<Item>, StoreError>
+where
+    F: FnMut(Option<Item>) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<Item>, Option<Item>), StoreError>>,
+{
+    let mut items = Vec::new();
+    let mut start = None;
+    loop {
+        let (mut read, next) = page(start).await?;
+        items.append(&mut read);
+        start = next;
+        if start.is_none() {
+            return Ok(items);
+        }
     }
 }
 
