@@ -26,6 +26,8 @@ pub mod http_outcome;
 #[cfg(feature = "service")]
 pub mod intake;
 #[cfg(feature = "service")]
+pub mod invocation;
+#[cfg(feature = "service")]
 pub mod llm;
 #[cfg(feature = "service")]
 pub mod net_guard;

@@ -222,8 +222,8 @@ impl Harness {
     }
 
     /// The reconciler as deployed here, with `settings`, feeding the harness' queue.
-    pub fn reconciler(&self, settings: ReconcileSettings) -> anyhow::Result<Reconciler> {
-        Ok(Reconciler::from_config(
+    pub fn reconciler(&self, settings: ReconcileSettings) -> anyhow::Result<Arc<Reconciler>> {
+        Ok(Arc::new(Reconciler::from_config(
             &ReconcilerConfig {
                 app: self.app.clone(),
                 queue_url: self.queue_url.clone(),
@@ -231,7 +231,7 @@ impl Harness {
                 settings,
             },
             &self.stack.sdk,
-        )?)
+        )?))
     }
 
     /// The report the analyzer stored for a delivery.

@@ -23,6 +23,11 @@ fn settings(requests_per_hour: u32) -> ReconcileSettings {
     }
 }
 
+/// A run's deadline: none of these runs should come near it.
+fn in_time() -> std::time::Instant {
+    std::time::Instant::now() + ENOUGH
+}
+
 fn now() -> i64 {
     epoch_now() as i64
 }
@@ -67,11 +72,11 @@ async fn a_failure_whose_webhook_never_came_reaches_the_rooms_once() {
     let reconciler = h.reconciler(settings(100)).unwrap();
 
     // Within the grace period the webhook may still come: nothing is queued yet.
-    let early = reconciler.run(now() + 60).await.unwrap();
+    let early = reconciler.run(now() + 60, in_time()).await.unwrap();
     assert_eq!((early.projects_visited, early.failures_queued), (1, 0));
     assert_eq!(queued(&h).await, 0);
 
-    let run = reconciler.run(now() + 300).await.unwrap();
+    let run = reconciler.run(now() + 300, in_time()).await.unwrap();
     assert_eq!(run.failures_queued, 1);
     let (seen, response) = h.poll(ENOUGH).await;
     assert_eq!(seen, 1);
@@ -85,7 +90,7 @@ async fn a_failure_whose_webhook_never_came_reaches_the_rooms_once() {
     // GitFlic's delivery arrives late: the same pipeline, a duplicate; nothing more is posted.
     let (status, _) = h.deliver("31", "uuid-pipeline-31").await;
     assert_eq!(status, StatusCode::OK, "answered as a duplicate");
-    let again = reconciler.run(now() + 900).await.unwrap();
+    let again = reconciler.run(now() + 900, in_time()).await.unwrap();
     assert_eq!(again.failures_queued, 0);
     assert_eq!(h.poll(ENOUGH).await.0, 0);
     assert_eq!(h.chat.received("slack").len(), 1);
@@ -108,7 +113,7 @@ async fn only_failures_since_the_watch_and_not_brought_by_the_webhook_are_queued
     h.stack.drain(&h.queue_url).await;
 
     let reconciler = h.reconciler(settings(100)).unwrap();
-    let run = reconciler.run(now() + 300).await.unwrap();
+    let run = reconciler.run(now() + 300, in_time()).await.unwrap();
     assert_eq!(run.failures_queued, 1);
     let bodies = h.stack.drain(&h.queue_url).await;
     assert_eq!(bodies.len(), 1);
@@ -120,7 +125,7 @@ async fn only_failures_since_the_watch_and_not_brought_by_the_webhook_are_queued
 
     // Past the de-duplication memory a failure cannot be told from a reported one: left alone.
     failed_pipeline(&h, "44");
-    let late = reconciler.run(now() + 3600).await.unwrap();
+    let late = reconciler.run(now() + 3600, in_time()).await.unwrap();
     assert_eq!(late.failures_queued, 0);
 }
 
@@ -156,7 +161,7 @@ async fn a_watch_from_before_reconciliation_joins_it_without_reporting_its_past(
     h.gitflic.set_finished_at("50", now() - 600);
 
     let reconciler = h.reconciler(settings(100)).unwrap();
-    let first = reconciler.run(now()).await.unwrap();
+    let first = reconciler.run(now(), in_time()).await.unwrap();
     assert_eq!(first.projects_visited, 1, "found through the scan");
     assert_eq!(first.failures_queued, 0, "its past is not news");
     let joined = h.store.watches(&h.tenant, &h.connection_id).await.unwrap();
@@ -167,7 +172,7 @@ async fn a_watch_from_before_reconciliation_joins_it_without_reporting_its_past(
     );
 
     failed_pipeline(&h, "51");
-    let next = reconciler.run(now() + 300).await.unwrap();
+    let next = reconciler.run(now() + 300, in_time()).await.unwrap();
     assert_eq!(next.failures_queued, 1);
 }
 
@@ -179,12 +184,12 @@ async fn a_deleted_or_edited_hook_is_registered_again_with_a_fresh_secret() {
 
     // Checked every six hours: before that, a deleted hook goes unnoticed.
     h.gitflic.delete_hooks("acme", "service-1");
-    let soon = reconciler.run(now() + 3600).await.unwrap();
+    let soon = reconciler.run(now() + 3600, in_time()).await.unwrap();
     assert_eq!(soon.hooks_repaired, 0);
     assert!(h.gitflic.hooks("acme", "service-1").is_empty());
 
     let later = now() + 7 * 3600;
-    let run = reconciler.run(later).await.unwrap();
+    let run = reconciler.run(later, in_time()).await.unwrap();
     assert_eq!(run.hooks_repaired, 1);
     let hooks = h.gitflic.hooks("acme", "service-1");
     assert_eq!(hooks.len(), 1, "one hook, ours");
@@ -206,13 +211,19 @@ async fn a_deleted_or_edited_hook_is_registered_again_with_a_fresh_secret() {
     assert_eq!(status, StatusCode::ACCEPTED);
 
     // Checked again six hours on: intact, left alone.
-    let checked = reconciler.run(later + 6 * 3600 + 60).await.unwrap();
+    let checked = reconciler
+        .run(later + 6 * 3600 + 60, in_time())
+        .await
+        .unwrap();
     assert_eq!(checked.hooks_repaired, 0);
     assert_eq!(h.gitflic.hooks("acme", "service-1")[0].id, hook.id);
 
     // Someone unticks PIPELINE_FAIL at GitFlic: registered again.
     h.gitflic.untick_event("acme", "service-1", "PIPELINE_FAIL");
-    let edited = reconciler.run(later + 12 * 3600 + 120).await.unwrap();
+    let edited = reconciler
+        .run(later + 12 * 3600 + 120, in_time())
+        .await
+        .unwrap();
     assert_eq!(edited.hooks_repaired, 1);
     let repaired = h.gitflic.hooks("acme", "service-1");
     assert_eq!(repaired.len(), 1);
@@ -226,7 +237,7 @@ async fn a_refused_token_marks_the_connection_and_stops_the_polling() {
     h.gitflic.expire_access_tokens();
     h.gitflic.revoke_refresh_tokens();
     let reconciler = h.reconciler(settings(100)).unwrap();
-    let run = reconciler.run(now()).await.unwrap();
+    let run = reconciler.run(now(), in_time()).await.unwrap();
     assert_eq!((run.projects_visited, run.needs_reconnect), (0, 1));
     let record = h
         .store
@@ -237,7 +248,7 @@ async fn a_refused_token_marks_the_connection_and_stops_the_polling() {
     assert_eq!(record.status, ConnectionStatus::NeedsReconnect);
 
     let sent = h.gitflic.api_requests().len();
-    let next = reconciler.run(now() + 600).await.unwrap();
+    let next = reconciler.run(now() + 600, in_time()).await.unwrap();
     assert_eq!(next.needs_reconnect, 1);
     assert_eq!(h.gitflic.api_requests().len(), sent, "not polled any more");
 }
@@ -257,7 +268,7 @@ async fn a_run_while_another_holds_the_lease_does_nothing() {
         .await
         .unwrap();
     let sent = h.gitflic.api_requests().len();
-    let skipped = reconciler.run(now() + 300).await.unwrap();
+    let skipped = reconciler.run(now() + 300, in_time()).await.unwrap();
     assert_eq!(skipped, RunSummary::skipped());
     assert_eq!(h.gitflic.api_requests().len(), sent);
 
@@ -266,15 +277,44 @@ async fn a_run_while_another_holds_the_lease_does_nothing() {
         .await
         .unwrap();
     assert_eq!(
-        reconciler.run(now() + 300).await.unwrap().failures_queued,
+        reconciler
+            .run(now() + 300, in_time())
+            .await
+            .unwrap()
+            .failures_queued,
         1
     );
     // The lease is given back after each run: the next one proceeds, and queues nothing twice.
     assert_eq!(
-        reconciler.run(now() + 310).await.unwrap().failures_queued,
+        reconciler
+            .run(now() + 310, in_time())
+            .await
+            .unwrap()
+            .failures_queued,
         0
     );
     assert_eq!(h.stack.drain(&h.queue_url).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_run_short_of_time_starts_no_visit_and_says_what_waits() {
+    let h = Harness::start(Language::En).await.unwrap();
+    failed_pipeline(&h, "80");
+    let reconciler = h.reconciler(settings(100)).unwrap();
+    let sent = h.gitflic.api_requests().len();
+    let out_of_time = reconciler
+        .run(now() + 300, std::time::Instant::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        (out_of_time.projects_visited, out_of_time.projects_pending),
+        (0, 1)
+    );
+    assert!(out_of_time.lag_seconds() >= 300);
+    assert_eq!(h.gitflic.api_requests().len(), sent);
+    // The next run, in time, does the work.
+    let next = reconciler.run(now() + 900, in_time()).await.unwrap();
+    assert_eq!((next.failures_queued, next.projects_pending), (1, 0));
 }
 
 #[tokio::test]
@@ -309,7 +349,7 @@ async fn two_hundred_projects_on_a_hundred_requests_an_hour() {
     for run in 0..runs + 6 {
         let before = h.gitflic.api_requests().len();
         last = reconciler
-            .run(start + (run as u64 * INTERVAL) as i64)
+            .run(start + (run as u64 * INTERVAL) as i64, in_time())
             .await
             .unwrap();
         requests_per_run.push(h.gitflic.api_requests().len() - before);

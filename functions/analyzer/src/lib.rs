@@ -17,7 +17,7 @@ use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use outcome::ProcessError;
 use pipeline::PipelineAnalyzer;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Instant;
 use tokio::sync::Semaphore;
 
 /// Processes a batch, at most `concurrency` records at once, within `deadline`.
@@ -91,12 +91,4 @@ pub async fn handle(
         }
     }
     response
-}
-
-/// The invocation's deadline as an `Instant`, a little early to leave time for the answer.
-pub fn deadline_of(lambda_deadline: SystemTime) -> Instant {
-    let left = lambda_deadline
-        .duration_since(SystemTime::now())
-        .unwrap_or_default();
-    Instant::now() + left.saturating_sub(Duration::from_secs(2))
 }

@@ -18,7 +18,7 @@ async fn main() -> Result<(), Error> {
         move |event: LambdaEvent<aws_lambda_events::event::sqs::SqsEvent>| {
             let analyzer = analyzer.clone();
             async move {
-                let deadline = exlogare_analyzer::deadline_of(event.context.deadline());
+                let deadline = exlogare_shared::invocation::deadline_of(event.context.deadline());
                 Ok::<_, Error>(
                     exlogare_analyzer::handle(analyzer, event.payload, deadline, concurrency).await,
                 )

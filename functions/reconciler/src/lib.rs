@@ -14,7 +14,8 @@
 //! 4. a connection whose token GitFlic refuses is marked `needs_reconnect` (by the session) and
 //!    not polled again until the user connects it anew.
 //!
-//! One run at a time ([`Work::Reconciliation`]); what a run could not visit is reported as
+//! Connections are reconciled a few at once; no visit starts when the invocation's time is
+//! nearly up. One run at a time ([`Work::Reconciliation`]); what a run could not visit is reported as
 //! lag ([`RunSummary`]) in its log line and as CloudWatch metrics.
 
 pub mod config;
@@ -30,8 +31,10 @@ use exlogare_shared::session::Session;
 use exlogare_shared::store::{
     Claim, ConnectionStatus, RequestBucket, StoreError, WatchRecord, Work,
 };
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 pub use summary::RunSummary;
+use tokio::sync::Semaphore;
 use url::Url;
 
 #[derive(Debug, thiserror::Error)]
@@ -60,7 +63,12 @@ pub struct Reconciler {
     intakes: Intakes,
     public_base_url: Url,
     settings: ReconcileSettings,
+    /// The longest one GitFlic request may take.
+    request_timeout: Duration,
 }
+
+/// Connections reconciled at once: each waits mostly on GitFlic and DynamoDB.
+const CONNECTIONS_AT_ONCE: usize = 8;
 
 impl Reconciler {
     pub fn from_config(
@@ -77,6 +85,7 @@ impl Reconciler {
             connections: services.connections,
             public_base_url: config.public_base_url.clone(),
             settings: config.settings,
+            request_timeout: config.app.http_timeout,
         })
     }
 
@@ -87,8 +96,12 @@ impl Reconciler {
         )
     }
 
-    /// One scheduled run at `now` (Unix seconds).
-    pub async fn run(&self, now: i64) -> Result<RunSummary, ReconcileError> {
+    /// One scheduled run at `now` (Unix seconds), starting no visit past `deadline`.
+    pub async fn run(
+        self: &Arc<Self>,
+        now: i64,
+        deadline: Instant,
+    ) -> Result<RunSummary, ReconcileError> {
         let store = self.connections.store();
         // A run outliving its interval makes the next one skip, not double its requests.
         let lease = self.settings.interval;
@@ -101,14 +114,18 @@ impl Reconciler {
             tracing::info!("another reconciliation is running; skipped");
             return Ok(RunSummary::skipped());
         }
-        let result = self.reconcile(now).await;
+        let result = self.reconcile(now, deadline).await;
         if let Err(e) = store.release(Work::Reconciliation, "schedule").await {
             tracing::warn!(error = %e, "could not release the reconciliation lease; the next run waits for it");
         }
         result
     }
 
-    async fn reconcile(&self, now: i64) -> Result<RunSummary, ReconcileError> {
+    async fn reconcile(
+        self: &Arc<Self>,
+        now: i64,
+        deadline: Instant,
+    ) -> Result<RunSummary, ReconcileError> {
         let store = self.connections.store();
         let indexed = store.index_older_watches().await?;
         if indexed > 0 {
@@ -118,12 +135,38 @@ impl Reconciler {
             );
         }
         let watches = store.watches_by_visit().await?;
-        let mut summary = RunSummary::new(now, self.bucket(), self.settings.interval);
-        let mut failed = 0;
+        // A visit started then still ends (its requests time out) before the invocation does.
+        let last_start = deadline
+            .checked_sub(self.request_timeout + Duration::from_secs(5))
+            .unwrap_or(deadline);
+        let permits = Arc::new(Semaphore::new(CONNECTIONS_AT_ONCE));
+        let mut tasks = tokio::task::JoinSet::new();
         for group in by_connection(watches) {
-            if let Err(e) = self.reconcile_connection(&group, now, &mut summary).await {
-                failed += 1;
-                tracing::error!(tenant_id = %group[0].tenant_id, connection_id = %group[0].connection_id, error = %e, "connection not reconciled");
+            let (reconciler, permits) = (self.clone(), permits.clone());
+            tasks.spawn(async move {
+                let _permit = permits.acquire_owned().await;
+                let mut summary = reconciler.summary(now);
+                let result = reconciler
+                    .reconcile_connection(&group, now, last_start, &mut summary)
+                    .await;
+                if let Err(e) = &result {
+                    tracing::error!(tenant_id = %group[0].tenant_id, connection_id = %group[0].connection_id, error = %e, "connection not reconciled");
+                }
+                (summary, result.is_err())
+            });
+        }
+        let mut summary = self.summary(now);
+        let mut failed = 0;
+        while let Some(joined) = tasks.join_next().await {
+            match joined {
+                Ok((part, connection_failed)) => {
+                    summary.add(&part);
+                    failed += usize::from(connection_failed);
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "a connection's reconciliation died");
+                    failed += 1;
+                }
             }
         }
         summary.log();
@@ -134,11 +177,16 @@ impl Reconciler {
         Ok(summary)
     }
 
+    fn summary(&self, now: i64) -> RunSummary {
+        RunSummary::new(now, self.bucket(), self.settings.interval)
+    }
+
     /// Visits one connection's watches (least recently visited first) while its bucket allows.
     async fn reconcile_connection(
         &self,
         watches: &[WatchRecord],
         now: i64,
+        last_start: Instant,
         summary: &mut RunSummary,
     ) -> Result<(), VisitError> {
         let (tenant, connection) = (&watches[0].tenant_id, &watches[0].connection_id);
@@ -161,9 +209,10 @@ impl Reconciler {
                 now.saturating_sub(at) >= self.settings.hook_check_every.as_secs() as i64
             });
             let cost = 1 + u32::from(hook_due);
-            if !store
-                .take_requests(tenant, connection, bucket, cost, now as u64)
-                .await?
+            if Instant::now() >= last_start
+                || !store
+                    .take_requests(tenant, connection, bucket, cost, now as u64)
+                    .await?
             {
                 summary.behind(&watches[visited..]);
                 break;

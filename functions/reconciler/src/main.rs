@@ -12,8 +12,9 @@ async fn main() -> Result<(), Error> {
     lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| {
         let reconciler = reconciler.clone();
         async move {
+            let deadline = exlogare_shared::invocation::deadline_of(event.context.deadline());
             let summary = reconciler
-                .run(exlogare_reconciler::run_time(&event.payload))
+                .run(exlogare_reconciler::run_time(&event.payload), deadline)
                 .await?;
             Ok::<_, Error>(serde_json::json!({
                 "projects_visited": summary.projects_visited,

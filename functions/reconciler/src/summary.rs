@@ -46,6 +46,20 @@ impl RunSummary {
         }
     }
 
+    /// Adds one connection's part of the run.
+    pub(crate) fn add(&mut self, part: &RunSummary) {
+        self.projects_visited += part.projects_visited;
+        self.failures_queued += part.failures_queued;
+        self.hooks_repaired += part.hooks_repaired;
+        self.needs_reconnect += part.needs_reconnect;
+        self.requests += part.requests;
+        self.projects_pending += part.projects_pending;
+        self.oldest_pending = match (self.oldest_pending, part.oldest_pending) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+
     pub(crate) fn visited(&mut self, visit: Visited) {
         self.projects_visited += 1;
         self.failures_queued += visit.queued;
