@@ -1,12 +1,15 @@
 //! `make demo`: the product's main job on this machine. A GitFlic stand-in replays a failed
 //! pipeline (real failing logs from tests/fixtures/logs); the webhook function takes GitFlic's
 //! PIPELINE_FAIL delivery and queues it on SQS (moto); the analyzer function consumes it, finds
-//! why each job failed, stores the report and posts it to Slack, Telegram and Matrix stand-ins.
+//! why each job failed, stores the report and posts it to Slack, Telegram and Matrix stand-ins;
+//! the fix earns a "fixed" reply; a failure whose delivery is lost is found by the reconciler.
 //! Run inside the local stack: `python3 scripts/local_stack.py run -- cargo run -p exlogare-tests --example demo`.
 
+use exlogare_reconciler::config::ReconcileSettings;
 use exlogare_shared::report::Language;
+use exlogare_shared::store::epoch_now;
 use exlogare_tests::harness::{Harness, job};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 fn fixture(name: &str) -> anyhow::Result<Vec<u8>> {
     Ok(std::fs::read(format!(
@@ -86,7 +89,8 @@ async fn main() -> anyhow::Result<()> {
         "   pipeline #118 on main failed: unit-tests (pytest), lint (cargo clippy, a new job)"
     );
 
-    let (status, key) = h.deliver_failure("118").await;
+    // The pipeline's UUID as GitFlic's pipeline list gives it: the reconciler keys on it too.
+    let (status, key) = h.deliver("118", "uuid-pipeline-118").await;
     println!(
         "\n== webhook function: POST /webhook/gitflic (PIPELINE_FAIL) -> HTTP {}",
         status.as_u16()
@@ -198,7 +202,9 @@ async fn main() -> anyhow::Result<()> {
             Some(&run("pytest.pass")?),
         )],
     );
-    let (status, _) = h.deliver_success("119").await;
+    let (status, _) = h
+        .deliver_event("PIPELINE_SUCCESS", "119", "uuid-pipeline-119")
+        .await;
     println!(
         "\n== webhook function: POST /webhook/gitflic (PIPELINE_SUCCESS, #119) -> HTTP {}",
         status.as_u16()
@@ -215,9 +221,64 @@ async fn main() -> anyhow::Result<()> {
         .iter()
         .filter(|r| h.chat.received(r).len() == 2)
         .count();
-    println!(
-        "\n== done: one report, delivered once to {rooms} of 3 rooms; \"fixed\" once to {fixed}"
-    );
     anyhow::ensure!(fixed == 3, "not every room heard of the fix");
+
+    // #120 fails, and GitFlic's delivery is lost on the way: the reconciler's schedule finds it.
+    h.gitflic.add_pipeline(
+        "120",
+        vec![job(
+            "421",
+            "unit-tests",
+            "test",
+            "FAILED",
+            Some(&fixture("rust-test")?),
+        )],
+    );
+    let reconciler = h.reconciler(ReconcileSettings {
+        dedupe_ttl: Duration::from_secs(3600),
+        interval: Duration::from_secs(600),
+        grace: Duration::from_secs(180),
+        requests_per_hour: 100,
+        hook_check_every: Duration::from_secs(6 * 3600),
+    })?;
+    let before = h.gitflic.api_requests().len();
+    // As the schedule would run it, past the grace period the webhook had.
+    let at = epoch_now() as i64 + 240;
+    let summary = reconciler
+        .run(at, Instant::now() + Duration::from_secs(60))
+        .await?;
+    println!(
+        "\n== reconciler (scheduled): #120's PIPELINE_FAIL never came; {} project visited, {} failure queued, {} GitFlic request(s)",
+        summary.projects_visited,
+        summary.failures_queued,
+        h.gitflic.api_requests().len() - before
+    );
+    let (seen, response) = h.poll(Duration::from_secs(60)).await;
+    anyhow::ensure!(
+        seen == 1 && response.batch_item_failures.is_empty(),
+        "the reconciled failure was not processed"
+    );
+    let slack = h.chat.received("slack");
+    let header = slack
+        .last()
+        .and_then(|m| m["blocks"][0]["text"]["text"].as_str().map(str::to_owned));
+    println!("== Slack received: {}", header.unwrap_or_default());
+    let late = h.deliver("120", "uuid-pipeline-120").await.0;
+    println!(
+        "== the delivery arrives after all: HTTP {} (a duplicate; nothing more is posted)",
+        late.as_u16()
+    );
+    let reconciled = ["slack", "telegram", "matrix"]
+        .iter()
+        .filter(|r| h.chat.received(r).len() == 3)
+        .count();
+    println!(
+        "\n== done: one report, delivered once to {rooms} of 3 rooms; \"fixed\" once to {fixed}; the lost delivery's report to {reconciled}"
+    );
+    anyhow::ensure!(reconciled == 3, "not every room got the reconciled failure");
+    anyhow::ensure!(
+        h.poll(Duration::from_secs(5)).await.0 == 0,
+        "the late delivery was queued again"
+    );
     Ok(())
 }

@@ -244,7 +244,9 @@ impl Harness {
         Ok(serde_json::from_str(&stored)?)
     }
 
-    /// GitFlic's PIPELINE_FAIL delivery for pipeline `local_id`, through the webhook function.
+    /// GitFlic's PIPELINE_FAIL delivery for pipeline `local_id`, through the webhook function,
+    /// under a fresh UUID (as a re-run's); [`Harness::deliver`] with `uuid-pipeline-<local_id>`
+    /// names it as the stand-in's pipeline list does.
     pub async fn deliver_failure(&self, local_id: &str) -> (lambda_http::http::StatusCode, String) {
         let pipeline_id = format!("uuid-pipeline-{local_id}-{}", uuid::Uuid::new_v4().simple());
         self.deliver(local_id, &pipeline_id).await
