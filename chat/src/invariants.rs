@@ -15,7 +15,35 @@ pub fn check(message: &Message) -> Result<(), String> {
     }
     check_slack(message, &super::slack_payload(message))?;
     check_telegram(message, &super::telegram_text(message))?;
-    check_matrix(message, &super::matrix_content(message))
+    check_matrix(message, &super::matrix_content(message))?;
+    check_discussion(message, &super::gitflic_discussion(message))
+}
+
+fn check_discussion(message: &Message, markdown: &str) -> Result<(), String> {
+    if markdown.contains('@') {
+        return Err("GitFlic: an @ that could mention someone".into());
+    }
+    if let Some(c) = markdown.chars().find(|c| is_hidden(*c)) {
+        return Err(format!("GitFlic: hidden character U+{:04X}", u32::from(c)));
+    }
+    let link = format!(
+        "[{}]({})",
+        message.words.open,
+        message
+            .link
+            .as_str()
+            .replace('(', "%28")
+            .replace(')', "%29")
+    );
+    let rest = outside(markdown, "\n```text\n", "\n```\n")
+        .and_then(|t| outside(&t, "`", "`"))
+        .ok_or("GitFlic: an unclosed code span or block")?;
+    if rest.matches(&link).count() != 1 {
+        return Err("GitFlic: not exactly our one link outside code".into());
+    }
+    let rest = rest.replace(&link, " ");
+    // List markers are ours too.
+    only_ours(&rest.replace("\n- ", "\n"), message)
 }
 
 fn texts(message: &Message) -> Vec<&str> {

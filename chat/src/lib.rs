@@ -1,5 +1,6 @@
 //! A pipeline report as a chat message, for Slack (Block Kit), Telegram (HTML) and Matrix
-//! (`org.matrix.custom.html` with a plain body).
+//! (`org.matrix.custom.html` with a plain body), and as a GitFlic merge-request discussion
+//! (Markdown).
 //!
 //! Every byte of a CI log is written by whoever can push a commit, and so are the names a
 //! pipeline carries (job names, the failing command, test names). Such text enters a [`Message`]
@@ -10,10 +11,12 @@
 
 #[cfg(any(test, feature = "invariants"))]
 pub mod invariants;
+mod markdown;
 mod matrix;
 mod slack;
 mod telegram;
 
+pub use markdown::discussion as gitflic_discussion;
 pub use matrix::content as matrix_content;
 pub use slack::payload as slack_payload;
 pub use telegram::text as telegram_text;

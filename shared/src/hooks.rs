@@ -57,13 +57,16 @@ pub async fn bind_new_secret(
 
 /// Registers a webhook for failures and successes with a fresh secret, replacing the previous
 /// one (ours, found by the watch's record or by address, even if our record was lost): never
-/// two. The old secret stops validating. A watch registered again keeps when it began.
+/// two. The old secret stops validating. A watch registered again keeps when it began;
+/// `discussions` sets the merge-request switch (`None` keeps the previous setting, off for a
+/// new watch) and clears an earlier refusal when set.
 pub async fn register(
     vault: &Connections,
     session: &mut Session<'_>,
     owner: &str,
     alias: &str,
     branch_pattern: Option<&str>,
+    discussions: Option<bool>,
     public: &Url,
 ) -> Result<WatchRecord, ConnectError> {
     let (tenant, connection) = (
@@ -127,6 +130,12 @@ pub async fn register(
         hook_url: Some(address),
         hook_checked_at: Some(now),
         visited_at: previous.as_ref().and_then(|p| p.visited_at),
+        merge_request_discussions: discussions
+            .or_else(|| previous.as_ref().and_then(|p| p.merge_request_discussions)),
+        discussions_refused_at: match discussions {
+            Some(_) => None,
+            None => previous.as_ref().and_then(|p| p.discussions_refused_at),
+        },
     };
     vault.store().put_watch(&watch).await?;
     if let Some(old) = previous.and_then(|p| SecretDigest::from_hex(&p.secret_digest)) {
@@ -206,6 +215,8 @@ mod tests {
             hook_url: Some("https://x.example/webhook/gitflic".into()),
             hook_checked_at: None,
             visited_at: None,
+            merge_request_discussions: None,
+            discussions_refused_at: None,
         }
     }
 

@@ -5,7 +5,8 @@
 
 use crate::connections::{ConnectError, Connections};
 use crate::gitflic::api::{
-    ApiError, Artifact, Download, GitflicApi, Job, Pipeline, Project, Webhook, log_artifact,
+    ApiError, Artifact, Discussion, Download, GitflicApi, Job, MergeRequest, Pipeline, Project,
+    Webhook, log_artifact,
 };
 use crate::store::ConnectionRecord;
 
@@ -158,6 +159,46 @@ impl<'c> Session<'c> {
             job_local_id,
             artifact_id,
             cap
+        ))
+    }
+
+    pub async fn merge_requests_page(
+        &mut self,
+        owner: &str,
+        alias: &str,
+    ) -> Result<Vec<MergeRequest>, ConnectError> {
+        authorized!(self, |api, t| api.merge_requests_page(t, owner, alias))
+    }
+
+    pub async fn create_discussion(
+        &mut self,
+        owner: &str,
+        alias: &str,
+        merge_request: &str,
+        markdown: &str,
+    ) -> Result<Discussion, ConnectError> {
+        authorized!(self, |api, t| api.create_discussion(
+            t,
+            owner,
+            alias,
+            merge_request,
+            markdown
+        ))
+    }
+
+    pub async fn resolve_discussion(
+        &mut self,
+        owner: &str,
+        alias: &str,
+        merge_request: &str,
+        uuid: &str,
+    ) -> Result<(), ConnectError> {
+        authorized!(self, |api, t| api.resolve_discussion(
+            t,
+            owner,
+            alias,
+            merge_request,
+            uuid
         ))
     }
 

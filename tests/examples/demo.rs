@@ -8,7 +8,7 @@
 use exlogare_reconciler::config::ReconcileSettings;
 use exlogare_shared::report::Language;
 use exlogare_shared::store::epoch_now;
-use exlogare_tests::harness::{Harness, job};
+use exlogare_tests::harness::{Harness, Options, job};
 use std::time::{Duration, Instant};
 
 fn fixture(name: &str) -> anyhow::Result<Vec<u8>> {
@@ -32,7 +32,18 @@ async fn main() -> anyhow::Result<()> {
         .ok()
         .and_then(|l| Language::parse(&l))
         .unwrap_or(Language::En);
-    let h = Harness::start(language).await?;
+    let h = Harness::start_with(Options {
+        discussions: true,
+        ..Options::new(language)
+    })
+    .await?;
+    // The failing commit is the head of an open merge request.
+    h.gitflic.add_merge_request(
+        15,
+        "feature/cart",
+        "3f786850e387550fdab836ed7e6dc881de23001b",
+        "OPENED",
+    );
     h.gitflic.add_pipeline(
         "117",
         vec![
@@ -190,6 +201,15 @@ async fn main() -> anyhow::Result<()> {
         .filter(|r| h.chat.received(r).len() == 1)
         .count();
     anyhow::ensure!(rooms == 3, "not every room got the report");
+    let discussions = h.gitflic.discussions();
+    anyhow::ensure!(
+        discussions.len() == 1,
+        "the merge request was not discussed"
+    );
+    println!(
+        "\n== GitFlic received a discussion on merge request !{} (Markdown):\n{}",
+        discussions[0].merge_request, discussions[0].message
+    );
 
     // The fix lands: pipeline #119 on main passes; the rooms that got the failure hear it.
     h.gitflic.add_pipeline(
@@ -217,6 +237,9 @@ async fn main() -> anyhow::Result<()> {
     let telegram = h.chat.received("telegram");
     let notice = telegram.last().map(|m| m.to_string()).unwrap_or_default();
     println!("== Telegram received, as a reply to the failure's post:\n{notice}");
+    let resolved = h.gitflic.discussions().first().is_some_and(|d| d.resolved);
+    println!("== the merge request's discussion resolved: {resolved}");
+    anyhow::ensure!(resolved, "the discussion was not resolved");
     let fixed = ["slack", "telegram", "matrix"]
         .iter()
         .filter(|r| h.chat.received(r).len() == 2)

@@ -68,6 +68,23 @@ pub struct FakeState {
     pub throttle: Option<String>,
     /// Answer artifact downloads with a 302 to this address (object storage).
     pub download_redirect: Option<String>,
+    /// Merge requests, as GitFlic lists them (`mergeRequestModelList` items).
+    pub merge_requests: Vec<Value>,
+    /// Discussions opened on merge requests.
+    pub discussions: Vec<FakeDiscussion>,
+    /// Opening a discussion answers 403 (no write rights).
+    pub forbid_discussions: bool,
+    /// The next attempts to open a discussion answer these statuses.
+    pub fail_discussions: Vec<u16>,
+}
+
+/// A discussion opened on merge request `merge_request`.
+#[derive(Debug, Clone)]
+pub struct FakeDiscussion {
+    pub merge_request: String,
+    pub uuid: String,
+    pub message: String,
+    pub resolved: bool,
 }
 
 /// A pipeline: its branch, its status (FAILED when a job failed, else SUCCESS) and its jobs.
@@ -142,6 +159,18 @@ impl FakeGitflic {
                 "/rest-api/project/{owner}/{alias}/cicd/job/{job}/artifact/{artifact}/download",
                 get(download),
             )
+            .route(
+                "/rest-api/project/{owner}/{alias}/merge-request/list",
+                get(merge_requests),
+            )
+            .route(
+                "/rest-api/project/{owner}/{alias}/merge-request/{mr}/discussions/create",
+                post(create_discussion),
+            )
+            .route(
+                "/rest-api/project/{owner}/{alias}/merge-request/{mr}/discussions/resolve/{uuid}",
+                post(resolve_discussion),
+            )
             .layer(axum::middleware::from_fn_with_state(state.clone(), hang))
             .with_state(state.clone());
         Self {
@@ -193,6 +222,30 @@ impl FakeGitflic {
         if let Some(p) = self.state.lock().unwrap().pipelines.get_mut(local_id) {
             p.finished_at = at;
         }
+    }
+
+    /// A merge request `local_id` from `branch` (head `hash`), `status` OPENED, MERGED, ….
+    pub fn add_merge_request(&self, local_id: u64, branch: &str, hash: &str, status: &str) {
+        self.state.lock().unwrap().merge_requests.push(json!({
+            "localId": local_id, "title": format!("MR {local_id}"),
+            "sourceBranch": { "id": branch, "title": branch, "hash": hash },
+            "targetBranch": { "id": "main", "title": "main" },
+            "status": { "id": status, "title": status },
+        }));
+    }
+
+    pub fn discussions(&self) -> Vec<FakeDiscussion> {
+        self.state.lock().unwrap().discussions.clone()
+    }
+
+    /// The next attempts to open a discussion answer `statuses`.
+    pub fn fail_next_discussions(&self, statuses: &[u16]) {
+        self.state.lock().unwrap().fail_discussions = statuses.to_vec();
+    }
+
+    /// Opening a discussion is refused (403, as without write rights).
+    pub fn forbid_discussions(&self) {
+        self.state.lock().unwrap().forbid_discussions = true;
     }
 
     /// Someone deleted the project's hooks at GitFlic.
@@ -713,6 +766,96 @@ async fn download(
         None => (
             StatusCode::NOT_FOUND,
             Json(json!({"error": "no such artifact"})),
+        )
+            .into_response(),
+    }
+}
+
+async fn merge_requests(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path((owner, alias)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let page = page_number(&q);
+    if let Some(r) = api_guard(
+        &state,
+        &headers,
+        format!("GET /rest-api/project/{owner}/{alias}/merge-request/list?page={page}"),
+    ) {
+        return r;
+    }
+    let all = state.lock().unwrap().merge_requests.clone();
+    Json(hal_page("mergeRequestModelList", all, page, 100)).into_response()
+}
+
+async fn create_discussion(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path((owner, alias, mr)): Path<(String, String, String)>,
+    Json(body): Json<Value>,
+) -> Response {
+    if let Some(r) = api_guard(
+        &state,
+        &headers,
+        format!("POST /rest-api/project/{owner}/{alias}/merge-request/{mr}/discussions/create"),
+    ) {
+        return r;
+    }
+    let mut s = state.lock().unwrap();
+    if !s.fail_discussions.is_empty() {
+        let status = s.fail_discussions.remove(0);
+        return (
+            StatusCode::from_u16(status).unwrap(),
+            Json(json!({"error": "injected"})),
+        )
+            .into_response();
+    }
+    if s.forbid_discussions {
+        return (
+            StatusCode::FORBIDDEN,
+            Json(json!({"message": "Access denied"})),
+        )
+            .into_response();
+    }
+    let uuid = uuid::Uuid::new_v4().to_string();
+    let message = body["message"].as_str().unwrap_or_default().to_owned();
+    s.discussions.push(FakeDiscussion {
+        merge_request: mr,
+        uuid: uuid.clone(),
+        message: message.clone(),
+        resolved: false,
+    });
+    Json(json!({ "uuid": uuid, "message": message })).into_response()
+}
+
+async fn resolve_discussion(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path((owner, alias, mr, uuid)): Path<(String, String, String, String)>,
+) -> Response {
+    if let Some(r) = api_guard(
+        &state,
+        &headers,
+        format!(
+            "POST /rest-api/project/{owner}/{alias}/merge-request/{mr}/discussions/resolve/{uuid}"
+        ),
+    ) {
+        return r;
+    }
+    let mut s = state.lock().unwrap();
+    match s
+        .discussions
+        .iter_mut()
+        .find(|d| d.uuid == uuid && d.merge_request == mr)
+    {
+        Some(d) => {
+            d.resolved = true;
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "no such discussion"})),
         )
             .into_response(),
     }

@@ -9,7 +9,7 @@ use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
 use exlogare_analyzer::config::AnalyzerConfig;
 use exlogare_analyzer::pipeline::PipelineAnalyzer;
 use exlogare_oauth::config::OauthConfig;
-use exlogare_oauth::connect::Connect;
+use exlogare_oauth::connect::{Connect, WatchSettings};
 use exlogare_reconciler::Reconciler;
 use exlogare_reconciler::config::{ReconcileSettings, ReconcilerConfig};
 use exlogare_shared::config::GitflicAppConfig;
@@ -97,6 +97,8 @@ pub struct Options {
     pub log_cap: usize,
     /// GitFlic requests a connection may spend an hour before baselines are skipped.
     pub baseline_requests_per_hour: u64,
+    /// The watched project's merge-request discussions.
+    pub discussions: bool,
 }
 
 impl Options {
@@ -107,6 +109,7 @@ impl Options {
             http_timeout: Duration::from_secs(20),
             log_cap: 20_000_000,
             baseline_requests_per_hour: 200,
+            discussions: false,
         }
     }
 }
@@ -125,6 +128,7 @@ impl Harness {
             http_timeout,
             log_cap,
             baseline_requests_per_hour,
+            discussions,
         } = options;
         let mut stack = LocalStack::from_env().await;
         // Its own table: reconciliation reads every watch of the table it is given.
@@ -153,7 +157,16 @@ impl Harness {
             .ok_or_else(|| anyhow::anyhow!("no state in the consent URL"))?;
         let connection = connect.complete(&gitflic.approve(), &state).await?;
         connect
-            .watch(&tenant, &connection.id, "acme", "service-1", None, &public)
+            .watch(
+                &tenant,
+                &connection.id,
+                ("acme", "service-1"),
+                WatchSettings {
+                    branch_pattern: None,
+                    discussions: Some(discussions),
+                },
+                &public,
+            )
             .await?;
         let hook = gitflic
             .hooks("acme", "service-1")

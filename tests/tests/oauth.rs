@@ -226,6 +226,11 @@ async fn connect_sync_watch_unwatch_disconnect() {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    // The application may write (PROJECT_WRITE): merge-request discussions are on by default.
+    assert_eq!(
+        body["watch"]["merge_request_discussions"],
+        json!({"enabled": true, "refused": false})
+    );
     let hooks = w.gitflic.hooks("acme", "service-1");
     assert_eq!(hooks.len(), 1);
     let first = hooks[0].clone();
@@ -251,11 +256,18 @@ async fn connect_sync_watch_unwatch_disconnect() {
         "one project's secret only"
     );
 
-    // Watching again replaces the hook and the secret.
-    let (status, _, _) = w
-        .call(w.as_tenant(HttpEvent::post(&watch_path).method("PUT")))
+    // Watching again replaces the hook and the secret, and sets the switch as asked.
+    let (status, body, _) = w
+        .call(
+            w.as_tenant(
+                HttpEvent::post(&watch_path)
+                    .method("PUT")
+                    .json(&json!({"merge_request_discussions": false})),
+            ),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["watch"]["merge_request_discussions"]["enabled"], false);
     let hooks = w.gitflic.hooks("acme", "service-1");
     assert_eq!(hooks.len(), 1, "never two hooks");
     assert_ne!(hooks[0].secret, first.secret);
@@ -278,6 +290,15 @@ async fn connect_sync_watch_unwatch_disconnect() {
         .collect();
     assert_eq!(watched.len(), 1);
     assert_eq!(watched[0]["alias"], "service-1");
+    assert_eq!(watched[0]["merge_request_discussions"]["enabled"], false);
+    assert!(
+        body["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["watched"] == false)
+            .all(|p| p.get("merge_request_discussions").is_none())
+    );
 
     // Unwatch: the hook goes, the secret stops validating at once.
     let (status, _, _) = w

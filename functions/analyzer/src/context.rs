@@ -10,7 +10,7 @@ use exlogare_shared::notify::Link;
 use exlogare_shared::queue::PipelineMessage;
 use exlogare_shared::report::Language;
 use exlogare_shared::session::Session;
-use exlogare_shared::store::Store;
+use exlogare_shared::store::{Store, WatchRecord};
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
@@ -25,6 +25,15 @@ pub struct AnalyzerSettings {
     pub llm: Option<exlogare_shared::llm::LlmSettings>,
     /// Comparison with the project's last green run.
     pub baseline: BaselineSettings,
+}
+
+/// The project a message is about, as its secret vouches for it.
+pub(crate) struct ProjectPath {
+    pub owner: String,
+    pub alias: String,
+    pub default_branch: Option<String>,
+    /// Its watch; none when a connection-wide secret brought the project.
+    pub watch: Option<WatchRecord>,
 }
 
 pub struct Context {
@@ -61,12 +70,12 @@ impl Context {
     /// word alone: a watched project's path is the one recorded when it was watched; for a
     /// connection-wide secret, the path the payload names must be the project of that id, as
     /// GitFlic answers it with the connection's token. With them, the project's default branch
-    /// when known.
+    /// when known, and its watch.
     pub(crate) async fn project_path(
         &self,
         message: &PipelineMessage,
         session: &mut Session<'_>,
-    ) -> Result<(String, String, Option<String>), ProcessError> {
+    ) -> Result<ProjectPath, ProcessError> {
         if let Some(watch) = self
             .store
             .watches(&message.tenant_id, &message.connection_id)
@@ -74,7 +83,12 @@ impl Context {
             .into_iter()
             .find(|w| w.project_id == message.project.id)
         {
-            return Ok((watch.owner_alias, watch.alias, watch.default_branch));
+            return Ok(ProjectPath {
+                owner: watch.owner_alias.clone(),
+                alias: watch.alias.clone(),
+                default_branch: watch.default_branch.clone(),
+                watch: Some(watch),
+            });
         }
         let (Some(owner), Some(alias)) = (&message.project.owner_alias, &message.project.alias)
         else {
@@ -84,9 +98,12 @@ impl Context {
         };
         let project = session.project(owner, alias).await.map_err(gitflic_error)?;
         match (project.id.as_deref(), project.owner_alias(), &project.alias) {
-            (Some(id), Some(o), Some(a)) if id == message.project.id => {
-                Ok((o.to_owned(), a.clone(), project.default_branch.clone()))
-            }
+            (Some(id), Some(o), Some(a)) if id == message.project.id => Ok(ProjectPath {
+                owner: o.to_owned(),
+                alias: a.clone(),
+                default_branch: project.default_branch.clone(),
+                watch: None,
+            }),
             _ => {
                 tracing::warn!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, "the delivery's project path names another project; refused");
                 Err(ProcessError::Poison(

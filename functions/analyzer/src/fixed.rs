@@ -20,7 +20,8 @@ impl Context {
         deadline: Instant,
     ) -> Result<Done, ProcessError> {
         let mut session = self.session(message).await?;
-        let (owner, alias, _) = self.project_path(message, &mut session).await?;
+        let path = self.project_path(message, &mut session).await?;
+        let (owner, alias) = (path.owner, path.alias);
         let (tenant, project) = (&message.tenant_id, &message.project.id);
         let open = match branch(message, &mut session, &owner, &alias).await? {
             Some(branch) => self
@@ -49,6 +50,8 @@ impl Context {
                 self.store
                     .close_failure(tenant, project, &branch, &open.pipeline)
                     .await?;
+                self.resolve_discussions(message, &mut session, (&owner, &alias), &open)
+                    .await;
                 let (delivered, rejected) = split_outcomes(outcomes);
                 tracing::info!(project_id = %project, pipeline_id = %message.pipeline.id, failed = %open.pipeline, ?delivered, gitflic_requests = session.requests(), "fixed notice delivered");
                 Processed::Fixed {

@@ -5,6 +5,7 @@
 
 pub mod config;
 mod context;
+mod discussions;
 mod fixed;
 mod last_green;
 mod logs;

@@ -5,10 +5,12 @@
 //!    and run the engine on it.
 //! 2. Count the failure's fingerprint; store one report per pipeline (primary job first) with a
 //!    retention TTL.
-//! 3. Deliver to every room of the tenant that does not have it yet ([`crate::rooms`]), and note
-//!    the failure as its branch's open one, with the posts, for a "fixed" to answer.
+//! 3. Deliver to every room of the tenant that does not have it yet ([`crate::rooms`]), discuss
+//!    it on the branch's open merge requests ([`crate::discussions`]), and note the failure as
+//!    its branch's open one, with the posts, for a "fixed" to answer.
 
-use crate::context::{Context, pipeline_link};
+use crate::context::{Context, ProjectPath, pipeline_link};
+use crate::discussions::Discussion;
 use crate::last_green::LastGreen;
 use crate::logs::{analyse, looks_binary};
 use crate::outcome::{Done, ProcessError, Processed, gitflic_error, split_outcomes};
@@ -35,15 +37,32 @@ impl Context {
         earlier: &[String],
         deadline: Instant,
     ) -> Result<Done, ProcessError> {
-        let (report, link, branch) = self.build_report(message).await?;
+        let mut session = self.session(message).await?;
+        let path = self.project_path(message, &mut session).await?;
+        let (report, link, branch) = self.build_report(message, &mut session, &path).await?;
         let report_json =
             serde_json::to_string(&report).map_err(|e| ProcessError::Poison(e.to_string()))?;
         let chat = notify::compose(&report, self.settings.language, link);
         let rooms = self.rooms_for(message).await?;
-        let outcomes = self
+        let mut outcomes = self
             .post(Work::Analysis, message, &chat, rooms, earlier, deadline)
             .await?;
-        self.remember_open_failure(message, branch.as_deref(), &outcomes)
+        let fingerprint = report
+            .jobs
+            .first()
+            .and_then(|j| j.report.as_ref())
+            .map(|r| r.fingerprint.clone());
+        let discussion = Discussion {
+            path: &path,
+            branch: branch.as_deref(),
+            chat: &chat,
+            fingerprint: fingerprint.as_deref(),
+        };
+        outcomes.extend(
+            self.discuss(message, &mut session, &discussion, earlier)
+                .await?,
+        );
+        self.remember_open_failure(message, branch.as_deref(), &outcomes, fingerprint)
             .await;
         let (delivered, rejected) = split_outcomes(outcomes);
         tracing::info!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, ?delivered, gitflic_requests = report.gitflic_requests, comparison = ?report.comparison, seen_in_7_days = report.recurrence.as_ref().map(|r| r.seen_in_7_days), "pipeline report delivered");
@@ -64,6 +83,7 @@ impl Context {
         message: &PipelineMessage,
         branch: Option<&str>,
         outcomes: &[RoomOutcome],
+        fingerprint: Option<String>,
     ) {
         let rooms: HashMap<String, Option<String>> = outcomes
             .iter()
@@ -78,6 +98,7 @@ impl Context {
         let failure = OpenFailure {
             pipeline: message.pipeline.local_id.clone(),
             rooms,
+            fingerprint,
         };
         if let Err(e) = self
             .store
@@ -98,9 +119,10 @@ impl Context {
     async fn build_report(
         &self,
         message: &PipelineMessage,
+        session: &mut Session<'_>,
+        path: &ProjectPath,
     ) -> Result<(PipelineReport, Link, Option<String>), ProcessError> {
-        let mut session = self.session(message).await?;
-        let (owner, alias, default_branch) = self.project_path(message, &mut session).await?;
+        let (owner, alias) = (path.owner.clone(), path.alias.clone());
         let local = message.pipeline.local_id.clone();
         let jobs = session
             .pipeline_jobs(&owner, &alias, &local)
@@ -112,16 +134,14 @@ impl Context {
             &self.settings.baseline,
             message,
             (&owner, &alias),
-            default_branch,
+            path.default_branch.clone(),
         );
         let mut outcomes = Vec::new();
         for job in failed {
             let Some(job_id) = job.local_id.clone() else {
                 continue;
             };
-            let download = self
-                .download_log(&mut session, &owner, &alias, &job_id)
-                .await?;
+            let download = self.download_log(session, &owner, &alias, &job_id).await?;
             let meta = JobMeta {
                 name: job.name.clone(),
                 stage: job.stage_name.clone(),
@@ -133,7 +153,7 @@ impl Context {
                 }
                 Ok(d) => {
                     let baseline = match &job.name {
-                        Some(name) => last_green.baseline(&mut session, name).await,
+                        Some(name) => last_green.baseline(session, name).await,
                         None => None,
                     };
                     (Some(analyse(&d, meta, baseline)), None, d.skipped)
@@ -149,7 +169,7 @@ impl Context {
             });
         }
         let branch = last_green.branch().map(str::to_owned);
-        let comparison = last_green.finish(&session).await;
+        let comparison = last_green.finish(session).await;
         let link = pipeline_link(&session.record().web_url, &owner, &alias, &local)?;
         let mut report = PipelineReport {
             project: message.project.clone(),

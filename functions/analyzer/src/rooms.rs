@@ -139,7 +139,12 @@ impl Context {
     /// Notes a room's outcome on the work's record. The post is out already: a note that is
     /// lost means a retry posts again where the platform cannot tell (Slack, Telegram), so a
     /// failed write is tried again, briefly, before the message is.
-    async fn note(&self, work: Work, key: &str, outcome: &RoomOutcome) -> Result<(), ProcessError> {
+    pub(crate) async fn note(
+        &self,
+        work: Work,
+        key: &str,
+        outcome: &RoomOutcome,
+    ) -> Result<(), ProcessError> {
         let mut attempt = 0;
         loop {
             match self.store.progress(work, key, &outcome.step()).await {

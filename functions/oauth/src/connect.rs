@@ -45,6 +45,9 @@ pub struct ProjectView {
     pub alias: String,
     pub title: Option<String>,
     pub watched: bool,
+    /// Of a watched project: whether failures are discussed on its merge requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merge_request_discussions: Option<DiscussionsView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -54,6 +57,33 @@ pub struct WatchView {
     pub alias: String,
     pub webhook_id: Option<String>,
     pub branch_pattern: Option<String>,
+    pub merge_request_discussions: DiscussionsView,
+}
+
+/// What a watch asks for besides the project.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WatchSettings<'a> {
+    /// Limits the hook to matching branches (GitFlic's syntax).
+    pub branch_pattern: Option<&'a str>,
+    /// Merge-request discussions on or off; `None`: on when the application may write.
+    pub discussions: Option<bool>,
+}
+
+/// The merge-request switch of a watched project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DiscussionsView {
+    pub enabled: bool,
+    /// GitFlic refused a discussion (no write rights); none is tried until watched again.
+    pub refused: bool,
+}
+
+impl DiscussionsView {
+    fn of(watch: &WatchRecord) -> Self {
+        Self {
+            enabled: watch.merge_request_discussions == Some(true),
+            refused: watch.discussions_refused_at.is_some(),
+        }
+    }
 }
 
 /// Shown once: the URL and secret for a webhook the user configures by hand.
@@ -192,27 +222,30 @@ impl Connect {
         }
         let watches = self.vault.store().watches(tenant, connection).await?;
         for old in watches.iter().filter(|w| w.hook_version < HOOK_VERSION) {
-            self.watch(
-                tenant,
-                connection,
+            hooks::register(
+                &self.vault,
+                &mut session,
                 &old.owner_alias,
                 &old.alias,
                 old.branch_pattern.as_deref(),
+                None,
                 public,
             )
             .await?;
             tracing::info!(connection_id = %connection, project_id = %old.project_id, "webhook upgraded to today's events");
         }
-        let watched: Vec<String> = watches.into_iter().map(|w| w.project_id).collect();
         let mut views: Vec<ProjectView> = projects
             .iter()
             .filter_map(|p: &Project| {
+                let id = p.id.clone()?;
+                let watch = watches.iter().find(|w| w.project_id == id);
                 Some(ProjectView {
-                    id: p.id.clone()?,
                     owner: p.owner_alias()?.to_owned(),
                     alias: p.alias.clone()?,
                     title: p.title.clone(),
-                    watched: p.id.as_ref().is_some_and(|id| watched.contains(id)),
+                    watched: watch.is_some(),
+                    merge_request_discussions: watch.map(DiscussionsView::of),
+                    id,
                 })
             })
             .collect();
@@ -221,28 +254,37 @@ impl Connect {
     }
 
     /// Registers a webhook for failures and successes with a fresh secret (see
-    /// [`hooks::register`]): watching again replaces the previous hook, never two.
+    /// [`hooks::register`]): watching again replaces the previous hook, never two. Merge-request
+    /// discussions are on unless `discussions` says otherwise, when the application may write
+    /// to projects (`PROJECT_WRITE`).
     pub async fn watch(
         &self,
         tenant: &str,
         connection: &str,
-        owner: &str,
-        alias: &str,
-        branch_pattern: Option<&str>,
+        (owner, alias): (&str, &str),
+        settings: WatchSettings<'_>,
         public: &Url,
     ) -> Result<WatchView, ConnectError> {
         let mut session = Session::open(&self.vault, self.vault.record(tenant, connection).await?)?;
+        let may_write = self
+            .vault
+            .oauth_app()
+            .scopes
+            .iter()
+            .any(|s| s == "PROJECT_WRITE");
         let watch = hooks::register(
             &self.vault,
             &mut session,
             owner,
             alias,
-            branch_pattern,
+            settings.branch_pattern,
+            Some(settings.discussions.unwrap_or(may_write)),
             public,
         )
         .await?;
         tracing::info!(connection_id = %connection, project_id = %watch.project_id, "watching project");
         Ok(WatchView {
+            merge_request_discussions: DiscussionsView::of(&watch),
             project_id: watch.project_id,
             owner: watch.owner_alias,
             alias: watch.alias,

@@ -10,7 +10,7 @@
 //! | `GET connections` | the tenant's connections |
 //! | `DELETE connections/{id}` | disconnect: delete its webhooks, then its tokens |
 //! | `POST connections/{id}/sync[?include_shared=true]` | projects with their watch status |
-//! | `PUT`/`DELETE connections/{id}/projects/{owner}/{alias}/watch` | watch (`{"branch_pattern"}`) / unwatch |
+//! | `PUT`/`DELETE connections/{id}/projects/{owner}/{alias}/watch` | watch (`{"branch_pattern", "merge_request_discussions"}`) / unwatch |
 //! | `POST connections/{id}/manual-webhook` | a connection-level webhook URL and secret, shown once |
 //! | `GET channels` | the tenant's chat channels, credentials masked |
 //! | `PUT`/`DELETE channels/{kind}[?project_id=]` | set (`slack`, `telegram`, `matrix`) / remove a channel (a project's override with `project_id`) |
@@ -31,7 +31,7 @@ use axum::response::{IntoResponse, Response as AxumResponse};
 use axum::routing::{delete, get, post, put};
 use channels::{ChannelError, ChannelSettings};
 use config::OauthConfig;
-use connect::Connect;
+use connect::{Connect, WatchSettings};
 use exlogare_shared::connections::ConnectError;
 use exlogare_shared::gitflic::api::ApiError;
 use exlogare_shared::gitflic::oauth::OauthError;
@@ -415,6 +415,7 @@ async fn manual_webhook(
 #[derive(Deserialize, Default)]
 struct WatchBody {
     branch_pattern: Option<String>,
+    merge_request_discussions: Option<bool>,
 }
 
 async fn watch(
@@ -430,7 +431,7 @@ async fn watch(
         serde_json::from_slice::<WatchBody>(&body).map_err(|_| {
             Failure::new(
                 StatusCode::BAD_REQUEST,
-                "body must be JSON: {\"branch_pattern\": \"…\"}",
+                "body must be JSON: {\"branch_pattern\": \"…\", \"merge_request_discussions\": true}",
             )
         })?
     };
@@ -447,7 +448,16 @@ async fn watch(
     }
     let view = app
         .connect
-        .watch(&tenant, &id, &owner, &alias, pattern, &public)
+        .watch(
+            &tenant,
+            &id,
+            (&owner, &alias),
+            WatchSettings {
+                branch_pattern: pattern,
+                discussions: watch.merge_request_discussions,
+            },
+            &public,
+        )
         .await?;
     ok(json!({ "status": "watching", "watch": view }))
 }

@@ -157,12 +157,25 @@ impl Visit<'_> {
         visited: &mut Visited,
     ) -> Result<(), ConnectError> {
         let watch = self.watch;
+        // Unwatched since this run read it: registering would watch the project again.
+        let still_watched = self
+            .reconciler
+            .connections
+            .store()
+            .watches(&watch.tenant_id, &watch.connection_id)
+            .await?
+            .iter()
+            .any(|w| w.project_id == watch.project_id);
+        if !still_watched {
+            return Ok(());
+        }
         let registered = hooks::register(
             &self.reconciler.connections,
             session,
             &watch.owner_alias,
             &watch.alias,
             watch.branch_pattern.as_deref(),
+            None,
             &self.public_base(),
         )
         .await?;

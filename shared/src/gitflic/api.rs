@@ -193,6 +193,61 @@ impl Pipeline {
     }
 }
 
+/// A branch as a merge request names it: `id` is the branch's name (CODE).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+pub struct BranchRef {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub hash: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+pub struct StatusRef {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct MergeRequest {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub local_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_object")]
+    pub source_branch: Option<BranchRef>,
+    #[serde(default, deserialize_with = "lenient::opt_object")]
+    pub status: Option<StatusRef>,
+}
+
+impl MergeRequest {
+    pub fn is_open(&self) -> bool {
+        status_is(&self.status.as_ref().and_then(|s| s.id.clone()), "OPENED")
+    }
+
+    /// Whether a pipeline of `branch` or of commit `commit` is this merge request's: its
+    /// source branch by name, or its head by hash (INFERRED).
+    pub fn is_for(&self, branch: Option<&str>, commit: Option<&str>) -> bool {
+        let Some(source) = &self.source_branch else {
+            return false;
+        };
+        let same = |ours: Option<&str>, theirs: &Option<String>| {
+            ours.zip(theirs.as_deref())
+                .is_some_and(|(a, b)| !a.is_empty() && branch_name(a) == branch_name(b))
+        };
+        same(branch, &source.id)
+            || commit
+                .zip(source.hash.as_deref())
+                .is_some_and(|(a, b)| a.len() >= 7 && a.eq_ignore_ascii_case(b))
+    }
+}
+
+/// A discussion opened on a merge request.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+pub struct Discussion {
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub uuid: Option<String>,
+}
+
 /// A ref as a branch name: `refs/heads/main` and `main` are the same branch.
 pub fn branch_name(git_ref: &str) -> &str {
     let git_ref = git_ref.trim();
@@ -461,6 +516,21 @@ impl GitflicApi {
         serde_json::from_value(value).map_err(|e| ApiError::Decode(e.to_string()))
     }
 
+    /// One page of a paged list, and whether more follow.
+    async fn page<T: DeserializeOwned>(
+        &self,
+        token: &AccessToken,
+        segments: &[&str],
+        page: u32,
+    ) -> Result<(Vec<T>, bool), ApiError> {
+        let mut url = self.url(segments);
+        url.query_pairs_mut()
+            .append_pair("page", &page.to_string())
+            .append_pair("size", &PAGE_SIZE.to_string());
+        let value = self.call(Method::GET, token, url, None).await?;
+        Ok(page_items(&value))
+    }
+
     /// Every item of a paged list, up to [`MAX_PAGES`] pages.
     async fn list<T: DeserializeOwned>(
         &self,
@@ -469,12 +539,7 @@ impl GitflicApi {
     ) -> Result<Vec<T>, ApiError> {
         let mut all = Vec::new();
         for page in 0..MAX_PAGES {
-            let mut url = self.url(segments);
-            url.query_pairs_mut()
-                .append_pair("page", &page.to_string())
-                .append_pair("size", &PAGE_SIZE.to_string());
-            let value = self.call(Method::GET, token, url, None).await?;
-            let (items, more) = page_items(&value);
+            let (items, more) = self.page(token, segments, page).await?;
             all.extend(items);
             if !more {
                 break;
@@ -505,12 +570,72 @@ impl GitflicApi {
         alias: &str,
         page: u32,
     ) -> Result<(Vec<Pipeline>, bool), ApiError> {
-        let mut url = self.url(&["project", owner, alias, "cicd", "pipeline"]);
-        url.query_pairs_mut()
-            .append_pair("page", &page.to_string())
-            .append_pair("size", &PAGE_SIZE.to_string());
-        let value = self.call(Method::GET, token, url, None).await?;
-        Ok(page_items(&value))
+        self.page(token, &["project", owner, alias, "cicd", "pipeline"], page)
+            .await
+    }
+
+    /// The project's first page of merge requests (100, CODE): the open ones are filtered by
+    /// the caller, since the server filters only other states (CODE).
+    pub async fn merge_requests_page(
+        &self,
+        token: &AccessToken,
+        owner: &str,
+        alias: &str,
+    ) -> Result<Vec<MergeRequest>, ApiError> {
+        let segments = ["project", owner, alias, "merge-request", "list"];
+        Ok(self.page(token, &segments, 0).await?.0)
+    }
+
+    /// Opens a discussion on a merge request with `markdown` (CODE: `{"message"}` → a note
+    /// with a `uuid`).
+    pub async fn create_discussion(
+        &self,
+        token: &AccessToken,
+        owner: &str,
+        alias: &str,
+        merge_request: &str,
+        markdown: &str,
+    ) -> Result<Discussion, ApiError> {
+        let target = self.url(&[
+            "project",
+            owner,
+            alias,
+            "merge-request",
+            merge_request,
+            "discussions",
+            "create",
+        ]);
+        let body = serde_json::json!({ "message": markdown });
+        let value = self.call(Method::POST, token, target, Some(&body)).await?;
+        serde_json::from_value(value).map_err(|e| ApiError::Decode(e.to_string()))
+    }
+
+    /// Marks a discussion resolved (CODE: `POST …/discussions/resolve/{uuid}`).
+    pub async fn resolve_discussion(
+        &self,
+        token: &AccessToken,
+        owner: &str,
+        alias: &str,
+        merge_request: &str,
+        uuid: &str,
+    ) -> Result<(), ApiError> {
+        let target = self.url(&[
+            "project",
+            owner,
+            alias,
+            "merge-request",
+            merge_request,
+            "discussions",
+            "resolve",
+            uuid,
+        ]);
+        self.send(token, || {
+            self.http
+                .post(target.clone())
+                .header("Accept", "application/json")
+        })
+        .await
+        .map(|_| ())
     }
 
     /// Every job of a pipeline (all pages).

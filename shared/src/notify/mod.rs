@@ -15,7 +15,7 @@ use crate::http_outcome::{self, Outcome};
 use crate::queue::PipelineRef;
 use crate::report::{Language, PipelineReport};
 use exlogare_chat::{EXCERPT_CHARS, EXCERPT_LINES, HINT_CHARS, LINE_CHARS, LogText};
-pub use exlogare_chat::{Link, Message};
+pub use exlogare_chat::{Link, Message, gitflic_discussion};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 

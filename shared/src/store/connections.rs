@@ -141,6 +141,21 @@ pub struct WatchRecord {
     /// Unix seconds reconciliation last listed the project's pipelines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visited_at: Option<i64>,
+    /// Whether a failure's report also goes to its open merge requests as a discussion; not
+    /// recorded (watches from before) is off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merge_request_discussions: Option<bool>,
+    /// Unix seconds GitFlic refused a discussion (no write rights): none is tried again until
+    /// the project is watched again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discussions_refused_at: Option<i64>,
+}
+
+impl WatchRecord {
+    /// Whether failures are to be discussed on merge requests now.
+    pub fn discusses_merge_requests(&self) -> bool {
+        self.merge_request_discussions == Some(true) && self.discussions_refused_at.is_none()
+    }
 }
 
 fn first_hook_version() -> u32 {
@@ -331,6 +346,39 @@ impl Store {
             .iter()
             .map(WatchRecord::from_item)
             .collect()
+    }
+
+    /// An update of the watch's item that leaves a watch removed meanwhile removed.
+    pub(super) fn update_watch(
+        &self,
+        watch: &WatchRecord,
+    ) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(
+                tenant_pk(&watch.tenant_id),
+                &WatchRecord::sk(&watch.connection_id, &watch.project_id),
+            )))
+            .condition_expression("attribute_exists(#pk)")
+            .expression_attribute_names("#pk", PK)
+    }
+
+    /// Records that GitFlic refused the project's merge-request discussions at `now`.
+    pub async fn refuse_discussions(
+        &self,
+        watch: &WatchRecord,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .update_watch(watch)
+            .update_expression("SET #refused = :now")
+            .expression_attribute_names("#refused", "discussions_refused_at")
+            .expression_attribute_values(":now", n(now))
+            .send()
+            .await;
+        conditional(result, "UpdateItem")?;
+        Ok(())
     }
 
     pub async fn delete_watch(

@@ -270,8 +270,12 @@ impl Store {
 pub struct OpenFailure {
     /// Its pipeline's number.
     pub pipeline: String,
-    /// The rooms that got the report (by slot), with the post's id where the platform gave one.
+    /// The rooms that got the report (by slot), with the post's id where the platform gave one;
+    /// a merge request's discussion as `mr:<number>` with its uuid.
     pub rooms: HashMap<String, Option<String>>,
+    /// The primary failure's fingerprint: a later failure of the branch with the same one is
+    /// not discussed on its merge request again.
+    pub fingerprint: Option<String>,
 }
 
 fn open_pk(tenant: &str, project: &str) -> String {
@@ -304,6 +308,9 @@ impl Store {
                     .map(|(slot, post)| (slot.clone(), post.clone().unwrap_or_default())),
             ),
         );
+        if let Some(fingerprint) = &failure.fingerprint {
+            item.insert("fingerprint".into(), s(fingerprint));
+        }
         item.insert(EXPIRES_AT.into(), n(epoch_now() + ttl.as_secs()));
         self.put(item).await
     }
@@ -328,6 +335,7 @@ impl Store {
         Ok(Some(OpenFailure {
             pipeline: string_attr(&item, "pipeline", "open failure")?,
             rooms,
+            fingerprint: string_attr(&item, "fingerprint", "open failure").ok(),
         }))
     }
 

@@ -4,7 +4,7 @@
 //! Items: `BUCKET#<tenant>#<connection>` / `RECONCILE` (`tokens`, `refilled_at`), and the marker
 //! `RECONCILE` / `WATCH_INDEX#1` once the watches written before the index have joined it.
 
-use super::connections::{GSI1PK, GSI1SK, WATCH_INDEX, tenant_pk};
+use super::connections::{GSI1PK, GSI1SK, WATCH_INDEX};
 use super::{
     EXPIRES_AT, Item, PK, SK, Store, StoreError, all_pages, conditional, dynamo_error, key, n,
     opt_number, s,
@@ -136,15 +136,7 @@ impl Store {
         let index = watch.index_attributes(visited_at);
         let mut update = "SET #gsi1pk = :gsi1pk, #gsi1sk = :gsi1sk".to_owned();
         let mut request = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key(
-                tenant_pk(&watch.tenant_id),
-                &WatchRecord::sk(&watch.connection_id, &watch.project_id),
-            )))
-            .condition_expression("attribute_exists(#pk)")
-            .expression_attribute_names("#pk", PK)
+            .update_watch(watch)
             .expression_attribute_names("#gsi1pk", GSI1PK)
             .expression_attribute_names("#gsi1sk", GSI1SK)
             .expression_attribute_values(":gsi1pk", index[GSI1PK].clone())
