@@ -156,8 +156,17 @@ impl Step {
         if passed {
             let since = self.last_verdict;
             for block in self.decisive.iter_mut().chain(self.generic.iter_mut()) {
-                if block.seq > since && block.rule.category != Category::TestFailure {
+                if block.seq > since
+                    && block.rule.category != Category::TestFailure
+                    && !block.passed_over
+                {
                     block.passed_over = true;
+                    // Its slot goes back: a passing test's noise must not crowd out the
+                    // decisive errors printed after it.
+                    let tier = usize::from(block.rule.tier.min(3));
+                    if tier <= 1 {
+                        self.tier_counts[tier] = self.tier_counts[tier].saturating_sub(1);
+                    }
                 }
             }
         }

@@ -315,3 +315,29 @@ fn surefire_s_verdicts_tell_a_passing_class_s_noise_from_a_failing_class_s_error
         "{report:#?}"
     );
 }
+
+/// A passing class that prints many exceptions must not use up the slots of the errors that
+/// come after its verdict: its blocks give theirs back.
+#[test]
+fn a_passing_class_s_many_exceptions_do_not_crowd_out_a_later_error() {
+    let mut noise = String::from("Running shop.ClientTest\n");
+    for line in 40..48 {
+        noise.push_str(&format!(
+            "java.lang.IllegalArgumentException: quantity must be positive\n\tat shop.Client.call(Client.java:{line})\n\n"
+        ));
+    }
+    noise.push_str("Tests run: 12, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 1.2 s - in shop.ClientTest\n");
+    let log = job(&format!(
+        "$ mvn -B verify\n{noise}Exception in thread \"main\" java.lang.IllegalStateException: schema version 7 does not match database version 6\n\tat shop.Schema.check(Schema.java:31)\n"
+    ));
+    let report = analyze(&log);
+    let (_, _, text) = first_excerpt(&report);
+    assert!(text.contains("schema version 7"), "{report:#?}");
+    assert!(
+        report
+            .excerpts
+            .iter()
+            .all(|e| !e.text.contains("quantity must be positive")),
+        "{report:#?}"
+    );
+}
