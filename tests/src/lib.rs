@@ -162,6 +162,7 @@ impl LocalStack {
 }
 
 /// An API Gateway HTTP API (payload 2.0) event, as `sam local invoke -e` and Lambda deliver it.
+#[derive(Clone)]
 pub struct HttpEvent {
     pub method: String,
     pub path: String,

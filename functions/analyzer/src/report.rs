@@ -64,6 +64,19 @@ impl Context {
         );
         self.remember_open_failure(message, branch.as_deref(), &outcomes, fingerprint)
             .await;
+        if let Err(e) = self
+            .store
+            .put_report_entry(
+                &message.tenant_id,
+                &message.project.id,
+                message.pipeline.number(),
+                &report_json,
+                self.settings.report_retention,
+            )
+            .await
+        {
+            tracing::warn!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, error = %e, "report not listed for the console");
+        }
         let (delivered, rejected) = split_outcomes(outcomes);
         tracing::info!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, ?delivered, gitflic_requests = report.gitflic_requests, comparison = ?report.comparison, seen_in_7_days = report.recurrence.as_ref().map(|r| r.seen_in_7_days), "pipeline report delivered");
         Ok(Done {

@@ -293,6 +293,31 @@ impl Connect {
         })
     }
 
+    /// The newest reports (at most `limit`) of a project one of the tenant's connections
+    /// watches; another tenant's project, or one not watched, is not found.
+    pub async fn reports(
+        &self,
+        tenant: &str,
+        project_id: &str,
+        limit: u32,
+    ) -> Result<Vec<serde_json::Value>, ConnectError> {
+        let store = self.vault.store();
+        let mut watched = false;
+        for connection in store.connections(tenant).await? {
+            let watches = store.watches(tenant, &connection.connection_id).await?;
+            watched |= watches.iter().any(|w| w.project_id == project_id);
+        }
+        if !watched {
+            return Err(ConnectError::NotFound);
+        }
+        Ok(store
+            .recent_reports(tenant, project_id, limit)
+            .await?
+            .iter()
+            .filter_map(|json| serde_json::from_str(json).ok())
+            .collect())
+    }
+
     /// Deletes the GitFlic hook and our records; the old secret stops validating at once.
     pub async fn unwatch(
         &self,

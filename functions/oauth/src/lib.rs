@@ -5,13 +5,14 @@
 //!
 //! | route | |
 //! |---|---|
-//! | `GET oauth/start?base_url=` | 302 to GitFlic's consent page |
+//! | `GET oauth/start?base_url=` | 302 to GitFlic's consent page; `{"authorize_url"}` to `Accept: application/json` |
 //! | `GET`/`POST oauth/callback` | `code` + `state` in the query, a JSON or a form body (public) |
 //! | `GET connections` | the tenant's connections |
 //! | `DELETE connections/{id}` | disconnect: delete its webhooks, then its tokens |
 //! | `POST connections/{id}/sync[?include_shared=true]` | projects with their watch status |
 //! | `PUT`/`DELETE connections/{id}/projects/{owner}/{alias}/watch` | watch (`{"branch_pattern", "merge_request_discussions"}`) / unwatch |
 //! | `POST connections/{id}/manual-webhook` | a connection-level webhook URL and secret, shown once |
+//! | `GET projects/{project_id}/reports[?limit=]` | a watched project's newest reports |
 //! | `GET channels` | the tenant's chat channels, credentials masked |
 //! | `PUT`/`DELETE channels/{kind}[?project_id=]` | set (`slack`, `telegram`, `matrix`) / remove a channel (a project's override with `project_id`) |
 //! | `POST channels/{kind}/test` | send a test message to the room |
@@ -244,6 +245,7 @@ pub fn router(app: Arc<App>) -> Router {
             "/connections/{id}/projects/{owner}/{alias}/watch",
             put(watch).delete(unwatch),
         )
+        .route("/projects/{project_id}/reports", get(reports))
         .route("/channels", get(list_channels))
         .route("/channels/{kind}", put(set_channel).delete(delete_channel))
         .route("/channels/{kind}/test", post(test_channel))
@@ -294,14 +296,24 @@ fn redirect(location: &Url) -> AxumResponse {
     response
 }
 
+/// A browser navigation cannot carry the bearer token, so a page asks with `fetch` and
+/// `Accept: application/json`, gets the consent page's address, and goes there itself.
 async fn start(
     Tenant(tenant): Tenant,
     PublicBase(public): PublicBase,
     State(app): State<Shared>,
+    headers: axum::http::HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> AxumResponse {
     let base_url = query.get("base_url").map(String::as_str);
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
     match app.connect.start(&tenant, base_url, &public).await {
+        Ok(url) if wants_json => {
+            axum::Json(json!({ "authorize_url": url.as_str() })).into_response()
+        }
         Ok(url) => redirect(&url),
         Err(e) => failure(&e).into_response(),
     }
@@ -469,6 +481,29 @@ async fn unwatch(
 ) -> Answer {
     app.connect.unwatch(&tenant, &id, &owner, &alias).await?;
     ok(json!({ "status": "unwatched" }))
+}
+
+/// `?limit=` (default 20, at most 100): the project's newest reports.
+async fn reports(
+    Tenant(tenant): Tenant,
+    State(app): State<Shared>,
+    Path(project_id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Answer {
+    let limit = match query.get("limit") {
+        None => 20,
+        Some(v) => v
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| {
+                Failure::new(
+                    StatusCode::BAD_REQUEST,
+                    "limit must be a number from 1 to 100",
+                )
+            })?,
+    };
+    ok(json!({ "reports": app.connect.reports(&tenant, &project_id, limit).await? }))
 }
 
 async fn list_channels(Tenant(tenant): Tenant, State(app): State<Shared>) -> Answer {

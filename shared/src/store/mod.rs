@@ -7,6 +7,7 @@
 //! - the connection items of [`connections`]: OAuth states, connections, watched projects.
 //! - the chat channels' items of [`channels`].
 //! - what [`history`] remembers: green runs per branch, GitFlic requests spent per hour.
+//! - [`reports`]: each project's reports, newest first, for the console.
 //! - what [`reconcile`] keeps: the watches' index by visit, each connection's request bucket.
 //!
 //! moto, like DynamoDB itself, deletes expired items late or never: reads treat an item whose
@@ -17,6 +18,7 @@ mod connections;
 mod history;
 mod idempotency;
 mod reconcile;
+mod reports;
 pub use connections::{ConnectionRecord, ConnectionStatus, OauthState, WatchRecord};
 pub use history::{GreenRun, OpenFailure, RECURRENCE_MEMORY, Sightings};
 pub use idempotency::{Claim, Work};
