@@ -53,7 +53,10 @@ pub fn oauth_config(app: GitflicAppConfig) -> OauthConfig {
     OauthConfig {
         app,
         public_base_url: Some(Url::parse(PUBLIC).expect("a URL")),
-        dashboard_url: Url::parse("https://dashboard.example.test/integrations").expect("a URL"),
+        dashboard_url: Some(
+            Url::parse("https://dashboard.example.test/integrations").expect("a URL"),
+        ),
+        console: exlogare_oauth::config::ConsoleAuth::default(),
         scopes: oauth_app().scopes,
         tenant_claim: "sub".into(),
     }

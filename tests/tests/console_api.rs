@@ -109,3 +109,99 @@ async fn a_page_gets_the_consent_address_as_json_and_a_browser_a_redirect() {
     let response = handle(app.clone(), start.request()).await.unwrap();
     assert_eq!(response.status(), StatusCode::FOUND);
 }
+
+#[tokio::test]
+async fn the_console_is_served_with_a_strict_policy_and_its_sign_in_settings() {
+    let h = Harness::start(Language::En).await.unwrap();
+    let mut config = oauth_config(h.app.clone());
+    config.dashboard_url = None;
+    config.console = exlogare_oauth::config::ConsoleAuth {
+        client_id: Some("console-client".into()),
+        authorize_url: Some(url::Url::parse("https://sso.example.test/oauth2/authorize").unwrap()),
+        token_url: Some(url::Url::parse("https://sso.example.test/oauth2/token").unwrap()),
+        logout_url: None,
+    };
+    let app = Arc::new(App::from_config(config, &h.stack.sdk).unwrap());
+    let get = |path: &str| {
+        let request = HttpEvent::get(path).request();
+        let app = app.clone();
+        async move { handle(app, request).await.unwrap() }
+    };
+
+    let page = get("/console").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let header = |name: &str| {
+        page.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    assert!(header("content-type").starts_with("text/html"));
+    let policy = header("content-security-policy");
+    assert!(
+        policy.contains("default-src 'none'") && policy.contains("script-src 'self'"),
+        "{policy}"
+    );
+    assert!(
+        policy.contains("connect-src 'self' https://sso.example.test"),
+        "{policy}"
+    );
+    assert!(!policy.contains("unsafe"), "{policy}");
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert_eq!(header("x-frame-options"), "DENY");
+    let html = match page.body() {
+        Body::Text(t) => t.clone(),
+        _ => String::new(),
+    };
+    assert!(html.contains(r#"<script src="/console/app.js" defer></script>"#));
+    assert!(
+        !html.contains("<script>") && !html.contains("style="),
+        "no inline script or style"
+    );
+
+    for (path, kind) in [
+        ("/console/app.js", "text/javascript"),
+        ("/console/app.css", "text/css"),
+    ] {
+        let answer = get(path).await;
+        assert_eq!(answer.status(), StatusCode::OK, "{path}");
+        assert!(
+            answer.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with(kind)
+        );
+    }
+    let config = get("/console/config.json").await;
+    let config: Value = match config.body() {
+        Body::Text(t) => serde_json::from_str(t).unwrap(),
+        _ => Value::Null,
+    };
+    assert_eq!(config["client_id"], "console-client");
+    assert_eq!(config["token_url"], "https://sso.example.test/oauth2/token");
+    assert_eq!(config["api"], "/api/integrations/gitflic");
+    assert_eq!(
+        get("/console/secrets.txt").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let root = get("/").await;
+    assert_eq!(root.status(), StatusCode::FOUND);
+    assert_eq!(root.headers()["location"], "/console");
+
+    // Without DASHBOARD_URL, the OAuth callback returns to the console it serves.
+    let back = handle(
+        app.clone(),
+        HttpEvent::get(&format!("{API}/oauth/callback"))
+            .query("code", "x")
+            .query("state", "forged")
+            .request(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(back.status(), StatusCode::FOUND);
+    let location = back.headers()["location"].to_str().unwrap();
+    assert!(
+        location.starts_with("https://exlogare.example.test/console?gitflic=error"),
+        "{location}"
+    );
+}

@@ -10,23 +10,52 @@ pub struct OauthConfig {
     /// `PUBLIC_BASE_URL`: where the API is reachable from GitFlic and browsers (webhook and
     /// callback URLs start here); unset means the domain each request arrived at.
     pub public_base_url: Option<url::Url>,
-    /// `DASHBOARD_URL`: where the browser returns after connecting.
-    pub dashboard_url: url::Url,
+    /// `DASHBOARD_URL`: the console's address, where the browser returns after connecting;
+    /// unset means the console this function serves (`{public base}/console`).
+    pub dashboard_url: Option<url::Url>,
+    /// How the console signs in (`CONSOLE_*`).
+    pub console: ConsoleAuth,
     /// `GITFLIC_SCOPES`: comma-separated (default `USER_READ,PROJECT_READ,PROJECT_WRITE`).
     pub scopes: Vec<String>,
     /// `TENANT_CLAIM`: the JWT claim naming the tenant (default `sub`).
     pub tenant_claim: String,
 }
 
+/// The console's sign-in at the identity provider: the authorization code with PKCE, as a
+/// public client. Without a client id and both endpoints the console cannot sign in (and says so).
+#[derive(Debug, Clone, Default)]
+pub struct ConsoleAuth {
+    /// `CONSOLE_CLIENT_ID`.
+    pub client_id: Option<String>,
+    /// `CONSOLE_AUTHORIZE_URL`, `CONSOLE_TOKEN_URL`, `CONSOLE_LOGOUT_URL` (https).
+    pub authorize_url: Option<url::Url>,
+    pub token_url: Option<url::Url>,
+    pub logout_url: Option<url::Url>,
+}
+
+/// An optional URL: unset or empty is `None`.
+fn optional_url(name: &'static str) -> Result<Option<url::Url>, ConfigError> {
+    match std::env::var(name) {
+        Ok(v) if !v.trim().is_empty() => url(name).map(Some),
+        _ => Ok(None),
+    }
+}
+
 impl OauthConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
         Ok(Self {
             app: GitflicAppConfig::from_env()?,
-            public_base_url: match std::env::var("PUBLIC_BASE_URL") {
-                Ok(v) if !v.trim().is_empty() => Some(url("PUBLIC_BASE_URL")?),
-                _ => None,
+            public_base_url: optional_url("PUBLIC_BASE_URL")?,
+            dashboard_url: optional_url("DASHBOARD_URL")?,
+            console: ConsoleAuth {
+                client_id: std::env::var("CONSOLE_CLIENT_ID")
+                    .ok()
+                    .map(|v| v.trim().to_owned())
+                    .filter(|v| !v.is_empty()),
+                authorize_url: optional_url("CONSOLE_AUTHORIZE_URL")?,
+                token_url: optional_url("CONSOLE_TOKEN_URL")?,
+                logout_url: optional_url("CONSOLE_LOGOUT_URL")?,
             },
-            dashboard_url: url("DASHBOARD_URL")?,
             scopes: std::env::var("GITFLIC_SCOPES")
                 .unwrap_or_else(|_| "USER_READ,PROJECT_READ,PROJECT_WRITE".into())
                 .split(',')

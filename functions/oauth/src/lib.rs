@@ -23,6 +23,7 @@
 pub mod channels;
 pub mod config;
 pub mod connect;
+pub mod console;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -31,7 +32,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response as AxumResponse};
 use axum::routing::{delete, get, post, put};
 use channels::{ChannelError, ChannelSettings};
-use config::OauthConfig;
+use config::{ConsoleAuth, OauthConfig};
 use connect::{Connect, WatchSettings};
 use exlogare_shared::connections::ConnectError;
 use exlogare_shared::gitflic::api::ApiError;
@@ -62,7 +63,10 @@ pub struct App {
     pub language: Language,
     /// The API's public base URL; `None` uses the domain each request arrived at.
     pub public_base_url: Option<Url>,
-    pub dashboard_url: Url,
+    /// Where the browser returns after connecting; `None`: the console served here.
+    pub dashboard_url: Option<Url>,
+    /// How the console signs in.
+    pub console: ConsoleAuth,
     pub tenant_claim: String,
 }
 
@@ -85,6 +89,7 @@ impl App {
             connect: Connect::new(services.connections),
             public_base_url: config.public_base_url,
             dashboard_url: config.dashboard_url,
+            console: config.console,
             tenant_claim: config.tenant_claim,
         })
     }
@@ -254,6 +259,9 @@ pub fn router(app: Arc<App>) -> Router {
         });
     Router::new()
         .nest(PREFIX.trim_end_matches('/'), routes)
+        .route("/", get(console::root))
+        .route(console::PATH, get(console::page))
+        .route(&format!("{}/{{file}}", console::PATH), get(console::file))
         .fallback(|| async { Failure::new(StatusCode::NOT_FOUND, "not found") })
         .with_state(app)
 }
@@ -347,6 +355,7 @@ fn callback_params(query: &HashMap<String, String>, body: &[u8]) -> CallbackPara
 
 async fn callback(
     State(app): State<Shared>,
+    PublicBase(public): PublicBase,
     method: Method,
     Query(query): Query<HashMap<String, String>>,
     body: Bytes,
@@ -366,8 +375,11 @@ async fn callback(
             Err(e) => failure(&e).into_response(),
         };
     }
-    // The browser goes back to the dashboard with the outcome in the query.
-    let mut location = app.dashboard_url.clone();
+    // The browser goes back to the console with the outcome in the query.
+    let mut location = match &app.dashboard_url {
+        Some(url) => url.clone(),
+        None => console::address(&public),
+    };
     match &result {
         Ok(view) => {
             location
