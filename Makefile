@@ -4,11 +4,11 @@ SHELL := /bin/bash
 PYTHON ?= python3
 STACK := $(PYTHON) scripts/local_stack.py
 
-.PHONY: test demo package tools lint bench stack-start stack-stop clean
+.PHONY: test demo console package tools browser lint bench stack-start stack-stop clean
 
 ## Everything CI checks: tools, formatting, template, lints, all tests against the local stack,
 ## and the release Lambda zips with their sizes.
-test: tools lint
+test: tools browser lint
 	$(STACK) run -- cargo test --workspace --locked
 	scripts/build-lambdas.sh
 
@@ -22,6 +22,18 @@ package:
 demo: tools
 	$(STACK) run --parameter ReportLanguage=$(or $(REPORT_LANGUAGE),en) -- \
 		cargo run --quiet --locked -p exlogare-tests --example demo
+
+## The web console on this machine (moto's Cognito, a sign-in stand-in, the GitFlic and chat
+## stand-ins): prints the address and the user to sign in as; Ctrl-C stops.
+console: tools
+	$(STACK) run -- cargo run --quiet --locked -p exlogare-tests --example console
+
+## Headless Chromium and ChromeDriver for the browser tests (Debian's packages), when missing.
+browser:
+	@command -v chromedriver >/dev/null && command -v chromium >/dev/null || { \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 || \
+		{ apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }; }
 
 ## Python tools (moto_server, cfn-lint), installed when missing.
 tools:

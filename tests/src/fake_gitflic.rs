@@ -129,6 +129,7 @@ impl FakeGitflic {
         }
         let state: Shared = Arc::new(Mutex::new(initial));
         let app = Router::new()
+            .route("/oauth/authorize", get(consent_page).post(consent))
             .route("/api/token/access", get(token_access))
             .route("/api/token/refresh", post(token_refresh))
             .route("/rest-api/user/me", get(user_me))
@@ -859,4 +860,54 @@ async fn resolve_discussion(
         )
             .into_response(),
     }
+}
+
+/// GitFlic's consent page, as a user sees it: the application asks, the user allows.
+async fn consent_page(Query(q): Query<HashMap<String, String>>) -> Response {
+    let field = |name: &str| {
+        let value = q.get(name).cloned().unwrap_or_default();
+        let value = value
+            .replace('&', "&amp;")
+            .replace('"', "&quot;")
+            .replace('<', "&lt;");
+        format!(r#"<input type="hidden" name="{name}" value="{value}">"#)
+    };
+    let page = format!(
+        r#"<!doctype html><html><body><h1>GitFlic</h1><p>Exlogare asks for access to your projects.</p><form method="post">{}{}{}<button id="allow" type="submit">Allow</button></form></body></html>"#,
+        field("clientId"),
+        field("redirectUrl"),
+        field("state")
+    );
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        page,
+    )
+        .into_response()
+}
+
+/// The user allowed: back to the application with a code GitFlic will accept once.
+async fn consent(
+    State(state): State<Shared>,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let (Some(redirect), Some(st)) = (form.get("redirectUrl"), form.get("state")) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            "redirectUrl and state are required",
+        )
+            .into_response();
+    };
+    let code = format!("code-{}", uuid::Uuid::new_v4());
+    state.lock().unwrap().codes.insert(code.clone());
+    let Ok(mut back) = url::Url::parse(redirect) else {
+        return (StatusCode::BAD_REQUEST, "bad redirectUrl").into_response();
+    };
+    back.query_pairs_mut()
+        .append_pair("code", &code)
+        .append_pair("state", st);
+    (
+        StatusCode::FOUND,
+        [(axum::http::header::LOCATION, back.to_string())],
+    )
+        .into_response()
 }

@@ -200,14 +200,7 @@ impl Harness {
         }
 
         let queue_url = stack.fresh_queue().await;
-        let ingest = Ingest::from_config(
-            &WebhookConfig {
-                table_name: stack.table.clone(),
-                queue_url: queue_url.clone(),
-                dedupe_ttl: Duration::from_secs(3600),
-            },
-            &stack.sdk,
-        );
+        let ingest = webhook(&stack, &queue_url);
         let analyzer = Arc::new(PipelineAnalyzer::from_config(
             &AnalyzerConfig {
                 app,
@@ -315,51 +308,7 @@ impl Harness {
     /// SQS event, delete the records it processed and make the failed ones visible again (as
     /// SQS does after the visibility timeout). Returns the records seen and the batch response.
     pub async fn poll(&self, time: Duration) -> (usize, SqsBatchResponse) {
-        let sqs = self.stack.sqs();
-        let received = sqs
-            .receive_message()
-            .queue_url(&self.queue_url)
-            .max_number_of_messages(10)
-            .wait_time_seconds(0)
-            .send()
-            .await
-            .expect("receive")
-            .messages
-            .unwrap_or_default();
-        let mut event = SqsEvent::default();
-        for m in &received {
-            let mut message = SqsMessage::default();
-            message.message_id = m.message_id.clone();
-            message.receipt_handle = m.receipt_handle.clone();
-            message.body = m.body.clone();
-            event.records.push(message);
-        }
-        let response =
-            exlogare_analyzer::handle(self.analyzer.clone(), event, Instant::now() + time, 4).await;
-        for m in &received {
-            let failed = response
-                .batch_item_failures
-                .iter()
-                .any(|f| Some(&f.item_identifier) == m.message_id.as_ref());
-            let handle = m.receipt_handle.clone().unwrap_or_default();
-            if failed {
-                let _ = sqs
-                    .change_message_visibility()
-                    .queue_url(&self.queue_url)
-                    .receipt_handle(handle)
-                    .visibility_timeout(0)
-                    .send()
-                    .await;
-            } else {
-                let _ = sqs
-                    .delete_message()
-                    .queue_url(&self.queue_url)
-                    .receipt_handle(handle)
-                    .send()
-                    .await;
-            }
-        }
-        (received.len(), response)
+        poll(&self.stack, &self.queue_url, &self.analyzer, time).await
     }
 
     /// Sends a message body straight to the queue (as a replayed or malformed delivery would).
@@ -373,4 +322,70 @@ impl Harness {
             .await
             .expect("send");
     }
+}
+
+/// The webhook function as deployed here, queueing to `queue_url` (deliveries remembered an hour).
+pub fn webhook(stack: &LocalStack, queue_url: &str) -> Ingest {
+    Ingest::from_config(
+        &WebhookConfig {
+            table_name: stack.table.clone(),
+            queue_url: queue_url.to_owned(),
+            dedupe_ttl: Duration::from_secs(3600),
+        },
+        &stack.sdk,
+    )
+}
+
+/// One Lambda-style poll of `queue_url` by `analyzer` (see [`Harness::poll`]).
+pub async fn poll(
+    stack: &LocalStack,
+    queue_url: &str,
+    analyzer: &Arc<PipelineAnalyzer>,
+    time: Duration,
+) -> (usize, SqsBatchResponse) {
+    let sqs = stack.sqs();
+    let received = sqs
+        .receive_message()
+        .queue_url(queue_url)
+        .max_number_of_messages(10)
+        .wait_time_seconds(0)
+        .send()
+        .await
+        .expect("receive")
+        .messages
+        .unwrap_or_default();
+    let mut event = SqsEvent::default();
+    for m in &received {
+        let mut message = SqsMessage::default();
+        message.message_id = m.message_id.clone();
+        message.receipt_handle = m.receipt_handle.clone();
+        message.body = m.body.clone();
+        event.records.push(message);
+    }
+    let response =
+        exlogare_analyzer::handle(analyzer.clone(), event, Instant::now() + time, 4).await;
+    for m in &received {
+        let failed = response
+            .batch_item_failures
+            .iter()
+            .any(|f| Some(&f.item_identifier) == m.message_id.as_ref());
+        let handle = m.receipt_handle.clone().unwrap_or_default();
+        if failed {
+            let _ = sqs
+                .change_message_visibility()
+                .queue_url(queue_url)
+                .receipt_handle(handle)
+                .visibility_timeout(0)
+                .send()
+                .await;
+        } else {
+            let _ = sqs
+                .delete_message()
+                .queue_url(queue_url)
+                .receipt_handle(handle)
+                .send()
+                .await;
+        }
+    }
+    (received.len(), response)
 }

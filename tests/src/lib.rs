@@ -3,9 +3,11 @@
 //! The tests run inside `scripts/local_stack.py run -- …` (what `make test` does), which starts
 //! moto_server and exports the functions' environment.
 
+pub mod console;
 pub mod fake_chat;
 pub mod fake_gitflic;
 pub mod harness;
+pub mod webdriver;
 
 use aws_config::SdkConfig;
 use base64::Engine;

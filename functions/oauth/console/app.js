@@ -452,6 +452,11 @@ function translateChrome() {
 
 async function render() {
   translateChrome();
+  if (!session() && sessionStorage.getItem(SESSION)) {
+    // Its token expired since: say so, once.
+    sessionStorage.removeItem(SESSION);
+    notify(t("session_expired"), true);
+  }
   const signedIn = Boolean(session());
   document.getElementById("nav").hidden = !signedIn;
   document.getElementById("sign-out").hidden = !signedIn;
@@ -491,7 +496,10 @@ async function start() {
     render();
   });
   document.getElementById("sign-out").addEventListener("click", () => signOut(false));
-  window.addEventListener("hashchange", render);
+  window.addEventListener("hashchange", () => {
+    notify("");
+    render();
+  });
   await render();
 }
 
