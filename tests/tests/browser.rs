@@ -63,16 +63,41 @@ async fn a_team_lead_sets_exlogare_up_in_the_browser() -> anyhow::Result<()> {
         !text.contains("acme/service-2"),
         "the search filters: {text}"
     );
+    b.type_into("li[data-project='acme/service-1'] input.pattern", "main")
+        .await?;
     b.click("li[data-project='acme/service-1'] button.watch")
         .await?;
     b.wait_for_text("watched").await?;
+    let text = b.text().await?;
+    assert!(
+        !text.contains("acme/service-2"),
+        "the search is kept: {text}"
+    );
     assert_eq!(
         c.gitflic.hooks("acme", "service-1").len(),
         1,
         "the hook is registered"
     );
+    assert_eq!(
+        c.gitflic.hooks("acme", "service-1")[0]
+            .branch_pattern
+            .as_deref(),
+        Some("main")
+    );
     b.screenshot(&screenshot("console-projects-desktop.png"))
         .await?;
+    // Unwatched and watched again: the hook goes and comes back, one at a time.
+    b.click("li[data-project='acme/service-1'] button.unwatch")
+        .await?;
+    b.wait_for_text("Watch").await?;
+    let started = std::time::Instant::now();
+    while !c.gitflic.hooks("acme", "service-1").is_empty() {
+        anyhow::ensure!(started.elapsed().as_secs() < 10, "the hook was not deleted");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    b.click("li[data-project='acme/service-1'] button.watch")
+        .await?;
+    b.wait_for_text("watched").await?;
 
     // Rooms: the API's message for a bad address, then a real one, masked, and a test message.
     b.click("a[href='#/rooms']").await?;

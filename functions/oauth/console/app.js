@@ -318,7 +318,7 @@ async function projectsView(connection) {
     const needle = search.value.trim().toLowerCase();
     const shown = projects.filter((p) =>
       `${p.owner}/${p.alias} ${p.title || ""}`.toLowerCase().includes(needle));
-    listing.replaceChildren(...shown.map((p) => projectRow(connection, p)));
+    listing.replaceChildren(...shown.map((p) => projectRow(connection, p, draw)));
     if (!projects.length) listing.replaceChildren(el("li", { class: "muted", text: t("no_projects") }));
   };
   sync.addEventListener("click", guarded(sync, message, async () => {
@@ -339,9 +339,13 @@ async function projectsView(connection) {
   draw();
 }
 
-function projectRow(connection, project) {
+/** A project's row; `redraw` draws the list again (the search kept) after a change. */
+function projectRow(connection, project, redraw) {
   const path = `connections/${enc(connection)}/projects/${enc(project.owner)}/${enc(project.alias)}/watch`;
-  const pattern = el("input", { type: "text", class: "pattern", placeholder: t("branch_pattern"), "aria-label": t("branch_pattern") });
+  const pattern = el("input", {
+    type: "text", class: "pattern", placeholder: t("branch_pattern"), "aria-label": t("branch_pattern"),
+    value: project.branch_pattern || "",
+  });
   const discussions = project.merge_request_discussions;
   const discuss = el("input", { type: "checkbox", class: "discuss", checked: discussions ? discussions.enabled : true });
   const message = el("div");
@@ -352,15 +356,17 @@ function projectRow(connection, project) {
     const { watch: watched } = await api("PUT", path, body);
     project.watched = true;
     project.merge_request_discussions = watched.merge_request_discussions;
-    await render();
-    return t("saved");
+    project.branch_pattern = watched.branch_pattern;
+    redraw();
+    notify(t("saved"));
   }));
   const unwatch = el("button", { type: "button", class: "danger unwatch", text: t("unwatch") });
   unwatch.addEventListener("click", guarded(unwatch, message, async () => {
     await api("DELETE", path);
     project.watched = false;
     project.merge_request_discussions = undefined;
-    await render();
+    project.branch_pattern = undefined;
+    redraw();
   }));
   return el("li", { "data-project": `${project.owner}/${project.alias}` },
     el("div", { class: "row" },

@@ -48,6 +48,9 @@ pub struct ProjectView {
     /// Of a watched project: whether failures are discussed on its merge requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub merge_request_discussions: Option<DiscussionsView>,
+    /// Of a watched project: the branches its hook is limited to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branch_pattern: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -245,6 +248,7 @@ impl Connect {
                     title: p.title.clone(),
                     watched: watch.is_some(),
                     merge_request_discussions: watch.map(DiscussionsView::of),
+                    branch_pattern: watch.and_then(|w| w.branch_pattern.clone()),
                     id,
                 })
             })
