@@ -520,6 +520,17 @@ async fn tokens_are_refreshed_ahead_of_expiry_and_after_a_403() {
         calls,
         "no retry against GitFlic once marked"
     );
+
+    // Connecting the same account again renews that connection: same id, active, syncing.
+    let again = w.connect().await;
+    assert_eq!(again, id, "renewed, not a second connection");
+    let (_, body, _) = w
+        .call(w.as_tenant(HttpEvent::get(&format!("{API}/connections"))))
+        .await;
+    assert_eq!(body["connections"].as_array().unwrap().len(), 1);
+    assert_eq!(body["connections"][0]["status"], "active");
+    let (status, _, _) = w.call(w.as_tenant(HttpEvent::post(&sync))).await;
+    assert_eq!(status, StatusCode::OK);
 }
 
 #[tokio::test]

@@ -174,10 +174,21 @@ impl Connect {
         let user = GitflicApi::new(self.vault.http().clone(), host.api.clone())
             .current_user(&tokens.access)
             .await?;
-        let connection_id = uuid::Uuid::new_v4().to_string();
+        // Connecting the same account of the same GitFlic again (the console's "Reconnect")
+        // renews that connection, so its watches, hooks and rooms carry on.
+        let same = self
+            .vault
+            .store()
+            .connections(&pending.tenant_id)
+            .await?
+            .into_iter()
+            .find(|c| c.web_url == host.web.as_str() && user.id.is_some() && c.user_id == user.id);
         let mut record = ConnectionRecord {
             tenant_id: pending.tenant_id,
-            connection_id,
+            connection_id: same
+                .as_ref()
+                .map(|c| c.connection_id.clone())
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
             web_url: host.web.to_string(),
             api_url: host.api.to_string(),
             oauth_url: host.oauth.to_string(),
@@ -186,14 +197,14 @@ impl Connect {
             access_ct: Vec::new(),
             refresh_ct: None,
             token_expires_at: None,
-            token_version: 0,
+            token_version: same.as_ref().map_or(0, |c| c.token_version + 1),
             status: ConnectionStatus::Active,
-            manual_secret_digest: None,
-            created_at: epoch_now() as i64,
+            manual_secret_digest: same.as_ref().and_then(|c| c.manual_secret_digest.clone()),
+            created_at: same.as_ref().map_or(epoch_now() as i64, |c| c.created_at),
         };
         self.vault.seal_tokens(&mut record, &tokens).await?;
         self.vault.store().put_connection(&record).await?;
-        tracing::info!(connection_id = %record.connection_id, "GitFlic connected");
+        tracing::info!(connection_id = %record.connection_id, renewed = same.is_some(), "GitFlic connected");
         Ok(ConnectionView::of(&record))
     }
 
