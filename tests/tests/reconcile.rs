@@ -393,3 +393,69 @@ async fn two_hundred_projects_on_a_hundred_requests_an_hour() {
     assert_eq!(revisited, requests_per_run[runs..].iter().sum::<usize>());
     assert!(last.projects_visited > 0);
 }
+
+#[tokio::test]
+async fn every_connection_is_reconciled_each_on_its_own_budget() {
+    let h = Harness::start(Language::En).await.unwrap();
+    // A second team connects the same GitFlic and watches another project.
+    let public = url::Url::parse(exlogare_tests::harness::PUBLIC).unwrap();
+    let other = format!("tenant-{}", uuid::Uuid::new_v4());
+    let consent = h
+        .connect
+        .start(&other, Some(&h.gitflic.base_url), &public)
+        .await
+        .unwrap();
+    let state = consent
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    let connection = h
+        .connect
+        .complete(&h.gitflic.approve(), &state)
+        .await
+        .unwrap();
+    h.connect
+        .watch(
+            &other,
+            &connection.id,
+            ("acme", "service-2"),
+            exlogare_oauth::connect::WatchSettings::default(),
+            &public,
+        )
+        .await
+        .unwrap();
+    failed_pipeline(&h, "90");
+
+    // Two projects, one request each; each team's failure queued under its own key.
+    let reconciler = h.reconciler(settings(100)).unwrap();
+    let run = reconciler.run(now() + 300, in_time()).await.unwrap();
+    assert_eq!(
+        (run.projects_visited, run.failures_queued, run.requests),
+        (2, 2, 2)
+    );
+    let bodies = h.stack.drain(&h.queue_url).await;
+    let mut tenants: Vec<String> = bodies
+        .iter()
+        .map(|b| {
+            serde_json::from_str::<serde_json::Value>(b).unwrap()["tenant_id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    tenants.sort();
+    let mut expected = vec![h.tenant.clone(), other.clone()];
+    expected.sort();
+    assert_eq!(tenants, expected);
+
+    // One team's bucket spent does not hold the other back.
+    let tiny = h.reconciler(settings(1)).unwrap();
+    let first = tiny.run(now() + 400, in_time()).await.unwrap();
+    assert_eq!(
+        first.projects_visited, 2,
+        "each connection's first visit fits its own bucket"
+    );
+    let second = tiny.run(now() + 500, in_time()).await.unwrap();
+    assert_eq!((second.projects_visited, second.projects_pending), (0, 2));
+}
