@@ -135,15 +135,28 @@ impl Browser {
         }
     }
 
+    /// Clicks the first element `css` selects; again if the page redrew it meanwhile.
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {
-        let id = self.find(css).await?;
-        self.command(
-            reqwest::Method::POST,
-            &format!("/element/{id}/click"),
-            json!({}),
-        )
-        .await?;
-        Ok(())
+        let started = Instant::now();
+        loop {
+            let id = self.find(css).await?;
+            match self
+                .command(
+                    reqwest::Method::POST,
+                    &format!("/element/{id}/click"),
+                    json!({}),
+                )
+                .await
+            {
+                Ok(_) => return Ok(()),
+                Err(e)
+                    if started.elapsed() < PATIENCE && e.to_string().contains("stale element") =>
+                {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
 
     pub async fn type_into(&self, css: &str, text: &str) -> anyhow::Result<()> {

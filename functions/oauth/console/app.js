@@ -230,6 +230,14 @@ function show(...nodes) {
   view().replaceChildren(...nodes);
 }
 
+// Each render is a generation; a view whose requests are answered after another was asked for
+// (a click while it loaded, a session that ended) must not draw over it.
+let generation = 0;
+
+function later(mine, ...nodes) {
+  if (mine === generation) show(...nodes);
+}
+
 /** Runs `action` for a button, showing its error under `where`. */
 function guarded(button, where, action) {
   return async (event) => {
@@ -263,6 +271,7 @@ function signInView() {
 }
 
 async function connectionsView() {
+  const mine = generation;
   const { connections } = await api("GET", "connections");
   const list = el("ul", { class: "plain", id: "connections" });
   for (const c of connections) {
@@ -291,7 +300,7 @@ async function connectionsView() {
   const form = el("form", {}, el("label", { for: "base-url", text: t("base_url") }), input,
     el("div", { class: "row" }, connect), message);
   form.addEventListener("submit", guarded(connect, message, () => startConnect(input.value.trim())));
-  show(
+  later(mine,
     el("h1", { text: t("connections") }),
     el("section", { class: "card" },
       connections.length ? list : el("p", { class: "muted", text: t("no_connections") })),
@@ -308,6 +317,7 @@ async function startConnect(baseUrl) {
 const synced = new Map();
 
 async function projectsView(connection) {
+  const mine = generation;
   const listing = el("ul", { class: "plain", id: "projects" });
   const search = el("input", { type: "search", id: "search", placeholder: t("search") });
   const shared = el("input", { type: "checkbox", id: "include-shared" });
@@ -328,7 +338,7 @@ async function projectsView(connection) {
     draw();
   }));
   search.addEventListener("input", draw);
-  show(
+  later(mine,
     el("h1", { text: t("projects_title") }),
     el("section", { class: "card" },
       el("div", { class: "row" }, sync,
@@ -388,6 +398,7 @@ const ROOMS = {
 };
 
 async function roomsView() {
+  const mine = generation;
   const { channels } = await api("GET", "channels");
   const sections = Object.entries(ROOMS).map(([kind, fields]) => {
     const current = channels.find((c) => c.kind === kind && !c.project_id);
@@ -422,10 +433,11 @@ async function roomsView() {
       : el("p", { class: "muted", text: t("not_set") });
     return el("section", { class: "card", "data-room": kind }, el("h2", { text: kind[0].toUpperCase() + kind.slice(1) }), masked, form);
   });
-  show(el("h1", { text: t("rooms_title") }), el("p", { class: "muted", text: t("rooms_text") }), ...sections);
+  later(mine, el("h1", { text: t("rooms_title") }), el("p", { class: "muted", text: t("rooms_text") }), ...sections);
 }
 
 async function reportsView(project) {
+  const mine = generation;
   const { reports } = await api("GET", `projects/${enc(project)}/reports`);
   const list = reports.map((report) => {
     const primary = (report.jobs || []).find((j) => j.report) || (report.jobs || [])[0] || {};
@@ -444,7 +456,7 @@ async function reportsView(project) {
       recurrence ? el("p", { class: "muted", text: recurrence.seen_in_7_days > 1 ? t("seen", recurrence.seen_in_7_days) : t("new_failure") }) : null,
       el("a", { href: report.link, rel: "noopener noreferrer", target: "_blank", text: t("open_pipeline") }));
   });
-  show(el("h1", { text: t("reports_title") }),
+  later(mine, el("h1", { text: t("reports_title") }),
     ...(list.length ? list : [el("p", { class: "muted", text: t("no_reports") })]));
 }
 
@@ -457,6 +469,7 @@ function translateChrome() {
 }
 
 async function render() {
+  const mine = ++generation;
   translateChrome();
   if (!session() && sessionStorage.getItem(SESSION)) {
     // Its token expired since: say so, once.
@@ -475,7 +488,9 @@ async function render() {
     else if (route[0] === "projects" && route[1]) await reportsView(route[1]);
     else await connectionsView();
   } catch (e) {
-    if (session()) show(el("p", { class: "error", text: e instanceof ApiError ? e.message : t("failed") + e.message }));
+    if (session() && mine === generation) {
+      show(el("p", { class: "error", text: e instanceof ApiError ? e.message : t("failed") + e.message }));
+    }
   }
 }
 
