@@ -203,6 +203,8 @@ async fn the_same_failure_is_not_discussed_twice_and_a_success_resolves_the_disc
     let discussions = h.gitflic.discussions();
     assert_eq!(discussions.len(), 2);
     assert!(discussions[1].message.contains("AssertionError"));
+    assert!(discussions[0].resolved, "superseded by the new failure's");
+    assert!(!discussions[1].resolved);
 
     h.gitflic.add_pipeline_on(
         "64",
@@ -219,10 +221,6 @@ async fn the_same_failure_is_not_discussed_twice_and_a_success_resolves_the_disc
     assert!(
         discussions[1].resolved,
         "the open failure's discussion is resolved"
-    );
-    assert!(
-        !discussions[0].resolved,
-        "an earlier failure's is left as it was"
     );
 }
 

@@ -4,7 +4,7 @@
 //! Once per pipeline and merge request: each discussion is noted on the analysis' record like a
 //! room, so a retried message does not post it again. A later failure of the branch with the
 //! same fingerprint is not discussed again (its discussion stays the one a success resolves);
-//! a different failure is. One list page (100 merge requests) per failure, nothing when none is
+//! a different failure is, and resolves the discussion it supersedes. One list page (100 merge requests) per failure, nothing when none is
 //! open. GitFlic's 403 (no write rights) is recorded on the watch and not tried again; 5xx and
 //! 429 are retried like the other calls, and then the message is.
 
@@ -96,6 +96,13 @@ impl Context {
                             !u.is_empty() && u.len() <= 64 && !u.contains(char::is_whitespace)
                         });
                         tracing::info!(project_id = %message.project.id, pipeline_id = %message.pipeline.id, merge_request = number, "discussed on the merge request");
+                        // An earlier failure's discussion there is superseded by this one.
+                        if let Some(old) = previous
+                            .as_ref()
+                            .and_then(|p| p.rooms.get(&slot.to_string())?.as_deref())
+                        {
+                            resolve(message, session, (owner, alias), number, old).await;
+                        }
                         RoomOutcome::Reached(slot, uuid)
                     }
                     Err(ConnectError::Gitflic(ApiError::Forbidden)) => {
@@ -138,8 +145,7 @@ impl Context {
         }
     }
 
-    /// A success resolves the discussions its branch's open failure started; one GitFlic does
-    /// not accept is left as it is.
+    /// A success resolves the discussions its branch's open failure started.
     pub(crate) async fn resolve_discussions(
         &self,
         message: &PipelineMessage,
@@ -152,14 +158,25 @@ impl Context {
             .iter()
             .filter_map(|(slot, uuid)| Some((slot.strip_prefix(SLOT_PREFIX)?, uuid.as_deref()?)))
         {
-            match session.resolve_discussion(owner, alias, number, uuid).await {
-                Ok(()) => {
-                    tracing::info!(project_id = %message.project.id, merge_request = number, "merge-request discussion resolved")
-                }
-                Err(e) => {
-                    tracing::warn!(project_id = %message.project.id, merge_request = number, error = %e, "merge-request discussion left unresolved")
-                }
-            }
+            resolve(message, session, (owner, alias), number, uuid).await;
+        }
+    }
+}
+
+/// Resolves one discussion; one GitFlic does not accept is left as it is.
+async fn resolve(
+    message: &PipelineMessage,
+    session: &mut Session<'_>,
+    (owner, alias): (&str, &str),
+    number: &str,
+    uuid: &str,
+) {
+    match session.resolve_discussion(owner, alias, number, uuid).await {
+        Ok(()) => {
+            tracing::info!(project_id = %message.project.id, merge_request = number, "merge-request discussion resolved")
+        }
+        Err(e) => {
+            tracing::warn!(project_id = %message.project.id, merge_request = number, error = %e, "merge-request discussion left unresolved")
         }
     }
 }
