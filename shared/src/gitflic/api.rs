@@ -511,9 +511,32 @@ impl GitflicApi {
         })
     }
 
-    async fn get<T: DeserializeOwned>(&self, token: &AccessToken, url: Url) -> Result<T, ApiError> {
-        let value = self.call(Method::GET, token, url, None).await?;
+    /// One JSON call whose answer reads as `T`.
+    async fn call_as<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        token: &AccessToken,
+        url: Url,
+        body: Option<&Value>,
+    ) -> Result<T, ApiError> {
+        let value = self.call(method, token, url, body).await?;
         serde_json::from_value(value).map_err(|e| ApiError::Decode(e.to_string()))
+    }
+
+    async fn get<T: DeserializeOwned>(&self, token: &AccessToken, url: Url) -> Result<T, ApiError> {
+        self.call_as(Method::GET, token, url, None).await
+    }
+
+    /// A POST whose answer does not matter: whatever the body says (GitFlic answers some
+    /// calls in plain text), a 2xx is done.
+    async fn post_for_status(&self, token: &AccessToken, target: Url) -> Result<(), ApiError> {
+        self.send(token, || {
+            self.http
+                .post(target.clone())
+                .header("Accept", "application/json")
+        })
+        .await
+        .map(|_| ())
     }
 
     /// One page of a paged list, and whether more follow.
@@ -606,8 +629,7 @@ impl GitflicApi {
             "create",
         ]);
         let body = serde_json::json!({ "message": markdown });
-        let value = self.call(Method::POST, token, target, Some(&body)).await?;
-        serde_json::from_value(value).map_err(|e| ApiError::Decode(e.to_string()))
+        self.call_as(Method::POST, token, target, Some(&body)).await
     }
 
     /// Marks a discussion resolved (CODE: `POST …/discussions/resolve/{uuid}`).
@@ -629,13 +651,7 @@ impl GitflicApi {
             "resolve",
             uuid,
         ]);
-        self.send(token, || {
-            self.http
-                .post(target.clone())
-                .header("Accept", "application/json")
-        })
-        .await
-        .map(|_| ())
+        self.post_for_status(token, target).await
     }
 
     /// Every job of a pipeline (all pages).
@@ -751,8 +767,7 @@ impl GitflicApi {
             body["branchPattern"] = Value::String(pattern.to_owned());
         }
         let target = self.url(&["project", owner, alias, "setting", "webhook"]);
-        let value = self.call(Method::POST, token, target, Some(&body)).await?;
-        serde_json::from_value(value).map_err(|e| ApiError::Decode(e.to_string()))
+        self.call_as(Method::POST, token, target, Some(&body)).await
     }
 
     /// Deletes a webhook (a POST to `…/{id}/delete`, CODE). An already deleted hook is fine.
@@ -764,16 +779,8 @@ impl GitflicApi {
         id: &str,
     ) -> Result<(), ApiError> {
         let target = self.url(&["project", owner, alias, "setting", "webhook", id, "delete"]);
-        // Whatever the body says (GitFlic answers some calls in plain text), a 2xx is done.
-        match self
-            .send(token, || {
-                self.http
-                    .post(target.clone())
-                    .header("Accept", "application/json")
-            })
-            .await
-        {
-            Ok(_) | Err(ApiError::NotFound) => Ok(()),
+        match self.post_for_status(token, target).await {
+            Ok(()) | Err(ApiError::NotFound) => Ok(()),
             Err(e) => Err(e),
         }
     }
