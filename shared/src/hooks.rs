@@ -5,24 +5,20 @@
 
 use crate::connections::{ConnectError, Connections};
 use crate::gitflic::api::{HOOK_VERSION, Webhook};
+use crate::http_edge::public_address;
 use crate::secret::{self, SecretDigest};
 use crate::session::Session;
 use crate::store::{SecretBinding, WatchRecord, epoch_now};
 use url::Url;
 
 /// Where GitFlic delivers to, under the API's public base URL (without the secret).
-pub fn hook_address(public: &Url) -> String {
-    let mut url = public.clone();
-    url.set_query(None);
-    if let Ok(mut path) = url.path_segments_mut() {
-        path.pop_if_empty().extend(["webhook", "gitflic"]);
-    }
-    url.to_string()
+fn hook_address(public: &Url) -> Url {
+    public_address(public, &["webhook", "gitflic"])
 }
 
 /// The URL a hook is registered with: the address and the secret in its query.
 pub fn hook_url(public: &Url, secret: &str) -> String {
-    let mut url = Url::parse(&hook_address(public)).unwrap_or_else(|_| public.clone());
+    let mut url = hook_address(public);
     url.query_pairs_mut().append_pair("secret", secret);
     url.to_string()
 }
@@ -84,7 +80,7 @@ pub async fn register(
         .into_iter()
         .find(|w| w.project_id == project_id);
 
-    let address = hook_address(public);
+    let address = hook_address(public).to_string();
     let recorded = previous.as_ref().and_then(|p| p.webhook_id.as_deref());
     for hook in session.webhooks(owner, alias).await? {
         let ours = hook.id.as_deref().is_some_and(|id| Some(id) == recorded)

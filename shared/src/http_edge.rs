@@ -5,6 +5,17 @@ use lambda_http::http::{HeaderValue, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde_json::{Value, json};
 
+/// An address under the API's public base URL (the webhook's, the console's): the base's query
+/// dropped, `segments` appended to its path.
+pub fn public_address(public: &url::Url, segments: &[&str]) -> url::Url {
+    let mut url = public.clone();
+    url.set_query(None);
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty().extend(segments);
+    }
+    url
+}
+
 pub fn json(status: StatusCode, body: &Value) -> Response<Body> {
     let mut response = Response::new(Body::Text(body.to_string()));
     *response.status_mut() = status;

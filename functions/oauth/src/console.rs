@@ -11,6 +11,7 @@ use crate::config::ConsoleAuth;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use exlogare_shared::http_edge::public_address;
 use serde_json::json;
 
 const INDEX: &str = include_str!("../console/index.html");
@@ -22,12 +23,7 @@ pub const PATH: &str = "/console";
 
 /// The console's address under the API's public base URL.
 pub fn address(public: &url::Url) -> url::Url {
-    let mut console = public.clone();
-    console.set_query(None);
-    if let Ok(mut path) = console.path_segments_mut() {
-        path.pop_if_empty().push(PATH.trim_start_matches('/'));
-    }
-    console
+    public_address(public, &[PATH.trim_start_matches('/')])
 }
 
 /// The page's policy: its own script, style and API; the identity provider's token endpoint
