@@ -42,6 +42,16 @@ pub fn delivery_key(tenant_id: &str, project_id: &str, pipeline_id: &str) -> Str
     format!("{tenant_id}#{project_id}#{pipeline_id}")
 }
 
+/// Longest id (project or pipeline) a [`delivery_key`] takes; GitFlic's are UUIDs and small
+/// integers.
+pub const MAX_ID_LEN: usize = 128;
+
+/// Whether `id` may stand in a [`delivery_key`]: not empty, not too long, without the key's
+/// separator `#` and without control characters.
+pub fn is_key_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= MAX_ID_LEN && !id.chars().any(|c| c.is_control() || c == '#')
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProjectRef {
     pub id: String,

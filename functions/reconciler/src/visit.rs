@@ -7,6 +7,7 @@ use exlogare_shared::hooks::{self, HookState};
 use exlogare_shared::intake::Intake;
 use exlogare_shared::queue::{
     MESSAGE_VERSION, PipelineMessage, PipelineRef, PipelineStatus, ProjectRef, delivery_key,
+    is_key_id,
 };
 use exlogare_shared::session::Session;
 use exlogare_shared::store::WatchRecord;
@@ -119,11 +120,13 @@ impl Visit<'_> {
     fn message(&self, pipeline: &Pipeline) -> Option<PipelineMessage> {
         let watch = self.watch;
         let local_id = pipeline.number()?.to_string();
+        // As the webhook reads the delivery's id: trimmed, and a valid key part.
         let id = pipeline
             .id
-            .clone()
-            .filter(|id| !id.is_empty() && !id.contains('#') && id.len() <= 128)
-            .unwrap_or_else(|| local_id.clone());
+            .as_deref()
+            .map(str::trim)
+            .filter(|id| is_key_id(id))
+            .map_or_else(|| local_id.clone(), str::to_owned);
         Some(PipelineMessage {
             version: MESSAGE_VERSION,
             status: PipelineStatus::Failed,

@@ -6,7 +6,9 @@
 use crate::config::WebhookConfig;
 use exlogare_shared::gitflic::webhook::{Action, WebhookPayload};
 use exlogare_shared::intake::{Intake, IntakeError, Intakes};
-use exlogare_shared::queue::{PipelineMessage, PipelineRef, PipelineStatus, ProjectRef, Queue};
+use exlogare_shared::queue::{
+    PipelineMessage, PipelineRef, PipelineStatus, ProjectRef, Queue, is_key_id,
+};
 use exlogare_shared::secret;
 use exlogare_shared::store::{SecretBinding, Store, StoreError};
 use std::time::Duration;
@@ -15,9 +17,6 @@ use time::format_description::well_known::Rfc3339;
 
 /// Largest body accepted. GitFlic's deliveries are a few KiB.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
-
-/// Longest id (project or pipeline) accepted; GitFlic's are UUIDs and small integers.
-const MAX_ID_LEN: usize = 128;
 
 /// One delivery as it reached us.
 #[derive(Debug, Clone, Copy)]
@@ -180,7 +179,7 @@ fn checked_id<'a>(value: Option<&'a str>, what: &str) -> Result<&'a str, IngestE
         .map(str::trim)
         .filter(|v| !v.is_empty())
         .ok_or_else(|| IngestError::BadRequest(format!("a pipeline event without {what}")))?;
-    if id.len() > MAX_ID_LEN || id.chars().any(|c| c.is_control() || c == '#') {
+    if !is_key_id(id) {
         return Err(IngestError::BadRequest(format!(
             "{what} is not a valid identifier"
         )));
