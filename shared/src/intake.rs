@@ -49,11 +49,6 @@ impl Intakes {
         &self.store
     }
 
-    /// How long a queued pipeline is remembered: what is older cannot be told from a new one.
-    pub fn dedupe_ttl(&self) -> Duration {
-        self.dedupe_ttl
-    }
-
     /// Queues `message` unless its pipeline was queued before.
     pub async fn queue_once(&self, message: &PipelineMessage) -> Result<Intake, IntakeError> {
         let work = match message.status {

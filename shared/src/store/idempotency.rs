@@ -10,8 +10,8 @@
 //! the next attempt need not wait for it.
 //!
 //! Items: `DELIVERY#<key>` / `DELIVERY`, `ANALYSIS#<key>` / `ANALYSIS`, likewise `SUCCESS`
-//! and `FIXED` for successes, and `RECONCILE#schedule` / `RECONCILE` for reconciliation runs. A delivery record
-//! written before this module (no `status`) counts as held until it expires.
+//! and `FIXED` for successes, and `RECONCILE#schedule` / `RECONCILE` for reconciliation runs.
+//! A delivery record written before this module (no `status`) counts as held until it expires.
 
 use super::{
     EXPIRES_AT, Item, PK, Store, StoreError, conditional, dynamo_error, epoch_now, key, n,

@@ -153,6 +153,11 @@ where
     }
 }
 
+/// Whether `item` has not expired at `now` (an item without `expires_at` never does).
+fn unexpired(item: &Item, now: u64) -> bool {
+    opt_number::<u64>(item, EXPIRES_AT).is_none_or(|at| at >= now)
+}
+
 /// Seconds since the Unix epoch.
 pub fn epoch_now() -> u64 {
     SystemTime::now()
@@ -204,10 +209,7 @@ impl Store {
     /// expired items late, moto never.
     async fn get_unexpired(&self, key: Item) -> Result<Option<Item>, StoreError> {
         let now = epoch_now();
-        Ok(self
-            .get(key)
-            .await?
-            .filter(|item| opt_number::<u64>(item, EXPIRES_AT).is_none_or(|at| at >= now)))
+        Ok(self.get(key).await?.filter(|item| unexpired(item, now)))
     }
 
     async fn delete(&self, key: HashMap<String, AttributeValue>) -> Result<(), StoreError> {

@@ -2,7 +2,7 @@
 //! `REPORTS#<tenant>#<project>` / `P#<pipeline number, 20 digits>`, the report's JSON, kept as
 //! long as reports are (a TTL).
 
-use super::{EXPIRES_AT, PK, SK, Store, StoreError, dynamo_error, epoch_now, key, n, s};
+use super::{EXPIRES_AT, PK, SK, Store, StoreError, dynamo_error, epoch_now, key, n, s, unexpired};
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::time::Duration;
 
@@ -52,7 +52,7 @@ impl Store {
             .items
             .unwrap_or_default()
             .into_iter()
-            .filter(|item| super::opt_number::<u64>(item, EXPIRES_AT).is_none_or(|at| at >= now))
+            .filter(|item| unexpired(item, now))
             .filter_map(|mut item| match item.remove("report") {
                 Some(AttributeValue::S(json)) => Some(json),
                 _ => None,
