@@ -4,9 +4,10 @@
 //! Once per pipeline and merge request: each discussion is noted on the analysis' record like a
 //! room, so a retried message does not post it again. A later failure of the branch with the
 //! same fingerprint is not discussed again (its discussion stays the one a success resolves);
-//! a different failure is, and resolves the discussion it supersedes. One list page (100 merge requests) per failure, nothing when none is
-//! open. GitFlic's 403 (no write rights) is recorded on the watch and not tried again; 5xx and
-//! 429 are retried like the other calls, and then the message is.
+//! a different failure is, and resolves the discussion it supersedes. One list page (100 merge
+//! requests) per failure, nothing when none is open. GitFlic's 403 (no write rights) is
+//! recorded on the watch and not tried again; 5xx and 429 are retried like the other calls, and
+//! then the message is.
 
 use crate::context::{Context, ProjectPath};
 use crate::outcome::{ProcessError, gitflic_error};

@@ -317,12 +317,8 @@ impl Connect {
         limit: u32,
     ) -> Result<Vec<serde_json::Value>, ConnectError> {
         let store = self.vault.store();
-        let mut watched = false;
-        for connection in store.connections(tenant).await? {
-            let watches = store.watches(tenant, &connection.connection_id).await?;
-            watched |= watches.iter().any(|w| w.project_id == project_id);
-        }
-        if !watched {
+        let watched = store.tenant_watches(tenant).await?;
+        if !watched.iter().any(|w| w.project_id == project_id) {
             return Err(ConnectError::NotFound);
         }
         Ok(store

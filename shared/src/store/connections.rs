@@ -336,12 +336,27 @@ impl Store {
         Ok(())
     }
 
+    /// The watches of one of the tenant's connections.
     pub async fn watches(
         &self,
         tenant: &str,
         connection: &str,
     ) -> Result<Vec<WatchRecord>, StoreError> {
-        self.query_prefix(tenant, &format!("WATCH#{connection}#"))
+        self.watches_under(tenant, &format!("WATCH#{connection}#"))
+            .await
+    }
+
+    /// The watches of all the tenant's connections.
+    pub async fn tenant_watches(&self, tenant: &str) -> Result<Vec<WatchRecord>, StoreError> {
+        self.watches_under(tenant, "WATCH#").await
+    }
+
+    async fn watches_under(
+        &self,
+        tenant: &str,
+        prefix: &str,
+    ) -> Result<Vec<WatchRecord>, StoreError> {
+        self.query_prefix(tenant, prefix)
             .await?
             .iter()
             .map(WatchRecord::from_item)
