@@ -214,6 +214,25 @@ impl Step {
         };
         let mut chosen = vec![primary];
         let mut budget = 30usize.saturating_sub(primary.lines.len());
+        // Blocks that end right above the primary are its beginning: a test's title over its
+        // traceback (unittest's `FAIL: test`, ctest's `***Failed`), the first diagnostics of
+        // the run it closes. Whatever their rule, they are shown with it.
+        let first_line = |b: &Block| b.lines.first().map(|l| l.0).unwrap_or(0);
+        let mut top = first_line(primary);
+        for _ in 0..3 {
+            let above = self
+                .decisive
+                .iter()
+                .chain(self.generic.iter())
+                .filter(candidate)
+                .find(|b| b.lines.last().is_some_and(|l| l.0 + 1 == top));
+            let Some(above) = above.filter(|b| b.lines.len() <= budget.min(8)) else {
+                break;
+            };
+            budget -= above.lines.len();
+            top = first_line(above);
+            chosen.push(above);
+        }
         // Decisive blocks that follow on the very next line belong to the same story (an error
         // and the harness line that reports it).
         let mut end = primary.lines.last().map(|l| l.0).unwrap_or(0);
@@ -278,10 +297,15 @@ fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
                 && (indented
                     || program_prefix(text).is_some_and(|p| block_prefix(block) == Some(p))
                     || location_only(text)
-                    || same_error_tag(block, text))
+                    || same_error_tag(block, text)
+                    || same_marker(block, text)
+                    // A rule line right under the anchor underlines it (unittest's `FAIL: t`).
+                    || block.lines.len() == block.lead + 1 && underline(text))
         }
         Shape::Diagnostic => {
-            !new_anchor
+            // Indented lines under a `path:line:` anchor are its body whatever they say (GHC's
+            // `• Couldn't match…` and `Expected:` under `Main.hs:7:21: error:`).
+            (!new_anchor || indented && anchored_at_location(block))
                 && block.pending_blank.is_none()
                 // The echoed source line under a gcc/clang diagnostic, and its caret line.
                 && (block.lines.len() == block.lead + 1 && !text.contains(": ")
@@ -312,6 +336,9 @@ fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
                 || text.starts_with('#') && text[1..].starts_with(|c: char| c.is_ascii_digit())
                 || text.starts_with("Caused by")
                 || text.starts_with("goroutine ")
+                || text.starts_with("[signal ")
+                // Go's goroutine trace alternates unindented calls and indented files.
+                || block.lines.iter().any(|(_, l)| l.starts_with("goroutine "))
                 || text.starts_with("[C]")
                 || text.starts_with("Require stack")
                 || text.starts_with("- ")
@@ -353,6 +380,21 @@ fn code_frame(text: &str) -> bool {
         || numbered
             && after_number.starts_with(' ')
             && (rest == "+" || rest == "-" || rest.starts_with("+ ") || rest.starts_with("- "))
+}
+
+fn anchored_at_location(block: &Block) -> bool {
+    block
+        .lines
+        .get(block.lead)
+        .is_some_and(|(_, anchor)| super::rules::located(anchor))
+}
+
+/// A line drawn with one repeated character (`-----`, `=====`), as tools rule off a title.
+fn underline(text: &str) -> bool {
+    let t = text.trim();
+    t.len() >= 5
+        && t.bytes().all(|b| b == t.as_bytes()[0])
+        && matches!(t.as_bytes()[0], b'-' | b'=' | b'~' | b'_' | b'*')
 }
 
 /// A compiler's or checker's count of what it found, closing its diagnostics.
@@ -416,6 +458,24 @@ fn same_error_tag(block: &Block, text: &str) -> bool {
         .map(|(_, l)| l.trim_start())
         .unwrap_or_default();
     error_tag(text).is_some_and(|tag| error_tag(anchor) == Some(tag))
+}
+
+/// The punctuation a line starts with before its words (TAP's `#`, a quote's `>`, a frame's `|`).
+fn marker(text: &str) -> Option<&str> {
+    let t = text.trim_start();
+    let end = t.find(|c: char| c.is_alphanumeric() || c.is_whitespace())?;
+    (1..=3).contains(&end).then_some(&t[..end]).filter(|m| {
+        t[m.len()..].starts_with(char::is_whitespace) && m.chars().all(|c| c.is_ascii_punctuation())
+    })
+}
+
+/// A line that carries the anchor's marker: the run of `#` lines under TAP's `# Failed test` is
+/// one diagnostic.
+fn same_marker(block: &Block, text: &str) -> bool {
+    let anchor = block.lines.get(block.lead).map(|(_, l)| l.as_str());
+    anchor
+        .and_then(marker)
+        .is_some_and(|m| marker(text) == Some(m))
 }
 
 fn block_prefix(block: &Block) -> Option<&str> {
@@ -708,7 +768,13 @@ impl Engine {
                 *expected = *n;
                 next.then_some((*n, line))
             });
+        let frame = if rule.shape == Shape::Stack {
+            caret_frame_above(&self.current.tail, number)
+        } else {
+            Vec::new()
+        };
         match rule.lead {
+            _ if !frame.is_empty() => lines.extend(frame),
             Lead::Paths => {
                 let mut lead: Vec<(u64, String)> = above
                     .take_while(|(_, line)| looks_like_path(line))
@@ -718,6 +784,20 @@ impl Engine {
                 lines.extend(lead);
             }
             Lead::Line => lines.extend(above.take(1).map(|(n, line)| (n, line.clone()))),
+            Lead::Diff => {
+                let mut diff: Vec<(u64, String)> = above
+                    .take_while(|(_, line)| diff_line(line))
+                    .take(MAX_BLOCK_LINES / 2)
+                    .map(|(n, line)| (n, line.clone()))
+                    .collect();
+                diff.reverse();
+                if diff
+                    .iter()
+                    .any(|(_, l)| l.starts_with("@@") || l.starts_with("+++ "))
+                {
+                    lines.extend(diff);
+                }
+            }
             // The section's lines may have opened blocks of their own (an `ERROR` in the diff):
             // the section is the report they belong to.
             Lead::Section => lines.extend(section_above(&self.current.tail, number)),
@@ -898,7 +978,59 @@ fn is_header(line: &str) -> bool {
     if t.is_empty() || t.starts_with("$ ") || t.len() > 300 {
         return false;
     }
-    t.ends_with(':') || t.starts_with("# ") || numbered(t) || t.starts_with("In file included from")
+    t.ends_with(':')
+        || t.starts_with("# ")
+        || numbered(t)
+        || t.starts_with("In file included from")
+        || decorated_title(t)
+}
+
+/// A title set off by a run of one punctuation character (pylint's `************* Module app`,
+/// `=== app.c ===`).
+fn decorated_title(t: &str) -> bool {
+    let Some(c) = t
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '*' | '=' | '#' | '~'))
+    else {
+        return false;
+    };
+    let run = t.chars().take_while(|&d| d == c).count();
+    run >= 3 && t[run..].starts_with(' ') && t[run..].trim().starts_with(char::is_alphanumeric)
+}
+
+/// The frame a runtime prints over an uncaught error (Node's and V8's): `path:line`, the source
+/// line and a caret line, right above the error or one blank line above it. Taken even when an
+/// earlier block took its location line: the caret binds it to this error.
+fn caret_frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, String)> {
+    let mut above = tail.iter().rev().filter(|(n, _)| *n < number);
+    let Some(caret) = above.next().filter(|(n, line)| {
+        *n + 2 >= number && {
+            let t = line.trim();
+            !t.is_empty() && t.bytes().all(|b| b == b'^' || b == b'~')
+        }
+    }) else {
+        return Vec::new();
+    };
+    let Some(source) = above.next().filter(|(n, _)| n + 1 == caret.0) else {
+        return Vec::new();
+    };
+    let Some(location) = above
+        .next()
+        .filter(|(n, line)| n + 1 == source.0 && location_only(line))
+    else {
+        return Vec::new();
+    };
+    let mut frame = vec![location.clone(), source.clone(), caret.clone()];
+    if caret.0 + 1 < number {
+        frame.push((caret.0 + 1, String::new()));
+    }
+    frame
+}
+
+/// A line of a unified diff: a file or hunk header, or an added, removed or context line.
+fn diff_line(line: &str) -> bool {
+    line.starts_with(['+', '-', ' ']) || line.starts_with("@@")
 }
 
 /// A line that is only a file path or a qualified name (`src/app.js`, `App_Tests.SessionTestCase`).

@@ -72,6 +72,7 @@ static KEYWORDS: &[&str] = &[
     "resolve",
     "no output",
     "exceeded",
+    "init terminating",
     "took longer",
     "certificate",
     "x509",

@@ -259,12 +259,15 @@ fn headline(block: &Block) -> &str {
     .trim()
 }
 
-fn excerpt(block: &Block, budget: usize) -> Option<Excerpt> {
+/// The lines of `block` worth showing within `budget` raw lines.
+fn block_lines(block: &Block, budget: usize) -> Vec<&(u64, String)> {
     // A traceback is read from its end; everything else from its anchor. The budget counts raw
     // lines, so lines the block skipped (a long traceback's middle) count too.
     let budget = budget as u64;
     let mut lines: Vec<&(u64, String)> = if block.rule.shape == Shape::Traceback {
-        let last = block.lines.last()?.0;
+        let Some(last) = block.lines.last().map(|l| l.0) else {
+            return Vec::new();
+        };
         let mut lines: Vec<_> = block
             .lines
             .iter()
@@ -274,7 +277,9 @@ fn excerpt(block: &Block, budget: usize) -> Option<Excerpt> {
         lines.reverse();
         lines
     } else {
-        let first = block.lines.first()?.0;
+        let Some(first) = block.lines.first().map(|l| l.0) else {
+            return Vec::new();
+        };
         block
             .lines
             .iter()
@@ -284,7 +289,58 @@ fn excerpt(block: &Block, budget: usize) -> Option<Excerpt> {
     while lines.last().is_some_and(|l| l.1.is_empty()) {
         lines.pop();
     }
-    Excerpt::of(&lines)
+    lines
+}
+
+/// What a report shows, as excerpts in the order they were added. A piece that touches or
+/// overlaps an excerpt already there joins it, so no line is shown twice and an error's title
+/// found after the error still reads above it.
+#[derive(Default)]
+struct Shown<'a> {
+    excerpts: Vec<Vec<&'a (u64, String)>>,
+}
+
+impl<'a> Shown<'a> {
+    fn add(&mut self, piece: Vec<&'a (u64, String)>) {
+        let (Some(start), Some(end)) = (piece.first().map(|l| l.0), piece.last().map(|l| l.0))
+        else {
+            return;
+        };
+        let touching = self.excerpts.iter().position(|e| {
+            e.first().is_some_and(|first| end + 1 >= first.0)
+                && e.last().is_some_and(|last| start <= last.0 + 1)
+        });
+        match touching {
+            Some(i) => {
+                let excerpt = &mut self.excerpts[i];
+                excerpt.extend(piece);
+                excerpt.sort_by_key(|l| l.0);
+                excerpt.dedup_by_key(|l| l.0);
+            }
+            None => self.excerpts.push(piece),
+        }
+    }
+
+    /// Raw lines the excerpts span.
+    fn spanned(&self) -> usize {
+        self.excerpts
+            .iter()
+            .filter_map(|e| Some((e.last()?.0 - e.first()?.0 + 1) as usize))
+            .sum()
+    }
+
+    fn contains(&self, n: u64) -> bool {
+        self.excerpts.iter().any(|e| {
+            e.first().is_some_and(|first| first.0 <= n) && e.last().is_some_and(|last| n <= last.0)
+        })
+    }
+
+    fn into_excerpts(self) -> Vec<Excerpt> {
+        self.excerpts
+            .iter()
+            .filter_map(|e| Excerpt::of(e))
+            .collect()
+    }
 }
 
 impl Excerpt {
@@ -359,17 +415,6 @@ fn quoted_names(line: &str) -> Vec<&str> {
         }
     }
     names
-}
-
-/// Adds an excerpt; one that starts right under the last reads as one with it.
-fn append(excerpts: &mut Vec<Excerpt>, e: Excerpt) {
-    match excerpts.last_mut() {
-        Some(last) if last.end_line + 1 == e.start_line => {
-            last.end_line = e.end_line;
-            last.text = format!("{}\n{}", last.text, e.text);
-        }
-        _ => excerpts.push(e),
-    }
 }
 
 /// Lines of the step's end shown when no strong rule names the cause.
@@ -476,42 +521,39 @@ fn step_report(
         };
     };
 
-    let mut budget = MAX_SHOWN_LINES;
-    let mut excerpts: Vec<Excerpt> = Vec::new();
+    let mut shown = Shown::default();
     for block in &chosen {
+        let budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
         if budget == 0 {
             break;
         }
-        let Some(e) = excerpt(block, budget) else {
-            continue;
-        };
-        budget = budget.saturating_sub((e.end_line - e.start_line + 1) as usize);
-        append(&mut excerpts, e);
+        shown.add(block_lines(block, budget));
     }
-    // A weak anchor (a generic shape or word) is a guess: the step's last lines, where it gave
-    // up, are shown too, since an unknown tool's verdict is most often there.
+    // A weak anchor (a generic shape or word) is a guess: the step's last lines after it, where
+    // it gave up, are shown too, since an unknown tool's verdict is most often there.
+    let budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
     if primary.rule.tier >= 2 && budget > 0 {
-        let shown = |n: u64| {
-            excerpts
-                .iter()
-                .any(|e| (e.start_line..=e.end_line).contains(&n))
-        };
+        let anchor = primary.lines.first().map_or(0, |l| l.0);
         let last = last_paragraph(&step, compared, budget.min(TAIL_SHOWN));
-        let fresh: Vec<&(u64, String)> = last.into_iter().filter(|l| !shown(l.0)).collect();
-        if let Some(e) = Excerpt::of(&fresh) {
-            budget = budget.saturating_sub(fresh.len());
-            append(&mut excerpts, e);
-        }
+        shown.add(
+            last.into_iter()
+                .filter(|l| l.0 > anchor && !shown.contains(l.0))
+                .collect(),
+        );
     }
     // A failure an earlier step went on after (`pip install x || true`) is often what this one
     // lacks: when the decisive line names something (quoted) that an earlier error names too,
     // that error is shown after it.
     let names = quoted_names(headline(primary));
-    if let Some(mut earlier) = earlier
+    let budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
+    let earlier = earlier.map(|mut earlier| {
+        earlier.redact();
+        earlier
+    });
+    if let Some(earlier) = &earlier
         && budget > 0
         && !names.is_empty()
     {
-        earlier.redact();
         let cause = earlier
             .decisive
             .iter()
@@ -521,8 +563,11 @@ fn step_report(
                     .iter()
                     .any(|(_, l)| names.iter().any(|n| l.contains(n)))
             });
-        excerpts.extend(cause.and_then(|b| excerpt(b, budget)));
+        if let Some(cause) = cause {
+            shown.add(block_lines(cause, budget));
+        }
     }
+    let excerpts = shown.into_excerpts();
     // Python prints the innermost frame last: read tracebacks bottom-up for locations.
     let shown: Vec<&str> = chosen
         .iter()

@@ -110,6 +110,8 @@ pub enum Lead {
     /// The line right above, whatever it says: the anchor is a diagnostic's second line (the
     /// `--> path:line` under a message).
     Line,
+    /// The unified diff printed just above (`---`/`+++`/`@@` headers and `+`/`-`/` ` lines).
+    Diff,
     /// The delimited section the anchor closes: PHP's `run-tests.php` prints a failed test's
     /// diff between `========DIFF========` and `========DONE========`, then `FAIL name [file]`.
     Section,
@@ -529,9 +531,19 @@ pub static RULES: &[Rule] = &[
     ),
     rule(
         "test-summary-failed",
-        r"^(FAILED|ERROR) \S+::\S+|^test \S+ \.\.\. FAILED$|^\s*(✕|✗|×) \S",
+        r"^(FAILED|ERROR) \S+::\S+|^test \S+ \.\.\. FAILED$",
         TestFailure,
         1,
+        Line,
+        "Tests failed: see the failing test's report for the assertion.",
+    ),
+    // A runner's progress mark for a failed test (jest, vitest, Jasmine): the runner reports
+    // the failure in full further down, so the mark is the answer only when nothing else is.
+    rule(
+        "test-mark-failed",
+        r"^\s*(✕|✗|×) \S",
+        TestFailure,
+        2,
         Line,
         "Tests failed: see the failing test's report for the assertion.",
     ),
@@ -634,14 +646,19 @@ pub static RULES: &[Rule] = &[
         List,
         "mypy found type errors at the lines shown.",
     ),
-    rule(
-        "rustfmt",
-        r"^Diff in \S+( at line \d+)?:|^would reformat |^Oh no! .* files? would be reformatted|^gofmt|^\S+\.go: needs formatting",
-        Lint,
-        0,
-        Section,
-        "The code is not formatted: run the formatter (cargo fmt, black, gofmt, prettier) and commit.",
-    ),
+    // A formatter's verdict under the diff it would apply (black --diff, gofmt -d): the diff is
+    // the finding.
+    Rule {
+        lead: Lead::Diff,
+        ..rule(
+            "rustfmt",
+            r"^Diff in \S+( at line \d+)?:|^would reformat |^Oh no! .* files? would be reformatted|^gofmt|^\S+\.go: needs formatting",
+            Lint,
+            0,
+            Section,
+            "The code is not formatted: run the formatter (cargo fmt, black, gofmt, prettier) and commit.",
+        )
+    },
     rule(
         "metalinter",
         r"^\S+:\d+:\d*:(warning|error): .*\(\w+\)$",
@@ -774,6 +791,15 @@ pub static RULES: &[Rule] = &[
         Stack,
         "Ruby raised an exception at the file and line shown.",
     ),
+    // Erlang/OTP's boot failure: the VM prints the uncaught reason twice, as a term and as text.
+    rule(
+        "erlang-boot",
+        r#"^(\{"|)init terminating in do_boot"#,
+        Unknown,
+        1,
+        Line,
+        "The Erlang VM stopped at boot: the reason term names the error and the function it came from.",
+    ),
     rule(
         "lua-error",
         r"^(\S*lua\S*: )?(\[string \S+\]|\S+\.lua):\d+: |^fail: |^stack traceback:$",
@@ -880,13 +906,16 @@ static NOISE: &str = r"(?ix)
   | ^\S+\(\d+(,\d+)?\):\s*(warning|note|info|message)\b
 ";
 
-/// A log line written at a level below error (`[INFO]`, `WARN:`, `level=debug`, a timestamp then
-/// `DEBUG`, glog's `I1201 …`): a test or an application logging a `connection refused` at INFO is
+/// A log line written at a level below error (`[INFO]`, `WARN:`, `Warning:`, PHP's `PHP Notice:`,
+/// Python's `path:12: DeprecationWarning:`, `level=debug`, a timestamp then `DEBUG`, glog's
+/// `I1201 …`): a test or an application logging a `connection refused` at INFO is
 /// not the job's failure while another candidate exists.
 static BELOW_ERROR: &str = r"(?x)
     ^\s*(\d{4}-\d\d-\d\d[T\ ][\d:.,]+(Z|[+-]\d\d:?\d\d)?\s+)?
      (\[\s*(TRACE|DEBUG|INFO|WARN|WARNING|NOTICE)\s*\]|(TRACE|DEBUG|INFO|WARN|WARNING|NOTICE)(:|\s))
   | ^\S*\s*\[[^\]]{1,40}\]\s+(TRACE|DEBUG|INFO|WARN|WARNING)\s
+  | ^\s*(PHP\ )?(Trace|Debug|Info|Warn|Warning|Notice|Deprecated):\s
+  | ^\S+:\d+:\ \w*Warning:\s
   | \blevel=(trace|debug|info|warn|warning)\b
   | ^[IWD]\d{4}\ \d\d:\d\d:\d\d\.\d+\s
 ";
@@ -950,6 +979,8 @@ impl Rules {
             numbered(trimmed)
                 || trimmed.starts_with("e: ")
                 || trimmed.starts_with("--> ")
+                // ShellCheck's `In deploy.sh line 2:` titles have no keyword.
+                || trimmed.starts_with("In ") && trimmed.ends_with(':')
                 || located(line)
         };
         if !candidate {
@@ -979,7 +1010,7 @@ impl Rules {
 
 /// Whether `line` starts with a file location (`name.ext:12`, `name.ext(12`), which the
 /// `diagnostic` rule reads whether or not the line holds a keyword.
-fn located(line: &str) -> bool {
+pub(crate) fn located(line: &str) -> bool {
     let head = &line.as_bytes()[..line.len().min(256)];
     let Some(end) = head
         .iter()
