@@ -45,6 +45,8 @@ pub struct Block {
     lead: usize,
     /// Printed inside a test run that then reported no failure: a passing test's noise.
     passed_over: bool,
+    /// Last line of the run of same-rule blocks this one begins (see [`Step::keep`]).
+    run_end: u64,
 }
 
 impl Block {
@@ -141,6 +143,17 @@ impl Step {
                 }
             }
         } else {
+            // A block of the same rule right under the last (npm's `npm error` lines, cut into
+            // blocks by length) continues its run: the run's first block says what went wrong,
+            // and it stays the one kept.
+            let end = block.lines.last().map_or(0, |l| l.0);
+            if let Some(run) = self.generic.back_mut()
+                && std::ptr::eq(run.rule, block.rule)
+                && block.lines.first().is_some_and(|l| l.0 == run.run_end + 1)
+            {
+                run.run_end = end;
+                return;
+            }
             if self.generic.len() == RECENT_GENERIC {
                 self.generic.pop_front();
             }
@@ -739,8 +752,10 @@ impl Engine {
                 self.push_tail(number, text, known);
                 return;
             }
-            if keep {
-                // Too long to show: the block ends here, the rest is not a new anchor.
+            // Too long to show: the block ends here, and the rest is not a new anchor unless it
+            // is one of the same rule (a run, see `Step::keep`).
+            let same_rule = rule.is_some_and(|r| std::ptr::eq(r, block.rule));
+            if keep && !same_rule {
                 self.close_open();
                 self.push_tail(number, text, known);
                 return;
@@ -777,7 +792,21 @@ impl Engine {
             _ if !frame.is_empty() => lines.extend(frame),
             Lead::Paths => {
                 let mut lead: Vec<(u64, String)> = above
-                    .take_while(|(_, line)| looks_like_path(line))
+                    .take_while(|(_, line)| looks_like_path(line) || same_item_shape(line, text))
+                    .take(MAX_BLOCK_LINES / 2)
+                    .map(|(n, line)| (n, line.clone()))
+                    .collect();
+                // Only up to the file's name: items without it are other findings' business.
+                let named = lead.iter().rposition(|(_, line)| looks_like_path(line));
+                lead.truncate(named.map_or(0, |i| i + 1));
+                lead.reverse();
+                lines.extend(lead);
+            }
+            Lead::Indented => {
+                let indent = text.len() - text.trim_start().len();
+                let mut lead: Vec<(u64, String)> = above
+                    .take_while(|(_, line)| line.len() - line.trim_start().len() > indent)
+                    .take(MAX_BLOCK_LINES / 2)
                     .map(|(n, line)| (n, line.clone()))
                     .collect();
                 lead.reverse();
@@ -819,6 +848,7 @@ impl Engine {
             exception_seen: false,
             seq: self.current.seq,
             passed_over: false,
+            run_end: number,
         });
     }
 
@@ -842,6 +872,7 @@ impl Engine {
         if let Some(mut block) = self.open.take() {
             block.pending_blank = None;
             self.last_block_end = block.lines.last().map(|l| l.0).unwrap_or(0);
+            block.run_end = self.last_block_end;
             self.current.keep(block);
         }
     }
@@ -1026,6 +1057,31 @@ fn caret_frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, S
         frame.push((caret.0 + 1, String::new()));
     }
     frame
+}
+
+/// Whether `line` is an item of the same list as `anchor`: the same indentation, then the same
+/// kind of characters up to the first space (`  2:7   warning …` beside `  3:16  error …`).
+fn same_item_shape(line: &str, anchor: &str) -> bool {
+    let shape = |l: &str| {
+        let body = l.trim_start();
+        let head: Vec<u8> = body
+            .split(' ')
+            .next()
+            .unwrap_or_default()
+            .bytes()
+            .map(|b| if b.is_ascii_digit() { b'9' } else { b })
+            .collect();
+        (l.len() - body.len(), head)
+    };
+    let (line_shape, anchor_shape) = (shape(line), shape(anchor));
+    line_shape.0 > 0 && !line_shape.1.is_empty() && {
+        // Runs of digits of any length are one shape.
+        let squeeze = |mut v: Vec<u8>| {
+            v.dedup_by(|a, b| *a == b'9' && *b == b'9');
+            v
+        };
+        line_shape.0 == anchor_shape.0 && squeeze(line_shape.1) == squeeze(anchor_shape.1)
+    }
 }
 
 /// A line of a unified diff: a file or hunk header, or an added, removed or context line.

@@ -105,11 +105,14 @@ pub enum Lead {
     /// says where an include came from.
     Header,
     /// The file-path or class-name lines printed just above (ESLint and Prettier name the file
-    /// on a line of its own, xcpretty the test case).
+    /// on a line of its own, xcpretty the test case), reached through the file's other items
+    /// (ESLint's warnings above its first error).
     Paths,
     /// The line right above, whatever it says: the anchor is a diagnostic's second line (the
     /// `--> path:line` under a message).
     Line,
+    /// The lines just above that are indented deeper than the anchor.
+    Indented,
     /// The unified diff printed just above (`---`/`+++`/`@@` headers and `+`/`-`/` ` lines).
     Diff,
     /// The delimited section the anchor closes: PHP's `run-tests.php` prints a failed test's
@@ -430,14 +433,18 @@ pub static RULES: &[Rule] = &[
         Stack,
         "A Rust program panicked: the message and location say where.",
     ),
-    rule(
-        "go-test",
-        r"^\s*--- FAIL: \S+",
-        TestFailure,
-        0,
-        Line,
-        "A Go test failed: the lines under --- FAIL show the assertion.",
-    ),
+    // `go test -v` prints a test's log lines above its `--- FAIL:` line, indented under it.
+    Rule {
+        lead: Lead::Indented,
+        ..rule(
+            "go-test",
+            r"^\s*--- FAIL: \S+",
+            TestFailure,
+            0,
+            Line,
+            "A Go test failed: the lines under --- FAIL show the assertion.",
+        )
+    },
     rule(
         "go-panic",
         r"^panic: ",
@@ -827,7 +834,7 @@ pub static RULES: &[Rule] = &[
     ),
     rule(
         "npm-summary",
-        r"^npm (ERR!|error) ",
+        r"^npm (ERR!|error)( |$)",
         Unknown,
         3,
         List,
