@@ -95,6 +95,9 @@ pub struct Rule {
     pub hint: &'static str,
     /// What the block takes from the lines just above its anchor.
     pub lead: Lead,
+    /// Whether a line that also looks like known noise (a warning, a zero count, an echoed
+    /// command) is not this rule's: generic shapes and words, whatever their tier.
+    pub yields_to_noise: bool,
 }
 
 /// Lines above an anchor that belong to its block.
@@ -136,6 +139,7 @@ const fn rule(
         shape,
         hint,
         lead: Lead::Header,
+        yields_to_noise: tier >= 2,
     }
 }
 
@@ -407,6 +411,25 @@ pub static RULES: &[Rule] = &[
         0,
         Stack,
         "PHP stopped on a fatal error at the file and line shown.",
+    ),
+    // TeX and LaTeX start every error message with `! ` (`! LaTeX Error: File … not found.`,
+    // `! Undefined control sequence.`), then give the input line as `l.N …`.
+    rule(
+        "tex",
+        r"^! \S",
+        Compilation,
+        0,
+        Section,
+        "TeX stopped at the error shown: the l.N line names the input line (a missing package needs installing or a typo fixing).",
+    ),
+    // The sanitizers' and Valgrind's memory error reports: the error, the access and its frames.
+    rule(
+        "memory-error",
+        r"^==\d+==\s*(ERROR: \w+Sanitizer: |Invalid (read|write|free)|Conditional jump or move|Use of uninitialised|Mismatched free|Syscall param|Source and destination overlap)|^SUMMARY: \w+Sanitizer: |^\S+:\d+:\d+: runtime error: ",
+        Unknown,
+        0,
+        Section,
+        "A memory error was detected at the frames shown: the first frame in your code is where to look.",
     ),
     rule(
         "syntax-error",
@@ -856,14 +879,19 @@ pub static RULES: &[Rule] = &[
     // Any tool's diagnostic in the `path:line[:col]: message` or `path(line[,col]): message` shape
     // (erlc, GHC, MSBuild, Dart, Nim, linters…) — the shape, not the tool. Warnings, notes and
     // hints in that shape are noise (see NOISE).
-    rule(
-        "diagnostic",
-        r"^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}(?::\d+(?::\d+)?(?:-\d+(?::\d+)?)?:|\(\d+(?:,\d+)?\):?) ?\S",
-        Compilation,
-        2,
-        Diagnostic,
-        "A tool reported a problem at the file and line shown: fix the first one; later ones often follow from it.",
-    ),
+    // It is decisive (tier 1: the first one is taken, as a compiler's first error is the one
+    // to fix) but yields to noise like the generic rules, since warnings take the same shape.
+    Rule {
+        yields_to_noise: true,
+        ..rule(
+            "diagnostic",
+            r"^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}(?::\d+(?::\d+)?(?:-\d+(?::\d+)?)?:|\(\d+(?:,\d+)?\):?) ?\S",
+            Compilation,
+            1,
+            Diagnostic,
+            "A tool reported a problem at the file and line shown: fix the first one; later ones often follow from it.",
+        )
+    },
     rule(
         "generic-error",
         // A bracketed tag alone opens a report too: sbt and Maven print an empty `[error]` line
@@ -986,8 +1014,10 @@ impl Rules {
             numbered(trimmed)
                 || trimmed.starts_with("e: ")
                 || trimmed.starts_with("--> ")
-                // ShellCheck's `In deploy.sh line 2:` titles have no keyword.
+                // ShellCheck's `In deploy.sh line 2:` titles and TeX's `! Missing $ inserted.`
+                // have no keyword.
                 || trimmed.starts_with("In ") && trimmed.ends_with(':')
+                || line.starts_with("! ")
                 || located(line)
         };
         if !candidate {
@@ -1005,7 +1035,7 @@ impl Rules {
             .map(|i| &RULES[i])
             .next()?;
         // Specific rules are precise enough to stand; generic ones yield to known noise.
-        if best.tier >= 2 && self.noise.is_match(line.as_bytes()) {
+        if best.yields_to_noise && self.noise.is_match(line.as_bytes()) {
             return None;
         }
         if self.below_error.is_match(line.as_bytes()) {
@@ -1112,6 +1142,25 @@ mod tests {
                 "eslint",
             ),
             ("app.py:3:1: F401 'os' imported but unused", "flake8"),
+            ("! LaTeX Error: File `x.sty' not found.", "tex"),
+            ("! Missing $ inserted.", "tex"),
+            (
+                "==2922==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x6020",
+                "memory-error",
+            ),
+            ("==2936== Invalid read of size 4", "memory-error"),
+            (
+                "src/a.c:5:12: runtime error: signed integer overflow",
+                "memory-error",
+            ),
+            ("init terminating in do_boot ({undef,[]})", "erlang-boot"),
+            ("In deploy.sh line 2:", "shellcheck"),
+            // Go's runtime error is a panic's, not a sanitizer's.
+            (
+                "panic: runtime error: invalid memory address or nil pointer dereference",
+                "go-panic",
+            ),
+            ("  ✕ loads an order (10 ms)", "test-mark-failed"),
         ];
         for (line, expected) in cases {
             assert_eq!(rule_of(line), Some(expected), "{line}");
@@ -1127,6 +1176,7 @@ mod tests {
             "   Compiling error-chain v0.12.4",
             "warning: unused variable: `x`",
             "Tests run: 5, Failures: 0, Errors: 0, Skipped: 0",
+            "src/app.c:12:1: warning: unused variable 'x'",
             "All good",
             "",
         ] {
