@@ -877,7 +877,8 @@ pub static RULES: &[Rule] = &[
         )
     },
     // Any tool's diagnostic in the `path:line[:col]: message` or `path(line[,col]): message` shape
-    // (erlc, GHC, MSBuild, Dart, Nim, linters…) — the shape, not the tool. Warnings, notes and
+    // (erlc, GHC, MSBuild, Dart, Nim, linters…) — the shape, not the tool — also behind an error
+    // glyph as formatters print it (xcpretty's `❌  path:line:col: message`). Warnings, notes and
     // hints in that shape are noise (see NOISE).
     // It is decisive (tier 1: the first one is taken, as a compiler's first error is the one
     // to fix) but yields to noise like the generic rules, since warnings take the same shape.
@@ -885,7 +886,7 @@ pub static RULES: &[Rule] = &[
         yields_to_noise: true,
         ..rule(
             "diagnostic",
-            r"^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}(?::\d+(?::\d+)?(?:-\d+(?::\d+)?)?:|\(\d+(?:,\d+)?\):?) ?\S",
+            r"^(?:(?:❌|✗|✖|✘|×|▸)\s+)?(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}(?::\d+(?::\d+)?(?:-\d+(?::\d+)?)?:|\(\d+(?:,\d+)?\):?) ?\S",
             Compilation,
             1,
             Diagnostic,
@@ -1048,6 +1049,8 @@ impl Rules {
 /// Whether `line` starts with a file location (`name.ext:12`, `name.ext(12`), which the
 /// `diagnostic` rule reads whether or not the line holds a keyword.
 pub(crate) fn located(line: &str) -> bool {
+    // An error glyph and spaces may come first (see the `diagnostic` rule).
+    let line = line.trim_start_matches(|c: char| !c.is_ascii() || c == ' ');
     let head = &line.as_bytes()[..line.len().min(256)];
     let Some(end) = head
         .iter()
