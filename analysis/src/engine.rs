@@ -705,6 +705,11 @@ impl Engine {
         if runner_boilerplate(text) {
             return;
         }
+        if tool_epilogue(text) {
+            // It ends the report above it and is never the last output worth showing.
+            self.close_open();
+            return;
+        }
         if text.starts_with("$ ") {
             self.close_open();
             self.end_step(false);
@@ -963,6 +968,35 @@ fn runner_boilerplate(text: &str) -> bool {
         text.as_bytes().first(),
         Some(b'R' | b'P' | b'U' | b'G' | b'F' | b'I' | b'C' | b'S' | b'E' | b'D' | b'J')
     ) && PREFIXES.iter().any(|p| text.starts_with(p))
+}
+
+/// The help a build tool prints under every failure (Maven's `-> [Help 1]` and its advice to
+/// re-run with -e or -X, Gradle's `* Try:` and `* Get more help`, npm's pointer to its debug
+/// log, rustc's `--explain` offer): the same whatever failed, so never part of a cause.
+fn tool_epilogue(text: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "-> [Help 1]",
+        "To see the full stack trace of the errors, re-run Maven",
+        "Re-run Maven using the -X switch",
+        "For more information about the errors and possible solutions",
+        "[Help 1] http",
+        "After correcting the problems, you can resume the build",
+        "* Try:",
+        "* Get more help at ",
+        "Run with --stacktrace option",
+        "> Run with --stacktrace option",
+        "> Run with --info or --debug option",
+        "> Run with --scan to get full insights",
+        "> Get more help at ",
+        "A complete log of this run can be found in",
+        "For more information about this error, try `rustc --explain",
+    ];
+    let body = ["[ERROR] ", "npm ERR! ", "npm error "]
+        .iter()
+        .find_map(|tag| text.strip_prefix(tag))
+        .unwrap_or(text)
+        .trim_start();
+    PREFIXES.iter().any(|p| body.starts_with(p))
 }
 
 /// The delimited section that ends right above line `number`: from the line after an opening
