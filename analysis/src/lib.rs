@@ -439,6 +439,20 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
     tail
 }
 
+/// The run of consecutive lines of the step that ends right above line `anchor`, up to `max`.
+fn paragraph_above(step: &Step, anchor: u64, max: usize) -> Vec<&(u64, String)> {
+    let mut above: Vec<&(u64, String)> = Vec::new();
+    for line in step.tail.iter().rev().skip_while(|l| l.0 >= anchor) {
+        let expected = above.last().map_or(anchor, |next| next.0);
+        if above.len() == max || line.0 + 1 != expected {
+            break;
+        }
+        above.push(line);
+    }
+    above.reverse();
+    above
+}
+
 fn build_report(finished: Finished, meta: &JobMeta) -> Report {
     let Finished {
         step,
@@ -529,11 +543,17 @@ fn step_report(
         }
         shown.add(block_lines(block, budget));
     }
+    let anchor = primary.lines.first().map_or(0, |l| l.0);
+    // The weakest anchors are pointers (`make: *** … Error 1`, a bare FAILED): what they point
+    // at is the unknown tool's output right above them, shown with them.
+    let budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
+    if primary.rule.tier >= 3 && budget > 0 {
+        shown.add(paragraph_above(&step, anchor, budget.min(TAIL_SHOWN)));
+    }
     // A weak anchor (a generic shape or word) is a guess: the step's last lines after it, where
     // it gave up, are shown too, since an unknown tool's verdict is most often there.
     let budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
     if primary.rule.tier >= 2 && budget > 0 {
-        let anchor = primary.lines.first().map_or(0, |l| l.0);
         let last = last_paragraph(&step, compared, budget.min(TAIL_SHOWN));
         shown.add(
             last.into_iter()

@@ -341,3 +341,21 @@ fn a_passing_class_s_many_exceptions_do_not_crowd_out_a_later_error() {
         "{report:#?}"
     );
 }
+
+/// A pointer (`make: *** … Error 1`) under output no rule knows: what it points at is the
+/// output right above it, shown with it, not the pointer alone.
+#[test]
+fn a_pointer_under_unknown_output_shows_the_output_above_it() {
+    let log = job(concat!(
+        "$ make dist\n",
+        "step 1 ok\n",
+        "packing the archive\n",
+        "archive incomplete: 3 of 7 parts written\n",
+        "make: *** [Makefile:3: dist] Error 1\n",
+    ));
+    let report = analyze(&log);
+    assert_eq!(report.rule, "make-error", "{report:#?}");
+    let (start, end, text) = first_excerpt(&report);
+    assert_eq!((start, end), (12, 15), "{report:#?}");
+    assert!(text.contains("archive incomplete"), "{text}");
+}
