@@ -59,6 +59,10 @@ impl Block {
 #[derive(Debug, Default, Clone)]
 pub struct Step {
     pub command: Option<String>,
+    /// The line the CI echoed the command on.
+    pub command_line: Option<u64>,
+    /// The exit code its pointer reported, if any.
+    pub exit_code: Option<u32>,
     /// Decisive blocks: the first few of tiers 0 and 1.
     pub decisive: Vec<Block>,
     /// Generic blocks: the most recent few of tiers 2 and 3.
@@ -696,6 +700,10 @@ impl Engine {
             }
             if code && !is_final {
                 self.current.exit_pointer = Some(number);
+                self.current.exit_code = ["a", "b", "c"]
+                    .iter()
+                    .find_map(|g| caps.name(g))
+                    .and_then(|m| m.as_str().parse().ok());
                 self.end_step(true);
             } else if !is_final {
                 self.end_step(false);
@@ -716,6 +724,7 @@ impl Engine {
             self.current.command = text
                 .strip_prefix("$ ")
                 .map(|c| c.chars().take(200).collect());
+            self.current.command_line = Some(number);
             return;
         }
 

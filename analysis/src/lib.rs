@@ -212,6 +212,10 @@ fn category_of(primary: &Block, step: &Step, meta: &JobMeta) -> Category {
 }
 
 fn from_context(step: &Step, meta: &JobMeta) -> Category {
+    // timeout(1) exits with 124 when it kills the command.
+    if step.exit_code == Some(124) {
+        return Category::Timeout;
+    }
     [
         step.command.as_deref(),
         meta.name.as_deref(),
@@ -515,12 +519,25 @@ fn step_report(
         // Nothing looked like an error: show the step's last paragraph (its last run of
         // consecutive lines, up to a few; of new lines, when compared with a passing run).
         let tail = last_paragraph(&step, compared, TAIL_SHOWN);
-        let excerpts: Vec<Excerpt> = Excerpt::of(&tail).into_iter().collect();
+        // A step that printed nothing: its command is all there is to show.
+        let command = step
+            .command_line
+            .zip(step.command.as_ref())
+            .map(|(n, c)| (n, format!("$ {c}")));
+        let silent: Vec<&(u64, String)> = command.iter().filter(|_| tail.is_empty()).collect();
+        let excerpts: Vec<Excerpt> = Excerpt::of(&tail)
+            .or_else(|| Excerpt::of(&silent))
+            .into_iter()
+            .collect();
         let last_words = tail.last().map(|l| l.1.clone()).unwrap_or_default();
         let category = from_context(&step, meta);
+        let summary = match (&failing_command, silent.is_empty()) {
+            (Some(command), false) => format!("{}: `{command}` printed nothing", label(category)),
+            _ => format!("{}; its last output was: {last_words}", label(category)),
+        };
         return Report {
             category,
-            summary: shorten(&format!("{}; its last output was: {last_words}", label(category)), 240),
+            summary: shorten(&summary, 240),
             headline: shorten(&last_words, 200),
             rule: RULE_TAIL.into(),
             locations: extract::locations(tail.iter().map(|l| l.1.as_str()), 3),

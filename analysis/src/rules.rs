@@ -98,6 +98,9 @@ pub struct Rule {
     /// Whether a line that also looks like known noise (a warning, a zero count, an echoed
     /// command) is not this rule's: generic shapes and words, whatever their tier.
     pub yields_to_noise: bool,
+    /// Whether the pattern names a log level itself (`WARNING: DATA RACE`): a line at that
+    /// level is then this rule's, not a line logged below error.
+    pub names_its_level: bool,
 }
 
 /// Lines above an anchor that belong to its block.
@@ -140,6 +143,7 @@ const fn rule(
         hint,
         lead: Lead::Header,
         yields_to_noise: tier >= 2,
+        names_its_level: false,
     }
 }
 
@@ -158,6 +162,9 @@ const fn with_path_lead(rule: Rule) -> Rule {
         ..rule
     }
 }
+
+/// The hint of a line that only says which test failed.
+const TESTS_FAILED: &str = "Tests failed: see the failing test's report for the assertion.";
 
 /// The first rule that matches a line wins: specific before generic, wrappers before what they wrap.
 pub static RULES: &[Rule] = &[
@@ -422,6 +429,18 @@ pub static RULES: &[Rule] = &[
         Section,
         "TeX stopped at the error shown: the l.N line names the input line (a missing package needs installing or a typo fixing).",
     ),
+    // Go's race detector (`go test -race`): the report between its `==================` rules.
+    Rule {
+        names_its_level: true,
+        ..rule(
+            "go-race",
+            r"^WARNING: DATA RACE$",
+            TestFailure,
+            0,
+            Report,
+            "Go's race detector found two goroutines using the same memory without synchronisation: the frames show both accesses.",
+        )
+    },
     // The sanitizers' and Valgrind's memory error reports: the error, the access and its frames.
     rule(
         "memory-error",
@@ -565,17 +584,17 @@ pub static RULES: &[Rule] = &[
         TestFailure,
         1,
         Line,
-        "Tests failed: see the failing test's report for the assertion.",
+        TESTS_FAILED,
     ),
     // A runner's progress mark for a failed test (jest, vitest, Jasmine): the runner reports
     // the failure in full further down, so the mark is the answer only when nothing else is.
     rule(
         "test-mark-failed",
-        r"^\s*(✕|✗|×) \S",
+        r"^\s*(✕|✗|✖|×) \S",
         TestFailure,
         2,
         Line,
-        "Tests failed: see the failing test's report for the assertion.",
+        TESTS_FAILED,
     ),
     rule(
         "phpunit-summary",
@@ -799,7 +818,7 @@ pub static RULES: &[Rule] = &[
     ),
     rule(
         "node-error",
-        r"^\S*(Error|Exception): |^Uncaught \w+|UnhandledPromiseRejection",
+        r"^\s*\S*(Error|Exception)( \[\w+\])?: |^Uncaught \w+|UnhandledPromiseRejection",
         Unknown,
         1,
         Stack,
@@ -1039,7 +1058,7 @@ impl Rules {
         if best.yields_to_noise && self.noise.is_match(line.as_bytes()) {
             return None;
         }
-        if self.below_error.is_match(line.as_bytes()) {
+        if !best.names_its_level && self.below_error.is_match(line.as_bytes()) {
             return Some(&LOGGED_BELOW_ERROR);
         }
         Some(best)
@@ -1158,6 +1177,12 @@ mod tests {
             ),
             ("init terminating in do_boot ({undef,[]})", "erlang-boot"),
             ("In deploy.sh line 2:", "shellcheck"),
+            ("WARNING: DATA RACE", "go-race"),
+            (
+                "    TypeError [Error]: Cannot read properties of undefined (reading 'x')",
+                "node-error",
+            ),
+            ("  ✖ reads host (0.230584ms)", "test-mark-failed"),
             // Go's runtime error is a panic's, not a sanitizer's.
             (
                 "panic: runtime error: invalid memory address or nil pointer dereference",

@@ -1,14 +1,27 @@
 //! Real tools' failing jobs, as a GitFlic runner prints them (see fixtures/jobs/regenerate.sh):
 //! the first excerpt must land on the cause, and the excerpts must show the whole cause where
-//! expected.tsv says the engine already does. `-- --nocapture` prints the figures.
+//! expected.tsv says the engine already does. A job marked `miss` is one the engine gets wrong
+//! today: it is counted and printed, not asserted, so the table stays an honest record.
+//! `-- --nocapture` prints the figures.
 
 use exlogare_analysis::{JobMeta, analyze_bytes};
 use std::{fs, ops::RangeInclusive, path::Path};
 
+/// What the engine is held to on a job.
+#[derive(PartialEq)]
+enum Expected {
+    /// The excerpts hold the whole cause.
+    Whole,
+    /// The first excerpt lands on the cause.
+    First,
+    /// A known miss.
+    Miss,
+}
+
 struct Case {
     name: String,
     cause: RangeInclusive<u64>,
-    whole_expected: bool,
+    expected: Expected,
 }
 
 fn cases(folder: &Path) -> Vec<Case> {
@@ -22,10 +35,11 @@ fn cases(folder: &Path) -> Vec<Case> {
             Case {
                 name: fields[0].to_owned(),
                 cause: start.parse().expect("start")..=end.parse().expect("end"),
-                whole_expected: match fields[2] {
-                    "whole" => true,
-                    "first" => false,
-                    other => panic!("{}: shown is whole or first, not {other}", fields[0]),
+                expected: match fields[2] {
+                    "whole" => Expected::Whole,
+                    "first" => Expected::First,
+                    "miss" => Expected::Miss,
+                    other => panic!("{}: shown is whole, first or miss, not {other}", fields[0]),
                 },
             }
         })
@@ -68,10 +82,10 @@ fn each_job_s_first_excerpt_is_on_its_cause_and_known_wholes_stay_whole() {
             first_hit,
             whole
         );
-        if !first_hit {
+        if case.expected != Expected::Miss && !first_hit {
             failures.push(format!("{}: first excerpt misses the cause", case.name));
         }
-        if case.whole_expected && !whole {
+        if case.expected == Expected::Whole && !whole {
             failures.push(format!("{}: the whole cause is no longer shown", case.name));
         }
     }
