@@ -149,12 +149,17 @@ impl Step {
         } else {
             // A block of the same rule right under the last (npm's `npm error` lines, cut into
             // blocks by length) continues its run: the run's first block says what went wrong,
-            // and it stays the one kept.
+            // and it stays the one kept, with the run's lines while they fit.
             let end = block.lines.last().map_or(0, |l| l.0);
             if let Some(run) = self.generic.back_mut()
                 && std::ptr::eq(run.rule, block.rule)
                 && block.lines.first().is_some_and(|l| l.0 == run.run_end + 1)
             {
+                if run.lines.last().is_some_and(|l| l.0 == run.run_end)
+                    && run.lines.len() + block.lines.len() <= MAX_BLOCK_LINES
+                {
+                    run.lines.extend(block.lines);
+                }
                 run.run_end = end;
                 return;
             }
@@ -243,7 +248,11 @@ impl Step {
                 .chain(self.generic.iter())
                 .filter(candidate)
                 .find(|b| b.lines.last().is_some_and(|l| l.0 + 1 == top));
-            let Some(above) = above.filter(|b| b.lines.len() <= budget.min(8)) else {
+            // A line that reports a command's exit status points at the output, it does not
+            // title it (BuildKit's `#5 ERROR: process … did not complete successfully`).
+            let Some(above) = above.filter(|b| {
+                b.lines.len() <= budget.min(8) && !b.lines.iter().any(|(_, l)| reports_exit(l))
+            }) else {
                 break;
             };
             budget -= above.lines.len();
@@ -404,6 +413,18 @@ fn anchored_at_location(block: &Block) -> bool {
         .lines
         .get(block.lead)
         .is_some_and(|(_, anchor)| super::rules::located(anchor))
+}
+
+/// Whether a line only reports how a command exited (rustc's `linking with `cc` failed: exit
+/// code: 1` says more, and titles the linker's lines).
+fn reports_exit(line: &str) -> bool {
+    [
+        "exited with",
+        "returned non-zero",
+        "did not complete successfully",
+    ]
+    .iter()
+    .any(|p| line.contains(p))
 }
 
 /// A line drawn with one repeated character (`-----`, `=====`), as tools rule off a title.

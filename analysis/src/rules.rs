@@ -586,11 +586,11 @@ pub static RULES: &[Rule] = &[
         Line,
         TESTS_FAILED,
     ),
-    // A runner's progress mark for a failed test (jest, vitest, Jasmine): the runner reports
+    // A runner's progress mark for a failed test (jest, vitest, node --test, Pester's `[-]`): the runner reports
     // the failure in full further down, so the mark is the answer only when nothing else is.
     rule(
         "test-mark-failed",
-        r"^\s*(✕|✗|✖|×) \S",
+        r"^\s*(✕|✗|✖|×|\[-\]) \S",
         TestFailure,
         2,
         Line,
@@ -840,6 +840,20 @@ pub static RULES: &[Rule] = &[
         Stack,
         "Ruby raised an exception at the file and line shown.",
     ),
+    // PowerShell's error views: Windows PowerShell's `Cmdlet : message` over `At path:line
+    // char:N` and `+ …` lines; PowerShell 7's `Cmdlet: path:line` over `Line |` and a framed
+    // message. The anchor is the view's second line; the message is the line above it.
+    Rule {
+        lead: Lead::Line,
+        ..rule(
+            "powershell",
+            r"^At \S.*:\d+ char:\d+$|^Line \|$",
+            Unknown,
+            1,
+            Section,
+            "PowerShell stopped on the error shown, at the script line it names.",
+        )
+    },
     // Erlang/OTP's boot failure: the VM prints the uncaught reason twice, as a term and as text.
     rule(
         "erlang-boot",
@@ -1178,6 +1192,9 @@ mod tests {
             ("init terminating in do_boot ({undef,[]})", "erlang-boot"),
             ("In deploy.sh line 2:", "shellcheck"),
             ("WARNING: DATA RACE", "go-race"),
+            ("At C:\\build\\deploy.ps1:5 char:1", "powershell"),
+            ("Line |", "powershell"),
+            ("   [-] adds two prices 9ms (7ms|2ms)", "test-mark-failed"),
             (
                 "    TypeError [Error]: Cannot read properties of undefined (reading 'x')",
                 "node-error",

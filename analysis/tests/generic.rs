@@ -359,3 +359,99 @@ fn a_pointer_under_unknown_output_shows_the_output_above_it() {
     assert_eq!((start, end), (12, 15), "{report:#?}");
     assert!(text.contains("archive incomplete"), "{text}");
 }
+
+/// Formats whose tools cannot run here, as faithful reconstructions of their documented output
+/// (not captured runs): `dotnet test` (VSTest's console logger), Pester 5, Windows PowerShell's
+/// and PowerShell 7's error views, xcodebuild and XCTest. The first excerpt must hold the cause.
+#[test]
+fn formats_that_cannot_run_here_land_on_their_cause() {
+    let cases: [(&str, &str, (u64, u64)); 6] = [
+        (
+            "dotnet test",
+            concat!(
+                "$ dotnet test --no-build\n",
+                "Starting test execution, please wait...\n",
+                "  Failed ShopTests.CartTests.TotalOfTwoPrices [4 ms]\n",
+                "  Error Message:\n",
+                "   Assert.Equal() Failure\n",
+                "Expected: 5\n",
+                "Actual:   3\n",
+                "  Stack Trace:\n",
+                "     at ShopTests.CartTests.TotalOfTwoPrices() in /src/CartTests.cs:line 12\n",
+                "\n",
+                "Failed!  - Failed:     1, Passed:     3, Skipped:     0, Total:     4\n",
+            ),
+            (13, 16),
+        ),
+        (
+            "Pester",
+            concat!(
+                "$ pwsh -c Invoke-Pester -Output Detailed\n",
+                "Describing Cart\n",
+                "   [+] adds one price 12ms (8ms|4ms)\n",
+                "   [-] adds two prices 9ms (7ms|2ms)\n",
+                "    Expected 5, but got 3.\n",
+                "    at $total | Should -Be 5, C:\\build\\tests\\Cart.Tests.ps1:12\n",
+                "Tests Passed: 1, Failed: 1, Skipped: 0 NotRun: 0\n",
+            ),
+            (14, 15),
+        ),
+        (
+            "Windows PowerShell",
+            concat!(
+                "$ powershell -File deploy.ps1\n",
+                "deploying\n",
+                "Get-Item : Cannot find path 'C:\\missing\\config.json' because it does not exist.\n",
+                "At C:\\build\\deploy.ps1:5 char:1\n",
+                "+ Get-Item C:\\missing\\config.json\n",
+                "+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n",
+                "    + CategoryInfo          : ObjectNotFound: (C:\\missing\\config.json:String) [Get-Item], ItemNotFoundException\n",
+            ),
+            (13, 14),
+        ),
+        (
+            "PowerShell 7",
+            concat!(
+                "$ pwsh -File deploy.ps1\n",
+                "deploying\n",
+                "Get-Item: C:\\build\\deploy.ps1:5\n",
+                "Line |\n",
+                "   5 |  Get-Item C:\\missing\\config.json\n",
+                "     |  ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n",
+                "     | Cannot find path 'C:\\missing\\config.json' because it does not exist.\n",
+            ),
+            (13, 17),
+        ),
+        (
+            "xcodebuild",
+            concat!(
+                "$ xcodebuild -scheme Shop build\n",
+                "CompileSwift normal x86_64 /Users/ci/shop/Sources/Cart.swift\n",
+                "/Users/ci/shop/Sources/Cart.swift:12:9: error: cannot find 'totl' in scope\n",
+                "        totl += price\n",
+                "        ^~~~\n",
+                "** BUILD FAILED **\n",
+            ),
+            (13, 15),
+        ),
+        (
+            "XCTest",
+            concat!(
+                "$ xcodebuild test -scheme Shop\n",
+                "Test Case '-[ShopTests.CartTests testOnePrice]' passed (0.001 seconds).\n",
+                "/Users/ci/shop/Tests/CartTests.swift:14: error: -[ShopTests.CartTests testTwoPrices] : XCTAssertEqual failed: (\"3\") is not equal to (\"5\")\n",
+                "Test Case '-[ShopTests.CartTests testTwoPrices]' failed (0.002 seconds).\n",
+                "** TEST FAILED **\n",
+            ),
+            (13, 13),
+        ),
+    ];
+    for (format, output, (start, end)) in cases {
+        let report = analyze(&job(output));
+        let (first, last, _) = first_excerpt(&report);
+        assert!(
+            first <= start && last >= end,
+            "{format}: lines {start}-{end} not in the first excerpt {first}-{last}: {report:#?}"
+        );
+    }
+}
