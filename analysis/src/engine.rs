@@ -278,11 +278,21 @@ impl Step {
             chosen.push(other);
         }
         // More failures of the same kind (a second failing test, a second compile error), while
-        // they fit the excerpt budget.
+        // they fit the excerpt budget; not one a tool repeats in its summary (Maven prints each
+        // compile error twice).
+        let said = |b: &Block| {
+            b.anchored_lines().first().map(|(_, l)| {
+                let l = l.trim();
+                error_tag(l)
+                    .map_or(l, |tag| l[tag.len()..].trim())
+                    .to_owned()
+            })
+        };
         for other in decisive.iter().copied().filter(|b| b.seq > primary.seq) {
             if chosen.len() >= 3
                 || other.rule.name != primary.rule.name
                 || chosen.iter().any(|c| std::ptr::eq(*c, other))
+                || chosen.iter().any(|c| said(c) == said(other))
             {
                 continue;
             }
