@@ -614,7 +614,7 @@ pub static RULES: &[Rule] = &[
     )),
     rule(
         "perl-test",
-        r"Looks like you failed \d+ tests? of|Looks like your test exited with|^\S+\.t \.+ .*(Dubious|Failed|error)|^# +Failed test ",
+        r"Looks like you failed \d+ tests? of|Looks like your test exited with|^\S+\.t \.+ .*(Dubious|Failed|error)|^# +Failed (\(TODO\) )?test( '| at )",
         TestFailure,
         1,
         Line,
