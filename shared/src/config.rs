@@ -20,6 +20,19 @@ pub fn required(name: &'static str) -> Result<String, ConfigError> {
     }
 }
 
+/// An optional variable: unset, empty or blank is `None`, else its trimmed value.
+pub fn optional(name: &'static str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// An optional URL: unset or empty is `None`.
+pub fn optional_url(name: &'static str) -> Result<Option<url::Url>, ConfigError> {
+    optional(name).map(|_| url(name)).transpose()
+}
+
 /// An optional whole number of seconds, with its default.
 pub fn seconds(name: &'static str, default: u64) -> Result<Duration, ConfigError> {
     number(name, default).map(Duration::from_secs)
@@ -85,7 +98,8 @@ impl GitflicAppConfig {
             client_secret: oauth2::ClientSecret::new(required("GITFLIC_CLIENT_SECRET")?),
             allow_private: flag("GITFLIC_ALLOW_PRIVATE_NETWORK")?,
             language: language()?,
-            telegram_api: telegram_api(),
+            telegram_api: optional("TELEGRAM_API_BASE")
+                .unwrap_or_else(|| "https://api.telegram.org".into()),
             http_timeout: seconds("HTTP_TIMEOUT_SECONDS", 20)?,
         })
     }
@@ -99,13 +113,6 @@ fn language() -> Result<crate::report::Language, ConfigError> {
             reason: format!("expected ru or en, got {v:?}"),
         }),
     }
-}
-
-fn telegram_api() -> String {
-    std::env::var("TELEGRAM_API_BASE")
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| "https://api.telegram.org".into())
 }
 
 /// An optional positive whole number, with its default.

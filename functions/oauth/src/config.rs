@@ -1,7 +1,7 @@
 //! What this function reads from its environment, once, at start-up (see README.md,
 //! "Configuration").
 
-use exlogare_shared::config::{ConfigError, GitflicAppConfig, url};
+use exlogare_shared::config::{ConfigError, GitflicAppConfig, optional, optional_url};
 
 /// What the oauth function reads.
 #[derive(Debug, Clone)]
@@ -33,14 +33,6 @@ pub struct ConsoleAuth {
     pub logout_url: Option<url::Url>,
 }
 
-/// An optional URL: unset or empty is `None`.
-fn optional_url(name: &'static str) -> Result<Option<url::Url>, ConfigError> {
-    match std::env::var(name) {
-        Ok(v) if !v.trim().is_empty() => url(name).map(Some),
-        _ => Ok(None),
-    }
-}
-
 impl OauthConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
         Ok(Self {
@@ -48,24 +40,18 @@ impl OauthConfig {
             public_base_url: optional_url("PUBLIC_BASE_URL")?,
             dashboard_url: optional_url("DASHBOARD_URL")?,
             console: ConsoleAuth {
-                client_id: std::env::var("CONSOLE_CLIENT_ID")
-                    .ok()
-                    .map(|v| v.trim().to_owned())
-                    .filter(|v| !v.is_empty()),
+                client_id: optional("CONSOLE_CLIENT_ID"),
                 authorize_url: optional_url("CONSOLE_AUTHORIZE_URL")?,
                 token_url: optional_url("CONSOLE_TOKEN_URL")?,
                 logout_url: optional_url("CONSOLE_LOGOUT_URL")?,
             },
-            scopes: std::env::var("GITFLIC_SCOPES")
-                .unwrap_or_else(|_| "USER_READ,PROJECT_READ,PROJECT_WRITE".into())
+            scopes: optional("GITFLIC_SCOPES")
+                .unwrap_or_else(|| "USER_READ,PROJECT_READ,PROJECT_WRITE".into())
                 .split(',')
                 .map(|s| s.trim().to_owned())
                 .filter(|s| !s.is_empty())
                 .collect(),
-            tenant_claim: std::env::var("TENANT_CLAIM")
-                .ok()
-                .filter(|s| !s.trim().is_empty())
-                .unwrap_or_else(|| "sub".into()),
+            tenant_claim: optional("TENANT_CLAIM").unwrap_or_else(|| "sub".into()),
         })
     }
 }
