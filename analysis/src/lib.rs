@@ -425,7 +425,9 @@ fn quoted_names(line: &str) -> Vec<&str> {
 const TAIL_SHOWN: usize = 8;
 
 /// The step's last run of consecutive lines, up to `max`: of the lines new since the passing
-/// run, when the log was `compared` with one and printed any.
+/// run, when the log was `compared` with one and printed any. A last run of one or two lines
+/// is most often a tool's closing count (`Total: 3 warnings / 0 errors`): the run above it, one
+/// blank line up, is what it counts, and is taken too.
 fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)> {
     let source = if compared && !step.new_tail.is_empty() {
         &step.new_tail
@@ -433,9 +435,18 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
         &step.tail
     };
     let mut tail: Vec<&(u64, String)> = Vec::new();
+    let mut blank_allowed = true;
     for line in source.iter().rev() {
-        if tail.len() == max || tail.last().is_some_and(|next| next.0 != line.0 + 1) {
+        if tail.len() == max {
             break;
+        }
+        if let Some(next) = tail.last() {
+            let gap = next.0 - line.0;
+            let over_blank = gap == 2 && blank_allowed && tail.len() < 3;
+            if gap != 1 && !over_blank {
+                break;
+            }
+            blank_allowed &= !over_blank;
         }
         tail.push(line);
     }

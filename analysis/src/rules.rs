@@ -638,6 +638,43 @@ pub static RULES: &[Rule] = &[
         Report,
         "A test failed: the failures report shows each failing test with its assertion and the test's own frame.",
     ),
+    // Erlang's Common Test: `suite:case failed on line N` and its `Reason:` between rules.
+    rule(
+        "common-test",
+        r"^\w+:\w+ failed on line \d+$",
+        TestFailure,
+        0,
+        Section,
+        "A Common Test case failed at the line shown: the reason term says how.",
+    ),
+    // busted's failure header (`Failure -> spec/x_spec.lua @ 4`, `Error → …` in UTF-8 output),
+    // over the test's name, the assertion and its values.
+    rule(
+        "busted",
+        r"^(Failure|Error) (->|→) \S+ @ \d+$",
+        TestFailure,
+        0,
+        Section,
+        "A busted test failed: the lines under its header show the assertion and the values.",
+    ),
+    // The test drivers of automake's harness and others like it: `FAIL: name` per test.
+    rule(
+        "test-verdict-line",
+        r"^(FAIL|XPASS): \S",
+        TestFailure,
+        1,
+        Line,
+        TESTS_FAILED,
+    ),
+    // Common Lisp (SBCL): an unhandled condition and its description, before the backtrace.
+    rule(
+        "lisp-condition",
+        r"^(Unhandled|debugger invoked on an?) [A-Z][A-Z0-9-]*( in thread|:)",
+        Unknown,
+        1,
+        Section,
+        "Lisp signalled the condition shown: its description names the value and the place.",
+    ),
     rule(
         "eunit-failed",
         r"\.\.\.\*failed\*$",
@@ -656,7 +693,7 @@ pub static RULES: &[Rule] = &[
     ),
     rule(
         "assertion",
-        r"(?i)^\s*(E\s+)?(AssertionError|assert(ion)? failed|expected .* (to|but) |Expected: |Actual: |expected: .*got:)",
+        r"(?i)^\s*(E\s+)?(AssertionError|assert(ion)? failed|expected .* (to|but) |Expected: |Actual: |But was: |expected: .*got:)",
         TestFailure,
         1,
         Line,
@@ -1192,6 +1229,14 @@ mod tests {
             ("init terminating in do_boot ({undef,[]})", "erlang-boot"),
             ("In deploy.sh line 2:", "shellcheck"),
             ("WARNING: DATA RACE", "go-race"),
+            ("cart_SUITE:two failed on line 8", "common-test"),
+            ("Failure -> spec/cart_spec.lua @ 4", "busted"),
+            ("FAIL: tax_test", "test-verdict-line"),
+            (
+                "Unhandled TYPE-ERROR in thread #<SB-THREAD:THREAD \"main thread\" RUNNING",
+                "lisp-condition",
+            ),
+            ("  But was:  3", "assertion"),
             ("At C:\\build\\deploy.ps1:5 char:1", "powershell"),
             ("Line |", "powershell"),
             ("   [-] adds two prices 9ms (7ms|2ms)", "test-mark-failed"),
