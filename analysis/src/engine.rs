@@ -357,7 +357,10 @@ fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
                     // clang's closing count: `1 error generated.`, `2 warnings and 3 errors …`
                     || text.ends_with(" generated.") && text.contains(" error")
                     // javac's, mypy's and others' closing count: `1 error`, `Found 2 errors in …`
-                    || closing_count(text))
+                    || closing_count(text)
+                    // gcc's verdicts under its diagnostics.
+                    || text.ends_with("all warnings being treated as errors")
+                    || text == "compilation terminated.")
         }
         // Every line up to the exception, then only the exception message's indented lines.
         Shape::Traceback => !block.exception_seen || indented,
