@@ -220,15 +220,24 @@ pub static RULES: &[Rule] = &[
     // --- dependencies ---------------------------------------------------------------------------
     rule(
         "pip-resolve",
-        r"(?i)could not find a version that satisfies the requirement|no matching distribution found|resolutionimpossible|error: cannot install .* conflicting dependencies|error: failed building wheel|failed to build installable wheels|pip\._vendor|error: subprocess-exited-with-error",
+        r"(?i)could not find a version that satisfies the requirement|no matching distribution found|resolutionimpossible|error: cannot install .* conflicting dependencies|error: failed building wheel|failed to build installable wheels|pip\._vendor",
         Dependency,
         0,
         Line,
         "pip could not install a requirement: check the package name and version pins against the Python version of the job.",
     ),
+    // pip's frame around a build step's output: a pointer to the error inside the frame.
+    rule(
+        "pip-subprocess",
+        r"^\s*error: (subprocess-exited-with-error|metadata-generation-failed)",
+        Dependency,
+        3,
+        Line,
+        "A package's build step failed while pip installed it: its own error is in the output pip framed.",
+    ),
     rule(
         "py-import",
-        r"^(ModuleNotFoundError|ImportError): ",
+        r"^\s*(ModuleNotFoundError|ImportError): ",
         Dependency,
         0,
         Line,
@@ -255,7 +264,7 @@ pub static RULES: &[Rule] = &[
         r"^error: (failed to select a version|no matching package named|failed to get `[^`]+` as a dependency|failed to download|failed to load source for dependency|failed to parse lock file|the lock file .* needs to be updated)",
         Dependency,
         0,
-        Diagnostic,
+        Section,
         "Cargo could not resolve a dependency: check Cargo.toml, the lock file (cargo update -p …) and the registry.",
     ),
     rule(
