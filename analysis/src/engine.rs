@@ -1080,7 +1080,7 @@ fn section_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, Strin
 }
 
 /// A line that introduces the block under it: `In function 'f':`, `# package`, `1) test name`,
-/// `In file included from …`. Not a command, and not a line that is an error of its own.
+/// `In file included from …`, a file's name. Not a command, and not a line that is an error of its own.
 fn is_header(line: &str) -> bool {
     let t = line.trim();
     if t.is_empty() || t.starts_with("$ ") || t.len() > 300 {
@@ -1091,6 +1091,8 @@ fn is_header(line: &str) -> bool {
         || numbered(t)
         || t.starts_with("In file included from")
         || decorated_title(t)
+        // The file a checker names once over its findings (pyright, ESLint's stylish format).
+        || looks_like_path(t)
 }
 
 /// A title set off by a run of one punctuation character (pylint's `************* Module app`,
@@ -1104,7 +1106,11 @@ fn decorated_title(t: &str) -> bool {
         return false;
     };
     let run = t.chars().take_while(|&d| d == c).count();
-    run >= 3 && t[run..].starts_with(' ') && t[run..].trim().starts_with(char::is_alphanumeric)
+    // Two suffice when the title is framed on both sides (Mix's `== Compilation error … ==`).
+    let framed = t.len() > 2 * run && t.ends_with(&t[..run]);
+    (run >= 3 || run == 2 && framed)
+        && t[run..].starts_with(' ')
+        && t[run..].trim().starts_with(char::is_alphanumeric)
 }
 
 /// The frame a runtime prints over an uncaught error (Node's and V8's): `path:line`, the source
@@ -1168,7 +1174,12 @@ fn diff_line(line: &str) -> bool {
 
 /// A line that is only a file path or a qualified name (`src/app.js`, `App_Tests.SessionTestCase`).
 fn looks_like_path(line: &str) -> bool {
+    // A level tag may come first (Prettier's `[warn] src/app.js`).
     let t = line.trim();
+    let t = t
+        .strip_prefix('[')
+        .and_then(|rest| rest.split_once("] "))
+        .map_or(t, |(_, path)| path.trim());
     !t.is_empty()
         && !t.contains(char::is_whitespace)
         && t.rsplit(['/', '\\']).next().is_some_and(|name| {

@@ -73,6 +73,7 @@ static KEYWORDS: &[&str] = &[
     "exceeded",
     "init terminating",
     "data race",
+    "could not resolve",
     "unhandled",
     "debugger invoked",
     "but was",

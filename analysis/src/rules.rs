@@ -259,6 +259,16 @@ pub static RULES: &[Rule] = &[
         Stack,
         "A JavaScript module is missing: run npm ci (or yarn install) before the build, and check the import path.",
     ),
+    // A bundler's unresolved import (esbuild's `✘ [ERROR] Could not resolve "x"`, Rollup's and
+    // Rolldown's `Could not resolve './x' from/in src/main.js`) and the code frame under it.
+    rule(
+        "unresolved-import",
+        r#"Could not resolve ['"]"#,
+        Compilation,
+        0,
+        Section,
+        "The bundler could not resolve an import: check the path and that the module is installed.",
+    ),
     rule(
         "cargo-dep",
         r"^error: (failed to select a version|no matching package named|failed to get `[^`]+` as a dependency|failed to download|failed to load source for dependency|failed to parse lock file|the lock file .* needs to be updated)",
@@ -961,11 +971,12 @@ pub static RULES: &[Rule] = &[
     // hints in that shape are noise (see NOISE).
     // It is decisive (tier 1: the first one is taken, as a compiler's first error is the one
     // to fix) but yields to noise like the generic rules, since warnings take the same shape.
+    // pyright's `path:2:12 - error: message`, indented under its file's name, counts too.
     Rule {
         yields_to_noise: true,
         ..rule(
             "diagnostic",
-            r"^(?:(?:❌|✗|✖|✘|×|▸)\s+)?(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}(?::\d+(?::\d+)?(?:-\d+(?::\d+)?)?:|\(\d+(?:,\d+)?\):?) ?\S",
+            r"^(?:(?:❌|✗|✖|✘|×|▸)\s+)?(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}(?::\d+(?::\d+)?(?:-\d+(?::\d+)?)?:|\(\d+(?:,\d+)?\):?) ?\S|^\s*(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? - error: ",
             Compilation,
             1,
             Diagnostic,
@@ -1238,6 +1249,14 @@ mod tests {
             ("init terminating in do_boot ({undef,[]})", "erlang-boot"),
             ("In deploy.sh line 2:", "shellcheck"),
             ("WARNING: DATA RACE", "go-race"),
+            (
+                "  /src/app/util.py:2:12 - error: Type \"str\" is not assignable",
+                "diagnostic",
+            ),
+            (
+                "[UNRESOLVED_IMPORT] Could not resolve './cart.js' in src/main.js",
+                "unresolved-import",
+            ),
             ("cart_SUITE:two failed on line 8", "common-test"),
             ("Failure -> spec/cart_spec.lua @ 4", "busted"),
             ("FAIL: tax_test", "test-verdict-line"),
