@@ -399,6 +399,7 @@ fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
         Shape::List => {
             indented
                 || rule.is_some_and(|r| std::ptr::eq(r, block.rule))
+                || same_error_tag(block, text)
                 || text.starts_with('>')
                 || text.bytes().take_while(u8::is_ascii_digit).count() > 0
                     && text
@@ -494,10 +495,11 @@ fn program_prefix(text: &str) -> Option<&str> {
     .then_some(name)
 }
 
-/// A bracketed error tag a build tool puts on each line of its report (sbt's `[error]`,
-/// Maven's `[ERROR]`): the run of lines carrying the anchor's tag is one report.
+/// The error tag a build tool puts on each line of its report (sbt's `[error]`, Maven's
+/// `[ERROR]`, npm's `npm ERR!` and `npm error`): the run of lines carrying the anchor's tag is
+/// one report.
 fn error_tag(text: &str) -> Option<&'static str> {
-    ["[error]", "[ERROR]"]
+    ["[error]", "[ERROR]", "npm ERR!", "npm error"]
         .into_iter()
         .find(|tag| text.starts_with(tag))
 }
