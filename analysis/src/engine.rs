@@ -344,7 +344,9 @@ fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
             (!new_anchor || indented && anchored_at_location(block))
                 && block.pending_blank.is_none()
                 // The echoed source line under a gcc/clang diagnostic, and its caret line.
-                && (block.lines.len() == block.lead + 1 && !text.contains(": ")
+                && (block.lines.len() == block.lead + 1
+                    && !text.contains(": ")
+                    && error_tag(text).is_none()
                     || text.starts_with(['^', '~'])
                     || indented
                     || text.starts_with("-->")
