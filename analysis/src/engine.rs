@@ -552,6 +552,8 @@ fn ends_section(text: &str) -> bool {
         || t.starts_with("Finished in ")
         || t.starts_with("Failed examples:")
         || t.starts_with("Test run finished")
+        // Vitest's rule under each failure's report.
+        || t.starts_with("⎯⎯⎯")
 }
 
 /// A test run's verdict line, and whether it reports no failure: JUnit's console and sbt

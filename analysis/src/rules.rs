@@ -548,6 +548,16 @@ pub static RULES: &[Rule] = &[
         Section,
         "A Jest test failed: expected and received values are shown under the test name.",
     ),
+    // Vitest's report of one failure: ` FAIL  file > suite > test`, then the error, the diff and
+    // the code frame, blank lines included, up to its `⎯⎯⎯` rule.
+    rule(
+        "vitest",
+        r"^\s*FAIL\s+\S+ > \S",
+        TestFailure,
+        0,
+        Report,
+        "A Vitest test failed: the error, the expected and received values and the code frame are under its name.",
+    ),
     rule(
         "junit-failure",
         r"<<< (FAILURE|ERROR)!$|^(Failed tests|Tests in error):\s*$",
@@ -1249,6 +1259,7 @@ mod tests {
             ("init terminating in do_boot ({undef,[]})", "erlang-boot"),
             ("In deploy.sh line 2:", "shellcheck"),
             ("WARNING: DATA RACE", "go-race"),
+            (" FAIL  sum.test.js > sums", "vitest"),
             (
                 "  /src/app/util.py:2:12 - error: Type \"str\" is not assignable",
                 "diagnostic",
