@@ -1,0 +1,152 @@
+//! What a block takes from the lines just above its anchor (see `Lead` in `rules.rs`): headers,
+//! file names, a delimited section, a diff, a runtime's caret frame.
+
+use super::MAX_BLOCK_LINES;
+use super::shape::location_only;
+use crate::rules::numbered;
+use std::collections::VecDeque;
+
+/// The delimited section that ends right above line `number`: from the line after an opening
+/// `====…====` delimiter through the closing one, blank lines within it given back as empty
+/// lines. Nothing unless both delimiters are among the remembered lines.
+pub(super) fn section_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, String)> {
+    let delimiter = |line: &str| {
+        let t = line.trim();
+        t.len() >= 8 && t.starts_with("====") && t.ends_with("====")
+    };
+    let mut above = tail.iter().rev().filter(|(n, _)| *n < number);
+    let Some(closing) = above
+        .next()
+        .filter(|(n, l)| *n + 1 == number && delimiter(l))
+    else {
+        return Vec::new();
+    };
+    let mut section = vec![closing.clone()];
+    for (n, line) in above {
+        if delimiter(line) {
+            section.reverse();
+            // Blank lines are not remembered: their numbers are the gaps.
+            let mut whole = Vec::with_capacity(section.len());
+            for (n, line) in section {
+                while let Some(&(last, _)) = whole.last()
+                    && last + 1 < n
+                {
+                    whole.push((last + 1, String::new()));
+                }
+                whole.push((n, line));
+            }
+            whole.truncate(MAX_BLOCK_LINES - 1);
+            return whole;
+        }
+        section.push((*n, line.clone()));
+    }
+    Vec::new()
+}
+
+/// A line that introduces the block under it: `In function 'f':`, `# package`, `1) test name`,
+/// `In file included from …`, a file's name. Not a command, and not a line that is an error of its own.
+pub(super) fn is_header(line: &str) -> bool {
+    let t = line.trim();
+    if t.is_empty() || t.starts_with("$ ") || t.len() > 300 {
+        return false;
+    }
+    t.ends_with(':')
+        || t.starts_with("# ")
+        || numbered(t)
+        || t.starts_with("In file included from")
+        || decorated_title(t)
+        // The file a checker names once over its findings (pyright, ESLint's stylish format).
+        || looks_like_path(t)
+}
+
+/// A title set off by a run of one punctuation character (pylint's `************* Module app`,
+/// `=== app.c ===`).
+pub(super) fn decorated_title(t: &str) -> bool {
+    let Some(c) = t
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '*' | '=' | '#' | '~'))
+    else {
+        return false;
+    };
+    let run = t.chars().take_while(|&d| d == c).count();
+    // Two suffice when the title is framed on both sides (Mix's `== Compilation error … ==`).
+    let framed = t.len() > 2 * run && t.ends_with(&t[..run]);
+    (run >= 3 || run == 2 && framed)
+        && t[run..].starts_with(' ')
+        && t[run..].trim().starts_with(char::is_alphanumeric)
+}
+
+/// The frame a runtime prints over an uncaught error (Node's and V8's): `path:line`, the source
+/// line and a caret line, right above the error or one blank line above it. Taken even when an
+/// earlier block took its location line: the caret binds it to this error.
+pub(super) fn caret_frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, String)> {
+    let mut above = tail.iter().rev().filter(|(n, _)| *n < number);
+    let Some(caret) = above.next().filter(|(n, line)| {
+        *n + 2 >= number && {
+            let t = line.trim();
+            !t.is_empty() && t.bytes().all(|b| b == b'^' || b == b'~')
+        }
+    }) else {
+        return Vec::new();
+    };
+    let Some(source) = above.next().filter(|(n, _)| n + 1 == caret.0) else {
+        return Vec::new();
+    };
+    let Some(location) = above
+        .next()
+        .filter(|(n, line)| n + 1 == source.0 && location_only(line))
+    else {
+        return Vec::new();
+    };
+    let mut frame = vec![location.clone(), source.clone(), caret.clone()];
+    if caret.0 + 1 < number {
+        frame.push((caret.0 + 1, String::new()));
+    }
+    frame
+}
+
+/// Whether `line` is an item of the same list as `anchor`: the same indentation, then the same
+/// kind of characters up to the first space (`  2:7   warning …` beside `  3:16  error …`).
+pub(super) fn same_item_shape(line: &str, anchor: &str) -> bool {
+    let shape = |l: &str| {
+        let body = l.trim_start();
+        let head: Vec<u8> = body
+            .split(' ')
+            .next()
+            .unwrap_or_default()
+            .bytes()
+            .map(|b| if b.is_ascii_digit() { b'9' } else { b })
+            .collect();
+        (l.len() - body.len(), head)
+    };
+    let (line_shape, anchor_shape) = (shape(line), shape(anchor));
+    line_shape.0 > 0 && !line_shape.1.is_empty() && {
+        // Runs of digits of any length are one shape.
+        let squeeze = |mut v: Vec<u8>| {
+            v.dedup_by(|a, b| *a == b'9' && *b == b'9');
+            v
+        };
+        line_shape.0 == anchor_shape.0 && squeeze(line_shape.1) == squeeze(anchor_shape.1)
+    }
+}
+
+/// A line of a unified diff: a file or hunk header, or an added, removed or context line.
+pub(super) fn diff_line(line: &str) -> bool {
+    line.starts_with(['+', '-', ' ']) || line.starts_with("@@")
+}
+
+/// A line that is only a file path or a qualified name (`src/app.js`, `App_Tests.SessionTestCase`).
+pub(super) fn looks_like_path(line: &str) -> bool {
+    // A level tag may come first (Prettier's `[warn] src/app.js`).
+    let t = line.trim();
+    let t = t
+        .strip_prefix('[')
+        .and_then(|rest| rest.split_once("] "))
+        .map_or(t, |(_, path)| path.trim());
+    !t.is_empty()
+        && !t.contains(char::is_whitespace)
+        && t.rsplit(['/', '\\']).next().is_some_and(|name| {
+            name.contains('.') && name.chars().next().is_some_and(char::is_alphanumeric)
+        })
+}

@@ -1,0 +1,268 @@
+//! How the lines after an anchor join its block, shape by shape (see `Shape` in `rules.rs`), and
+//! the lines that end a block whatever its shape.
+
+use super::Block;
+use crate::rules::{Rule, Shape};
+
+/// Whether `line` belongs to the open `block`. Blank lines are held back and kept only when
+/// the block goes on after them.
+pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
+    let indent = line.len() - line.trim_start().len();
+    let text = line.trim_start();
+    let indented = indent > block.indent;
+    // A new anchor of a decisive tier starts its own block, unless it is part of a stack trace;
+    // one more decisive than the open block always does.
+    let new_anchor = rule.is_some_and(|r| {
+        (r.tier <= 1 && !indented) || r.tier < block.rule.tier && block.rule.tier >= 2
+    });
+    match block.rule.shape {
+        // Indented lines, and the next lines a program prints under its own name (`tar: …`).
+        Shape::Line => {
+            !new_anchor
+                && (indented
+                    || program_prefix(text).is_some_and(|p| block_prefix(block) == Some(p))
+                    || location_only(text)
+                    || same_error_tag(block, text)
+                    || same_marker(block, text)
+                    // A rule line right under the anchor underlines it (unittest's `FAIL: t`).
+                    || block.lines.len() == block.lead + 1 && underline(text))
+        }
+        Shape::Diagnostic => {
+            // Indented lines under a `path:line:` anchor are its body whatever they say (GHC's
+            // `• Couldn't match…` and `Expected:` under `Main.hs:7:21: error:`).
+            (!new_anchor || indented && anchored_at_location(block))
+                && block.pending_blank.is_none()
+                // The echoed source line under a gcc/clang diagnostic, and its caret line.
+                && (block.lines.len() == block.lead + 1
+                    && !text.contains(": ")
+                    && error_tag(text).is_none()
+                    || text.starts_with(['^', '~'])
+                    || indented
+                    || text.starts_with("-->")
+                    || text.starts_with('|')
+                    || text.starts_with('=')
+                    || text.starts_with("note:")
+                    || text.starts_with("help:")
+                    || code_frame(text)
+                    // clang's closing count: `1 error generated.`, `2 warnings and 3 errors …`
+                    || text.ends_with(" generated.") && text.contains(" error")
+                    // javac's, mypy's and others' closing count: `1 error`, `Found 2 errors in …`
+                    || closing_count(text)
+                    // gcc's verdicts under its diagnostics.
+                    || text.ends_with("all warnings being treated as errors")
+                    || text == "compilation terminated.")
+        }
+        // Every line up to the exception, then only the exception message's indented lines.
+        Shape::Traceback => !block.exception_seen || indented,
+        Shape::Stack => {
+            // An anchor that ends with a colon announces its message on the next line (Rust's
+            // `panicked at src/lib.rs:17:9:` since 1.73).
+            block.lines.len() == block.lead + 1
+                && block.lines.last().is_some_and(|l| l.1.ends_with(':'))
+                || indented
+                || text.starts_with("at ")
+                || text.starts_with("Stack trace:")
+                || text.starts_with('#') && text[1..].starts_with(|c: char| c.is_ascii_digit())
+                || text.starts_with("Caused by")
+                || text.starts_with("goroutine ")
+                || text.starts_with("[signal ")
+                // Go's goroutine trace alternates unindented calls and indented files.
+                || block.lines.iter().any(|(_, l)| l.starts_with("goroutine "))
+                || text.starts_with("[C]")
+                || text.starts_with("Require stack")
+                || text.starts_with("- ")
+                || text.starts_with("...")
+                || text.starts_with("note: ")
+        }
+        Shape::Report => !rule.is_some_and(|r| r.shape == Shape::Report && !indented),
+        Shape::Section => {
+            // After a blank line, only indented text or pytest's `E`/`>` lines go on (or
+            // anything right under the section's title).
+            let after_blank_ok = block.pending_blank.is_none()
+                || block.lines.len() == block.lead + 1
+                || indented
+                || text.starts_with("E ")
+                || text.starts_with('>');
+            after_blank_ok
+                && (!new_anchor || rule.is_some_and(|r| r.shape != Shape::Section && r.tier > 0))
+        }
+        Shape::List => {
+            indented
+                || rule.is_some_and(|r| std::ptr::eq(r, block.rule))
+                || same_error_tag(block, text)
+                || text.starts_with('>')
+                || text.bytes().take_while(u8::is_ascii_digit).count() > 0
+                    && text
+                        .trim_start_matches(|c: char| c.is_ascii_digit())
+                        .starts_with(['.', ')'])
+        }
+    }
+}
+
+/// A line of a code frame under a diagnostic: `12 | code`, `   | ^^^`, erlc's `%    3| code`,
+/// and a suggested fix's `4 + code` / `4 - code` (rustc, ruff).
+pub(super) fn code_frame(text: &str) -> bool {
+    let trimmed = text.trim_start_matches(['%', ' ', '\t']);
+    let after_number = trimmed.trim_start_matches(|c: char| c.is_ascii_digit());
+    let numbered = after_number.len() < trimmed.len();
+    let rest = after_number.trim_start();
+    rest.starts_with('|')
+        || numbered
+            && after_number.starts_with(' ')
+            && (rest == "+" || rest == "-" || rest.starts_with("+ ") || rest.starts_with("- "))
+}
+
+pub(super) fn anchored_at_location(block: &Block) -> bool {
+    block
+        .lines
+        .get(block.lead)
+        .is_some_and(|(_, anchor)| crate::rules::located(anchor))
+}
+
+/// Whether a line only reports how a command exited (rustc's `linking with `cc` failed: exit
+/// code: 1` says more, and titles the linker's lines).
+pub(super) fn reports_exit(line: &str) -> bool {
+    [
+        "exited with",
+        "returned non-zero",
+        "did not complete successfully",
+    ]
+    .iter()
+    .any(|p| line.contains(p))
+}
+
+/// A line drawn with one repeated character (`-----`, `=====`), as tools rule off a title.
+pub(super) fn underline(text: &str) -> bool {
+    let t = text.trim();
+    t.len() >= 5
+        && t.bytes().all(|b| b == t.as_bytes()[0])
+        && matches!(t.as_bytes()[0], b'-' | b'=' | b'~' | b'_' | b'*')
+}
+
+/// A compiler's or checker's count of what it found, closing its diagnostics.
+pub(super) fn closing_count(text: &str) -> bool {
+    let t = text.trim();
+    let t = t.strip_prefix("Found ").unwrap_or(t);
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0
+        && ["error", "warning", "problem"]
+            .iter()
+            .any(|w| t[digits..].trim_start().starts_with(w))
+}
+
+/// A line that is only a place in a file (`/src/Tests/ValidationTests.swift:55`), as tools print
+/// under a failure's message: it belongs to the failure above.
+pub(super) fn location_only(text: &str) -> bool {
+    let t = text.trim();
+    let Some((path, line)) = t.rsplit_once(':') else {
+        return false;
+    };
+    let path = path.rsplit_once(':').map_or(path, |(p, col)| {
+        if col.bytes().all(|b| b.is_ascii_digit()) {
+            p
+        } else {
+            path
+        }
+    });
+    !line.is_empty()
+        && line.bytes().all(|b| b.is_ascii_digit())
+        && !path.contains(char::is_whitespace)
+        && path
+            .rsplit(['/', '\\'])
+            .next()
+            .is_some_and(|name| name.contains('.'))
+}
+
+/// The program name a line starts with (`tar: `, `cp: `), as tools prefix their messages.
+pub(super) fn program_prefix(text: &str) -> Option<&str> {
+    let (name, rest) = text.split_once(": ")?;
+    (!name.is_empty()
+        && name.len() <= 30
+        && !rest.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)))
+    .then_some(name)
+}
+
+/// The error tag a build tool puts on each line of its report (sbt's `[error]`, Maven's
+/// `[ERROR]`, npm's `npm ERR!` and `npm error`): the run of lines carrying the anchor's tag is
+/// one report.
+pub(super) fn error_tag(text: &str) -> Option<&'static str> {
+    ["[error]", "[ERROR]", "npm ERR!", "npm error"]
+        .into_iter()
+        .find(|tag| text.starts_with(tag))
+}
+
+pub(super) fn same_error_tag(block: &Block, text: &str) -> bool {
+    let anchor = block
+        .lines
+        .get(block.lead)
+        .map(|(_, l)| l.trim_start())
+        .unwrap_or_default();
+    error_tag(text).is_some_and(|tag| error_tag(anchor) == Some(tag))
+}
+
+/// The punctuation a line starts with before its words (TAP's `#`, a quote's `>`, a frame's `|`).
+pub(super) fn marker(text: &str) -> Option<&str> {
+    let t = text.trim_start();
+    let end = t.find(|c: char| c.is_alphanumeric() || c.is_whitespace())?;
+    (1..=3).contains(&end).then_some(&t[..end]).filter(|m| {
+        t[m.len()..].starts_with(char::is_whitespace) && m.chars().all(|c| c.is_ascii_punctuation())
+    })
+}
+
+/// A line that carries the anchor's marker: the run of `#` lines under TAP's `# Failed test` is
+/// one diagnostic.
+pub(super) fn same_marker(block: &Block, text: &str) -> bool {
+    let anchor = block.lines.get(block.lead).map(|(_, l)| l.as_str());
+    anchor
+        .and_then(marker)
+        .is_some_and(|m| marker(text) == Some(m))
+}
+
+pub(super) fn block_prefix(block: &Block) -> Option<&str> {
+    block.lines.last().and_then(|(_, l)| program_prefix(l))
+}
+
+/// Where a Section block ends regardless of its content: test runners' summary banners, and
+/// the frame around BuildKit's digest of a failed step.
+pub(super) fn ends_section(text: &str) -> bool {
+    let t = text.trim();
+    (t.starts_with("===") && t.ends_with("===") && t.len() > 6)
+        || t == "------"
+        || t == "failures:"
+        || t.starts_with("stack backtrace:")
+        || t.starts_with("test result:")
+        || t.starts_with("Test Suites:")
+        || t.starts_with("Tests run:")
+        // Test runners' closing lines under their failure reports (RSpec, JUnit's console).
+        || t.starts_with("Finished in ")
+        || t.starts_with("Failed examples:")
+        || t.starts_with("Test run finished")
+        // Vitest's rule under each failure's report.
+        || t.starts_with("⎯⎯⎯")
+}
+
+/// A test run's verdict line, and whether it reports no failure: JUnit's console and sbt
+/// (`Test run finished: 0 failed, …`), Surefire and Ant (`Tests run: 3, Failures: 0, Errors: 0`).
+pub(super) fn test_run_verdict(text: &str) -> Option<bool> {
+    // The number right after `label`, when `unit` follows it.
+    let count = |label: &str, unit: &str| -> Option<u64> {
+        let rest = text[text.find(label)? + label.len()..].trim_start();
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        rest[digits..]
+            .starts_with(unit)
+            .then(|| rest[..digits].parse().ok())
+            .flatten()
+    };
+    if text.contains("Test run finished: ") {
+        return Some(count("Test run finished: ", " failed")? == 0);
+    }
+    if text.contains("Tests run:") {
+        let failures = count("Failures:", "")?;
+        let errors = count("Errors:", "").unwrap_or(0);
+        return Some(failures == 0 && errors == 0);
+    }
+    None
+}
