@@ -73,6 +73,7 @@ static KEYWORDS: &[&str] = &[
     "exceeded",
     "init terminating",
     "data race",
+    "; caught ",
     "could not resolve",
     "unhandled",
     "debugger invoked",

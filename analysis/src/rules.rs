@@ -686,19 +686,24 @@ pub static RULES: &[Rule] = &[
         Section,
         "A busted test failed: the lines under its header show the assertion and the values.",
     ),
-    // The test drivers of automake's harness and others like it: `FAIL: name` per test.
-    rule(
-        "test-verdict-line",
-        r"^(FAIL|XPASS): \S",
-        TestFailure,
-        1,
-        Line,
-        TESTS_FAILED,
-    ),
-    // Common Lisp (SBCL): an unhandled condition and its description, before the backtrace.
+    // The test drivers of automake's harness and others like it: `FAIL: name` per test, under
+    // the diff of expected and actual output when the test printed one.
+    Rule {
+        lead: Lead::Diff,
+        ..rule(
+            "test-verdict-line",
+            r"^(FAIL|XPASS): \S",
+            TestFailure,
+            1,
+            Line,
+            TESTS_FAILED,
+        )
+    },
+    // Common Lisp (SBCL): an unhandled condition and its description, before the backtrace; a
+    // compiler's full WARNING or ERROR, which fails `compile-file` (a STYLE-WARNING does not).
     rule(
         "lisp-condition",
-        r"^(Unhandled|debugger invoked on an?) [A-Z][A-Z0-9-]*( in thread|:)",
+        r"^(Unhandled|debugger invoked on an?) [A-Z][A-Z0-9-]*( in thread|:)|^; caught (ERROR|WARNING):$",
         Unknown,
         1,
         Section,
@@ -1276,6 +1281,7 @@ mod tests {
                 "lisp-condition",
             ),
             ("  But was:  3", "assertion"),
+            ("; caught WARNING:", "lisp-condition"),
             ("At C:\\build\\deploy.ps1:5 char:1", "powershell"),
             ("Line |", "powershell"),
             ("   [-] adds two prices 9ms (7ms|2ms)", "test-mark-failed"),
