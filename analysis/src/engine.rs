@@ -25,7 +25,7 @@ use lead::{
     caret_frame_above, diff_line, is_header, looks_like_path, same_item_shape, section_above,
 };
 use regex::Regex;
-use shape::{continues, ends_section, error_tag, reports_exit, test_run_verdict};
+use shape::{continues, ends_section, reports_exit, test_run_verdict, untagged};
 use std::collections::{HashSet, VecDeque};
 use std::sync::OnceLock;
 
@@ -290,12 +290,9 @@ impl Step {
         // they fit the excerpt budget; not one a tool repeats in its summary (Maven prints each
         // compile error twice).
         let said = |b: &Block| {
-            b.anchored_lines().first().map(|(_, l)| {
-                let l = l.trim();
-                error_tag(l)
-                    .map_or(l, |tag| l[tag.len()..].trim())
-                    .to_owned()
-            })
+            b.anchored_lines()
+                .first()
+                .map(|(_, l)| untagged(l).to_owned())
         };
         for other in decisive.iter().copied().filter(|b| b.seq > primary.seq) {
             if chosen.len() >= 3
@@ -672,7 +669,11 @@ impl Engine {
             block.pending_blank = None;
             self.last_block_end = block.lines.last().map(|l| l.0).unwrap_or(0);
             block.run_end = self.last_block_end;
-            self.current.keep(block);
+            // A block of bare tags (`[ERROR]` alone, after a tool's epilogue) says nothing.
+            let says_something = block.lines.iter().any(|(_, l)| !untagged(l).is_empty());
+            if says_something {
+                self.current.keep(block);
+            }
         }
     }
 

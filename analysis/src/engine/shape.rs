@@ -194,6 +194,12 @@ pub(super) fn error_tag(text: &str) -> Option<&'static str> {
         .find(|tag| text.starts_with(tag))
 }
 
+/// A line without its error tag and the white space around it: what it says.
+pub(super) fn untagged(line: &str) -> &str {
+    let l = line.trim();
+    error_tag(l).map_or(l, |tag| l[tag.len()..].trim())
+}
+
 pub(super) fn same_error_tag(block: &Block, text: &str) -> bool {
     let anchor = block
         .lines
