@@ -84,6 +84,9 @@ pub struct Step {
     seq: u64,
     /// The anchor count at the last test-run verdict line: what a passing verdict covers.
     last_verdict: u64,
+    /// Inside a section of failures the runner expects (RSpec's `Pending:`): what it prints is
+    /// not a cause while another candidate exists.
+    expected_failures: bool,
     /// The exit pointer that closed it, if any.
     pub exit_pointer: Option<u64>,
 }
@@ -510,6 +513,18 @@ impl Engine {
             return;
         }
 
+        // RSpec lists pending examples' expected failures under a heading that says so; the
+        // next unindented heading (`Failures:`) ends the list.
+        if text.starts_with("Pending: (Failures listed here are expected") {
+            self.close_open();
+            self.current.expected_failures = true;
+        } else if self.current.expected_failures
+            && text.ends_with(':')
+            && !text.starts_with(char::is_whitespace)
+        {
+            self.close_open();
+            self.current.expected_failures = false;
+        }
         if has_keyword && let Some(passed) = test_run_verdict(text) {
             self.close_open();
             self.current.verdict(passed);
@@ -643,7 +658,7 @@ impl Engine {
             pending_blank: None,
             exception_seen: false,
             seq: self.current.seq,
-            passed_over: false,
+            passed_over: self.current.expected_failures,
             run_end: number,
         });
     }
