@@ -292,11 +292,9 @@ impl Step {
         // More failures of the same kind (a second failing test, a second compile error), while
         // they fit the excerpt budget; not one a tool repeats in its summary (Maven prints each
         // compile error twice).
-        let said = |b: &Block| {
-            b.anchored_lines()
-                .first()
-                .map(|(_, l)| untagged(l).to_owned())
-        };
+        fn said(b: &Block) -> Option<&str> {
+            b.anchored_lines().first().map(|(_, l)| untagged(l))
+        }
         for other in decisive.iter().copied().filter(|b| b.seq > primary.seq) {
             if chosen.len() >= 3
                 || other.rule.name != primary.rule.name
@@ -469,11 +467,9 @@ impl Engine {
         .iter()
         .any(|p| text.starts_with(p));
         if let Some(caps) = pointer.then(|| exit_pointer().captures(text)).flatten() {
-            let code = ["a", "b", "c", "d"]
-                .iter()
-                .find_map(|g| caps.name(g))
-                .map(|m| m.as_str() != "0")
-                .unwrap_or(true);
+            let exit = ["a", "b", "c", "d"].iter().find_map(|g| caps.name(g));
+            // A pointer without a number (`ERROR: Job failed: <reason>`) is a failure.
+            let code = exit.is_none_or(|m| m.as_str() != "0");
             let is_final = caps.name("d").is_some();
             self.close_open();
             if let Some(cause) = caps.name("other") {
@@ -485,10 +481,7 @@ impl Engine {
             }
             if code && !is_final {
                 self.current.exit_pointer = Some(number);
-                self.current.exit_code = ["a", "b", "c"]
-                    .iter()
-                    .find_map(|g| caps.name(g))
-                    .and_then(|m| m.as_str().parse().ok());
+                self.current.exit_code = exit.and_then(|m| m.as_str().parse().ok());
                 self.end_step(true);
             } else if !is_final {
                 self.end_step(false);
@@ -602,35 +595,23 @@ impl Engine {
         match rule.lead {
             _ if !frame.is_empty() => lines.extend(frame),
             Lead::Paths => {
-                let mut lead: Vec<(u64, String)> = above
-                    .take_while(|(_, line)| looks_like_path(line) || same_item_shape(line, text))
-                    .take(MAX_BLOCK_LINES / 2)
-                    .map(|(n, line)| (n, line.clone()))
-                    .collect();
-                // Only up to the file's name: items without it are other findings' business.
-                let named = lead.iter().rposition(|(_, line)| looks_like_path(line));
-                lead.truncate(named.map_or(0, |i| i + 1));
-                lead.reverse();
+                let mut lead = run_above(above, |line| {
+                    looks_like_path(line) || same_item_shape(line, text)
+                });
+                // Only from the file's name down: items above it are other findings' business.
+                let named = lead.iter().position(|(_, line)| looks_like_path(line));
+                lead.drain(..named.unwrap_or(lead.len()));
                 lines.extend(lead);
             }
             Lead::Indented => {
                 let indent = text.len() - text.trim_start().len();
-                let mut lead: Vec<(u64, String)> = above
-                    .take_while(|(_, line)| line.len() - line.trim_start().len() > indent)
-                    .take(MAX_BLOCK_LINES / 2)
-                    .map(|(n, line)| (n, line.clone()))
-                    .collect();
-                lead.reverse();
-                lines.extend(lead);
+                lines.extend(run_above(above, |line| {
+                    line.len() - line.trim_start().len() > indent
+                }));
             }
             Lead::Line => lines.extend(above.take(1).map(|(n, line)| (n, line.clone()))),
             Lead::Diff => {
-                let mut diff: Vec<(u64, String)> = above
-                    .take_while(|(_, line)| diff_line(line))
-                    .take(MAX_BLOCK_LINES / 2)
-                    .map(|(n, line)| (n, line.clone()))
-                    .collect();
-                diff.reverse();
+                let diff = run_above(above, diff_line);
                 if diff
                     .iter()
                     .any(|(_, l)| l.starts_with("@@") || l.starts_with("+++ "))
@@ -725,6 +706,21 @@ impl Engine {
             baseline: self.baseline,
         }
     }
+}
+
+/// The lines right above an anchor (`above` runs upwards from it) that `belongs` accepts, up to
+/// half a block, in the log's order.
+fn run_above<'a>(
+    above: impl Iterator<Item = (u64, &'a String)>,
+    belongs: impl Fn(&str) -> bool,
+) -> Vec<(u64, String)> {
+    let mut run: Vec<(u64, String)> = above
+        .take_while(|(_, line)| belongs(line))
+        .take(MAX_BLOCK_LINES / 2)
+        .map(|(n, line)| (n, line.clone()))
+        .collect();
+    run.reverse();
+    run
 }
 
 /// Every line passes through a tail: the oldest entry's buffer is recycled.

@@ -424,48 +424,53 @@ fn quoted_names(line: &str) -> Vec<&str> {
 /// Lines of the step's end shown when no strong rule names the cause.
 const TAIL_SHOWN: usize = 8;
 
-/// The step's last run of consecutive lines, up to `max`: of the lines new since the passing
-/// run, when the log was `compared` with one and printed any. A last run of one or two lines
-/// is most often a tool's closing count (`Total: 3 warnings / 0 errors`): the run above it, one
-/// blank line up, is what it counts, and is taken too.
+/// The last run of consecutive lines of `lines` (in the log's order), up to `max`. With
+/// `bridge`, a run of one or two lines also takes the run one blank line above it: a tool's
+/// closing count (`Total: 3 warnings / 0 errors`) is about what it counts.
+fn last_run<'a>(
+    lines: impl DoubleEndedIterator<Item = &'a (u64, String)>,
+    max: usize,
+    bridge: bool,
+) -> Vec<&'a (u64, String)> {
+    let mut run: Vec<&(u64, String)> = Vec::new();
+    let mut bridged = !bridge;
+    for line in lines.rev() {
+        if run.len() == max {
+            break;
+        }
+        if let Some(next) = run.last() {
+            let gap = next.0 - line.0;
+            let over_blank = gap == 2 && !bridged && run.len() < 3;
+            if gap != 1 && !over_blank {
+                break;
+            }
+            bridged |= over_blank;
+        }
+        run.push(line);
+    }
+    run.reverse();
+    run
+}
+
+/// The step's last run of consecutive lines, bridging a closing count (see [`last_run`]): of the
+/// lines new since the passing run, when the log was `compared` with one and printed any.
 fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)> {
     let source = if compared && !step.new_tail.is_empty() {
         &step.new_tail
     } else {
         &step.tail
     };
-    let mut tail: Vec<&(u64, String)> = Vec::new();
-    let mut blank_allowed = true;
-    for line in source.iter().rev() {
-        if tail.len() == max {
-            break;
-        }
-        if let Some(next) = tail.last() {
-            let gap = next.0 - line.0;
-            let over_blank = gap == 2 && blank_allowed && tail.len() < 3;
-            if gap != 1 && !over_blank {
-                break;
-            }
-            blank_allowed &= !over_blank;
-        }
-        tail.push(line);
-    }
-    tail.reverse();
-    tail
+    last_run(source.iter(), max, true)
 }
 
 /// The run of consecutive lines of the step that ends right above line `anchor`, up to `max`.
 fn paragraph_above(step: &Step, anchor: u64, max: usize) -> Vec<&(u64, String)> {
-    let mut above: Vec<&(u64, String)> = Vec::new();
-    for line in step.tail.iter().rev().skip_while(|l| l.0 >= anchor) {
-        let expected = above.last().map_or(anchor, |next| next.0);
-        if above.len() == max || line.0 + 1 != expected {
-            break;
-        }
-        above.push(line);
+    let run = last_run(step.tail.iter().filter(|l| l.0 < anchor), max, false);
+    if run.last().is_some_and(|l| l.0 + 1 == anchor) {
+        run
+    } else {
+        Vec::new()
     }
-    above.reverse();
-    above
 }
 
 fn build_report(finished: Finished, meta: &JobMeta) -> Report {
@@ -594,14 +599,12 @@ fn step_report(
     // that error is shown after it.
     let names = quoted_names(headline(primary));
     let budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
-    let earlier = earlier.map(|mut earlier| {
-        earlier.redact();
-        earlier
-    });
-    if let Some(earlier) = &earlier
+    let mut earlier = earlier;
+    if let Some(earlier) = earlier.as_mut()
         && budget > 0
         && !names.is_empty()
     {
+        earlier.redact();
         let cause = earlier
             .decisive
             .iter()
