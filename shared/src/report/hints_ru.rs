@@ -3,6 +3,9 @@
 
 use crate::analysis::{RULE_EMPTY, RULE_TAIL};
 
+/// The hint of every rule whose line only says which test failed.
+const TESTS_FAILED: &str = "Тесты упали: проверку смотрите в отчёте упавшего теста.";
+
 static HINTS: &[(&str, &str)] = &[
     (
         RULE_EMPTY,
@@ -189,14 +192,8 @@ static HINTS: &[(&str, &str)] = &[
         "tap-not-ok",
         "Упал тест TAP: диагностика под ним показывает ожидаемое и фактическое значения.",
     ),
-    (
-        "test-summary-failed",
-        "Тесты упали: проверку смотрите в отчёте упавшего теста.",
-    ),
-    (
-        "test-mark-failed",
-        "Тесты упали: проверку смотрите в отчёте упавшего теста.",
-    ),
+    ("test-summary-failed", TESTS_FAILED),
+    ("test-mark-failed", TESTS_FAILED),
     (
         "phpunit-summary",
         "PHPUnit сообщил об ошибках, падениях или рискованных тестах: какие именно — в пронумерованных отчётах выше.",
@@ -315,10 +312,7 @@ static HINTS: &[(&str, &str)] = &[
         "busted",
         "Тест busted упал: строки под заголовком показывают проверку и значения.",
     ),
-    (
-        "test-verdict-line",
-        "Тесты упали: проверку смотрите в отчёте упавшего теста.",
-    ),
+    ("test-verdict-line", TESTS_FAILED),
     (
         "lisp-condition",
         "Lisp сигнализировал показанное условие: его описание называет значение и место.",
