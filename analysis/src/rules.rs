@@ -615,8 +615,9 @@ pub static RULES: &[Rule] = &[
         Line,
         TESTS_FAILED,
     ),
-    // A runner's progress mark for a failed test (jest, vitest, node --test, Pester's `[-]`): the runner reports
-    // the failure in full further down, so the mark is the answer only when nothing else is.
+    // A runner's progress mark for a failed test (jest, vitest, node --test, Pester's `[-]`): the
+    // runner reports the failure in full further down, so the mark is the answer only when
+    // nothing else is.
     rule(
         "test-mark-failed",
         r"^\s*(✕|✗|✖|×|\[-\]) \S",

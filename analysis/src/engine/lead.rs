@@ -44,7 +44,8 @@ pub(super) fn section_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<
 }
 
 /// A line that introduces the block under it: `In function 'f':`, `# package`, `1) test name`,
-/// `In file included from …`, a file's name. Not a command, and not a line that is an error of its own.
+/// `In file included from …`, a file's name. Not a command, and not a line that is an error of
+/// its own.
 pub(super) fn is_header(line: &str) -> bool {
     let t = line.trim();
     if t.is_empty() || t.starts_with("$ ") || t.len() > 300 {
