@@ -147,6 +147,14 @@ const fn rule(
     }
 }
 
+impl Rule {
+    /// Whether the rule reads nothing but a build tool's error tag (`[error] …`): inside that
+    /// tool's tagged report it says no more than the tag does.
+    pub fn reads_only_a_tag(&self) -> bool {
+        self.name == "generic-error"
+    }
+}
+
 /// A rule whose block starts with the delimited section just above its anchor.
 const fn with_section_lead(rule: Rule) -> Rule {
     Rule {

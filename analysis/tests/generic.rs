@@ -455,3 +455,28 @@ fn formats_that_cannot_run_here_land_on_their_cause() {
         );
     }
 }
+
+#[test]
+fn a_diagnostic_under_a_build_tool_s_error_tag_keeps_its_frame_and_verdict() {
+    // sbt tags every line of a compiler error: the frame, the caret and the verdict are read
+    // inside the tag; Maven's own verdict (a rule of its own) is not swallowed.
+    let sbt = job(
+        "$ sbt compile\n[info] Compiling 1 Scala source to /builds/acme/shop/target/classes ...\n[error] /builds/acme/shop/src/main/scala/Shop.scala:7:21: type mismatch;\n[error]  found   : String(\"x\")\n[error]  required: Int\n[error]   val total: Int = \"x\"\n[error]                    ^\n[error] one error found\n[error] (Compile / compileIncremental) Compilation failed\n[error] Total time: 3 s, completed Dec 1, 2026 10:00:00 AM\n",
+    );
+    let report = analyze(&sbt);
+    assert_eq!(first_excerpt(&report).0, 13, "{report:#?}");
+    assert_eq!(
+        report.excerpts.last().map(|e| e.end_line),
+        Some(20),
+        "{report:#?}"
+    );
+    let maven = job(
+        "$ mvn -q compile\n[ERROR] /builds/acme/shop/src/main/java/shop/Cart.java:[4,51] cannot find symbol\n[ERROR]   symbol:   variable StringUtils\n[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.10.1:compile (default-compile) on project shop: Compilation failure\n",
+    );
+    let report = analyze(&maven);
+    assert_eq!(
+        (first_excerpt(&report).0, first_excerpt(&report).1),
+        (12, 13),
+        "{report:#?}"
+    );
+}

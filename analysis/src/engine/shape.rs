@@ -7,9 +7,22 @@ use crate::rules::{Rule, Shape};
 /// Whether `line` belongs to the open `block`. Blank lines are held back and kept only when
 /// the block goes on after them.
 pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
-    let indent = line.len() - line.trim_start().len();
-    let text = line.trim_start();
-    let indented = indent > block.indent;
+    // Under a build tool's error tag (sbt's `[error]`), a report's shape is read inside the tag:
+    // `[error]     ^` is a caret line, `[error]   at …` an indented frame.
+    let (indent, text, anchor_indent) = match inside_same_tag(block, line) {
+        Some((body, anchor_body)) => (
+            body.len() - body.trim_start().len(),
+            body.trim_start(),
+            anchor_body.len() - anchor_body.trim_start().len(),
+        ),
+        None => (
+            line.len() - line.trim_start().len(),
+            line.trim_start(),
+            block.indent,
+        ),
+    };
+    let indented = indent > anchor_indent;
+    let tagged = same_error_tag(block, line.trim_start());
     // A new anchor of a decisive tier starts its own block, unless it is part of a stack trace;
     // one more decisive than the open block always does.
     let new_anchor = rule.is_some_and(|r| {
@@ -22,7 +35,7 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                 && (indented
                     || program_prefix(text).is_some_and(|p| block_prefix(block) == Some(p))
                     || location_only(text)
-                    || same_error_tag(block, text)
+                    || tagged
                     || same_marker(block, text)
                     // A rule line right under the anchor underlines it (unittest's `FAIL: t`).
                     || block.lines.len() == block.lead + 1 && underline(text))
@@ -50,7 +63,12 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                     || closing_count(text)
                     // gcc's verdicts under its diagnostics.
                     || text.ends_with("all warnings being treated as errors")
-                    || text == "compilation terminated.")
+                    || text == "compilation terminated."
+                    // The rest of the tool's tagged report: sbt's `[error] one error found`,
+                    // `[error] (compile:compileIncremental) Compilation failed`; a tool's own
+                    // verdict with a rule of its own (Maven's `Failed to execute goal`) starts
+                    // its block.
+                    || tagged && rule.is_none_or(|r| r.tier > 2 || r.reads_only_a_tag()))
         }
         // Every line up to the exception, then only the exception message's indented lines.
         Shape::Traceback => !block.exception_seen || indented,
@@ -89,7 +107,7 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
         Shape::List => {
             indented
                 || rule.is_some_and(|r| std::ptr::eq(r, block.rule))
-                || same_error_tag(block, text)
+                || tagged
                 || text.starts_with('>')
                 || text.bytes().take_while(u8::is_ascii_digit).count() > 0
                     && text
@@ -198,6 +216,13 @@ pub(super) fn error_tag(text: &str) -> Option<&'static str> {
 pub(super) fn untagged(line: &str) -> &str {
     let l = line.trim();
     error_tag(l).map_or(l, |tag| l[tag.len()..].trim())
+}
+
+/// A line carrying the block anchor's error tag, and the anchor, each without the tag.
+fn inside_same_tag<'a>(block: &'a Block, line: &'a str) -> Option<(&'a str, &'a str)> {
+    let anchor = block.lines.get(block.lead)?.1.trim_start();
+    let tag = error_tag(anchor)?;
+    Some((line.trim_start().strip_prefix(tag)?, &anchor[tag.len()..]))
 }
 
 pub(super) fn same_error_tag(block: &Block, text: &str) -> bool {
