@@ -258,9 +258,28 @@ fn prefix_len(b: &[u8]) -> usize {
     timestamp
         + match rest.first() {
             Some(b'#') => buildkit_prefix_len(rest),
+            Some(b' ') => ant_prefix_len(rest),
             Some(c) if c.is_ascii_alphabetic() => compose_prefix_len(rest),
             _ => 0,
         }
+}
+
+/// Length of Ant's prefix on a task's output, `    [javac] `: the task's name in brackets,
+/// right-aligned in a column of 11 characters, then a space; 0 when there is none. A compiler's diagnostic
+/// or a test's failure is read behind it as it is anywhere else.
+fn ant_prefix_len(b: &[u8]) -> usize {
+    const CLOSE: usize = 10;
+    if b.len() <= CLOSE || b[CLOSE] != b']' || !matches!(b.get(CLOSE + 1), None | Some(b' ')) {
+        return 0;
+    }
+    let padding = b.iter().take_while(|c| **c == b' ').count();
+    let name = &b[padding.min(CLOSE)..CLOSE];
+    let valid = name.len() >= 2
+        && name[0] == b'['
+        && name[1..]
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'));
+    if valid { (CLOSE + 2).min(b.len()) } else { 0 }
 }
 
 /// Length of Docker Compose's prefix on a container's output, `app-1  | ` (Compose v2) or
@@ -545,8 +564,8 @@ mod tests {
     }
 
     #[test]
-    fn strips_buildkit_and_docker_compose_prefixes_only() {
-        let stripped: [(&[u8], &str); 9] = [
+    fn strips_buildkit_docker_compose_and_ant_prefixes_only() {
+        let stripped: [(&[u8], &str); 12] = [
             (
                 b"#4 2.711 E: Unable to locate package x",
                 "E: Unable to locate package x",
@@ -562,6 +581,15 @@ mod tests {
             (b"\x1b[36mshop_api.v2_1  | \x1b[0m  indented", "  indented"),
             (b"2024-05-01T10:00:00Z 01O db-1 | FATAL: x", "FATAL: x"),
             (b"app-1  |", ""),
+            (
+                b"    [javac] src/Cart.java:6: error: cannot find symbol",
+                "src/Cart.java:6: error: cannot find symbol",
+            ),
+            (
+                b"    [junit] \tat shop.CartTest.total",
+                "\tat shop.CartTest.total",
+            ),
+            (b"    [junit] ", ""),
         ];
         for (raw, text) in stripped {
             assert_eq!(cleaned(raw), text);
@@ -580,6 +608,9 @@ mod tests {
             "error-1: x",
             "1-2 | x",
             "app-x | y",
+            "[info] [javac] x",
+            "    [jav c] y",
+            "         [] z",
         ] {
             assert_eq!(cleaned(kept.as_bytes()), kept);
         }

@@ -540,6 +540,16 @@ pub static RULES: &[Rule] = &[
         Report,
         "A pytest test failed: the E lines show the assertion and its values.",
     ),
+    // doctest's report of a failed example: `File "path", line N, in name` (unindented, where
+    // a traceback's frames are indented), `Failed example:`, `Expected:` and `Got:`.
+    rule(
+        "doctest",
+        r#"^File "[^"]+", line \d+, in \S+$"#,
+        TestFailure,
+        0,
+        Section,
+        "A doctest example failed: what it expected and what it got are shown under it.",
+    ),
     rule(
         "py-traceback",
         r"^Traceback \(most recent call last\):",
@@ -574,6 +584,20 @@ pub static RULES: &[Rule] = &[
         Stack,
         "A JUnit test failed: the assertion message and stack trace follow.",
     ),
+    // Ant's junit task (plain formatter): `Testcase: name took 0.003 sec`, then a tab and
+    // `FAILED` or `Caused an ERROR`, the message, the exception and its frames up to a blank
+    // line; the brief formatter says it on one line, `Testcase: name(Class):\tFAILED`.
+    Rule {
+        lead: Lead::Line,
+        ..rule(
+            "ant-junit",
+            r"^\t(FAILED|Caused an ERROR)$|^Testcase: \S.*:\s(FAILED|Caused an ERROR)$",
+            TestFailure,
+            0,
+            Section,
+            "A JUnit test run by Ant failed: the message and the exception follow the test's name.",
+        )
+    },
     // Gradle's test logging: `Class > method() FAILED`, the exception indented under it.
     rule(
         "gradle-test",
@@ -667,10 +691,10 @@ pub static RULES: &[Rule] = &[
         "R CMD check failed: the lines under it show which check.",
     ),
     // The heading a test runner prints over its numbered failure reports (JUnit 4 and 5's
-    // console runners, mocha, RSpec, Jasmine…): the report is everything under it.
+    // console runners, mocha, RSpec, Jasmine, FiveAM…): the report is everything under it.
     rule(
         "failures-heading",
-        r"^\s*(?:Failures:|\d+ failing|There (?:was|were) \d+ failures?:|Failures \(\d+\):)$",
+        r"^\s*(?:Failures:|\d+ failing|There (?:was|were) \d+ failures?:|Failures \(\d+\):|Failure Details:)$",
         TestFailure,
         0,
         Report,
@@ -1132,6 +1156,7 @@ impl Rules {
                 // ShellCheck's `In deploy.sh line 2:` titles and TeX's `! Missing $ inserted.`
                 // have no keyword.
                 || trimmed.starts_with("In ") && trimmed.ends_with(':')
+                || line.starts_with("File \"")
                 || line.starts_with("! ")
                 || located(line)
         };
@@ -1233,6 +1258,13 @@ mod tests {
                 "dns",
             ),
             ("write /tmp/x: no space left on device", "disk-full"),
+            ("\tCaused an ERROR", "ant-junit"),
+            ("Testcase: total(shop.CartTest):\tFAILED", "ant-junit"),
+            (
+                r#"File "/builds/acme/shop/cart.py", line 6, in cart.total"#,
+                "doctest",
+            ),
+            (" Failure Details:", "failures-heading"),
             (
                 "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory",
                 "oom",
@@ -1321,6 +1353,8 @@ mod tests {
             "warning: unused variable: `x`",
             "Tests run: 5, Failures: 0, Errors: 0, Skipped: 0",
             "src/app.c:12:1: warning: unused variable 'x'",
+            // A traceback's frame is indented: not a doctest report.
+            r#"  File "/builds/acme/shop/cart.py", line 6, in total"#,
             "All good",
             "",
         ] {

@@ -38,7 +38,11 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                     || tagged
                     || same_marker(block, text)
                     // A rule line right under the anchor underlines it (unittest's `FAIL: t`).
-                    || block.lines.len() == block.lead + 1 && underline(text))
+                    || block.lines.len() == block.lead + 1 && underline(text)
+                    || block
+                        .lines
+                        .last()
+                        .is_some_and(|(_, above)| wraps_onto(above, text)))
         }
         Shape::Diagnostic => {
             // Indented lines under a `path:line:` anchor are its body whatever they say (GHC's
@@ -147,6 +151,18 @@ pub(super) fn reports_exit(line: &str) -> bool {
     ]
     .iter()
     .any(|p| line.contains(p))
+}
+
+/// Whether `text` is the rest of the sentence on the line above, which a tool wrapped at its
+/// terminal's width (Bundler's `Could not find gem 'x' in cached gems or installed` over
+/// `locally.`): the line above stops mid-sentence and this one goes on in lower case, without
+/// a program's name of its own.
+fn wraps_onto(above: &str, text: &str) -> bool {
+    above.len() >= 40
+        && above.ends_with(|c: char| c.is_ascii_alphabetic())
+        && text.len() < 60
+        && text.starts_with(|c: char| c.is_ascii_lowercase())
+        && program_prefix(text).is_none()
 }
 
 /// A line drawn with one repeated character (`-----`, `=====`), as tools rule off a title.
@@ -262,6 +278,8 @@ pub(super) fn ends_section(text: &str) -> bool {
     let t = text.trim();
     (t.starts_with("===") && t.ends_with("===") && t.len() > 6)
         || t == "------"
+        // A full-width rule of stars between reports (doctest's).
+        || t.len() >= 20 && t.bytes().all(|b| b == b'*')
         || t == "failures:"
         || t.starts_with("stack backtrace:")
         || t.starts_with("test result:")
