@@ -449,6 +449,13 @@ impl Engine {
                     {
                         block.pending_blank = Some(number)
                     }
+                    // A line ending with a colon announces what follows the blank line.
+                    Shape::Line | Shape::Diagnostic
+                        if block.pending_blank.is_none()
+                            && block.lines.last().is_some_and(|(_, l)| l.ends_with(':')) =>
+                    {
+                        block.pending_blank = Some(number)
+                    }
                     _ => self.close_open(),
                 }
             }

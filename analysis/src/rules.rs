@@ -736,7 +736,7 @@ pub static RULES: &[Rule] = &[
     // compiler's full WARNING or ERROR, which fails `compile-file` (a STYLE-WARNING does not).
     rule(
         "lisp-condition",
-        r"^(Unhandled|debugger invoked on an?) [A-Z][A-Z0-9-]*( in thread|:)|^; caught (ERROR|WARNING):$",
+        r"^(Unhandled|debugger invoked on an?) [A-Z][A-Z0-9/:.-]*( in thread|:)|^; caught (ERROR|WARNING):$",
         Unknown,
         1,
         Section,
@@ -1319,6 +1319,10 @@ mod tests {
             ("FAIL: tax_test", "test-verdict-line"),
             (
                 "Unhandled TYPE-ERROR in thread #<SB-THREAD:THREAD \"main thread\" RUNNING",
+                "lisp-condition",
+            ),
+            (
+                "Unhandled ASDF/FIND-COMPONENT:MISSING-DEPENDENCY in thread #<SB-THREAD:THREAD",
                 "lisp-condition",
             ),
             ("  But was:  3", "assertion"),

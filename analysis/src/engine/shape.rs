@@ -28,6 +28,14 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
     let new_anchor = rule.is_some_and(|r| {
         (r.tier <= 1 && !indented) || r.tier < block.rule.tier && block.rule.tier >= 2
     });
+    if matches!(
+        block.rule.shape,
+        Shape::Line | Shape::Diagnostic | Shape::Stack
+    ) && !new_anchor
+        && goes_on_whatever_shape(block, text)
+    {
+        return true;
+    }
     match block.rule.shape {
         // Indented lines, and the next lines a program prints under its own name (`tar: …`).
         Shape::Line => {
@@ -151,6 +159,46 @@ pub(super) fn reports_exit(line: &str) -> bool {
     ]
     .iter()
     .any(|p| line.contains(p))
+}
+
+/// The lines that go on a report of one or a few lines, whatever its shape: what a line ending
+/// with `:` announces (autoconf's `configure: error: Package requirements (…) were not met:`, a
+/// blank line, then the package), a heading right under the anchor (LuaRocks' `Missing
+/// dependencies for shop:` over its list), a label over the indented lines under it (HLint's
+/// `Found:` and `Perhaps:`), and the bracket that closes one the report left open (cabal's
+/// `user error (… exited with an error:` … `)`).
+fn goes_on_whatever_shape(block: &Block, text: &str) -> bool {
+    let announced = block.lines.last().is_some_and(|(_, l)| l.ends_with(':'));
+    (announced && block.pending_blank.is_some())
+        || block.lines.len() == block.lead + 1 && text.ends_with(':')
+        || label(text)
+        || text.starts_with([')', ']', '}']) && left_open(block)
+}
+
+/// A label over the lines under it: one or two capitalised words and a colon (`Found:`,
+/// `Caused by:`).
+fn label(text: &str) -> bool {
+    let Some(words) = text.strip_suffix(':') else {
+        return false;
+    };
+    words.len() <= 20
+        && words.starts_with(|c: char| c.is_ascii_uppercase())
+        && words.split(' ').count() <= 2
+        && words.bytes().all(|b| b.is_ascii_alphabetic() || b == b' ')
+}
+
+/// Whether the block opened more brackets than it closed.
+fn left_open(block: &Block) -> bool {
+    let depth = block
+        .lines
+        .iter()
+        .flat_map(|(_, l)| l.bytes())
+        .fold(0i64, |depth, b| match b {
+            b'(' | b'[' | b'{' => depth + 1,
+            b')' | b']' | b'}' => depth - 1,
+            _ => depth,
+        });
+    depth > 0
 }
 
 /// Whether `text` is the rest of the sentence on the line above, which a tool wrapped at its
