@@ -23,6 +23,7 @@ use super::rules::{Category, Lead, Rule, Rules, Shape};
 use boilerplate::{runner_boilerplate, tool_epilogue};
 use lead::{
     caret_frame_above, diff_line, is_header, looks_like_path, same_item_shape, section_above,
+    warnings_above,
 };
 use regex::Regex;
 use shape::{continues, ends_section, reports_exit, test_run_verdict, untagged};
@@ -617,6 +618,7 @@ impl Engine {
                 }));
             }
             Lead::Line => lines.extend(above.take(1).map(|(n, line)| (n, line.clone()))),
+            Lead::Warnings => lines.extend(warnings_above(&self.current.tail, number)),
             Lead::Diff => {
                 let diff = run_above(above, diff_line);
                 if diff
@@ -661,6 +663,10 @@ impl Engine {
     }
 
     fn push_tail(&mut self, number: u64, text: &str, known: bool) {
+        // A bare error tag (Maven's `[ERROR]` alone) is a blank line that carries a tag.
+        if untagged(text).is_empty() {
+            return;
+        }
         push_bounded(&mut self.current.tail, number, text);
         if self.baseline.is_some() && !known {
             push_bounded(&mut self.current.new_tail, number, text);

@@ -19,7 +19,7 @@ pub use extract::Location;
 pub use rules::Category;
 
 use engine::{Block, Engine, Finished, Step};
-use rules::Shape;
+use rules::{Rules, Shape};
 use serde::{Deserialize, Serialize};
 use std::io::Read;
 
@@ -585,11 +585,19 @@ fn step_report(
     }
     // A weak anchor (a generic shape or word) is a guess: the step's last lines after it, where
     // it gave up, are shown too, since an unknown tool's verdict is most often there.
+    // A line logged below error level (Maven's `[INFO] BUILD FAILURE` footer) is no verdict.
     let budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
     if primary.rule.tier >= 2 && budget > 0 {
+        let rules = Rules::get();
         let last = last_paragraph(&step, compared, budget.min(TAIL_SHOWN));
+        let verdict = last
+            .iter()
+            .rposition(|l| rules.logged_below_error(&l.1))
+            .map_or(&last[..], |i| &last[i + 1..]);
         shown.add(
-            last.into_iter()
+            verdict
+                .iter()
+                .copied()
                 .filter(|l| l.0 > anchor && !shown.contains(l.0))
                 .collect(),
         );

@@ -121,6 +121,9 @@ pub enum Lead {
     Indented,
     /// The unified diff printed just above (`---`/`+++`/`@@` headers and `+`/`-`/` ` lines).
     Diff,
+    /// The lines from the nearest warning just above: the anchor says warnings failed the build
+    /// (javac's `warnings found and -Werror specified`), so they are its cause.
+    Warnings,
     /// The delimited section the anchor closes: PHP's `run-tests.php` prints a failed test's
     /// diff between `========DIFF========` and `========DONE========`, then `FAIL name [file]`.
     Section,
@@ -975,12 +978,23 @@ pub static RULES: &[Rule] = &[
         Stack,
         "Lua raised an error at the file and line shown.",
     ),
+    Rule {
+        lead: Lead::Warnings,
+        ..rule(
+            "werror",
+            r"warnings found and -Werror specified",
+            Compilation,
+            1,
+            Line,
+            "Warnings failed the build (-Werror): fix the warnings shown, or stop treating them as errors.",
+        )
+    },
     // --- generic ---------------------------------------------------------------------------------
     rule(
         "maven-goal",
         r"^\[ERROR\] Failed to execute goal",
         Unknown,
-        2,
+        3,
         Line,
         "A Maven goal failed: the lines above it give the cause.",
     ),
@@ -1135,6 +1149,11 @@ impl Rules {
         })
     }
 
+    /// Whether `line` was logged at a level below error (`[INFO] …`, `WARN:`).
+    pub fn logged_below_error(&self, line: &str) -> bool {
+        self.below_error.is_match(line.as_bytes())
+    }
+
     /// The first rule of the table that matches `line`, if any.
     pub fn classify(&self, line: &str) -> Option<&'static Rule> {
         self.classify_scanned(line, self.keywords.contains(line.as_bytes()))
@@ -1258,6 +1277,10 @@ mod tests {
                 "dns",
             ),
             ("write /tmp/x: no space left on device", "disk-full"),
+            (
+                "[ERROR] /builds/acme/shop/src/Money.java: warnings found and -Werror specified",
+                "werror",
+            ),
             ("\tCaused an ERROR", "ant-junit"),
             ("Testcase: total(shop.CartTest):\tFAILED", "ant-junit"),
             (

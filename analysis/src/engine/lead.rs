@@ -151,3 +151,38 @@ pub(super) fn looks_like_path(line: &str) -> bool {
             name.contains('.') && name.chars().next().is_some_and(char::is_alphanumeric)
         })
 }
+
+/// The remembered lines from the nearest warning among the few right above line `number` down
+/// to it; nothing when none of them is a warning.
+pub(super) fn warnings_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, String)> {
+    const REACH: usize = 12;
+    let near: Vec<&(u64, String)> = tail
+        .iter()
+        .rev()
+        .filter(|(n, _)| *n < number)
+        .take(REACH)
+        .collect();
+    let Some(nearest) = near
+        .iter()
+        .position(|(_, l)| l.to_ascii_lowercase().contains("warning") && location(l))
+    else {
+        return Vec::new();
+    };
+    near[..=nearest]
+        .iter()
+        .rev()
+        .map(|l| (*l).clone())
+        .collect()
+}
+
+/// Whether a line names a place in a file (`Money.java:[3,53]`, `app.c:4:2`) anywhere in it.
+fn location(line: &str) -> bool {
+    line.split_whitespace().any(|word| {
+        word.split_once(':').is_some_and(|(path, at)| {
+            path.contains('.')
+                && at
+                    .trim_start_matches('[')
+                    .starts_with(|c: char| c.is_ascii_digit())
+        })
+    })
+}

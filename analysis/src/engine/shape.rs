@@ -45,6 +45,8 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                     || location_only(text)
                     || tagged
                     || same_marker(block, text)
+                    // Gradle's nested causes under its failure (`> Could not resolve x.`).
+                    || text.starts_with("> ")
                     // A rule line right under the anchor underlines it (unittest's `FAIL: t`).
                     || block.lines.len() == block.lead + 1 && underline(text)
                     || block
@@ -80,7 +82,7 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                     // `[error] (compile:compileIncremental) Compilation failed`; a tool's own
                     // verdict with a rule of its own (Maven's `Failed to execute goal`) starts
                     // its block.
-                    || tagged && rule.is_none_or(|r| r.tier > 2 || r.reads_only_a_tag()))
+                    || tagged && rule.is_none_or(|r| r.reads_only_a_tag()))
         }
         // Every line up to the exception, then only the exception message's indented lines.
         Shape::Traceback => !block.exception_seen || indented,
@@ -163,13 +165,17 @@ pub(super) fn reports_exit(line: &str) -> bool {
 
 /// The lines that go on a report of one or a few lines, whatever its shape: what a line ending
 /// with `:` announces (autoconf's `configure: error: Package requirements (…) were not met:`, a
-/// blank line, then the package), a heading right under the anchor (LuaRocks' `Missing
+/// blank line, then the package; the Maven Enforcer's `Rule 0: … failed with message:` over the
+/// message), a heading right under the anchor (LuaRocks' `Missing
 /// dependencies for shop:` over its list), a label over the indented lines under it (HLint's
 /// `Found:` and `Perhaps:`), and the bracket that closes one the report left open (cabal's
 /// `user error (… exited with an error:` … `)`).
 fn goes_on_whatever_shape(block: &Block, text: &str) -> bool {
     let announced = block.lines.last().is_some_and(|(_, l)| l.ends_with(':'));
-    (announced && block.pending_blank.is_some())
+    // (A line with a log level's tag of its own, `[INFO] ----`, is a record of its own.)
+    (announced
+        && (block.pending_blank.is_some()
+            || block.lines.len() == block.lead + 1 && !text.starts_with('[')))
         || block.lines.len() == block.lead + 1 && text.ends_with(':')
         || label(text)
         || text.starts_with([')', ']', '}']) && left_open(block)
