@@ -22,8 +22,8 @@ use super::lines::{RawLine, clean_into, kept};
 use super::rules::{Category, Lead, Rule, Rules, Shape};
 use boilerplate::{runner_boilerplate, tool_epilogue};
 use lead::{
-    caret_frame_above, diff_line, is_header, looks_like_path, same_item_shape, section_above,
-    warnings_above,
+    caret_frame_above, diff_line, is_header, is_parent, looks_like_path, same_item_shape,
+    section_above, warnings_above,
 };
 use regex::Regex;
 use shape::{continues, ends_section, reports_exit, test_run_verdict, untagged};
@@ -450,11 +450,8 @@ impl Engine {
                     {
                         block.pending_blank = Some(number)
                     }
-                    // A line ending with a colon announces what follows the blank line.
-                    Shape::Line | Shape::Diagnostic
-                        if block.pending_blank.is_none()
-                            && block.lines.last().is_some_and(|(_, l)| l.ends_with(':')) =>
-                    {
+                    // What a colon announced, or a code frame, may follow one blank line.
+                    Shape::Line | Shape::Diagnostic if block.pending_blank.is_none() => {
                         block.pending_blank = Some(number)
                     }
                     _ => self.close_open(),
@@ -634,7 +631,7 @@ impl Engine {
             Lead::Header => lines.extend(
                 above
                     .take(1)
-                    .filter(|(_, line)| is_header(line))
+                    .filter(|(_, line)| is_header(line) || is_parent(line, text))
                     .map(|(n, line)| (n, line.clone())),
             ),
         }

@@ -463,6 +463,23 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
     last_run(source.iter(), max, true)
 }
 
+/// The unified diff a run of lines ends with, from its header on (a formatter's check printing
+/// `gofmt -d`'s or `git diff`'s output as its only verdict); `None` when it ends otherwise.
+fn whole_diff(run: Vec<&(u64, String)>) -> Option<Vec<&(u64, String)>> {
+    let header = run
+        .windows(2)
+        .rposition(|w| w[0].1.starts_with("--- ") && w[1].1.starts_with("+++ "))?;
+    let body = &run[header + 2..];
+    let is_diff = body.first().is_some_and(|l| l.1.starts_with("@@"))
+        && body
+            .iter()
+            .all(|l| l.1.starts_with(['+', '-', ' ', '@', '\\']) || l.1.is_empty());
+    let start = header.saturating_sub(usize::from(
+        header > 0 && run[header - 1].1.starts_with("diff "),
+    ));
+    is_diff.then(|| run[start..].to_vec())
+}
+
 /// The run of consecutive lines of the step that ends right above line `anchor`, up to `max`.
 fn paragraph_above(step: &Step, anchor: u64, max: usize) -> Vec<&(u64, String)> {
     let run = last_run(step.tail.iter().filter(|l| l.0 < anchor), max, false);
@@ -534,7 +551,8 @@ fn step_report(
     let Some(primary) = chosen.first().copied() else {
         // Nothing looked like an error: show the step's last paragraph (its last run of
         // consecutive lines, up to a few; of new lines, when compared with a passing run).
-        let tail = last_paragraph(&step, compared, TAIL_SHOWN);
+        let tail = whole_diff(last_paragraph(&step, compared, MAX_SHOWN_LINES))
+            .unwrap_or_else(|| last_paragraph(&step, compared, TAIL_SHOWN));
         // A step that printed nothing: its command is all there is to show.
         let command = step
             .command_line

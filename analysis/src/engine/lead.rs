@@ -60,6 +60,14 @@ pub(super) fn is_header(line: &str) -> bool {
         || looks_like_path(t)
 }
 
+/// Whether `line` is the item an indented anchor is nested under in an outline (behave's step
+/// over its `ASSERT FAILED:`, a test's name over its message): indented less, by two or more.
+pub(super) fn is_parent(line: &str, anchor: &str) -> bool {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let t = line.trim();
+    !t.is_empty() && !t.starts_with("$ ") && indent(line) + 2 <= indent(anchor)
+}
+
 /// A title set off by a run of one punctuation character (pylint's `************* Module app`,
 /// `=== app.c ===`).
 pub(super) fn decorated_title(t: &str) -> bool {

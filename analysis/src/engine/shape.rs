@@ -28,10 +28,17 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
     let new_anchor = rule.is_some_and(|r| {
         (r.tier <= 1 && !indented) || r.tier < block.rule.tier && block.rule.tier >= 2
     });
-    if matches!(
-        block.rule.shape,
-        Shape::Line | Shape::Diagnostic | Shape::Stack
-    ) && !new_anchor
+    let short = matches!(block.rule.shape, Shape::Line | Shape::Diagnostic);
+    if short && block.pending_blank.is_some() {
+        // After a blank line, what a colon announced (autoconf's `configure: error: Package
+        // requirements (…) were not met:`, then the package) and a code frame (Babel's, under
+        // its `SyntaxError:`) go on.
+        let announced = block.lines.last().is_some_and(|(_, l)| l.ends_with(':'));
+        let frame = code_frame(text.strip_prefix("> ").unwrap_or(text));
+        return !new_anchor && (announced || frame);
+    }
+    if (short || block.rule.shape == Shape::Stack)
+        && !new_anchor
         && goes_on_whatever_shape(block, text)
     {
         return true;
@@ -58,7 +65,6 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
             // Indented lines under a `path:line:` anchor are its body whatever they say (GHC's
             // `• Couldn't match…` and `Expected:` under `Main.hs:7:21: error:`).
             (!new_anchor || indented && anchored_at_location(block))
-                && block.pending_blank.is_none()
                 // The echoed source line under a gcc/clang diagnostic, and its caret line.
                 && (block.lines.len() == block.lead + 1
                     && !text.contains(": ")
@@ -163,20 +169,17 @@ pub(super) fn reports_exit(line: &str) -> bool {
     .any(|p| line.contains(p))
 }
 
-/// The lines that go on a report of one or a few lines, whatever its shape: what a line ending
-/// with `:` announces (autoconf's `configure: error: Package requirements (…) were not met:`, a
-/// blank line, then the package; the Maven Enforcer's `Rule 0: … failed with message:` over the
+/// The lines that go on a report of one or a few lines, whatever its shape: what an anchor
+/// ending with `:` announces (the Maven Enforcer's `Rule 0: … failed with message:` over the
 /// message), a heading right under the anchor (LuaRocks' `Missing
 /// dependencies for shop:` over its list), a label over the indented lines under it (HLint's
 /// `Found:` and `Perhaps:`), and the bracket that closes one the report left open (cabal's
 /// `user error (… exited with an error:` … `)`).
 fn goes_on_whatever_shape(block: &Block, text: &str) -> bool {
+    let right_under_anchor = block.lines.len() == block.lead + 1;
     let announced = block.lines.last().is_some_and(|(_, l)| l.ends_with(':'));
     // (A line with a log level's tag of its own, `[INFO] ----`, is a record of its own.)
-    (announced
-        && (block.pending_blank.is_some()
-            || block.lines.len() == block.lead + 1 && !text.starts_with('[')))
-        || block.lines.len() == block.lead + 1 && text.ends_with(':')
+    right_under_anchor && (announced && !text.starts_with('[') || text.ends_with(':'))
         || label(text)
         || text.starts_with([')', ']', '}']) && left_open(block)
 }
