@@ -281,12 +281,15 @@ impl Step {
             .filter(|b| b.seq > primary.seq)
             .collect();
         following.sort_by_key(|b| b.seq);
+        // Under a primary of a line or two, one too long for what is left is shown in part (a
+        // test's verdict line, then the top of its exception's frames).
+        let short = primary.lines.len() <= 2;
         for other in following {
             let start = other.lines.first().map(|l| l.0).unwrap_or(0);
-            if start != end + 1 || other.lines.len() > budget {
+            if start != end + 1 || other.lines.len() > budget && !(short && budget >= 3) {
                 break;
             }
-            budget -= other.lines.len();
+            budget = budget.saturating_sub(other.lines.len());
             end = other.lines.last().map(|l| l.0).unwrap_or(end);
             chosen.push(other);
         }

@@ -644,7 +644,7 @@ pub static RULES: &[Rule] = &[
     ),
     rule(
         "test-summary-failed",
-        r"^(FAILED|ERROR) \S+::\S+|^test \S+ \.\.\. FAILED$",
+        r"^(FAILED|ERROR) \S+::\S+|^test \S+ \.\.\. FAILED$|^\s*Test: .+\.\.\.FAILED$",
         TestFailure,
         1,
         Line,
@@ -728,7 +728,7 @@ pub static RULES: &[Rule] = &[
         lead: Lead::Diff,
         ..rule(
             "test-verdict-line",
-            r"^(FAIL|XPASS): \S",
+            r"^(FAIL|FAILED|XPASS): \S",
             TestFailure,
             1,
             Line,
@@ -982,7 +982,7 @@ pub static RULES: &[Rule] = &[
         lead: Lead::Warnings,
         ..rule(
             "werror",
-            r"warnings found and -Werror specified",
+            r"warnings found and -Werror specified|failed due to warnings while using the --warnings-as-errors",
             Compilation,
             1,
             Line,
@@ -1340,6 +1340,12 @@ mod tests {
             ("cart_SUITE:two failed on line 8", "common-test"),
             ("Failure -> spec/cart_spec.lua @ 4", "busted"),
             ("FAIL: tax_test", "test-verdict-line"),
+            ("FAILED: twoItems", "test-verdict-line"),
+            ("  Test: two items ...FAILED", "test-summary-failed"),
+            (
+                "Compilation failed due to warnings while using the --warnings-as-errors option",
+                "werror",
+            ),
             (
                 "Unhandled TYPE-ERROR in thread #<SB-THREAD:THREAD \"main thread\" RUNNING",
                 "lisp-condition",

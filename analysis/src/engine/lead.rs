@@ -161,7 +161,8 @@ pub(super) fn looks_like_path(line: &str) -> bool {
 }
 
 /// The remembered lines from the nearest warning among the few right above line `number` down
-/// to it; nothing when none of them is a warning.
+/// to it (a line that starts with one, or names a place in a file and says one); nothing when
+/// none of them is a warning.
 pub(super) fn warnings_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, String)> {
     const REACH: usize = 12;
     let near: Vec<&(u64, String)> = tail
@@ -170,10 +171,10 @@ pub(super) fn warnings_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec
         .filter(|(n, _)| *n < number)
         .take(REACH)
         .collect();
-    let Some(nearest) = near
-        .iter()
-        .position(|(_, l)| l.to_ascii_lowercase().contains("warning") && location(l))
-    else {
+    let Some(nearest) = near.iter().position(|(_, l)| {
+        let lower = l.to_ascii_lowercase();
+        lower.starts_with("warning") || lower.contains("warning") && location(l)
+    }) else {
         return Vec::new();
     };
     near[..=nearest]
