@@ -982,7 +982,7 @@ pub static RULES: &[Rule] = &[
         lead: Lead::Warnings,
         ..rule(
             "werror",
-            r"warnings found and -Werror specified|failed due to warnings while using the --warnings-as-errors",
+            r"warnings found and -Werror specified|failed due to warnings while using the --warnings-as-errors|^ESLint found too many warnings",
             Compilation,
             1,
             Line,
@@ -1346,6 +1346,7 @@ mod tests {
                 "Compilation failed due to warnings while using the --warnings-as-errors option",
                 "werror",
             ),
+            ("ESLint found too many warnings (maximum: 0).", "werror"),
             (
                 "Unhandled TYPE-ERROR in thread #<SB-THREAD:THREAD \"main thread\" RUNNING",
                 "lisp-condition",

@@ -160,38 +160,47 @@ pub(super) fn looks_like_path(line: &str) -> bool {
         })
 }
 
-/// The remembered lines from the nearest warning among the few right above line `number` down
-/// to it (a line that starts with one, or names a place in a file and says one); nothing when
-/// none of them is a warning.
+/// The remembered lines from the run of warnings nearest above line `number` (a warning is a
+/// line that starts with one, or says one and names a place: `Money.java:[3,53]`, ESLint's
+/// `1:5  warning`), with the file name over them, down to it; nothing when none of the few
+/// lines right above is a warning.
 pub(super) fn warnings_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, String)> {
     const REACH: usize = 12;
+    let warning = |l: &str| {
+        let lower = l.trim_start().to_ascii_lowercase();
+        lower.starts_with("warning") || lower.contains("warning") && location(l)
+    };
     let near: Vec<&(u64, String)> = tail
         .iter()
         .rev()
         .filter(|(n, _)| *n < number)
         .take(REACH)
         .collect();
-    let Some(nearest) = near.iter().position(|(_, l)| {
-        let lower = l.to_ascii_lowercase();
-        lower.starts_with("warning") || lower.contains("warning") && location(l)
-    }) else {
+    let Some(nearest) = near.iter().position(|(_, l)| warning(l)) else {
         return Vec::new();
     };
-    near[..=nearest]
-        .iter()
-        .rev()
-        .map(|l| (*l).clone())
-        .collect()
+    // The run goes up through the warnings and the file they are in, line after line.
+    let mut start = nearest;
+    while let Some(above) = near.get(start + 1)
+        && above.0 + 1 == near[start].0
+        && (warning(&above.1) || looks_like_path(&above.1))
+    {
+        start += 1;
+    }
+    near[..=start].iter().rev().map(|l| (*l).clone()).collect()
 }
 
-/// Whether a line names a place in a file (`Money.java:[3,53]`, `app.c:4:2`) anywhere in it.
+/// Whether a line names a place anywhere in it: `Money.java:[3,53]`, `app.c:4:2`, or a line and
+/// column alone (`1:5`, under a file named above).
 fn location(line: &str) -> bool {
     line.split_whitespace().any(|word| {
         word.split_once(':').is_some_and(|(path, at)| {
-            path.contains('.')
-                && at
-                    .trim_start_matches('[')
-                    .starts_with(|c: char| c.is_ascii_digit())
+            let at_digit = at
+                .trim_start_matches('[')
+                .starts_with(|c: char| c.is_ascii_digit());
+            let path_ok =
+                path.contains('.') || !path.is_empty() && path.bytes().all(|b| b.is_ascii_digit());
+            path_ok && at_digit
         })
     })
 }
