@@ -664,7 +664,7 @@ impl Engine {
 
     fn push_tail(&mut self, number: u64, text: &str, known: bool) {
         // A bare error tag (Maven's `[ERROR]` alone) is a blank line that carries a tag.
-        if untagged(text).is_empty() {
+        if text.len() <= 12 && untagged(text).is_empty() {
             return;
         }
         push_bounded(&mut self.current.tail, number, text);
