@@ -453,19 +453,26 @@ fn last_run<'a>(
 }
 
 /// The step's last run of consecutive lines, bridging a closing count (see [`last_run`]): of the
-/// lines new since the passing run, when the log was `compared` with one and printed any.
+/// lines new since the passing run, when the log was `compared` with one and printed any. Up to
+/// `max` lines, or the whole unified diff the step ends with (a formatter's check printing
+/// `gofmt -d`'s, `isort --diff`'s or `git diff`'s output as its verdict).
 fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)> {
     let source = if compared && !step.new_tail.is_empty() {
         &step.new_tail
     } else {
         &step.tail
     };
-    last_run(source.iter(), max, true)
+    let run = last_run(source.iter(), MAX_SHOWN_LINES.max(max), true);
+    let cut = run.len().saturating_sub(max);
+    match whole_diff(&run) {
+        Some(start) if start < cut => run[start..].to_vec(),
+        _ => run[cut..].to_vec(),
+    }
 }
 
-/// The unified diff a run of lines ends with, from its header on (a formatter's check printing
-/// `gofmt -d`'s or `git diff`'s output as its only verdict); `None` when it ends otherwise.
-fn whole_diff(run: Vec<&(u64, String)>) -> Option<Vec<&(u64, String)>> {
+/// Where the unified diff a run of lines ends with begins: its `---`/`+++` header, or the
+/// `diff --git`/`index` lines over it; `None` when the run ends otherwise.
+fn whole_diff(run: &[&(u64, String)]) -> Option<usize> {
     let header = run
         .windows(2)
         .rposition(|w| w[0].1.starts_with("--- ") && w[1].1.starts_with("+++ "))?;
@@ -474,10 +481,22 @@ fn whole_diff(run: Vec<&(u64, String)>) -> Option<Vec<&(u64, String)>> {
         && body
             .iter()
             .all(|l| l.1.starts_with(['+', '-', ' ', '@', '\\']) || l.1.is_empty());
-    let start = header.saturating_sub(usize::from(
-        header > 0 && run[header - 1].1.starts_with("diff "),
-    ));
-    is_diff.then(|| run[start..].to_vec())
+    const GIT_HEADER: [&str; 8] = [
+        "diff ",
+        "index ",
+        "new file mode",
+        "deleted file mode",
+        "old mode",
+        "new mode",
+        "similarity index",
+        "rename ",
+    ];
+    let above = run[..header]
+        .iter()
+        .rev()
+        .take_while(|l| GIT_HEADER.iter().any(|h| l.1.starts_with(h)))
+        .count();
+    is_diff.then_some(header - above)
 }
 
 /// The run of consecutive lines of the step that ends right above line `anchor`, up to `max`.
@@ -551,8 +570,7 @@ fn step_report(
     let Some(primary) = chosen.first().copied() else {
         // Nothing looked like an error: show the step's last paragraph (its last run of
         // consecutive lines, up to a few; of new lines, when compared with a passing run).
-        let tail = whole_diff(last_paragraph(&step, compared, MAX_SHOWN_LINES))
-            .unwrap_or_else(|| last_paragraph(&step, compared, TAIL_SHOWN));
+        let tail = last_paragraph(&step, compared, TAIL_SHOWN);
         // A step that printed nothing: its command is all there is to show.
         let command = step
             .command_line
