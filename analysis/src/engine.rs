@@ -23,7 +23,7 @@ use super::rules::{Category, Lead, Rule, Rules, Shape};
 use boilerplate::{runner_boilerplate, tool_epilogue};
 use lead::{
     caret_frame_above, diff_line, is_header, is_parent, looks_like_path, same_item_shape,
-    section_above, warnings_above,
+    section_above, test_run_above, warnings_above,
 };
 use regex::Regex;
 use shape::{continues, ends_section, reports_exit, test_run_verdict, untagged};
@@ -619,6 +619,7 @@ impl Engine {
             }
             Lead::Line => lines.extend(above.take(1).map(|(n, line)| (n, line.clone()))),
             Lead::Warnings => lines.extend(warnings_above(&self.current.tail, number)),
+            Lead::TestRun => lines.extend(test_run_above(&self.current.tail, number)),
             Lead::Diff => {
                 let diff = run_above(above, diff_line);
                 if diff

@@ -124,6 +124,9 @@ pub enum Lead {
     /// The lines from the nearest warning just above: the anchor says warnings failed the build
     /// (javac's `warnings found and -Werror specified`), so they are its cause.
     Warnings,
+    /// What the test printed since its runner announced it (GoogleTest's `[ RUN      ] name`):
+    /// the anchor closes that test's output.
+    TestRun,
     /// The delimited section the anchor closes: PHP's `run-tests.php` prints a failed test's
     /// diff between `========DIFF========` and `========DONE========`, then `FAIL name [file]`.
     Section,
@@ -599,6 +602,20 @@ pub static RULES: &[Rule] = &[
             0,
             Section,
             "A JUnit test run by Ant failed: the message and the exception follow the test's name.",
+        )
+    },
+    // GoogleTest's verdict on one test, `[  FAILED  ] Suite.Name (0 ms)`, closing everything the
+    // test printed since `[ RUN      ] Suite.Name` (its failures and their messages); the summary's
+    // `[  FAILED  ] Suite.Name` lines carry no time.
+    Rule {
+        lead: Lead::TestRun,
+        ..rule(
+            "gtest-failed",
+            r"^\[  FAILED  \] \S+ \(\d+ ms\)$",
+            TestFailure,
+            0,
+            Line,
+            "A GoogleTest test failed: its failures are shown with the values the check compared.",
         )
     },
     // Gradle's test logging: `Class > method() FAILED`, the exception indented under it.
@@ -1341,6 +1358,7 @@ mod tests {
             ("Failure -> spec/cart_spec.lua @ 4", "busted"),
             ("FAIL: tax_test", "test-verdict-line"),
             ("FAILED: twoItems", "test-verdict-line"),
+            ("[  FAILED  ] Cart.TwoPrices (0 ms)", "gtest-failed"),
             ("  Test: two items ...FAILED", "test-summary-failed"),
             (
                 "Compilation failed due to warnings while using the --warnings-as-errors option",

@@ -204,3 +204,20 @@ fn location(line: &str) -> bool {
         })
     })
 }
+
+/// The remembered lines a test printed since its runner announced it (`[ RUN      ] name`) up to
+/// line `number`; nothing when the announcement is not among the last lines.
+pub(super) fn test_run_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, String)> {
+    let mut lines: Vec<(u64, String)> = Vec::new();
+    for (n, line) in tail.iter().rev().filter(|(n, _)| *n < number) {
+        if line.starts_with("[ RUN      ]") {
+            lines.reverse();
+            return lines;
+        }
+        if lines.len() + 1 >= MAX_BLOCK_LINES {
+            break;
+        }
+        lines.push((*n, line.clone()));
+    }
+    Vec::new()
+}

@@ -184,14 +184,14 @@ fn goes_on_whatever_shape(block: &Block, text: &str) -> bool {
         || text.starts_with([')', ']', '}']) && left_open(block)
 }
 
-/// A label over the lines under it: one or two capitalised words and a colon (`Found:`,
-/// `Caused by:`).
+/// A label over the lines under it: one or two words and a colon (`Found:`, `Caused by:`,
+/// Catch2's `with expansion:`).
 fn label(text: &str) -> bool {
     let Some(words) = text.strip_suffix(':') else {
         return false;
     };
     words.len() <= 20
-        && words.starts_with(|c: char| c.is_ascii_uppercase())
+        && words.starts_with(|c: char| c.is_ascii_alphabetic())
         && words.split(' ').count() <= 2
         && words.bytes().all(|b| b.is_ascii_alphabetic() || b == b' ')
 }
