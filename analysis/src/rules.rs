@@ -740,12 +740,13 @@ pub static RULES: &[Rule] = &[
         "A busted test failed: the lines under its header show the assertion and the values.",
     ),
     // The test drivers of automake's harness and others like it: `FAIL: name` per test, under
-    // the diff of expected and actual output when the test printed one.
+    // the diff of expected and actual output when the test printed one; TestNG's `FAILED: name`
+    // (a method's name: Ninja's `FAILED: out/file.o` is a build edge, not a test).
     Rule {
         lead: Lead::Diff,
         ..rule(
             "test-verdict-line",
-            r"^(FAIL|FAILED|XPASS): \S",
+            r"^(FAIL|XPASS): \S|^FAILED: [A-Za-z_]\w*(\(.*\))?$",
             TestFailure,
             1,
             Line,
@@ -1359,6 +1360,8 @@ mod tests {
             ("FAIL: tax_test", "test-verdict-line"),
             ("FAILED: twoItems", "test-verdict-line"),
             ("[  FAILED  ] Cart.TwoPrices (0 ms)", "gtest-failed"),
+            // Ninja's failed build edge names its output, not a test.
+            ("FAILED: shop.p/main.c.o", "failed-word"),
             ("  Test: two items ...FAILED", "test-summary-failed"),
             (
                 "Compilation failed due to warnings while using the --warnings-as-errors option",

@@ -33,8 +33,10 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
         // After a blank line, what a colon announced (autoconf's `configure: error: Package
         // requirements (…) were not met:`, then the package) and a code frame (Babel's, under
         // its `SyntaxError:`) go on.
+        // So do a runtime's frames (NUnit prints them after a blank line).
         let announced = block.lines.last().is_some_and(|(_, l)| l.ends_with(':'));
-        let frame = code_frame(text.strip_prefix("> ").unwrap_or(text));
+        let frame = code_frame(text.strip_prefix("> ").unwrap_or(text))
+            || text.starts_with("at ") && text.contains('(');
         return !new_anchor && (announced || frame);
     }
     if (short || block.rule.shape == Shape::Stack)
@@ -179,9 +181,30 @@ fn goes_on_whatever_shape(block: &Block, text: &str) -> bool {
     let right_under_anchor = block.lines.len() == block.lead + 1;
     let announced = block.lines.last().is_some_and(|(_, l)| l.ends_with(':'));
     // (A line with a log level's tag of its own, `[INFO] ----`, is a record of its own.)
-    right_under_anchor && (announced && !text.starts_with('[') || text.ends_with(':'))
+    right_under_anchor
+        && (announced && !text.starts_with('[')
+            || text.ends_with(':')
+            || block
+                .lines
+                .last()
+                .is_some_and(|(_, l)| names_same_file(l, text)))
         || label(text)
         || text.starts_with([')', ']', '}']) && left_open(block)
+}
+
+/// Whether `text` names a file the anchor names too: the tool's verdict on that file right under
+/// its error (`php -l`'s `Errors parsing src/Cart.php`).
+fn names_same_file(anchor: &str, text: &str) -> bool {
+    text.split_whitespace()
+        .map(|w| w.trim_matches(|c: char| "'\"`(),:;".contains(c)))
+        .any(|w| {
+            w.len() >= 4
+                && w.rsplit(['/', '\\']).next().is_some_and(|name| {
+                    name.contains('.') && name.starts_with(|c: char| c.is_alphanumeric())
+                })
+                && !w.starts_with("http")
+                && anchor.contains(w)
+        })
 }
 
 /// A label over the lines under it: one or two words and a colon (`Found:`, `Caused by:`,
