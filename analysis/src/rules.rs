@@ -257,6 +257,16 @@ pub static RULES: &[Rule] = &[
         Line,
         "A Python module is missing: add it to the requirements, or install the project (pip install -e .) before running it.",
     ),
+    // Perl's `use` of a module that is not installed: `Can't locate Foo/Bar.pm in @INC (you may
+    // need to install the Foo::Bar module)`, with `BEGIN failed--compilation aborted` under it.
+    rule(
+        "perl-module",
+        r"^Can't locate \S+\.pm in @INC",
+        Dependency,
+        0,
+        Line,
+        "A Perl module is not installed: add it to the dependencies (cpanfile, Makefile.PL) and install them before the tests.",
+    ),
     rule(
         "npm-code",
         r"^npm (ERR!|error) (code (E404|ETARGET|ERESOLVE|ENOTFOUND|EINTEGRITY|ENOVERSIONS|E401|E403)|404 |notarget|peer dep|ERESOLVE|Could not resolve dependency|missing script:)",
@@ -1359,6 +1369,10 @@ mod tests {
             ("Failure -> spec/cart_spec.lua @ 4", "busted"),
             ("FAIL: tax_test", "test-verdict-line"),
             ("FAILED: twoItems", "test-verdict-line"),
+            (
+                "Can't locate Money/Exlogare.pm in @INC (you may need to install the Money::Exlogare module)",
+                "perl-module",
+            ),
             ("[  FAILED  ] Cart.TwoPrices (0 ms)", "gtest-failed"),
             // Ninja's failed build edge names its output, not a test.
             ("FAILED: shop.p/main.c.o", "failed-word"),

@@ -36,6 +36,7 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
         // So do a runtime's frames (NUnit prints them after a blank line).
         let announced = block.lines.last().is_some_and(|(_, l)| l.ends_with(':'));
         let frame = code_frame(text.strip_prefix("> ").unwrap_or(text))
+            || numbered_source(text)
             || text.starts_with("at ") && text.contains('(');
         return !new_anchor && (announced || frame);
     }
@@ -150,6 +151,12 @@ pub(super) fn code_frame(text: &str) -> bool {
         || numbered
             && after_number.starts_with(' ')
             && (rest == "+" || rest == "-" || rest.starts_with("+ ") || rest.starts_with("- "))
+}
+
+/// A source line under its number without a rule (`3   return items…`, tsc's pretty frame).
+fn numbered_source(text: &str) -> bool {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && text[digits..].starts_with("  ")
 }
 
 pub(super) fn anchored_at_location(block: &Block) -> bool {
