@@ -682,7 +682,7 @@ pub static RULES: &[Rule] = &[
     // nothing else is.
     rule(
         "test-mark-failed",
-        r"^\s*(✕|✗|✖|×|\[-\]) \S",
+        r"^\s*(✕|✗|✘|✖|×|\[-\]) \S",
         TestFailure,
         2,
         Line,
@@ -969,7 +969,7 @@ pub static RULES: &[Rule] = &[
     ),
     rule(
         "ruby-exception",
-        r"^\S+\.rb:\d+:in `[^']*': .*\(\w+(::\w+)*(Error|Exception)\)",
+        r"^\S+\.rb:\d+:in `[^']*': .*\(\w+(::\w+)*(Error|Exception)\)|^\s+\S.* \((\w+::)*\w*(Error|Exception)\)$",
         Unknown,
         1,
         Stack,
@@ -1369,6 +1369,9 @@ mod tests {
             ("Failure -> spec/cart_spec.lua @ 4", "busted"),
             ("FAIL: tax_test", "test-verdict-line"),
             ("FAILED: twoItems", "test-verdict-line"),
+            // Ruby's message and class, as Cucumber prints them under the failed step.
+            ("      expected 5, got 3 (RuntimeError)", "ruby-exception"),
+            ("  ✘ [fail]: adds prices", "test-mark-failed"),
             (
                 "Can't locate Money/Exlogare.pm in @INC (you may need to install the Money::Exlogare module)",
                 "perl-module",

@@ -42,6 +42,7 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
     }
     if (short || block.rule.shape == Shape::Stack)
         && !new_anchor
+        && block.pending_blank.is_none()
         && goes_on_whatever_shape(block, text)
     {
         return true;
@@ -102,6 +103,9 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                 && block.lines.last().is_some_and(|l| l.1.ends_with(':'))
                 || indented
                 || text.starts_with("at ")
+                // Ruby's frames, `path.rb:4:in `method'`, as Cucumber prints them unindented
+                // against the message.
+                || text.split_once(":in `").is_some_and(|(at, _)| location_only(at))
                 || text.starts_with("Stack trace:")
                 || text.starts_with('#') && text[1..].starts_with(|c: char| c.is_ascii_digit())
                 || text.starts_with("Caused by")
