@@ -31,9 +31,8 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
     let short = matches!(block.rule.shape, Shape::Line | Shape::Diagnostic);
     if short && block.pending_blank.is_some() {
         // After a blank line, what a colon announced (autoconf's `configure: error: Package
-        // requirements (…) were not met:`, then the package) and a code frame (Babel's, under
-        // its `SyntaxError:`) go on.
-        // So do a runtime's frames (NUnit prints them after a blank line).
+        // requirements (…) were not met:`, then the package), a code frame (Babel's under its
+        // `SyntaxError:`, tsc's pretty one) and a runtime's frames (NUnit's) go on.
         let announced = block.lines.last().is_some_and(|(_, l)| l.ends_with(':'));
         let frame = code_frame(text.strip_prefix("> ").unwrap_or(text))
             || numbered_source(text)
