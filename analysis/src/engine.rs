@@ -448,13 +448,15 @@ impl Engine {
                             block.lines.push((blank, String::new()));
                         }
                     }
-                    Shape::Section | Shape::Stack | Shape::Traceback
+                    // One blank line is held: what follows it may still belong (see
+                    // `continues`); a second one ends the block.
+                    Shape::Section
+                    | Shape::Stack
+                    | Shape::Traceback
+                    | Shape::Line
+                    | Shape::Diagnostic
                         if block.pending_blank.is_none() =>
                     {
-                        block.pending_blank = Some(number)
-                    }
-                    // What a colon announced, or a code frame, may follow one blank line.
-                    Shape::Line | Shape::Diagnostic if block.pending_blank.is_none() => {
                         block.pending_blank = Some(number)
                     }
                     _ => self.close_open(),
@@ -664,7 +666,8 @@ impl Engine {
     }
 
     fn push_tail(&mut self, number: u64, text: &str, known: bool) {
-        // A bare error tag (Maven's `[ERROR]` alone) is a blank line that carries a tag.
+        // A bare error tag (Maven's `[ERROR]` alone) is a blank line that carries a tag. Tags
+        // are short, so longer lines (nearly all) skip the check on this hot path.
         if text.len() <= 12 && untagged(text).is_empty() {
             return;
         }

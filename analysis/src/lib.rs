@@ -480,7 +480,7 @@ fn whole_diff(run: &[&(u64, String)]) -> Option<usize> {
     let is_diff = body.first().is_some_and(|l| l.1.starts_with("@@"))
         && body
             .iter()
-            .all(|l| l.1.starts_with(['+', '-', ' ', '@', '\\']) || l.1.is_empty());
+            .all(|l| l.1.starts_with(['+', '-', ' ', '@', '\\']));
     const GIT_HEADER: [&str; 8] = [
         "diff ",
         "index ",

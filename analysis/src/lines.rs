@@ -265,8 +265,8 @@ fn prefix_len(b: &[u8]) -> usize {
 }
 
 /// Length of Ant's prefix on a task's output, `    [javac] `: the task's name in brackets,
-/// right-aligned in a column of 11 characters, then a space; 0 when there is none. A compiler's diagnostic
-/// or a test's failure is read behind it as it is anywhere else.
+/// right-aligned in a column of 11 characters, then a space; 0 when there is none. A compiler's
+/// diagnostic or a test's failure is read behind it as it is anywhere else.
 fn ant_prefix_len(b: &[u8]) -> usize {
     const CLOSE: usize = 10;
     if b.len() <= CLOSE || b[CLOSE] != b']' || !matches!(b.get(CLOSE + 1), None | Some(b' ')) {

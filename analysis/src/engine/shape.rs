@@ -2,6 +2,7 @@
 //! the lines that end a block whatever its shape.
 
 use super::Block;
+use super::lead::looks_like_path;
 use crate::rules::{Rule, Shape};
 
 /// Whether `line` belongs to the open `block`. Blank lines are held back and kept only when
@@ -9,7 +10,9 @@ use crate::rules::{Rule, Shape};
 pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
     // Under a build tool's error tag (sbt's `[error]`), a report's shape is read inside the tag:
     // `[error]     ^` is a caret line, `[error]   at …` an indented frame.
-    let (indent, text, anchor_indent) = match inside_same_tag(block, line) {
+    let inside_tag = inside_same_tag(block, line);
+    let tagged = inside_tag.is_some();
+    let (indent, text, anchor_indent) = match inside_tag {
         Some((body, anchor_body)) => (
             body.len() - body.trim_start().len(),
             body.trim_start(),
@@ -22,7 +25,6 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
         ),
     };
     let indented = indent > anchor_indent;
-    let tagged = same_error_tag(block, line.trim_start());
     // A new anchor of a decisive tier starts its own block, unless it is part of a stack trace;
     // one more decisive than the open block always does.
     let new_anchor = rule.is_some_and(|r| {
@@ -183,10 +185,10 @@ pub(super) fn reports_exit(line: &str) -> bool {
 
 /// The lines that go on a report of one or a few lines, whatever its shape: what an anchor
 /// ending with `:` announces (the Maven Enforcer's `Rule 0: … failed with message:` over the
-/// message), a heading right under the anchor (LuaRocks' `Missing
-/// dependencies for shop:` over its list), a label over the indented lines under it (HLint's
-/// `Found:` and `Perhaps:`), and the bracket that closes one the report left open (cabal's
-/// `user error (… exited with an error:` … `)`).
+/// message), a heading right under the anchor (LuaRocks' `Missing dependencies for shop:` over
+/// its list), a line right under it naming the same file, a label over the indented lines under
+/// it (HLint's `Found:` and `Perhaps:`), and the bracket that closes one the report left open
+/// (cabal's `user error (… exited with an error:` … `)`).
 fn goes_on_whatever_shape(block: &Block, text: &str) -> bool {
     let right_under_anchor = block.lines.len() == block.lead + 1;
     let announced = block.lines.last().is_some_and(|(_, l)| l.ends_with(':'));
@@ -207,14 +209,7 @@ fn goes_on_whatever_shape(block: &Block, text: &str) -> bool {
 fn names_same_file(anchor: &str, text: &str) -> bool {
     text.split_whitespace()
         .map(|w| w.trim_matches(|c: char| "'\"`(),:;".contains(c)))
-        .any(|w| {
-            w.len() >= 4
-                && w.rsplit(['/', '\\']).next().is_some_and(|name| {
-                    name.contains('.') && name.starts_with(|c: char| c.is_alphanumeric())
-                })
-                && !w.starts_with("http")
-                && anchor.contains(w)
-        })
+        .any(|w| w.len() >= 4 && looks_like_path(w) && !w.starts_with("http") && anchor.contains(w))
 }
 
 /// A label over the lines under it: one or two words and a colon (`Found:`, `Caused by:`,
@@ -324,20 +319,12 @@ pub(super) fn untagged(line: &str) -> &str {
     error_tag(l).map_or(l, |tag| l[tag.len()..].trim())
 }
 
-/// A line carrying the block anchor's error tag, and the anchor, each without the tag.
+/// A line carrying the block anchor's error tag (the run of them is one report), and the anchor,
+/// each without the tag.
 fn inside_same_tag<'a>(block: &'a Block, line: &'a str) -> Option<(&'a str, &'a str)> {
     let anchor = block.lines.get(block.lead)?.1.trim_start();
     let tag = error_tag(anchor)?;
     Some((line.trim_start().strip_prefix(tag)?, &anchor[tag.len()..]))
-}
-
-pub(super) fn same_error_tag(block: &Block, text: &str) -> bool {
-    let anchor = block
-        .lines
-        .get(block.lead)
-        .map(|(_, l)| l.trim_start())
-        .unwrap_or_default();
-    error_tag(text).is_some_and(|tag| error_tag(anchor) == Some(tag))
 }
 
 /// The punctuation a line starts with before its words (TAP's `#`, a quote's `>`, a frame's `|`).
