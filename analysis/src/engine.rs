@@ -19,11 +19,11 @@ mod shape;
 
 use super::baseline::Baseline;
 use super::lines::{RawLine, clean_into, kept};
-use super::rules::{Category, Lead, Rule, Rules, Shape};
+use super::rules::{Category, Lead, NAMED_REPORT, Rule, Rules, Shape};
 use boilerplate::{runner_boilerplate, tool_epilogue};
 use lead::{
-    caret_frame_above, diff_line, is_header, is_parent, looks_like_path, same_item_shape,
-    section_above, test_run_above, warnings_above,
+    caret_frame_above, diff_line, framed_heading_above, is_header, is_parent, looks_like_path,
+    same_item_shape, section_above, test_run_above, warnings_above,
 };
 use regex::Regex;
 use shape::{continues, ends_section, reports_exit, test_run_verdict, untagged};
@@ -81,6 +81,9 @@ pub struct Step {
     /// With a baseline: the last lines that the passing run did not print.
     pub new_tail: VecDeque<(u64, String)>,
     pub failing_tests: Vec<String>,
+    /// Tests a runner marked failed on a line of their own, whose report may come further down
+    /// under the test's name (see [`Step::reported_under_awaited_name`]).
+    awaited_reports: Vec<String>,
     tier_counts: [usize; 4],
     seq: u64,
     /// The anchor count at the last test-run verdict line: what a passing verdict covers.
@@ -142,6 +145,25 @@ impl Step {
             .filter(|(_, text)| text.trim().is_empty() || baseline.contains(text))
             .map(|(n, _)| *n)
             .collect()
+    }
+
+    /// Whether `text` names a test marked failed above, alone or after a path's separator
+    /// (`adds prices`, `cart.test.mjs › adds prices`): the title of its report. Each name
+    /// titles one report.
+    fn reported_under_awaited_name(&mut self, text: &str) -> bool {
+        let t = text.trim();
+        let titled = |name: &String| {
+            t.strip_suffix(name.as_str()).is_some_and(|before| {
+                before.is_empty()
+                    || before.ends_with(' ')
+                        && before.trim_end().ends_with(['›', '>', '▶', '●', ')'])
+            })
+        };
+        let Some(i) = self.awaited_reports.iter().position(titled) else {
+            return false;
+        };
+        self.awaited_reports.swap_remove(i);
+        true
     }
 
     fn has_errors(&self) -> bool {
@@ -535,7 +557,11 @@ impl Engine {
         let rule = self.rules.classify_scanned(text, has_keyword);
         // A line the passing run printed too is not a cause, whatever it says.
         let known = self.baseline.as_ref().is_some_and(|b| b.contains(text));
-        let rule = rule.filter(|_| !known);
+        let rule = rule.filter(|_| !known).or_else(|| {
+            (!self.current.awaited_reports.is_empty()
+                && self.current.reported_under_awaited_name(text))
+            .then_some(&NAMED_REPORT)
+        });
         if let Some(block) = self.open.as_mut() {
             let ends = match block.rule.shape {
                 Shape::Section | Shape::Report => ends_section(text),
@@ -578,7 +604,16 @@ impl Engine {
         }
         if let Some(rule) = rule {
             self.open_block(rule, number, text);
-            self.note_test(text);
+            let name = self.note_test(text);
+            // A one-line verdict may be all a runner prints where the test fails: its report
+            // can come later, under the test's name.
+            if rule.shape == Shape::Line
+                && rule.category == Category::TestFailure
+                && let Some(name) = name.filter(|n| n.len() >= 3)
+                && self.current.awaited_reports.len() < 16
+            {
+                self.current.awaited_reports.push(name);
+            }
         }
         self.push_tail(number, text, known);
     }
@@ -634,12 +669,21 @@ impl Engine {
             // The section's lines may have opened blocks of their own (an `ERROR` in the diff):
             // the section is the report they belong to.
             Lead::Section => lines.extend(section_above(&self.current.tail, number)),
-            Lead::Header => lines.extend(
-                above
-                    .take(1)
-                    .filter(|(_, line)| is_header(line) || is_parent(line, text))
-                    .map(|(n, line)| (n, line.clone())),
-            ),
+            Lead::Header => {
+                lines.extend(
+                    above
+                        .take(1)
+                        .filter(|(_, line)| is_header(line) || is_parent(line, text))
+                        .map(|(n, line)| (n, line.clone())),
+                );
+                if lines.is_empty() {
+                    lines.extend(framed_heading_above(
+                        &self.current.tail,
+                        number,
+                        self.last_block_end,
+                    ));
+                }
+            }
         }
         let lead = lines.len();
         lines.push((number, truncate(text)));
@@ -656,13 +700,13 @@ impl Engine {
         });
     }
 
-    fn note_test(&mut self, text: &str) {
-        if self.current.failing_tests.len() < 50
-            && let Some(name) = super::extract::failing_test(text)
-            && !self.current.failing_tests.contains(&name)
-        {
-            self.current.failing_tests.push(name);
+    /// Remembers the test a line reports as failed, and returns its name.
+    fn note_test(&mut self, text: &str) -> Option<String> {
+        let name = super::extract::failing_test(text)?;
+        if self.current.failing_tests.len() < 50 && !self.current.failing_tests.contains(&name) {
+            self.current.failing_tests.push(name.clone());
         }
+        Some(name)
     }
 
     fn push_tail(&mut self, number: u64, text: &str, known: bool) {

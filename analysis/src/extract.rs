@@ -137,7 +137,9 @@ pub(super) fn test_patterns() -> &'static TestPatterns {
             r"^\d+\) (?P<name>[\w\\]+::\w+)",
             r"^\s+\d+\) test (?P<name>.+) \(\S+\)$",
             r"^(?P<name>[\w:]+#test_\w+)",
-            r"^\s*(✕|✗|×) (?P<name>.+?)( \(\d+ ?m?s\))?$",
+            // A runner's progress mark, without AVA's `[fail]:` and the duration after the name
+            // (`(3 ms)`, Pester's `9ms (7ms|2ms)`).
+            r"^\s*(✕|✗|✘|✖|×|\[-\]) (\[fail\]: )?(?P<name>.+?)( \(\d+(\.\d+)? ?m?s\)| \d+(\.\d+)?m?s( \([\d.ms|]+\))?)?$",
             r"^\s*not ok \d+ - (?P<name>.+)$",
         ];
         TestPatterns {
@@ -243,6 +245,19 @@ mod tests {
         assert_eq!(
             failing_test("  ● Parser › parses empty input").as_deref(),
             Some("Parser › parses empty input")
+        );
+        // Progress marks, without the runner's tag and the duration.
+        assert_eq!(
+            failing_test("  ✘ [fail]: adds prices").as_deref(),
+            Some("adds prices")
+        );
+        assert_eq!(
+            failing_test("   [-] adds two prices 9ms (7ms|2ms)").as_deref(),
+            Some("adds two prices")
+        );
+        assert_eq!(
+            failing_test("  ✖ reads host (0.230584ms)").as_deref(),
+            Some("reads host")
         );
         assert_eq!(failing_test("all fine"), None);
     }

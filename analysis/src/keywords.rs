@@ -47,6 +47,7 @@ static KEYWORDS: &[&str] = &[
     "●",
     "✕",
     "✗",
+    "✘",
     "×",
     "<<<",
     "what went wrong",

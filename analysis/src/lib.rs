@@ -141,7 +141,7 @@ impl Analyzer {
 pub fn rule_names() -> impl Iterator<Item = &'static str> {
     rules::RULES
         .iter()
-        .chain([&rules::LOGGED_BELOW_ERROR])
+        .chain([&rules::LOGGED_BELOW_ERROR, &rules::NAMED_REPORT])
         .map(|r| r.name)
 }
 
@@ -193,6 +193,9 @@ fn category_of(primary: &Block, step: &Step, meta: &JobMeta) -> Category {
     {
         return Category::Lint;
     }
+    if rule.category == Category::Compilation && failed_check(headline(primary)) {
+        return Category::TestFailure;
+    }
     if rule.shape == Shape::Traceback {
         // The exception line says more than the traceback around it (MemoryError, ImportError…).
         let exception = headline(primary);
@@ -209,6 +212,24 @@ fn category_of(primary: &Block, step: &Step, meta: &JobMeta) -> Category {
         return Category::TestFailure;
     }
     from_context(step, meta)
+}
+
+/// Whether a diagnostic's level, after its location, is a failed check rather than a compiler's
+/// error: Catch2's `test.cpp:7: FAILED:`, GoogleTest's `cart_test.cc:7: Failure`, Unity's
+/// `test_cart.c:12:test_adds:FAIL: Expected 5 Was 3` (the test's name between).
+fn failed_check(line: &str) -> bool {
+    let mut fields = line.trim_start().split(':').skip(1).peekable();
+    let mut numbered = false;
+    while let Some(field) =
+        fields.next_if(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+    {
+        numbered |= !field.is_empty();
+    }
+    let level = |f: &str| matches!(f.trim(), "FAILED" | "FAIL" | "Failure" | "failure");
+    numbered
+        && fields
+            .next()
+            .is_some_and(|f| level(f) || !f.contains(' ') && fields.next().is_some_and(level))
 }
 
 fn from_context(step: &Step, meta: &JobMeta) -> Category {
@@ -233,6 +254,9 @@ fn headline(block: &Block) -> &str {
     let lines = block.anchored_lines();
     let first = lines.first().map(|l| l.1.as_str()).unwrap_or_default();
     match block.rule.shape {
+        // A report titled by the failed test's name: the name says which test, its body's lines
+        // are labels and values (AVA's `Difference (- actual, + expected):`).
+        _ if std::ptr::eq(block.rule, &rules::NAMED_REPORT) => first,
         // The exception line: the first unindented line after the frames.
         Shape::Traceback => lines
             .iter()

@@ -1146,6 +1146,17 @@ pub(crate) static LOGGED_BELOW_ERROR: Rule = rule(
     "Only lines logged below error level look like failures: read the lines shown and the output just above them.",
 );
 
+/// The report a runner prints, further down, under the name of a test it marked failed as it ran
+/// (AVA's `✘ [fail]: adds prices`, then `adds prices` over its location, code and difference).
+pub(crate) static NAMED_REPORT: Rule = rule(
+    "named-report",
+    "",
+    TestFailure,
+    0,
+    Report,
+    "A test failed: its report, under the name the runner marked failed, shows the assertion and the values.",
+);
+
 pub struct Rules {
     pub keywords: Keywords,
     set: RegexSet,

@@ -480,3 +480,49 @@ fn a_diagnostic_under_a_build_tool_s_error_tag_keeps_its_frame_and_verdict() {
         "{report:#?}"
     );
 }
+
+#[test]
+fn a_report_under_the_name_of_a_test_marked_failed_is_its_cause() {
+    // A runner marks the test failed as it runs and prints its report further down, titled by
+    // the test's name alone or after a path's separator. A line that merely ends with the
+    // name's words is not a title.
+    for title in [
+        "  applies the discount",
+        "  cart.spec › applies the discount",
+    ] {
+        let log = job(&format!(
+            "$ run-tests\n  ✔ empty cart\n  ✘ applies the discount (4 ms)\n\n{title}\n\n  spec/cart.spec:9\n\n  Expected: 90\n  Received: 100\n\n  ──\n\n  1 test failed\n"
+        ));
+        let report = analyze(&log);
+        let (start, end, text) = first_excerpt(&report);
+        assert_eq!((start, end), (15, 20), "{report:#?}");
+        assert!(text.contains("Received: 100"), "{text}");
+        assert_eq!(report.category.as_str(), "test_failure");
+        assert_eq!(report.failing_tests, ["applies the discount"]);
+    }
+    let prose = job(
+        "$ run-tests\n  ✘ applies the discount (4 ms)\nthe total no longer applies the discount\n  1 test failed\n",
+    );
+    let report = analyze(&prose);
+    assert_ne!(report.rule, "named-report", "{report:#?}");
+}
+
+#[test]
+fn a_heading_framed_by_rules_over_a_failed_check_is_its_title() {
+    // A test framework frames the test's name between rule lines, one blank line over the
+    // check that failed; a check's failure is a test's, not a compiler's.
+    let log = job(
+        "$ ./unit-tests\n\n------------------------------------------------------------\nrounding\n  halves go up\n------------------------------------------------------------\nround.c:14\n............................................................\n\nround.c:15: FAILED:\n  CHECK( round_half(2.5) == 3 )\nwith expansion:\n  2 == 3\n\n============================================================\n",
+    );
+    let report = analyze(&log);
+    let (start, end, text) = first_excerpt(&report);
+    assert_eq!((start, end), (13, 23), "{report:#?}");
+    assert!(
+        text.starts_with("---") && text.contains("halves go up"),
+        "{text}"
+    );
+    assert_eq!(report.category.as_str(), "test_failure", "{report:#?}");
+    // A compiler's error at a location stays a compilation error.
+    let gcc = job("$ make\nround.c:15:5: error: 'x' undeclared (first use in this function)\n");
+    assert_eq!(analyze(&gcc).category.as_str(), "compilation");
+}

@@ -43,6 +43,44 @@ pub(super) fn section_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<
     Vec::new()
 }
 
+/// The heading a test framework frames between rule lines over a failure's report, one blank
+/// line above the anchor (Catch2's test case and section between `---` rules, its location
+/// over a dotted rule): the run of remembered lines from an opening rule through a closing one,
+/// none of them part of a block already (at or before `taken`).
+pub(super) fn framed_heading_above(
+    tail: &VecDeque<(u64, String)>,
+    number: u64,
+    taken: u64,
+) -> Vec<(u64, String)> {
+    const MOST: usize = 8;
+    let rule_line = |line: &str| {
+        let t = line.trim();
+        t.len() >= 20
+            && t.bytes().all(|b| b == t.as_bytes()[0])
+            && b"-=.~_*".contains(&t.as_bytes()[0])
+    };
+    let mut above = tail.iter().rev().filter(|(n, _)| *n < number && *n > taken);
+    let Some(closing) = above
+        .next()
+        .filter(|(n, l)| *n + 2 == number && rule_line(l))
+    else {
+        return Vec::new();
+    };
+    let mut heading = vec![closing.clone()];
+    for (n, line) in above.take(MOST) {
+        if *n + 1 != heading.last().map_or(0, |l| l.0) {
+            break;
+        }
+        heading.push((*n, line.clone()));
+        if rule_line(line) && tail.iter().all(|(above, _)| above + 1 != *n) {
+            heading.reverse();
+            heading.push((number - 1, String::new()));
+            return heading;
+        }
+    }
+    Vec::new()
+}
+
 /// A line that introduces the block under it: `In function 'f':`, `# package`, `1) test name`,
 /// `In file included from …`, a file's name. Not a command, and not a line that is an error of
 /// its own.

@@ -366,8 +366,9 @@ pub(super) fn ends_section(text: &str) -> bool {
         || t.starts_with("Finished in ")
         || t.starts_with("Failed examples:")
         || t.starts_with("Test run finished")
-        // Vitest's rule under each failure's report.
+        // Vitest's rule under each failure's report, AVA's short one between reports.
         || t.starts_with("⎯⎯⎯")
+        || !t.is_empty() && t.chars().all(|c| matches!(c, '─' | '━'))
 }
 
 /// A test run's verdict line, and whether it reports no failure: JUnit's console and sbt
