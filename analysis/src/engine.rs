@@ -26,6 +26,7 @@ use lead::{
     same_item_shape, section_above, test_run_above, warnings_above,
 };
 use regex::Regex;
+pub(crate) use shape::names_same_file;
 use shape::{continues, ends_section, reports_exit, test_run_verdict, untagged};
 use std::collections::{HashSet, VecDeque};
 use std::sync::OnceLock;

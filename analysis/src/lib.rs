@@ -486,12 +486,23 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
     } else {
         &step.tail
     };
-    let run = last_run(source.iter(), MAX_SHOWN_LINES.max(max), true);
+    let mut run = last_run(source.iter(), MAX_SHOWN_LINES.max(max), true);
     let cut = run.len().saturating_sub(max);
-    match whole_diff(&run) {
-        Some(start) if start < cut => run[start..].to_vec(),
-        _ => run[cut..].to_vec(),
+    if let Some(start) = whole_diff(&run).filter(|start| *start < cut) {
+        return run.split_off(start);
     }
+    let mut run = run.split_off(cut);
+    // The line one blank line above a whole paragraph that names its file titles it (luacheck's
+    // `Checking src/cart.lua   3 warnings` over its findings).
+    if cut == 0
+        && let Some(first) = run.first()
+        && let Some(title) = source.iter().rev().find(|l| l.0 + 2 == first.0)
+        && !source.iter().any(|l| l.0 + 1 == first.0)
+        && engine::names_same_file(&first.1, &title.1)
+    {
+        run.insert(0, title);
+    }
+    run
 }
 
 /// Where the unified diff a run of lines ends with begins: its `---`/`+++` header, or the

@@ -205,8 +205,8 @@ fn goes_on_whatever_shape(block: &Block, text: &str) -> bool {
 }
 
 /// Whether `text` names a file the anchor names too: the tool's verdict on that file right under
-/// its error (`php -l`'s `Errors parsing src/Cart.php`).
-fn names_same_file(anchor: &str, text: &str) -> bool {
+/// its error (`php -l`'s `Errors parsing src/Cart.php`), a checker's title over its findings.
+pub(crate) fn names_same_file(anchor: &str, text: &str) -> bool {
     text.split_whitespace()
         .map(|w| w.trim_matches(|c: char| "'\"`(),:;".contains(c)))
         .any(|w| w.len() >= 4 && looks_like_path(w) && !w.starts_with("http") && anchor.contains(w))
