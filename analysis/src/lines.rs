@@ -185,6 +185,68 @@ pub fn clean_into(raw: &[u8], out: &mut Vec<u8>) {
         start + trimmed_len(text)
     };
     out.truncate(end);
+    if out.get(start) == Some(&b'{')
+        && out.last() == Some(&b'}')
+        && let Some(event) = json_event_text(&out[start..])
+    {
+        out.truncate(start);
+        out.extend_from_slice(event.as_bytes());
+        let end = start + trimmed_len(&out[start..]);
+        out.truncate(end);
+    }
+}
+
+/// A line that is one JSON event of a tool that logs structured (`go test -json`'s
+/// `{"Action":"output","Output":"--- FAIL: TestX\n"}`, a JSON logger's `{"level":"info","msg":…}`):
+/// the text it carries, after its level when it has one, so that the rules and shapes read what
+/// a person would read (and a line logged at INFO stays one). An event without text (`go test
+/// -json`'s `run`, `pass` and `fail` actions) reads as a blank line. `None` for other lines.
+fn json_event_text(line: &[u8]) -> Option<String> {
+    /// Text, or whatever else a field holds (a structured `message`).
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Field<'a> {
+        Text(std::borrow::Cow<'a, str>),
+        Number(f64),
+        Other(serde::de::IgnoredAny),
+    }
+    #[derive(serde::Deserialize)]
+    struct Event<'a> {
+        #[serde(alias = "Output", borrow)]
+        output: Option<Field<'a>>,
+        #[serde(alias = "message", alias = "Message", borrow)]
+        msg: Option<Field<'a>>,
+        #[serde(alias = "severity", alias = "lvl", borrow)]
+        level: Option<Field<'a>>,
+        #[serde(rename = "Action", borrow)]
+        action: Option<Field<'a>>,
+    }
+    let event: Event = serde_json::from_slice(line).ok()?;
+    let text = match (event.output, event.msg) {
+        (Some(Field::Text(text)), _) | (_, Some(Field::Text(text))) => text,
+        _ if event.action.is_some() => return Some(String::new()),
+        _ => return None,
+    };
+    // One line of the log is one line of text: a multi-line value shows its first.
+    let first = text
+        .trim_end_matches('\n')
+        .split('\n')
+        .next()
+        .unwrap_or_default();
+    let level = match event.level {
+        Some(Field::Text(level)) => Some(level.to_ascii_uppercase()),
+        // Bunyan's and pino's numbers: 10 trace … 50 error, 60 fatal.
+        Some(Field::Number(n)) => {
+            let names = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
+            let index = ((n / 10.0) as usize).clamp(1, names.len()) - 1;
+            Some(names[index].to_owned())
+        }
+        _ => None,
+    };
+    Some(match level {
+        Some(level) => format!("{level} {first}"),
+        None => first.to_owned(),
+    })
 }
 
 /// Length of `text` without trailing white space (ASCII, or any Unicode white space character
@@ -422,6 +484,35 @@ mod tests {
         clean_into(raw, &mut out);
         assert_eq!(&out[..4], b"kept", "appends, never touches what is there");
         String::from_utf8_lossy(&out[4..]).into_owned()
+    }
+
+    #[test]
+    fn a_json_event_reads_as_the_text_it_carries_after_its_level() {
+        // go test -json: the output's text; an action without text is a blank line.
+        assert_eq!(
+            cleaned(br#"{"Time":"2026-12-03T11:57:35Z","Action":"output","Package":"example.com/shop","Test":"TestEmpty","Output":"\tpanic: boom [recovered]\n"}"#),
+            "\tpanic: boom [recovered]"
+        );
+        assert_eq!(
+            cleaned(br#"{"Action":"fail","Package":"example.com/shop","Elapsed":0.005}"#),
+            ""
+        );
+        // JSON loggers: a level by name (zap, logrus) or by number (pino, bunyan).
+        assert_eq!(
+            cleaned(br#"{"level":"info","ts":1,"msg":"connection refused, retrying"}"#),
+            "INFO connection refused, retrying"
+        );
+        assert_eq!(
+            cleaned(br#"{"level":50,"time":1,"pid":7,"msg":"cannot open db\nat x"}"#),
+            "ERROR cannot open db"
+        );
+        // Other JSON, and what only looks like it, stays as it is.
+        for other in [
+            &br#"{"name":"shop","version":"1.0.0"}"#[..],
+            b"{ not json }",
+        ] {
+            assert_eq!(cleaned(other), String::from_utf8_lossy(other));
+        }
     }
 
     #[test]

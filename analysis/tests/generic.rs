@@ -526,3 +526,25 @@ fn a_heading_framed_by_rules_over_a_failed_check_is_its_title() {
     let gcc = job("$ make\nround.c:15:5: error: 'x' undeclared (first use in this function)\n");
     assert_eq!(analyze(&gcc).category.as_str(), "compilation");
 }
+
+#[test]
+fn a_structured_log_line_is_read_as_its_text_at_its_level() {
+    // A JSON logger's line at INFO is not the cause, however alarming its message.
+    let log = job(
+        "$ npm test\n> shop@1.0.0 test\n{\"level\":30,\"time\":1764583200000,\"msg\":\"redis: connection refused, retrying\"}\n{\"level\":30,\"time\":1764583200000,\"msg\":\"server listening on 3000\"}\nrequest failed\n",
+    );
+    let report = analyze(&log);
+    assert_ne!(report.category.as_str(), "network", "{report:#?}");
+    // go test -json: the failure inside the events is read as go test prints it.
+    let log = job(
+        "$ go test -json ./...\n{\"Action\":\"run\",\"Package\":\"shop\",\"Test\":\"TestTotal\"}\n{\"Action\":\"output\",\"Package\":\"shop\",\"Test\":\"TestTotal\",\"Output\":\"=== RUN   TestTotal\\n\"}\n{\"Action\":\"output\",\"Package\":\"shop\",\"Test\":\"TestTotal\",\"Output\":\"    cart_test.go:9: Total([2 3]) = 3, want 5\\n\"}\n{\"Action\":\"output\",\"Package\":\"shop\",\"Test\":\"TestTotal\",\"Output\":\"--- FAIL: TestTotal (0.00s)\\n\"}\n{\"Action\":\"fail\",\"Package\":\"shop\",\"Test\":\"TestTotal\",\"Elapsed\":0}\n{\"Action\":\"output\",\"Package\":\"shop\",\"Output\":\"FAIL\\tshop\\t0.004s\\n\"}\n",
+    );
+    let report = analyze(&log);
+    let (start, _, text) = first_excerpt(&report);
+    assert_eq!(start, 14, "{report:#?}");
+    assert!(
+        text.contains("cart_test.go:9: Total([2 3]) = 3, want 5"),
+        "{text}"
+    );
+    assert_eq!(report.failing_tests, ["TestTotal"], "{report:#?}");
+}
