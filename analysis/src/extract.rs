@@ -141,6 +141,7 @@ pub(super) fn test_patterns() -> &'static TestPatterns {
             // (`(3 ms)`, Pester's `9ms (7ms|2ms)`).
             r"^\s*(✕|✗|✘|✖|×|\[-\]) (\[fail\]: )?(?P<name>.+?)( \(\d+(\.\d+)? ?m?s\)| \d+(\.\d+)?m?s( \([\d.ms|]+\))?)?$",
             r"^\s*not ok \d+ - (?P<name>.+)$",
+            r"^Test (?P<name>\S+) condition:$",
         ];
         TestPatterns {
             any: RegexSet::new(patterns).expect("test patterns compile"),

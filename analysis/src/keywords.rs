@@ -75,6 +75,7 @@ static KEYWORDS: &[&str] = &[
     "init terminating",
     "data race",
     "; caught ",
+    " condition:",
     "could not resolve",
     "unhandled",
     "debugger invoked",

@@ -773,6 +773,16 @@ pub static RULES: &[Rule] = &[
         Section,
         "Lisp signalled the condition shown: its description names the value and the place.",
     ),
+    // Emacs ERT's batch report of a failed test: `Test name condition:` over the condition it
+    // signalled (`(ert-test-failed ((should …) :form (= 3 5) :value nil))`), then its verdict.
+    rule(
+        "ert-condition",
+        r"^Test \S+ condition:$",
+        TestFailure,
+        0,
+        Line,
+        "An Emacs ERT test failed: its condition shows the form that failed and the values it got.",
+    ),
     rule(
         "eunit-failed",
         r"\.\.\.\*failed\*$",
@@ -798,13 +808,25 @@ pub static RULES: &[Rule] = &[
         "An assertion failed: compare the expected and actual values.",
     ),
     // --- lint and format -----------------------------------------------------------------------
+    // pre-commit's hook line, padded with dots to its verdict, over the hook's id, exit code and
+    // output; the next hook's line ends it.
+    rule(
+        "pre-commit-hook",
+        r"^\S.*\.{4,}Failed$",
+        Lint,
+        0,
+        Report,
+        "A pre-commit hook failed: its output says what to fix; a hook that modified files fixed them itself, so commit its changes.",
+    ),
+    // The "stylish" list many linters print under a file's name: `  12:5  error  message  rule`
+    // (ESLint, yamllint), with a mark for the level in stylelint's (`  2:3  ✖  message`).
     with_path_lead(rule(
-        "eslint",
-        r"^\s+\d+:\d+\s+error\s+\S",
+        "lint-list",
+        r"^\s+\d+:\d+\s+(error|✖|×)\s+\S",
         Lint,
         0,
         List,
-        "ESLint found errors: fix them or run eslint --fix.",
+        "A linter found errors at the lines listed under the file's name: fix them (ESLint and stylelint fix some themselves with --fix).",
     )),
     with_path_lead(rule(
         "prettier",
@@ -1061,12 +1083,13 @@ pub static RULES: &[Rule] = &[
     // hints in that shape are noise (see NOISE).
     // It is decisive (tier 1: the first one is taken, as a compiler's first error is the one
     // to fix) but yields to noise like the generic rules, since warnings take the same shape.
-    // pyright's `path:2:12 - error: message`, indented under its file's name, counts too.
+    // pyright's `path:2:12 - error: message`, indented under its file's name, counts too, and
+    // markdownlint's `README.md:2 error MD022/… message` (a level word, no colon).
     Rule {
         yields_to_noise: true,
         ..rule(
             "diagnostic",
-            r"^(?:(?:❌|✗|✖|✘|×|▸)\s+)?(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}(?::\d+(?::\d+)?(?:-\d+(?::\d+)?)?:|\(\d+(?:,\d+)?\):?) ?\S|^\s*(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? - error: ",
+            r"^(?:(?:❌|✗|✖|✘|×|▸)\s+)?(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}(?::\d+(?::\d+)?(?:-\d+(?::\d+)?)?:|\(\d+(?:,\d+)?\):?) ?\S|^\s*(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? - error: |^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? error \S",
             Compilation,
             1,
             Diagnostic,
@@ -1350,7 +1373,11 @@ mod tests {
             ("bash: line 1: foo: command not found", "command-not-found"),
             (
                 "  12:5  error  'x' is defined but never used  no-unused-vars",
-                "eslint",
+                "lint-list",
+            ),
+            (
+                "  2:3   ✖  Unknown property \"colr\"  property-no-unknown",
+                "lint-list",
             ),
             ("app.py:3:1: F401 'os' imported but unused", "flake8"),
             ("! LaTeX Error: File `x.sty' not found.", "tex"),
@@ -1373,6 +1400,10 @@ mod tests {
                 "diagnostic",
             ),
             (
+                "README.md:2 error MD022/blanks-around-headings Headings should be surrounded by blank lines",
+                "diagnostic",
+            ),
+            (
                 "[UNRESOLVED_IMPORT] Could not resolve './cart.js' in src/main.js",
                 "unresolved-import",
             ),
@@ -1390,6 +1421,10 @@ mod tests {
             ("[  FAILED  ] Cart.TwoPrices (0 ms)", "gtest-failed"),
             // Ninja's failed build edge names its output, not a test.
             ("FAILED: shop.p/main.c.o", "failed-word"),
+            (
+                "no print statements......................................................Failed",
+                "pre-commit-hook",
+            ),
             ("  Test: two items ...FAILED", "test-summary-failed"),
             (
                 "Compilation failed due to warnings while using the --warnings-as-errors option",
@@ -1406,6 +1441,7 @@ mod tests {
             ),
             ("  But was:  3", "assertion"),
             ("; caught WARNING:", "lisp-condition"),
+            ("Test cart-two-prices condition:", "ert-condition"),
             ("At C:\\build\\deploy.ps1:5 char:1", "powershell"),
             ("Line |", "powershell"),
             ("   [-] adds two prices 9ms (7ms|2ms)", "test-mark-failed"),

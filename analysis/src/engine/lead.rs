@@ -194,6 +194,8 @@ pub(super) fn looks_like_path(line: &str) -> bool {
     !t.is_empty()
         && !t.contains(char::is_whitespace)
         && t.rsplit(['/', '\\']).next().is_some_and(|name| {
+            // A dotfile counts (`.gitlab-ci.yml`, `.eslintrc.js`).
+            let name = name.strip_prefix('.').unwrap_or(name);
             name.contains('.') && name.chars().next().is_some_and(char::is_alphanumeric)
         })
 }

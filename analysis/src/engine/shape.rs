@@ -366,6 +366,11 @@ pub(super) fn ends_section(text: &str) -> bool {
         || t.starts_with("Finished in ")
         || t.starts_with("Failed examples:")
         || t.starts_with("Test run finished")
+        // The next item's verdict, padded with dots (pre-commit's `name......Passed`).
+        || t.contains("....") && t.ends_with(['d', 'k', 'K'])
+            && ["Passed", "Failed", "Skipped", "ok", "OK"].iter().any(|v| {
+                t.strip_suffix(v).is_some_and(|rest| rest.ends_with("...."))
+            })
         // Vitest's rule under each failure's report, AVA's short one between reports.
         || t.starts_with("⎯⎯⎯")
         || !t.is_empty() && t.chars().all(|c| matches!(c, '─' | '━'))
