@@ -803,7 +803,14 @@ fn truncate(text: &str) -> String {
 
 /// The category of a step's failure when no rule says more: from the job's name or stage.
 pub fn category_from_job(name: &str) -> Category {
-    let name = name.to_ascii_lowercase();
+    // An option given a value sets how a command runs (`valgrind --leak-check=full`); a bare
+    // flag may say what it does (`black --check`, `ansible-playbook --syntax-check`).
+    let name = name
+        .split_whitespace()
+        .filter(|word| !(word.starts_with('-') && word.contains('=')))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase();
     if ["lint", "fmt", "format", "clippy", "style", "check"]
         .iter()
         .any(|w| name.contains(w))

@@ -85,6 +85,7 @@ static KEYWORDS: &[&str] = &[
     "[-] ",
     "✖",
     "sanitizer",
+    "definitely lost",
     "invalid read",
     "invalid write",
     "invalid free",

@@ -321,6 +321,7 @@ fn prefix_len(b: &[u8]) -> usize {
         + match rest.first() {
             Some(b'#') => buildkit_prefix_len(rest),
             Some(b' ') => ant_prefix_len(rest),
+            Some(b'=') => process_id_prefix_len(rest),
             Some(c) if c.is_ascii_alphabetic() => compose_prefix_len(rest),
             _ => 0,
         }
@@ -342,6 +343,20 @@ fn ant_prefix_len(b: &[u8]) -> usize {
             .iter()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'));
     if valid { (CLOSE + 2).min(b.len()) } else { 0 }
+}
+
+/// Length of the process id Valgrind and the sanitizers print before each line of a report,
+/// `==28811== ` (one space after it, when there is one); 0 when there is none. Behind it the
+/// report has the shape any other has: a title, frames indented under it, blank lines between.
+fn process_id_prefix_len(b: &[u8]) -> usize {
+    let digits = b.get(2..).map_or(0, |rest| {
+        rest.iter().take_while(|c| c.is_ascii_digit()).count()
+    });
+    if digits == 0 || !b.starts_with(b"==") || b.get(2 + digits..4 + digits) != Some(b"==") {
+        return 0;
+    }
+    let end = 4 + digits;
+    end + usize::from(b.get(end) == Some(&b' '))
 }
 
 /// Length of Docker Compose's prefix on a container's output, `app-1  | ` (Compose v2) or
@@ -655,8 +670,8 @@ mod tests {
     }
 
     #[test]
-    fn strips_buildkit_docker_compose_and_ant_prefixes_only() {
-        let stripped: [(&[u8], &str); 12] = [
+    fn strips_buildkit_docker_compose_ant_and_process_id_prefixes_only() {
+        let stripped: [(&[u8], &str); 16] = [
             (
                 b"#4 2.711 E: Unable to locate package x",
                 "E: Unable to locate package x",
@@ -681,6 +696,19 @@ mod tests {
                 "\tat shop.CartTest.total",
             ),
             (b"    [junit] ", ""),
+            (
+                b"==28811== Invalid read of size 4",
+                "Invalid read of size 4",
+            ),
+            (
+                b"==28811==    by 0x10918C: label (cart.c:6)",
+                "   by 0x10918C: label (cart.c:6)",
+            ),
+            (b"==28811== ", ""),
+            (
+                b"==2922==ERROR: AddressSanitizer: x",
+                "ERROR: AddressSanitizer: x",
+            ),
         ];
         for (raw, text) in stripped {
             assert_eq!(cleaned(raw), text);
@@ -702,6 +730,9 @@ mod tests {
             "[info] [javac] x",
             "    [jav c] y",
             "         [] z",
+            "==x== y",
+            "===== 3 passed =====",
+            "== Compilation error ==",
         ] {
             assert_eq!(cleaned(kept.as_bytes()), kept);
         }

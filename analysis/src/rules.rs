@@ -484,15 +484,20 @@ pub static RULES: &[Rule] = &[
             "Go's race detector found two goroutines using the same memory without synchronisation: the frames show both accesses.",
         )
     },
-    // The sanitizers' and Valgrind's memory error reports: the error, the access and its frames.
-    rule(
-        "memory-error",
-        r"^==\d+==\s*(ERROR: \w+Sanitizer: |Invalid (read|write|free)|Conditional jump or move|Use of uninitialised|Mismatched free|Syscall param|Source and destination overlap)|^SUMMARY: \w+Sanitizer: |^\S+:\d+:\d+: runtime error: ",
-        Unknown,
-        0,
-        Section,
-        "A memory error was detected at the frames shown: the first frame in your code is where to look.",
-    ),
+    // The sanitizers' and Valgrind's memory error reports (read behind their `==pid==` prefix,
+    // see `lines.rs`): the error, the access and its frames; a leak's record; ThreadSanitizer's
+    // race, which it reports as a warning.
+    Rule {
+        names_its_level: true,
+        ..rule(
+            "memory-error",
+            r"^(ERROR: \w+Sanitizer: |WARNING: ThreadSanitizer: |Invalid (read|write|free)|Conditional jump or move|Use of uninitialised|Mismatched free|Syscall param|Source and destination overlap|[\d,]+ \(?[\d,]+ direct, [\d,]+ indirect\)? bytes in [\d,]+ blocks are definitely lost|[\d,]+ bytes in [\d,]+ blocks are definitely lost)|^SUMMARY: \w+Sanitizer: |^\S+:\d+:\d+: runtime error: ",
+            Unknown,
+            0,
+            Section,
+            "A memory error was detected at the frames shown: the first frame in your code is where to look.",
+        )
+    },
     rule(
         "syntax-error",
         r"^\s*(SyntaxError|IndentationError|TabError): ",
@@ -979,7 +984,7 @@ pub static RULES: &[Rule] = &[
         Unknown,
         1,
         Stack,
-        "An error was raised: the first frame of the stack trace under it points at the code.",
+        "An error was raised: its message says what went wrong; the first frame of a stack trace under it, if there is one, points at the code.",
     ),
     rule(
         "java-exception",
@@ -1382,11 +1387,20 @@ mod tests {
             ("app.py:3:1: F401 'os' imported but unused", "flake8"),
             ("! LaTeX Error: File `x.sty' not found.", "tex"),
             ("! Missing $ inserted.", "tex"),
+            // Behind the `==pid==` prefix, which the engine strips.
             (
-                "==2922==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x6020",
+                "ERROR: AddressSanitizer: heap-buffer-overflow on address 0x6020",
                 "memory-error",
             ),
-            ("==2936== Invalid read of size 4", "memory-error"),
+            ("Invalid read of size 4", "memory-error"),
+            (
+                "33 bytes in 3 blocks are definitely lost in loss record 1 of 1",
+                "memory-error",
+            ),
+            (
+                "WARNING: ThreadSanitizer: data race (pid=28826)",
+                "memory-error",
+            ),
             (
                 "src/a.c:5:12: runtime error: signed integer overflow",
                 "memory-error",

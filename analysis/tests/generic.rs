@@ -548,3 +548,18 @@ fn a_structured_log_line_is_read_as_its_text_at_its_level() {
     );
     assert_eq!(report.failing_tests, ["TestTotal"], "{report:#?}");
 }
+
+#[test]
+fn a_memory_report_is_read_behind_its_process_id_prefix() {
+    // Valgrind prints `==pid==` before every line; behind it a leak's record is a title over its
+    // indented frames, and a bare prefix is a blank line. An option's words (`--leak-check`)
+    // do not make the job a lint check.
+    let log = job(
+        "$ valgrind --leak-check=full --error-exitcode=1 ./shop\n==411== Memcheck, a memory error detector\n==411== Command: ./shop\n==411== \nready\n==411== \n==411== HEAP SUMMARY:\n==411==     in use at exit: 16 bytes in 1 blocks\n==411== \n==411== 16 bytes in 1 blocks are definitely lost in loss record 1 of 1\n==411==    at 0x48417B4: malloc (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)\n==411==    by 0x10918C: open_cart (cart.c:9)\n==411==    by 0x1091D5: main (main.c:4)\n==411== \n==411== LEAK SUMMARY:\n==411==    definitely lost: 16 bytes in 1 blocks\n==411== ERROR SUMMARY: 1 errors from 1 contexts (suppressed: 0 from 0)\n",
+    );
+    let report = analyze(&log);
+    let (start, end, text) = first_excerpt(&report);
+    assert_eq!((start, end), (20, 23), "{report:#?}");
+    assert!(text.contains("open_cart (cart.c:9)"), "{text}");
+    assert_ne!(report.category.as_str(), "lint", "{report:#?}");
+}

@@ -35,7 +35,12 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
         // After a blank line, what a colon announced (autoconf's `configure: error: Package
         // requirements (…) were not met:`, then the package), a code frame (Babel's under its
         // `SyntaxError:`, tsc's pretty one) and a runtime's frames (NUnit's) go on.
-        let announced = block.lines.last().is_some_and(|(_, l)| l.ends_with(':'));
+        // Node's assertion error prints its values one blank line under a message of its own
+        // (`AssertionError [ERR_ASSERTION]: total of two prices`, blank, `3 !== 5`).
+        let announced = block.lines.last().is_some_and(|(_, l)| {
+            l.ends_with(':')
+                || block.lines.len() == block.lead + 1 && l.contains("[ERR_ASSERTION]: ")
+        });
         let frame = code_frame(text.strip_prefix("> ").unwrap_or(text))
             || numbered_source(text)
             || text.starts_with("at ") && text.contains('(');
@@ -193,15 +198,26 @@ fn goes_on_whatever_shape(block: &Block, text: &str) -> bool {
     let right_under_anchor = block.lines.len() == block.lead + 1;
     let announced = block.lines.last().is_some_and(|(_, l)| l.ends_with(':'));
     // (A line with a log level's tag of its own, `[INFO] ----`, is a record of its own.)
+    let source = |l: &str| code_frame(l) || numbered_source(l);
     right_under_anchor
         && (announced && !text.starts_with('[')
             || text.ends_with(':')
+            || labelled_location(text)
             || block
                 .lines
                 .last()
                 .is_some_and(|(_, l)| names_same_file(l, text)))
         || label(text)
         || text.starts_with([')', ']', '}']) && left_open(block)
+        // The next line of a code frame the report shows (Ansible's numbered lines).
+        || source(text) && block.lines.last().is_some_and(|(_, l)| source(l))
+}
+
+/// A location under a label of one word (Ansible's `Origin: site.yml:7:7`, `Location: x.c:3`).
+fn labelled_location(text: &str) -> bool {
+    text.split_once(": ").is_some_and(|(label, at)| {
+        label.len() <= 12 && label.bytes().all(|b| b.is_ascii_alphabetic()) && location_only(at)
+    })
 }
 
 /// Whether `text` names a file the anchor names too: the tool's verdict on that file right under
