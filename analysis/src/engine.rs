@@ -23,11 +23,11 @@ use super::rules::{Category, Lead, NAMED_REPORT, Rule, Rules, Shape};
 use boilerplate::{runner_boilerplate, tool_epilogue};
 use lead::{
     caret_frame_above, diff_line, framed_heading_above, is_header, is_parent, looks_like_path,
-    same_item_shape, section_above, test_run_above, warnings_above,
+    quoted_by, same_item_shape, section_above, test_run_above, warnings_above,
 };
 use regex::Regex;
 pub(crate) use shape::names_same_file;
-use shape::{continues, ends_section, reports_exit, test_run_verdict, untagged};
+use shape::{continues, ends_report, reports_exit, test_run_verdict, untagged};
 use std::collections::{HashSet, VecDeque};
 use std::sync::OnceLock;
 
@@ -565,7 +565,7 @@ impl Engine {
         });
         if let Some(block) = self.open.as_mut() {
             let ends = match block.rule.shape {
-                Shape::Section | Shape::Report => ends_section(text),
+                Shape::Section | Shape::Report => ends_report(block, text),
                 Shape::Stack => text.starts_with("stack backtrace:"),
                 _ => false,
             };
@@ -674,7 +674,9 @@ impl Engine {
                 lines.extend(
                     above
                         .take(1)
-                        .filter(|(_, line)| is_header(line) || is_parent(line, text))
+                        .filter(|(_, line)| {
+                            is_header(line) || is_parent(line, text) || quoted_by(line, text)
+                        })
                         .map(|(n, line)| (n, line.clone())),
                 );
                 if lines.is_empty() {

@@ -535,6 +535,17 @@ pub static RULES: &[Rule] = &[
             "A Go test failed: the lines under --- FAIL show the assertion.",
         )
     },
+    // Ginkgo's report of a failed spec, between its rules of dashes: the spec's containers and
+    // locations, Gomega's expected and actual, the failing line (`• Failure [0.001 seconds]`
+    // in v1, `• [FAILED] [0.001 seconds]` in v2).
+    rule(
+        "ginkgo-spec",
+        r"^• (Failure|Panic|\[FAILED\]|\[PANICKED\]|\[TIMEDOUT\])( in Spec \w+ \(\w+\))? \[",
+        TestFailure,
+        0,
+        Report,
+        "A Ginkgo spec failed: its report shows the spec's place, what was expected and what came, and the failing line.",
+    ),
     rule(
         "go-panic",
         r"^panic: ",
@@ -1044,6 +1055,19 @@ pub static RULES: &[Rule] = &[
             "Warnings failed the build (-Werror): fix the warnings shown, or stop treating them as errors.",
         )
     },
+    // scan-build's verdict with --status-bugs: the analyzer's findings above it, printed as
+    // warnings with their code frames, failed the job.
+    Rule {
+        lead: Lead::Warnings,
+        ..rule(
+            "analyzer-bugs",
+            r"^scan-build: \d+ bugs? found\.$",
+            Lint,
+            1,
+            Line,
+            "The static analyzer found bugs, printed as warnings above with their code frames: fix them (scan-view shows each bug's path).",
+        )
+    },
     // --- generic ---------------------------------------------------------------------------------
     rule(
         "maven-goal",
@@ -1348,6 +1372,7 @@ mod tests {
                 "[ERROR] /builds/acme/shop/src/Money.java: warnings found and -Werror specified",
                 "werror",
             ),
+            ("scan-build: 2 bugs found.", "analyzer-bugs"),
             ("\tCaused an ERROR", "ant-junit"),
             ("Testcase: total(shop.CartTest):\tFAILED", "ant-junit"),
             (
@@ -1434,6 +1459,8 @@ mod tests {
             ),
             ("[  FAILED  ] Cart.TwoPrices (0 ms)", "gtest-failed"),
             // Ninja's failed build edge names its output, not a test.
+            ("• Failure [0.000 seconds]", "ginkgo-spec"),
+            ("• [FAILED] [0.001 seconds]", "ginkgo-spec"),
             ("FAILED: shop.p/main.c.o", "failed-word"),
             (
                 "no print statements......................................................Failed",

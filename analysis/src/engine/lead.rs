@@ -43,10 +43,10 @@ pub(super) fn section_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<
     Vec::new()
 }
 
-/// The heading a test framework frames between rule lines over a failure's report, one blank
-/// line above the anchor (Catch2's test case and section between `---` rules, its location
-/// over a dotted rule): the run of remembered lines from an opening rule through a closing one,
-/// none of them part of a block already (at or before `taken`).
+/// The heading a test framework sets under a rule line, one blank line above a failure's
+/// report (Catch2's test case and section between `---` rules over its location and a dotted
+/// rule; Buttercup's spec name under a `===` rule): the paragraph of remembered lines that ends
+/// there and begins with the rule, none of them part of a block already (at or before `taken`).
 pub(super) fn framed_heading_above(
     tail: &VecDeque<(u64, String)>,
     number: u64,
@@ -59,26 +59,29 @@ pub(super) fn framed_heading_above(
             && t.bytes().all(|b| b == t.as_bytes()[0])
             && b"-=.~_*".contains(&t.as_bytes()[0])
     };
-    let mut above = tail.iter().rev().filter(|(n, _)| *n < number && *n > taken);
-    let Some(closing) = above
-        .next()
-        .filter(|(n, l)| *n + 2 == number && rule_line(l))
-    else {
-        return Vec::new();
-    };
-    let mut heading = vec![closing.clone()];
-    for (n, line) in above.take(MOST) {
-        if *n + 1 != heading.last().map_or(0, |l| l.0) {
+    let mut heading: Vec<(u64, String)> = Vec::new();
+    for (n, line) in tail.iter().rev().filter(|(n, _)| *n < number && *n > taken) {
+        let expected = heading.last().map_or(number - 2, |l| l.0 - 1);
+        if *n != expected {
             break;
         }
-        heading.push((*n, line.clone()));
-        if rule_line(line) && tail.iter().all(|(above, _)| above + 1 != *n) {
-            heading.reverse();
-            heading.push((number - 1, String::new()));
-            return heading;
+        if heading.len() == MOST {
+            return Vec::new();
         }
+        heading.push((*n, line.clone()));
     }
-    Vec::new()
+    heading.reverse();
+    // The paragraph must start at a blank line (or the last block), with its rule.
+    let starts_paragraph = heading
+        .first()
+        .is_some_and(|(first, _)| tail.iter().all(|(n, _)| n + 1 != *first) || first - 1 <= taken);
+    let framed = heading.first().is_some_and(|(_, l)| rule_line(l))
+        && heading.iter().any(|(_, l)| !rule_line(l));
+    if !(starts_paragraph && framed) {
+        return Vec::new();
+    }
+    heading.push((number - 1, String::new()));
+    heading
 }
 
 /// A line that introduces the block under it: `In function 'f':`, `# package`, `1) test name`,
@@ -104,6 +107,13 @@ pub(super) fn is_parent(line: &str, anchor: &str) -> bool {
     let indent = |l: &str| l.len() - l.trim_start().len();
     let t = line.trim();
     !t.is_empty() && !t.starts_with("$ ") && indent(line) + 2 <= indent(anchor)
+}
+
+/// Whether the anchor quotes `line` whole: the test a verbose runner announced, right above the
+/// failure that names it (CppUTest's `TEST(Cart, TwoPrices)` over `… Failure in TEST(Cart, …)`).
+pub(super) fn quoted_by(line: &str, anchor: &str) -> bool {
+    let t = line.trim();
+    t.len() >= 6 && !t.starts_with("$ ") && anchor.contains(t)
 }
 
 /// A title set off by a run of one punctuation character (pylint's `************* Module app`,
@@ -219,13 +229,18 @@ pub(super) fn warnings_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec
     let Some(nearest) = near.iter().position(|(_, l)| warning(l)) else {
         return Vec::new();
     };
-    // The run goes up through the warnings and the file they are in, line after line.
+    // The run goes up through the warnings, their code frames (the source line and its caret,
+    // indented) and the file they are in, line after line; it starts at a warning or the file.
     let mut start = nearest;
-    while let Some(above) = near.get(start + 1)
-        && above.0 + 1 == near[start].0
-        && (warning(&above.1) || looks_like_path(&above.1))
+    let mut climbed = nearest;
+    while let Some(above) = near.get(climbed + 1)
+        && above.0 + 1 == near[climbed].0
+        && (warning(&above.1) || looks_like_path(&above.1) || above.1.starts_with([' ', '\t']))
     {
-        start += 1;
+        climbed += 1;
+        if !above.1.starts_with([' ', '\t']) {
+            start = climbed;
+        }
     }
     near[..=start].iter().rev().map(|l| (*l).clone()).collect()
 }
