@@ -220,10 +220,11 @@ fn category_of(primary: &Block, step: &Step, meta: &JobMeta) -> Category {
 fn failed_check(line: &str) -> bool {
     let mut fields = line.trim_start().split(':').skip(1).peekable();
     let mut numbered = false;
-    while let Some(field) =
-        fields.next_if(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+    while fields
+        .next_if(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+        .is_some()
     {
-        numbered |= !field.is_empty();
+        numbered = true;
     }
     let level = |f: &str| matches!(f.trim(), "FAILED" | "FAIL" | "Failure" | "failure");
     numbered

@@ -190,7 +190,12 @@ pub fn clean_into(raw: &[u8], out: &mut Vec<u8>) {
         && let Some(event) = json_event_text(&out[start..])
     {
         out.truncate(start);
-        out.extend_from_slice(event.as_bytes());
+        // The event's text may hold escapes of its own (`\u001b[31m`), as any line may.
+        if memchr::memchr(0x1b, event.as_bytes()).is_some() {
+            strip_ansi(event.as_bytes(), out);
+        } else {
+            out.extend_from_slice(event.as_bytes());
+        }
         let end = start + trimmed_len(&out[start..]);
         out.truncate(end);
     }
@@ -520,6 +525,11 @@ mod tests {
         assert_eq!(
             cleaned(br#"{"level":50,"time":1,"pid":7,"msg":"cannot open db\nat x"}"#),
             "ERROR cannot open db"
+        );
+        // Escapes inside the text are stripped like any line's.
+        assert_eq!(
+            cleaned(br#"{"Action":"output","Output":"\u001b[31m--- FAIL: TestX\u001b[0m\n"}"#),
+            "--- FAIL: TestX"
         );
         // Other JSON, and what only looks like it, stays as it is.
         for other in [

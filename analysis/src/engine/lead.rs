@@ -53,6 +53,10 @@ pub(super) fn framed_heading_above(
     taken: u64,
 ) -> Vec<(u64, String)> {
     const MOST: usize = 8;
+    // A rule, a title and a blank line take the log's first three lines at least.
+    if number < 4 {
+        return Vec::new();
+    }
     let rule_line = |line: &str| {
         let t = line.trim();
         t.len() >= 20

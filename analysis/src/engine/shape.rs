@@ -365,8 +365,6 @@ pub(super) fn block_prefix(block: &Block) -> Option<&str> {
     block.lines.last().and_then(|(_, l)| program_prefix(l))
 }
 
-/// Where a Section block ends regardless of its content: test runners' summary banners, and
-/// the frame around BuildKit's digest of a failed step.
 /// Whether `text` ends the open section or report `block`: a line that ends any (see
 /// [`ends_section`]), or a rule of dashes alone between reports (Ginkgo's) — not one that
 /// underlines the block's title (FiveAM's under `Failure Details:`).
@@ -376,7 +374,9 @@ pub(super) fn ends_report(block: &Block, text: &str) -> bool {
         || t.len() >= 6 && t.bytes().all(|b| b == b'-') && block.lines.len() > block.lead + 1
 }
 
-pub(super) fn ends_section(text: &str) -> bool {
+/// Where a section or report ends regardless of its content: test runners' summary banners, the
+/// frame around BuildKit's digest of a failed step, the next item's verdict.
+fn ends_section(text: &str) -> bool {
     let t = text.trim();
     (t.starts_with("===") && t.ends_with("===") && t.len() > 6)
         || t == "------"
