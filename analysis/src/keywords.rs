@@ -76,6 +76,7 @@ static KEYWORDS: &[&str] = &[
     "data race",
     "; caught ",
     " condition:",
+    ">> issue:",
     "could not resolve",
     "unhandled",
     "debugger invoked",

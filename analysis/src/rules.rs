@@ -535,6 +535,16 @@ pub static RULES: &[Rule] = &[
             "A Go test failed: the lines under --- FAIL show the assertion.",
         )
     },
+    // meson test's verdict on a test (`1/2 cart  FAIL  0.03s  exit status 1`), with the command
+    // and the output `--print-errorlogs` prints under it.
+    rule(
+        "meson-test",
+        r"^\s*\d+/\d+ \S.*?\s(FAIL|TIMEOUT|ERROR)\s+[\d.]+ ?s\b",
+        TestFailure,
+        0,
+        Section,
+        "A test run by meson test failed: its command and output are shown; the whole run is in meson-logs/testlog.txt.",
+    ),
     // Ginkgo's report of a failed spec, between its rules of dashes: the spec's containers and
     // locations, Gomega's expected and actual, the failing line (`• Failure [0.001 seconds]`
     // in v1, `• [FAILED] [0.001 seconds]` in v2).
@@ -824,6 +834,15 @@ pub static RULES: &[Rule] = &[
         "An assertion failed: compare the expected and actual values.",
     ),
     // --- lint and format -----------------------------------------------------------------------
+    // Bandit's report of a security issue: the check, its severity, the location and the code.
+    rule(
+        "bandit-issue",
+        r"^>> Issue: \[B\d+:\w+\] ",
+        Lint,
+        0,
+        Section,
+        "Bandit found a security issue at the location shown: fix it, or mark a deliberate case with # nosec and the check's id.",
+    ),
     // pre-commit's hook line, padded with dots to its verdict, over the hook's id, exit code and
     // output; the next hook's line ends it.
     rule(
@@ -1460,6 +1479,18 @@ mod tests {
             ("[  FAILED  ] Cart.TwoPrices (0 ms)", "gtest-failed"),
             // Ninja's failed build edge names its output, not a test.
             ("• Failure [0.000 seconds]", "ginkgo-spec"),
+            (
+                "1/2 cart  FAIL            0.03s   exit status 1",
+                "meson-test",
+            ),
+            (
+                " 1/2 cart                      FAIL     0.03 s (exit status 1)",
+                "meson-test",
+            ),
+            (
+                ">> Issue: [B602:subprocess_popen_with_shell_equals_true] subprocess call with shell=True identified, security issue.",
+                "bandit-issue",
+            ),
             ("• [FAILED] [0.001 seconds]", "ginkgo-spec"),
             ("FAILED: shop.p/main.c.o", "failed-word"),
             (
