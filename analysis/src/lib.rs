@@ -216,7 +216,8 @@ fn category_of(primary: &Block, step: &Step, meta: &JobMeta) -> Category {
 
 /// Whether a diagnostic's level, after its location, is a failed check rather than a compiler's
 /// error: Catch2's `test.cpp:7: FAILED:`, GoogleTest's `cart_test.cc:7: Failure`, Unity's
-/// `test_cart.c:12:test_adds:FAIL: Expected 5 Was 3` (the test's name between).
+/// `test_cart.c:12:test_adds:FAIL: Expected 5 Was 3` (the test's name between), doctest's
+/// `Cart.hs:5: failure in expression …`.
 fn failed_check(line: &str) -> bool {
     let mut fields = line.trim_start().split(':').skip(1).peekable();
     let mut numbered = false;
@@ -226,7 +227,13 @@ fn failed_check(line: &str) -> bool {
     {
         numbered = true;
     }
-    let level = |f: &str| matches!(f.trim(), "FAILED" | "FAIL" | "Failure" | "failure");
+    // The level is the message's first word (Haskell's doctest: `failure in expression …`).
+    let level = |f: &str| {
+        matches!(
+            f.split_whitespace().next(),
+            Some("FAILED" | "FAIL" | "Failure" | "failure")
+        )
+    };
     numbered
         && fields
             .next()
