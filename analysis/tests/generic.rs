@@ -522,6 +522,11 @@ fn a_heading_framed_by_rules_over_a_failed_check_is_its_title() {
         "{text}"
     );
     assert_eq!(report.category.as_str(), "test_failure", "{report:#?}");
+    // A failed check's level is the message's first word (Haskell's doctest).
+    let doctest = job(
+        "$ doctest src/Round.hs\nsrc/Round.hs:5: failure in expression `half 5'\nexpected: 3\n but got: 2\n",
+    );
+    assert_eq!(analyze(&doctest).category.as_str(), "test_failure");
     // A compiler's error at a location stays a compilation error.
     let gcc = job("$ make\nround.c:15:5: error: 'x' undeclared (first use in this function)\n");
     assert_eq!(analyze(&gcc).category.as_str(), "compilation");
