@@ -1010,7 +1010,7 @@ pub static RULES: &[Rule] = &[
     ),
     rule(
         "node-error",
-        r"^\s*\S*(Error|Exception)( \[\w+\])?: |^Uncaught \w+|UnhandledPromiseRejection",
+        r"^\s*([A-Z][a-z]+( [a-z]+){0,3}: )?\S*(Error|Exception)( \[\w+\])?: |^Uncaught \w+|UnhandledPromiseRejection",
         Unknown,
         1,
         Stack,
@@ -1479,6 +1479,11 @@ mod tests {
             ("[  FAILED  ] Cart.TwoPrices (0 ms)", "gtest-failed"),
             // Ninja's failed build edge names its output, not a test.
             ("• Failure [0.000 seconds]", "ginkgo-spec"),
+            // An error under a short label of the runner's (mocha's).
+            (
+                " Exception during run: Error: `.only` forbidden by --forbid-only",
+                "node-error",
+            ),
             (
                 "1/2 cart  FAIL            0.03s   exit status 1",
                 "meson-test",
