@@ -491,7 +491,7 @@ pub static RULES: &[Rule] = &[
         names_its_level: true,
         ..rule(
             "memory-error",
-            r"^(ERROR: \w+Sanitizer: |WARNING: ThreadSanitizer: |Invalid (read|write|free)|Conditional jump or move|Use of uninitialised|Mismatched free|Syscall param|Source and destination overlap|[\d,]+ \(?[\d,]+ direct, [\d,]+ indirect\)? bytes in [\d,]+ blocks are definitely lost|[\d,]+ bytes in [\d,]+ blocks are definitely lost)|^SUMMARY: \w+Sanitizer: |^\S+:\d+:\d+: runtime error: ",
+            r"^(ERROR: \w+Sanitizer: |WARNING: ThreadSanitizer: |Invalid (read|write|free)|Conditional jump or move|Use of uninitialised|Mismatched free|Syscall param|Source and destination overlap|[\d,]+ (\(?[\d,]+ direct, [\d,]+ indirect\)? )?bytes in [\d,]+ blocks are definitely lost)|^SUMMARY: \w+Sanitizer: |^\S+:\d+:\d+: runtime error: ",
             Unknown,
             0,
             Section,

@@ -2,7 +2,7 @@
 //! file names, a delimited section, a diff, a runtime's caret frame.
 
 use super::MAX_BLOCK_LINES;
-use super::shape::location_only;
+use super::shape::{location_only, underline};
 use crate::rules::numbered;
 use std::collections::VecDeque;
 
@@ -57,11 +57,10 @@ pub(super) fn framed_heading_above(
     if number < 4 {
         return Vec::new();
     }
+    // A full-width rule: an underline's, or Catch2's dotted one.
     let rule_line = |line: &str| {
         let t = line.trim();
-        t.len() >= 20
-            && t.bytes().all(|b| b == t.as_bytes()[0])
-            && b"-=.~_*".contains(&t.as_bytes()[0])
+        t.len() >= 20 && (underline(t) || t.bytes().all(|b| b == b'.'))
     };
     let mut heading: Vec<(u64, String)> = Vec::new();
     for (n, line) in tail.iter().rev().filter(|(n, _)| *n < number && *n > taken) {
@@ -239,10 +238,13 @@ pub(super) fn warnings_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec
     let mut climbed = nearest;
     while let Some(above) = near.get(climbed + 1)
         && above.0 + 1 == near[climbed].0
-        && (warning(&above.1) || looks_like_path(&above.1) || above.1.starts_with([' ', '\t']))
     {
+        let frame = above.1.starts_with([' ', '\t']);
+        if !(frame || warning(&above.1) || looks_like_path(&above.1)) {
+            break;
+        }
         climbed += 1;
-        if !above.1.starts_with([' ', '\t']) {
+        if !frame {
             start = climbed;
         }
     }
