@@ -22,8 +22,8 @@ use super::lines::{RawLine, clean_into, kept};
 use super::rules::{Category, Lead, NAMED_REPORT, Rule, Rules, Shape};
 use boilerplate::{runner_boilerplate, tool_epilogue};
 use lead::{
-    caret_frame_above, diff_line, framed_heading_above, is_header, is_parent, looks_like_path,
-    quoted_by, same_item_shape, section_above, test_run_above, warnings_above,
+    caret_frame_above, completed_by, diff_line, framed_heading_above, is_header, is_parent,
+    looks_like_path, quoted_by, same_item_shape, section_above, test_run_above, warnings_above,
 };
 use regex::Regex;
 pub(crate) use shape::names_same_file;
@@ -675,7 +675,10 @@ impl Engine {
                     above
                         .take(1)
                         .filter(|(_, line)| {
-                            is_header(line) || is_parent(line, text) || quoted_by(line, text)
+                            is_header(line)
+                                || is_parent(line, text)
+                                || quoted_by(line, text)
+                                || completed_by(line, text)
                         })
                         .map(|(n, line)| (n, line.clone())),
                 );
@@ -756,7 +759,11 @@ impl Engine {
         let current = std::mem::take(&mut self.current);
         let (step, earlier) = if let Some(failing) = self.failing {
             (Some(failing), self.last_with_errors)
-        } else if current.has_errors() {
+        } else if current.has_errors()
+            && !(current.dumps_files() && self.last_with_errors.is_some())
+        {
+            // A last step that only prints files (an `after_failure` dump) quotes the failure of
+            // the step before it: that step is the one to explain.
             (Some(current), self.last_with_errors)
         } else if let Some(last) = self.last_with_errors {
             (Some(last), None)

@@ -568,3 +568,15 @@ fn a_memory_report_is_read_behind_its_process_id_prefix() {
     assert!(text.contains("open_cart (cart.c:9)"), "{text}");
     assert_ne!(report.category.as_str(), "lint", "{report:#?}");
 }
+
+#[test]
+fn a_dump_after_the_failure_quotes_it_and_a_bare_verdict_completes_the_line_above() {
+    // No exit pointer (the log was cut after the after_failure steps): the last step only cats
+    // files, so the step before it, which reported the error, is the one explained. Its bare
+    // `ERROR` line completes the test file the check announced above it.
+    let log = "$ R CMD check shop_0.1.0.tar.gz\n* checking tests ...\n  Running ‘testthat.R’\n ERROR\nRunning the tests in ‘tests/testthat.R’ failed.\nLast 3 lines of output:\n  ── 1. Failure: two prices add up (@test-total.R#6)\n  Error: testthat unit tests failed\n  Execution halted\n* DONE\n$ for f in $(find shop.Rcheck -name '*fail'); do cat $f; done\n> test_check(\"shop\")\nError in total(x) : object 'totl' not found\nError: testthat unit tests failed\nExecution halted\n";
+    let report = analyze(log);
+    let (start, end, text) = first_excerpt(&report);
+    assert_eq!((start, end), (3, 10), "{report:#?}");
+    assert!(text.starts_with("  Running ‘testthat.R’\n ERROR"), "{text}");
+}

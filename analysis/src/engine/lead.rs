@@ -119,6 +119,16 @@ pub(super) fn quoted_by(line: &str, anchor: &str) -> bool {
     t.len() >= 6 && !t.starts_with("$ ") && anchor.contains(t)
 }
 
+/// Whether the anchor is only a verdict (` ERROR`, `FAILED`) that completes `line`: a tool that
+/// prints what it runs before running it (R CMD check's `Running ‘test-all.R’`, `Checking x ...`)
+/// puts the result on the next line when the run prints something or takes long.
+pub(super) fn completed_by(line: &str, anchor: &str) -> bool {
+    let verdict = anchor.trim().trim_end_matches(['.', '!']);
+    ["ERROR", "FAILED", "FAIL", "Failed", "failed", "error"].contains(&verdict)
+        && !line.trim().is_empty()
+        && !line.trim_start().starts_with("$ ")
+}
+
 /// A title set off by a run of one punctuation character (pylint's `************* Module app`,
 /// `=== app.c ===`).
 pub(super) fn decorated_title(t: &str) -> bool {
