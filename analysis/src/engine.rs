@@ -22,8 +22,9 @@ use super::lines::{RawLine, clean_into, kept};
 use super::rules::{Category, Lead, NAMED_REPORT, Rule, Rules, Shape};
 use boilerplate::{runner_boilerplate, tool_epilogue};
 use lead::{
-    caret_frame_above, completed_by, diff_line, framed_heading_above, is_header, is_parent,
-    looks_like_path, quoted_by, same_item_shape, section_above, test_run_above, warnings_above,
+    announced_test_above, caret_frame_above, completed_by, diff_line, framed_heading_above,
+    is_header, is_parent, looks_like_path, quoted_by, same_item_shape, section_above,
+    test_run_above, warnings_above,
 };
 use regex::Regex;
 pub(crate) use shape::names_same_file;
@@ -246,7 +247,7 @@ impl Step {
         // (a test that failed because of the network says so in its own report).
         let tests_failed = decisive
             .iter()
-            .any(|b| b.rule.category == Category::TestFailure && b.rule.tier == 0);
+            .any(|b| b.rule.category == Category::TestFailure && b.rule.tier <= 1);
         let environment = decisive
             .iter()
             .copied()
@@ -688,6 +689,9 @@ impl Engine {
                         number,
                         self.last_block_end,
                     ));
+                }
+                if lines.is_empty() && rule.category == Category::TestFailure {
+                    lines.extend(announced_test_above(&self.current.tail, number, text));
                 }
             }
         }

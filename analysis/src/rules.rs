@@ -1112,6 +1112,38 @@ pub static RULES: &[Rule] = &[
         List,
         "An npm script failed: its own error output is above npm's summary.",
     ),
+    // testthat's failure report: `Failure ('test-cart.R:7'): name` (3rd edition) or
+    // `── 1. Failure: name (@test-cart.R#7) ──` (2nd), over the message and the values. Only at
+    // the line's start: R CMD check quotes the output indented under its own verdict.
+    rule(
+        "testthat",
+        r"^(── )?(Failure|Error) \('[^']+:\d+(:\d+)?'\): \S|^── \d+\. (Failure|Error): .+ \(@[^)#]+#\d+\)",
+        TestFailure,
+        0,
+        Section,
+        "An R test failed: the lines under its title give the expectation and the values compared.",
+    ),
+    // Tcl's tcltest: `==== name description FAILED` opens a failed test's report, its contents,
+    // the result and what it should have been, closed by `==== name FAILED`.
+    rule(
+        "tcltest",
+        r"^==== \S+ .+ FAILED$",
+        TestFailure,
+        0,
+        Section,
+        "A tcltest test failed: its result and the result it should have been are shown.",
+    ),
+    // An assertion's message in JUnit's `expected:<5> but was:<3>` form, which other xUnit
+    // frameworks print too (shUnit2's `ASSERT:expected:<5> but was:<3>`, Kotlin's, Hamcrest's),
+    // wherever the framework's own header is one the engine does not know.
+    rule(
+        "expected-but-was",
+        r"expected:? ?<[^>]*> but was:? ?<[^>]*>",
+        TestFailure,
+        1,
+        Section,
+        "A test's assertion failed: the value it expected and the value it got are shown.",
+    ),
     // A diagnostic whose location stands on its own line under the message (`--> path:line:col`,
     // as rustc, ruff and other Rust-built tools print them).
     Rule {
@@ -1429,6 +1461,16 @@ mod tests {
                 "lint-list",
             ),
             ("app.py:3:1: F401 'os' imported but unused", "flake8"),
+            ("Failure ('test-cart.R:7'): two prices add up", "testthat"),
+            (
+                "── 1. Failure: two prices add up (@test-cart.R#7)  ──────────",
+                "testthat",
+            ),
+            ("==== two-1 two prices add up FAILED", "tcltest"),
+            (
+                "ASSERT:two prices expected:<5> but was:<3>",
+                "expected-but-was",
+            ),
             ("! LaTeX Error: File `x.sty' not found.", "tex"),
             ("! Missing $ inserted.", "tex"),
             // Behind the `==pid==` prefix, which the engine strips.

@@ -580,3 +580,21 @@ fn a_dump_after_the_failure_quotes_it_and_a_bare_verdict_completes_the_line_abov
     assert_eq!((start, end), (3, 10), "{report:#?}");
     assert!(text.starts_with("  Running ‘testthat.R’\n ERROR"), "{text}");
 }
+
+#[test]
+fn a_failed_test_s_output_since_its_runner_announced_it_is_its_report() {
+    // TAP with the test announced by name: what it printed in between is why it failed, and
+    // a passing test's refused connection, earlier, is not the cause.
+    let log = job(
+        "$ ./run-tests\n# Starting Test: cache - warm\nredis: connection refused\nok 1 cache - warm\n# Starting Test: dns - resolve over TCP\n  tap.lua:85: Missing 1 expected call\n  stack traceback:\n  \t[C]: in function 'error'\nnot ok 2 dns - resolve over TCP\n# Starting Test: dns - load resolver\nok 3 dns - load resolver\n",
+    );
+    let report = analyze(&log);
+    let (start, _, text) = first_excerpt(&report);
+    assert_eq!(start, 15, "{report:#?}");
+    assert!(text.contains("Missing 1 expected call"), "{text}");
+    assert_eq!(
+        report.failing_tests,
+        ["dns - resolve over TCP"],
+        "{report:#?}"
+    );
+}

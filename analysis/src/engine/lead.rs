@@ -276,6 +276,35 @@ fn location(line: &str) -> bool {
     })
 }
 
+/// What a failed test printed since its runner announced it by name (TAP's `# Starting Test:
+/// name` or `# Subtest: name` over `not ok 3 name`): the verdict closes the test's output.
+/// Nothing when no line of the last half block ends with the name the verdict gives.
+pub(super) fn announced_test_above(
+    tail: &VecDeque<(u64, String)>,
+    number: u64,
+    verdict: &str,
+) -> Vec<(u64, String)> {
+    let Some(name) = crate::extract::failing_test(verdict).filter(|n| n.len() >= 3) else {
+        return Vec::new();
+    };
+    let above = tail
+        .iter()
+        .rev()
+        .filter(|(n, _)| *n < number)
+        .take(MAX_BLOCK_LINES / 2)
+        .take_while(|(_, line)| !line.starts_with("$ "));
+    let mut lines: Vec<(u64, String)> = Vec::new();
+    for (n, line) in above {
+        lines.push((*n, line.clone()));
+        let t = line.trim_end();
+        if t.ends_with(name.as_str()) && t.len() > name.len() && t != verdict.trim_end() {
+            lines.reverse();
+            return lines;
+        }
+    }
+    Vec::new()
+}
+
 /// The remembered lines a test printed since its runner announced it (`[ RUN      ] name`) up to
 /// line `number`; nothing when the announcement is not among the last lines.
 pub(super) fn test_run_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, String)> {
