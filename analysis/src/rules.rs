@@ -517,7 +517,7 @@ pub static RULES: &[Rule] = &[
     ),
     rule(
         "rust-panic",
-        r"^thread '[^']*'( \(\d+\))? panicked at",
+        r"^\s*thread '[^']*'( \(\d+\))? panicked at",
         TestFailure,
         0,
         Stack,

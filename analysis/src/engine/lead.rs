@@ -165,7 +165,7 @@ pub(super) fn caret_frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> 
     };
     let Some(location) = above
         .next()
-        .filter(|(n, line)| n + 1 == source.0 && location_only(line))
+        .filter(|(n, line)| n + 1 == source.0 && (location_only(line) || file_line_title(line)))
     else {
         return Vec::new();
     };
@@ -174,6 +174,15 @@ pub(super) fn caret_frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> 
         frame.push((caret.0 + 1, String::new()));
     }
     frame
+}
+
+/// A location in words over a code frame: OCaml's `File "bin/main.ml", line 5, characters 29-41:`,
+/// as Python's tracebacks and Nim's name a place.
+fn file_line_title(line: &str) -> bool {
+    line.trim_start()
+        .strip_prefix("File \"")
+        .and_then(|rest| rest.split_once("\", line "))
+        .is_some_and(|(_, at)| at.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// Whether `line` is an item of the same list as `anchor`: the same indentation, then the same

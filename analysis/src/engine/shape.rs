@@ -7,6 +7,15 @@ use crate::rules::{Rule, Shape};
 
 /// Whether `line` belongs to the open `block`. Blank lines are held back and kept only when
 /// the block goes on after them.
+/// Whether the block has reached an error chain's causes (anyhow's and Cargo's `Caused by:`):
+/// what is indented under it is the chain's, whatever rules it matches.
+fn in_error_chain(block: &Block) -> bool {
+    block
+        .anchored_lines()
+        .iter()
+        .any(|(_, l)| l == "Caused by:")
+}
+
 pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
     // Under a build tool's error tag (sbt's `[error]`), a report's shape is read inside the tag:
     // `[error]     ^` is a caret line, `[error]   at …` an indented frame.
@@ -27,9 +36,10 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
     let indented = indent > anchor_indent;
     // A new anchor of a decisive tier starts its own block, unless it is part of a stack trace;
     // one more decisive than the open block always does.
+    // What is indented under an error chain's `Caused by:` is the chain's, whatever it matches.
     let new_anchor = rule.is_some_and(|r| {
         (r.tier <= 1 && !indented) || r.tier < block.rule.tier && block.rule.tier >= 2
-    });
+    }) && !(indented && in_error_chain(block));
     let short = matches!(block.rule.shape, Shape::Line | Shape::Diagnostic);
     if short && block.pending_blank.is_some() {
         // After a blank line, what a colon announced (autoconf's `configure: error: Package
@@ -44,7 +54,16 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
         let frame = code_frame(text.strip_prefix("> ").unwrap_or(text))
             || numbered_source(text)
             || text.starts_with("at ") && text.contains('(');
-        return !new_anchor && (announced || frame);
+        // An error chain (anyhow's and Cargo's `Caused by:`), and its causes indented under it,
+        // which quote a program's output with its blank lines (Cargo's `--- stderr`).
+        let chained = text == "Caused by:"
+            || indented
+                && in_error_chain(block)
+                && block
+                    .lines
+                    .last()
+                    .is_some_and(|(_, l)| l.len() - l.trim_start().len() > anchor_indent);
+        return !new_anchor && (announced || frame || chained);
     }
     if (short || block.rule.shape == Shape::Stack)
         && !new_anchor
