@@ -5,8 +5,6 @@ use super::Block;
 use super::lead::looks_like_path;
 use crate::rules::{Rule, Shape};
 
-/// Whether `line` belongs to the open `block`. Blank lines are held back and kept only when
-/// the block goes on after them.
 /// Whether the block has reached an error chain's causes (anyhow's and Cargo's `Caused by:`):
 /// what is indented under it is the chain's, whatever rules it matches.
 fn in_error_chain(block: &Block) -> bool {
@@ -16,6 +14,8 @@ fn in_error_chain(block: &Block) -> bool {
         .any(|(_, l)| l == "Caused by:")
 }
 
+/// Whether `line` belongs to the open `block`. Blank lines are held back and kept only when
+/// the block goes on after them.
 pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
     // Under a build tool's error tag (sbt's `[error]`), a report's shape is read inside the tag:
     // `[error]     ^` is a caret line, `[error]   at …` an indented frame.
