@@ -296,35 +296,41 @@ pub(super) fn announced_test_above(
     let Some(name) = crate::extract::failing_test(verdict).filter(|n| n.len() >= 3) else {
         return Vec::new();
     };
-    let above = tail
-        .iter()
-        .rev()
-        .filter(|(n, _)| *n < number)
-        .take(MAX_BLOCK_LINES / 2)
-        .take_while(|(_, line)| !line.starts_with("$ "));
-    let mut lines: Vec<(u64, String)> = Vec::new();
-    for (n, line) in above {
-        lines.push((*n, line.clone()));
+    since_announcement(tail, number, MAX_BLOCK_LINES / 2, true, |line| {
         let t = line.trim_end();
-        if t.ends_with(name.as_str()) && t.len() > name.len() && t != verdict.trim_end() {
-            lines.reverse();
-            return lines;
-        }
-    }
-    Vec::new()
+        t.ends_with(name.as_str()) && t.len() > name.len() && t != verdict.trim_end()
+    })
 }
 
 /// The remembered lines a test printed since its runner announced it (`[ RUN      ] name`) up to
 /// line `number`; nothing when the announcement is not among the last lines.
 pub(super) fn test_run_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, String)> {
+    since_announcement(tail, number, MAX_BLOCK_LINES, false, |line| {
+        line.starts_with("[ RUN      ]")
+    })
+}
+
+/// The remembered lines above line `number` back to the nearest one that `announces` a test
+/// (kept when `keep_announcement`), in log order, at most `limit` lines in all. Nothing when no
+/// such line is that near or a shell command (`$ `) comes first: the output is another step's.
+fn since_announcement(
+    tail: &VecDeque<(u64, String)>,
+    number: u64,
+    limit: usize,
+    keep_announcement: bool,
+    announces: impl Fn(&str) -> bool,
+) -> Vec<(u64, String)> {
     let mut lines: Vec<(u64, String)> = Vec::new();
-    for (n, line) in tail.iter().rev().filter(|(n, _)| *n < number) {
-        if line.starts_with("[ RUN      ]") {
+    for (n, line) in tail.iter().rev().filter(|(n, _)| *n < number).take(limit) {
+        if line.starts_with("$ ") {
+            break;
+        }
+        if announces(line) {
+            if keep_announcement {
+                lines.push((*n, line.clone()));
+            }
             lines.reverse();
             return lines;
-        }
-        if lines.len() + 1 >= MAX_BLOCK_LINES {
-            break;
         }
         lines.push((*n, line.clone()));
     }
