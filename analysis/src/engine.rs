@@ -28,7 +28,7 @@ use lead::{
 };
 use regex::Regex;
 pub(crate) use shape::names_same_file;
-use shape::{continues, ends_report, reports_exit, test_run_verdict, untagged};
+use shape::{continues, ends_report, passed_unit_title, reports_exit, test_run_verdict, untagged};
 use std::collections::{HashSet, VecDeque};
 use std::sync::OnceLock;
 
@@ -93,6 +93,9 @@ pub struct Step {
     /// Inside a section of failures the runner expects (RSpec's `Pending:`): what it prints is
     /// not a cause while another candidate exists.
     expected_failures: bool,
+    /// Under a unit's title that says it passed (Ansible's `ok: [host] => {`, Jest's `PASS
+    /// file`): what is indented under it is the unit's noise.
+    in_passed_unit: bool,
     /// The exit pointer that closed it, if any.
     pub exit_pointer: Option<u64>,
 }
@@ -234,13 +237,9 @@ impl Step {
 
     /// The primary block and the blocks worth showing with it, by the precedence above.
     pub fn choose(&self) -> Vec<&Block> {
-        // Passing tests' noise only when there is nothing else.
-        let noise_only = self
-            .decisive
-            .iter()
-            .chain(self.generic.iter())
-            .all(|b| b.passed_over);
-        let candidate = |b: &&Block| noise_only || !b.passed_over;
+        // What passing tests printed is not a cause. When it is all there is, the step's last
+        // output says more (a coverage gate after a passing suite's console noise).
+        let candidate = |b: &&Block| !b.passed_over;
         let decisive: Vec<&Block> = self.decisive.iter().filter(candidate).collect();
         // When a test runner reports failed tests, the tests are the verdict: a network error
         // a passing test printed, or one quoted in a failure's report, is the test's business
@@ -552,6 +551,13 @@ impl Engine {
             self.close_open();
             self.current.expected_failures = false;
         }
+        // The passed unit's output is what is indented under its title.
+        if passed_unit_title(text) {
+            self.close_open();
+            self.current.in_passed_unit = true;
+        } else if self.current.in_passed_unit && !text.starts_with(char::is_whitespace) {
+            self.current.in_passed_unit = false;
+        }
         if has_keyword && let Some(passed) = test_run_verdict(text) {
             self.close_open();
             self.current.verdict(passed);
@@ -705,7 +711,7 @@ impl Engine {
             pending_blank: None,
             exception_seen: false,
             seq: self.current.seq,
-            passed_over: self.current.expected_failures,
+            passed_over: self.current.expected_failures || self.current.in_passed_unit,
             run_end: number,
         });
     }

@@ -124,8 +124,8 @@ pub enum Lead {
     /// The lines from the nearest warning just above: the anchor says warnings failed the build
     /// (javac's `warnings found and -Werror specified`), so they are its cause.
     Warnings,
-    /// What the test printed since its runner announced it (GoogleTest's `[ RUN      ] name`):
-    /// the anchor closes that test's output.
+    /// What the test printed since its runner announced it (GoogleTest's `[ RUN      ] name`,
+    /// Ansible's `TASK [name]`): the anchor closes that test's or task's output.
     TestRun,
     /// The delimited section the anchor closes: PHP's `run-tests.php` prints a failed test's
     /// diff between `========DIFF========` and `========DONE========`, then `FAIL name [file]`.
@@ -222,6 +222,15 @@ pub static RULES: &[Rule] = &[
         0,
         Line,
         "A TLS connection failed: an expired or self-signed certificate, a proxy intercepting TLS, or a clock that is off.",
+    ),
+    // Ansible's result for a host that could not be reached over SSH or WinRM.
+    rule(
+        "ansible-unreachable",
+        r"^fatal: \[[^\]]+\]: UNREACHABLE! =>",
+        Network,
+        1,
+        Line,
+        "Ansible could not reach the host: check its address, the SSH port and key, and the runner's network.",
     ),
     rule(
         "connection",
@@ -1000,6 +1009,19 @@ pub static RULES: &[Rule] = &[
         Section,
         "Gradle failed: the lines under What went wrong name the task and the cause.",
     ),
+    // Ansible's result for a failed task (`fatal: [host]: FAILED! => {"msg": …}`), with what
+    // the task printed since its `TASK [name]` header (2.19's error, origin and code frame).
+    Rule {
+        lead: Lead::TestRun,
+        ..rule(
+            "ansible-failed",
+            r"^(fatal|failed): \[[^\]]+\]: FAILED! =>",
+            Unknown,
+            1,
+            Line,
+            "An Ansible task failed: its result's msg, stderr and rc say why, at the task the origin names.",
+        )
+    },
     rule(
         "git",
         r"^fatal: |^error: (pathspec|failed to push|src refspec|Your local changes)",
@@ -1067,11 +1089,11 @@ pub static RULES: &[Rule] = &[
         lead: Lead::Warnings,
         ..rule(
             "werror",
-            r"warnings found and -Werror specified|failed due to warnings while using the --warnings-as-errors|^ESLint found too many warnings",
+            r"warnings found and -Werror specified|failed due to warnings while using the --warnings-as-errors|^ESLint found too many warnings|^Aborted with \d+ warnings? in strict mode|\(with warnings treated as errors\)|incurred under -(Werror|Xfatal-warnings)",
             Compilation,
             1,
             Line,
-            "Warnings failed the build (-Werror): fix the warnings shown, or stop treating them as errors.",
+            "Warnings failed the build (treated as errors: -Werror, strict mode): fix the warnings shown, or stop treating them as errors.",
         )
     },
     // scan-build's verdict with --status-bugs: the analyzer's findings above it, printed as
@@ -1339,6 +1361,10 @@ impl Rules {
         if best.yields_to_noise && self.noise.is_match(line.as_bytes()) {
             return None;
         }
+        // A source line quoted in a code frame is what the code says, not what happened.
+        if best.category.masquerade_rank().is_some() && quoted_source(line) {
+            return None;
+        }
         if !best.names_its_level && self.below_error.is_match(line.as_bytes()) {
             return Some(&LOGGED_BELOW_ERROR);
         }
@@ -1365,6 +1391,17 @@ pub(crate) fn located(line: &str) -> bool {
 }
 
 /// `1) name`, the numbered failure lists of mocha, PHPUnit and RSpec, which have no keyword.
+/// Whether `line` is a source line in a code frame: a line number, then a gutter (`12 |`,
+/// `> 12 | `, `12 │`) or the source after two or more spaces (`7         msg: …`).
+fn quoted_source(line: &str) -> bool {
+    let t = line.trim_start().trim_start_matches('>').trim_start();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &t[digits..];
+    digits > 0
+        && (rest.trim_start().starts_with(['|', '│'])
+            || rest.starts_with("  ") && !rest.trim_start().is_empty())
+}
+
 pub(crate) fn numbered(trimmed: &str) -> bool {
     let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
     digits > 0 && trimmed[digits..].starts_with(") ")
@@ -1550,6 +1587,27 @@ mod tests {
                 "werror",
             ),
             ("ESLint found too many warnings (maximum: 0).", "werror"),
+            ("Aborted with 1 warnings in strict mode!", "werror"),
+            (
+                "build finished with problems, 1 warning (with warnings treated as errors).",
+                "werror",
+            ),
+            (
+                "No warnings can be incurred under -Werror (or -Xfatal-warnings)",
+                "werror",
+            ),
+            (
+                "fatal: [web1]: FAILED! => {\"changed\": false, \"msg\": \"No package matching 'ngnix'\"}",
+                "ansible-failed",
+            ),
+            (
+                "fatal: [web1]: UNREACHABLE! => {\"changed\": false, \"msg\": \"Failed to connect to the host via ssh\"}",
+                "ansible-unreachable",
+            ),
+            (
+                "fatal: not a git repository (or any of the parent directories): .git",
+                "git",
+            ),
             (
                 "Unhandled TYPE-ERROR in thread #<SB-THREAD:THREAD \"main thread\" RUNNING",
                 "lisp-condition",
@@ -1595,8 +1653,18 @@ mod tests {
             r#"  File "/builds/acme/shop/cart.py", line 6, in total"#,
             "All good",
             "",
+            // Source quoted in a code frame (Ansible's origin, Rust's, Babel's) says what the
+            // code holds, not that a connection failed.
+            "7         msg: \"cache said: connection refused\"",
+            "  12 |     throw new Error('connection refused')",
+            "> 3 | retry(ECONNREFUSED)",
         ] {
             assert_eq!(rule_of(line), None, "{line}");
         }
+        // Unquoted, the same words are an event.
+        assert_eq!(
+            rule_of("cache said: connection refused"),
+            Some("connection")
+        );
     }
 }

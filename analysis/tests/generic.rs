@@ -598,3 +598,30 @@ fn a_failed_test_s_output_since_its_runner_announced_it_is_its_report() {
         "{report:#?}"
     );
 }
+
+#[test]
+fn what_a_unit_titled_passed_prints_is_its_noise() {
+    // Jest prints a passing file's console output under its `PASS` title; the coverage gate
+    // that failed the job comes after it.
+    let log = job(
+        "$ npx jest --coverage\nPASS src/cart.test.js\n  console.error\n    cache: connect ECONNREFUSED 127.0.0.1:6379\n\n      at Object.<anonymous> (src/cart.test.js:4:11)\n\nJest: Coverage for lines (75%) does not meet \"global\" threshold (90%)\n",
+    );
+    let report = analyze(&log);
+    assert!(
+        first_excerpt(&report)
+            .2
+            .contains("does not meet \"global\" threshold"),
+        "{report:#?}"
+    );
+    assert_ne!(report.category.as_str(), "network", "{report:#?}");
+    // Ansible: a passing task's debug message, and the failed task's result with what the
+    // task printed since its header; its code frame quotes the debug task's source.
+    let log = job(
+        "$ ansible-playbook site.yml\n\nTASK [Say where we deploy] ***\nok: [localhost] => {\n    \"msg\": \"cache said: connection refused\"\n}\n\nTASK [Read the configuration] ***\n[ERROR]: Task failed: Module failed: non-zero return code\nOrigin: /builds/acme/deploy/site.yml:8:7\n\n7         msg: \"cache said: connection refused\"\n8     - name: Read the configuration\n        ^ column 7\n\nfatal: [localhost]: FAILED! => {\"changed\": true, \"rc\": 1, \"stderr\": \"cat: /etc/shop.yml: No such file or directory\"}\n\nPLAY RECAP ***\n",
+    );
+    let report = analyze(&log);
+    let (start, end, text) = first_excerpt(&report);
+    assert_eq!((start, end), (19, 26), "{report:#?}");
+    assert!(text.starts_with("[ERROR]: Task failed"), "{text}");
+    assert_eq!(report.rule, "ansible-failed");
+}

@@ -302,11 +302,12 @@ pub(super) fn announced_test_above(
     })
 }
 
-/// The remembered lines a test printed since its runner announced it (`[ RUN      ] name`) up to
-/// line `number`; nothing when the announcement is not among the last lines.
+/// The remembered lines a test or task printed since its runner announced it (`[ RUN      ]
+/// name`, `TASK [name] ***`) up to line `number`; nothing when the announcement is not among the
+/// last lines.
 pub(super) fn test_run_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, String)> {
     since_announcement(tail, number, MAX_BLOCK_LINES, false, |line| {
-        line.starts_with("[ RUN      ]")
+        line.starts_with("[ RUN      ]") || line.starts_with("TASK [")
     })
 }
 

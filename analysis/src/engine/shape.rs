@@ -442,3 +442,22 @@ pub(super) fn test_run_verdict(text: &str) -> Option<bool> {
     }
     None
 }
+
+/// Whether a line titles a unit of work that passed, the unit's output indented under it:
+/// Ansible's task results (`ok: [web1] => {`, `changed: [web1]`), Jest's and Vitest's file
+/// verdicts (`PASS src/a.test.js`, its console output under it). What a passed unit printed (a
+/// debug message, a passing suite's console) is its noise.
+pub(super) fn passed_unit_title(text: &str) -> bool {
+    let t = text.trim_start();
+    if !matches!(t.as_bytes().first(), Some(b'o' | b'c' | b's' | b'P')) {
+        return false;
+    }
+    let host_result = |status: &str| {
+        t.strip_prefix(status)
+            .is_some_and(|rest| rest.starts_with(": [") && rest.contains(']'))
+    };
+    ["ok", "changed", "skipping"].iter().any(|s| host_result(s))
+        || t.strip_prefix("PASS ")
+            .and_then(|rest| rest.split_whitespace().next())
+            .is_some_and(|file| file.contains('.') && !file.ends_with(['.', ':']))
+}
