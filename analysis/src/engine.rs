@@ -582,6 +582,24 @@ impl Engine {
             {
                 block.lines.remove(1);
             }
+            // A report whose conclusion comes after pages of code (pytest's `E` lines) keeps its
+            // head, its conclusion lines and the location under them; the lines between give
+            // way to newer ones.
+            if keep
+                && block.lines.len() >= MAX_BLOCK_LINES
+                && let Some(prefix) = block.rule.conclusion_prefix
+            {
+                let lines = &block.lines;
+                let concludes = |i: usize| lines[i].1.starts_with(prefix);
+                let under_conclusion = |i: usize| {
+                    (i.saturating_sub(2)..i).any(|j| concludes(j) && lines[i].0 - lines[j].0 <= 2)
+                };
+                if let Some(i) = (MAX_BLOCK_LINES / 2..lines.len())
+                    .find(|&i| !concludes(i) && !under_conclusion(i))
+                {
+                    block.lines.remove(i);
+                }
+            }
             if keep && block.lines.len() < MAX_BLOCK_LINES {
                 if let Some(blank) = block.pending_blank.take() {
                     block.lines.push((blank, String::new()));

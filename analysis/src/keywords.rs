@@ -50,7 +50,7 @@ static KEYWORDS: &[&str] = &[
     "✘",
     "×",
     "<<<",
-    "what went wrong",
+    "went wrong",
     "diff in",
     "reformat",
     " md0",

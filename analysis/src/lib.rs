@@ -295,6 +295,53 @@ fn headline(block: &Block) -> &str {
     .trim()
 }
 
+/// The lines of `block` worth showing within `budget` raw lines, in one piece or two: a report
+/// too long to show whole whose rule knows where it states what was found (pytest's `E` lines,
+/// after the source of every frame) is shown from its title and with that conclusion.
+fn report_ends(block: &Block, budget: usize) -> Vec<Vec<&(u64, String)>> {
+    let whole = vec![block_lines(block, budget)];
+    let lines = &block.lines;
+    let (Some(prefix), Some(first), Some(last)) =
+        (block.rule.conclusion_prefix, lines.first(), lines.last())
+    else {
+        return whole;
+    };
+    if ((last.0 - first.0) as usize) < budget {
+        return whole;
+    }
+    let concludes = |l: &(u64, String)| l.1.starts_with(prefix);
+    let Some(run_end) = lines.iter().rposition(concludes) else {
+        return whole;
+    };
+    let mut run_start = run_end;
+    while run_start > 0
+        && concludes(&lines[run_start - 1])
+        && lines[run_start - 1].0 + 1 == lines[run_start].0
+    {
+        run_start -= 1;
+    }
+    // The location under the run (pytest's `path:12: AssertionError`, after a blank line).
+    let end = lines[run_end + 1..]
+        .iter()
+        .take(2)
+        .rposition(|l| !l.1.is_empty() && l.0 <= lines[run_end].0 + 2)
+        .map_or(run_end, |i| run_end + 1 + i);
+    let conclusion: Vec<&(u64, String)> = lines[run_start..=end]
+        .iter()
+        .rev()
+        .take(budget / 2)
+        .rev()
+        .collect();
+    let Some(from) = conclusion.first().map(|l| l.0) else {
+        return whole;
+    };
+    let head: Vec<&(u64, String)> = block_lines(block, budget - conclusion.len())
+        .into_iter()
+        .filter(|l| l.0 < from)
+        .collect();
+    vec![head, conclusion]
+}
+
 /// The lines of `block` worth showing within `budget` raw lines.
 fn block_lines(block: &Block, budget: usize) -> Vec<&(u64, String)> {
     // A traceback is read from its end; everything else from its anchor. The budget counts raw
@@ -653,7 +700,9 @@ fn step_report(
         if budget == 0 {
             break;
         }
-        shown.add(block_lines(block, budget));
+        for piece in report_ends(block, budget) {
+            shown.add(piece);
+        }
     }
     let anchor = primary.lines.first().map_or(0, |l| l.0);
     // The weakest anchors are pointers (`make: *** … Error 1`, a bare FAILED): what they point

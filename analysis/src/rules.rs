@@ -101,6 +101,9 @@ pub struct Rule {
     /// Whether the pattern names a log level itself (`WARNING: DATA RACE`): a line at that
     /// level is then this rule's, not a line logged below error.
     pub names_its_level: bool,
+    /// The prefix of the lines in which the report states what was found, when they can come
+    /// after pages of code (pytest's `E ` lines): a long report is shown with them.
+    pub conclusion_prefix: Option<&'static str>,
 }
 
 /// Lines above an anchor that belong to its block.
@@ -150,6 +153,7 @@ const fn rule(
         lead: Lead::Header,
         yields_to_noise: tier >= 2,
         names_its_level: false,
+        conclusion_prefix: None,
     }
 }
 
@@ -583,14 +587,19 @@ pub static RULES: &[Rule] = &[
         Line,
         "A PHP test (.phpt) failed: the diff above shows expected (-) against actual (+) output.",
     )),
-    rule(
-        "pytest-section",
-        r"^_{3,} \S.* _{3,}$",
-        TestFailure,
-        0,
-        Report,
-        "A pytest test failed: the E lines show the assertion and its values.",
-    ),
+    // pytest's report of a failed test; with `--tb=long` (the default) it lists the source of
+    // every function down to where the exception was raised, then the `E` lines.
+    Rule {
+        conclusion_prefix: Some("E "),
+        ..rule(
+            "pytest-section",
+            r"^_{3,} \S.* _{3,}$",
+            TestFailure,
+            0,
+            Report,
+            "A pytest test failed: the E lines show the assertion and its values.",
+        )
+    },
     // doctest's report of a failed example: `File "path", line N, in name` (unindented, where
     // a traceback's frames are indented), `Failed example:`, `Expected:` and `Got:`.
     rule(
@@ -1198,6 +1207,16 @@ pub static RULES: &[Rule] = &[
             "A tool reported a problem at the file and line shown: fix the first one; later ones often follow from it.",
         )
     },
+    // A command-line tool's crash banner (ESLint's `Oops! Something went wrong! :(`, and the
+    // same words in other CLIs): what it says next, paragraph after paragraph, is the error.
+    rule(
+        "crash-banner",
+        r"(?i)^\s*(oops!?\s+)?something went wrong\b",
+        Unknown,
+        2,
+        Report,
+        "The tool stopped on an error of its own: the lines under its banner say what it could not do.",
+    ),
     rule(
         "generic-error",
         // A bracketed tag alone opens a report too: sbt and Maven print an empty `[error]` line
@@ -1588,6 +1607,7 @@ mod tests {
             ),
             ("ESLint found too many warnings (maximum: 0).", "werror"),
             ("Aborted with 1 warnings in strict mode!", "werror"),
+            ("Oops! Something went wrong! :(", "crash-banner"),
             (
                 "build finished with problems, 1 warning (with warnings treated as errors).",
                 "werror",

@@ -625,3 +625,38 @@ fn what_a_unit_titled_passed_prints_is_its_noise() {
     assert!(text.starts_with("[ERROR]: Task failed"), "{text}");
     assert_eq!(report.rule, "ansible-failed");
 }
+
+#[test]
+fn a_pytest_report_longer_than_an_excerpt_is_shown_with_its_e_lines() {
+    // `--tb=long` lists the source of every frame down to the raise; the E lines come last.
+    let frames: String = (0..40).map(|i| format!("        step_{i}()\n")).collect();
+    let log = job(&format!(
+        "$ pytest -q tests\n.F\n=================================== FAILURES ===================================\n_________________________________ test_locale __________________________________\n\n    def test_locale():\n>       assert shop.locale() is not None\n\ntests/test_locale.py:8: \n_ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _\n\n    def locale():\n{frames}>       warn(msg, DeprecationWarning, stacklevel=3)\nE       DeprecationWarning: 'locale.getdefaultlocale' is deprecated\n\nshop/compat.py:51: DeprecationWarning\n=========================== short test summary info ============================\nFAILED tests/test_locale.py::test_locale - DeprecationWarning: 'locale.getdef...\n"
+    ));
+    let report = analyze(&log);
+    let shown: Vec<&str> = report
+        .excerpts
+        .iter()
+        .flat_map(|e| e.text.lines())
+        .collect();
+    assert!(
+        shown.iter().any(|l| l.contains("test_locale ___")),
+        "{report:#?}"
+    );
+    assert!(
+        shown
+            .iter()
+            .any(|l| l.starts_with("E       DeprecationWarning")),
+        "{report:#?}"
+    );
+    assert!(
+        shown.contains(&"shop/compat.py:51: DeprecationWarning"),
+        "{report:#?}"
+    );
+    let spanned: u64 = report
+        .excerpts
+        .iter()
+        .map(|e| e.end_line - e.start_line + 1)
+        .sum();
+    assert!(spanned <= 30, "{report:#?}");
+}
