@@ -19,6 +19,7 @@ mod shape;
 
 use super::baseline::Baseline;
 use super::lines::{RawLine, clean_into, kept};
+use super::localized::in_english;
 use super::rules::{Category, Lead, NAMED_REPORT, Rule, Rules, Shape};
 use boilerplate::{runner_boilerplate, tool_epilogue};
 use lead::{
@@ -461,6 +462,19 @@ impl Engine {
     }
 
     fn process(&mut self, number: u64, text: &str, has_keyword: bool) {
+        // A tool that speaks Russian (a runner with LANG=ru_RU.UTF-8) is read in English, and
+        // its line shown as it printed it.
+        match in_english(text) {
+            Some(english) => {
+                let has_keyword = self.rules.keywords.contains(english.as_bytes());
+                self.read(number, text, &english, has_keyword)
+            }
+            None => self.read(number, text, text, has_keyword),
+        }
+    }
+
+    /// Reads line `number`: `text` decides what it is, `shown` is what is kept of it.
+    fn read(&mut self, number: u64, shown: &str, text: &str, has_keyword: bool) {
         if text.is_empty() {
             if let Some(block) = self.open.as_mut() {
                 match block.rule.shape {
@@ -508,7 +522,7 @@ impl Engine {
             if let Some(cause) = caps.name("other") {
                 // "ERROR: Job failed: <reason>" states a cause of its own (a timeout, a runner fault).
                 if let Some(rule) = self.rules.classify(cause.as_str()) {
-                    self.open_block(rule, number, text);
+                    self.open_block(rule, number, text, text);
                     self.close_open();
                 }
             }
@@ -532,7 +546,7 @@ impl Engine {
         if text.starts_with("$ ") {
             self.close_open();
             self.end_step(false);
-            self.current.command = text
+            self.current.command = shown
                 .strip_prefix("$ ")
                 .map(|c| c.chars().take(200).collect());
             self.current.command_line = Some(number);
@@ -564,7 +578,7 @@ impl Engine {
         }
         let rule = self.rules.classify_scanned(text, has_keyword);
         // A line the passing run printed too is not a cause, whatever it says.
-        let known = self.baseline.as_ref().is_some_and(|b| b.contains(text));
+        let known = self.baseline.as_ref().is_some_and(|b| b.contains(shown));
         let rule = rule.filter(|_| !known).or_else(|| {
             (!self.current.awaited_reports.is_empty()
                 && self.current.reported_under_awaited_name(text))
@@ -604,7 +618,7 @@ impl Engine {
                 if let Some(blank) = block.pending_blank.take() {
                     block.lines.push((blank, String::new()));
                 }
-                block.lines.push((number, truncate(text)));
+                block.lines.push((number, truncate(shown)));
                 // The first unindented line after the frames is the exception itself.
                 if block.rule.shape == Shape::Traceback
                     && !text.starts_with(char::is_whitespace)
@@ -615,7 +629,7 @@ impl Engine {
                     block.exception_seen = true;
                 }
                 self.note_test(text);
-                self.push_tail(number, text, known);
+                self.push_tail(number, shown, known);
                 return;
             }
             // Too long to show: the block ends here, and the rest is not a new anchor unless it
@@ -623,13 +637,13 @@ impl Engine {
             let same_rule = rule.is_some_and(|r| std::ptr::eq(r, block.rule));
             if keep && !same_rule {
                 self.close_open();
-                self.push_tail(number, text, known);
+                self.push_tail(number, shown, known);
                 return;
             }
             self.close_open();
         }
         if let Some(rule) = rule {
-            self.open_block(rule, number, text);
+            self.open_block(rule, number, shown, text);
             let name = self.note_test(text);
             // A one-line verdict may be all a runner prints where the test fails: its report
             // can come later, under the test's name.
@@ -641,10 +655,11 @@ impl Engine {
                 self.current.awaited_reports.push(name);
             }
         }
-        self.push_tail(number, text, known);
+        self.push_tail(number, shown, known);
     }
 
-    fn open_block(&mut self, rule: &'static Rule, number: u64, text: &str) {
+    /// Opens a block of `rule` at line `number`; `text` decides its lead, `shown` is kept.
+    fn open_block(&mut self, rule: &'static Rule, number: u64, shown: &str, text: &str) {
         self.current.seq += 1;
         let mut lines = Vec::new();
         // The lines just above the anchor that are not part of a block already.
@@ -720,7 +735,7 @@ impl Engine {
             }
         }
         let lead = lines.len();
-        lines.push((number, truncate(text)));
+        lines.push((number, truncate(shown)));
         self.open = Some(Block {
             lead,
             rule,

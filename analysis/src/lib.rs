@@ -11,6 +11,7 @@ mod engine;
 mod extract;
 mod keywords;
 pub mod lines;
+mod localized;
 pub mod redact;
 pub(crate) mod rules;
 

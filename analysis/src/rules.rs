@@ -395,6 +395,28 @@ pub static RULES: &[Rule] = &[
         Line,
         "./configure failed: config.log has the failing test program and its compiler output.",
     ),
+    // Ansible's result for a failed task (`fatal: [host]: FAILED! => {"msg": …}`), with what
+    // the task printed since its `TASK [name]` header (2.19's error, origin and code frame).
+    Rule {
+        lead: Lead::TestRun,
+        ..rule(
+            "ansible-failed",
+            r"^(fatal|failed): \[[^\]]+\]: FAILED! =>",
+            Unknown,
+            1,
+            Line,
+            "An Ansible task failed: its result's msg, stderr and rc say why, at the task the origin names.",
+        )
+    },
+    // Before rustc's `error: …`, which git's own errors share.
+    rule(
+        "git",
+        r"^fatal: |^error: (pathspec|failed to push|src refspec|Your local changes)",
+        Configuration,
+        1,
+        Line,
+        "git failed: check the ref, the remote and the credentials of the job.",
+    ),
     rule(
         "rustc",
         r"^error(\[E\d{4}\])?: [^\n]",
@@ -1017,27 +1039,6 @@ pub static RULES: &[Rule] = &[
         1,
         Section,
         "Gradle failed: the lines under What went wrong name the task and the cause.",
-    ),
-    // Ansible's result for a failed task (`fatal: [host]: FAILED! => {"msg": …}`), with what
-    // the task printed since its `TASK [name]` header (2.19's error, origin and code frame).
-    Rule {
-        lead: Lead::TestRun,
-        ..rule(
-            "ansible-failed",
-            r"^(fatal|failed): \[[^\]]+\]: FAILED! =>",
-            Unknown,
-            1,
-            Line,
-            "An Ansible task failed: its result's msg, stderr and rc say why, at the task the origin names.",
-        )
-    },
-    rule(
-        "git",
-        r"^fatal: |^error: (pathspec|failed to push|src refspec|Your local changes)",
-        Configuration,
-        1,
-        Line,
-        "git failed: check the ref, the remote and the credentials of the job.",
     ),
     rule(
         "node-error",

@@ -660,3 +660,26 @@ fn a_pytest_report_longer_than_an_excerpt_is_shown_with_its_e_lines() {
         .sum();
     assert!(spanned <= 30, "{report:#?}");
 }
+
+#[test]
+fn tools_speaking_russian_are_read_as_in_english_and_shown_as_printed() {
+    // GCC, make and bash under LANG=ru_RU.UTF-8 (their gettext catalogs' wording).
+    let log = job(
+        "$ make\ncc -Wall -c -o main.o main.c\nmain.c: В функции «main»:\nmain.c:5:20: предупреждение: неиспользуемая переменная «x» [-Wunused-variable]\nmain.c:7:12: ошибка: «totl» не описан (первое использование в этой функции)\n    7 |     return totl;\n      |            ^~~~\nmake: *** [<встроенное>: main.o] Ошибка 1\n",
+    );
+    let report = analyze(&log);
+    let (start, _, text) = first_excerpt(&report);
+    assert_eq!(report.category.as_str(), "compilation", "{report:#?}");
+    assert!(
+        start <= 15 && text.contains("ошибка: «totl» не описан"),
+        "{report:#?}"
+    );
+    assert_eq!(report.locations[0].path, "main.c");
+    assert_eq!(report.locations[0].line, 7);
+    let log = job(
+        "$ wget --tries=1 http://127.0.0.1:9/schema.json\nПодключение к 127.0.0.1:9... ошибка: В соединении отказано.\n",
+    );
+    assert_eq!(analyze(&log).category.as_str(), "network");
+    let log = job("$ ./deploy.sh\nbash: строка 1: ./deploy.sh: Отказано в доступе\n");
+    assert_eq!(analyze(&log).category.as_str(), "permission");
+}

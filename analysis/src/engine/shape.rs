@@ -330,10 +330,15 @@ pub(super) fn location_only(text: &str) -> bool {
 /// The program name a line starts with (`tar: `, `cp: `), as tools prefix their messages.
 pub(super) fn program_prefix(text: &str) -> Option<&str> {
     let (name, rest) = text.split_once(": ")?;
-    (!name.is_empty()
+    // A qualifier in parentheses may follow the name (tar's `tar (child): `).
+    let program = name
+        .strip_suffix(')')
+        .and_then(|n| n.split_once(" ("))
+        .map_or(name, |(program, _)| program);
+    (!program.is_empty()
         && name.len() <= 30
         && !rest.is_empty()
-        && name
+        && program
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)))
     .then_some(name)
