@@ -51,6 +51,7 @@ static KEYWORDS: &[&str] = &[
     "×",
     "<<<",
     "went wrong",
+    ": *** ",
     "diff in",
     "reformat",
     " md0",

@@ -501,6 +501,27 @@ fn quoted_names(line: &str) -> Vec<&str> {
     names
 }
 
+/// What a line names: its quoted names, and unquoted files (`release.json`, `dist/app.js`) and
+/// libraries (`-lyaml` names `yaml`), which tools print bare.
+fn named_things(line: &str) -> Vec<&str> {
+    let mut names = quoted_names(line);
+    for word in line.split_whitespace() {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric() && !"._/-".contains(c));
+        let word = word.trim_end_matches(['.', ':']);
+        if let Some(library) = word.strip_prefix("-l").filter(|l| l.len() >= 3) {
+            names.push(library);
+        } else if word.len() >= 5
+            && word.contains(['.', '/'])
+            && !word.starts_with('/')
+            && word.chars().any(char::is_alphabetic)
+            && !names.contains(&word)
+        {
+            names.push(word);
+        }
+    }
+    names
+}
+
 /// Lines of the step's end shown when no strong rule names the cause.
 const TAIL_SHOWN: usize = 8;
 
@@ -732,9 +753,9 @@ fn step_report(
         );
     }
     // A failure an earlier step went on after (`pip install x || true`) is often what this one
-    // lacks: when the decisive line names something (quoted) that an earlier error names too,
-    // that error is shown after it.
-    let names = quoted_names(headline(primary));
+    // lacks: when the decisive line names something (a quoted name, a file, a library) that an
+    // earlier error or the earlier failing command names too, that error is shown after it.
+    let names = named_things(headline(primary));
     let budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
     let mut earlier = earlier;
     if let Some(earlier) = earlier.as_mut()
@@ -742,14 +763,17 @@ fn step_report(
         && !names.is_empty()
     {
         earlier.redact();
+        let names_it = |l: &str| names.iter().any(|n| l.contains(n));
+        let by_command = earlier.command.as_deref().is_some_and(names_it);
         let cause = earlier
             .decisive
             .iter()
             .chain(earlier.generic.iter())
-            .find(|b| {
-                b.lines
-                    .iter()
-                    .any(|(_, l)| names.iter().any(|n| l.contains(n)))
+            .find(|b| b.lines.iter().any(|(_, l)| names_it(l)))
+            .or_else(|| {
+                by_command
+                    .then(|| earlier.choose().first().copied())
+                    .flatten()
             });
         if let Some(cause) = cause {
             shown.add(block_lines(cause, budget));

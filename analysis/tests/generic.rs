@@ -683,3 +683,32 @@ fn tools_speaking_russian_are_read_as_in_english_and_shown_as_printed() {
     let log = job("$ ./deploy.sh\nbash: строка 1: ./deploy.sh: Отказано в доступе\n");
     assert_eq!(analyze(&log).category.as_str(), "permission");
 }
+
+#[test]
+fn an_ignored_failure_is_shown_when_the_symptom_names_its_file_or_library_bare() {
+    // jq names the file curl was to write, unquoted; the earlier command names it.
+    let log = job(
+        "$ curl -fsS -o release.json http://127.0.0.1:9/releases/latest || true\ncurl: (7) Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn't connect to server\n$ jq -r .tag_name release.json\njq: error: Could not open file release.json: No such file or directory\n",
+    );
+    let report = analyze(&log);
+    let texts: Vec<&str> = report.excerpts.iter().map(|e| e.text.as_str()).collect();
+    assert!(
+        texts[0].contains("Could not open file release.json"),
+        "{texts:#?}"
+    );
+    assert!(
+        texts.iter().any(|t| t.starts_with("curl: (7)")),
+        "{texts:#?}"
+    );
+    // ld names the library by its -l flag; apt-get could not find its -dev package.
+    let log = job(
+        "$ apt-get install -y libshopyaml-dev || true\nReading package lists...\nE: Unable to locate package libshopyaml-dev\n$ gcc -o shop main.c -lshopyaml\n/usr/bin/ld: cannot find -lshopyaml: No such file or directory\ncollect2: error: ld returned 1 exit status\n",
+    );
+    let texts: Vec<String> = analyze(&log).excerpts.into_iter().map(|e| e.text).collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("Unable to locate package libshopyaml-dev")),
+        "{texts:#?}"
+    );
+}
