@@ -51,7 +51,7 @@ static KEYWORDS: &[&str] = &[
     "×",
     "<<<",
     "went wrong",
-    ": *** ",
+    "*** ",
     "diff in",
     "reformat",
     " md0",

@@ -762,21 +762,28 @@ fn step_report(
         && budget > 0
         && !names.is_empty()
     {
-        earlier.redact();
         let names_it = |l: &str| names.iter().any(|n| l.contains(n));
+        let names_a_block = |step: &Step| {
+            step.decisive
+                .iter()
+                .chain(step.generic.iter())
+                .position(|b| b.lines.iter().any(|(_, l)| names_it(l)))
+        };
         let by_command = earlier.command.as_deref().is_some_and(names_it);
-        let cause = earlier
-            .decisive
-            .iter()
-            .chain(earlier.generic.iter())
-            .find(|b| b.lines.iter().any(|(_, l)| names_it(l)))
-            .or_else(|| {
-                by_command
-                    .then(|| earlier.choose().first().copied())
-                    .flatten()
-            });
-        if let Some(cause) = cause {
-            shown.add(block_lines(cause, budget));
+        // Redacting a step costs more than looking in it: only a step with a cause to show is.
+        if by_command || names_a_block(earlier).is_some() {
+            earlier.redact();
+            let blocks: Vec<&Block> = earlier
+                .decisive
+                .iter()
+                .chain(earlier.generic.iter())
+                .collect();
+            let cause = names_a_block(earlier)
+                .and_then(|i| blocks.get(i).copied())
+                .or_else(|| earlier.choose().first().copied());
+            if let Some(cause) = cause {
+                shown.add(block_lines(cause, budget));
+            }
         }
     }
     let excerpts = shown.into_excerpts();
