@@ -52,6 +52,9 @@ pub struct Block {
     /// A traceback whose exception line has been seen: only the message's indented
     /// continuation lines may follow.
     exception_seen: bool,
+    /// A report whose rule knows its closing line (TeX's `l.N`) has shown it and the line
+    /// under it: it is over.
+    concluded: bool,
     /// Order of the anchor within the step, to find "first" and "last".
     pub seq: u64,
     /// Lines taken from above the anchor (see [`Lead`]).
@@ -297,11 +300,17 @@ impl Step {
             chosen.push(above);
         }
         // Decisive blocks that follow on the very next line belong to the same story (an error
-        // and the harness line that reports it).
+        // and the harness line that reports it), and so does a short error line of the generic
+        // shape right under it (sbt's `[error] (Test / test) …` naming the task that failed).
         let mut end = primary.lines.last().map(|l| l.0).unwrap_or(0);
         let mut following: Vec<&Block> = decisive
             .iter()
             .copied()
+            .chain(
+                self.generic
+                    .iter()
+                    .filter(|b| b.rule.tier == 2 && b.lines.len() <= 2 && !b.passed_over),
+            )
             .filter(|b| b.seq > primary.seq)
             .collect();
         following.sort_by_key(|b| b.seq);
@@ -586,7 +595,7 @@ impl Engine {
         });
         if let Some(block) = self.open.as_mut() {
             let ends = match block.rule.shape {
-                Shape::Section | Shape::Report => ends_report(block, text),
+                Shape::Section | Shape::Report => block.concluded || ends_report(block, text),
                 Shape::Stack => text.starts_with("stack backtrace:"),
                 _ => false,
             };
@@ -617,6 +626,17 @@ impl Engine {
             if keep && block.lines.len() < MAX_BLOCK_LINES {
                 if let Some(blank) = block.pending_blank.take() {
                     block.lines.push((blank, String::new()));
+                }
+                // The line under a report's closing line (TeX's context under `l.N`) is its last.
+                if let Some(prefix) = block.rule.closing_prefix
+                    && !text.starts_with(prefix)
+                {
+                    block.concluded = block
+                        .lines
+                        .iter()
+                        .rev()
+                        .find(|(_, l)| !l.is_empty())
+                        .is_some_and(|(_, l)| l.starts_with(prefix));
                 }
                 block.lines.push((number, truncate(shown)));
                 // The first unindented line after the frames is the exception itself.
@@ -743,6 +763,7 @@ impl Engine {
             indent: text.len() - text.trim_start().len(),
             pending_blank: None,
             exception_seen: false,
+            concluded: false,
             seq: self.current.seq,
             passed_over: self.current.expected_failures || self.current.in_passed_unit,
             run_end: number,

@@ -104,6 +104,9 @@ pub struct Rule {
     /// The prefix of the lines in which the report states what was found, when they can come
     /// after pages of code (pytest's `E ` lines): a long report is shown with them.
     pub conclusion_prefix: Option<&'static str>,
+    /// The prefix of the line that, with the line under it, closes the report (TeX's `l.N`,
+    /// the input line up to the error over the rest of it).
+    pub closing_prefix: Option<&'static str>,
 }
 
 /// Lines above an anchor that belong to its block.
@@ -154,6 +157,7 @@ const fn rule(
         yields_to_noise: tier >= 2,
         names_its_level: false,
         conclusion_prefix: None,
+        closing_prefix: None,
     }
 }
 
@@ -499,14 +503,19 @@ pub static RULES: &[Rule] = &[
     ),
     // TeX and LaTeX start every error message with `! ` (`! LaTeX Error: File … not found.`,
     // `! Undefined control sequence.`), then give the input line as `l.N …`.
-    rule(
-        "tex",
-        r"^! \S",
-        Compilation,
-        0,
-        Section,
-        "TeX stopped at the error shown: the l.N line names the input line (a missing package needs installing or a typo fixing).",
-    ),
+    // TeX's error: `! message`, its help, then `l.N` and the input line up to the error, the
+    // rest of the line under it.
+    Rule {
+        closing_prefix: Some("l."),
+        ..rule(
+            "tex",
+            r"^! \S",
+            Compilation,
+            0,
+            Report,
+            "TeX stopped at the error shown: the l.N line names the input line (a missing package needs installing or a typo fixing).",
+        )
+    },
     // Go's race detector (`go test -race`): the report between its `==================` rules.
     Rule {
         names_its_level: true,
@@ -622,6 +631,16 @@ pub static RULES: &[Rule] = &[
             "A pytest test failed: the E lines show the assertion and its values.",
         )
     },
+    // CTest's verdict for a test past its TIMEOUT property (`2/2 Test #2: sync ....***Timeout
+    // 1.01 sec`), with what the test printed under it (`--output-on-failure`).
+    rule(
+        "ctest-timeout",
+        r"^\s*\d+/\d+ Test +#\d+: \S+ \.*\s*\*\*\*Timeout\b",
+        Timeout,
+        1,
+        Section,
+        "A test ran past its CTest TIMEOUT: what it printed is shown under it (a wait on a service, a deadlock, or a limit too low).",
+    ),
     // doctest's report of a failed example: `File "path", line N, in name` (unindented, where
     // a traceback's frames are indented), `Failed example:`, `Expected:` and `Got:`.
     rule(
@@ -1609,6 +1628,10 @@ mod tests {
             ("ESLint found too many warnings (maximum: 0).", "werror"),
             ("Aborted with 1 warnings in strict mode!", "werror"),
             ("Oops! Something went wrong! :(", "crash-banner"),
+            (
+                "2/2 Test #2: sync_test ........................***Timeout   1.01 sec",
+                "ctest-timeout",
+            ),
             (
                 "build finished with problems, 1 warning (with warnings treated as errors).",
                 "werror",
