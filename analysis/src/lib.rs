@@ -477,6 +477,16 @@ fn shorten(text: &str, max: usize) -> String {
     format!("{cut}…")
 }
 
+/// Whether a shell command goes on when it fails (`./configure || echo failed`, `make || true`).
+fn ignores_failure(command: &str) -> bool {
+    command.split("||").skip(1).any(|alternative| {
+        let alternative = alternative.trim_start();
+        ["true", ":", "echo ", "exit 0"]
+            .iter()
+            .any(|ignore| alternative.starts_with(ignore))
+    })
+}
+
 /// What a line names in quotes (`'shopx'`, `"lib.so"`, `` `x_total` ``, `‘main’`): a module, a
 /// file, a symbol. Names shorter than 3 characters or with white space are left out: they are
 /// punctuation and prose, not names.
@@ -755,12 +765,13 @@ fn step_report(
     // A failure an earlier step went on after (`pip install x || true`) is often what this one
     // lacks: when the decisive line names something (a quoted name, a file, a library) that an
     // earlier error or the earlier failing command names too, that error is shown after it.
+    // Under a mere pointer (make's `*** No targets specified`), an earlier failure the script
+    // said to ignore (`./configure || echo failed`) is shown whatever it names.
     let names = named_things(headline(primary));
     let budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
     let mut earlier = earlier;
     if let Some(earlier) = earlier.as_mut()
         && budget > 0
-        && !names.is_empty()
     {
         let names_it = |l: &str| names.iter().any(|n| l.contains(n));
         let names_a_block = |step: &Step| {
@@ -769,7 +780,10 @@ fn step_report(
                 .chain(step.generic.iter())
                 .position(|b| b.lines.iter().any(|(_, l)| names_it(l)))
         };
-        let by_command = earlier.command.as_deref().is_some_and(names_it);
+        let by_command = earlier
+            .command
+            .as_deref()
+            .is_some_and(|c| names_it(c) || primary.rule.tier >= 3 && ignores_failure(c));
         // Redacting a step costs more than looking in it: only a step with a cause to show is.
         if by_command || names_a_block(earlier).is_some() {
             earlier.redact();

@@ -712,3 +712,27 @@ fn an_ignored_failure_is_shown_when_the_symptom_names_its_file_or_library_bare()
         "{texts:#?}"
     );
 }
+
+#[test]
+fn under_a_mere_pointer_a_failure_the_script_said_to_ignore_is_shown() {
+    let log = job(
+        "$ ./configure || echo 'configure failed, building anyway'\nchecking for libyaml... no\nconfigure: error: libyaml is required to build shop\nconfigure failed, building anyway\n$ make\nmake: *** No targets specified and no makefile found.  Stop.\n",
+    );
+    let texts: Vec<String> = analyze(&log).excerpts.into_iter().map(|e| e.text).collect();
+    assert!(texts[0].starts_with("make: ***"), "{texts:#?}");
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("configure: error: libyaml is required")),
+        "{texts:#?}"
+    );
+    // The same earlier failure not ignored by the script, before a pointer, is not pulled in.
+    let log = job(
+        "$ ./configure\nconfigure: error: libyaml is required to build shop\n$ make\nmake: *** No targets specified and no makefile found.  Stop.\n",
+    );
+    let texts: Vec<String> = analyze(&log).excerpts.into_iter().map(|e| e.text).collect();
+    assert!(
+        !texts.iter().any(|t| t.contains("configure: error")),
+        "{texts:#?}"
+    );
+}
