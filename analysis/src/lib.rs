@@ -336,11 +336,31 @@ fn report_ends(block: &Block, budget: usize) -> Vec<Vec<&(u64, String)>> {
     let Some(from) = conclusion.first().map(|l| l.0) else {
         return whole;
     };
-    let head: Vec<&(u64, String)> = block_lines(block, budget - conclusion.len())
+    // The head runs from the title to the first place the report names: the end of the test's
+    // own frame (pytest's `tests/test_x.py:8: ` before the library's frames).
+    let mut head: Vec<&(u64, String)> = block_lines(block, budget - conclusion.len())
         .into_iter()
         .filter(|l| l.0 < from)
         .collect();
+    let anchor = block.anchored_lines().first().map_or(0, |l| l.0);
+    if let Some(end) = head
+        .iter()
+        .position(|l| l.0 > anchor && names_a_place(&l.1))
+    {
+        head.truncate(end + 1);
+    }
     vec![head, conclusion]
+}
+
+/// Whether a line starts with a place in a file (`tests/test_cart.py:12:`).
+fn names_a_place(line: &str) -> bool {
+    line.split_once(':').is_some_and(|(path, rest)| {
+        path.contains('.')
+            && !path.contains(char::is_whitespace)
+            && rest.split_once(':').is_some_and(|(number, _)| {
+                !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())
+            })
+    })
 }
 
 /// The lines of `block` worth showing within `budget` raw lines.
