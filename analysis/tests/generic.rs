@@ -659,6 +659,13 @@ fn a_pytest_report_longer_than_an_excerpt_is_shown_with_its_e_lines() {
         .map(|e| e.end_line - e.start_line + 1)
         .sum();
     assert!(spanned <= 30, "{report:#?}");
+    // The first excerpt is the test's own frame, down to where it names its place.
+    assert!(
+        first_excerpt(&report)
+            .2
+            .ends_with("tests/test_locale.py:8:"),
+        "{report:#?}"
+    );
 }
 
 #[test]
