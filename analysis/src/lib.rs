@@ -497,6 +497,34 @@ fn shorten(text: &str, max: usize) -> String {
     format!("{cut}…")
 }
 
+/// The error of an earlier step worth showing with this step's failure: a failure an earlier step
+/// went on after (`pip install x || true`) is often what this one lacks. It is the earlier error
+/// that names something the symptom names (`names`: a quoted name, a file, a library), or the one
+/// of an earlier command that does; under a `weak` symptom (a mere pointer, or no rule at all),
+/// any failure the script said to ignore (`./configure || echo failed`). The step is redacted
+/// before its lines are shown, and only then: looking costs less than redacting.
+fn earlier_cause<'a>(earlier: &'a mut Step, names: &[&str], weak: bool) -> Option<&'a Block> {
+    let names_it = |l: &str| names.iter().any(|n| l.contains(n));
+    let names_a_block = |step: &Step| {
+        step.decisive
+            .iter()
+            .chain(step.generic.iter())
+            .position(|b| b.lines.iter().any(|(_, l)| names_it(l)))
+    };
+    let by_command = earlier
+        .command
+        .as_deref()
+        .is_some_and(|c| names_it(c) || weak && ignores_failure(c));
+    if !by_command && names_a_block(earlier).is_none() {
+        return None;
+    }
+    earlier.redact();
+    let earlier: &'a Step = earlier;
+    let named = names_a_block(earlier)
+        .and_then(|i| earlier.decisive.iter().chain(earlier.generic.iter()).nth(i));
+    named.or_else(|| earlier.choose().first().copied())
+}
+
 /// Whether a shell command goes on when it fails (`./configure || echo failed`, `make || true`).
 fn ignores_failure(command: &str) -> bool {
     command.split("||").skip(1).any(|alternative| {
@@ -719,11 +747,16 @@ fn step_report(
             .zip(step.command.as_ref())
             .map(|(n, c)| (n, format!("$ {c}")));
         let silent: Vec<&(u64, String)> = command.iter().filter(|_| tail.is_empty()).collect();
+        let last_words = tail.last().map(|l| l.1.clone()).unwrap_or_default();
+        let mut earlier = earlier;
+        let cause = earlier
+            .as_mut()
+            .and_then(|earlier| earlier_cause(earlier, &named_things(&last_words), true));
         let excerpts: Vec<Excerpt> = Excerpt::of(&tail)
             .or_else(|| Excerpt::of(&silent))
             .into_iter()
+            .chain(cause.and_then(|b| Excerpt::of(&block_lines(b, TAIL_SHOWN))))
             .collect();
-        let last_words = tail.last().map(|l| l.1.clone()).unwrap_or_default();
         let category = from_context(&step, meta);
         let summary = match (&failing_command, silent.is_empty()) {
             (Some(command), false) => format!("{}: `{command}` printed nothing", label(category)),
@@ -785,40 +818,18 @@ fn step_report(
     // A failure an earlier step went on after (`pip install x || true`) is often what this one
     // lacks: when the decisive line names something (a quoted name, a file, a library) that an
     // earlier error or the earlier failing command names too, that error is shown after it.
-    // Under a mere pointer (make's `*** No targets specified`), an earlier failure the script
-    // said to ignore (`./configure || echo failed`) is shown whatever it names.
-    let names = named_things(headline(primary));
     let budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
     let mut earlier = earlier;
-    if let Some(earlier) = earlier.as_mut()
-        && budget > 0
+    if budget > 0
+        && let Some(cause) = earlier.as_mut().and_then(|earlier| {
+            earlier_cause(
+                earlier,
+                &named_things(headline(primary)),
+                primary.rule.tier >= 3,
+            )
+        })
     {
-        let names_it = |l: &str| names.iter().any(|n| l.contains(n));
-        let names_a_block = |step: &Step| {
-            step.decisive
-                .iter()
-                .chain(step.generic.iter())
-                .position(|b| b.lines.iter().any(|(_, l)| names_it(l)))
-        };
-        let by_command = earlier
-            .command
-            .as_deref()
-            .is_some_and(|c| names_it(c) || primary.rule.tier >= 3 && ignores_failure(c));
-        // Redacting a step costs more than looking in it: only a step with a cause to show is.
-        if by_command || names_a_block(earlier).is_some() {
-            earlier.redact();
-            let blocks: Vec<&Block> = earlier
-                .decisive
-                .iter()
-                .chain(earlier.generic.iter())
-                .collect();
-            let cause = names_a_block(earlier)
-                .and_then(|i| blocks.get(i).copied())
-                .or_else(|| earlier.choose().first().copied());
-            if let Some(cause) = cause {
-                shown.add(block_lines(cause, budget));
-            }
-        }
+        shown.add(block_lines(cause, budget));
     }
     let excerpts = shown.into_excerpts();
     // Python prints the innermost frame last: read tracebacks bottom-up for locations.

@@ -743,3 +743,18 @@ fn under_a_mere_pointer_a_failure_the_script_said_to_ignore_is_shown() {
         "{texts:#?}"
     );
 }
+
+#[test]
+fn a_tail_report_shows_a_failure_the_script_said_to_ignore() {
+    // Nothing in the failing step looks like an error; the step before failed under `|| true`.
+    let log = job(
+        "$ ./gen-schema.sh || true\ngen-schema: cannot parse api.yaml: mapping values are not allowed here\n$ ./publish.sh\nchecking dist/\nnothing to publish\n",
+    );
+    let report = analyze(&log);
+    let texts: Vec<&str> = report.excerpts.iter().map(|e| e.text.as_str()).collect();
+    assert!(texts[0].contains("nothing to publish"), "{texts:#?}");
+    assert!(
+        texts.iter().any(|t| t.contains("cannot parse api.yaml")),
+        "{texts:#?}"
+    );
+}
