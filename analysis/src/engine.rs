@@ -29,7 +29,9 @@ use lead::{
 };
 use regex::Regex;
 pub(crate) use shape::names_same_file;
-use shape::{continues, ends_report, passed_unit_title, reports_exit, test_run_verdict, untagged};
+use shape::{
+    continues, ends_report, indent_of, passed_unit_title, reports_exit, test_run_verdict, untagged,
+};
 use std::collections::{HashSet, VecDeque};
 use std::sync::OnceLock;
 
@@ -710,10 +712,8 @@ impl Engine {
                 lines.extend(lead);
             }
             Lead::Indented => {
-                let indent = text.len() - text.trim_start().len();
-                lines.extend(run_above(above, |line| {
-                    line.len() - line.trim_start().len() > indent
-                }));
+                let indent = indent_of(text);
+                lines.extend(run_above(above, |line| indent_of(line) > indent));
             }
             Lead::Line => lines.extend(above.take(1).map(|(n, line)| (n, line.clone()))),
             Lead::Warnings => lines.extend(warnings_above(&self.current.tail, number)),
@@ -760,7 +760,7 @@ impl Engine {
             lead,
             rule,
             lines,
-            indent: text.len() - text.trim_start().len(),
+            indent: indent_of(text),
             pending_blank: None,
             exception_seen: false,
             concluded: false,

@@ -2,7 +2,7 @@
 //! file names, a delimited section, a diff, a runtime's caret frame.
 
 use super::MAX_BLOCK_LINES;
-use super::shape::{location_only, underline};
+use super::shape::{indent_of, location_only, underline};
 use crate::rules::numbered;
 use std::collections::VecDeque;
 
@@ -107,9 +107,8 @@ pub(super) fn is_header(line: &str) -> bool {
 /// Whether `line` is the item an indented anchor is nested under in an outline (behave's step
 /// over its `ASSERT FAILED:`, a test's name over its message): indented less, by two or more.
 pub(super) fn is_parent(line: &str, anchor: &str) -> bool {
-    let indent = |l: &str| l.len() - l.trim_start().len();
     let t = line.trim();
-    !t.is_empty() && !t.starts_with("$ ") && indent(line) + 2 <= indent(anchor)
+    !t.is_empty() && !t.starts_with("$ ") && indent_of(line) + 2 <= indent_of(anchor)
 }
 
 /// Whether the anchor quotes `line` whole: the test a verbose runner announced, right above the

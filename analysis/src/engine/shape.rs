@@ -22,16 +22,8 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
     let inside_tag = inside_same_tag(block, line);
     let tagged = inside_tag.is_some();
     let (indent, text, anchor_indent) = match inside_tag {
-        Some((body, anchor_body)) => (
-            body.len() - body.trim_start().len(),
-            body.trim_start(),
-            anchor_body.len() - anchor_body.trim_start().len(),
-        ),
-        None => (
-            line.len() - line.trim_start().len(),
-            line.trim_start(),
-            block.indent,
-        ),
+        Some((body, anchor_body)) => (indent_of(body), body.trim_start(), indent_of(anchor_body)),
+        None => (indent_of(line), line.trim_start(), block.indent),
     };
     let indented = indent > anchor_indent;
     // A new anchor of a decisive tier starts its own block, unless it is part of a stack trace;
@@ -62,7 +54,7 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                 && block
                     .lines
                     .last()
-                    .is_some_and(|(_, l)| l.len() - l.trim_start().len() > anchor_indent);
+                    .is_some_and(|(_, l)| indent_of(l) > anchor_indent);
         return !new_anchor && (announced || frame || chained);
     }
     if (short || block.rule.shape == Shape::Stack)
@@ -465,4 +457,9 @@ pub(super) fn passed_unit_title(text: &str) -> bool {
         || t.strip_prefix("PASS ")
             .and_then(|rest| rest.split_whitespace().next())
             .is_some_and(|file| file.contains('.') && !file.ends_with(['.', ':']))
+}
+
+/// How far a line is indented: the bytes of white space it starts with.
+pub(super) fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start().len()
 }
