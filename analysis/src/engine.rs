@@ -54,9 +54,6 @@ pub struct Block {
     /// A traceback whose exception line has been seen: only the message's indented
     /// continuation lines may follow.
     exception_seen: bool,
-    /// A report whose rule knows its closing line (TeX's `l.N`) has shown it and the line
-    /// under it: it is over.
-    concluded: bool,
     /// Order of the anchor within the step, to find "first" and "last".
     pub seq: u64,
     /// Lines taken from above the anchor (see [`Lead`]).
@@ -597,7 +594,7 @@ impl Engine {
         });
         if let Some(block) = self.open.as_mut() {
             let ends = match block.rule.shape {
-                Shape::Section | Shape::Report => block.concluded || ends_report(block, text),
+                Shape::Section | Shape::Report => ends_report(block, text),
                 Shape::Stack => text.starts_with("stack backtrace:"),
                 _ => false,
             };
@@ -628,17 +625,6 @@ impl Engine {
             if keep && block.lines.len() < MAX_BLOCK_LINES {
                 if let Some(blank) = block.pending_blank.take() {
                     block.lines.push((blank, String::new()));
-                }
-                // The line under a report's closing line (TeX's context under `l.N`) is its last.
-                if let Some(prefix) = block.rule.closing_prefix
-                    && !text.starts_with(prefix)
-                {
-                    block.concluded = block
-                        .lines
-                        .iter()
-                        .rev()
-                        .find(|(_, l)| !l.is_empty())
-                        .is_some_and(|(_, l)| l.starts_with(prefix));
                 }
                 block.lines.push((number, truncate(shown)));
                 // The first unindented line after the frames is the exception itself.
@@ -763,7 +749,6 @@ impl Engine {
             indent: indent_of(text),
             pending_blank: None,
             exception_seen: false,
-            concluded: false,
             seq: self.current.seq,
             passed_over: self.current.expected_failures || self.current.in_passed_unit,
             run_end: number,

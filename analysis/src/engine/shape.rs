@@ -381,12 +381,14 @@ pub(super) fn block_prefix(block: &Block) -> Option<&str> {
     block.lines.last().and_then(|(_, l)| program_prefix(l))
 }
 
-/// Whether `text` ends the open section or report `block`: a line that ends any (see
-/// [`ends_section`]), or a rule of dashes alone between reports (Ginkgo's) — not one that
+/// Whether `text` ends the open section or report `block`: the block has shown its closing line
+/// and the line under it, a line that ends any (see [`ends_section`]), or a rule of dashes alone
+/// between reports (Ginkgo's) — not one that
 /// underlines the block's title (FiveAM's under `Failure Details:`).
 pub(super) fn ends_report(block: &Block, text: &str) -> bool {
     let t = text.trim();
-    ends_section(text)
+    closed(block)
+        || ends_section(text)
         || t.len() >= 6 && t.bytes().all(|b| b == b'-') && block.lines.len() > block.lead + 1
 }
 
@@ -462,4 +464,20 @@ pub(super) fn passed_unit_title(text: &str) -> bool {
 /// How far a line is indented: the bytes of white space it starts with.
 pub(super) fn indent_of(line: &str) -> usize {
     line.len() - line.trim_start().len()
+}
+
+/// Whether a report whose rule knows its closing line (TeX's `l.N`) has shown it and the line
+/// under it, its last.
+fn closed(block: &Block) -> bool {
+    let Some(prefix) = block.rule.closing_prefix else {
+        return false;
+    };
+    let mut said = block
+        .lines
+        .iter()
+        .rev()
+        .map(|(_, l)| l)
+        .filter(|l| !l.is_empty());
+    matches!((said.next(), said.next()),
+        (Some(last), Some(closing)) if closing.starts_with(prefix) && !last.starts_with(prefix))
 }
