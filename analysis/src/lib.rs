@@ -300,19 +300,19 @@ fn headline(block: &Block) -> &str {
 /// too long to show whole whose rule knows where it states what was found (pytest's `E` lines,
 /// after the source of every frame) is shown from its title and with that conclusion.
 fn report_ends(block: &Block, budget: usize) -> Vec<Vec<&(u64, String)>> {
-    let whole = vec![block_lines(block, budget)];
+    let whole = || vec![block_lines(block, budget)];
     let lines = &block.lines;
     let (Some(prefix), Some(first), Some(last)) =
         (block.rule.conclusion_prefix, lines.first(), lines.last())
     else {
-        return whole;
+        return whole();
     };
     if ((last.0 - first.0) as usize) < budget {
-        return whole;
+        return whole();
     }
     let concludes = |l: &(u64, String)| l.1.starts_with(prefix);
     let Some(run_end) = lines.iter().rposition(concludes) else {
-        return whole;
+        return whole();
     };
     let mut run_start = run_end;
     while run_start > 0
@@ -334,7 +334,7 @@ fn report_ends(block: &Block, budget: usize) -> Vec<Vec<&(u64, String)>> {
         .rev()
         .collect();
     let Some(from) = conclusion.first().map(|l| l.0) else {
-        return whole;
+        return whole();
     };
     // The head runs from the title to the first place the report names: the end of the test's
     // own frame (pytest's `tests/test_x.py:8: ` before the library's frames).
@@ -515,14 +515,16 @@ fn earlier_cause<'a>(earlier: &'a mut Step, names: &[&str], weak: bool) -> Optio
         .command
         .as_deref()
         .is_some_and(|c| names_it(c) || weak && ignores_failure(c));
-    if !by_command && names_a_block(earlier).is_none() {
+    let named = names_a_block(earlier);
+    if !by_command && named.is_none() {
         return None;
     }
+    // Redaction rewrites lines in place: the blocks and their order stay.
     earlier.redact();
     let earlier: &'a Step = earlier;
-    let named = names_a_block(earlier)
-        .and_then(|i| earlier.decisive.iter().chain(earlier.generic.iter()).nth(i));
-    named.or_else(|| earlier.choose().first().copied())
+    named
+        .and_then(|i| earlier.decisive.iter().chain(earlier.generic.iter()).nth(i))
+        .or_else(|| earlier.choose().first().copied())
 }
 
 /// Whether a shell command goes on when it fails (`./configure || echo failed`, `make || true`).
