@@ -62,6 +62,9 @@ pub struct Block {
     passed_over: bool,
     /// Last line of the run of same-rule blocks this one begins (see [`Step::keep`]).
     run_end: u64,
+    /// A traceback Python printed under `The above exception was the direct cause of the
+    /// following exception:` (or `During handling of …`): the next link of a chain.
+    pub chained: bool,
 }
 
 impl Block {
@@ -342,6 +345,20 @@ impl Step {
             if other.lines.len() <= budget {
                 budget -= other.lines.len();
                 chosen.push(other);
+            }
+        }
+        // A chain of Python exceptions is one story, told by its last traceback (what the
+        // program died of, as Python reports it) with its first (the root cause) under it.
+        if primary.rule.shape == Shape::Traceback {
+            let mut later: Vec<&Block> = decisive
+                .iter()
+                .copied()
+                .filter(|b| b.seq > primary.seq)
+                .collect();
+            later.sort_by_key(|b| b.seq);
+            if let Some(last) = later.iter().take_while(|b| b.chained).last() {
+                chosen.retain(|c| !std::ptr::eq(*c, *last));
+                chosen.insert(0, last);
             }
         }
         chosen
@@ -742,6 +759,14 @@ impl Engine {
         }
         let lead = lines.len();
         lines.push((number, truncate(shown)));
+        let chained = rule.shape == Shape::Traceback
+            && self
+                .current
+                .tail
+                .iter()
+                .rev()
+                .find(|l| l.0 < number)
+                .is_some_and(|(n, line)| n + 2 >= number && chains_exceptions(line));
         self.open = Some(Block {
             lead,
             rule,
@@ -752,6 +777,7 @@ impl Engine {
             seq: self.current.seq,
             passed_over: self.current.expected_failures || self.current.in_passed_unit,
             run_end: number,
+            chained,
         });
     }
 
@@ -883,4 +909,10 @@ pub fn category_from_job(name: &str) -> Category {
     } else {
         Category::Unknown
     }
+}
+
+/// Python's line between two tracebacks of a chain of exceptions.
+fn chains_exceptions(line: &str) -> bool {
+    line == "The above exception was the direct cause of the following exception:"
+        || line == "During handling of the above exception, another exception occurred:"
 }

@@ -584,6 +584,11 @@ fn named_things(line: &str) -> Vec<&str> {
 
 /// Lines of the step's end shown when no strong rule names the cause.
 const TAIL_SHOWN: usize = 8;
+/// Lines kept for the end of a chain's first traceback (its exception) under the last one.
+const ROOT_CAUSE_LINES: usize = 8;
+/// Lines a command may print after an environment event, up to the step's end, to be shown as
+/// its last words.
+const LAST_WORDS: usize = 4;
 
 /// The last run of consecutive lines of `lines` (in the log's order), up to `max`. With
 /// `bridge`, a run of one or two lines also takes the run one blank line above it: a tool's
@@ -782,8 +787,12 @@ fn step_report(
     };
 
     let mut shown = Shown::default();
-    for block in &chosen {
-        let budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
+    for (i, block) in chosen.iter().enumerate() {
+        let mut budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
+        // The last traceback of a chain leaves room for the end of the first, the root cause.
+        if i == 0 && block.chained {
+            budget = budget.saturating_sub(ROOT_CAUSE_LINES);
+        }
         if budget == 0 {
             break;
         }
@@ -801,21 +810,35 @@ fn step_report(
     // A weak anchor (a generic shape or word) is a guess: the step's last lines after it, where
     // it gave up, are shown too, since an unknown tool's verdict is most often there.
     // A line logged below error level (Maven's `[INFO] BUILD FAILURE` footer) is no verdict.
+    // So is what a command printed in the few lines between an environment event and the step's
+    // end: what it gave up on (rsync's `rsync error: … (code 255)`, buildah's `Error: building
+    // at STEP "RUN …"` under wget's refused connection).
     let budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
-    if primary.rule.tier >= 2 && budget > 0 {
+    let event_end = (primary.rule.category.masquerade_rank().is_some() && primary.lines.len() <= 2)
+        .then(|| primary.lines.last().map(|l| l.0))
+        .flatten();
+    if (primary.rule.tier >= 2 || event_end.is_some()) && budget > 0 {
         let rules = Rules::get();
-        let last = last_paragraph(&step, compared, budget.min(TAIL_SHOWN));
+        // A paragraph that runs on from the anchor to the step's end is the report the anchor
+        // heads (sqlfluff's `== [file] FAIL` over its table of violations): shown whole.
+        let mut last = last_paragraph(&step, compared, budget);
+        if last.first().is_none_or(|l| l.0 > anchor + 1) {
+            last = last.split_off(last.len().saturating_sub(TAIL_SHOWN));
+        }
         let verdict = last
             .iter()
             .rposition(|l| rules.logged_below_error(&l.1))
             .map_or(&last[..], |i| &last[i + 1..]);
-        shown.add(
-            verdict
-                .iter()
-                .copied()
-                .filter(|l| l.0 > anchor && !shown.contains(l.0))
-                .collect(),
-        );
+        let after: Vec<&(u64, String)> = verdict
+            .iter()
+            .copied()
+            .filter(|l| l.0 > anchor && !shown.contains(l.0))
+            .collect();
+        let last_words =
+            |end: u64| after.len() <= LAST_WORDS && after.first().is_some_and(|l| l.0 == end + 1);
+        if primary.rule.tier >= 2 || event_end.is_some_and(last_words) {
+            shown.add(after);
+        }
     }
     // A failure an earlier step went on after (`pip install x || true`) is often what this one
     // lacks: when the decisive line names something (a quoted name, a file, a library) that an

@@ -417,38 +417,51 @@ fn buildkit_prefix_len(b: &[u8]) -> usize {
     }
 }
 
-/// Length of a CI timestamp prefix: GitLab/GitFlic runners' `2024-05-01T10:00:00.123456Z 01O `
-/// (ISO-8601 and a stream tag) or GitHub Actions' ISO-8601 alone; 0 when there is none.
+/// Length of a timestamp before a line's text; 0 when there is none. Runners put one on every
+/// line (GitLab/GitFlic runners' `2024-05-01T10:00:00.123456Z 01O `, ISO-8601 and a stream tag;
+/// GitHub Actions' ISO-8601 alone), and so do loggers (SLF4J's and Logback's `10:00:00,123 `,
+/// Python's and Log4j's `2024-05-01 10:00:00,123 `, with or without a zone): behind it a tool's
+/// `[ERROR]`, `error:` or level reads as it does without one.
 fn timestamp_prefix_len(b: &[u8]) -> usize {
     let digits =
         |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
-    if b.len() < 20
-        || !digits(0..4)
-        || b[4] != b'-'
-        || !digits(5..7)
-        || b[7] != b'-'
-        || !digits(8..10)
-        || b[10] != b'T'
-        || !digits(11..13)
-        || b[13] != b':'
+    let two_digits_then = |at: usize, sep: u8| digits(at..at + 2) && b.get(at + 2) == Some(&sep);
+    let dated = digits(0..4)
+        && b.get(4) == Some(&b'-')
+        && two_digits_then(5, b'-')
+        && digits(8..10)
+        && matches!(b.get(10), Some(b'T' | b' '));
+    let time = if dated { 11 } else { 0 };
+    if !(two_digits_then(time, b':')
+        && two_digits_then(time + 3, b':')
+        && digits(time + 6..time + 8))
     {
         return 0;
     }
-    let mut i = 19;
-    if b.get(i) == Some(&b'.') {
+    let mut i = time + 8;
+    if matches!(b.get(i), Some(b'.' | b',')) && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
         i += 1;
         while b.get(i).is_some_and(u8::is_ascii_digit) {
             i += 1;
         }
     }
-    if b.get(i) != Some(&b'Z') {
-        return 0;
+    let zulu = b.get(i) == Some(&b'Z');
+    if zulu {
+        i += 1;
+    } else if matches!(b.get(i), Some(b'+' | b'-')) && digits(i + 1..i + 3) {
+        i += 3;
+        i += usize::from(b.get(i) == Some(&b':'));
+        if digits(i..i + 2) {
+            i += 2;
+        }
     }
-    i += 1;
     if b.get(i) != Some(&b' ') {
         return 0;
     }
     i += 1;
+    if !(dated && zulu) {
+        return i;
+    }
     // GitLab's stream tag: two digits, O or E, optional '+'.
     let tag_start = i;
     while b.get(i).is_some_and(u8::is_ascii_digit) {
@@ -675,6 +688,22 @@ mod tests {
         assert_eq!(cleaned(b"\x1b]0;title\x07text"), "text");
         assert_eq!(cleaned(b"\x1b"), "");
         assert_eq!(cleaned(b"\x1b[32m2024-05-01T10:00:00Z ok\x1b[0m \t"), "ok");
+        assert_eq!(cleaned(b"21:06:25,243 [ERROR] x.java"), "[ERROR] x.java");
+        assert_eq!(
+            cleaned(b"10:00:00.123 [main] ERROR a.B - boom"),
+            "[main] ERROR a.B - boom"
+        );
+        assert_eq!(cleaned(b"2024-05-01 10:00:00,123 ERROR boom"), "ERROR boom");
+        assert_eq!(cleaned(b"2024-05-01T10:00:00+03:00 error: x"), "error: x");
+        for kept in [
+            "12:34:56: error: x",
+            "10:00:00",
+            "1:00:00 x",
+            "2024-05-01 ok",
+            "10:00 x",
+        ] {
+            assert_eq!(cleaned(kept.as_bytes()), kept);
+        }
         assert_eq!(cleaned("done\u{3000}\u{a0} ".as_bytes()), "done");
         assert_eq!(cleaned(b"cut \xe3\x80"), "cut \u{fffd}");
     }

@@ -1196,12 +1196,13 @@ pub static RULES: &[Rule] = &[
         "A test's assertion failed: the value it expected and the value it got are shown.",
     ),
     // A diagnostic whose location stands on its own line under the message (`--> path:line:col`,
-    // as rustc, ruff and other Rust-built tools print them).
+    // as rustc, ruff and other Rust-built tools print them; a bare `path:line:col`, as cfn-lint
+    // and other linters print it under their message).
     Rule {
         lead: Lead::Line,
         ..rule(
             "arrow-diagnostic",
-            r"^\s*--> \S+:\d+(:\d+)?\s*$",
+            r"^\s*--> \S+:\d+(:\d+)?\s*$|^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+:\d+$",
             Unknown,
             1,
             Diagnostic,

@@ -1,7 +1,7 @@
 //! The generic layer, on formats no rule names: a diagnostic in the `path:line` shape of a tool
 //! the engine has no rule for, lines logged below error level, and the runner's own lines.
 
-use exlogare_analysis::{JobMeta, Report, analyze_bytes};
+use exlogare_analysis::{Category, JobMeta, Report, analyze_bytes};
 
 fn analyze(log: &str) -> Report {
     analyze_bytes(log.as_bytes(), JobMeta::default())
@@ -757,4 +757,114 @@ fn a_tail_report_shows_a_failure_the_script_said_to_ignore() {
         texts.iter().any(|t| t.contains("cannot parse api.yaml")),
         "{texts:#?}"
     );
+}
+
+#[test]
+fn a_logger_s_timestamp_does_not_hide_the_level_and_diagnostic_behind_it() {
+    let log = job(concat!(
+        "$ mvn -B compile\n",
+        "21:06:24,646 [INFO] Compiling 1 source file to /builds/shop/target/classes\n",
+        "21:06:25,243 [ERROR] /builds/shop/src/main/java/shop/Order.java:[7,48] cannot find symbol\n",
+        "  symbol:   method orElse(java.lang.String)\n",
+        "  location: class java.lang.String\n",
+        "21:06:25,243 [INFO] 1 error\n",
+        "21:06:25,244 [INFO] BUILD FAILURE\n",
+        "21:06:25,246 [ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.10.1:compile (default-compile) on project shop: Compilation failure\n",
+    ));
+    let report = analyze(&log);
+    let (start, end, text) = first_excerpt(&report);
+    assert_eq!((start, end), (13, 15), "{report:#?}");
+    assert!(text.starts_with("[ERROR] /builds/shop/"), "{text}");
+    assert_eq!(report.locations[0].line, 7, "{report:#?}");
+}
+
+#[test]
+fn an_environment_event_is_shown_with_what_the_command_said_after_it() {
+    let log = job(concat!(
+        "$ rsync -az dist/ deploy@203.0.113.7:/srv/shop/\n",
+        "ssh: connect to host 203.0.113.7 port 22: Connection refused\n",
+        "rsync: connection unexpectedly closed (0 bytes received so far) [sender]\n",
+        "rsync error: unexplained error (code 255) at io.c(232) [sender=3.2.7]\n",
+    ));
+    let report = analyze(&log);
+    assert_eq!(report.category, Category::Network, "{report:#?}");
+    assert_eq!(first_excerpt(&report).0..=first_excerpt(&report).1, 12..=14);
+    // Far from the step's end, the command's later output is its own story, not its last words.
+    let mut busy = String::from(
+        "$ ./deploy.sh\nssh: connect to host 203.0.113.7 port 22: Connection refused\n",
+    );
+    for i in 0..6 {
+        busy.push_str(&format!("copying asset {i} to the fallback bucket\n"));
+    }
+    let report = analyze(&job(&busy));
+    let (start, end, _) = first_excerpt(&report);
+    assert!(start == 12 && end < 17, "{report:#?}");
+}
+
+#[test]
+fn a_chain_of_python_exceptions_is_told_by_its_last_traceback_with_its_root_cause() {
+    let log = job(concat!(
+        "$ python3 manage.py migrate\n",
+        "Traceback (most recent call last):\n",
+        "  File \"/usr/lib/python3/site-packages/psycopg2/__init__.py\", line 122, in connect\n",
+        "    conn = _connect(dsn)\n",
+        "psycopg2.OperationalError: connection to server at \"db\", port 5432 failed: Connection refused\n",
+        "\n",
+        "The above exception was the direct cause of the following exception:\n",
+        "\n",
+        "Traceback (most recent call last):\n",
+        "  File \"/builds/shop/manage.py\", line 5, in <module>\n",
+        "    main()\n",
+        "  File \"/usr/lib/python3/site-packages/django/db/utils.py\", line 91, in __exit__\n",
+        "    raise dj_exc_value.with_traceback(traceback) from exc_value\n",
+        "django.db.utils.OperationalError: connection to server at \"db\", port 5432 failed: Connection refused\n",
+    ));
+    let report = analyze(&log);
+    let spans: Vec<(u64, u64)> = report
+        .excerpts
+        .iter()
+        .map(|e| (e.start_line, e.end_line))
+        .collect();
+    assert!(
+        spans.first().is_some_and(|s| s.0 <= 20 && s.1 >= 24),
+        "{spans:?}"
+    );
+    assert!(spans.iter().any(|s| s.0 <= 15 && s.1 >= 15), "{spans:?}");
+    assert!(
+        report
+            .headline
+            .starts_with("django.db.utils.OperationalError"),
+        "{report:#?}"
+    );
+}
+
+#[test]
+fn a_location_on_its_own_line_takes_the_message_above_it() {
+    let log = job(concat!(
+        "$ cfn-lint template.yaml\n",
+        "E3034 1200 is greater than the maximum of 900\n",
+        "template.yaml:20:7\n",
+        "\n",
+    ));
+    let report = analyze(&log);
+    let (start, end, text) = first_excerpt(&report);
+    assert_eq!((start, end), (12, 13), "{report:#?}");
+    assert!(text.starts_with("E3034 1200"), "{text}");
+    assert_eq!(report.locations[0].path, "template.yaml");
+    assert_eq!(report.locations[0].line, 20);
+}
+
+#[test]
+fn a_weak_anchor_heading_the_step_s_last_paragraph_is_shown_with_all_of_it() {
+    let mut table =
+        String::from("$ sqlfluff lint migrations/\n== [migrations/0003_orders.sql] FAIL\n");
+    for n in 0..12 {
+        table.push_str(&format!(
+            "L:   7 | P: {n:>3} | LT01 | Expected single whitespace.\n"
+        ));
+    }
+    table.push_str("All Finished!\n");
+    let report = analyze(&job(&table));
+    let (start, end, _) = first_excerpt(&report);
+    assert_eq!((start, end), (12, 25), "{report:#?}");
 }
