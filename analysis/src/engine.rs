@@ -88,6 +88,8 @@ pub struct Step {
     pub tail: VecDeque<(u64, String)>,
     /// With a baseline: the last lines that the passing run did not print.
     pub new_tail: VecDeque<(u64, String)>,
+    /// The last blank lines, as empty lines: excerpts split only by them are shown as one.
+    pub blanks: VecDeque<(u64, String)>,
     pub failing_tests: Vec<String>,
     /// Tests a runner marked failed on a line of their own, whose report may come further down
     /// under the test's name (see [`Step::reported_under_awaited_name`]).
@@ -501,6 +503,7 @@ impl Engine {
     /// Reads line `number`: `text` decides what it is, `shown` is what is kept of it.
     fn read(&mut self, number: u64, shown: &str, text: &str, has_keyword: bool) {
         if text.is_empty() {
+            push_bounded(&mut self.current.blanks, number, "");
             if let Some(block) = self.open.as_mut() {
                 match block.rule.shape {
                     Shape::Report => {

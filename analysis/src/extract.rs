@@ -22,8 +22,8 @@ pub(super) fn location_patterns() -> &'static [Regex] {
             r#"in "(?P<path>[^"<>]+)", line (?P<line>\d+), column (?P<col>\d+)"#,
             // javac via Maven: path.java:[12,5]
             r"(?P<path>[\w./\\-]+\.\w+):\[(?P<line>\d+)(,(?P<col>\d+))?\]",
-            // tsc / MSBuild: path.ts(12,5)
-            r"(?P<path>[\w./\\-]+\.\w+)\((?P<line>\d+),(?P<col>\d+)\)",
+            // tsc / MSBuild: path.ts(12,5); Nim: path.nim(12, 5)
+            r"(?P<path>[\w./\\-]+\.\w+)\((?P<line>\d+), ?(?P<col>\d+)\)",
             // Ruby/Perl: path line N / path:N:in
             r"at (?P<path>[\w./-]+\.\w+) line (?P<line>\d+)",
             // path:line[:col] (rustc's -->, gcc, go, eslint's file header is separate)

@@ -22,6 +22,7 @@ pub use rules::Category;
 use engine::{Block, Engine, Finished, Step};
 use rules::{Rules, Shape};
 use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
 use std::io::Read;
 
 /// [`Report::rule`] of an empty log.
@@ -266,6 +267,11 @@ fn headline(block: &Block) -> &str {
         // A report titled by the failed test's name: the name says which test, its body's lines
         // are labels and values (AVA's `Difference (- actual, + expected):`).
         _ if std::ptr::eq(block.rule, &rules::NAMED_REPORT) => first,
+        // A location under its message (`--> path:line`, cfn-lint's bare `path:line:col`): the
+        // message says what is wrong.
+        _ if block.rule.lead == rules::Lead::Line && lines.len() < block.lines.len() => {
+            block.lines.first().map_or(first, |l| l.1.as_str())
+        }
         // The exception line: the first unindented line after the frames.
         Shape::Traceback => lines
             .iter()
@@ -397,31 +403,63 @@ fn block_lines(block: &Block, budget: usize) -> Vec<&(u64, String)> {
 }
 
 /// What a report shows, as excerpts in the order they were added. A piece that touches or
-/// overlaps an excerpt already there joins it, so no line is shown twice and an error's title
-/// found after the error still reads above it.
-#[derive(Default)]
+/// overlaps an excerpt already there, or is parted from it by blank lines only, joins it, so no
+/// line is shown twice, an error's title found after the error still reads above it, and the
+/// findings a tool separates with blank lines read as one excerpt.
 struct Shown<'a> {
     excerpts: Vec<Vec<&'a (u64, String)>>,
+    /// The step's last blank lines (see [`Step::blanks`]).
+    blanks: &'a VecDeque<(u64, String)>,
 }
 
 impl<'a> Shown<'a> {
-    fn add(&mut self, piece: Vec<&'a (u64, String)>) {
+    fn new(blanks: &'a VecDeque<(u64, String)>) -> Self {
+        Self {
+            excerpts: Vec::new(),
+            blanks,
+        }
+    }
+
+    fn blank(&self, n: u64) -> Option<&'a (u64, String)> {
+        self.blanks.iter().find(|l| l.0 == n)
+    }
+
+    /// Whether what ends at line `end` runs on into what starts at line `start`.
+    fn runs_on(&self, end: u64, start: u64) -> bool {
+        end + 1 >= start || (end + 1..start).all(|n| self.blank(n).is_some())
+    }
+
+    fn add(&mut self, mut piece: Vec<&'a (u64, String)>) {
         let (Some(start), Some(end)) = (piece.first().map(|l| l.0), piece.last().map(|l| l.0))
         else {
             return;
         };
         let touching = self.excerpts.iter().position(|e| {
-            e.first().is_some_and(|first| end + 1 >= first.0)
-                && e.last().is_some_and(|last| start <= last.0 + 1)
+            e.first().is_some_and(|first| self.runs_on(end, first.0))
+                && e.last().is_some_and(|last| self.runs_on(last.0, start))
         });
-        match touching {
+        let excerpt = match touching {
             Some(i) => {
                 let excerpt = &mut self.excerpts[i];
-                excerpt.extend(piece);
+                excerpt.append(&mut piece);
                 excerpt.sort_by_key(|l| l.0);
                 excerpt.dedup_by_key(|l| l.0);
+                excerpt
             }
-            None => self.excerpts.push(piece),
+            None => {
+                self.excerpts.push(piece);
+                self.excerpts.last_mut().expect("just pushed")
+            }
+        };
+        // The blank lines inside it are shown as the log has them.
+        let blanks: Vec<&'a (u64, String)> = excerpt
+            .windows(2)
+            .flat_map(|w| w[0].0 + 1..w[1].0)
+            .filter_map(|n| self.blanks.iter().find(|l| l.0 == n))
+            .collect();
+        if !blanks.is_empty() {
+            excerpt.extend(blanks);
+            excerpt.sort_by_key(|l| l.0);
         }
     }
 
@@ -786,7 +824,7 @@ fn step_report(
         };
     };
 
-    let mut shown = Shown::default();
+    let mut shown = Shown::new(&step.blanks);
     for (i, block) in chosen.iter().enumerate() {
         let mut budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
         // The last traceback of a chain leaves room for the end of the first, the root cause.
@@ -819,12 +857,18 @@ fn step_report(
         .flatten();
     if (primary.rule.tier >= 2 || event_end.is_some()) && budget > 0 {
         let rules = Rules::get();
-        // A paragraph that runs on from the anchor to the step's end is the report the anchor
-        // heads (sqlfluff's `== [file] FAIL` over its table of violations): shown whole.
-        let mut last = last_paragraph(&step, compared, budget);
-        if last.first().is_none_or(|l| l.0 > anchor + 1) {
-            last = last.split_off(last.len().saturating_sub(TAIL_SHOWN));
-        }
+        // Under a weak anchor, all the step printed after it, when that fits, is the report the
+        // anchor heads (sqlfluff's `== [file] FAIL` over its table of violations, detect-secrets'
+        // findings under its `ERROR:`); otherwise its last few lines.
+        let rest: Vec<&(u64, String)> = step.tail.iter().filter(|l| l.0 > anchor).collect();
+        let fits = primary.rule.tier >= 2
+            && step.tail.front().is_some_and(|l| l.0 <= anchor)
+            && rest.last().is_some_and(|l| l.0 - anchor < budget as u64);
+        let last = if fits {
+            rest
+        } else {
+            last_paragraph(&step, compared, budget.min(TAIL_SHOWN))
+        };
         let verdict = last
             .iter()
             .rposition(|l| rules.logged_below_error(&l.1))

@@ -266,6 +266,16 @@ pub static RULES: &[Rule] = &[
         Line,
         "A package's build step failed while pip installed it: its own error is in the output pip framed.",
     ),
+    // pytest's report of a test module or conftest it could not import: the header, the frame
+    // of the import, and the `E` line naming what is missing.
+    rule(
+        "pytest-import",
+        r"^ImportError while (loading conftest|importing test module) '",
+        Dependency,
+        0,
+        Report,
+        "pytest could not import a test module or conftest: the E line names the missing module; install it or fix the import.",
+    ),
     rule(
         "py-import",
         r"^\s*(ModuleNotFoundError|ImportError): ",
@@ -1216,12 +1226,14 @@ pub static RULES: &[Rule] = &[
     // It is decisive (tier 1: the first one is taken, as a compiler's first error is the one
     // to fix) but yields to noise like the generic rules, since warnings take the same shape.
     // pyright's `path:2:12 - error: message`, indented under its file's name, counts too, and
-    // markdownlint's `README.md:2 error MD022/… message` (a level word, no colon).
+    // markdownlint's `README.md:2 error MD022/… message` (a level word, no colon), Nim's
+    // `path(5, 26) Error: …`, and a location behind an error tag whose message is indented on
+    // the next line (SWI-Prolog's `ERROR: path:4:`).
     Rule {
         yields_to_noise: true,
         ..rule(
             "diagnostic",
-            r"^(?:(?:❌|✗|✖|✘|×|▸)\s+)?(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}(?::\d+(?::\d+)?(?:-\d+(?::\d+)?)?:|\(\d+(?:,\d+)?\):?) ?\S|^\s*(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? - error: |^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? error \S",
+            r"^(?:(?:❌|✗|✖|✘|×|▸)\s+)?(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}(?::\d+(?::\d+)?(?:-\d+(?::\d+)?)?:|\(\d+(?:, ?\d+)?\):?) ?\S|^(?:ERROR|Error): (?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)?:$|^\s*(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? - error: |^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? error \S",
             Compilation,
             1,
             Diagnostic,
@@ -1480,6 +1492,15 @@ mod tests {
                 "php-run-tests",
             ),
             ("Traceback (most recent call last):", "py-traceback"),
+            (
+                "ImportError while loading conftest '/builds/shop/tests/conftest.py'.",
+                "pytest-import",
+            ),
+            (
+                "/src/cart.nim(5, 26) Error: type mismatch: got 'int'",
+                "diagnostic",
+            ),
+            ("ERROR: /builds/shop/test_cart.pl:4:", "diagnostic"),
             (
                 "ModuleNotFoundError: No module named 'requests'",
                 "py-import",

@@ -839,19 +839,84 @@ fn a_chain_of_python_exceptions_is_told_by_its_last_traceback_with_its_root_caus
 }
 
 #[test]
-fn a_location_on_its_own_line_takes_the_message_above_it() {
+fn a_location_on_its_own_line_takes_the_message_above_it_and_blank_lines_part_no_findings() {
     let log = job(concat!(
         "$ cfn-lint template.yaml\n",
         "E3034 1200 is greater than the maximum of 900\n",
         "template.yaml:20:7\n",
         "\n",
+        "E1010 'WorkerRole' is not one of ['Orders', 'Worker']\n",
+        "template.yaml:19:7\n",
+        "\n",
     ));
     let report = analyze(&log);
     let (start, end, text) = first_excerpt(&report);
-    assert_eq!((start, end), (12, 13), "{report:#?}");
+    assert_eq!((start, end), (12, 16), "{report:#?}");
+    assert_eq!(report.excerpts.len(), 1, "{report:#?}");
     assert!(text.starts_with("E3034 1200"), "{text}");
+    assert!(text.contains("template.yaml:20:7\n\nE1010"), "{text}");
+    assert!(report.headline.starts_with("E3034"), "{report:#?}");
     assert_eq!(report.locations[0].path, "template.yaml");
     assert_eq!(report.locations[0].line, 20);
+}
+
+#[test]
+fn under_a_weak_anchor_all_the_step_printed_after_it_is_shown_when_it_fits() {
+    let log = job(concat!(
+        "$ detect-secrets-hook config/settings.py\n",
+        "ERROR: Potential secrets about to be committed to git repo!\n",
+        "\n",
+        "Secret Type: AWS Access Key\n",
+        "Location:    config/settings.py:2\n",
+        "\n",
+        "Secret Type: Secret Keyword\n",
+        "Location:    config/settings.py:3\n",
+        "\n",
+        "Possible mitigations:\n",
+        "  - Mark false positives with an inline `pragma: allowlist secret` comment\n",
+    ));
+    let report = analyze(&log);
+    assert_eq!(report.excerpts.len(), 1, "{report:#?}");
+    let (start, end, _) = first_excerpt(&report);
+    assert_eq!((start, end), (12, 21), "{report:#?}");
+}
+
+#[test]
+fn lines_right_under_a_python_exception_are_its_message() {
+    let log = job(concat!(
+        "$ alembic upgrade head\n",
+        "Traceback (most recent call last):\n",
+        "  File \"/builds/shop/migrations/versions/0001_orders.py\", line 9, in upgrade\n",
+        "    op.execute(\"INSERT INTO order_lines (order_id) VALUES (1)\")\n",
+        "sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) no such table: order_lines\n",
+        "[SQL: INSERT INTO order_lines (order_id) VALUES (1)]\n",
+        "(Background on this error at: https://sqlalche.me/e/20/e3q8)\n",
+    ));
+    let report = analyze(&log);
+    let (start, end, _) = first_excerpt(&report);
+    assert_eq!((start, end), (12, 17), "{report:#?}");
+    assert!(
+        report
+            .headline
+            .starts_with("sqlalchemy.exc.OperationalError"),
+        "{report:#?}"
+    );
+}
+
+#[test]
+fn a_box_drawn_code_frame_belongs_to_the_error_above_it() {
+    let log = job(concat!(
+        "$ sass styles/main.scss dist/main.css\n",
+        "Error: Undefined variable.\n",
+        "  ╷\n",
+        "5 │   margin: math.div($gutter, 2);\n",
+        "  │                    ^^^^^^^\n",
+        "  ╵\n",
+        "  styles/main.scss 5:20  root stylesheet\n",
+    ));
+    let report = analyze(&log);
+    let (start, end, _) = first_excerpt(&report);
+    assert_eq!((start, end), (12, 17), "{report:#?}");
 }
 
 #[test]

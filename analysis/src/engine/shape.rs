@@ -71,6 +71,7 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                 && (indented
                     || program_prefix(text).is_some_and(|p| block_prefix(block) == Some(p))
                     || location_only(text)
+                    || code_frame(text)
                     || tagged
                     || same_marker(block, text)
                     // Gradle's nested causes under its failure (`> Could not resolve x.`).
@@ -111,8 +112,22 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                     // its block.
                     || tagged && rule.is_none_or(|r| r.reads_only_a_tag()))
         }
-        // Every line up to the exception, then only the exception message's indented lines.
-        Shape::Traceback => !block.exception_seen || indented,
+        // Every line up to the exception, then the exception message's indented lines, and a
+        // few unindented ones right under it (SQLAlchemy's `[SQL: …]` and `(Background on this
+        // error at: …)`, a message of several lines).
+        Shape::Traceback => {
+            !block.exception_seen
+                || indented
+                || !new_anchor
+                    && block.pending_blank.is_none()
+                    && block
+                        .lines
+                        .iter()
+                        .rev()
+                        .take_while(|(_, l)| !l.starts_with(char::is_whitespace))
+                        .count()
+                        < 4
+        }
         Shape::Stack => {
             // An anchor that ends with a colon announces its message on the next line (Rust's
             // `panicked at src/lib.rs:17:9:` since 1.73).
@@ -162,13 +177,14 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
 }
 
 /// A line of a code frame under a diagnostic: `12 | code`, `   | ^^^`, erlc's `%    3| code`,
-/// and a suggested fix's `4 + code` / `4 - code` (rustc, ruff).
+/// Dart Sass' box-drawn `5 │ code` between `╷` and `╵`, and a suggested fix's `4 + code` /
+/// `4 - code` (rustc, ruff).
 pub(super) fn code_frame(text: &str) -> bool {
     let trimmed = text.trim_start_matches(['%', ' ', '\t']);
     let after_number = trimmed.trim_start_matches(|c: char| c.is_ascii_digit());
     let numbered = after_number.len() < trimmed.len();
     let rest = after_number.trim_start();
-    rest.starts_with('|')
+    rest.starts_with(['|', '│', '╷', '╵'])
         || numbered
             && after_number.starts_with(' ')
             && (rest == "+" || rest == "-" || rest.starts_with("+ ") || rest.starts_with("- "))
