@@ -201,7 +201,7 @@ pub static RULES: &[Rule] = &[
     ),
     rule(
         "oom",
-        r"(?i)\bout of memory\b|outofmemoryerror|cannot allocate memory|javascript heap out of memory|\bMemoryError\b|std::bad_alloc|oomkilled|exit code 137|signal: killed|^killed$|\bKilled\s+(signal|process)|fatal error: runtime: out of memory",
+        r"(?i)\bout of memory\b|outofmemoryerror|cannot allocate memory|javascript heap out of memory|\bMemoryError\b|std::bad_alloc|oomkilled|exit code 137|signal: killed|^killed$|\bKilled\s+(signal|process)|fatal error: runtime: out of memory|allowed memory size of \d+ bytes exhausted",
         OutOfMemory,
         0,
         Line,
@@ -1045,6 +1045,17 @@ pub static RULES: &[Rule] = &[
         Line,
         "A YAML file is malformed at the line and column shown: check indentation and quoting.",
     ),
+    // A script whose `#!` interpreter does not exist: bash's `bad interpreter: No such file or
+    // directory` (before 5.2) and `cannot execute: required file not found` (5.2), most often
+    // for `bash\r`, a shebang with Windows line ends.
+    rule(
+        "bad-interpreter",
+        r"bad interpreter: |cannot execute: required file not found$",
+        Configuration,
+        1,
+        Line,
+        "The script's interpreter (its #! line) was not found: Windows line ends (CRLF) in the script, or an interpreter the job's image lacks. Convert the line ends (.gitattributes: *.sh text eol=lf) or install it.",
+    ),
     rule(
         "command-not-found",
         r"command not found$|: not found$|is not recognized as an internal or external command|No such file or directory$|executable file not found in",
@@ -1550,6 +1561,18 @@ mod tests {
             ("CartTest > twoPrices() FAILED", "gradle-test"),
             ("CartTest > Nested > twoPrices() FAILED", "gradle-test"),
             ("bash: line 1: foo: command not found", "command-not-found"),
+            (
+                "bash: line 1: ./deploy.sh: cannot execute: required file not found",
+                "bad-interpreter",
+            ),
+            (
+                "bash: ./deploy.sh: /bin/bash^M: bad interpreter: No such file or directory",
+                "bad-interpreter",
+            ),
+            (
+                "PHP Fatal error:  Allowed memory size of 16777216 bytes exhausted (tried to allocate 4096 bytes)",
+                "oom",
+            ),
             (
                 "  12:5  error  'x' is defined but never used  no-unused-vars",
                 "lint-list",

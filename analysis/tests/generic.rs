@@ -933,3 +933,17 @@ fn a_weak_anchor_heading_the_step_s_last_paragraph_is_shown_with_all_of_it() {
     let (start, end, _) = first_excerpt(&report);
     assert_eq!((start, end), (12, 25), "{report:#?}");
 }
+
+#[test]
+fn a_note_at_a_location_of_its_own_belongs_to_the_error_above_it() {
+    let log = job(concat!(
+        "$ mypy app/\n",
+        "app/config.py:1: error: Library stubs not installed for \"yaml\"  [import-untyped]\n",
+        "app/config.py:1: note: Hint: \"python3 -m pip install types-PyYAML\"\n",
+        "app/config.py:1: note: (or run \"mypy --install-types\" to install all missing stub packages)\n",
+        "Found 1 error in 1 file (checked 1 source file)\n",
+    ));
+    let report = analyze(&log);
+    let (start, end, _) = first_excerpt(&report);
+    assert_eq!((start, end), (12, 15), "{report:#?}");
+}

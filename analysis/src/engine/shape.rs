@@ -97,6 +97,9 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                     || text.starts_with('|')
                     || text.starts_with('=')
                     || text.starts_with("note:")
+                    // A note at a location of its own (mypy's `path:1: note: Hint: …`, gcc's
+                    // `path:3:5: note: declared here`) is about the error above it.
+                    || text.contains(": note: ") && crate::rules::located(text)
                     || text.starts_with("help:")
                     || code_frame(text)
                     // clang's closing count: `1 error generated.`, `2 warnings and 3 errors …`
