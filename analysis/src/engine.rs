@@ -24,13 +24,14 @@ use super::rules::{Category, Lead, NAMED_REPORT, Rule, Rules, Shape};
 use boilerplate::{runner_boilerplate, tool_epilogue};
 use lead::{
     announced_test_above, caret_frame_above, completed_by, diff_line, framed_heading_above,
-    is_header, is_parent, looks_like_path, quoted_by, same_item_shape, section_above,
-    test_run_above, warnings_above,
+    is_header, is_parent, quoted_by, same_item_shape, section_above, test_run_above,
+    warnings_above,
 };
 use regex::Regex;
 pub(crate) use shape::names_same_file;
 use shape::{
-    continues, ends_report, indent_of, passed_unit_title, reports_exit, test_run_verdict, untagged,
+    continues, ends_report, indent_of, looks_like_path, passed_unit_title, reports_exit,
+    test_run_verdict, untagged,
 };
 use std::collections::{HashSet, VecDeque};
 use std::sync::OnceLock;

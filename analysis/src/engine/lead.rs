@@ -2,7 +2,7 @@
 //! file names, a delimited section, a diff, a runtime's caret frame.
 
 use super::MAX_BLOCK_LINES;
-use super::shape::{indent_of, location_only, underline};
+use super::shape::{indent_of, location_only, looks_like_path, underline};
 use crate::rules::numbered;
 use std::collections::VecDeque;
 
@@ -212,23 +212,6 @@ pub(super) fn same_item_shape(line: &str, anchor: &str) -> bool {
 /// A line of a unified diff: a file or hunk header, or an added, removed or context line.
 pub(super) fn diff_line(line: &str) -> bool {
     line.starts_with(['+', '-', ' ']) || line.starts_with("@@")
-}
-
-/// A line that is only a file path or a qualified name (`src/app.js`, `App_Tests.SessionTestCase`).
-pub(super) fn looks_like_path(line: &str) -> bool {
-    // A level tag may come first (Prettier's `[warn] src/app.js`).
-    let t = line.trim();
-    let t = t
-        .strip_prefix('[')
-        .and_then(|rest| rest.split_once("] "))
-        .map_or(t, |(_, path)| path.trim());
-    !t.is_empty()
-        && !t.contains(char::is_whitespace)
-        && t.rsplit(['/', '\\']).next().is_some_and(|name| {
-            // A dotfile counts (`.gitlab-ci.yml`, `.eslintrc.js`).
-            let name = name.strip_prefix('.').unwrap_or(name);
-            name.contains('.') && name.chars().next().is_some_and(char::is_alphanumeric)
-        })
 }
 
 /// The remembered lines from the run of warnings nearest above line `number` (a warning is a

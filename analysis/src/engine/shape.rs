@@ -2,7 +2,6 @@
 //! the lines that end a block whatever its shape.
 
 use super::Block;
-use super::lead::looks_like_path;
 use crate::rules::{Rule, Shape};
 
 /// Whether the block has reached an error chain's causes (anyhow's and Cargo's `Caused by:`):
@@ -499,4 +498,21 @@ fn closed(block: &Block) -> bool {
         .filter(|l| !l.is_empty());
     matches!((said.next(), said.next()),
         (Some(last), Some(closing)) if closing.starts_with(prefix) && !last.starts_with(prefix))
+}
+
+/// A line that is only a file path or a qualified name (`src/app.js`, `App_Tests.SessionTestCase`).
+pub(super) fn looks_like_path(line: &str) -> bool {
+    // A level tag may come first (Prettier's `[warn] src/app.js`).
+    let t = line.trim();
+    let t = t
+        .strip_prefix('[')
+        .and_then(|rest| rest.split_once("] "))
+        .map_or(t, |(_, path)| path.trim());
+    !t.is_empty()
+        && !t.contains(char::is_whitespace)
+        && t.rsplit(['/', '\\']).next().is_some_and(|name| {
+            // A dotfile counts (`.gitlab-ci.yml`, `.eslintrc.js`).
+            let name = name.strip_prefix('.').unwrap_or(name);
+            name.contains('.') && name.chars().next().is_some_and(char::is_alphanumeric)
+        })
 }
