@@ -582,15 +582,13 @@ impl Engine {
             return;
         }
 
-        // RSpec lists pending examples' expected failures under a heading that says so; the
-        // next unindented heading (`Failures:`) ends the list.
-        if text.starts_with("Pending: (Failures listed here are expected") {
+        // What is listed under a heading that says it is allowed (RSpec's pending examples'
+        // expected failures, a link checker's white-listed links) is no cause; the next
+        // unindented line (`Failures:`, `Issues :-(`) ends the list.
+        if allowed_list_heading(text) {
             self.close_open();
             self.current.expected_failures = true;
-        } else if self.current.expected_failures
-            && text.ends_with(':')
-            && !text.starts_with(char::is_whitespace)
-        {
+        } else if self.current.expected_failures && !text.starts_with(char::is_whitespace) {
             self.close_open();
             self.current.expected_failures = false;
         }
@@ -919,4 +917,26 @@ pub fn category_from_job(name: &str) -> Category {
 fn chains_exceptions(line: &str) -> bool {
     line == "The above exception was the direct cause of the following exception:"
         || line == "During handling of the above exception, another exception occurred:"
+}
+
+/// An unindented heading over a list of what is allowed to fail: RSpec's `Pending: (Failures
+/// listed here are expected …)`, awesome_bot's `> White listed:`, `Allowed failures:`.
+fn allowed_list_heading(text: &str) -> bool {
+    if text.starts_with("Pending: (Failures listed here are expected") {
+        return true;
+    }
+    if !text.ends_with(':') || text.starts_with(char::is_whitespace) || text.len() > 60 {
+        return false;
+    }
+    let lower = text.to_ascii_lowercase();
+    [
+        "white listed",
+        "whitelisted",
+        "allowlisted",
+        "allowed failures",
+        "expected failures",
+        "known failures",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
 }

@@ -947,3 +947,31 @@ fn a_note_at_a_location_of_its_own_belongs_to_the_error_above_it() {
     let (start, end, _) = first_excerpt(&report);
     assert_eq!((start, end), (12, 15), "{report:#?}");
 }
+
+#[test]
+fn what_a_heading_says_is_allowed_is_not_the_cause() {
+    let log = job(concat!(
+        "$ awesome_bot README.md --white-list example.org\n",
+        "Checking URLs: ✓✓✓→✓\n",
+        "\n",
+        "> White listed:\n",
+        "  1. 301 http://example.org/old → http://example.org/new\n",
+        "\n",
+        "Issues :-(\n",
+        "> Links\n",
+        "  1. 404 https://shop.example.net/gone\n",
+        "> Dupes\n",
+        "  None ✓\n",
+    ));
+    let report = analyze(&log);
+    let (start, _, text) = first_excerpt(&report);
+    assert_eq!(start, 18, "{report:#?}");
+    assert!(text.contains("404 https://shop.example.net/gone"), "{text}");
+    assert!(
+        !report
+            .excerpts
+            .iter()
+            .any(|e| e.start_line <= 15 && e.end_line >= 15),
+        "{report:#?}"
+    );
+}
