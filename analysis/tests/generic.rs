@@ -975,3 +975,27 @@ fn what_a_heading_says_is_allowed_is_not_the_cause() {
         "{report:#?}"
     );
 }
+
+#[test]
+fn an_error_a_passing_minitest_run_printed_is_its_noise() {
+    let log = job(concat!(
+        "$ bin/test\n",
+        "# Running:\n",
+        "....Bundler could not find compatible versions for gem \"activemodel\":\n",
+        "  In Gemfile:\n",
+        "    rails was resolved to 5.1.7, which depends on\n",
+        "\n",
+        "98 runs, 620 assertions, 0 failures, 0 errors, 0 skips\n",
+        "# Running:\n",
+        "F\n",
+        "Failure:\n",
+        "DbConsoleTest#test_prompt [test/dbconsole_test.rb:40]:\n",
+        "\"sqlite>\" expected, but got nothing\n",
+        "\n",
+        "2 runs, 2 assertions, 1 failures, 0 errors, 0 skips\n",
+    ));
+    let report = analyze(&log);
+    let (start, _, text) = first_excerpt(&report);
+    assert_eq!(start, 20, "{report:#?}");
+    assert!(text.starts_with("Failure:"), "{text}");
+}

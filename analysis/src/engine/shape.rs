@@ -438,7 +438,8 @@ fn ends_section(text: &str) -> bool {
 }
 
 /// A test run's verdict line, and whether it reports no failure: JUnit's console and sbt
-/// (`Test run finished: 0 failed, …`), Surefire and Ant (`Tests run: 3, Failures: 0, Errors: 0`).
+/// (`Test run finished: 0 failed, …`), Surefire and Ant (`Tests run: 3, Failures: 0, Errors: 0`),
+/// and the counts most runners close with (see [`counted_verdict`]).
 pub(super) fn test_run_verdict(text: &str) -> Option<bool> {
     // The number right after `label`, when `unit` follows it.
     let count = |label: &str, unit: &str| -> Option<u64> {
@@ -457,7 +458,49 @@ pub(super) fn test_run_verdict(text: &str) -> Option<bool> {
         let errors = count("Errors:", "").unwrap_or(0);
         return Some(failures == 0 && errors == 0);
     }
-    None
+    counted_verdict(text)
+}
+
+/// A verdict that counts tests and failures by word: Minitest's `98 runs, 620 assertions, 0
+/// failures, 0 errors, 0 skips`, RSpec's and Hspec's `5 examples, 0 failures`, ExUnit's `3
+/// tests, 0 failures`, Cargo's `test result: ok. 3 passed; 0 failed`, Jest's `Tests: 1 failed,
+/// 2 total`, pytest's `1 failed, 2 passed in 0.31s` (and `3 passed in 0.12s`, which names no
+/// failure). The line starts with its counts or a runner's label; prose that counts is no verdict.
+fn counted_verdict(text: &str) -> Option<bool> {
+    let t = text.trim_matches(|c: char| c == '=' || c.is_whitespace());
+    let labelled = ["test result:", "Tests:"]
+        .iter()
+        .find_map(|label| t.strip_prefix(label));
+    let counts = labelled.unwrap_or(t).trim_start();
+    if t.len() > 160 || !(labelled.is_some() || counts.starts_with(|c: char| c.is_ascii_digit())) {
+        return None;
+    }
+    let (mut tests, mut failures) = (None::<u64>, None::<u64>);
+    let mut words = counts
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '.' | '(' | ')'))
+        .filter(|w| !w.is_empty())
+        .peekable();
+    while let Some(word) = words.next() {
+        let (Ok(n), Some(unit)) = (word.parse::<u64>(), words.peek()) else {
+            continue;
+        };
+        let total = match *unit {
+            "runs" | "run" | "examples" | "example" | "tests" | "test" | "passed" | "total" => {
+                &mut tests
+            }
+            "failures" | "failure" | "failed" | "errors" | "error" => &mut failures,
+            _ => continue,
+        };
+        *total = Some(total.unwrap_or(0) + n);
+    }
+    match (tests, failures) {
+        (Some(_), Some(failed)) => Some(failed == 0),
+        // pytest's passing line names no failure: `3 passed in 0.12s`.
+        (Some(_), None) if t.contains(" passed") && t.contains(" in ") && t.ends_with('s') => {
+            Some(true)
+        }
+        _ => None,
+    }
 }
 
 /// Whether a line titles a unit of work that passed, the unit's output indented under it:
@@ -515,4 +558,43 @@ pub(super) fn looks_like_path(line: &str) -> bool {
             let name = name.strip_prefix('.').unwrap_or(name);
             name.contains('.') && name.chars().next().is_some_and(char::is_alphanumeric)
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_run_verdict;
+
+    #[test]
+    fn reads_the_counts_test_runners_close_with() {
+        for (line, verdict) in [
+            (
+                "Tests run: 3, Failures: 0, Errors: 0, Skipped: 0",
+                Some(true),
+            ),
+            (
+                "98 runs, 620 assertions, 0 failures, 0 errors, 0 skips",
+                Some(true),
+            ),
+            (
+                "2 runs, 2 assertions, 1 failures, 0 errors, 0 skips",
+                Some(false),
+            ),
+            ("5 examples, 0 failures, 1 pending", Some(true)),
+            ("3 tests, 1 failure", Some(false)),
+            ("test result: ok. 3 passed; 0 failed; 0 ignored", Some(true)),
+            (
+                "test result: FAILED. 2 passed; 1 failed; 0 ignored",
+                Some(false),
+            ),
+            ("Tests:       1 failed, 2 passed, 3 total", Some(false)),
+            ("======= 1 failed, 2 passed in 0.31s =======", Some(false)),
+            ("3 passed in 0.12s", Some(true)),
+            // Prose that counts, and a mocha line that comes before its failures, are no verdicts.
+            ("Retrying: 2 tests failed on the first attempt", None),
+            ("  3 passing (12ms)", None),
+            ("5 errors", None),
+        ] {
+            assert_eq!(test_run_verdict(line), verdict, "{line}");
+        }
+    }
 }
