@@ -196,15 +196,25 @@ impl Step {
                 }
             }
         } else {
-            // A block of the same rule right under the last (npm's `npm error` lines, cut into
-            // blocks by length) continues its run: the run's first block says what went wrong,
-            // and it stays the one kept, with the run's lines while they fit.
+            // A block of the same rule right under the last, or a blank line and a line of
+            // no block under it (npm's `npm error` lines, cut into blocks by length, by a blank
+            // line, by its `A complete log of this run…`), continues its run: the run's first
+            // block says what went wrong, and it stays the one kept, with the run's lines while
+            // they fit.
             let end = block.lines.last().map_or(0, |l| l.0);
+            let last_decisive = self
+                .decisive
+                .last()
+                .and_then(|b| b.lines.last())
+                .map_or(0, |l| l.0);
             if let Some(run) = self.generic.back_mut()
                 && std::ptr::eq(run.rule, block.rule)
-                && block.lines.first().is_some_and(|l| l.0 == run.run_end + 1)
+                && let Some(start) = block.lines.first().map(|l| l.0)
+                && start <= run.run_end + 3
+                && last_decisive < run.run_end
             {
-                if run.lines.last().is_some_and(|l| l.0 == run.run_end)
+                if start == run.run_end + 1
+                    && run.lines.last().is_some_and(|l| l.0 == run.run_end)
                     && run.lines.len() + block.lines.len() <= MAX_BLOCK_LINES
                 {
                     run.lines.extend(block.lines);

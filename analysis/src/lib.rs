@@ -714,14 +714,30 @@ fn whole_diff(run: &[&(u64, String)]) -> Option<usize> {
     is_diff.then_some(header - above)
 }
 
-/// The run of consecutive lines of the step that ends right above line `anchor`, up to `max`.
+/// The run of consecutive lines of the step that ends right above line `anchor`: its last few
+/// lines, and above them the lines of the same form as its top one (a linter's findings, one per
+/// line: `rules/es6.js failed indent_char: …`), up to `max`.
 fn paragraph_above(step: &Step, anchor: u64, max: usize) -> Vec<&(u64, String)> {
-    let run = last_run(step.tail.iter().filter(|l| l.0 < anchor), max, false);
-    if run.last().is_some_and(|l| l.0 + 1 == anchor) {
-        run
-    } else {
-        Vec::new()
+    let mut run = last_run(step.tail.iter().filter(|l| l.0 < anchor), max, false);
+    if run.last().is_none_or(|l| l.0 + 1 != anchor) {
+        return Vec::new();
     }
+    let cut = run.len().saturating_sub(TAIL_SHOWN);
+    let form_run = run[..cut]
+        .iter()
+        .rev()
+        .zip(run[..=cut].iter().rev())
+        .take_while(|(line, below)| same_form(&line.1, &below.1))
+        .count();
+    run.split_off(cut - form_run)
+}
+
+/// Whether two lines are items of one list: the same words after the first (`a.js failed
+/// indent_char: found …` and `b.js failed indent_char: found …`).
+fn same_form(a: &str, b: &str) -> bool {
+    let mut a = a.split_whitespace().skip(1).take(2);
+    let mut b = b.split_whitespace().skip(1).take(2);
+    (0..2).all(|_| matches!((a.next(), b.next()), (Some(x), Some(y)) if x == y))
 }
 
 fn build_report(finished: Finished, meta: &JobMeta) -> Report {
@@ -843,7 +859,7 @@ fn step_report(
     // at is the unknown tool's output right above them, shown with them.
     let budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
     if primary.rule.tier >= 3 && budget > 0 {
-        shown.add(paragraph_above(&step, anchor, budget.min(TAIL_SHOWN)));
+        shown.add(paragraph_above(&step, anchor, budget));
     }
     // A weak anchor (a generic shape or word) is a guess: the step's last lines after it, where
     // it gave up, are shown too, since an unknown tool's verdict is most often there.

@@ -999,3 +999,25 @@ fn an_error_a_passing_minitest_run_printed_is_its_noise() {
     assert_eq!(start, 20, "{report:#?}");
     assert!(text.starts_with("Failure:"), "{text}");
 }
+
+#[test]
+fn a_pointer_shows_the_list_of_findings_of_one_form_above_it() {
+    let mut script = String::from("$ npm run travis\n");
+    for file in ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"] {
+        script.push_str(&format!(
+            "rules/{file}.js failed indent_char: found setting '  ', should be '    '\n"
+        ));
+    }
+    script.push_str(concat!(
+        "npm ERR! code ELIFECYCLE\n",
+        "npm ERR! errno 1\n",
+        "npm ERR! shop@1.0.0 travis: `npm run --silent test`\n",
+        "\n",
+        "npm ERR! A complete log of this run can be found in:\n",
+        "npm ERR!     /home/travis/.npm/_logs/debug.log\n",
+    ));
+    let report = analyze(&job(&script));
+    let (start, end, _) = first_excerpt(&report);
+    assert_eq!(start, 12, "{report:#?}");
+    assert!(end >= 26, "{report:#?}");
+}
