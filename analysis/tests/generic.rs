@@ -1021,3 +1021,26 @@ fn a_pointer_shows_the_list_of_findings_of_one_form_above_it() {
     assert_eq!(start, 12, "{report:#?}");
     assert!(end >= 26, "{report:#?}");
 }
+
+#[test]
+fn a_report_ends_at_the_heading_of_the_runner_s_next_section() {
+    let log = job(concat!(
+        "$ rspec\n",
+        ".F\n",
+        "Failures:\n",
+        "\n",
+        "  1) cart sums prices\n",
+        "     Failure/Error: expect([2, 3].drop(1).sum).to eq(5)\n",
+        "       expected: 5\n",
+        "            got: 3\n",
+        "\n",
+        "Deprecation Warnings:\n",
+        "\n",
+        "Using `should` from rspec-expectations' old `:should` syntax is deprecated.\n",
+        "\n",
+        "1 deprecation warning total\n",
+    ));
+    let report = analyze(&log);
+    let (start, end, _) = first_excerpt(&report);
+    assert_eq!((start, end), (13, 18), "{report:#?}");
+}

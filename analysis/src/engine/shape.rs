@@ -408,6 +408,14 @@ pub(super) fn ends_report(block: &Block, text: &str) -> bool {
     closed(block)
         || ends_section(text)
         || t.len() >= 6 && t.bytes().all(|b| b == b'-') && block.lines.len() > block.lead + 1
+        // The heading of the runner's next section, after a blank line (RSpec's `Deprecation
+        // Warnings:` under its failures).
+        || block.pending_blank.is_some()
+            && block.lines.len() > block.lead + 1
+            && text.starts_with(|c: char| c.is_ascii_uppercase())
+            && text.ends_with(':')
+            && text.split(' ').count() <= 3
+            && !text.contains(|c: char| c.is_ascii_digit())
 }
 
 /// Where a section or report ends regardless of its content: test runners' summary banners, the
