@@ -12,6 +12,14 @@ fn first_excerpt(report: &Report) -> (u64, u64, &str) {
     (e.start_line, e.end_line, e.text.as_str())
 }
 
+/// Analyses `log` and asserts that its first excerpt spans `lines`; the report, for more.
+fn assert_first_excerpt(log: &str, lines: (u64, u64)) -> Report {
+    let report = analyze(log);
+    let (start, end, _) = first_excerpt(&report);
+    assert_eq!((start, end), lines, "{report:#?}");
+    report
+}
+
 /// A GitFlic runner's job: its header, the job's script, the runner's epilogue.
 fn job(script_output: &str) -> String {
     format!(
@@ -160,9 +168,8 @@ fn gradle_s_failed_test_is_the_cause_not_its_what_went_wrong_pointer() {
     let log = job(
         "$ ./gradlew test --no-daemon\n> Task :test\n\nCartTest > emptyCart() PASSED\n\nCartTest > twoPrices() FAILED\n    org.opentest4j.AssertionFailedError: expected: <5> but was: <3>\n        at app//CartTest.twoPrices(CartTest.java:6)\n\n2 tests completed, 1 failed\n\n> Task :test FAILED\n\nFAILURE: Build failed with an exception.\n\n* What went wrong:\nExecution failed for task ':test'.\n> There were failing tests. See the report at: file:///build/reports/tests/test/index.html\n\nBUILD FAILED in 12s\n",
     );
-    let report = analyze(&log);
-    let (start, end, text) = first_excerpt(&report);
-    assert_eq!((start, end), (16, 18), "{report:#?}");
+    let report = assert_first_excerpt(&log, (16, 18));
+    let text = first_excerpt(&report).2;
     assert!(text.starts_with("CartTest > twoPrices() FAILED"), "{text}");
     assert!(text.contains("expected: <5> but was: <3>"), "{text}");
 }
@@ -278,9 +285,8 @@ fn a_passing_test_run_s_exceptions_are_noise_and_a_tagged_error_run_is_one_repor
         "[error]   - core/mimaReportBinaryIssues failed: java.lang.RuntimeException: core: Binary compatibility check failed!\n",
         "[error] (testAll) testAll failed due to previous errors\n",
     ));
-    let report = analyze(&log);
-    let (start, end, text) = first_excerpt(&report);
-    assert_eq!((start, end), (18, 22), "{report:#?}");
+    let report = assert_first_excerpt(&log, (18, 22));
+    let text = first_excerpt(&report).2;
     assert!(text.contains("1 of 2 test tasks failed"), "{text}");
     assert!(
         report
@@ -514,9 +520,8 @@ fn a_heading_framed_by_rules_over_a_failed_check_is_its_title() {
     let log = job(
         "$ ./unit-tests\n\n------------------------------------------------------------\nrounding\n  halves go up\n------------------------------------------------------------\nround.c:14\n............................................................\n\nround.c:15: FAILED:\n  CHECK( round_half(2.5) == 3 )\nwith expansion:\n  2 == 3\n\n============================================================\n",
     );
-    let report = analyze(&log);
-    let (start, end, text) = first_excerpt(&report);
-    assert_eq!((start, end), (13, 23), "{report:#?}");
+    let report = assert_first_excerpt(&log, (13, 23));
+    let text = first_excerpt(&report).2;
     assert!(
         text.starts_with("---") && text.contains("halves go up"),
         "{text}"
@@ -562,9 +567,8 @@ fn a_memory_report_is_read_behind_its_process_id_prefix() {
     let log = job(
         "$ valgrind --leak-check=full --error-exitcode=1 ./shop\n==411== Memcheck, a memory error detector\n==411== Command: ./shop\n==411== \nready\n==411== \n==411== HEAP SUMMARY:\n==411==     in use at exit: 16 bytes in 1 blocks\n==411== \n==411== 16 bytes in 1 blocks are definitely lost in loss record 1 of 1\n==411==    at 0x48417B4: malloc (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)\n==411==    by 0x10918C: open_cart (cart.c:9)\n==411==    by 0x1091D5: main (main.c:4)\n==411== \n==411== LEAK SUMMARY:\n==411==    definitely lost: 16 bytes in 1 blocks\n==411== ERROR SUMMARY: 1 errors from 1 contexts (suppressed: 0 from 0)\n",
     );
-    let report = analyze(&log);
-    let (start, end, text) = first_excerpt(&report);
-    assert_eq!((start, end), (20, 23), "{report:#?}");
+    let report = assert_first_excerpt(&log, (20, 23));
+    let text = first_excerpt(&report).2;
     assert!(text.contains("open_cart (cart.c:9)"), "{text}");
     assert_ne!(report.category.as_str(), "lint", "{report:#?}");
 }
@@ -619,9 +623,8 @@ fn what_a_unit_titled_passed_prints_is_its_noise() {
     let log = job(
         "$ ansible-playbook site.yml\n\nTASK [Say where we deploy] ***\nok: [localhost] => {\n    \"msg\": \"cache said: connection refused\"\n}\n\nTASK [Read the configuration] ***\n[ERROR]: Task failed: Module failed: non-zero return code\nOrigin: /builds/acme/deploy/site.yml:8:7\n\n7         msg: \"cache said: connection refused\"\n8     - name: Read the configuration\n        ^ column 7\n\nfatal: [localhost]: FAILED! => {\"changed\": true, \"rc\": 1, \"stderr\": \"cat: /etc/shop.yml: No such file or directory\"}\n\nPLAY RECAP ***\n",
     );
-    let report = analyze(&log);
-    let (start, end, text) = first_excerpt(&report);
-    assert_eq!((start, end), (19, 26), "{report:#?}");
+    let report = assert_first_excerpt(&log, (19, 26));
+    let text = first_excerpt(&report).2;
     assert!(text.starts_with("[ERROR]: Task failed"), "{text}");
     assert_eq!(report.rule, "ansible-failed");
 }
@@ -771,9 +774,8 @@ fn a_logger_s_timestamp_does_not_hide_the_level_and_diagnostic_behind_it() {
         "21:06:25,244 [INFO] BUILD FAILURE\n",
         "21:06:25,246 [ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.10.1:compile (default-compile) on project shop: Compilation failure\n",
     ));
-    let report = analyze(&log);
-    let (start, end, text) = first_excerpt(&report);
-    assert_eq!((start, end), (13, 15), "{report:#?}");
+    let report = assert_first_excerpt(&log, (13, 15));
+    let text = first_excerpt(&report).2;
     assert!(text.starts_with("[ERROR] /builds/shop/"), "{text}");
     assert_eq!(report.locations[0].line, 7, "{report:#?}");
 }
@@ -849,9 +851,8 @@ fn a_location_on_its_own_line_takes_the_message_above_it_and_blank_lines_part_no
         "template.yaml:19:7\n",
         "\n",
     ));
-    let report = analyze(&log);
-    let (start, end, text) = first_excerpt(&report);
-    assert_eq!((start, end), (12, 16), "{report:#?}");
+    let report = assert_first_excerpt(&log, (12, 16));
+    let text = first_excerpt(&report).2;
     assert_eq!(report.excerpts.len(), 1, "{report:#?}");
     assert!(text.starts_with("E3034 1200"), "{text}");
     assert!(text.contains("template.yaml:20:7\n\nE1010"), "{text}");
@@ -892,9 +893,7 @@ fn lines_right_under_a_python_exception_are_its_message() {
         "[SQL: INSERT INTO order_lines (order_id) VALUES (1)]\n",
         "(Background on this error at: https://sqlalche.me/e/20/e3q8)\n",
     ));
-    let report = analyze(&log);
-    let (start, end, _) = first_excerpt(&report);
-    assert_eq!((start, end), (12, 17), "{report:#?}");
+    let report = assert_first_excerpt(&log, (12, 17));
     assert!(
         report
             .headline
@@ -914,9 +913,7 @@ fn a_box_drawn_code_frame_belongs_to_the_error_above_it() {
         "  ╵\n",
         "  styles/main.scss 5:20  root stylesheet\n",
     ));
-    let report = analyze(&log);
-    let (start, end, _) = first_excerpt(&report);
-    assert_eq!((start, end), (12, 17), "{report:#?}");
+    assert_first_excerpt(&log, (12, 17));
 }
 
 #[test]
@@ -929,9 +926,7 @@ fn a_weak_anchor_heading_the_step_s_last_paragraph_is_shown_with_all_of_it() {
         ));
     }
     table.push_str("All Finished!\n");
-    let report = analyze(&job(&table));
-    let (start, end, _) = first_excerpt(&report);
-    assert_eq!((start, end), (12, 25), "{report:#?}");
+    assert_first_excerpt(&job(&table), (12, 25));
 }
 
 #[test]
@@ -943,9 +938,7 @@ fn a_note_at_a_location_of_its_own_belongs_to_the_error_above_it() {
         "app/config.py:1: note: (or run \"mypy --install-types\" to install all missing stub packages)\n",
         "Found 1 error in 1 file (checked 1 source file)\n",
     ));
-    let report = analyze(&log);
-    let (start, end, _) = first_excerpt(&report);
-    assert_eq!((start, end), (12, 15), "{report:#?}");
+    assert_first_excerpt(&log, (12, 15));
 }
 
 #[test]
@@ -1040,7 +1033,5 @@ fn a_report_ends_at_the_heading_of_the_runner_s_next_section() {
         "\n",
         "1 deprecation warning total\n",
     ));
-    let report = analyze(&log);
-    let (start, end, _) = first_excerpt(&report);
-    assert_eq!((start, end), (13, 18), "{report:#?}");
+    assert_first_excerpt(&log, (13, 18));
 }
