@@ -420,13 +420,14 @@ impl<'a> Shown<'a> {
         }
     }
 
-    fn blank(&self, n: u64) -> Option<&'a (u64, String)> {
-        self.blanks.iter().find(|l| l.0 == n)
+    /// Line `n`, if it is one of the step's last blank lines.
+    fn blank(blanks: &'a VecDeque<(u64, String)>, n: u64) -> Option<&'a (u64, String)> {
+        blanks.iter().find(|l| l.0 == n)
     }
 
     /// Whether what ends at line `end` runs on into what starts at line `start`.
     fn runs_on(&self, end: u64, start: u64) -> bool {
-        end + 1 >= start || (end + 1..start).all(|n| self.blank(n).is_some())
+        end + 1 >= start || (end + 1..start).all(|n| Self::blank(self.blanks, n).is_some())
     }
 
     fn add(&mut self, mut piece: Vec<&'a (u64, String)>) {
@@ -455,7 +456,7 @@ impl<'a> Shown<'a> {
         let blanks: Vec<&'a (u64, String)> = excerpt
             .windows(2)
             .flat_map(|w| w[0].0 + 1..w[1].0)
-            .filter_map(|n| self.blanks.iter().find(|l| l.0 == n))
+            .filter_map(|n| Self::blank(self.blanks, n))
             .collect();
         if !blanks.is_empty() {
             excerpt.extend(blanks);
