@@ -425,9 +425,23 @@ impl<'a> Shown<'a> {
         blanks.iter().find(|l| l.0 == n)
     }
 
+    /// The lines between `end` and `start` when all of them are blank (an empty gap: `Some` of
+    /// none); `None` when one is not.
+    fn blank_gap(
+        blanks: &'a VecDeque<(u64, String)>,
+        end: u64,
+        start: u64,
+    ) -> Option<Vec<&'a (u64, String)>> {
+        let gap = start.saturating_sub(end + 1);
+        if gap > blanks.len() as u64 {
+            return None;
+        }
+        (end + 1..start).map(|n| Self::blank(blanks, n)).collect()
+    }
+
     /// Whether what ends at line `end` runs on into what starts at line `start`.
     fn runs_on(&self, end: u64, start: u64) -> bool {
-        end + 1 >= start || (end + 1..start).all(|n| Self::blank(self.blanks, n).is_some())
+        end + 1 >= start || Self::blank_gap(self.blanks, end, start).is_some()
     }
 
     fn add(&mut self, mut piece: Vec<&'a (u64, String)>) {
@@ -452,11 +466,11 @@ impl<'a> Shown<'a> {
                 self.excerpts.last_mut().expect("just pushed")
             }
         };
-        // The blank lines inside it are shown as the log has them.
+        // The blank lines between its lines are shown as the log has them.
         let blanks: Vec<&'a (u64, String)> = excerpt
             .windows(2)
-            .flat_map(|w| w[0].0 + 1..w[1].0)
-            .filter_map(|n| Self::blank(self.blanks, n))
+            .filter_map(|w| Self::blank_gap(self.blanks, w[0].0, w[1].0))
+            .flatten()
             .collect();
         if !blanks.is_empty() {
             excerpt.extend(blanks);

@@ -201,7 +201,7 @@ pub static RULES: &[Rule] = &[
     ),
     rule(
         "oom",
-        r"(?i)\bout of memory\b|outofmemoryerror|cannot allocate memory|javascript heap out of memory|\bMemoryError\b|std::bad_alloc|oomkilled|exit code 137|signal: killed|^killed$|\bKilled\s+(signal|process)|fatal error: runtime: out of memory|allowed memory size of \d+ bytes exhausted",
+        r"(?i)\bout of memory\b|outofmemoryerror|cannot allocate memory|javascript heap out of memory|\bMemoryError\b|std::bad_alloc|oomkilled|exit code 137|signal: killed|^killed$|\bKilled\s+(signal|process)|fatal error: runtime: out of memory",
         OutOfMemory,
         0,
         Line,
@@ -502,6 +502,16 @@ pub static RULES: &[Rule] = &[
         0,
         Stack,
         "Elixir failed: fix the error at the file and line shown.",
+    ),
+    // PHP's memory limit, which its fatal error names (`PHP Fatal error:  Allowed memory size of
+    // 134217728 bytes exhausted`).
+    rule(
+        "php-memory",
+        r"^(PHP )?Fatal error: +Allowed memory size of ",
+        OutOfMemory,
+        0,
+        Line,
+        "PHP ran out of the memory its memory_limit allows: raise memory_limit (php -d memory_limit=…) or lower what the script holds at once.",
     ),
     rule(
         "php-fatal",
@@ -1244,7 +1254,7 @@ pub static RULES: &[Rule] = &[
         yields_to_noise: true,
         ..rule(
             "diagnostic",
-            r"^(?:(?:❌|✗|✖|✘|×|▸)\s+)?(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}(?::\d+(?::\d+)?(?:-\d+(?::\d+)?)?:|\(\d+(?:, ?\d+)?\):?) ?\S|^(?:ERROR|Error): (?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)?:$|^\s*(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? - error: |^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? error \S",
+            r"^(?:(?:❌|✗|✖|✘|×|▸)\s+|ERROR: )?(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}(?::\d+(?::\d+)?(?:-\d+(?::\d+)?)?:|\(\d+(?:, ?\d+)?\):?)(?: ?\S|$)|^\s*(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? - error: |^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? error \S",
             Compilation,
             1,
             Diagnostic,
@@ -1571,7 +1581,7 @@ mod tests {
             ),
             (
                 "PHP Fatal error:  Allowed memory size of 16777216 bytes exhausted (tried to allocate 4096 bytes)",
-                "oom",
+                "php-memory",
             ),
             (
                 "  12:5  error  'x' is defined but never used  no-unused-vars",
