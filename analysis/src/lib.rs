@@ -143,6 +143,7 @@ impl Analyzer {
 pub fn rule_names() -> impl Iterator<Item = &'static str> {
     rules::RULES
         .iter()
+        .copied()
         .chain([&rules::LOGGED_BELOW_ERROR, &rules::NAMED_REPORT])
         .map(|r| r.name)
 }

@@ -1,0 +1,194 @@
+//! Compilers and interpreters: their diagnostics, crashes and uncaught errors.
+//! Tried in the order listed, after the families before this one (see [`super::RULES`]).
+
+use super::Category::{Compilation, Configuration, OutOfMemory, TestFailure, Unknown};
+use super::Shape::{Diagnostic, Line, Report, Section, Stack};
+use super::{Lead, Rule, rule};
+
+pub(super) static RULES: &[Rule] = &[
+    rule(
+        "cmake-error",
+        r"^CMake Error( at [^ ]+:\d+ \([^)]*\))?:",
+        Configuration,
+        0,
+        Section,
+        "CMake failed while configuring: read the message and the call stack under it.",
+    ),
+    rule(
+        "cargo-wrapper",
+        r"^error: (failed to run custom build command|build failed|could not compile|aborting due to|test failed, to rerun|linking with `[^`]+` failed|process didn't exit successfully)|^error: Could not compile",
+        Compilation,
+        3,
+        Diagnostic,
+        "Cargo stopped: the error it reports is above, or in the build script's output below.",
+    ),
+    rule(
+        "autoconf",
+        r"^configure: error: ",
+        Configuration,
+        0,
+        Line,
+        "./configure failed: config.log has the failing test program and its compiler output.",
+    ),
+    // Ansible's result for a failed task (`fatal: [host]: FAILED! => {"msg": …}`), with what
+    // the task printed since its `TASK [name]` header (2.19's error, origin and code frame).
+    Rule {
+        lead: Lead::TestRun,
+        ..rule(
+            "ansible-failed",
+            r"^(fatal|failed): \[[^\]]+\]: FAILED! =>",
+            Unknown,
+            1,
+            Line,
+            "An Ansible task failed: its result's msg, stderr and rc say why, at the task the origin names.",
+        )
+    },
+    // Before rustc's `error: …`, which git's own errors share.
+    rule(
+        "git",
+        r"^fatal: |^error: (pathspec|failed to push|src refspec|Your local changes)",
+        Configuration,
+        1,
+        Line,
+        "git failed: check the ref, the remote and the credentials of the job.",
+    ),
+    rule(
+        "rustc",
+        r"^error(\[E\d{4}\])?: [^\n]",
+        Compilation,
+        0,
+        Diagnostic,
+        "The Rust code does not compile: fix the first error; later ones often follow from it.",
+    ),
+    rule(
+        "linker",
+        r"undefined reference to `|ld: cannot find -l|ld returned \d+ exit status|Undefined symbols for architecture|ld: symbol\(s\) not found|multiple definition of `|LINK : fatal error|unresolved external symbol",
+        Compilation,
+        0,
+        Line,
+        "Linking failed: a library is missing from the link line, or a symbol is declared but never defined.",
+    ),
+    rule(
+        "javac",
+        r"^\S+\.java:\d+: error: |^\[ERROR\] (\S+\.(java|kt|scala|groovy)):\[\d+(,\d+)?\]|^e: (file://)?\S+\.kts?(:\d+:\d+|: \(\d+, \d+\)): ",
+        Compilation,
+        0,
+        Diagnostic,
+        "The JVM code does not compile: fix the first error at the file and line shown.",
+    ),
+    rule(
+        "tsc",
+        r"\S+\.(ts|tsx|mts|cts)\(\d+,\d+\): error TS\d+:|^error TS\d+: |\S+\.(ts|tsx):\d+:\d+ - error TS\d+:",
+        Compilation,
+        0,
+        Diagnostic,
+        "TypeScript does not compile: fix the first type error shown.",
+    ),
+    rule(
+        "go-build",
+        r"^[\w./-]+\.go:\d+:\d+: ",
+        Compilation,
+        0,
+        Diagnostic,
+        "The Go code does not compile: fix the first error shown.",
+    ),
+    rule(
+        "scalac",
+        r"^\[error\] \S+\.scala:\d+(:\d+)?: ",
+        Compilation,
+        0,
+        Diagnostic,
+        "The Scala code does not compile: fix the first error shown.",
+    ),
+    rule(
+        "swiftc",
+        r"^\S+\.swift:\d+:\d+: error: ",
+        Compilation,
+        0,
+        Diagnostic,
+        "The Swift code does not compile: fix the first error shown.",
+    ),
+    rule(
+        "gcc",
+        r"^[^\s:][^:]*:\d+:(\d+:)? (fatal error|error|Error):? ",
+        Compilation,
+        0,
+        Diagnostic,
+        "The code does not compile: fix the first error at the file and line shown.",
+    ),
+    rule(
+        "elixir-compile",
+        r"^\*\* \((CompileError|SyntaxError|TokenMissingError|KeyError|UndefinedFunctionError|ArgumentError|RuntimeError|MatchError)\)",
+        Compilation,
+        0,
+        Stack,
+        "Elixir failed: fix the error at the file and line shown.",
+    ),
+    // PHP's memory limit, which its fatal error names (`PHP Fatal error:  Allowed memory size of
+    // 134217728 bytes exhausted`).
+    rule(
+        "php-memory",
+        r"^(PHP )?Fatal error: +Allowed memory size of ",
+        OutOfMemory,
+        0,
+        Line,
+        "PHP ran out of the memory its memory_limit allows: raise memory_limit (php -d memory_limit=…) or lower what the script holds at once.",
+    ),
+    rule(
+        "php-fatal",
+        r"^(PHP )?(Fatal|Parse) error: ",
+        Compilation,
+        0,
+        Stack,
+        "PHP stopped on a fatal error at the file and line shown.",
+    ),
+    // TeX and LaTeX start every error message with `! ` (`! LaTeX Error: File … not found.`,
+    // `! Undefined control sequence.`), then give the input line as `l.N …`.
+    // TeX's error: `! message`, its help, then `l.N` and the input line up to the error, the
+    // rest of the line under it.
+    Rule {
+        closing_prefix: Some("l."),
+        ..rule(
+            "tex",
+            r"^! \S",
+            Compilation,
+            0,
+            Report,
+            "TeX stopped at the error shown: the l.N line names the input line (a missing package needs installing or a typo fixing).",
+        )
+    },
+    // Go's race detector (`go test -race`): the report between its `==================` rules.
+    Rule {
+        names_its_level: true,
+        ..rule(
+            "go-race",
+            r"^WARNING: DATA RACE$",
+            TestFailure,
+            0,
+            Report,
+            "Go's race detector found two goroutines using the same memory without synchronisation: the frames show both accesses.",
+        )
+    },
+    // The sanitizers' and Valgrind's memory error reports (read behind their `==pid==` prefix,
+    // see `lines.rs`): the error, the access and its frames; a leak's record; ThreadSanitizer's
+    // race, which it reports as a warning.
+    Rule {
+        names_its_level: true,
+        ..rule(
+            "memory-error",
+            r"^(ERROR: \w+Sanitizer: |WARNING: ThreadSanitizer: |Invalid (read|write|free)|Conditional jump or move|Use of uninitialised|Mismatched free|Syscall param|Source and destination overlap|[\d,]+ (\(?[\d,]+ direct, [\d,]+ indirect\)? )?bytes in [\d,]+ blocks are definitely lost)|^SUMMARY: \w+Sanitizer: |^\S+:\d+:\d+: runtime error: ",
+            Unknown,
+            0,
+            Section,
+            "A memory error was detected at the frames shown: the first frame in your code is where to look.",
+        )
+    },
+    rule(
+        "syntax-error",
+        r"^\s*(SyntaxError|IndentationError|TabError): ",
+        Compilation,
+        0,
+        Line,
+        "There is a syntax error at the file and line shown.",
+    ),
+];

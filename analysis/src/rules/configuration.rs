@@ -1,0 +1,139 @@
+//! Permissions, missing commands and files, and malformed configuration.
+//! Tried in the order listed, after the families before this one (see [`super::RULES`]).
+
+use super::Category::{Compilation, Configuration, Lint, Permission, Unknown};
+use super::Shape::{Line, Section, Stack};
+use super::{Lead, Rule, rule};
+
+pub(super) static RULES: &[Rule] = &[
+    rule(
+        "permission",
+        r"(?i)permission denied|\beacces\b|operation not permitted|\b403 forbidden\b|authentication (failed|required)|access denied|unauthorized: |could not read username|bad credentials",
+        Permission,
+        0,
+        Line,
+        "Permission denied: check file modes, the runner's user, and the token's scopes or expiry.",
+    ),
+    rule(
+        "yaml",
+        r"(?i)found character that cannot start any token|mapping values are not allowed|did not find expected (key|',' or ']'|node content)|could not find expected ':'|yaml(\.scanner|\.parser)?\.\w*error|error (in|parsing) .*\.ya?ml|jobs config should|invalid ci config|\.gitlab-ci\.yml",
+        Configuration,
+        0,
+        Line,
+        "A YAML file is malformed at the line and column shown: check indentation and quoting.",
+    ),
+    // A script whose `#!` interpreter does not exist: bash's `bad interpreter: No such file or
+    // directory` (before 5.2) and `cannot execute: required file not found` (5.2), most often
+    // for `bash\r`, a shebang with Windows line ends.
+    rule(
+        "bad-interpreter",
+        r"bad interpreter: |cannot execute: required file not found$",
+        Configuration,
+        1,
+        Line,
+        "The script's interpreter (its #! line) was not found: Windows line ends (CRLF) in the script, or an interpreter the job's image lacks. Convert the line ends (.gitattributes: *.sh text eol=lf) or install it.",
+    ),
+    rule(
+        "command-not-found",
+        r"command not found$|: not found$|is not recognized as an internal or external command|No such file or directory$|executable file not found in",
+        Configuration,
+        1,
+        Line,
+        "A command or file does not exist on the runner: install it in the job's image or fix the path.",
+    ),
+    rule(
+        "rake",
+        r"^rake aborted!$|^No Rakefile found",
+        Configuration,
+        1,
+        Section,
+        "rake stopped: the line under rake aborted! says why.",
+    ),
+    rule(
+        "gradle",
+        r"^\* What went wrong:$",
+        Compilation,
+        1,
+        Section,
+        "Gradle failed: the lines under What went wrong name the task and the cause.",
+    ),
+    rule(
+        "node-error",
+        r"^\s*([A-Z][a-z]+( [a-z]+){0,3}: )?\S*(Error|Exception)( \[\w+\])?: |^Uncaught \w+|UnhandledPromiseRejection",
+        Unknown,
+        1,
+        Stack,
+        "An error was raised: its message says what went wrong; the first frame of a stack trace under it, if there is one, points at the code.",
+    ),
+    rule(
+        "java-exception",
+        r"^Exception in thread |^Caused by: |^(\S+\.)+\w+(Exception|Error)(: |$)",
+        Unknown,
+        1,
+        Stack,
+        "An exception was thrown: the first frame of the stack under it points at the code.",
+    ),
+    rule(
+        "ruby-exception",
+        r"^\S+\.rb:\d+:in `[^']*': .*\(\w+(::\w+)*(Error|Exception)\)|^\s+\S.* \((\w+::)*\w*(Error|Exception)\)$",
+        Unknown,
+        1,
+        Stack,
+        "Ruby raised an exception at the file and line shown.",
+    ),
+    // PowerShell's error views: Windows PowerShell's `Cmdlet : message` over `At path:line
+    // char:N` and `+ …` lines; PowerShell 7's `Cmdlet: path:line` over `Line |` and a framed
+    // message. The anchor is the view's second line; the message is the line above it.
+    Rule {
+        lead: Lead::Line,
+        ..rule(
+            "powershell",
+            r"^At \S.*:\d+ char:\d+$|^Line \|$",
+            Unknown,
+            1,
+            Section,
+            "PowerShell stopped on the error shown, at the script line it names.",
+        )
+    },
+    // Erlang/OTP's boot failure: the VM prints the uncaught reason twice, as a term and as text.
+    rule(
+        "erlang-boot",
+        r#"^(\{"|)init terminating in do_boot"#,
+        Unknown,
+        1,
+        Line,
+        "The Erlang VM stopped at boot: the reason term names the error and the function it came from.",
+    ),
+    rule(
+        "lua-error",
+        r"^(\S*lua\S*: )?(\[string \S+\]|\S+\.lua):\d+: |^fail: |^stack traceback:$",
+        Unknown,
+        1,
+        Stack,
+        "Lua raised an error at the file and line shown.",
+    ),
+    Rule {
+        lead: Lead::Warnings,
+        ..rule(
+            "werror",
+            r"warnings found and -Werror specified|failed due to warnings while using the --warnings-as-errors|^ESLint found too many warnings|^Aborted with \d+ warnings? in strict mode|\(with warnings treated as errors\)|incurred under -(Werror|Xfatal-warnings)",
+            Compilation,
+            1,
+            Line,
+            "Warnings failed the build (treated as errors: -Werror, strict mode): fix the warnings shown, or stop treating them as errors.",
+        )
+    },
+    // scan-build's verdict with --status-bugs: the analyzer's findings above it, printed as
+    // warnings with their code frames, failed the job.
+    Rule {
+        lead: Lead::Warnings,
+        ..rule(
+            "analyzer-bugs",
+            r"^scan-build: \d+ bugs? found\.$",
+            Lint,
+            1,
+            Line,
+            "The static analyzer found bugs, printed as warnings above with their code frames: fix them (scan-view shows each bug's path).",
+        )
+    },
+];

@@ -1,0 +1,144 @@
+//! Dependencies that could not be fetched, resolved or built: package managers and their registries.
+//! Tried in the order listed, after the families before this one (see [`super::RULES`]).
+
+use super::Category::{Compilation, Dependency};
+use super::Shape::{Line, List, Report, Section, Stack};
+use super::{Rule, rule};
+
+pub(super) static RULES: &[Rule] = &[
+    rule(
+        "pip-resolve",
+        r"(?i)could not find a version that satisfies the requirement|no matching distribution found|resolutionimpossible|error: cannot install .* conflicting dependencies|error: failed building wheel|failed to build installable wheels|pip\._vendor",
+        Dependency,
+        0,
+        Line,
+        "pip could not install a requirement: check the package name and version pins against the Python version of the job.",
+    ),
+    // pip's frame around a build step's output: a pointer to the error inside the frame.
+    rule(
+        "pip-subprocess",
+        r"^\s*error: (subprocess-exited-with-error|metadata-generation-failed)",
+        Dependency,
+        3,
+        Line,
+        "A package's build step failed while pip installed it: its own error is in the output pip framed.",
+    ),
+    // pytest's report of a test module or conftest it could not import: the header, the frame
+    // of the import, and the `E` line naming what is missing.
+    rule(
+        "pytest-import",
+        r"^ImportError while (loading conftest|importing test module) '",
+        Dependency,
+        0,
+        Report,
+        "pytest could not import a test module or conftest: the E line names the missing module; install it or fix the import.",
+    ),
+    rule(
+        "py-import",
+        r"^\s*(ModuleNotFoundError|ImportError): ",
+        Dependency,
+        0,
+        Line,
+        "A Python module is missing: add it to the requirements, or install the project (pip install -e .) before running it.",
+    ),
+    // Perl's `use` of a module that is not installed: `Can't locate Foo/Bar.pm in @INC (you may
+    // need to install the Foo::Bar module)`, with `BEGIN failed--compilation aborted` under it.
+    rule(
+        "perl-module",
+        r"^Can't locate \S+\.pm in @INC",
+        Dependency,
+        0,
+        Line,
+        "A Perl module is not installed: add it to the dependencies (cpanfile, Makefile.PL) and install them before the tests.",
+    ),
+    rule(
+        "npm-code",
+        r"^npm (ERR!|error) (code (E404|ETARGET|ERESOLVE|ENOTFOUND|EINTEGRITY|ENOVERSIONS|E401|E403)|404 |notarget|peer dep|ERESOLVE|Could not resolve dependency|missing script:)",
+        Dependency,
+        1,
+        List,
+        "npm could not install or run: check package.json, the lock file and the registry credentials.",
+    ),
+    rule(
+        "node-module",
+        r"(Error: )?Cannot find module '[^']+'|ERR_MODULE_NOT_FOUND|Module not found: Error: Can't resolve",
+        Dependency,
+        0,
+        Stack,
+        "A JavaScript module is missing: run npm ci (or yarn install) before the build, and check the import path.",
+    ),
+    // A bundler's unresolved import (esbuild's `✘ [ERROR] Could not resolve "x"`, Rollup's and
+    // Rolldown's `Could not resolve './x' from/in src/main.js`) and the code frame under it.
+    rule(
+        "unresolved-import",
+        r#"Could not resolve ['"]"#,
+        Compilation,
+        0,
+        Section,
+        "The bundler could not resolve an import: check the path and that the module is installed.",
+    ),
+    rule(
+        "cargo-dep",
+        r"^error: (failed to select a version|no matching package named|failed to get `[^`]+` as a dependency|failed to download|failed to load source for dependency|failed to parse lock file|the lock file .* needs to be updated)",
+        Dependency,
+        0,
+        Section,
+        "Cargo could not resolve a dependency: check Cargo.toml, the lock file (cargo update -p …) and the registry.",
+    ),
+    rule(
+        "go-mod",
+        r"^go: (.*: )?(unknown revision|module .* not found|reading .*: 404|cannot find module|missing go\.sum entry|updates to go\.mod needed|inconsistent vendoring|.*: invalid version)|^(.*: )?missing go\.sum entry",
+        Dependency,
+        0,
+        Line,
+        "Go modules could not be resolved: run go mod tidy and commit go.mod and go.sum.",
+    ),
+    rule(
+        "maven-dep",
+        r"(?i)could not resolve dependencies|could not transfer artifact|failed to collect dependencies|non-resolvable parent pom|could not find artifact|failed to read artifact descriptor|dependency resolution failed|could not resolve all (files|dependencies)",
+        Dependency,
+        0,
+        Line,
+        "Maven/Gradle could not resolve an artifact: check the coordinates, the repository list and its credentials.",
+    ),
+    rule(
+        "apt",
+        r"^E: (Unable to locate package|Package '?[^ ]+'? has no installation candidate|Unable to correct problems|Version '.*' for '.*' was not found|Failed to fetch|Some index files failed to download|Could not get lock|Unable to fetch some archives)",
+        Dependency,
+        0,
+        Line,
+        "apt could not install a package: run apt-get update first and check the package name for this distribution release.",
+    ),
+    rule(
+        "gem-bundler",
+        r"(?i)^(Could not find gem|Bundler could not find compatible versions|Gem::MissingSpecError|Gem::LoadError|An error occurred while installing .* and Bundler cannot continue)",
+        Dependency,
+        0,
+        Line,
+        "Bundler could not install the gems: check the Gemfile and Gemfile.lock against the Ruby version of the job.",
+    ),
+    rule(
+        "composer",
+        r"^\s*(Your requirements could not be resolved to an installable set of packages|Problem \d+$)",
+        Dependency,
+        0,
+        List,
+        "Composer could not resolve the requirements: check composer.json and composer.lock against the PHP version.",
+    ),
+    rule(
+        "shared-lib",
+        r"error while loading shared libraries: .*: cannot open shared object file",
+        Dependency,
+        0,
+        Line,
+        "A shared library is missing on the runner: install the package that provides it, or link statically.",
+    ),
+    rule(
+        "cmake-find",
+        r"Could NOT find \w+|Could not find a package configuration file provided by",
+        Dependency,
+        0,
+        Line,
+        "CMake could not find a dependency: install its development package on the runner or point CMake at it (CMAKE_PREFIX_PATH).",
+    ),
+];

@@ -1,0 +1,66 @@
+//! Failures of the environment a job runs in: the disk, memory, network, time limits, the runner.
+//! Tried in the order listed, after the families before this one (see [`super::RULES`]).
+
+use super::Category::{Infrastructure, Network, OutOfMemory, Timeout};
+use super::Shape::Line;
+use super::{Rule, rule};
+
+pub(super) static RULES: &[Rule] = &[
+    rule(
+        "disk-full",
+        r"(?i)no space left on device|disk quota exceeded|not enough (free )?disk space",
+        Infrastructure,
+        0,
+        Line,
+        "The runner's disk is full: clean caches and build artifacts, or use a runner with more space.",
+    ),
+    rule(
+        "oom",
+        r"(?i)\bout of memory\b|outofmemoryerror|cannot allocate memory|javascript heap out of memory|\bMemoryError\b|std::bad_alloc|oomkilled|exit code 137|signal: killed|^killed$|\bKilled\s+(signal|process)|fatal error: runtime: out of memory",
+        OutOfMemory,
+        0,
+        Line,
+        "The job ran out of memory (exit 137 is the kernel's OOM killer): lower parallelism, raise the runner's memory, or look for a leak.",
+    ),
+    rule(
+        "timeout-ci",
+        r"(?i)no output has been received in the last \d+m|execution took longer than|job'?s? (log )?exceeded|exceeded the maximum (execution|time)|the job exceeded the maximum time limit|timed out after \d+|job timed out",
+        Timeout,
+        0,
+        Line,
+        "The job hit a time limit: find the step that hangs (a prompt waiting for input, a dead service, a deadlock) or raise the limit.",
+    ),
+    rule(
+        "dns",
+        r"(?i)could not resolve host|temporary failure in name resolution|name or service not known|getaddrinfo (enotfound|eai_again)|no such host|could not resolve proxy|unknownhostexception|nodename nor servname",
+        Network,
+        0,
+        Line,
+        "A host name did not resolve: a network outage on the runner, a typo in a URL, or a registry that is down. Retrying usually helps.",
+    ),
+    rule(
+        "tls",
+        r"(?i)ssl certificate problem|certificate verify failed|x509: certificate|tls handshake (timeout|failed)|sslerror|unable to get local issuer certificate|self[- ]signed certificate in certificate chain",
+        Network,
+        0,
+        Line,
+        "A TLS connection failed: an expired or self-signed certificate, a proxy intercepting TLS, or a clock that is off.",
+    ),
+    // Ansible's result for a host that could not be reached over SSH or WinRM.
+    rule(
+        "ansible-unreachable",
+        r"^fatal: \[[^\]]+\]: UNREACHABLE! =>",
+        Network,
+        1,
+        Line,
+        "Ansible could not reach the host: check its address, the SSH port and key, and the runner's network.",
+    ),
+    rule(
+        "connection",
+        r"(?i)connection (refused|reset by peer|timed out)|econnrefused|econnreset|etimedout|network is unreachable|failed to connect to|connect timeout|i/o timeout|remote end closed connection|read timed out|\b(502 bad gateway|503 service unavailable|504 gateway time-?out)\b|too many requests|toomanyrequests|rate limit exceeded",
+        Network,
+        0,
+        Line,
+        "A network connection failed (a service down, refused or rate-limited). Retry; if it recurs, check the service and the runner's network.",
+    ),
+];

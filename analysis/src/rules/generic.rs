@@ -1,0 +1,136 @@
+//! Generic shapes and words, tried last: any error line, a failed word, a pointer.
+//! Tried in the order listed, after the families before this one (see [`super::RULES`]).
+
+use super::Category::{Compilation, TestFailure, Unknown};
+use super::Shape::{Diagnostic, Line, List, Report, Section};
+use super::{Lead, Rule, rule};
+
+pub(super) static RULES: &[Rule] = &[
+    rule(
+        "maven-goal",
+        r"^\[ERROR\] Failed to execute goal",
+        Unknown,
+        3,
+        Line,
+        "A Maven goal failed: the lines above it give the cause.",
+    ),
+    rule(
+        "run-all-summary",
+        r#"^ERROR: "[^"]+" exited with \d+\.$"#,
+        Unknown,
+        3,
+        Line,
+        "A script run by npm-run-all failed: its own output is above.",
+    ),
+    rule(
+        "npm-summary",
+        r"^npm (ERR!|error)( |$)",
+        Unknown,
+        3,
+        List,
+        "An npm script failed: its own error output is above npm's summary.",
+    ),
+    // testthat's failure report: `Failure ('test-cart.R:7'): name` (3rd edition) or
+    // `── 1. Failure: name (@test-cart.R#7) ──` (2nd), over the message and the values. Only at
+    // the line's start: R CMD check quotes the output indented under its own verdict.
+    rule(
+        "testthat",
+        r"^(── )?(Failure|Error) \('[^']+:\d+(:\d+)?'\): \S|^── \d+\. (Failure|Error): .+ \(@[^)#]+#\d+\)",
+        TestFailure,
+        0,
+        Section,
+        "An R test failed: the lines under its title give the expectation and the values compared.",
+    ),
+    // Tcl's tcltest: `==== name description FAILED` opens a failed test's report, its contents,
+    // the result and what it should have been, closed by `==== name FAILED`.
+    rule(
+        "tcltest",
+        r"^==== \S+ .+ FAILED$",
+        TestFailure,
+        0,
+        Section,
+        "A tcltest test failed: its result and the result it should have been are shown.",
+    ),
+    // An assertion's message in JUnit's `expected:<5> but was:<3>` form, which other xUnit
+    // frameworks print too (shUnit2's `ASSERT:expected:<5> but was:<3>`, Kotlin's, Hamcrest's),
+    // wherever the framework's own header is one the engine does not know.
+    rule(
+        "expected-but-was",
+        r"expected:? ?<[^>]*> but was:? ?<[^>]*>",
+        TestFailure,
+        1,
+        Section,
+        "A test's assertion failed: the value it expected and the value it got are shown.",
+    ),
+    // A diagnostic whose location stands on its own line under the message (`--> path:line:col`,
+    // as rustc, ruff and other Rust-built tools print them; a bare `path:line:col`, as cfn-lint
+    // and other linters print it under their message).
+    Rule {
+        lead: Lead::Line,
+        ..rule(
+            "arrow-diagnostic",
+            r"^\s*--> \S+:\d+(:\d+)?\s*$|^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+:\d+$",
+            Unknown,
+            1,
+            Diagnostic,
+            "A tool reported a problem at the file and line shown under its message.",
+        )
+    },
+    // Any tool's diagnostic in the `path:line[:col]: message` or `path(line[,col]): message` shape
+    // (erlc, GHC, MSBuild, Dart, Nim, linters…) — the shape, not the tool — also behind an error
+    // glyph as formatters print it (xcpretty's `❌  path:line:col: message`). Warnings, notes and
+    // hints in that shape are noise (see NOISE).
+    // It is decisive (tier 1: the first one is taken, as a compiler's first error is the one
+    // to fix) but yields to noise like the generic rules, since warnings take the same shape.
+    // pyright's `path:2:12 - error: message`, indented under its file's name, counts too, and
+    // markdownlint's `README.md:2 error MD022/… message` (a level word, no colon), Nim's
+    // `path(5, 26) Error: …`, and a location behind an error tag whose message is indented on
+    // the next line (SWI-Prolog's `ERROR: path:4:`).
+    Rule {
+        yields_to_noise: true,
+        ..rule(
+            "diagnostic",
+            r"^(?:(?:❌|✗|✖|✘|×|▸)\s+|ERROR: )?(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}(?::\d+(?::\d+)?(?:-\d+(?::\d+)?)?:|\(\d+(?:, ?\d+)?\):?)(?: ?\S|$)|^\s*(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? - error: |^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? error \S",
+            Compilation,
+            1,
+            Diagnostic,
+            "A tool reported a problem at the file and line shown: fix the first one; later ones often follow from it.",
+        )
+    },
+    // A command-line tool's crash banner (ESLint's `Oops! Something went wrong! :(`, and the
+    // same words in other CLIs): what it says next, paragraph after paragraph, is the error.
+    rule(
+        "crash-banner",
+        r"(?i)^\s*(oops!?\s+)?something went wrong\b",
+        Unknown,
+        2,
+        Report,
+        "The tool stopped on an error of its own: the lines under its banner say what it could not do.",
+    ),
+    rule(
+        "generic-error",
+        // A bracketed tag alone opens a report too: sbt and Maven print an empty `[error]` line
+        // above their error summaries.
+        r"^(##\[error\]|\[ERROR\]|\[error\]|ERROR:?|Error:|error:|FATAL:?|Fatal:|fatal error:|E:|ERR!|\*\*\* ERROR) ?\S|^\[(error|ERROR)\]\s*$",
+        Unknown,
+        2,
+        Line,
+        "The job reported an error: read the lines shown and the output just above them.",
+    ),
+    rule(
+        "failed-word",
+        r"(?i:\b(failed|failure|aborted)\b)|\bFAIL(ED)?\b|\bERROR\b",
+        Unknown,
+        3,
+        Line,
+        "The job reported a failure: read the lines shown and the output just above them.",
+    ),
+    rule(
+        "make-error",
+        r"^make(\[\d+\])?: \*\*\* .*(Error \d+|Stop\.)",
+        Compilation,
+        3,
+        Line,
+        "make stopped: the command it ran failed; its first error is above.",
+    ),
+];

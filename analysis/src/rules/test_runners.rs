@@ -1,0 +1,350 @@
+//! Test runners: failed tests, their reports and verdicts.
+//! Tried in the order listed, after the families before this one (see [`super::RULES`]).
+
+use super::Category::{TestFailure, Timeout, Unknown};
+use super::Shape::{Line, List, Report, Section, Stack, Traceback};
+use super::{Lead, Rule, TESTS_FAILED, rule, with_path_lead, with_section_lead};
+
+pub(super) static RULES: &[Rule] = &[
+    rule(
+        "rust-test-stdout",
+        r"^---- \S.* stdout ----$",
+        TestFailure,
+        0,
+        Report,
+        "A Rust test failed: the panic message and the assertion's left/right values are above.",
+    ),
+    rule(
+        "rust-panic",
+        r"^\s*thread '[^']*'( \(\d+\))? panicked at",
+        TestFailure,
+        0,
+        Stack,
+        "A Rust program panicked: the message and location say where.",
+    ),
+    // `go test -v` prints a test's log lines above its `--- FAIL:` line, indented under it.
+    Rule {
+        lead: Lead::Indented,
+        ..rule(
+            "go-test",
+            r"^\s*--- FAIL: \S+",
+            TestFailure,
+            0,
+            Line,
+            "A Go test failed: the lines under --- FAIL show the assertion.",
+        )
+    },
+    // meson test's verdict on a test (`1/2 cart  FAIL  0.03s  exit status 1`), with the command
+    // and the output `--print-errorlogs` prints under it.
+    rule(
+        "meson-test",
+        r"^\s*\d+/\d+ \S.*?\s(FAIL|TIMEOUT|ERROR)\s+[\d.]+ ?s\b",
+        TestFailure,
+        0,
+        Section,
+        "A test run by meson test failed: its command and output are shown; the whole run is in meson-logs/testlog.txt.",
+    ),
+    // Ginkgo's report of a failed spec, between its rules of dashes: the spec's containers and
+    // locations, Gomega's expected and actual, the failing line (`• Failure [0.001 seconds]`
+    // in v1, `• [FAILED] [0.001 seconds]` in v2).
+    rule(
+        "ginkgo-spec",
+        r"^• (Failure|Panic|\[FAILED\]|\[PANICKED\]|\[TIMEDOUT\])( in Spec \w+ \(\w+\))? \[",
+        TestFailure,
+        0,
+        Report,
+        "A Ginkgo spec failed: its report shows the spec's place, what was expected and what came, and the failing line.",
+    ),
+    rule(
+        "go-panic",
+        r"^panic: ",
+        TestFailure,
+        0,
+        Stack,
+        "A Go program panicked: the goroutine trace shows where.",
+    ),
+    // PHP's run-tests.php (php-src and every extension built with it): `FAIL title [path.phpt]`
+    // under the test's `========DIFF========` … `========DONE========` section.
+    with_section_lead(rule(
+        "php-run-tests",
+        r"^FAIL .*\[\S+\.phpt\]\s*$",
+        TestFailure,
+        0,
+        Line,
+        "A PHP test (.phpt) failed: the diff above shows expected (-) against actual (+) output.",
+    )),
+    // pytest's report of a failed test; with `--tb=long` (the default) it lists the source of
+    // every function down to where the exception was raised, then the `E` lines.
+    Rule {
+        conclusion_prefix: Some("E "),
+        ..rule(
+            "pytest-section",
+            r"^_{3,} \S.* _{3,}$",
+            TestFailure,
+            0,
+            Report,
+            "A pytest test failed: the E lines show the assertion and its values.",
+        )
+    },
+    // CTest's verdict for a test past its TIMEOUT property (`2/2 Test #2: sync ....***Timeout
+    // 1.01 sec`), with what the test printed under it (`--output-on-failure`).
+    rule(
+        "ctest-timeout",
+        r"^\s*\d+/\d+ Test +#\d+: \S+ \.*\s*\*\*\*Timeout\b",
+        Timeout,
+        1,
+        Section,
+        "A test ran past its CTest TIMEOUT: what it printed is shown under it (a wait on a service, a deadlock, or a limit too low).",
+    ),
+    // doctest's report of a failed example: `File "path", line N, in name` (unindented, where
+    // a traceback's frames are indented), `Failed example:`, `Expected:` and `Got:`.
+    rule(
+        "doctest",
+        r#"^File "[^"]+", line \d+, in \S+$"#,
+        TestFailure,
+        0,
+        Section,
+        "A doctest example failed: what it expected and what it got are shown under it.",
+    ),
+    rule(
+        "py-traceback",
+        r"^Traceback \(most recent call last\):",
+        Unknown,
+        1,
+        Traceback,
+        "Python raised an exception: the last line names it, the frames above say where.",
+    ),
+    rule(
+        "jest",
+        r"^\s*● \S",
+        TestFailure,
+        0,
+        Section,
+        "A Jest test failed: expected and received values are shown under the test name.",
+    ),
+    // Vitest's report of one failure: ` FAIL  file > suite > test`, then the error, the diff and
+    // the code frame, blank lines included, up to its `⎯⎯⎯` rule.
+    rule(
+        "vitest",
+        r"^\s*FAIL\s+\S+ > \S",
+        TestFailure,
+        0,
+        Report,
+        "A Vitest test failed: the error, the expected and received values and the code frame are under its name.",
+    ),
+    rule(
+        "junit-failure",
+        r"<<< (FAILURE|ERROR)!$|^(Failed tests|Tests in error):\s*$",
+        TestFailure,
+        0,
+        Stack,
+        "A JUnit test failed: the assertion message and stack trace follow.",
+    ),
+    // Ant's junit task (plain formatter): `Testcase: name took 0.003 sec`, then a tab and
+    // `FAILED` or `Caused an ERROR`, the message, the exception and its frames up to a blank
+    // line; the brief formatter says it on one line, `Testcase: name(Class):\tFAILED`.
+    Rule {
+        lead: Lead::Line,
+        ..rule(
+            "ant-junit",
+            r"^\t(FAILED|Caused an ERROR)$|^Testcase: \S.*:\s(FAILED|Caused an ERROR)$",
+            TestFailure,
+            0,
+            Section,
+            "A JUnit test run by Ant failed: the message and the exception follow the test's name.",
+        )
+    },
+    // GoogleTest's verdict on one test, `[  FAILED  ] Suite.Name (0 ms)`, closing everything the
+    // test printed since `[ RUN      ] Suite.Name` (its failures and their messages); the summary's
+    // `[  FAILED  ] Suite.Name` lines carry no time.
+    Rule {
+        lead: Lead::TestRun,
+        ..rule(
+            "gtest-failed",
+            r"^\[  FAILED  \] \S+ \(\d+ ms\)$",
+            TestFailure,
+            0,
+            Line,
+            "A GoogleTest test failed: its failures are shown with the values the check compared.",
+        )
+    },
+    // Gradle's test logging: `Class > method() FAILED`, the exception indented under it.
+    rule(
+        "gradle-test",
+        r"^[\w.$]+( > [^>]+)+ FAILED$",
+        TestFailure,
+        0,
+        Stack,
+        "A test run by Gradle failed: the exception under it says why, the frame where.",
+    ),
+    rule(
+        "minitest",
+        r"^(\s*\d+\) )?(Failure|Error):$|^\s*Failure/Error: ",
+        TestFailure,
+        0,
+        Section,
+        "A Ruby test failed: the message and the location are shown under it.",
+    ),
+    rule(
+        "phpunit",
+        r"^\d+\) [\w\\]+::\w+",
+        TestFailure,
+        0,
+        Section,
+        "A PHPUnit test failed: the assertion message follows.",
+    ),
+    rule(
+        "elixir-test",
+        r"^\s+\d+\) test .+ \(\S+\)$",
+        TestFailure,
+        0,
+        Section,
+        "An ExUnit test failed: the assertion and its values follow.",
+    ),
+    rule(
+        "tap-not-ok",
+        r"^\s*not ok \d+ ",
+        TestFailure,
+        1,
+        Section,
+        "A TAP test failed: the diagnostics under it show expected and actual values.",
+    ),
+    rule(
+        "test-summary-failed",
+        r"^(FAILED|ERROR) \S+::\S+|^test \S+ \.\.\. FAILED$|^\s*Test: .+\.\.\.FAILED$",
+        TestFailure,
+        1,
+        Line,
+        TESTS_FAILED,
+    ),
+    // A runner's progress mark for a failed test (jest, vitest, node --test, Pester's `[-]`): the
+    // runner reports the failure in full further down, so the mark is the answer only when
+    // nothing else is.
+    rule(
+        "test-mark-failed",
+        r"^\s*(✕|✗|✘|✖|×|\[-\]) \S",
+        TestFailure,
+        2,
+        Line,
+        TESTS_FAILED,
+    ),
+    rule(
+        "phpunit-summary",
+        r"^(OK, but incomplete, skipped, or risky tests!|FAILURES!|ERRORS!|No tests executed!)$",
+        TestFailure,
+        2,
+        List,
+        "PHPUnit reported failures, errors or risky tests: the numbered reports above it say which.",
+    ),
+    with_path_lead(rule(
+        "xctest",
+        r"error: -\[\S+ \S+\] :|XCTAssert\w* failed|Asynchronous wait failed",
+        TestFailure,
+        0,
+        Line,
+        "An XCTest assertion failed at the file and line shown.",
+    )),
+    rule(
+        "perl-test",
+        r"Looks like you failed \d+ tests? of|Looks like your test exited with|^\S+\.t \.+ .*(Dubious|Failed|error)|^# +Failed (\(TODO\) )?test( '| at )",
+        TestFailure,
+        1,
+        Line,
+        "A Perl test failed: the diagnostics above show the failing assertion.",
+    ),
+    rule(
+        "r-check",
+        r"^\* checking .* \.\.\. (ERROR|FAILED)|^Running the tests in .* failed\.|^Error in .*: ",
+        TestFailure,
+        1,
+        Section,
+        "R CMD check failed: the lines under it show which check.",
+    ),
+    // The heading a test runner prints over its numbered failure reports (JUnit 4 and 5's
+    // console runners, mocha, RSpec, Jasmine, FiveAM…): the report is everything under it.
+    rule(
+        "failures-heading",
+        r"^\s*(?:Failures:|\d+ failing|There (?:was|were) \d+ failures?:|Failures \(\d+\):|Failure Details:)$",
+        TestFailure,
+        0,
+        Report,
+        "A test failed: the failures report shows each failing test with its assertion and the test's own frame.",
+    ),
+    // Erlang's Common Test: `suite:case failed on line N` and its `Reason:` between rules.
+    rule(
+        "common-test",
+        r"^\w+:\w+ failed on line \d+$",
+        TestFailure,
+        0,
+        Section,
+        "A Common Test case failed at the line shown: the reason term says how.",
+    ),
+    // busted's failure header (`Failure -> spec/x_spec.lua @ 4`, `Error → …` in UTF-8 output),
+    // over the test's name, the assertion and its values.
+    rule(
+        "busted",
+        r"^(Failure|Error) (->|→) \S+ @ \d+$",
+        TestFailure,
+        0,
+        Section,
+        "A busted test failed: the lines under its header show the assertion and the values.",
+    ),
+    // The test drivers of automake's harness and others like it: `FAIL: name` per test, under
+    // the diff of expected and actual output when the test printed one; TestNG's `FAILED: name`
+    // (a method's name: Ninja's `FAILED: out/file.o` is a build edge, not a test).
+    Rule {
+        lead: Lead::Diff,
+        ..rule(
+            "test-verdict-line",
+            r"^(FAIL|XPASS): \S|^FAILED: [A-Za-z_]\w*(\(.*\))?$",
+            TestFailure,
+            1,
+            Line,
+            TESTS_FAILED,
+        )
+    },
+    // Common Lisp (SBCL): an unhandled condition and its description, before the backtrace; a
+    // compiler's full WARNING or ERROR, which fails `compile-file` (a STYLE-WARNING does not).
+    rule(
+        "lisp-condition",
+        r"^(Unhandled|debugger invoked on an?) [A-Z][A-Z0-9/:.-]*( in thread|:)|^; caught (ERROR|WARNING):$",
+        Unknown,
+        1,
+        Section,
+        "Lisp signalled the condition shown: its description names the value and the place.",
+    ),
+    // Emacs ERT's batch report of a failed test: `Test name condition:` over the condition it
+    // signalled (`(ert-test-failed ((should …) :form (= 3 5) :value nil))`), then its verdict.
+    rule(
+        "ert-condition",
+        r"^Test \S+ condition:$",
+        TestFailure,
+        0,
+        Line,
+        "An Emacs ERT test failed: its condition shows the form that failed and the values it got.",
+    ),
+    rule(
+        "eunit-failed",
+        r"\.\.\.\*failed\*$",
+        TestFailure,
+        0,
+        Report,
+        "An EUnit test failed: the error term shows the expected value and the value.",
+    ),
+    rule(
+        "mocha-numbered",
+        r"^\s+\d+\) \S",
+        TestFailure,
+        2,
+        Section,
+        "A test failed: the assertion and stack trace follow.",
+    ),
+    rule(
+        "assertion",
+        r"(?i)^\s*(E\s+)?(AssertionError|assert(ion)? failed|expected .* (to|but) |Expected: |Actual: |But was: |expected: .*got:)",
+        TestFailure,
+        1,
+        Line,
+        "An assertion failed: compare the expected and actual values.",
+    ),
+];

@@ -1,0 +1,284 @@
+use super::*;
+
+fn rule_of(line: &str) -> Option<&'static str> {
+    Rules::get().classify(line).map(|r| r.name)
+}
+
+#[test]
+fn every_pattern_compiles() {
+    for r in RULES.iter() {
+        RegexBuilder::new(r.pattern)
+            .unicode(false)
+            .build()
+            .unwrap_or_else(|e| panic!("{}: {e}", r.name));
+    }
+}
+
+#[test]
+fn recognises_tools() {
+    let cases = [
+        ("error[E0425]: cannot find value `x` in this scope", "rustc"),
+        (
+            "src/main.c:12:5: error: expected ';' before '}' token",
+            "gcc",
+        ),
+        ("./main.go:5:2: undefined: foo", "go-build"),
+        ("--- FAIL: TestParse (0.00s)", "go-test"),
+        (
+            "FAIL Bug #72294 Segfault in pgsql_stmt_dtor [ext/pdo_pgsql/tests/bug72294.phpt] ",
+            "php-run-tests",
+        ),
+        ("Traceback (most recent call last):", "py-traceback"),
+        (
+            "ImportError while loading conftest '/builds/shop/tests/conftest.py'.",
+            "pytest-import",
+        ),
+        (
+            "/src/cart.nim(5, 26) Error: type mismatch: got 'int'",
+            "diagnostic",
+        ),
+        ("ERROR: /builds/shop/test_cart.pl:4:", "diagnostic"),
+        (
+            "ModuleNotFoundError: No module named 'requests'",
+            "py-import",
+        ),
+        (
+            "src/app.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.",
+            "tsc",
+        ),
+        ("App.java:5: error: cannot find symbol", "javac"),
+        ("E: Unable to locate package libfoo-dev", "apt"),
+        (" > [build 3/3] RUN cargo build --release:", "buildkit-step"),
+        (
+            "fatal: unable to access 'https://x/': Could not resolve host: x",
+            "dns",
+        ),
+        ("write /tmp/x: no space left on device", "disk-full"),
+        (
+            "[ERROR] /builds/acme/shop/src/Money.java: warnings found and -Werror specified",
+            "werror",
+        ),
+        ("scan-build: 2 bugs found.", "analyzer-bugs"),
+        ("\tCaused an ERROR", "ant-junit"),
+        ("Testcase: total(shop.CartTest):\tFAILED", "ant-junit"),
+        (
+            r#"File "/builds/acme/shop/cart.py", line 6, in cart.total"#,
+            "doctest",
+        ),
+        (" Failure Details:", "failures-heading"),
+        (
+            "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory",
+            "oom",
+        ),
+        (
+            "thread 'main' panicked at 'boom', src/main.rs:2:5",
+            "rust-panic",
+        ),
+        (
+            // Rust 1.88 and later name the thread's id too.
+            "thread 'tests::adds' (31329) panicked at src/lib.rs:17:9:",
+            "rust-panic",
+        ),
+        (
+            "_________________________ test_parse _________________________",
+            "pytest-section",
+        ),
+        ("  ● Parser › parses empty input", "jest"),
+        ("CartTest > twoPrices() FAILED", "gradle-test"),
+        ("CartTest > Nested > twoPrices() FAILED", "gradle-test"),
+        ("bash: line 1: foo: command not found", "command-not-found"),
+        (
+            "bash: line 1: ./deploy.sh: cannot execute: required file not found",
+            "bad-interpreter",
+        ),
+        (
+            "bash: ./deploy.sh: /bin/bash^M: bad interpreter: No such file or directory",
+            "bad-interpreter",
+        ),
+        (
+            "PHP Fatal error:  Allowed memory size of 16777216 bytes exhausted (tried to allocate 4096 bytes)",
+            "php-memory",
+        ),
+        (
+            "  12:5  error  'x' is defined but never used  no-unused-vars",
+            "lint-list",
+        ),
+        (
+            "  2:3   ✖  Unknown property \"colr\"  property-no-unknown",
+            "lint-list",
+        ),
+        ("app.py:3:1: F401 'os' imported but unused", "flake8"),
+        ("Failure ('test-cart.R:7'): two prices add up", "testthat"),
+        (
+            "── 1. Failure: two prices add up (@test-cart.R#7)  ──────────",
+            "testthat",
+        ),
+        ("==== two-1 two prices add up FAILED", "tcltest"),
+        (
+            "ASSERT:two prices expected:<5> but was:<3>",
+            "expected-but-was",
+        ),
+        ("! LaTeX Error: File `x.sty' not found.", "tex"),
+        ("! Missing $ inserted.", "tex"),
+        // Behind the `==pid==` prefix, which the engine strips.
+        (
+            "ERROR: AddressSanitizer: heap-buffer-overflow on address 0x6020",
+            "memory-error",
+        ),
+        ("Invalid read of size 4", "memory-error"),
+        (
+            "33 bytes in 3 blocks are definitely lost in loss record 1 of 1",
+            "memory-error",
+        ),
+        (
+            "WARNING: ThreadSanitizer: data race (pid=28826)",
+            "memory-error",
+        ),
+        (
+            "src/a.c:5:12: runtime error: signed integer overflow",
+            "memory-error",
+        ),
+        ("init terminating in do_boot ({undef,[]})", "erlang-boot"),
+        ("In deploy.sh line 2:", "shellcheck"),
+        ("WARNING: DATA RACE", "go-race"),
+        (" FAIL  sum.test.js > sums", "vitest"),
+        (
+            "  /src/app/util.py:2:12 - error: Type \"str\" is not assignable",
+            "diagnostic",
+        ),
+        (
+            "README.md:2 error MD022/blanks-around-headings Headings should be surrounded by blank lines",
+            "diagnostic",
+        ),
+        (
+            "[UNRESOLVED_IMPORT] Could not resolve './cart.js' in src/main.js",
+            "unresolved-import",
+        ),
+        ("cart_SUITE:two failed on line 8", "common-test"),
+        ("Failure -> spec/cart_spec.lua @ 4", "busted"),
+        ("FAIL: tax_test", "test-verdict-line"),
+        ("FAILED: twoItems", "test-verdict-line"),
+        // Ruby's message and class, as Cucumber prints them under the failed step.
+        ("      expected 5, got 3 (RuntimeError)", "ruby-exception"),
+        ("  ✘ [fail]: adds prices", "test-mark-failed"),
+        (
+            "Can't locate Money/Exlogare.pm in @INC (you may need to install the Money::Exlogare module)",
+            "perl-module",
+        ),
+        ("[  FAILED  ] Cart.TwoPrices (0 ms)", "gtest-failed"),
+        // Ninja's failed build edge names its output, not a test.
+        ("• Failure [0.000 seconds]", "ginkgo-spec"),
+        // An error under a short label of the runner's (mocha's).
+        (
+            " Exception during run: Error: `.only` forbidden by --forbid-only",
+            "node-error",
+        ),
+        (
+            "1/2 cart  FAIL            0.03s   exit status 1",
+            "meson-test",
+        ),
+        (
+            " 1/2 cart                      FAIL     0.03 s (exit status 1)",
+            "meson-test",
+        ),
+        (
+            ">> Issue: [B602:subprocess_popen_with_shell_equals_true] subprocess call with shell=True identified, security issue.",
+            "bandit-issue",
+        ),
+        ("• [FAILED] [0.001 seconds]", "ginkgo-spec"),
+        ("FAILED: shop.p/main.c.o", "failed-word"),
+        (
+            "no print statements......................................................Failed",
+            "pre-commit-hook",
+        ),
+        ("  Test: two items ...FAILED", "test-summary-failed"),
+        (
+            "Compilation failed due to warnings while using the --warnings-as-errors option",
+            "werror",
+        ),
+        ("ESLint found too many warnings (maximum: 0).", "werror"),
+        ("Aborted with 1 warnings in strict mode!", "werror"),
+        ("Oops! Something went wrong! :(", "crash-banner"),
+        (
+            "2/2 Test #2: sync_test ........................***Timeout   1.01 sec",
+            "ctest-timeout",
+        ),
+        (
+            "build finished with problems, 1 warning (with warnings treated as errors).",
+            "werror",
+        ),
+        (
+            "No warnings can be incurred under -Werror (or -Xfatal-warnings)",
+            "werror",
+        ),
+        (
+            "fatal: [web1]: FAILED! => {\"changed\": false, \"msg\": \"No package matching 'ngnix'\"}",
+            "ansible-failed",
+        ),
+        (
+            "fatal: [web1]: UNREACHABLE! => {\"changed\": false, \"msg\": \"Failed to connect to the host via ssh\"}",
+            "ansible-unreachable",
+        ),
+        (
+            "fatal: not a git repository (or any of the parent directories): .git",
+            "git",
+        ),
+        (
+            "Unhandled TYPE-ERROR in thread #<SB-THREAD:THREAD \"main thread\" RUNNING",
+            "lisp-condition",
+        ),
+        (
+            "Unhandled ASDF/FIND-COMPONENT:MISSING-DEPENDENCY in thread #<SB-THREAD:THREAD",
+            "lisp-condition",
+        ),
+        ("  But was:  3", "assertion"),
+        ("; caught WARNING:", "lisp-condition"),
+        ("Test cart-two-prices condition:", "ert-condition"),
+        ("At C:\\build\\deploy.ps1:5 char:1", "powershell"),
+        ("Line |", "powershell"),
+        ("   [-] adds two prices 9ms (7ms|2ms)", "test-mark-failed"),
+        (
+            "    TypeError [Error]: Cannot read properties of undefined (reading 'x')",
+            "node-error",
+        ),
+        ("  ✖ reads host (0.230584ms)", "test-mark-failed"),
+        // Go's runtime error is a panic's, not a sanitizer's.
+        (
+            "panic: runtime error: invalid memory address or nil pointer dereference",
+            "go-panic",
+        ),
+        ("  ✕ loads an order (10 ms)", "test-mark-failed"),
+    ];
+    for (line, expected) in cases {
+        assert_eq!(rule_of(line), Some(expected), "{line}");
+    }
+}
+
+#[test]
+fn ignores_noise() {
+    for line in [
+        "$ make test",
+        "test result: ok. 3 passed; 0 failed; 0 ignored",
+        "gcc -Werror -c foo.c",
+        "   Compiling error-chain v0.12.4",
+        "warning: unused variable: `x`",
+        "Tests run: 5, Failures: 0, Errors: 0, Skipped: 0",
+        "src/app.c:12:1: warning: unused variable 'x'",
+        // A traceback's frame is indented: not a doctest report.
+        r#"  File "/builds/acme/shop/cart.py", line 6, in total"#,
+        "All good",
+        "",
+        // Source quoted in a code frame (Ansible's origin, Rust's, Babel's) says what the
+        // code holds, not that a connection failed.
+        "7         msg: \"cache said: connection refused\"",
+        "  12 |     throw new Error('connection refused')",
+        "> 3 | retry(ECONNREFUSED)",
+    ] {
+        assert_eq!(rule_of(line), None, "{line}");
+    }
+    // Unquoted, the same words are an event.
+    assert_eq!(
+        rule_of("cache said: connection refused"),
+        Some("connection")
+    );
+}
