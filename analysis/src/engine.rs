@@ -6,8 +6,8 @@
 //! 1`); without a pointer, the last step that reported an error. An exit pointer is never the
 //! answer: the cause is inside the step it closes.
 //!
-//! Inside the failing step, anchor lines (see `rules.rs`) open blocks that grow by the shape of
-//! their rule. The primary block is chosen by this precedence:
+//! Inside the failing step, anchor lines (see `rules.rs`, and the rules under `rules/`) open
+//! blocks that grow by the shape of their rule. The primary block is chosen by this precedence:
 //! 1. an environment failure of tier 0–1, by rank: disk full, out of memory, network, timeout —
 //!    these masquerade as build or test errors and are the real cause when present;
 //! 2. otherwise the best tier; among tier 0–1 blocks the first (later errors often follow from
