@@ -414,6 +414,9 @@ pub struct Engine {
     pub lines_total: u64,
     /// A passing run of the same job: its lines are not causes.
     baseline: Option<Baseline>,
+    /// Inside GitHub Actions' echo of a step (`##[group]Run cmd` … `##[endgroup]`): the script,
+    /// its shell and its environment, not its output.
+    in_step_echo: bool,
 }
 
 /// What the engine found: the failing step, the log's length, and the baseline it compared with.
@@ -444,6 +447,7 @@ impl Engine {
             last_block_end: 0,
             lines_total: 0,
             baseline: None,
+            in_step_echo: false,
         }
     }
 
@@ -582,13 +586,22 @@ impl Engine {
             self.close_open();
             return;
         }
-        if text.starts_with("$ ") {
+        // A command the CI echoes starts a step: GitLab's and GitFlic's runners (`$ cmd`), and
+        // GitHub Actions (and Gitea's, Forgejo's), whose echo is a group of the script, its
+        // shell and its environment.
+        if self.in_step_echo {
+            self.in_step_echo = text != "##[endgroup]";
+            return;
+        }
+        let command = shown
+            .strip_prefix("$ ")
+            .or_else(|| shown.strip_prefix("##[group]Run "));
+        if let Some(command) = command {
             self.close_open();
             self.end_step(false);
-            self.current.command = shown
-                .strip_prefix("$ ")
-                .map(|c| c.chars().take(200).collect());
+            self.current.command = Some(command.chars().take(200).collect());
             self.current.command_line = Some(number);
+            self.in_step_echo = text.starts_with("##[group]");
             return;
         }
 

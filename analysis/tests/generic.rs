@@ -1035,3 +1035,38 @@ fn a_report_ends_at_the_heading_of_the_runner_s_next_section() {
     ));
     assert_first_excerpt(&log, (13, 18));
 }
+
+#[test]
+fn a_github_actions_step_is_its_run_group_and_the_echoed_script_is_no_output() {
+    let log = concat!(
+        "2026-12-01T10:00:01.0000000Z ##[group]Run actions/setup-java@v4\n",
+        "2026-12-01T10:00:02.0000000Z with:\n",
+        "2026-12-01T10:00:03.0000000Z   distribution: temurin\n",
+        "2026-12-01T10:00:04.0000000Z ##[endgroup]\n",
+        "2026-12-01T10:00:05.0000000Z Error: cache service responded with 503 (retrying without a cache)\n",
+        "2026-12-01T10:00:06.0000000Z ##[group]Run mvn -B verify || echo \"build failed: error\" >&2 && exit 1\n",
+        "2026-12-01T10:00:07.0000000Z mvn -B verify || echo \"build failed: error\" >&2 && exit 1\n",
+        "2026-12-01T10:00:08.0000000Z shell: /usr/bin/bash -e {0}\n",
+        "2026-12-01T10:00:09.0000000Z ##[endgroup]\n",
+        "2026-12-01T10:00:10.0000000Z [INFO] Running shop.BasketTest\n",
+        "2026-12-01T10:00:11.0000000Z [ERROR] twoItems(shop.BasketTest)  Time elapsed: 0.008 s  <<< FAILURE!\n",
+        "2026-12-01T10:00:12.0000000Z java.lang.AssertionError: expected:<450> but was:<300>\n",
+        "2026-12-01T10:00:13.0000000Z \tat shop.BasketTest.twoItems(BasketTest.java:6)\n",
+        "2026-12-01T10:00:14.0000000Z build failed: error\n",
+        "2026-12-01T10:00:15.0000000Z ##[error]Process completed with exit code 1.\n",
+        "2026-12-01T10:00:16.0000000Z Post job cleanup.\n",
+    );
+    let report = assert_first_excerpt(log, (11, 13));
+    assert_eq!(
+        report.failing_command.as_deref(),
+        Some("mvn -B verify || echo \"build failed: error\" >&2 && exit 1"),
+        "{report:#?}"
+    );
+    assert!(
+        !report
+            .excerpts
+            .iter()
+            .any(|e| e.start_line <= 7 && e.end_line >= 5),
+        "{report:#?}"
+    );
+}
