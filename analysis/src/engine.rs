@@ -38,6 +38,8 @@ use std::sync::OnceLock;
 
 /// Lines kept per block; longer blocks are cut (an excerpt must fit a chat message).
 pub const MAX_BLOCK_LINES: usize = 40;
+/// Lines GitHub Actions' echo of a step may take: the script, its shell, its environment.
+const STEP_ECHO_LINES: u64 = 60;
 /// Blocks kept per tier and step: the first ones (the engine prefers early decisive errors).
 const BLOCKS_PER_TIER: usize = 6;
 /// Generic (tier 2–3) blocks are kept as a sliding window of the most recent ones.
@@ -414,9 +416,10 @@ pub struct Engine {
     pub lines_total: u64,
     /// A passing run of the same job: its lines are not causes.
     baseline: Option<Baseline>,
-    /// Inside GitHub Actions' echo of a step (`##[group]Run cmd` … `##[endgroup]`): the script,
-    /// its shell and its environment, not its output.
-    in_step_echo: bool,
+    /// The last line GitHub Actions' echo of a step (`##[group]Run cmd` … `##[endgroup]`: the
+    /// script, its shell and its environment, not its output) may reach; bounded, since a log
+    /// may print the opening line without ever closing the group.
+    step_echo_until: u64,
 }
 
 /// What the engine found: the failing step, the log's length, and the baseline it compared with.
@@ -447,7 +450,7 @@ impl Engine {
             last_block_end: 0,
             lines_total: 0,
             baseline: None,
-            in_step_echo: false,
+            step_echo_until: 0,
         }
     }
 
@@ -589,8 +592,10 @@ impl Engine {
         // A command the CI echoes starts a step: GitLab's and GitFlic's runners (`$ cmd`), and
         // GitHub Actions (and Gitea's, Forgejo's), whose echo is a group of the script, its
         // shell and its environment.
-        if self.in_step_echo {
-            self.in_step_echo = text != "##[endgroup]";
+        if number <= self.step_echo_until {
+            if text == "##[endgroup]" {
+                self.step_echo_until = 0;
+            }
             return;
         }
         let command = shown
@@ -601,7 +606,9 @@ impl Engine {
             self.end_step(false);
             self.current.command = Some(command.chars().take(200).collect());
             self.current.command_line = Some(number);
-            self.in_step_echo = text.starts_with("##[group]");
+            if text.starts_with("##[group]") {
+                self.step_echo_until = number + STEP_ECHO_LINES;
+            }
             return;
         }
 

@@ -1070,3 +1070,14 @@ fn a_github_actions_step_is_its_run_group_and_the_echoed_script_is_no_output() {
         "{report:#?}"
     );
 }
+
+#[test]
+fn a_step_echo_that_never_closes_hides_only_a_few_lines() {
+    let mut log = String::from("$ ./build.sh\n##[group]Run make\n");
+    for i in 0..80 {
+        log.push_str(&format!("compiling unit {i}\n"));
+    }
+    log.push_str("src/cart.c:3:5: error: 'totl' undeclared\n");
+    let report = analyze(&job(&log));
+    assert_eq!(first_excerpt(&report).0, 93, "{report:#?}");
+}
