@@ -68,6 +68,9 @@ pub struct Block {
     /// A traceback Python printed under `The above exception was the direct cause of the
     /// following exception:` (or `During handling of …`): the next link of a chain.
     pub chained: bool,
+    /// Inside a fenced code block (```` ``` ````, as xcpretty quotes a failed assertion's code):
+    /// everything up to the closing fence belongs, blank lines included.
+    in_fence: bool,
 }
 
 impl Block {
@@ -523,6 +526,12 @@ impl Engine {
         if text.is_empty() {
             push_bounded(&mut self.current.blanks, number, "");
             if let Some(block) = self.open.as_mut() {
+                if block.in_fence {
+                    if block.lines.len() < MAX_BLOCK_LINES {
+                        block.lines.push((number, String::new()));
+                    }
+                    return;
+                }
                 match block.rule.shape {
                     Shape::Report => {
                         if let Some(blank) = block.pending_blank.replace(number)
@@ -676,6 +685,7 @@ impl Engine {
                     block.lines.push((blank, String::new()));
                 }
                 block.lines.push((number, truncate(shown)));
+                block.in_fence ^= code_fence(text);
                 // The first unindented line after the frames is the exception itself.
                 if block.rule.shape == Shape::Traceback
                     && !text.starts_with(char::is_whitespace)
@@ -810,6 +820,7 @@ impl Engine {
             passed_over: self.current.expected_failures || self.current.in_passed_unit,
             run_end: number,
             chained,
+            in_fence: false,
         });
     }
 
@@ -973,4 +984,9 @@ fn allowed_list_heading(text: &str) -> bool {
     ]
     .iter()
     .any(|w| memchr::memmem::find(lower, w.as_bytes()).is_some())
+}
+
+/// The line that opens or closes a fenced code block.
+pub(super) fn code_fence(text: &str) -> bool {
+    text.trim_start().starts_with("```")
 }

@@ -1081,3 +1081,24 @@ fn a_step_echo_that_never_closes_hides_only_a_few_lines() {
     let report = analyze(&job(&log));
     assert_eq!(first_excerpt(&report).0, 93, "{report:#?}");
 }
+
+#[test]
+fn a_fenced_code_block_belongs_to_the_failure_it_quotes() {
+    let log = job(concat!(
+        "$ xcodebuild test | xcpretty\n",
+        "Alamofire_iOS_Tests.StatusCodeValidationTestCase\n",
+        "  testThatValidationSucceeds, XCTAssertTrue failed\n",
+        "  /Users/travis/build/shop/Tests/ValidationTests.swift:55\n",
+        "  ```\n",
+        "\n",
+        "        XCTAssertTrue(response.isSuccess)\n",
+        "\n",
+        "  ```\n",
+        "\n",
+        "\n",
+        "\t Executed 528 tests, with 1 failure (0 unexpected) in 44.353 (45.598) seconds\n",
+    ));
+    let report = analyze(&log);
+    let (start, end, _) = first_excerpt(&report);
+    assert!(start <= 13 && end == 19, "{report:#?}");
+}

@@ -16,6 +16,11 @@ fn in_error_chain(block: &Block) -> bool {
 /// Whether `line` belongs to the open `block`. Blank lines are held back and kept only when
 /// the block goes on after them.
 pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
+    // A fenced code block (xcpretty quotes a failed assertion's code in one) belongs to the
+    // block it opens under, up to its closing fence.
+    if block.in_fence || super::code_fence(line) {
+        return true;
+    }
     // Under a build tool's error tag (sbt's `[error]`), a report's shape is read inside the tag:
     // `[error]     ^` is a caret line, `[error]   at …` an indented frame.
     let inside_tag = inside_same_tag(block, line);
