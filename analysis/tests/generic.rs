@@ -12,6 +12,11 @@ fn first_excerpt(report: &Report) -> (u64, u64, &str) {
     (e.start_line, e.end_line, e.text.as_str())
 }
 
+/// The texts of the report's excerpts, in order.
+fn excerpt_texts(report: &Report) -> Vec<&str> {
+    report.excerpts.iter().map(|e| e.text.as_str()).collect()
+}
+
 /// Analyses `log` and asserts that its first excerpt spans `lines`; the report, for more.
 fn assert_first_excerpt(log: &str, lines: (u64, u64)) -> Report {
     let report = analyze(log);
@@ -116,7 +121,7 @@ fn a_failure_an_earlier_step_went_on_after_is_shown_with_what_it_broke() {
         "$ pip install shopx==2.1 || true\nCollecting shopx==2.1\nERROR: Could not find a version that satisfies the requirement shopx==2.1 (from versions: 1.0, 1.1)\nERROR: No matching distribution found for shopx==2.1\n$ python -c 'import shopx'\nTraceback (most recent call last):\n  File \"<string>\", line 1, in <module>\nModuleNotFoundError: No module named 'shopx'\n",
     );
     let report = analyze(&log);
-    let texts: Vec<&str> = report.excerpts.iter().map(|e| e.text.as_str()).collect();
+    let texts = excerpt_texts(&report);
     assert!(
         texts[0].ends_with("ModuleNotFoundError: No module named 'shopx'"),
         "the symptom first: {texts:#?}"
@@ -701,7 +706,7 @@ fn an_ignored_failure_is_shown_when_the_symptom_names_its_file_or_library_bare()
         "$ curl -fsS -o release.json http://127.0.0.1:9/releases/latest || true\ncurl: (7) Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn't connect to server\n$ jq -r .tag_name release.json\njq: error: Could not open file release.json: No such file or directory\n",
     );
     let report = analyze(&log);
-    let texts: Vec<&str> = report.excerpts.iter().map(|e| e.text.as_str()).collect();
+    let texts = excerpt_texts(&report);
     assert!(
         texts[0].contains("Could not open file release.json"),
         "{texts:#?}"
@@ -714,7 +719,8 @@ fn an_ignored_failure_is_shown_when_the_symptom_names_its_file_or_library_bare()
     let log = job(
         "$ apt-get install -y libshopyaml-dev || true\nReading package lists...\nE: Unable to locate package libshopyaml-dev\n$ gcc -o shop main.c -lshopyaml\n/usr/bin/ld: cannot find -lshopyaml: No such file or directory\ncollect2: error: ld returned 1 exit status\n",
     );
-    let texts: Vec<String> = analyze(&log).excerpts.into_iter().map(|e| e.text).collect();
+    let report = analyze(&log);
+    let texts = excerpt_texts(&report);
     assert!(
         texts
             .iter()
@@ -728,7 +734,8 @@ fn under_a_mere_pointer_a_failure_the_script_said_to_ignore_is_shown() {
     let log = job(
         "$ ./configure || echo 'configure failed, building anyway'\nchecking for libyaml... no\nconfigure: error: libyaml is required to build shop\nconfigure failed, building anyway\n$ make\nmake: *** No targets specified and no makefile found.  Stop.\n",
     );
-    let texts: Vec<String> = analyze(&log).excerpts.into_iter().map(|e| e.text).collect();
+    let report = analyze(&log);
+    let texts = excerpt_texts(&report);
     assert!(texts[0].starts_with("make: ***"), "{texts:#?}");
     assert!(
         texts
@@ -740,7 +747,8 @@ fn under_a_mere_pointer_a_failure_the_script_said_to_ignore_is_shown() {
     let log = job(
         "$ ./configure\nconfigure: error: libyaml is required to build shop\n$ make\nmake: *** No targets specified and no makefile found.  Stop.\n",
     );
-    let texts: Vec<String> = analyze(&log).excerpts.into_iter().map(|e| e.text).collect();
+    let report = analyze(&log);
+    let texts = excerpt_texts(&report);
     assert!(
         !texts.iter().any(|t| t.contains("configure: error")),
         "{texts:#?}"
@@ -754,7 +762,7 @@ fn a_tail_report_shows_a_failure_the_script_said_to_ignore() {
         "$ ./gen-schema.sh || true\ngen-schema: cannot parse api.yaml: mapping values are not allowed here\n$ ./publish.sh\nchecking dist/\nnothing to publish\n",
     );
     let report = analyze(&log);
-    let texts: Vec<&str> = report.excerpts.iter().map(|e| e.text.as_str()).collect();
+    let texts = excerpt_texts(&report);
     assert!(texts[0].contains("nothing to publish"), "{texts:#?}");
     assert!(
         texts.iter().any(|t| t.contains("cannot parse api.yaml")),
