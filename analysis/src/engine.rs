@@ -30,8 +30,8 @@ use lead::{
 use regex::Regex;
 pub(crate) use shape::names_same_file;
 use shape::{
-    continues, ends_report, indent_of, looks_like_path, passed_unit_title, reports_exit,
-    test_run_verdict, untagged,
+    code_fence, continues, ends_report, indent_of, looks_like_path, passed_unit_title,
+    reports_exit, test_run_verdict, untagged,
 };
 use std::collections::{HashSet, VecDeque};
 use std::sync::OnceLock;
@@ -368,14 +368,10 @@ impl Step {
         // A chain of Python exceptions is one story, told by its last traceback (what the
         // program died of, as Python reports it) with its first (the root cause) under it.
         if primary.rule.shape == Shape::Traceback {
-            let mut later: Vec<&Block> = decisive
-                .iter()
-                .copied()
-                .filter(|b| b.seq > primary.seq)
-                .collect();
-            later.sort_by_key(|b| b.seq);
-            if let Some(last) = later.iter().take_while(|b| b.chained).last() {
-                chosen.retain(|c| !std::ptr::eq(*c, *last));
+            // Decisive blocks are kept in the order they were read.
+            let chain = decisive.iter().copied().filter(|b| b.seq > primary.seq);
+            if let Some(last) = chain.take_while(|b| b.chained).last() {
+                chosen.retain(|c| !std::ptr::eq(*c, last));
                 chosen.insert(0, last);
             }
         }
@@ -984,9 +980,4 @@ fn allowed_list_heading(text: &str) -> bool {
     ]
     .iter()
     .any(|w| memchr::memmem::find(lower, w.as_bytes()).is_some())
-}
-
-/// The line that opens or closes a fenced code block.
-pub(super) fn code_fence(text: &str) -> bool {
-    text.trim_start().starts_with("```")
 }

@@ -892,12 +892,14 @@ fn step_report(
         // Under a weak anchor, all the step printed after it, when that fits, is the report the
         // anchor heads (sqlfluff's `== [file] FAIL` over its table of violations, detect-secrets'
         // findings under its `ERROR:`); otherwise its last few lines.
-        let rest: Vec<&(u64, String)> = step.tail.iter().filter(|l| l.0 > anchor).collect();
         let fits = primary.rule.tier >= 2
             && step.tail.front().is_some_and(|l| l.0 <= anchor)
-            && rest.last().is_some_and(|l| l.0 - anchor < budget as u64);
-        let last = if fits {
-            rest
+            && step
+                .tail
+                .back()
+                .is_some_and(|l| l.0 > anchor && l.0 - anchor < budget as u64);
+        let last: Vec<&(u64, String)> = if fits {
+            step.tail.iter().filter(|l| l.0 > anchor).collect()
         } else {
             last_paragraph(&step, compared, budget.min(TAIL_SHOWN))
         };

@@ -18,7 +18,7 @@ fn in_error_chain(block: &Block) -> bool {
 pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
     // A fenced code block (xcpretty quotes a failed assertion's code in one) belongs to the
     // block it opens under, up to its closing fence.
-    if block.in_fence || super::code_fence(line) {
+    if block.in_fence || code_fence(line) {
         return true;
     }
     // Under a build tool's error tag (sbt's `[error]`), a report's shape is read inside the tag:
@@ -554,6 +554,11 @@ fn closed(block: &Block) -> bool {
         .filter(|l| !l.is_empty());
     matches!((said.next(), said.next()),
         (Some(last), Some(closing)) if closing.starts_with(prefix) && !last.starts_with(prefix))
+}
+
+/// The line that opens or closes a fenced code block.
+pub(super) fn code_fence(text: &str) -> bool {
+    text.trim_start().starts_with("```")
 }
 
 /// A line that is only a file path or a qualified name (`src/app.js`, `App_Tests.SessionTestCase`).
