@@ -71,6 +71,10 @@ pub struct Block {
     /// Inside a fenced code block (```` ``` ````, as xcpretty quotes a failed assertion's code):
     /// everything up to the closing fence belongs, blank lines included.
     in_fence: bool,
+    /// Where a Python traceback begins inside a report that quotes one (pytest's
+    /// `--tb=native`, unittest's `FAIL:` sections): a long report then loses its frames from
+    /// that traceback's middle, as a traceback does, and keeps the exception at its end.
+    pub quoted_traceback: Option<usize>,
 }
 
 impl Block {
@@ -653,10 +657,17 @@ impl Engine {
                 _ => false,
             };
             let keep = !ends && continues(block, text, rule);
-            // A traceback's decisive line is its last: a long one drops frames from its middle.
-            if keep && block.rule.shape == Shape::Traceback && block.lines.len() >= MAX_BLOCK_LINES
+            // A traceback's decisive line is its last: a long one drops frames from its middle,
+            // and so does a report that quotes one.
+            let traceback_at = match block.rule.shape {
+                Shape::Traceback => Some(0),
+                _ => block.quoted_traceback,
+            };
+            if keep
+                && block.lines.len() >= MAX_BLOCK_LINES
+                && let Some(at) = traceback_at
             {
-                block.lines.remove(1);
+                block.lines.remove(at + 1);
             }
             // A report whose conclusion comes after pages of code (pytest's `E` lines) keeps its
             // head, its conclusion lines and the location under them; the lines between give
@@ -679,6 +690,12 @@ impl Engine {
             if keep && block.lines.len() < MAX_BLOCK_LINES {
                 if let Some(blank) = block.pending_blank.take() {
                     block.lines.push((blank, String::new()));
+                }
+                if block.rule.shape != Shape::Traceback
+                    && block.quoted_traceback.is_none()
+                    && text.starts_with("Traceback (most recent call last):")
+                {
+                    block.quoted_traceback = Some(block.lines.len());
                 }
                 block.lines.push((number, truncate(shown)));
                 block.in_fence ^= code_fence(text);
@@ -817,6 +834,7 @@ impl Engine {
             run_end: number,
             chained,
             in_fence: false,
+            quoted_traceback: None,
         });
     }
 

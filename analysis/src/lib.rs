@@ -372,10 +372,17 @@ fn names_a_place(line: &str) -> bool {
 
 /// The lines of `block` worth showing within `budget` raw lines.
 fn block_lines(block: &Block, budget: usize) -> Vec<&(u64, String)> {
-    // A traceback is read from its end; everything else from its anchor. The budget counts raw
-    // lines, so lines the block skipped (a long traceback's middle) count too.
+    // A traceback is read from its end, and so is a report too long to show whole that quotes
+    // one (its title is the test's name, its end the exception); everything else from its
+    // anchor. The budget counts raw lines, so lines the block skipped (a long traceback's
+    // middle) count too.
     let budget = budget as u64;
-    let mut lines: Vec<&(u64, String)> = if block.rule.shape == Shape::Traceback {
+    let too_long = (block.lines.first())
+        .zip(block.lines.last())
+        .is_some_and(|(first, last)| last.0 - first.0 >= budget);
+    let from_end =
+        block.rule.shape == Shape::Traceback || block.quoted_traceback.is_some() && too_long;
+    let mut lines: Vec<&(u64, String)> = if from_end {
         let Some(last) = block.lines.last().map(|l| l.0) else {
             return Vec::new();
         };

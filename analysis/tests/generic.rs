@@ -1110,3 +1110,46 @@ fn a_fenced_code_block_belongs_to_the_failure_it_quotes() {
     let (start, end, _) = first_excerpt(&report);
     assert!(start <= 13 && end == 19, "{report:#?}");
 }
+
+/// A report that quotes a Python traceback too long to show (pytest's `--tb=native`, where
+/// pytest's own frames come first) is shown by the traceback's end: the test's frame and the
+/// exception, not the runner's first frames.
+#[test]
+fn a_report_quoting_a_long_traceback_shows_its_end() {
+    let frames: String = (0..30)
+        .map(|i| format!("  File \"/lib/runner.py\", line {i}, in call\n    step_{i}()\n"))
+        .collect();
+    let log = job(&format!(
+        "$ pytest --tb=native\n=== FAILURES ===\n___ test_total ___\nTraceback (most recent call last):\n{frames}  File \"/app/tests/test_cart.py\", line 8, in test_total\n    assert total([2, 3]) == 5\nAssertionError: assert 3 == 5\n=== short test summary info ===\n"
+    ));
+    let report = analyze(&log);
+    let (_, end, text) = first_excerpt(&report);
+    assert_eq!(end, 77, "{report:#?}");
+    assert!(
+        text.contains("line 8, in test_total") && text.ends_with("AssertionError: assert 3 == 5"),
+        "{text}"
+    );
+}
+
+/// A diff under its legend (`+ actual - expected`, as Node's assert prints it) belongs to the
+/// assertion above it, across the blank line between them and whatever the diff's indent.
+#[test]
+fn a_diff_under_its_legend_belongs_to_the_assertion() {
+    let log = job(concat!(
+        "$ node --test\n",
+        "✖ two items\n",
+        "  AssertionError [ERR_ASSERTION]: Expected values to be strictly deep-equal:\n",
+        "  + actual - expected\n",
+        "\n",
+        "    {\n",
+        "  +   currency: 'RUB',\n",
+        "  -   currency: 'EUR',\n",
+        "    }\n",
+        "      at TestContext.<anonymous> (file:///builds/acme/shop/t.mjs:8:10)\n",
+    ));
+    let report = assert_first_excerpt(&log, (12, 20));
+    assert!(
+        first_excerpt(&report).2.contains("-   currency: 'EUR'"),
+        "{report:#?}"
+    );
+}

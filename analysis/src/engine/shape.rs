@@ -46,6 +46,7 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
         let announced = block.lines.last().is_some_and(|(_, l)| {
             l.ends_with(':')
                 || block.lines.len() == block.lead + 1 && l.contains("[ERR_ASSERTION]: ")
+                || diff_legend(l)
         });
         let frame = code_frame(text.strip_prefix("> ").unwrap_or(text))
             || numbered_source(text)
@@ -80,6 +81,9 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                     || same_marker(block, text)
                     // Gradle's nested causes under its failure (`> Could not resolve x.`).
                     || text.starts_with("> ")
+                    // The lines of a diff under its legend, at any indent.
+                    || text.starts_with(['+', '-'])
+                        && block.lines.iter().any(|(_, l)| diff_legend(l))
                     // A rule line right under the anchor underlines it (unittest's `FAIL: t`).
                     || block.lines.len() == block.lead + 1 && underline(text)
                     || block
@@ -181,6 +185,17 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                         .starts_with(['.', ')'])
         }
     }
+}
+
+/// The legend over a diff of expected and actual values: which sign marks which
+/// (`+ actual - expected`, as Node's assert prints it, or the other way round).
+fn diff_legend(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    matches!(
+        words.as_slice(),
+        [a, x, b, y] if matches!((*a, *b), ("+", "-") | ("-", "+"))
+            && [x, y].iter().all(|w| w.bytes().all(|c| c.is_ascii_alphabetic()))
+    )
 }
 
 /// A line of a code frame under a diagnostic: `12 | code`, `   | ^^^`, erlc's `%    3| code`,

@@ -5,6 +5,9 @@ use super::Category::{TestFailure, Timeout, Unknown};
 use super::Shape::{Line, List, Report, Section, Stack, Traceback};
 use super::{Lead, Rule, TESTS_FAILED, rule, with_path_lead, with_section_lead};
 
+/// pytest's report of a failure and the `E` lines it explains it with.
+const PYTEST_E_LINES: &str = "A pytest test failed: the E lines show the assertion and its values.";
+
 pub(super) static RULES: &[Rule] = &[
     rule(
         "rust-test-stdout",
@@ -83,9 +86,20 @@ pub(super) static RULES: &[Rule] = &[
             TestFailure,
             0,
             Report,
-            "A pytest test failed: the E lines show the assertion and its values.",
+            PYTEST_E_LINES,
         )
     },
+    // pytest's `E` lines, where it explains a failed assertion or an exception; outside a
+    // test's section (above) only with `--tb=line`, where they come above the failure's one
+    // `path:line: message` line.
+    rule(
+        "pytest-explanation",
+        r"^E {3}\S",
+        TestFailure,
+        0,
+        Section,
+        PYTEST_E_LINES,
+    ),
     // CTest's verdict for a test past its TIMEOUT property (`2/2 Test #2: sync ....***Timeout
     // 1.01 sec`), with what the test printed under it (`--output-on-failure`).
     rule(
@@ -261,10 +275,11 @@ pub(super) static RULES: &[Rule] = &[
         "R CMD check failed: the lines under it show which check.",
     ),
     // The heading a test runner prints over its numbered failure reports (JUnit 4 and 5's
-    // console runners, mocha, RSpec, Jasmine, FiveAM…): the report is everything under it.
+    // console runners, PHPUnit's failures and errors, mocha, RSpec, Jasmine, FiveAM…): the
+    // report is everything under it.
     rule(
         "failures-heading",
-        r"^\s*(?:Failures:|\d+ failing|There (?:was|were) \d+ failures?:|Failures \(\d+\):|Failure Details:)$",
+        r"^\s*(?:Failures:|\d+ failing|There (?:was|were) \d+ (?:failure|error)s?:|Failures \(\d+\):|Failure Details:)$",
         TestFailure,
         0,
         Report,

@@ -66,6 +66,7 @@ fn recognises_tools() {
             "doctest",
         ),
         (" Failure Details:", "failures-heading"),
+        ("There were 2 errors:", "failures-heading"),
         (
             "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory",
             "oom",
@@ -83,6 +84,7 @@ fn recognises_tools() {
             "_________________________ test_parse _________________________",
             "pytest-section",
         ),
+        ("E   assert 10200 == 12000", "pytest-explanation"),
         ("  ● Parser › parses empty input", "jest"),
         ("CartTest > twoPrices() FAILED", "gradle-test"),
         ("CartTest > Nested > twoPrices() FAILED", "gradle-test"),

@@ -5,6 +5,8 @@ use crate::analysis::{RULE_EMPTY, RULE_TAIL};
 
 /// The hint of every rule whose line only says which test failed.
 const TESTS_FAILED: &str = "Тесты упали: проверку смотрите в отчёте упавшего теста.";
+/// pytest's report of a failure and the `E` lines it explains it with.
+const PYTEST_E_LINES: &str = "Упал тест pytest: строки с E показывают проверку и её значения.";
 
 static HINTS: &[(&str, &str)] = &[
     (
@@ -175,10 +177,8 @@ static HINTS: &[(&str, &str)] = &[
         "php-run-tests",
         "Упал тест PHP (.phpt): разница выше показывает ожидаемый (-) и фактический (+) вывод.",
     ),
-    (
-        "pytest-section",
-        "Упал тест pytest: строки с E показывают проверку и её значения.",
-    ),
+    ("pytest-section", PYTEST_E_LINES),
+    ("pytest-explanation", PYTEST_E_LINES),
     (
         "py-traceback",
         "Python выбросил исключение: последняя строка называет его, кадры над ней показывают, где.",
