@@ -197,8 +197,14 @@ impl Step {
         let tier = usize::from(block.rule.tier.min(3));
         if tier <= 1 {
             let environment = block.rule.category.masquerade_rank().is_some();
-            if self.tier_counts[tier] < BLOCKS_PER_TIER || environment {
-                self.tier_counts[tier] += 1;
+            // A block of the same rule on the very next line goes on the run the last one
+            // began (a compiler's errors one per line): it does not count as one more.
+            let goes_on_run = self.decisive.last().is_some_and(|last| {
+                std::ptr::eq(last.rule, block.rule)
+                    && last.lines.last().map(|l| l.0 + 1) == block.lines.first().map(|l| l.0)
+            });
+            if self.tier_counts[tier] < BLOCKS_PER_TIER || environment || goes_on_run {
+                self.tier_counts[tier] += usize::from(!goes_on_run);
                 // Environment failures are always kept, but boundedly so.
                 if self.decisive.len() < 4 * BLOCKS_PER_TIER {
                     self.decisive.push(block);

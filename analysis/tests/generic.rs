@@ -1153,3 +1153,17 @@ fn a_diff_under_its_legend_belongs_to_the_assertion() {
         "{report:#?}"
     );
 }
+
+/// A compiler's errors one per line are one run: past the few blocks the engine keeps per
+/// step, the errors right under the last kept one are still shown with it.
+#[test]
+fn errors_one_per_line_are_shown_past_the_blocks_kept_per_step() {
+    let errors: String = (1..=10)
+        .map(|i| format!("src/totals.zz:{i}:9: error: undefined: price{i}\n"))
+        .collect();
+    let report = assert_first_excerpt(&job(&format!("$ zzc build\n{errors}")), (12, 21));
+    assert!(
+        first_excerpt(&report).2.ends_with("undefined: price10"),
+        "{report:#?}"
+    );
+}

@@ -177,6 +177,8 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
         Shape::List => {
             indented
                 || rule.is_some_and(|r| std::ptr::eq(r, block.rule))
+                // The tool's count under its findings (ruff's `Found 2 errors.`).
+                || closing_count(text)
                 || tagged
                 || text.starts_with('>')
                 || text.bytes().take_while(u8::is_ascii_digit).count() > 0

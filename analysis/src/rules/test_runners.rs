@@ -346,6 +346,16 @@ pub(super) static RULES: &[Rule] = &[
         Report,
         "An EUnit test failed: the error term shows the expected value and the value.",
     ),
+    // EUnit's verdict for a test past its `{timeout, Seconds, Test}`: where it was waiting, and
+    // the call chain to it.
+    rule(
+        "eunit-timeout",
+        r"\.\.\.\*timed out\*$",
+        Timeout,
+        0,
+        Report,
+        "An EUnit test ran past its timeout: the call chain shows where it was waiting (a service, a message that never came, a limit too low).",
+    ),
     rule(
         "mocha-numbered",
         r"^\s+\d+\) \S",

@@ -68,6 +68,10 @@ fn recognises_tools() {
         (" Failure Details:", "failures-heading"),
         ("There were 2 errors:", "failures-heading"),
         (
+            "  sync: -slow_test_/0-fun-1-...*timed out*",
+            "eunit-timeout",
+        ),
+        (
             "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory",
             "oom",
         ),
