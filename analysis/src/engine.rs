@@ -31,7 +31,7 @@ use regex::Regex;
 pub(crate) use shape::names_same_file;
 use shape::{
     code_fence, continues, ends_report, indent_of, looks_like_path, passed_unit_title,
-    reports_exit, test_run_verdict, untagged,
+    reports_exit, starts_test_class, test_run_verdict, untagged,
 };
 use std::collections::{HashSet, VecDeque};
 use std::sync::OnceLock;
@@ -643,6 +643,9 @@ impl Engine {
             self.current.in_passed_unit = true;
         } else if self.current.in_passed_unit && !text.starts_with(char::is_whitespace) {
             self.current.in_passed_unit = false;
+        }
+        if matches!(text.as_bytes().first(), Some(b'[' | b'R')) && starts_test_class(text) {
+            self.current.last_verdict = self.current.seq;
         }
         if has_keyword && let Some(passed) = test_run_verdict(text) {
             self.close_open();

@@ -1167,3 +1167,25 @@ fn errors_one_per_line_are_shown_past_the_blocks_kept_per_step() {
         "{report:#?}"
     );
 }
+
+/// Surefire prints a class's verdict first and its failures' reports under it; the next class's
+/// passing verdict (after its `Running` line) covers only that class, not the reports above.
+#[test]
+fn a_passing_test_class_does_not_cover_the_reports_of_the_class_before_it() {
+    let log = job(concat!(
+        "$ mvn test\n",
+        "[INFO] Running shop.DbTest\n",
+        "[ERROR] Tests run: 1, Failures: 0, Errors: 1, Skipped: 0, Time elapsed: 0.05 s <<< FAILURE! - in shop.DbTest\n",
+        "[ERROR] shop.DbTest  Time elapsed: 0.04 s  <<< ERROR!\n",
+        "java.lang.IllegalStateException: SHOP_DB_URL is not set\n",
+        "\tat shop.DbTest.connect(DbTest.java:7)\n",
+        "\n",
+        "[INFO] Running shop.CartTest\n",
+        "[INFO] Tests run: 1, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 0 s - in shop.CartTest\n",
+    ));
+    let report = assert_first_excerpt(&log, (14, 16));
+    assert!(
+        first_excerpt(&report).2.contains("SHOP_DB_URL is not set"),
+        "{report:#?}"
+    );
+}

@@ -533,6 +533,16 @@ fn counted_verdict(text: &str) -> Option<bool> {
     }
 }
 
+/// Whether a line announces the test class a runner starts (Surefire's `[INFO] Running
+/// shop.CartTest`): its verdict comes at its end and covers only what it printed, not the reports
+/// of the class before it, which Surefire prints under that class's verdict.
+pub(super) fn starts_test_class(text: &str) -> bool {
+    let t = text.strip_prefix("[INFO] ").unwrap_or(text);
+    t.strip_prefix("Running ").is_some_and(|name| {
+        name.contains('.') && !name.contains(char::is_whitespace) && !name.ends_with('.')
+    })
+}
+
 /// Whether a line titles a unit of work that passed, the unit's output indented under it:
 /// Ansible's task results (`ok: [web1] => {`, `changed: [web1]`), Jest's and Vitest's file
 /// verdicts (`PASS src/a.test.js`, its console output under it). What a passed unit printed (a
