@@ -117,6 +117,17 @@ pub(super) static RULES: &[Rule] = &[
         Line,
         "Bundler could not install the gems: check the Gemfile and Gemfile.lock against the Ruby version of the job.",
     ),
+    // A package manager that cannot find a package it was asked for: rebar3's `===> Package not
+    // found in any repo: cowboy 2.10.0`, cpanm's `! Finding X on mirror … failed.`, `! Couldn't
+    // find module or a distribution X` and `! Installing the dependencies failed: …`.
+    rule(
+        "package-not-found",
+        r"Package not found in any repo: |^! (Finding \S+ .* failed\.$|Couldn't find module or a distribution |Installing the dependencies failed)",
+        Dependency,
+        0,
+        Line,
+        "The package manager could not find a package: check its name and version, and that the job can reach the registry or mirror.",
+    ),
     rule(
         "composer",
         r"^\s*(Your requirements could not be resolved to an installable set of packages|Problem \d+$)",

@@ -57,7 +57,7 @@ pub(super) static RULES: &[Rule] = &[
     ),
     rule(
         "connection",
-        r"(?i)connection (refused|reset by peer|timed out)|econnrefused|econnreset|etimedout|network is unreachable|failed to connect to|connect timeout|i/o timeout|remote end closed connection|read timed out|\b(502 bad gateway|503 service unavailable|504 gateway time-?out)\b|too many requests|toomanyrequests|rate limit exceeded",
+        r"(?i)connection (refused|reset by peer|timed out)|econnrefused|econnreset|etimedout|network is unreachable|failed to connect to|connect timeout|i/o timeout|remote end closed connection|read timed out|\b(502 bad gateway|503 service unavailable|504 gateway time-?out)\b|too many requests|toomanyrequests|rate limit exceeded|could not reach host",
         Network,
         0,
         Line,

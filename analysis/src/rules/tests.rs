@@ -48,6 +48,18 @@ fn recognises_tools() {
         ),
         ("App.java:5: error: cannot find symbol", "javac"),
         ("E: Unable to locate package libfoo-dev", "apt"),
+        (
+            "===> Package not found in any repo: cowboy 2.10.0",
+            "package-not-found",
+        ),
+        (
+            "! Finding Mojolicious (9.0) on mirror http://127.0.0.1:9 failed.",
+            "package-not-found",
+        ),
+        (
+            "Could not reach host index.rubygems.org. Check your network connection and try",
+            "connection",
+        ),
         (" > [build 3/3] RUN cargo build --release:", "buildkit-step"),
         (
             "fatal: unable to access 'https://x/': Could not resolve host: x",

@@ -90,6 +90,10 @@ static HINTS: &[(&str, &str)] = &[
         "Bundler не смог установить гемы: сверьте Gemfile и Gemfile.lock с версией Ruby в задаче.",
     ),
     (
+        "package-not-found",
+        "Менеджер пакетов не нашёл пакет: проверьте имя и версию и то, что задача видит реестр или зеркало.",
+    ),
+    (
         "composer",
         "Composer не смог разрешить зависимости: сверьте composer.json и composer.lock с версией PHP.",
     ),
