@@ -1189,3 +1189,23 @@ fn a_passing_test_class_does_not_cover_the_reports_of_the_class_before_it() {
         "{report:#?}"
     );
 }
+
+/// A report's line that ends with a colon announces what follows, past a blank line (Minitest's
+/// `"sqlite>" expected, but got:`, a blank line, then the output it got).
+#[test]
+fn what_a_report_announces_goes_on_after_a_blank_line() {
+    let log = job(concat!(
+        "$ bin/rails test\n",
+        "Failure:\n",
+        "DBConsoleTest#test_prompt [test/dbconsole_test.rb:40]:\n",
+        "\"sqlite>\" expected, but got:\n",
+        "\n",
+        "Error: unable to open database\n",
+        "Expected \"\" to include \"sqlite>\".\n",
+    ));
+    let report = assert_first_excerpt(&log, (12, 17));
+    assert!(
+        first_excerpt(&report).2.contains("unable to open database"),
+        "{report:#?}"
+    );
+}

@@ -170,7 +170,10 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                 || block.lines.len() == block.lead + 1
                 || indented
                 || text.starts_with("E ")
-                || text.starts_with('>');
+                || text.starts_with('>')
+                // What a message announces goes on after a blank line (Minitest's `"x" expected,
+                // but got:`, blank, the output it got).
+                || block.lines.last().is_some_and(|(_, l)| l.ends_with(':'));
             after_blank_ok
                 && (!new_anchor || rule.is_some_and(|r| r.shape != Shape::Section && r.tier > 0))
         }
