@@ -31,7 +31,7 @@ use regex::Regex;
 pub(crate) use shape::names_same_file;
 use shape::{
     code_fence, continues, ends_report, indent_of, looks_like_path, passed_unit_title,
-    reports_exit, starts_test_class, test_run_verdict, untagged,
+    program_prefix, reports_exit, starts_test_class, test_run_verdict, untagged,
 };
 use std::collections::{HashSet, VecDeque};
 use std::sync::OnceLock;
@@ -203,6 +203,7 @@ impl Step {
                 std::ptr::eq(last.rule, block.rule)
                     && last.lines.last().map(|l| l.0 + 1) == block.lines.first().map(|l| l.0)
             });
+            self.pass_over_survived_error(&block);
             if self.tier_counts[tier] < BLOCKS_PER_TIER || environment || goes_on_run {
                 self.tier_counts[tier] += usize::from(!goes_on_run);
                 // Environment failures are always kept, but boundedly so.
@@ -242,6 +243,56 @@ impl Step {
             }
             self.generic.push_back(block);
         }
+    }
+
+    /// An error line of one program that the command printed more of its own output after, before
+    /// another program failed (a script's `rm … || true`, then its `tar`), is one the command went
+    /// on past: the later error stopped it. (A compiler's errors name no program, and one
+    /// program's errors are one story.)
+    fn pass_over_survived_error(&mut self, next: &Block) {
+        // A severity (`Error: building at STEP …`) names no program.
+        let anchor_program = |b: &Block| {
+            b.anchored_lines()
+                .first()
+                .and_then(|(_, l)| program_prefix(l))
+                .filter(|p| {
+                    ![
+                        "error",
+                        "warning",
+                        "fatal",
+                        "failure",
+                        "failed",
+                        "exception",
+                        "panic",
+                    ]
+                    .iter()
+                    .any(|w| p.eq_ignore_ascii_case(w))
+                })
+                .map(str::to_owned)
+        };
+        let Some(last) = self.decisive.last() else {
+            return;
+        };
+        let (Some(end), Some(start)) = (last.lines.last().map(|l| l.0), next.lines.first()) else {
+            return;
+        };
+        // Lines that only report how a process exited carry the failure on; they are not the
+        // command going on.
+        let went_on = (self.tail.iter()).any(|(n, l)| end < *n && *n < start.0 && !reports_exit(l));
+        if last.rule.shape != Shape::Line
+            || last.passed_over
+            || !went_on
+            || anchor_program(last).is_none()
+            || anchor_program(next).is_none()
+            || anchor_program(last) == anchor_program(next)
+        {
+            return;
+        }
+        let tier = usize::from(last.rule.tier.min(3));
+        if let Some(last) = self.decisive.last_mut() {
+            last.passed_over = true;
+        }
+        self.tier_counts[tier] = self.tier_counts[tier].saturating_sub(1);
     }
 
     /// A test run's verdict (JUnit's console, sbt, Surefire): when it reports no failure, what

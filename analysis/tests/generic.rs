@@ -1209,3 +1209,20 @@ fn what_a_report_announces_goes_on_after_a_blank_line() {
         "{report:#?}"
     );
 }
+
+/// A program's error that the script went on past (`rm … || true`, then its own progress line)
+/// is not what stopped it: the later program's error is the cause, with all its lines (tar's
+/// `tar (child):` and `tar:` are one program's).
+#[test]
+fn an_error_the_script_went_on_past_is_not_the_cause() {
+    let log = job(concat!(
+        "$ bash deploy.sh\n",
+        "rm: cannot remove '/tmp/cache': No such file or directory\n",
+        "unpacking the release\n",
+        "tar (child): release.tar.gz: Cannot open: No such file or directory\n",
+        "tar (child): Error is not recoverable: exiting now\n",
+        "tar: Child returned status 2\n",
+    ));
+    let report = assert_first_excerpt(&log, (14, 16));
+    assert_eq!(report.excerpts.len(), 1, "{report:#?}");
+}

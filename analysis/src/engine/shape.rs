@@ -315,9 +315,28 @@ fn left_open(block: &Block) -> bool {
 fn wraps_onto(above: &str, text: &str) -> bool {
     above.len() >= 40
         && above.ends_with(|c: char| c.is_ascii_alphabetic())
+        && !ends_with_system_error(above)
         && text.len() < 60
         && text.starts_with(|c: char| c.is_ascii_lowercase())
         && program_prefix(text).is_none()
+}
+
+/// Whether a line ends with the C library's text for a system error (`rm: cannot remove 'x': No
+/// such file or directory`): such a message is complete, whatever follows it.
+pub(super) fn ends_with_system_error(line: &str) -> bool {
+    [
+        "No such file or directory",
+        "Permission denied",
+        "Is a directory",
+        "Not a directory",
+        "File exists",
+        "Operation not permitted",
+        "Directory not empty",
+        "No space left on device",
+        "Connection refused",
+    ]
+    .iter()
+    .any(|e| line.ends_with(e))
 }
 
 /// A line drawn with one repeated character (`-----`, `=====`), as tools rule off a title.
@@ -362,10 +381,10 @@ pub(super) fn location_only(text: &str) -> bool {
             .is_some_and(|name| name.contains('.'))
 }
 
-/// The program name a line starts with (`tar: `, `cp: `), as tools prefix their messages.
+/// The program name a line starts with (`tar: `, `cp: `), as tools prefix their messages; a
+/// qualifier in parentheses after the name is the same program's (tar's `tar (child): `).
 pub(super) fn program_prefix(text: &str) -> Option<&str> {
     let (name, rest) = text.split_once(": ")?;
-    // A qualifier in parentheses may follow the name (tar's `tar (child): `).
     let program = name
         .strip_suffix(')')
         .and_then(|n| n.split_once(" ("))
@@ -376,7 +395,7 @@ pub(super) fn program_prefix(text: &str) -> Option<&str> {
         && program
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)))
-    .then_some(name)
+    .then_some(program)
 }
 
 /// The error tag a build tool puts on each line of its report (sbt's `[error]`, Maven's
