@@ -1,7 +1,7 @@
 //! What this function reads from its environment, once, at start-up (see README.md,
 //! "Configuration").
 
-use exlogare_shared::config::{ConfigError, GitflicAppConfig, number, optional, url};
+use exlogare_shared::config::{ConfigError, GitflicAppConfig, number, optional, optional_url};
 use std::time::Duration;
 
 /// What the analyzer function reads.
@@ -36,9 +36,9 @@ impl AnalyzerConfig {
             concurrency: number("BATCH_CONCURRENCY", 4)? as usize,
             baseline_requests_per_hour: number("BASELINE_REQUESTS_PER_HOUR", 200)?,
             green_run_memory: Duration::from_secs(number("GREEN_RUN_MEMORY_HOURS", 168)? * 3600),
-            llm: match optional("LLM_BASE_URL") {
+            llm: match optional_url("LLM_BASE_URL")? {
                 Some(base) => Some(exlogare_shared::llm::LlmSettings {
-                    base_url: url("LLM_BASE_URL").map(|_| base)?,
+                    base_url: base.into(),
                     api_key: optional("LLM_API_KEY"),
                     model: optional("LLM_MODEL").unwrap_or_else(|| "gpt-4o-mini".into()),
                     timeout: Duration::from_millis(number("LLM_TIMEOUT_MS", 4000)?),
