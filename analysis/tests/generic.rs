@@ -1226,3 +1226,14 @@ fn an_error_the_script_went_on_past_is_not_the_cause() {
     let report = assert_first_excerpt(&log, (14, 16));
     assert_eq!(report.excerpts.len(), 1, "{report:#?}");
 }
+
+/// GNU wget's request line names what it could not fetch: it heads the failure under it.
+#[test]
+fn wget_s_request_line_heads_its_failure() {
+    let log = job(concat!(
+        "$ wget --tries=1 http://127.0.0.1:9/schema.json\n",
+        "--2026-12-03 18:57:26--  http://127.0.0.1:9/schema.json\n",
+        "Connecting to 127.0.0.1:9... failed: Connection refused.\n",
+    ));
+    assert_first_excerpt(&log, (12, 13));
+}

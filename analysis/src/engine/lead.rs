@@ -102,6 +102,9 @@ pub(super) fn is_header(line: &str) -> bool {
         || decorated_title(t)
         // The file a checker names once over its findings (pyright, ESLint's stylish format).
         || looks_like_path(t)
+        // GNU wget's request line (`--2026-12-03 18:57:26--  http://host/x`) over the failure
+        // to fetch it: it names what could not be fetched.
+        || t.starts_with("--") && t.contains("--  ") && t.contains("://")
 }
 
 /// Whether `line` is the item an indented anchor is nested under in an outline (behave's step
