@@ -42,6 +42,8 @@ static KEYWORDS: &[&str] = &[
     ".go:",
     "go: ",
     "missing",
+    "unbound variable",
+    "unexpected eof",
     "unknown",
     "no matching",
     "●",

@@ -43,6 +43,10 @@ static PHRASES: &[(&str, &str)] = &[
         "syntax error near unexpected token",
     ),
     ("синтаксическая ошибка", "syntax error"),
+    (
+        "неожиданный конец файла во время поиска",
+        "unexpected EOF while looking for matching",
+    ),
     ("неожиданный конец файла", "unexpected EOF"),
     ("Ошибка сегментирования", "Segmentation fault"),
     ("Убито", "Killed"),
@@ -128,6 +132,10 @@ mod tests {
             (
                 "main.c:(.text+0x11): неопределённая ссылка на «tax»",
                 "main.c:(.text+0x11): undefined reference to ‘tax’",
+            ),
+            (
+                "version.sh: строка 3: неожиданный конец файла во время поиска «'»",
+                "version.sh: line 3: unexpected EOF while looking for matching ‘'’",
             ),
         ] {
             assert_eq!(in_english(ru).as_deref(), Some(en));

@@ -60,9 +60,11 @@ pub(super) static RULES: &[Rule] = &[
         Diagnostic,
         "The Rust code does not compile: fix the first error; later ones often follow from it.",
     ),
+    // GNU ld quotes a symbol as `x' in the C locale and ‘x’ in a UTF-8 one (and so reads the
+    // Russian «x», see `localized`).
     rule(
         "linker",
-        r"undefined reference to `|ld: cannot find -l|ld returned \d+ exit status|Undefined symbols for architecture|ld: symbol\(s\) not found|multiple definition of `|LINK : fatal error|unresolved external symbol",
+        r"undefined reference to (`|‘)|ld: cannot find -l|ld returned (\d+ )?exit status|Undefined symbols for architecture|ld: symbol\(s\) not found|multiple definition of (`|‘)|LINK : fatal error|unresolved external symbol",
         Compilation,
         0,
         Line,

@@ -33,6 +33,16 @@ pub(super) static RULES: &[Rule] = &[
         Line,
         "The script's interpreter (its #! line) was not found: Windows line ends (CRLF) in the script, or an interpreter the job's image lacks. Convert the line ends (.gitattributes: *.sh text eol=lf) or install it.",
     ),
+    // bash's own errors in a script it runs: `deploy.sh: line 4: HOST: unbound variable` (set
+    // -u), `syntax error near unexpected token`, `unexpected EOF while looking for matching`.
+    rule(
+        "shell-error",
+        r"^\S+: line \d+: (\S+: unbound variable$|syntax error|unexpected EOF while looking for)",
+        Configuration,
+        1,
+        Line,
+        "The job's shell script stopped in bash itself: a variable that is not set (set -u) or a syntax error, at the line shown.",
+    ),
     rule(
         "command-not-found",
         r"command not found$|: not found$|is not recognized as an internal or external command|No such file or directory$|executable file not found in",

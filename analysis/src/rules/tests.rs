@@ -106,6 +106,18 @@ fn recognises_tools() {
         ("CartTest > Nested > twoPrices() FAILED", "gradle-test"),
         ("bash: line 1: foo: command not found", "command-not-found"),
         (
+            "deploy.sh: line 4: DEPLOY_HOST: unbound variable",
+            "shell-error",
+        ),
+        (
+            "deploy.sh: line 5: syntax error near unexpected token `fi'",
+            "shell-error",
+        ),
+        (
+            "main.c:(.text+0x11): undefined reference to ‘tax’",
+            "linker",
+        ),
+        (
             "bash: line 1: ./deploy.sh: cannot execute: required file not found",
             "bad-interpreter",
         ),
