@@ -44,6 +44,7 @@ static KEYWORDS: &[&str] = &[
     "missing",
     "unbound variable",
     "unexpected eof",
+    "does not meet",
     "unknown",
     "no matching",
     "●",

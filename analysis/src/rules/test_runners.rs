@@ -346,6 +346,17 @@ pub(super) static RULES: &[Rule] = &[
         Report,
         "An EUnit test failed: the error term shows the expected value and the value.",
     ),
+    // A coverage gate the tests passed but the coverage did not: Jest's and nyc's `Coverage for
+    // lines (40%) does not meet global threshold (90%)`, coverage.py's `Coverage failure: total of
+    // 55 is less than fail-under=90`, gcovr's `Failed minimum line coverage (got 75.0%, …)`.
+    rule(
+        "coverage-threshold",
+        r"(?i)coverage for \w+ \([\d.]+%\) does not meet|coverage failure: total of [\d.]+ is less than fail-under|failed minimum \w+ coverage",
+        TestFailure,
+        1,
+        Line,
+        "The tests passed but their coverage is below the job's threshold: add tests for the code the change added, or lower the threshold.",
+    ),
     // EUnit's verdict for a test past its `{timeout, Seconds, Test}`: where it was waiting, and
     // the call chain to it.
     rule(

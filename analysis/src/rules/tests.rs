@@ -80,6 +80,18 @@ fn recognises_tools() {
         (" Failure Details:", "failures-heading"),
         ("There were 2 errors:", "failures-heading"),
         (
+            "Jest: Coverage for lines (40%) does not meet \"global\" threshold (90%)",
+            "coverage-threshold",
+        ),
+        (
+            "Coverage failure: total of 55 is less than fail-under=90",
+            "coverage-threshold",
+        ),
+        (
+            "(ERROR) Failed minimum line coverage (got 75.0%, minimum 90.0%)",
+            "coverage-threshold",
+        ),
+        (
             "  sync: -slow_test_/0-fun-1-...*timed out*",
             "eunit-timeout",
         ),
