@@ -45,6 +45,8 @@ static KEYWORDS: &[&str] = &[
     "unbound variable",
     "unexpected eof",
     "does not meet",
+    "segmentation fault",
+    "illegal instruction",
     "unknown",
     "no matching",
     "●",

@@ -346,6 +346,26 @@ pub(super) static RULES: &[Rule] = &[
         Report,
         "An EUnit test failed: the error term shows the expected value and the value.",
     ),
+    // The C library's report of a failed assert(): `prog: file.c:13: func: Assertion `expr'
+    // failed.`, then the shell's or make's `Aborted`.
+    rule(
+        "c-assert",
+        r"^\S+: \S+:\d+: .*Assertion `.*' failed\.$",
+        TestFailure,
+        0,
+        Line,
+        "A C or C++ assert() failed at the file and line shown: the expression is the condition that did not hold.",
+    ),
+    // A program the shell or make saw die of a signal: bash's `line 1: 25291 Segmentation fault
+    // ./app`, make's `*** [Makefile:2: test] Aborted`, `Aborted (core dumped)`.
+    rule(
+        "killed-by-signal",
+        r"^(\S+: )?(line \d+: )?\d+ (Segmentation fault|Aborted|Bus error|Floating point exception|Illegal instruction)\b|\] (Aborted|Segmentation fault)( \(core dumped\))?$|^(Segmentation fault|Aborted|Bus error|Illegal instruction) \(core dumped\)$",
+        Unknown,
+        1,
+        Line,
+        "The program crashed on a signal (a segmentation fault, an abort): the lines above it show what it was doing; run it under a debugger or a sanitizer.",
+    ),
     // A coverage gate the tests passed but the coverage did not: Jest's and nyc's `Coverage for
     // lines (40%) does not meet global threshold (90%)`, coverage.py's `Coverage failure: total of
     // 55 is less than fail-under=90`, gcovr's `Failed minimum line coverage (got 75.0%, …)`.

@@ -80,6 +80,15 @@ fn recognises_tools() {
         (" Failure Details:", "failures-heading"),
         ("There were 2 errors:", "failures-heading"),
         (
+            "bash: line 1: 12081 Segmentation fault      ./app",
+            "killed-by-signal",
+        ),
+        ("make: *** [Makefile:2: test] Aborted", "killed-by-signal"),
+        (
+            "cart_test: cart.c:13: main: Assertion `total(prices, 2) == 450' failed.",
+            "c-assert",
+        ),
+        (
             "Jest: Coverage for lines (40%) does not meet \"global\" threshold (90%)",
             "coverage-threshold",
         ),
