@@ -70,13 +70,18 @@ pub fn redact(text: &str) -> Cow<'_, str> {
         }
     }
     if redactor.base64.is_match(&out) {
+        let haystack: &str = &out;
         let masked = redactor
             .base64
-            .replace_all(&out, |c: &regex::Captures<'_>| {
-                if looks_random(&c[0]) {
+            .replace_all(haystack, |c: &regex::Captures<'_>| {
+                let run = c.get(0).map_or("", |m| m.as_str());
+                let names_a_file = c
+                    .get(0)
+                    .is_some_and(|m| run.contains('/') && file_extension_at(haystack, m.end()));
+                if looks_random(run) && !names_a_file {
                     MASK.to_owned()
                 } else {
-                    c[0].to_owned()
+                    run.to_owned()
                 }
             });
         if let Cow::Owned(masked) = masked {
@@ -84,6 +89,16 @@ pub fn redact(text: &str) -> Cow<'_, str> {
         }
     }
     out
+}
+
+/// Whether `text` goes on at `at` with a file's extension (`.php`, `.tar`): a run of path
+/// segments that ends so (`bridge/Legacy/ForwardCompatTestTraitForV5.php`) names a file.
+fn file_extension_at(text: &str, at: usize) -> bool {
+    let Some(rest) = text[at..].strip_prefix('.') else {
+        return false;
+    };
+    let extension = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    (1..=5).contains(&extension)
 }
 
 /// Random base64 of this length has upper- and lower-case letters and digits; hex digests,
@@ -204,6 +219,8 @@ mod tests {
             "npm ERR! 404 Not Found - GET https://registry.npmjs.org/left-pad",
             "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
             "at org.apache.maven.plugin.surefire.SurefireReflectorDelegatingClassLoaderFactory.run",
+            // A path whose segments run past forty characters names a file, not a key.
+            "in /home/travis/build/vendor/symfony/phpunit-bridge/Legacy/ForwardCompatTestTraitForV5.php on line 162",
         ] {
             assert_eq!(redact(line), line);
         }
