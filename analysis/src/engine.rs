@@ -31,7 +31,7 @@ use regex::Regex;
 pub(crate) use shape::names_same_file;
 use shape::{
     code_fence, continues, ends_report, indent_of, looks_like_path, passed_unit_title,
-    program_prefix, reports_exit, starts_test_class, test_run_verdict, untagged,
+    program_prefix, reports_exit, starts_test_class, test_run_verdict, untagged, usage_heading,
 };
 use std::collections::{HashSet, VecDeque};
 use std::sync::OnceLock;
@@ -702,7 +702,10 @@ impl Engine {
             self.close_open();
             self.current.verdict(passed);
         }
-        let rule = self.rules.classify_scanned(text, has_keyword);
+        let rule = self
+            .rules
+            .classify_scanned(text, has_keyword)
+            .filter(|_| !usage_heading(text));
         // A line the passing run printed too is not a cause, whatever it says.
         let known = self.baseline.as_ref().is_some_and(|b| b.contains(shown));
         let rule = rule.filter(|_| !known).or_else(|| {

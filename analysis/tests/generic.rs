@@ -1237,3 +1237,19 @@ fn wget_s_request_line_heads_its_failure() {
     ));
     assert_first_excerpt(&log, (12, 13));
 }
+
+/// A command's usage text after its error is help, not the report: the error is shown without
+/// the options npm lists under `Usage:` (as many as npm 10 prints for `npm ci`).
+#[test]
+fn usage_text_after_an_error_is_not_its_report() {
+    let options: String = (0..90)
+        .map(|i| format!("npm error [--option-{i} <value>]\n"))
+        .collect();
+    let log = job(&format!(
+        "$ npm ci\nnpm error code EUSAGE\nnpm error\nnpm error The `npm ci` command can only install with an existing package-lock.json.\nnpm error\nnpm error Usage:\nnpm error npm ci\n{options}"
+    ));
+    let report = analyze(&log);
+    let (start, end, text) = first_excerpt(&report);
+    assert_eq!((start, end), (12, 15), "{report:#?}");
+    assert!(!text.contains("--option-"), "{text}");
+}

@@ -21,6 +21,9 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
     if block.in_fence || code_fence(line) {
         return true;
     }
+    if usage_heading(line) {
+        return false;
+    }
     // Under a build tool's error tag (sbt's `[error]`), a report's shape is read inside the tag:
     // `[error]     ^` is a caret line, `[error]   at …` an indented frame.
     let inside_tag = inside_same_tag(block, line);
@@ -337,6 +340,12 @@ pub(super) fn ends_with_system_error(line: &str) -> bool {
     ]
     .iter()
     .any(|e| line.ends_with(e))
+}
+
+/// The heading of a command's usage text (npm's `npm error Usage:`), which it prints after its
+/// error: help, not the report; it ends the report and anchors nothing.
+pub(super) fn usage_heading(line: &str) -> bool {
+    untagged(line).starts_with("Usage:")
 }
 
 /// A line drawn with one repeated character (`-----`, `=====`), as tools rule off a title.
