@@ -122,7 +122,7 @@ pub(super) static RULES: &[Rule] = &[
     // find module or a distribution X` and `! Installing the dependencies failed: …`.
     rule(
         "package-not-found",
-        r"Package not found in any repo: |^! (Finding \S+ .* failed\.$|Couldn't find module or a distribution |Installing the dependencies failed)",
+        r"^===> Package not found in any repo: |^! (Finding \S+ .* failed\.$|Couldn't find module or a distribution |Installing the dependencies failed)",
         Dependency,
         0,
         Line,

@@ -360,7 +360,7 @@ pub(super) static RULES: &[Rule] = &[
     // ./app`, make's `*** [Makefile:2: test] Aborted`, `Aborted (core dumped)`.
     rule(
         "killed-by-signal",
-        r"^(\S+: )?(line \d+: )?\d+ (Segmentation fault|Aborted|Bus error|Floating point exception|Illegal instruction)\b|\] (Aborted|Segmentation fault)( \(core dumped\))?$|^(Segmentation fault|Aborted|Bus error|Illegal instruction) \(core dumped\)$",
+        r"^\S+: (line )?\d+: +\d+ (Segmentation fault|Aborted|Bus error|Floating point exception|Illegal instruction)|^make(\[\d+\])?: \*\*\* \[[^\]]*\] (Aborted|Segmentation fault)|^(Segmentation fault|Aborted|Bus error|Illegal instruction) \(core dumped\)$",
         Unknown,
         1,
         Line,
@@ -371,7 +371,7 @@ pub(super) static RULES: &[Rule] = &[
     // 55 is less than fail-under=90`, gcovr's `Failed minimum line coverage (got 75.0%, …)`.
     rule(
         "coverage-threshold",
-        r"(?i)coverage for \w+ \([\d.]+%\) does not meet|coverage failure: total of [\d.]+ is less than fail-under|failed minimum \w+ coverage",
+        r"^(Jest: |ERROR: )?Coverage for \w+ \([\d.]+%\) does not meet|^Coverage failure: total of [\d.]+ is less than fail-under|^\(ERROR\) Failed minimum \w+ coverage",
         TestFailure,
         1,
         Line,
