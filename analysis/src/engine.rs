@@ -251,25 +251,21 @@ impl Step {
     /// program's errors are one story.)
     fn pass_over_survived_error(&mut self, next: &Block) {
         // A severity (`Error: building at STEP …`) names no program.
-        let anchor_program = |b: &Block| {
+        fn program(b: &Block) -> Option<&str> {
+            let severities = [
+                "error",
+                "warning",
+                "fatal",
+                "failure",
+                "failed",
+                "exception",
+                "panic",
+            ];
             b.anchored_lines()
                 .first()
                 .and_then(|(_, l)| program_prefix(l))
-                .filter(|p| {
-                    ![
-                        "error",
-                        "warning",
-                        "fatal",
-                        "failure",
-                        "failed",
-                        "exception",
-                        "panic",
-                    ]
-                    .iter()
-                    .any(|w| p.eq_ignore_ascii_case(w))
-                })
-                .map(str::to_owned)
-        };
+                .filter(|p| !severities.iter().any(|w| p.eq_ignore_ascii_case(w)))
+        }
         let Some(last) = self.decisive.last() else {
             return;
         };
@@ -279,13 +275,11 @@ impl Step {
         // Lines that only report how a process exited carry the failure on; they are not the
         // command going on.
         let went_on = (self.tail.iter()).any(|(n, l)| end < *n && *n < start.0 && !reports_exit(l));
-        if last.rule.shape != Shape::Line
-            || last.passed_over
-            || !went_on
-            || anchor_program(last).is_none()
-            || anchor_program(next).is_none()
-            || anchor_program(last) == anchor_program(next)
-        {
+        let survived = last.rule.shape == Shape::Line
+            && !last.passed_over
+            && went_on
+            && program(last).is_some_and(|p| program(next).is_some_and(|q| p != q));
+        if !survived {
             return;
         }
         let tier = usize::from(last.rule.tier.min(3));
