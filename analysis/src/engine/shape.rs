@@ -198,11 +198,17 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
 /// The legend over a diff of expected and actual values: which sign marks which
 /// (`+ actual - expected`, as Node's assert prints it, or the other way round).
 fn diff_legend(line: &str) -> bool {
-    let words: Vec<&str> = line.split_whitespace().collect();
+    let mut words = line.split_whitespace();
+    let word = |w: Option<&str>| w.is_some_and(|w| w.bytes().all(|c| c.is_ascii_alphabetic()));
     matches!(
-        words.as_slice(),
-        [a, x, b, y] if matches!((*a, *b), ("+", "-") | ("-", "+"))
-            && [x, y].iter().all(|w| w.bytes().all(|c| c.is_ascii_alphabetic()))
+        (
+            words.next(),
+            word(words.next()),
+            words.next(),
+            word(words.next()),
+            words.next()
+        ),
+        (Some("+"), true, Some("-"), true, None) | (Some("-"), true, Some("+"), true, None)
     )
 }
 
@@ -326,7 +332,7 @@ fn wraps_onto(above: &str, text: &str) -> bool {
 
 /// Whether a line ends with the C library's text for a system error (`rm: cannot remove 'x': No
 /// such file or directory`): such a message is complete, whatever follows it.
-pub(super) fn ends_with_system_error(line: &str) -> bool {
+fn ends_with_system_error(line: &str) -> bool {
     [
         "No such file or directory",
         "Permission denied",
