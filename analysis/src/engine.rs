@@ -275,9 +275,18 @@ impl Step {
         // Lines that only report how a process exited carry the failure on; they are not the
         // command going on.
         let went_on = (self.tail.iter()).any(|(n, l)| end < *n && *n < start.0 && !reports_exit(l));
+        // The later error naming what the earlier one names (a file, a quoted name) is one story:
+        // `cp` could not copy `config.yml`, `make` then has no `config.yml`.
+        let next_names = next
+            .anchored_lines()
+            .first()
+            .map(|(_, l)| crate::named_things(l))
+            .unwrap_or_default();
+        let one_story = (last.lines.iter()).any(|(_, l)| next_names.iter().any(|n| l.contains(n)));
         let survived = last.rule.shape == Shape::Line
             && !last.passed_over
             && went_on
+            && !one_story
             && program(last).is_some_and(|p| program(next).is_some_and(|q| p != q));
         if !survived {
             return;

@@ -1253,3 +1253,21 @@ fn usage_text_after_an_error_is_not_its_report() {
     assert_eq!((start, end), (12, 15), "{report:#?}");
     assert!(!text.contains("--option-"), "{text}");
 }
+
+/// An earlier error that the later one names something of (a file) is one story with it, not a
+/// survived error: `cp` could not write `conf/config.yml`, then `tar` cannot open it.
+#[test]
+fn an_earlier_error_the_later_one_names_is_kept() {
+    let log = job(concat!(
+        "$ bash build.sh\n",
+        "cp: cannot create regular file 'conf/config.yml': No such file or directory\n",
+        "packing the release\n",
+        "tar: conf/config.yml: Cannot stat: No such file or directory\n",
+    ));
+    let report = analyze(&log);
+    let texts = excerpt_texts(&report);
+    assert!(
+        texts.iter().any(|t| t.contains("cp: cannot create")),
+        "{report:#?}"
+    );
+}
