@@ -8,7 +8,7 @@ use super::{Rule, rule};
 pub(super) static RULES: &[Rule] = &[
     rule(
         "pip-resolve",
-        r"(?i)could not find a version that satisfies the requirement|no matching distribution found|resolutionimpossible|error: cannot install .* conflicting dependencies|error: failed building wheel|failed to build installable wheels|pip\._vendor",
+        r"(?i)could not find a version that satisfies the requirement|no matching distribution found|resolutionimpossible|error: cannot install .* conflicting dependencies|error: failed building wheel|failed to build installable wheels|pip\._vendor|(?-i:^ERROR: THESE PACKAGES DO NOT MATCH THE HASHES)",
         Dependency,
         0,
         Line,
@@ -87,7 +87,7 @@ pub(super) static RULES: &[Rule] = &[
     ),
     rule(
         "go-mod",
-        r"^go: (.*: )?(unknown revision|module .* not found|reading .*: 404|cannot find module|missing go\.sum entry|updates to go\.mod needed|inconsistent vendoring|.*: invalid version)|^(.*: )?missing go\.sum entry",
+        r"^go: (.*: )?(unknown revision|module .* not found|reading .*: 404|cannot find module|missing go\.sum entry|updates to go\.mod needed|inconsistent vendoring|.*: invalid version)|^(.*: )?missing go\.sum entry|: cannot find module providing package ",
         Dependency,
         0,
         Line,
@@ -111,7 +111,7 @@ pub(super) static RULES: &[Rule] = &[
     ),
     rule(
         "gem-bundler",
-        r"(?i)^(Could not find gem|Bundler could not find compatible versions|Gem::MissingSpecError|Gem::LoadError|An error occurred while installing .* and Bundler cannot continue)",
+        r"(?i)^(Could not find gem|Bundler could not find compatible versions|Gem::MissingSpecError|Gem::LoadError|An error occurred while installing .* and Bundler cannot continue|ERROR:  Could not find a valid gem)",
         Dependency,
         0,
         Line,

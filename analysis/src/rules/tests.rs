@@ -49,6 +49,18 @@ fn recognises_tools() {
         ("App.java:5: error: cannot find symbol", "javac"),
         ("E: Unable to locate package libfoo-dev", "apt"),
         (
+            "ERROR:  Could not find a valid gem 'rack' (= 99.0) in any repository",
+            "gem-bundler",
+        ),
+        (
+            "main.go:6:2: cannot find module providing package github.com/google/uuid: module lookup disabled by GOPROXY=off",
+            "go-mod",
+        ),
+        (
+            "ERROR: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE.",
+            "pip-resolve",
+        ),
+        (
             "===> Package not found in any repo: cowboy 2.10.0",
             "package-not-found",
         ),
