@@ -1010,11 +1010,18 @@ fn truncate(text: &str) -> String {
 
 /// The category of a step's failure when no rule says more: from the job's name or stage.
 pub fn category_from_job(name: &str) -> Category {
-    // An option given a value sets how a command runs (`valgrind --leak-check=full`); a bare
-    // flag may say what it does (`black --check`, `ansible-playbook --syntax-check`).
+    // An option given a value sets how a command runs (`valgrind --leak-check=full`), and so
+    // does one that turns something off (`pip --disable-pip-version-check`, `--no-lint`); a
+    // bare flag may say what it does (`black --check`, `ansible-playbook --syntax-check`).
     let name = name
         .split_whitespace()
-        .filter(|word| !(word.starts_with('-') && word.contains('=')))
+        .filter(|word| {
+            !(word.starts_with('-')
+                && (word.contains('=')
+                    || ["--disable-", "--no-", "--skip-", "--without-"]
+                        .iter()
+                        .any(|p| word.starts_with(p))))
+        })
         .collect::<Vec<_>>()
         .join(" ")
         .to_ascii_lowercase();

@@ -1271,3 +1271,15 @@ fn an_earlier_error_the_later_one_names_is_kept() {
         "{report:#?}"
     );
 }
+
+/// With no rule to go by, the category comes from the command; an option that turns something off
+/// (`--disable-pip-version-check`) does not make an install a lint check, a bare `--check` does.
+#[test]
+fn an_option_that_turns_something_off_says_nothing_of_the_category() {
+    let install = job(
+        "$ python3 -m pip install --disable-pip-version-check -r requirements.txt\nsomething went sideways\n",
+    );
+    assert_eq!(analyze(&install).category, Category::Unknown);
+    let check = job("$ black --check .\nsomething went sideways\n");
+    assert_eq!(analyze(&check).category, Category::Lint);
+}
