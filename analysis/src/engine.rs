@@ -118,6 +118,16 @@ pub struct Step {
     pub exit_pointer: Option<u64>,
 }
 
+/// Marks `block` as noise, not a cause while another candidate exists, and gives its slot back:
+/// noise must not crowd out the decisive errors printed after it.
+fn pass_over(block: &mut Block, tier_counts: &mut [usize; 4]) {
+    block.passed_over = true;
+    let tier = usize::from(block.rule.tier.min(3));
+    if tier <= 1 {
+        tier_counts[tier] = tier_counts[tier].saturating_sub(1);
+    }
+}
+
 impl Step {
     /// A step that prints files (`cat`, `tail`, `find … -exec cat`): CI configurations run
     /// these after a failure to show logs, so their errors are quotes, not the failure.
@@ -288,14 +298,9 @@ impl Step {
             && went_on
             && !one_story
             && program(last).is_some_and(|p| program(next).is_some_and(|q| p != q));
-        if !survived {
-            return;
+        if survived && let Some(last) = self.decisive.last_mut() {
+            pass_over(last, &mut self.tier_counts);
         }
-        let tier = usize::from(last.rule.tier.min(3));
-        if let Some(last) = self.decisive.last_mut() {
-            last.passed_over = true;
-        }
-        self.tier_counts[tier] = self.tier_counts[tier].saturating_sub(1);
     }
 
     /// A test run's verdict (JUnit's console, sbt, Surefire): when it reports no failure, what
@@ -310,13 +315,7 @@ impl Step {
                     && block.rule.category != Category::TestFailure
                     && !block.passed_over
                 {
-                    block.passed_over = true;
-                    // Its slot goes back: a passing test's noise must not crowd out the
-                    // decisive errors printed after it.
-                    let tier = usize::from(block.rule.tier.min(3));
-                    if tier <= 1 {
-                        self.tier_counts[tier] = self.tier_counts[tier].saturating_sub(1);
-                    }
+                    pass_over(block, &mut self.tier_counts);
                 }
             }
         }
@@ -698,7 +697,7 @@ impl Engine {
         } else if self.current.in_passed_unit && !text.starts_with(char::is_whitespace) {
             self.current.in_passed_unit = false;
         }
-        if matches!(text.as_bytes().first(), Some(b'[' | b'R')) && starts_test_class(text) {
+        if starts_test_class(text) {
             self.current.last_verdict = self.current.seq;
         }
         if has_keyword && let Some(passed) = test_run_verdict(text) {
