@@ -23,9 +23,9 @@ use super::localized::in_english;
 use super::rules::{Category, Lead, NAMED_REPORT, Rule, Rules, Shape};
 use boilerplate::{runner_boilerplate, tool_epilogue};
 use lead::{
-    announced_test_above, caret_frame_above, completed_by, diff_line, framed_heading_above,
-    is_header, is_parent, quoted_by, same_item_shape, section_above, test_run_above,
-    warnings_above,
+    announced_test_above, caret_frame_above, completed_by, diff_line, findings_above, frame_above,
+    framed_heading_above, is_header, is_parent, quoted_by, same_item_shape, section_above,
+    test_run_above, warnings_above,
 };
 use regex::Regex;
 pub(crate) use shape::names_same_file;
@@ -840,6 +840,11 @@ impl Engine {
             }
             Lead::Line => lines.extend(above.take(1).map(|(n, line)| (n, line.clone()))),
             Lead::Warnings => lines.extend(warnings_above(&self.current.tail, number)),
+            Lead::Findings => lines.extend(findings_above(
+                &self.current.tail,
+                number,
+                self.last_block_end,
+            )),
             Lead::TestRun => lines.extend(test_run_above(&self.current.tail, number)),
             Lead::Diff => {
                 let diff = run_above(above, diff_line);
@@ -871,6 +876,9 @@ impl Engine {
                         number,
                         self.last_block_end,
                     ));
+                }
+                if lines.is_empty() {
+                    lines.extend(frame_above(&self.current.tail, number));
                 }
                 if lines.is_empty() && rule.category == Category::TestFailure {
                     lines.extend(announced_test_above(&self.current.tail, number, text));

@@ -146,6 +146,10 @@ pub enum Lead {
     /// What the test printed since its runner announced it (GoogleTest's `[ RUN      ] name`,
     /// Ansible's `TASK [name]`): the anchor closes that test's or task's output.
     TestRun,
+    /// The findings a count closes (Grunt's JSHint: the file, the code frame and the message,
+    /// a blank line, then `>> 1 error in 2 files`): the paragraph just above, when it names a
+    /// file or a place in one.
+    Findings,
     /// The delimited section the anchor closes: PHP's `run-tests.php` prints a failed test's
     /// diff between `========DIFF========` and `========DONE========`, then `FAIL name [file]`.
     Section,

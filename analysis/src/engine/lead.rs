@@ -87,6 +87,34 @@ pub(super) fn framed_heading_above(
     heading
 }
 
+/// The frame a failure's report is drawn in, down to line `number`: the lines under the nearest
+/// full-width rule above, with no blank line between, one of them the verdict on a line of its
+/// own (RackUnit's `----` over the test's name, `FAILURE` and the check's fields). The rule
+/// bounds it, so lines that opened blocks of their own in it belong to it too. Tables ruled off
+/// the same way (a coverage report's total) carry no verdict line.
+pub(super) fn frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, String)> {
+    const MOST: usize = 8;
+    let mut frame: Vec<(u64, String)> = Vec::new();
+    for (n, line) in tail.iter().rev().filter(|(n, _)| *n < number) {
+        let expected = frame.last().map_or(number - 1, |l| l.0 - 1);
+        if *n != expected || frame.len() == MOST {
+            return Vec::new();
+        }
+        if line.trim().len() >= 16 && underline(line) {
+            let verdict = |l: &str| {
+                ["FAILURE", "FAILED", "FAIL", "ERROR", "Failure", "Error"].contains(&l.trim())
+            };
+            if !frame.iter().any(|(_, l)| verdict(l)) {
+                return Vec::new();
+            }
+            frame.reverse();
+            return frame;
+        }
+        frame.push((*n, line.clone()));
+    }
+    Vec::new()
+}
+
 /// A line that introduces the block under it: `In function 'f':`, `# package`, `1) test name`,
 /// `In file included from …`, a file's name. Not a command, and not a line that is an error of
 /// its own.
@@ -253,6 +281,42 @@ pub(super) fn warnings_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec
         }
     }
     near[..=start].iter().rev().map(|l| (*l).clone()).collect()
+}
+
+/// The findings a count closes: the paragraph that ends one blank line (or none) above line
+/// `number`, none of it part of a block already (at or before `taken`), when it names a file
+/// (its first line) or a place in one, or quotes the code (a frame). Nothing otherwise: a count
+/// under prose counts nothing shown.
+pub(super) fn findings_above(
+    tail: &VecDeque<(u64, String)>,
+    number: u64,
+    taken: u64,
+) -> Vec<(u64, String)> {
+    const MOST: usize = 12;
+    let mut above = tail.iter().rev().filter(|(n, _)| *n < number && *n > taken);
+    let Some(last) = above.next().filter(|(n, _)| *n + 2 >= number) else {
+        return Vec::new();
+    };
+    let mut paragraph = vec![last.clone()];
+    for (n, line) in above {
+        if *n + 1 != paragraph[paragraph.len() - 1].0 {
+            break;
+        }
+        if paragraph.len() == MOST {
+            return Vec::new();
+        }
+        paragraph.push((*n, line.clone()));
+    }
+    paragraph.reverse();
+    let names_file = paragraph.first().is_some_and(|(_, l)| looks_like_path(l));
+    let places = paragraph
+        .iter()
+        .any(|(_, l)| location(l) || super::shape::code_frame(l));
+    if names_file || places {
+        paragraph
+    } else {
+        Vec::new()
+    }
 }
 
 /// Whether a line names a place anywhere in it: `Money.java:[3,53]`, `app.c:4:2`, or a line and

@@ -177,8 +177,9 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                 // What a message announces goes on after a blank line (Minitest's `"x" expected,
                 // but got:`, blank, the output it got).
                 || block.lines.last().is_some_and(|(_, l)| l.ends_with(':'));
-            after_blank_ok
-                && (!new_anchor || rule.is_some_and(|r| r.shape != Shape::Section && r.tier > 0))
+            // What another kind of rule reads in a test's report (a refused connection the test
+            // logged) is the report's; only the next report starts a block of its own.
+            after_blank_ok && (!new_anchor || rule.is_some_and(|r| r.shape != Shape::Section))
         }
         Shape::List => {
             indented
@@ -362,15 +363,31 @@ pub(super) fn underline(text: &str) -> bool {
         && matches!(t.as_bytes()[0], b'-' | b'=' | b'~' | b'_' | b'*')
 }
 
-/// A compiler's or checker's count of what it found, closing its diagnostics.
+/// A compiler's or checker's count of what it found, closing its diagnostics: `1 error`,
+/// `Found 2 errors`, behind the tool's label (gulp-typescript's `TypeScript: 1 semantic error`,
+/// Grunt's `>> 1 error in 2 files`), with a word saying which kind.
 pub(super) fn closing_count(text: &str) -> bool {
     let t = text.trim();
+    let t = t.strip_prefix(">> ").unwrap_or(t);
+    let t = match program_prefix(t) {
+        Some(_) if !t.starts_with("Found ") => t.split_once(": ").map_or(t, |(_, rest)| rest),
+        _ => t,
+    };
     let t = t.strip_prefix("Found ").unwrap_or(t);
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let mut words = t[digits..].split_whitespace();
+    let noun = |w: Option<&str>| {
+        w.is_some_and(|w| {
+            ["error", "warning", "problem"]
+                .iter()
+                .any(|n| w.starts_with(n))
+        })
+    };
+    let first = words.next();
     digits > 0
-        && ["error", "warning", "problem"]
-            .iter()
-            .any(|w| t[digits..].trim_start().starts_with(w))
+        && (noun(first)
+            || first.is_some_and(|w| w.bytes().all(|b| b.is_ascii_lowercase()))
+                && noun(words.next()))
 }
 
 /// A line that is only a place in a file (`/src/Tests/ValidationTests.swift:55`), as tools print
@@ -644,7 +661,26 @@ pub(super) fn looks_like_path(line: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::test_run_verdict;
+    use super::{closing_count, test_run_verdict};
+
+    #[test]
+    fn reads_a_tool_s_count_of_what_it_found() {
+        for (line, count) in [
+            ("1 error", true),
+            ("Found 2 errors in 1 file (checked 3 source files)", true),
+            ("1 error generated.", true),
+            ("TypeScript: 1 semantic error", true),
+            (">> 1 error in 2 files", true),
+            ("3 problems (2 errors, 1 warning)", true),
+            // Counts of something else, and words that only start like a count.
+            ("2 tests failed", false),
+            ("  3 passing (12ms)", false),
+            ("TypeScript: emit succeeded (with errors)", false),
+            ("1 Error Prone check failed", false),
+        ] {
+            assert_eq!(closing_count(line), count, "{line}");
+        }
+    }
 
     #[test]
     fn reads_the_counts_test_runners_close_with() {

@@ -107,6 +107,19 @@ pub(super) static RULES: &[Rule] = &[
         Report,
         "The tool stopped on an error of its own: the lines under its banner say what it could not do.",
     ),
+    // A count of errors standing on its own (`>> 1 error in 2 files`, `TypeScript: 2 errors`):
+    // whatever the tool, what it counted is the paragraph above.
+    Rule {
+        lead: Lead::Findings,
+        ..rule(
+            "error-count",
+            r"^(?:>> |[A-Za-z][\w.-]*: )?(?:Found )?[1-9]\d* (?:[a-z]+ )?errors?\b",
+            Unknown,
+            2,
+            Line,
+            "A tool counted the errors it found: they are the lines above its count.",
+        )
+    },
     rule(
         "generic-error",
         // A bracketed tag alone opens a report too: sbt and Maven print an empty `[error]` line

@@ -304,6 +304,18 @@ pub(super) static RULES: &[Rule] = &[
         Section,
         "A busted test failed: the lines under its header show the assertion and the values.",
     ),
+    // gocheck's report of a failed test (`FAIL: cart_test.go:19: S.TestTotal` under a rule),
+    // then what the test logged, the failed assertion's line and code, the values obtained and
+    // expected; `PANIC:` and `MISS:` (a missing fixture) likewise. `go test`'s own verdict on
+    // the suite follows the report.
+    rule(
+        "gocheck",
+        r"^(FAIL|PANIC|MISS): \S+\.go:\d+: \S+$",
+        TestFailure,
+        0,
+        Section,
+        "A gocheck test failed: its report shows the assertion, the value obtained and the value expected.",
+    ),
     // The test drivers of automake's harness and others like it: `FAIL: name` per test, under
     // the diff of expected and actual output when the test printed one; TestNG's `FAILED: name`
     // (a method's name: Ninja's `FAILED: out/file.o` is a build edge, not a test).

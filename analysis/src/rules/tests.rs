@@ -220,6 +220,9 @@ fn recognises_tools() {
         ("cart_SUITE:two failed on line 8", "common-test"),
         ("Failure -> spec/cart_spec.lua @ 4", "busted"),
         ("FAIL: tax_test", "test-verdict-line"),
+        ("FAIL: cart_test.go:19: S.TestTotal", "gocheck"),
+        (">> 1 error in 2 files", "error-count"),
+        ("TypeScript: 2 semantic errors", "error-count"),
         ("FAILED: twoItems", "test-verdict-line"),
         // Ruby's message and class, as Cucumber prints them under the failed step.
         ("      expected 5, got 3 (RuntimeError)", "ruby-exception"),
