@@ -199,6 +199,14 @@ fn category_of(primary: &Block, step: &Step, meta: &JobMeta) -> Category {
     if rule.category == Category::Compilation && failed_check(headline(primary)) {
         return Category::TestFailure;
     }
+    // A place in a running method (Ruby's frame, `test/cart_test.rb:9:in `test_total'`) is where a
+    // program failed, not a line a compiler rejected.
+    if rule.category == Category::Compilation && in_method(headline(primary)) {
+        if !step.failing_tests.is_empty() {
+            return Category::TestFailure;
+        }
+        return from_context(step, meta);
+    }
     if rule.shape == Shape::Traceback {
         // The exception line says more than the traceback around it (MemoryError, ImportError…).
         let exception = headline(primary);
@@ -241,6 +249,12 @@ fn failed_check(line: &str) -> bool {
         && fields
             .next()
             .is_some_and(|f| level(f) || !f.contains(' ') && fields.next().is_some_and(level))
+}
+
+/// Whether a line is a Ruby frame: a file's place, then `in` and the method's name quoted.
+fn in_method(line: &str) -> bool {
+    line.split_once(":in ")
+        .is_some_and(|(place, method)| rules::located(place) && method.starts_with(['`', '\'']))
 }
 
 fn from_context(step: &Step, meta: &JobMeta) -> Category {

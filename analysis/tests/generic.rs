@@ -1283,3 +1283,32 @@ fn an_option_that_turns_something_off_says_nothing_of_the_category() {
     let check = job("$ black --check .\nsomething went sideways\n");
     assert_eq!(analyze(&check).category, Category::Lint);
 }
+
+#[test]
+fn a_ruby_frame_is_where_a_test_failed_not_a_compile_error() {
+    let log = job(
+        "$ ruby -Ilib test/test_cart.rb\nStarted\n.F\n==========\nFailure: test_two_prices(CartTest)\ntest/test_cart.rb:9:in `test_two_prices'\n  =>  9:     assert_equal(450, total([150, 300]))\n<450> expected but was\n<300>\n\n2 tests, 2 assertions, 1 failures, 0 errors\n",
+    );
+    let report = assert_first_excerpt(&log, (15, 19));
+    assert_eq!(report.category, Category::TestFailure, "{report:#?}");
+}
+
+#[test]
+fn a_count_of_errors_points_at_the_findings_above_it() {
+    let log = job(
+        "$ npm test\nRunning \"jshint:all\" (jshint) task\n\n   src/cart.js\n      6 |  return total - discountRate * total;\n             ^ 'discountRate' is not defined.\n\n>> 1 error in 2 files\nWarning: Task \"jshint:all\" failed. Use --force to continue.\n\nAborted due to warnings.\n",
+    );
+    assert_first_excerpt(&log, (14, 18));
+    // A count under prose counts nothing shown: no findings above it.
+    let prose = job("$ ./check.sh\nchecking the cart\n\n2 errors\n");
+    assert_eq!(first_excerpt(&analyze(&prose)).0, 14);
+}
+
+#[test]
+fn a_report_between_rules_is_shown_from_its_rule_when_it_carries_a_verdict() {
+    let framed = "$ raco test cart-test.rkt\nraco test: \"cart-test.rkt\"\n--------------------\nsums prices\nFAILURE\nname:       check-equal?\nlocation:   cart-test.rkt:4:25\nactual:     300\nexpected:   450\n--------------------\n1/2 test failures\n";
+    assert_first_excerpt(&job(framed), (14, 20));
+    // A table ruled off the same way has no verdict line: its rows are not the report.
+    let table = "$ coverage report --fail-under=90\nName      Stmts   Miss  Cover\n----------------------------------------\nTOTAL        11      5    55%\nCoverage failure: total of 55 is less than fail-under=90\n";
+    assert_first_excerpt(&job(table), (15, 15));
+}

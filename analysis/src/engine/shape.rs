@@ -178,8 +178,13 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                 // but got:`, blank, the output it got).
                 || block.lines.last().is_some_and(|(_, l)| l.ends_with(':'));
             // What another kind of rule reads in a test's report (a refused connection the test
-            // logged) is the report's; only the next report starts a block of its own.
-            after_blank_ok && (!new_anchor || rule.is_some_and(|r| r.shape != Shape::Section))
+            // logged) is the report's; only the next report starts a block of its own. Under
+            // another section's title (Gradle's `What went wrong:`), a root cause's line does.
+            let test_report = block.rule.category == crate::rules::Category::TestFailure;
+            after_blank_ok
+                && (!new_anchor
+                    || rule
+                        .is_some_and(|r| r.shape != Shape::Section && (r.tier > 0 || test_report)))
         }
         Shape::List => {
             indented

@@ -53,10 +53,11 @@ pub(super) static RULES: &[Rule] = &[
     ),
     // An assertion's message in JUnit's `expected:<5> but was:<3>` form, which other xUnit
     // frameworks print too (shUnit2's `ASSERT:expected:<5> but was:<3>`, Kotlin's, Hamcrest's),
-    // wherever the framework's own header is one the engine does not know.
+    // wherever the framework's own header is one the engine does not know; Ruby's test-unit
+    // prints it on two lines (`<450> expected but was`, then `<300>`).
     rule(
         "expected-but-was",
-        r"expected:? ?<[^>]*> but was:? ?<[^>]*>",
+        r"expected:? ?<[^>]*> but was:? ?<[^>]*>|^<.*> expected but was$",
         TestFailure,
         1,
         Section,

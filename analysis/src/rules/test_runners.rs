@@ -316,6 +316,17 @@ pub(super) static RULES: &[Rule] = &[
         Section,
         "A gocheck test failed: its report shows the assertion, the value obtained and the value expected.",
     ),
+    // clojure.test's report of a failed assertion (`FAIL in (test) (file.clj:7)`, `ERROR in …`
+    // for an exception), over the `testing` context, `expected:` and `actual:` (Leiningen's
+    // `lein test` prints the same).
+    rule(
+        "clojure-test",
+        r"^(FAIL|ERROR) in \(\S+\) \(\S+:\d+\)$",
+        TestFailure,
+        0,
+        Section,
+        "A clojure.test assertion failed: the lines under it give the form expected and the actual value.",
+    ),
     // The test drivers of automake's harness and others like it: `FAIL: name` per test, under
     // the diff of expected and actual output when the test printed one; TestNG's `FAILED: name`
     // (a method's name: Ninja's `FAILED: out/file.o` is a build edge, not a test).

@@ -221,6 +221,8 @@ fn recognises_tools() {
         ("Failure -> spec/cart_spec.lua @ 4", "busted"),
         ("FAIL: tax_test", "test-verdict-line"),
         ("FAIL: cart_test.go:19: S.TestTotal", "gocheck"),
+        ("<450> expected but was", "expected-but-was"),
+        ("FAIL in (two-prices) (cart_test.clj:7)", "clojure-test"),
         (">> 1 error in 2 files", "error-count"),
         ("TypeScript: 2 semantic errors", "error-count"),
         ("FAILED: twoItems", "test-verdict-line"),
