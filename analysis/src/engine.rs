@@ -1032,6 +1032,14 @@ pub fn category_from_job(name: &str) -> Category {
         .collect::<Vec<_>>()
         .join(" ")
         .to_ascii_lowercase();
+    // A tool whose name says what it does (`perlcritic`, `.venv/bin/pytest`), run as a command.
+    let tool = name.split_whitespace().find_map(|word| {
+        let program = word.rsplit('/').next().unwrap_or(word);
+        TOOLS.iter().find(|(t, _)| *t == program).map(|(_, c)| *c)
+    });
+    if let Some(category) = tool {
+        return category;
+    }
     if ["lint", "fmt", "format", "clippy", "style", "check"]
         .iter()
         .any(|w| name.contains(w))
@@ -1043,9 +1051,49 @@ pub fn category_from_job(name: &str) -> Category {
         Category::Compilation
     } else if name.contains("docker") || name.contains("image") {
         Category::DockerBuild
+    } else if installs(&name) {
+        Category::Dependency
     } else {
         Category::Unknown
     }
+}
+
+/// Linters and test runners whose names do not say so, by what a failure of theirs is.
+static TOOLS: &[(&str, Category)] = &[
+    ("perlcritic", Category::Lint),
+    ("phpcs", Category::Lint),
+    ("chktex", Category::Lint),
+    ("shellcheck", Category::Lint),
+    ("rubocop", Category::Lint),
+    ("hlint", Category::Lint),
+    ("cppcheck", Category::Lint),
+    ("clang-tidy", Category::Lint),
+    ("staticcheck", Category::Lint),
+    ("flake8", Category::Lint),
+    ("codespell", Category::Lint),
+    ("jshint", Category::Lint),
+    ("rspec", Category::TestFailure),
+    ("cucumber", Category::TestFailure),
+    ("behave", Category::TestFailure),
+    ("pytest", Category::TestFailure),
+    ("jest", Category::TestFailure),
+    ("mocha", Category::TestFailure),
+    ("phpunit", Category::TestFailure),
+    ("prove", Category::TestFailure),
+    ("busted", Category::TestFailure),
+    ("ctest", Category::TestFailure),
+    ("tox", Category::TestFailure),
+    ("karma", Category::TestFailure),
+];
+
+/// Whether a command installs what the project needs (`pip install`, `bundle install`, `npm ci`,
+/// `dotnet restore`, `rebar3 get-deps`, `cpanm`); `make ci` runs a project's own checks.
+fn installs(command: &str) -> bool {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    words.iter().enumerate().any(|(i, w)| {
+        ["install", "restore", "get-deps", "cpanm"].contains(w)
+            || *w == "ci" && i > 0 && ["npm", "pnpm", "yarn"].contains(&words[i - 1])
+    })
 }
 
 /// Python's line between two tracebacks of a chain of exceptions.

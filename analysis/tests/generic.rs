@@ -1273,15 +1273,22 @@ fn an_earlier_error_the_later_one_names_is_kept() {
 }
 
 /// With no rule to go by, the category comes from the command; an option that turns something off
-/// (`--disable-pip-version-check`) does not make an install a lint check, a bare `--check` does.
+/// (`--disable-pip-version-check`) does not make an install a lint check, a bare `--check` does;
+/// a tool's name and an install's verb say what the command does.
 #[test]
 fn an_option_that_turns_something_off_says_nothing_of_the_category() {
     let install = job(
         "$ python3 -m pip install --disable-pip-version-check -r requirements.txt\nsomething went sideways\n",
     );
-    assert_eq!(analyze(&install).category, Category::Unknown);
+    assert_eq!(analyze(&install).category, Category::Dependency);
     let check = job("$ black --check .\nsomething went sideways\n");
     assert_eq!(analyze(&check).category, Category::Lint);
+    let critic = job("$ perlcritic --gentle lib\nsomething went sideways\n");
+    assert_eq!(analyze(&critic).category, Category::Lint);
+    let runner = job("$ bundle exec cucumber\nsomething went sideways\n");
+    assert_eq!(analyze(&runner).category, Category::TestFailure);
+    let script = job("$ ./release.sh\nsomething went sideways\n");
+    assert_eq!(analyze(&script).category, Category::Unknown);
 }
 
 #[test]
