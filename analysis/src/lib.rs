@@ -222,7 +222,42 @@ fn category_of(primary: &Block, step: &Step, meta: &JobMeta) -> Category {
     if !step.failing_tests.is_empty() {
         return Category::TestFailure;
     }
-    from_context(step, meta)
+    step.decisive
+        .iter()
+        .chain(step.generic.iter())
+        .flat_map(|b| b.lines.iter())
+        .find_map(|(_, l)| maven_plugin_category(l))
+        .unwrap_or_else(|| from_context(step, meta))
+}
+
+/// What the Maven plugin whose goal failed does (`Failed to execute goal
+/// org.apache.maven.plugins:maven-enforcer-plugin:3.1.0:enforce …`), when its name says it.
+fn maven_plugin_category(line: &str) -> Option<Category> {
+    let (_, goal) = line.split_once("Failed to execute goal ")?;
+    let plugin = goal.split(':').nth(1)?;
+    let named = |words: &[&str]| words.iter().any(|w| plugin.contains(w));
+    Some(if named(&["surefire", "failsafe", "jacoco"]) {
+        Category::TestFailure
+    } else if named(&[
+        "checkstyle",
+        "pmd",
+        "spotbugs",
+        "findbugs",
+        "spotless",
+        "formatter",
+        "license",
+        "rat-plugin",
+    ]) {
+        Category::Lint
+    } else if named(&["compiler", "javadoc", "animal-sniffer", "japicmp", "revapi"]) {
+        Category::Compilation
+    } else if named(&["dependency"]) {
+        Category::Dependency
+    } else if named(&["enforcer"]) {
+        Category::Configuration
+    } else {
+        return None;
+    })
 }
 
 /// Whether a diagnostic's level, after its location, is a failed check rather than a compiler's

@@ -1319,3 +1319,29 @@ fn a_report_between_rules_is_shown_from_its_rule_when_it_carries_a_verdict() {
     let table = "$ coverage report --fail-under=90\nName      Stmts   Miss  Cover\n----------------------------------------\nTOTAL        11      5    55%\nCoverage failure: total of 55 is less than fail-under=90\n";
     assert_first_excerpt(&job(table), (15, 15));
 }
+
+/// A Maven goal that failed with no rule for its message: the plugin's name says what it does.
+#[test]
+fn a_failed_maven_goal_s_plugin_says_the_category() {
+    let goal = |plugin: &str| {
+        job(&format!(
+            "$ mvn -B package\n[INFO] BUILD FAILURE\n[ERROR] Failed to execute goal org.apache.maven.plugins:{plugin}:3.5.0:run (default) on project shop: something went sideways -> [Help 1]\n"
+        ))
+    };
+    assert_eq!(
+        analyze(&goal("maven-dependency-plugin")).category,
+        Category::Dependency
+    );
+    assert_eq!(
+        analyze(&goal("maven-enforcer-plugin")).category,
+        Category::Configuration
+    );
+    assert_eq!(
+        analyze(&goal("maven-failsafe-plugin")).category,
+        Category::TestFailure
+    );
+    assert_eq!(
+        analyze(&goal("maven-antrun-plugin")).category,
+        Category::Unknown
+    );
+}
