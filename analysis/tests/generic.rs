@@ -1345,3 +1345,28 @@ fn a_failed_maven_goal_s_plugin_says_the_category() {
         Category::Unknown
     );
 }
+
+/// A log cut at the CI's size limit is no time limit: what filled it is the cause.
+#[test]
+fn a_log_cut_at_its_size_limit_shows_what_filled_it() {
+    let repeated = "java.lang.NumberFormatException: For input string: \"x\"\n\tat java.lang.Integer.parseInt(Integer.java:580)\n\tat shop.Feed.read(Feed.java:12)\n".repeat(3);
+    let log = job(&format!(
+        "$ mvn -B test\n[INFO] Running shop.FeedTest\n{repeated}\nThe job exceeded the maximum log length, and has been terminated.\n"
+    ));
+    let report = analyze(&log);
+    assert_ne!(report.category, Category::Timeout, "{report:#?}");
+    assert!(
+        first_excerpt(&report)
+            .2
+            .starts_with("java.lang.NumberFormatException"),
+        "{report:#?}"
+    );
+    // With nothing else to show, the limit's own line says what happened.
+    let cut = job("$ ./build.sh\ncompiling\nJob's log exceeded limit of 4194304 bytes.\n");
+    let report = analyze(&cut);
+    assert!(
+        first_excerpt(&report).2.contains("log exceeded limit"),
+        "{report:#?}"
+    );
+    assert_ne!(report.category, Category::Timeout);
+}

@@ -1,7 +1,7 @@
 //! Failures of the environment a job runs in: the disk, memory, network, time limits, the runner.
 //! Tried in the order listed, after the families before this one (see [`super::RULES`]).
 
-use super::Category::{Infrastructure, Network, OutOfMemory, Timeout};
+use super::Category::{Infrastructure, Network, OutOfMemory, Timeout, Unknown};
 use super::Shape::Line;
 use super::{Rule, rule};
 
@@ -22,9 +22,21 @@ pub(super) static RULES: &[Rule] = &[
         Line,
         "The job ran out of memory (exit 137 is the kernel's OOM killer): lower parallelism, raise the runner's memory, or look for a leak.",
     ),
+    // The CI's limit on a log's size (Travis: `The job exceeded the maximum log length, and has
+    // been terminated.`, earlier `The log length has exceeded the limit of 4 MB …`; GitLab's and
+    // GitFlic's runner: `Job's log exceeded limit of 4194304 bytes.`): no time limit, and the
+    // output above it, often one exception repeated, is what filled it.
+    rule(
+        "log-limit",
+        r"(?i)exceeded the maximum log length|the log length has exceeded the limit|job'?s? log exceeded limit",
+        Unknown,
+        1,
+        Line,
+        "The log grew past the CI's size limit, and the job was stopped or its output no longer collected: the output above, often one error repeated, filled it; quiet it or fix that error.",
+    ),
     rule(
         "timeout-ci",
-        r"(?i)no output has been received in the last \d+m|execution took longer than|job'?s? (log )?exceeded|exceeded the maximum (execution|time)|the job exceeded the maximum time limit|timed out after \d+|job timed out",
+        r"(?i)no output has been received in the last \d+m|execution took longer than|exceeded the maximum (execution|time)|the job exceeded the maximum time limit|timed out after \d+|job timed out",
         Timeout,
         0,
         Line,

@@ -221,6 +221,15 @@ fn recognises_tools() {
         ("Failure -> spec/cart_spec.lua @ 4", "busted"),
         ("FAIL: tax_test", "test-verdict-line"),
         ("FAIL: cart_test.go:19: S.TestTotal", "gocheck"),
+        (
+            "The job exceeded the maximum log length, and has been terminated.",
+            "log-limit",
+        ),
+        ("Job's log exceeded limit of 4194304 bytes.", "log-limit"),
+        (
+            "No output has been received in the last 10m0s, this potentially indicates a stalled build or something wrong with the build itself.",
+            "timeout-ci",
+        ),
         ("<450> expected but was", "expected-but-was"),
         ("FAIL in (two-prices) (cart_test.clj:7)", "clojure-test"),
         (">> 1 error in 2 files", "error-count"),
