@@ -327,6 +327,16 @@ pub(super) static RULES: &[Rule] = &[
         Section,
         "A clojure.test assertion failed: the lines under it give the form expected and the actual value.",
     ),
+    // Robot Framework's console: a test's name padded to the `| FAIL |` column, its message
+    // under it, up to the rule line; a suite's line has the same shape and closes the suite.
+    rule(
+        "robot-framework",
+        r"^\S.*\s\| FAIL \|$",
+        TestFailure,
+        0,
+        Section,
+        "A Robot Framework test failed: the message under its name says which keyword failed and how.",
+    ),
     // The test drivers of automake's harness and others like it: `FAIL: name` per test, under
     // the diff of expected and actual output when the test printed one; TestNG's `FAILED: name`
     // (a method's name: Ninja's `FAILED: out/file.o` is a build edge, not a test).

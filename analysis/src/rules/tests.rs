@@ -222,6 +222,10 @@ fn recognises_tools() {
         ("FAIL: tax_test", "test-verdict-line"),
         ("FAIL: cart_test.go:19: S.TestTotal", "gocheck"),
         (
+            "Sums Two Prices                                                       | FAIL |",
+            "robot-framework",
+        ),
+        (
             "The job exceeded the maximum log length, and has been terminated.",
             "log-limit",
         ),
