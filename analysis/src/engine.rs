@@ -718,7 +718,15 @@ impl Engine {
         if let Some(block) = self.open.as_mut() {
             let ends = match block.rule.shape {
                 Shape::Section | Shape::Report => ends_report(block, text),
-                Shape::Stack => text.starts_with("stack backtrace:"),
+                // A frame repeated a third time (a recursion's thousand identical frames) says
+                // nothing more.
+                Shape::Stack => {
+                    text.starts_with("stack backtrace:")
+                        || block.lines.len() >= 3
+                            && block.lines[block.lines.len() - 2..]
+                                .iter()
+                                .all(|(_, l)| l.trim() == text.trim())
+                }
                 _ => false,
             };
             let keep = !ends && continues(block, text, rule);

@@ -1370,3 +1370,13 @@ fn a_log_cut_at_its_size_limit_shows_what_filled_it() {
     );
     assert_ne!(report.category, Category::Timeout);
 }
+
+/// A recursion's thousand identical frames say no more after the first ones.
+#[test]
+fn a_frame_repeated_over_and_over_ends_the_trace() {
+    let frames = "\tat Tree.depth(Tree.java:5)\n".repeat(50);
+    let log = job(&format!(
+        "$ java Tree\nException in thread \"main\" java.lang.StackOverflowError\n{frames}"
+    ));
+    assert_first_excerpt(&log, (12, 14));
+}
