@@ -922,8 +922,16 @@ impl Engine {
     /// Remembers the test a line reports as failed, and returns its name.
     fn note_test(&mut self, text: &str) -> Option<String> {
         let name = super::extract::failing_test(text)?;
-        if self.current.failing_tests.len() < 50 && !self.current.failing_tests.contains(&name) {
-            self.current.failing_tests.push(name.clone());
+        // One test named twice, with its class and without (Surefire on JUnit 5), is one.
+        let tests = &mut self.current.failing_tests;
+        let qualifies = |long: &str, short: &str| {
+            long.strip_suffix(short)
+                .is_some_and(|class| class.ends_with('.'))
+        };
+        if let Some(known) = tests.iter_mut().find(|t| qualifies(&name, t)) {
+            *known = name.clone();
+        } else if tests.len() < 50 && !tests.iter().any(|t| *t == name || qualifies(t, &name)) {
+            tests.push(name.clone());
         }
         Some(name)
     }

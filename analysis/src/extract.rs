@@ -132,8 +132,15 @@ pub(super) fn test_patterns() -> &'static TestPatterns {
             r"^_{3,} (?P<name>\S.*?) _{3,}$",
             r"^(FAILED|ERROR) (?P<name>\S+::\S+)",
             r"^\s*● (?P<name>.+?)\s*$",
-            r"^(?P<name>\w+\([\w.$]+\))\s+Time elapsed.*<<< (FAILURE|ERROR)!",
-            r"^\[ERROR\] (?P<name>[\w.$]+\.\w+:\d+)",
+            // Surefire's verdict on a test, tagged or not, with its class (JUnit 4) or without
+            // (JUnit 5), and its summary line (`[ERROR]   CartTest.twoPrices:7 message`).
+            r"^(\[ERROR\] )?(?P<name>[\w$]+(\([\w.$]+\))?)\s+Time elapsed.*<<< (FAILURE|ERROR)!",
+            r"^\[ERROR\]\s+(?P<name>[\w.$]+\.[\w$]+):\d+",
+            // JUnit 4's console (`1) twoPrices(CartTest)`), JUnit 5's tree (`├─ twoPrices() ✘`),
+            // Gradle's (`CartTest > twoPrices FAILED`).
+            r"^\d+\) (?P<name>[\w$]+\([\w.$]+\))$",
+            r"[├└]─ (?P<name>[\w$]+\(.*?\)) ✘",
+            r"^(?P<name>[\w.$]+ > .+?) FAILED$",
             r"^\d+\) (?P<name>[\w\\]+::\w+)",
             r"^\s+\d+\) test (?P<name>.+) \(\S+\)$",
             r"^(?P<name>[\w:]+#test_\w+)",
@@ -160,8 +167,24 @@ pub fn failing_test(line: &str) -> Option<String> {
     let first = patterns.any.matches(line).into_iter().next()?;
     patterns.each[first]
         .captures(line)
-        .map(|c| c["name"].trim().to_owned())
+        .map(|c| jvm_test_name(c["name"].trim()))
         .filter(|name| !name.is_empty() && name.len() <= 300)
+}
+
+/// A JVM runner's `method(package.Class)` (JUnit 4, Surefire) as `Class.method`, the form of
+/// Surefire's summary, so that one test has one name; `method()` (JUnit 5) as `method`.
+fn jvm_test_name(name: &str) -> String {
+    let called = name
+        .strip_suffix(')')
+        .and_then(|n| n.split_once('('))
+        .filter(|_| !name.contains(char::is_whitespace));
+    match called {
+        Some((method, "")) => method.to_owned(),
+        Some((method, class)) => {
+            format!("{}.{method}", class.rsplit('.').next().unwrap_or(class))
+        }
+        None => name.to_owned(),
+    }
 }
 
 pub(super) fn volatile() -> &'static [(Regex, &'static str)] {
@@ -260,6 +283,30 @@ mod tests {
             failing_test("  ✖ reads host (0.230584ms)").as_deref(),
             Some("reads host")
         );
+        // The JVM's runners: Surefire's verdicts and summary, JUnit 4's and 5's consoles, Gradle.
+        for (line, name) in [
+            (
+                "[ERROR] rounding(shop.TaxTest)  Time elapsed: 0 s  <<< FAILURE!",
+                "TaxTest.rounding",
+            ),
+            (
+                "[ERROR] twoPrices  Time elapsed: 0.028 s  <<< FAILURE!",
+                "twoPrices",
+            ),
+            (
+                "[ERROR]   TaxTest.rounding:6 tax of 1025 cents expected:<210> but was:<205>",
+                "TaxTest.rounding",
+            ),
+            ("1) twoPrices(CartTest)", "CartTest.twoPrices"),
+            (
+                "│     ├─ twoPrices() ✘ total of two prices ==> expected: <5> but was: <3>",
+                "twoPrices",
+            ),
+            ("CartTest > twoPrices FAILED", "CartTest > twoPrices"),
+        ] {
+            assert_eq!(failing_test(line).as_deref(), Some(name), "{line}");
+        }
+        assert_eq!(failing_test("[ERROR] Tests run: 3, Failures: 1"), None);
         assert_eq!(failing_test("all fine"), None);
     }
 

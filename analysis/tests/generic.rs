@@ -1380,3 +1380,16 @@ fn a_frame_repeated_over_and_over_ends_the_trace() {
     ));
     assert_first_excerpt(&log, (12, 14));
 }
+
+/// The JVM's runners name a failed test in two forms (Surefire's verdict and its summary): the
+/// report names it once, as `Class.method`.
+#[test]
+fn surefire_names_each_failed_test_once() {
+    let log = job(
+        "$ mvn -B test\n[INFO] Running shop.TaxTest\n[ERROR] Tests run: 2, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0 s <<< FAILURE! - in shop.TaxTest\n[ERROR] rounding(shop.TaxTest)  Time elapsed: 0 s  <<< FAILURE!\njava.lang.AssertionError: tax of 1025 cents expected:<210> but was:<205>\n\tat shop.TaxTest.rounding(TaxTest.java:6)\n\n[ERROR] Failures: \n[ERROR]   TaxTest.rounding:6 tax of 1025 cents expected:<210> but was:<205>\n[ERROR] Tests run: 3, Failures: 1, Errors: 0, Skipped: 0\n",
+    );
+    assert_eq!(
+        analyze(&log).failing_tests,
+        vec!["TaxTest.rounding".to_owned()]
+    );
+}
