@@ -142,6 +142,18 @@ pub(super) fn test_patterns() -> &'static TestPatterns {
             r"[├└]─ (?P<name>[\w$]+\(.*?\)) ✘",
             r"^(?P<name>[\w.$]+ > .+?) FAILED$",
             r"^\d+\) (?P<name>[\w\\]+::\w+)",
+            // NUnit's `1) Test Failure : CartTest.TwoPrices`; RSpec's, Jasmine's, Hspec's and
+            // mocha's numbered reports (`  1) cart adds two prices`).
+            r"^\d+\) Test (Failure|Error) : (?P<name>\S+)",
+            r"^\s*\d+\) (?P<name>[^\s(].*?):?$",
+            // unittest's `FAIL: test_x (module.Class.test_x)`, automake's `FAIL: name`, TestNG's
+            // `FAILED: name`, EUnit's `cart: total_test...*failed*`, JUnit 5's Failures block,
+            // Tasty's `  two prices: FAIL`.
+            r"^(FAIL|ERROR): (?P<name>\w+) \(",
+            r"^(FAIL|XPASS): (?P<name>\S+)$|^FAILED: (?P<method>[A-Za-z_]\w*)(\(.*\))?$",
+            r"^\s*(?P<name>\w+: \w+)\.\.\.\*failed\*",
+            r"^\s*JUnit (Jupiter|Vintage):(?P<name>[\w$.]+:[\w$]+\(.*?\))",
+            r"^\s+(?P<name>\S.*?): FAIL$",
             r"^\s+\d+\) test (?P<name>.+) \(\S+\)$",
             r"^(?P<name>[\w:]+#test_\w+)",
             // A runner's progress mark, without AVA's `[fail]:` and the duration after the name
@@ -167,8 +179,20 @@ pub fn failing_test(line: &str) -> Option<String> {
     let first = patterns.any.matches(line).into_iter().next()?;
     patterns.each[first]
         .captures(line)
-        .map(|c| jvm_test_name(c["name"].trim()))
-        .filter(|name| !name.is_empty() && name.len() <= 300)
+        .and_then(|c| c.name("name").or_else(|| c.name("method")))
+        .map(|name| jvm_test_name(name.as_str().trim()))
+        .filter(|name| !name.is_empty() && name.len() <= 300 && !a_message(name))
+}
+
+/// Whether what a failure mark precedes is a tool's message, not a test's name: a count
+/// (ESLint's `✖ 3 problems`), a tag (`✘ [ERROR] …`, `ERROR: …`), a sentence (pip's `×
+/// Preparing metadata … did not run successfully.`), a build's verdict (`✗ Build failed in`).
+fn a_message(name: &str) -> bool {
+    let first = name.split_whitespace().next().unwrap_or_default();
+    name.starts_with(|c: char| c.is_ascii_digit() || c == '[')
+        || name.ends_with('.')
+        || first.ends_with(':') && first.bytes().all(|b| b.is_ascii_uppercase() || b == b':')
+        || name.to_ascii_lowercase().contains("failed in")
 }
 
 /// A JVM runner's `method(package.Class)` (JUnit 4, Surefire) as `Class.method`, the form of
@@ -179,6 +203,8 @@ fn jvm_test_name(name: &str) -> String {
         .and_then(|n| n.split_once('('))
         .filter(|_| !name.contains(char::is_whitespace));
     match called {
+        // JUnit 5's `Class:method(params)`.
+        Some((qualified, _)) if qualified.contains(':') => qualified.replacen(':', ".", 1),
         Some((method, "")) => method.to_owned(),
         Some((method, class)) => {
             format!("{}.{method}", class.rsplit('.').next().unwrap_or(class))
@@ -303,10 +329,26 @@ mod tests {
                 "twoPrices",
             ),
             ("CartTest > twoPrices FAILED", "CartTest > twoPrices"),
+            ("  JUnit Jupiter:CartTest:unknown()", "CartTest.unknown"),
+            ("1) Test Failure : CartTest.TwoPrices", "CartTest.TwoPrices"),
+            ("  1) cart adds two prices", "cart adds two prices"),
+            (
+                "FAIL: test_rounding (tests.test_tax.TaxTest.test_rounding)",
+                "test_rounding",
+            ),
+            ("FAIL: tax_test", "tax_test"),
+            ("FAILED: twoItems", "twoItems"),
+            ("  cart: total_test...*failed*", "cart: total_test"),
+            ("  two prices: FAIL", "two prices"),
         ] {
             assert_eq!(failing_test(line).as_deref(), Some(name), "{line}");
         }
         assert_eq!(failing_test("[ERROR] Tests run: 3, Failures: 1"), None);
+        // Ninja's failed build edge, and messages behind a failure mark, name no test.
+        assert_eq!(failing_test("FAILED: CMakeFiles/shop.dir/main.cpp.o"), None);
+        assert_eq!(failing_test("✖ 3 problems (3 errors, 0 warnings)"), None);
+        assert_eq!(failing_test("✘ [ERROR] Could not resolve \"./x.js\""), None);
+        assert_eq!(failing_test("✗ Build failed in 120ms"), None);
         assert_eq!(failing_test("all fine"), None);
     }
 
