@@ -43,6 +43,7 @@ static KEYWORDS: &[&str] = &[
     "go: ",
     "missing",
     "unbound variable",
+    "never defined",
     "unexpected eof",
     "does not meet",
     "segmentation fault",

@@ -420,46 +420,27 @@ fn buildkit_prefix_len(b: &[u8]) -> usize {
 /// Length of a timestamp before a line's text; 0 when there is none. Runners put one on every
 /// line (GitLab/GitFlic runners' `2024-05-01T10:00:00.123456Z 01O `, ISO-8601 and a stream tag;
 /// GitHub Actions' ISO-8601 alone), and so do loggers (SLF4J's and Logback's `10:00:00,123 `,
-/// Python's and Log4j's `2024-05-01 10:00:00,123 `, with or without a zone): behind it a tool's
-/// `[ERROR]`, `error:` or level reads as it does without one.
+/// Python's and Log4j's `2024-05-01 10:00:00,123 `, with or without a zone) and task runners
+/// (gulp's `[10:00:00] `): behind it a tool's `[ERROR]`, `error:` or level reads as it does
+/// without one.
 fn timestamp_prefix_len(b: &[u8]) -> usize {
-    let digits =
-        |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
-    let two_digits_then = |at: usize, sep: u8| digits(at..at + 2) && b.get(at + 2) == Some(&sep);
-    let dated = digits(0..4)
-        && b.get(4) == Some(&b'-')
-        && two_digits_then(5, b'-')
-        && digits(8..10)
-        && matches!(b.get(10), Some(b'T' | b' '));
-    let time = if dated { 11 } else { 0 };
-    if !(two_digits_then(time, b':')
-        && two_digits_then(time + 3, b':')
-        && digits(time + 6..time + 8))
-    {
+    // A time in brackets: gulp's `[10:00:00] `, Jenkins' timestamper `[2024-05-01T10:00:00Z] `.
+    if b.first() == Some(&b'[') {
+        return match clock_end(&b[1..]) {
+            Some((end, _)) if b.get(end + 1) == Some(&b']') && b.get(end + 2) == Some(&b' ') => {
+                end + 3
+            }
+            _ => 0,
+        };
+    }
+    let Some((mut i, runner)) = clock_end(b) else {
         return 0;
-    }
-    let mut i = time + 8;
-    if matches!(b.get(i), Some(b'.' | b',')) && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
-        i += 1;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
-    }
-    let zulu = b.get(i) == Some(&b'Z');
-    if zulu {
-        i += 1;
-    } else if matches!(b.get(i), Some(b'+' | b'-')) && digits(i + 1..i + 3) {
-        i += 3;
-        i += usize::from(b.get(i) == Some(&b':'));
-        if digits(i..i + 2) {
-            i += 2;
-        }
-    }
+    };
     if b.get(i) != Some(&b' ') {
         return 0;
     }
     i += 1;
-    if !(dated && zulu) {
+    if !runner {
         return i;
     }
     // GitLab's stream tag: two digits, O or E, optional '+'.
@@ -478,6 +459,44 @@ fn timestamp_prefix_len(b: &[u8]) -> usize {
         return i;
     }
     tag_start
+}
+
+/// Where a date-and-time or a time of day at the start of `b` ends, and whether it is dated and
+/// in UTC as runners print it (a stream tag may follow); `None` when `b` starts with neither.
+fn clock_end(b: &[u8]) -> Option<(usize, bool)> {
+    let digits =
+        |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
+    let two_digits_then = |at: usize, sep: u8| digits(at..at + 2) && b.get(at + 2) == Some(&sep);
+    let dated = digits(0..4)
+        && b.get(4) == Some(&b'-')
+        && two_digits_then(5, b'-')
+        && digits(8..10)
+        && matches!(b.get(10), Some(b'T' | b' '));
+    let time = if dated { 11 } else { 0 };
+    if !(two_digits_then(time, b':')
+        && two_digits_then(time + 3, b':')
+        && digits(time + 6..time + 8))
+    {
+        return None;
+    }
+    let mut i = time + 8;
+    if matches!(b.get(i), Some(b'.' | b',')) && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+    }
+    let zulu = b.get(i) == Some(&b'Z');
+    if zulu {
+        i += 1;
+    } else if matches!(b.get(i), Some(b'+' | b'-')) && digits(i + 1..i + 3) {
+        i += 3;
+        i += usize::from(b.get(i) == Some(&b':'));
+        if digits(i..i + 2) {
+            i += 2;
+        }
+    }
+    Some((i, dated && zulu))
 }
 
 /// Bytes the engine keeps of a line (in a block, a tail, a baseline's key).
@@ -695,7 +714,18 @@ mod tests {
         );
         assert_eq!(cleaned(b"2024-05-01 10:00:00,123 ERROR boom"), "ERROR boom");
         assert_eq!(cleaned(b"2024-05-01T10:00:00+03:00 error: x"), "error: x");
+        // A time in brackets (gulp, Jenkins' timestamper).
+        assert_eq!(
+            cleaned(b"[02:47:04] Task never defined: lint"),
+            "Task never defined: lint"
+        );
+        assert_eq!(
+            cleaned(b"[2024-05-01T10:00:00.123Z] [ERROR] boom"),
+            "[ERROR] boom"
+        );
         for kept in [
+            "[10:00] x",
+            "[ERROR] x",
             "12:34:56: error: x",
             "10:00:00",
             "1:00:00 x",

@@ -22,6 +22,20 @@ pub(super) static RULES: &[Rule] = &[
         Line,
         "A YAML file is malformed at the line and column shown: check indentation and quoting.",
     ),
+    // A task runner asked for a task the project does not define: gulp's `Task never defined:
+    // lint` (behind its `[hh:mm:ss]` time), Grunt's `Warning: Task "lint" not found.`, with the
+    // advice under it (gulp's `To list available tasks, try running: gulp --tasks`).
+    Rule {
+        names_its_level: true,
+        ..rule(
+            "task-not-defined",
+            r#"^(\[\d\d:\d\d:\d\d\] )?Task never defined: \S|^Warning: Task "[^"]+" not found\."#,
+            Configuration,
+            1,
+            Section,
+            "The task runner has no task of that name: the job's command names a task the build file does not define (renamed or removed?).",
+        )
+    },
     // A script whose `#!` interpreter does not exist: bash's `bad interpreter: No such file or
     // directory` (before 5.2) and `cannot execute: required file not found` (5.2), most often
     // for `bash\r`, a shebang with Windows line ends.

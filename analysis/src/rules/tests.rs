@@ -221,6 +221,8 @@ fn recognises_tools() {
         ("Failure -> spec/cart_spec.lua @ 4", "busted"),
         ("FAIL: tax_test", "test-verdict-line"),
         ("FAIL: cart_test.go:19: S.TestTotal", "gocheck"),
+        ("[02:47:04] Task never defined: lint", "task-not-defined"),
+        ("Warning: Task \"lint\" not found.", "task-not-defined"),
         (
             "Sums Two Prices                                                       | FAIL |",
             "robot-framework",
