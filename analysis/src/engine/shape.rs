@@ -487,7 +487,7 @@ pub(super) fn block_prefix(block: &Block) -> Option<&str> {
 pub(super) fn ends_report(block: &Block, text: &str) -> bool {
     let t = text.trim();
     closed(block)
-        || ends_section(text)
+        || ends_section(text) && !(box_rule(t) && titled_box(block))
         || t.len() >= 6 && t.bytes().all(|b| b == b'-') && block.lines.len() > block.lead + 1
         // The heading of the runner's next section, after a blank line (RSpec's `Deprecation
         // Warnings:` under its failures).
@@ -497,6 +497,20 @@ pub(super) fn ends_report(block: &Block, text: &str) -> bool {
             && text.ends_with(':')
             && text.split(' ').count() <= 3
             && !text.contains(|c: char| c.is_ascii_digit())
+}
+
+/// A rule drawn with box-drawing lines (`────`, `━━━━`), as runners draw one between reports.
+fn box_rule(t: &str) -> bool {
+    !t.is_empty() && t.chars().all(|c| matches!(c, '─' | '━'))
+}
+
+/// Whether the block opened a box under a titled rule (insta's `━━━ Snapshot Summary ━━━`): its
+/// plain rules part the box's fields, they do not end the report.
+fn titled_box(block: &Block) -> bool {
+    block.lines.iter().any(|(_, l)| {
+        let t = l.trim();
+        t.starts_with('━') && !t.trim_matches('━').trim().is_empty()
+    })
 }
 
 /// Where a section or report ends regardless of its content: test runners' summary banners, the
@@ -523,7 +537,7 @@ fn ends_section(text: &str) -> bool {
             })
         // Vitest's rule under each failure's report, AVA's short one between reports.
         || t.starts_with("⎯⎯⎯")
-        || !t.is_empty() && t.chars().all(|c| matches!(c, '─' | '━'))
+        || box_rule(t)
 }
 
 /// A test run's verdict line, and whether it reports no failure: JUnit's console and sbt
