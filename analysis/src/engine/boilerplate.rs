@@ -50,7 +50,6 @@ pub(super) fn tool_epilogue(text: &str) -> bool {
         "To see the full stack trace of the errors, re-run Maven",
         "Re-run Maven using the -X switch",
         "For more information about the errors and possible solutions",
-        "[Help 1] http",
         "After correcting the problems, you can resume the build",
         "* Try:",
         "* Get more help at ",
@@ -68,4 +67,9 @@ pub(super) fn tool_epilogue(text: &str) -> bool {
         .unwrap_or(text)
         .trim_start();
     PREFIXES.iter().any(|p| body.starts_with(p))
+        // Maven's numbered links: `[Help 2] http://cwiki.apache.org/…`.
+        || body
+            .strip_prefix("[Help ")
+            .and_then(|rest| rest.split_once("] "))
+            .is_some_and(|(n, link)| n.bytes().all(|b| b.is_ascii_digit()) && link.starts_with("http"))
 }

@@ -1,7 +1,7 @@
 //! Generic shapes and words, tried last: any error line, a failed word, a pointer.
 //! Tried in the order listed, after the families before this one (see [`super::RULES`]).
 
-use super::Category::{Compilation, TestFailure, Unknown};
+use super::Category::{Compilation, Configuration, TestFailure, Unknown};
 use super::Shape::{Diagnostic, Line, List, Report, Section};
 use super::{Lead, Rule, rule};
 
@@ -121,6 +121,16 @@ pub(super) static RULES: &[Rule] = &[
             "A tool counted the errors it found: they are the lines above its count.",
         )
     },
+    // A build tool's FATAL level (Maven's `[FATAL] Non-parseable POM …`): the problem that stopped
+    // it before it built anything.
+    rule(
+        "fatal-tag",
+        r"^\[FATAL\] \S",
+        Configuration,
+        1,
+        Line,
+        "The build tool stopped on a fatal problem before building: the line says what it could not read or do.",
+    ),
     rule(
         "generic-error",
         // A bracketed tag alone opens a report too: sbt and Maven print an empty `[error]` line

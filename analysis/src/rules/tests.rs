@@ -221,6 +221,10 @@ fn recognises_tools() {
         ("Failure -> spec/cart_spec.lua @ 4", "busted"),
         ("FAIL: tax_test", "test-verdict-line"),
         ("FAIL: cart_test.go:19: S.TestTotal", "gocheck"),
+        (
+            "[FATAL] Non-parseable POM /b/pom.xml: Unrecognised tag: 'dependency' @ line 5, column 164",
+            "fatal-tag",
+        ),
         ("[02:47:04] Task never defined: lint", "task-not-defined"),
         ("Warning: Task \"lint\" not found.", "task-not-defined"),
         (
