@@ -1,6 +1,7 @@
 //! Facts pulled out of the decisive lines: file locations, failing test names, fingerprints.
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
+use regex::bytes::{Regex as ByteRegex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
@@ -119,7 +120,7 @@ pub(super) struct TestPatterns {
     /// All of them at once: most lines match none, and one set search is much cheaper than a
     /// capturing search per pattern.
     any: RegexSet,
-    each: Vec<Regex>,
+    each: Vec<ByteRegex>,
 }
 
 pub(super) fn test_patterns() -> &'static TestPatterns {
@@ -139,7 +140,7 @@ pub(super) fn test_patterns() -> &'static TestPatterns {
             // JUnit 4's console (`1) twoPrices(CartTest)`), JUnit 5's tree (`├─ twoPrices() ✘`),
             // Gradle's (`CartTest > twoPrices FAILED`).
             r"^\d+\) (?P<name>[\w$]+\([\w.$]+\))$",
-            r"[├└]─ (?P<name>[\w$]+\(.*?\)) ✘",
+            r"(├|└)─ (?P<name>[\w$]+\(.*?\)) ✘",
             r"^(?P<name>[\w.$]+ > .+?) FAILED$",
             r"^\d+\) (?P<name>[\w\\]+::\w+)",
             // NUnit's `1) Test Failure : CartTest.TwoPrices`; RSpec's, Jasmine's, Hspec's and
@@ -162,11 +163,21 @@ pub(super) fn test_patterns() -> &'static TestPatterns {
             r"^\s*not ok \d+( -)? (?P<name>.+)$",
             r"^Test (?P<name>\S+) condition:$",
         ];
+        // Byte-oriented and ASCII-only classes (`\w`, `\s`): the set's automaton stays small, and
+        // a name's other bytes (`›`, `●`) are matched as they come.
         TestPatterns {
-            any: RegexSet::new(patterns).expect("test patterns compile"),
+            any: RegexSetBuilder::new(patterns)
+                .unicode(false)
+                .build()
+                .expect("test patterns compile"),
             each: patterns
                 .iter()
-                .map(|p| Regex::new(p).expect("test pattern compiles"))
+                .map(|p| {
+                    RegexBuilder::new(p)
+                        .unicode(false)
+                        .build()
+                        .expect("test pattern compiles")
+                })
                 .collect(),
         }
     })
@@ -176,11 +187,11 @@ pub(super) fn test_patterns() -> &'static TestPatterns {
 pub fn failing_test(line: &str) -> Option<String> {
     let patterns = test_patterns();
     // The first pattern that matches, as the table orders them.
-    let first = patterns.any.matches(line).into_iter().next()?;
+    let first = patterns.any.matches(line.as_bytes()).into_iter().next()?;
     patterns.each[first]
-        .captures(line)
+        .captures(line.as_bytes())
         .and_then(|c| c.name("name").or_else(|| c.name("method")))
-        .map(|name| jvm_test_name(name.as_str().trim()))
+        .map(|name| jvm_test_name(String::from_utf8_lossy(name.as_bytes()).trim()))
         .filter(|name| !name.is_empty() && name.len() <= 300 && !a_message(name))
 }
 
