@@ -475,6 +475,9 @@ pub struct Engine {
     open: Option<Block>,
     /// Last line of the most recently closed block.
     last_block_end: u64,
+    /// Last line of the most recently closed decisive block (tier 0 or 1): a framed heading may
+    /// hold a weaker block's line (Alcotest's boxed `[FAIL] test`), not a decisive one's.
+    last_decisive_end: u64,
     pub lines_total: u64,
     /// A passing run of the same job: its lines are not causes.
     baseline: Option<Baseline>,
@@ -510,6 +513,7 @@ impl Engine {
             last_with_errors: None,
             open: None,
             last_block_end: 0,
+            last_decisive_end: 0,
             lines_total: 0,
             baseline: None,
             step_echo_until: 0,
@@ -882,7 +886,7 @@ impl Engine {
                     lines.extend(framed_heading_above(
                         &self.current.tail,
                         number,
-                        self.last_block_end,
+                        self.last_decisive_end,
                     ));
                 }
                 if lines.is_empty() {
@@ -952,6 +956,9 @@ impl Engine {
         if let Some(mut block) = self.open.take() {
             block.pending_blank = None;
             self.last_block_end = block.lines.last().map(|l| l.0).unwrap_or(0);
+            if block.rule.tier <= 1 {
+                self.last_decisive_end = self.last_block_end;
+            }
             block.run_end = self.last_block_end;
             // A block of bare tags (`[ERROR]` alone, after a tool's epilogue) says nothing.
             let says_something = block.lines.iter().any(|(_, l)| !untagged(l).is_empty());

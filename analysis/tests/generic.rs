@@ -1393,3 +1393,13 @@ fn surefire_names_each_failed_test_once() {
         vec!["TaxTest.rounding".to_owned()]
     );
 }
+
+/// A failed test's name boxed above its check (Alcotest), and the value the expectation was
+/// compared with on the next line at the same indent, belong to the check's report.
+#[test]
+fn a_boxed_test_name_and_the_compared_value_belong_to_the_check() {
+    let log = job(
+        "$ dune test\n  [FAIL]        total          1   two.\n\n┌──────────────────────────────┐\n│ [FAIL]        total   1   two. │\n└──────────────────────────────┘\nASSERT two prices\nFAIL two prices\n\n   Expected: `450'\n   Received: `300'\n\n1 failure! in 0.000s. 2 tests run.\n",
+    );
+    assert_first_excerpt(&log, (14, 21));
+}

@@ -58,9 +58,13 @@ pub(super) fn framed_heading_above(
         return Vec::new();
     }
     // A full-width rule: an underline's, or Catch2's dotted one.
+    // Or a box's top or bottom edge (Alcotest's `┌───┐` around the failed test's name).
     let rule_line = |line: &str| {
         let t = line.trim();
-        t.len() >= 20 && (underline(t) || t.bytes().all(|b| b == b'.'))
+        t.len() >= 20
+            && (underline(t)
+                || t.bytes().all(|b| b == b'.')
+                || t.chars().all(|c| "┌┐└┘─━═".contains(c)))
     };
     let mut heading: Vec<(u64, String)> = Vec::new();
     for (n, line) in tail.iter().rev().filter(|(n, _)| *n < number && *n > taken) {

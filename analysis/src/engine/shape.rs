@@ -82,6 +82,9 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                     || code_frame(text)
                     || tagged
                     || same_marker(block, text)
+                    // The value an expectation was compared with, on the next line at the same
+                    // indent (Alcotest's `Expected:` over `Received:`).
+                    || compared_value(block, text)
                     // Gradle's nested causes under its failure (`> Could not resolve x.`).
                     || text.starts_with("> ")
                     // The lines of a diff under its legend, at any indent.
@@ -497,6 +500,28 @@ pub(super) fn ends_report(block: &Block, text: &str) -> bool {
             && text.ends_with(':')
             && text.split(' ').count() <= 3
             && !text.contains(|c: char| c.is_ascii_digit())
+}
+
+/// Whether `text` gives the value an expectation on the block's last line was compared with:
+/// `Received:`, `Actual:`, `But was:`, `but got:` under `Expected:`.
+fn compared_value(block: &Block, text: &str) -> bool {
+    let expected = block.lines.last().is_some_and(|(_, l)| {
+        let l = l.trim_start();
+        l.starts_with("Expected:") || l.starts_with("expected:")
+    });
+    expected
+        && [
+            "Received:",
+            "Actual:",
+            "actual:",
+            "But was:",
+            "but was:",
+            "but got:",
+            "Got:",
+            "got:",
+        ]
+        .iter()
+        .any(|w| text.starts_with(w))
 }
 
 /// A rule drawn with box-drawing lines (`────`, `━━━━`), as runners draw one between reports.
