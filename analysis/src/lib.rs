@@ -293,8 +293,10 @@ fn in_method(line: &str) -> bool {
 }
 
 fn from_context(step: &Step, meta: &JobMeta) -> Category {
-    // timeout(1) exits with 124 when it kills the command.
-    if step.exit_code == Some(124) {
+    // timeout(1) exits with 124 when it kills the command; so does xargs when a command it ran
+    // exits with 255, which is no time limit.
+    if step.exit_code == Some(124) && !step.command.as_deref().is_some_and(|c| c.contains("xargs"))
+    {
         return Category::Timeout;
     }
     [

@@ -1403,3 +1403,21 @@ fn a_boxed_test_name_and_the_compared_value_belong_to_the_check() {
     );
     assert_first_excerpt(&log, (14, 21));
 }
+
+/// Exit code 124 is timeout(1)'s when it kills a command, and xargs' when a command it ran exits
+/// with 255: only the first is a time limit.
+#[test]
+fn exit_124_is_a_timeout_unless_xargs_gave_it() {
+    let log = |command: &str, output: &str| {
+        format!(
+            "Running with gitlab-runner 16.11.0 (91a27b2a)\nExecuting \"step_script\" stage of the job script\n$ {command}\n{output}Cleaning up project directory and file based variables\nERROR: Job failed: exit code 124\n"
+        )
+    };
+    let timed_out = log("timeout 5 ./load-fixtures.sh", "loading fixtures\n");
+    assert_eq!(analyze(&timed_out).category, Category::Timeout);
+    let xargs = log(
+        "ls src/*.json | xargs -n1 ./check.sh",
+        "checking src/b.json\nxargs: ./check.sh: exited with status 255; aborting\n",
+    );
+    assert_ne!(analyze(&xargs).category, Category::Timeout);
+}
