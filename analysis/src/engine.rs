@@ -24,8 +24,8 @@ use super::rules::{Category, Lead, NAMED_REPORT, Rule, Rules, Shape};
 use boilerplate::{runner_boilerplate, tool_epilogue};
 use lead::{
     announced_test_above, caret_frame_above, completed_by, diff_line, findings_above, frame_above,
-    framed_heading_above, is_header, is_parent, quoted_by, same_item_shape, section_above,
-    test_run_above, warnings_above,
+    framed_heading_above, is_header, is_parent, quoted_by, run_up_from, same_item_shape,
+    section_above, test_run_above, warnings_above,
 };
 use regex::Regex;
 pub(crate) use shape::names_same_file;
@@ -820,16 +820,8 @@ impl Engine {
         self.current.seq += 1;
         let mut lines = Vec::new();
         // The lines just above the anchor that are not part of a block already.
-        let above = self
-            .current
-            .tail
-            .iter()
-            .rev()
-            .scan(number, |expected, (n, line)| {
-                let next = *n + 1 == *expected && *n > self.last_block_end;
-                *expected = *n;
-                next.then_some((*n, line))
-            });
+        let above = run_up_from(&self.current.tail, number - 1, self.last_block_end)
+            .map(|(n, line)| (*n, line));
         let frame = if rule.shape == Shape::Stack {
             caret_frame_above(&self.current.tail, number)
         } else {

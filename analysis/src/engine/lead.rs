@@ -66,16 +66,17 @@ pub(super) fn framed_heading_above(
                 || t.bytes().all(|b| b == b'.')
                 || t.chars().all(|c| "┌┐└┘─━═".contains(c)))
     };
-    let mut heading: Vec<(u64, String)> = Vec::new();
-    for (n, line) in tail.iter().rev().filter(|(n, _)| *n < number && *n > taken) {
-        let expected = heading.last().map_or(number - 2, |l| l.0 - 1);
-        if *n != expected {
-            break;
-        }
-        if heading.len() == MOST {
-            return Vec::new();
-        }
-        heading.push((*n, line.clone()));
+    // One blank line above the report: the line right above it is not remembered.
+    let right_above = tail.iter().rev().find(|(n, _)| *n < number);
+    if right_above.is_some_and(|(n, _)| *n == number - 1) {
+        return Vec::new();
+    }
+    let mut heading: Vec<(u64, String)> = run_up_from(tail, number - 2, taken)
+        .take(MOST + 1)
+        .cloned()
+        .collect();
+    if heading.len() > MOST {
+        return Vec::new();
     }
     heading.reverse();
     // The paragraph must start at a blank line (or the last block), with its rule.
@@ -98,25 +99,36 @@ pub(super) fn framed_heading_above(
 /// the same way (a coverage report's total) carry no verdict line.
 pub(super) fn frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, String)> {
     const MOST: usize = 8;
-    let mut frame: Vec<(u64, String)> = Vec::new();
-    for (n, line) in tail.iter().rev().filter(|(n, _)| *n < number) {
-        let expected = frame.last().map_or(number - 1, |l| l.0 - 1);
-        if *n != expected || frame.len() == MOST {
-            return Vec::new();
-        }
-        if line.trim().len() >= 16 && underline(line) {
-            let verdict = |l: &str| {
-                ["FAILURE", "FAILED", "FAIL", "ERROR", "Failure", "Error"].contains(&l.trim())
-            };
-            if !frame.iter().any(|(_, l)| verdict(l)) {
-                return Vec::new();
-            }
-            frame.reverse();
-            return frame;
-        }
-        frame.push((*n, line.clone()));
+    let run: Vec<&(u64, String)> = run_up_from(tail, number - 1, 0).take(MOST).collect();
+    let Some(rule) = run
+        .iter()
+        .position(|(_, l)| l.trim().len() >= 16 && underline(l))
+    else {
+        return Vec::new();
+    };
+    let verdict =
+        |l: &str| ["FAILURE", "FAILED", "FAIL", "ERROR", "Failure", "Error"].contains(&l.trim());
+    if !run[..rule].iter().any(|(_, l)| verdict(l)) {
+        return Vec::new();
     }
-    Vec::new()
+    run[..rule].iter().rev().map(|l| (*l).clone()).collect()
+}
+
+/// The remembered lines that run without a gap up to line `end`, from it upward, none of them at
+/// or before `taken` (part of a block already). Blank lines are not remembered: a gap is one.
+pub(super) fn run_up_from(
+    tail: &VecDeque<(u64, String)>,
+    end: u64,
+    taken: u64,
+) -> impl Iterator<Item = &(u64, String)> {
+    tail.iter()
+        .rev()
+        .skip_while(move |(n, _)| *n > end)
+        .scan(end + 1, move |expected, line| {
+            let next = line.0 + 1 == *expected && line.0 > taken;
+            *expected = line.0;
+            next.then_some(line)
+        })
 }
 
 /// A line that introduces the block under it: `In function 'f':`, `# package`, `1) test name`,
@@ -297,19 +309,20 @@ pub(super) fn findings_above(
     taken: u64,
 ) -> Vec<(u64, String)> {
     const MOST: usize = 12;
-    let mut above = tail.iter().rev().filter(|(n, _)| *n < number && *n > taken);
-    let Some(last) = above.next().filter(|(n, _)| *n + 2 >= number) else {
+    let Some(&(last, _)) = tail
+        .iter()
+        .rev()
+        .find(|(n, _)| *n < number)
+        .filter(|(n, _)| *n > taken && *n + 2 >= number)
+    else {
         return Vec::new();
     };
-    let mut paragraph = vec![last.clone()];
-    for (n, line) in above {
-        if *n + 1 != paragraph[paragraph.len() - 1].0 {
-            break;
-        }
-        if paragraph.len() == MOST {
-            return Vec::new();
-        }
-        paragraph.push((*n, line.clone()));
+    let mut paragraph: Vec<(u64, String)> = run_up_from(tail, last, taken)
+        .take(MOST + 1)
+        .cloned()
+        .collect();
+    if paragraph.len() > MOST {
+        return Vec::new();
     }
     paragraph.reverse();
     let names_file = paragraph.first().is_some_and(|(_, l)| looks_like_path(l));

@@ -377,10 +377,9 @@ pub(super) fn underline(text: &str) -> bool {
 pub(super) fn closing_count(text: &str) -> bool {
     let t = text.trim();
     let t = t.strip_prefix(">> ").unwrap_or(t);
-    let t = match program_prefix(t) {
-        Some(_) if !t.starts_with("Found ") => t.split_once(": ").map_or(t, |(_, rest)| rest),
-        _ => t,
-    };
+    let t = program_prefix(t)
+        .and_then(|_| t.split_once(": "))
+        .map_or(t, |(_, rest)| rest);
     let t = t.strip_prefix("Found ").unwrap_or(t);
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     let mut words = t[digits..].split_whitespace();
