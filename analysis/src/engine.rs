@@ -385,7 +385,6 @@ impl Step {
         // Decisive blocks that follow on the very next line belong to the same story (an error
         // and the harness line that reports it), and so does a short error line of the generic
         // shape right under it (sbt's `[error] (Test / test) …` naming the task that failed).
-        let mut end = primary.lines.last().map(|l| l.0).unwrap_or(0);
         let mut following: Vec<&Block> = decisive
             .iter()
             .copied()
@@ -397,18 +396,8 @@ impl Step {
             .filter(|b| b.seq > primary.seq)
             .collect();
         following.sort_by_key(|b| b.seq);
-        // Under a primary of a line or two, one too long for what is left is shown in part (a
-        // test's verdict line, then the top of its exception's frames).
         let short = primary.lines.len() <= 2;
-        for other in following {
-            let start = other.lines.first().map(|l| l.0).unwrap_or(0);
-            if start != end + 1 || other.lines.len() > budget && !(short && budget >= 3) {
-                break;
-            }
-            budget = budget.saturating_sub(other.lines.len());
-            end = other.lines.last().map(|l| l.0).unwrap_or(end);
-            chosen.push(other);
-        }
+        follow_on(primary, &following, short, &mut chosen, &mut budget);
         // More failures of the same kind (a second failing test, a second compile error), while
         // they fit the excerpt budget; not one a tool repeats in its summary (Maven prints each
         // compile error twice).
@@ -426,6 +415,7 @@ impl Step {
             if other.lines.len() <= budget {
                 budget -= other.lines.len();
                 chosen.push(other);
+                follow_on(other, &following, short, &mut chosen, &mut budget);
             }
         }
         // A chain of Python exceptions is one story, told by its last traceback (what the
@@ -439,6 +429,31 @@ impl Step {
             }
         }
         chosen
+    }
+}
+
+/// Adds the blocks in `following` that start on the line after `from` ends, one under the
+/// other, while `budget` lasts: the harness line that reports an error is part of its story.
+/// Under a short block (a line or two), one too long for what is left is shown in part (a
+/// test's verdict line, then the top of its exception's frames).
+fn follow_on<'a>(
+    from: &Block,
+    following: &[&'a Block],
+    short: bool,
+    chosen: &mut Vec<&'a Block>,
+    budget: &mut usize,
+) {
+    let mut end = from.lines.last().map(|l| l.0).unwrap_or(0);
+    for other in following.iter().copied().filter(|b| b.seq > from.seq) {
+        let start = other.lines.first().map(|l| l.0).unwrap_or(0);
+        if start != end + 1 || other.lines.len() > *budget && !(short && *budget >= 3) {
+            break;
+        }
+        *budget = budget.saturating_sub(other.lines.len());
+        end = other.lines.last().map(|l| l.0).unwrap_or(end);
+        if !chosen.iter().any(|c| std::ptr::eq(*c, other)) {
+            chosen.push(other);
+        }
     }
 }
 
@@ -1032,17 +1047,18 @@ fn truncate(text: &str) -> String {
 
 /// The category of a step's failure when no rule says more: from the job's name or stage.
 pub fn category_from_job(name: &str) -> Category {
-    // An option given a value sets how a command runs (`valgrind --leak-check=full`), and so
+    // An option given a value sets how a command runs (`valgrind --leak-check=full`, ssh's `-o
+    // StrictHostKeyChecking=yes`), as does a variable set for it (`CI=true`), and so
     // does one that turns something off (`pip --disable-pip-version-check`, `--no-lint`); a
     // bare flag may say what it does (`black --check`, `ansible-playbook --syntax-check`).
     let name = name
         .split_whitespace()
         .filter(|word| {
-            !(word.starts_with('-')
-                && (word.contains('=')
-                    || ["--disable-", "--no-", "--skip-", "--without-"]
+            !(word.contains('=')
+                || word.starts_with('-')
+                    && ["--disable-", "--no-", "--skip-", "--without-"]
                         .iter()
-                        .any(|p| word.starts_with(p))))
+                        .any(|p| word.starts_with(p)))
         })
         .collect::<Vec<_>>()
         .join(" ")

@@ -103,6 +103,8 @@ static KEYWORDS: &[&str] = &[
     "syscall param",
     "destination overlap",
     "took longer",
+    "rejected",
+    "host key",
     "certificate",
     "x509",
     "ssl",

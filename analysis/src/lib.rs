@@ -462,20 +462,25 @@ fn block_lines(block: &Block, budget: usize) -> Vec<&(u64, String)> {
 }
 
 /// What a report shows, as excerpts in the order they were added. A piece that touches or
-/// overlaps an excerpt already there, or is parted from it by blank lines only, joins it, so no
-/// line is shown twice, an error's title found after the error still reads above it, and the
-/// findings a tool separates with blank lines read as one excerpt.
+/// overlaps an excerpt already there, or is parted from it by blank lines only or by a single
+/// line, joins it, so no line is shown twice, an error's title found after the error still
+/// reads above it, the findings a tool separates with blank lines read as one excerpt, and two
+/// parts of one report (git's `remote: error:` and `! [remote rejected]` under its `To url`)
+/// read as one rather than as two excerpts a line apart.
 struct Shown<'a> {
     excerpts: Vec<Vec<&'a (u64, String)>>,
     /// The step's last blank lines (see [`Step::blanks`]).
     blanks: &'a VecDeque<(u64, String)>,
+    /// The step's last lines (see [`Step::tail`]).
+    tail: &'a VecDeque<(u64, String)>,
 }
 
 impl<'a> Shown<'a> {
-    fn new(blanks: &'a VecDeque<(u64, String)>) -> Self {
+    fn new(step: &'a Step) -> Self {
         Self {
             excerpts: Vec::new(),
-            blanks,
+            blanks: &step.blanks,
+            tail: &step.tail,
         }
     }
 
@@ -498,9 +503,24 @@ impl<'a> Shown<'a> {
         (end + 1..start).map(|n| Self::blank(blanks, n)).collect()
     }
 
+    /// The line between `end` and `start`, when one remembered line parts them.
+    fn one_line_gap(
+        tail: &'a VecDeque<(u64, String)>,
+        end: u64,
+        start: u64,
+    ) -> Option<&'a (u64, String)> {
+        if start != end + 2 {
+            return None;
+        }
+        tail.get(tail.partition_point(|l| l.0 <= end))
+            .filter(|l| l.0 == end + 1)
+    }
+
     /// Whether what ends at line `end` runs on into what starts at line `start`.
     fn runs_on(&self, end: u64, start: u64) -> bool {
-        end + 1 >= start || Self::blank_gap(self.blanks, end, start).is_some()
+        end + 1 >= start
+            || Self::blank_gap(self.blanks, end, start).is_some()
+            || Self::one_line_gap(self.tail, end, start).is_some()
     }
 
     fn add(&mut self, mut piece: Vec<&'a (u64, String)>) {
@@ -508,6 +528,7 @@ impl<'a> Shown<'a> {
         else {
             return;
         };
+        let (blanks, tail) = (self.blanks, self.tail);
         let touching = self.excerpts.iter().position(|e| {
             e.first().is_some_and(|first| self.runs_on(end, first.0))
                 && e.last().is_some_and(|last| self.runs_on(last.0, start))
@@ -525,14 +546,18 @@ impl<'a> Shown<'a> {
                 self.excerpts.last_mut().expect("just pushed")
             }
         };
-        // The blank lines between its lines are shown as the log has them.
-        let blanks: Vec<&'a (u64, String)> = excerpt
+        // The lines between its lines (blank, or the one that parted two pieces) are shown as
+        // the log has them.
+        let gaps: Vec<&'a (u64, String)> = excerpt
             .windows(2)
-            .filter_map(|w| Self::blank_gap(self.blanks, w[0].0, w[1].0))
+            .filter_map(|w| {
+                Self::blank_gap(blanks, w[0].0, w[1].0)
+                    .or_else(|| Some(vec![Self::one_line_gap(tail, w[0].0, w[1].0)?]))
+            })
             .flatten()
             .collect();
-        if !blanks.is_empty() {
-            excerpt.extend(blanks);
+        if !gaps.is_empty() {
+            excerpt.extend(gaps);
             excerpt.sort_by_key(|l| l.0);
         }
     }
@@ -914,7 +939,7 @@ fn step_report(
         };
     };
 
-    let mut shown = Shown::new(&step.blanks);
+    let mut shown = Shown::new(&step);
     for (i, block) in chosen.iter().enumerate() {
         let mut budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
         // The last traceback of a chain leaves room for the end of the first, the root cause.

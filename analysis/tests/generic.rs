@@ -1421,3 +1421,33 @@ fn exit_124_is_a_timeout_unless_xargs_gave_it() {
     );
     assert_ne!(analyze(&xargs).category, Category::Timeout);
 }
+
+/// A setting given to a command (`-o StrictHostKeyChecking=yes`, `CI=true`) says how it runs, not
+/// what it does: a word in it is no category.
+#[test]
+fn a_commands_settings_do_not_name_its_category() {
+    let log = |command: &str| {
+        format!(
+            "Running with gitlab-runner 16.11.0 (91a27b2a)\nExecuting \"step_script\" stage of the job script\n$ {command}\ndeploying\nCleaning up project directory and file based variables\nERROR: Job failed: exit code 1\n"
+        )
+    };
+    assert_eq!(
+        analyze(&log(
+            "ssh -o StrictHostKeyChecking=yes deploy@shop ./restart"
+        ))
+        .category,
+        Category::Unknown
+    );
+    assert_eq!(analyze(&log("ruff check src")).category, Category::Lint);
+}
+
+/// Two parts of one report a single line apart (git's relayed `remote: error:` over its
+/// `! [remote rejected]`, the `To url` between them) are shown as one excerpt with that line.
+#[test]
+fn parts_of_a_report_one_line_apart_are_one_excerpt() {
+    let log = job(
+        "$ git push origin HEAD:main\nremote: error: commit b0ed35f has no Signed-off-by line\nTo https://gitflic.ru/project/acme/shop.git\n ! [remote rejected] HEAD -> main (pre-receive hook declined)\nerror: failed to push some refs to 'https://gitflic.ru/project/acme/shop.git'\n",
+    );
+    let report = assert_first_excerpt(&log, (12, 15));
+    assert_eq!(report.category, Category::Permission);
+}

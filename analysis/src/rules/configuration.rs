@@ -14,6 +14,45 @@ pub(super) static RULES: &[Rule] = &[
         Line,
         "Permission denied: check file modes, the runner's user, and the token's scopes or expiry.",
     ),
+    // ssh's refusal of a host whose key it does not know, or whose key changed, under strict
+    // checking (the way a deploy step should run it).
+    rule(
+        "ssh-host-key",
+        r"^Host key verification failed\.$|^(No \S+ host key is known|Host key for \S+ has changed) .*strict checking",
+        Permission,
+        0,
+        Line,
+        "ssh does not trust the host's key: add the host's key to known_hosts from a CI variable (checked once, not fetched by ssh-keyscan at every run), and do not turn checking off.",
+    ),
+    // git push's status line for a ref it could not update (`git push` OUTPUT: flag `!`): the
+    // remote has commits the job lacks, or the server refused it (a hook, a protected branch).
+    rule(
+        "git-push-rejected",
+        r"^ ! \[rejected\] ",
+        Configuration,
+        1,
+        Line,
+        "The remote branch has commits this job does not (another push came first, or history was rewritten): fetch and rebase before pushing, or let one job at a time push.",
+    ),
+    // git relays what the server printed, a hook's reason among it, behind `remote: `.
+    rule(
+        "git-push-declined",
+        r"^ ! \[remote (rejected|failure)\] |^remote: (error|fatal): ",
+        Permission,
+        1,
+        Line,
+        "The server refused the push: a hook or the branch's protection declined it (the remote: lines above say why), or the token may not push there.",
+    ),
+    // The AWS CLI's and SDKs' ClientError: `An error occurred (NoSuchBucket) when calling the
+    // PutObject operation: …`; an AccessDenied among them is the permission rule's above.
+    rule(
+        "aws-error",
+        r"An error occurred \([A-Za-z.]+\) (when calling the \w+ operation|\(reached max retries)",
+        Configuration,
+        1,
+        Line,
+        "An AWS API call was refused: the code in brackets says why (a bucket, stack or function name that does not exist, the region, the role's rights).",
+    ),
     rule(
         "yaml",
         r"(?i)found character that cannot start any token|mapping values are not allowed|did not find expected (key|',' or ']'|node content)|could not find expected ':'|yaml(\.scanner|\.parser)?\.\w*error|error (in|parsing) .*\.ya?ml|jobs config should|invalid ci config|\.gitlab-ci\.yml",

@@ -1,7 +1,7 @@
 //! Dependencies that could not be fetched, resolved or built: package managers and their registries.
 //! Tried in the order listed, after the families before this one (see [`super::RULES`]).
 
-use super::Category::{Compilation, Dependency};
+use super::Category::{Compilation, Dependency, Permission};
 use super::Shape::{Line, List, Report, Section, Stack};
 use super::{Rule, rule};
 
@@ -51,9 +51,19 @@ pub(super) static RULES: &[Rule] = &[
         Line,
         "A Perl module is not installed: add it to the dependencies (cpanfile, Makefile.PL) and install them before the tests.",
     ),
+    // npm's E401/E403: the registry refused the token or the action (publishing a version that
+    // exists, a package the token may not read), whatever command asked.
+    rule(
+        "npm-auth",
+        r"^npm (ERR!|error) code E40[13]$",
+        Permission,
+        1,
+        List,
+        "The npm registry refused the request (E401: no valid token; E403: the token may not do this, or the version is already published): check the token's scopes and expiry and the package's version.",
+    ),
     rule(
         "npm-code",
-        r"^npm (ERR!|error) (code (E404|ETARGET|ERESOLVE|ENOTFOUND|EINTEGRITY|ENOVERSIONS|E401|E403)|404 |notarget|peer dep|ERESOLVE|Could not resolve dependency|missing script:)",
+        r"^npm (ERR!|error) (code (E404|ETARGET|ERESOLVE|ENOTFOUND|EINTEGRITY|ENOVERSIONS)|404 |notarget|peer dep|ERESOLVE|Could not resolve dependency|missing script:)",
         Dependency,
         1,
         List,

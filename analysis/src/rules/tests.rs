@@ -226,6 +226,29 @@ fn recognises_tools() {
             "fatal-tag",
         ),
         ("[02:47:04] Task never defined: lint", "task-not-defined"),
+        ("Host key verification failed.", "ssh-host-key"),
+        (
+            "No ED25519 host key is known for [deploy.example]:2222 and you have requested strict checking.",
+            "ssh-host-key",
+        ),
+        (
+            " ! [rejected]        HEAD -> main (fetch first)",
+            "git-push-rejected",
+        ),
+        (
+            " ! [remote rejected] HEAD -> main (pre-receive hook declined)",
+            "git-push-declined",
+        ),
+        (
+            "remote: error: GH006: Protected branch update failed for refs/heads/main.",
+            "git-push-declined",
+        ),
+        (
+            "upload failed: dist/shop.zip to s3://shop/shop.zip An error occurred (NoSuchBucket) when calling the PutObject operation: The specified bucket does not exist",
+            "aws-error",
+        ),
+        ("npm error code E403", "npm-auth"),
+        ("npm ERR! code E401", "npm-auth"),
         ("Warning: Task \"lint\" not found.", "task-not-defined"),
         (
             "Sums Two Prices                                                       | FAIL |",
