@@ -1118,12 +1118,17 @@ static TOOLS: &[(&str, Category)] = &[
 ];
 
 /// Whether a command installs what the project needs (`pip install`, `bundle install`, `npm ci`,
-/// `dotnet restore`, `rebar3 get-deps`, `cpanm`); `make ci` runs a project's own checks.
+/// `dotnet restore`, `rebar3 get-deps`, `cpanm`, `uv sync`, `go mod download`, `cargo fetch`);
+/// `make ci` runs a project's own checks.
 fn installs(command: &str) -> bool {
     let words: Vec<&str> = command.split_whitespace().collect();
     words.iter().enumerate().any(|(i, w)| {
+        let after = |tools: &[&str]| i > 0 && tools.contains(&words[i - 1]);
         ["install", "restore", "get-deps", "cpanm"].contains(w)
-            || *w == "ci" && i > 0 && ["npm", "pnpm", "yarn"].contains(&words[i - 1])
+            || *w == "ci" && after(&["npm", "pnpm", "yarn"])
+            || *w == "sync" && after(&["uv", "pdm", "pipenv"])
+            || *w == "download" && after(&["mod"])
+            || *w == "fetch" && after(&["cargo"])
     })
 }
 

@@ -1451,3 +1451,16 @@ fn parts_of_a_report_one_line_apart_are_one_excerpt() {
     let report = assert_first_excerpt(&log, (12, 15));
     assert_eq!(report.category, Category::Permission);
 }
+
+/// rustc's errors carry a code (`error[E0308]:`); a bare `error:` line is any tool's (uv, git,
+/// cargo), so it says nothing of compiling: the command that failed names the category.
+#[test]
+fn a_bare_error_line_is_not_a_compile_error() {
+    let log = job(
+        "$ uv sync --locked\nResolved 3 packages in 3ms\nerror: The lockfile at `uv.lock` needs to be updated, but `--locked` was provided.\n\nhint: To update the lockfile, run `uv lock`.\n",
+    );
+    let report = assert_first_excerpt(&log, (13, 15));
+    assert_eq!(report.category, Category::Dependency);
+    let rust = job("$ cargo build\nerror[E0308]: mismatched types\n --> src/main.rs:2:18\n");
+    assert_eq!(analyze(&rust).category, Category::Compilation);
+}

@@ -115,9 +115,8 @@ fn a_passing_run_s_lines_are_not_causes_and_the_new_ones_are_shown() {
 fn lines_the_passing_run_printed_are_marked_so() {
     // Without a rule firing on anything new, the answer is the newest lines before the failure,
     // and an excerpt of known lines says so.
-    let pass =
-        "$ ./deploy\nconnecting to the registry\nerror: slow mirror, retrying\nuploaded 12 files\n";
-    let fail = "$ ./deploy\nconnecting to the registry\nerror: slow mirror, retrying\nuploaded 3 files\nquota exceeded for bucket assets\nERROR: Job failed: exit code 1\n";
+    let pass = "$ ./deploy\nconnecting to the registry\nmirror: Permission denied (publickey), retrying with a token\nuploaded 12 files\n";
+    let fail = "$ ./deploy\nconnecting to the registry\nmirror: Permission denied (publickey), retrying with a token\nuploaded 3 files\nquota exceeded for bucket assets\nERROR: Job failed: exit code 1\n";
     let report = Analyzer::with_baseline(JobMeta::default(), Baseline::from_bytes(pass.as_bytes()))
         .read_bytes(fail.as_bytes());
     let first = &report.excerpts[0];

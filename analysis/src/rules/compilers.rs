@@ -54,7 +54,7 @@ pub(super) static RULES: &[Rule] = &[
     ),
     rule(
         "rustc",
-        r"^error(\[E\d{4}\])?: [^\n]",
+        r"^error\[E\d{4}\]: [^\n]",
         Compilation,
         0,
         Diagnostic,
