@@ -30,8 +30,9 @@ use lead::{
 use regex::Regex;
 pub(crate) use shape::names_same_file;
 use shape::{
-    code_fence, continues, ends_report, indent_of, looks_like_path, passed_unit_title,
-    program_prefix, reports_exit, starts_test_class, test_run_verdict, untagged, usage_heading,
+    code_fence, continues, ends_report, heads_a_message, indent_of, looks_like_path,
+    passed_unit_title, program_prefix, reports_exit, starts_test_class, test_run_verdict, untagged,
+    usage_heading,
 };
 use std::collections::{HashSet, VecDeque};
 use std::sync::OnceLock;
@@ -214,7 +215,12 @@ impl Step {
                     && last.lines.last().map(|l| l.0 + 1) == block.lines.first().map(|l| l.0)
             });
             self.pass_over_survived_error(&block);
-            if self.tier_counts[tier] < BLOCKS_PER_TIER || environment || goes_on_run {
+            if block.passed_over {
+                // Kept to be shown only when nothing else is, without taking a slot.
+                if self.decisive.len() < 4 * BLOCKS_PER_TIER {
+                    self.decisive.push(block);
+                }
+            } else if self.tier_counts[tier] < BLOCKS_PER_TIER || environment || goes_on_run {
                 self.tier_counts[tier] += usize::from(!goes_on_run);
                 // Environment failures are always kept, but boundedly so.
                 if self.decisive.len() < 4 * BLOCKS_PER_TIER {
@@ -370,7 +376,21 @@ impl Step {
                 .iter()
                 .chain(self.generic.iter())
                 .filter(candidate)
-                .find(|b| b.lines.last().is_some_and(|l| l.0 + 1 == top));
+                .find(|b| {
+                    b.lines.last().is_some_and(|l| {
+                        l.0 + 1 == top
+                            // A title a blank line above (Next.js' and webpack's `Failed to
+                            // compile.` over the file's diagnostic): a line of its own, in
+                            // the first column, not a test's verdict nor a warning.
+                            || b.lines.len() == 1
+                                && b.rule.tier >= 2
+                                && b.rule.category != Category::TestFailure
+                                && !std::ptr::eq(b.rule, &crate::rules::LOGGED_BELOW_ERROR)
+                                && !l.1.starts_with(char::is_whitespace)
+                                && l.0 + 2 == top
+                                && self.blanks.iter().any(|(n, _)| n + 1 == top)
+                    })
+                });
             // A line that reports a command's exit status points at the output, it does not
             // title it (BuildKit's `#5 ERROR: process … did not complete successfully`).
             let Some(above) = above.filter(|b| {
@@ -967,6 +987,17 @@ impl Engine {
                 self.last_decisive_end = self.last_block_end;
             }
             block.run_end = self.last_block_end;
+            // A location heading a message logged below error (svelte-check's `Warn: …`) is a
+            // warning's, not a cause while another candidate exists.
+            if block.rule.shape == Shape::Diagnostic
+                && heads_a_message(&block)
+                && block
+                    .anchored_lines()
+                    .get(1)
+                    .is_some_and(|(_, l)| self.rules.logged_below_error(l))
+            {
+                block.passed_over = true;
+            }
             // A block of bare tags (`[ERROR]` alone, after a tool's epilogue) says nothing.
             let says_something = block.lines.iter().any(|(_, l)| !untagged(l).is_empty());
             if says_something {
@@ -1087,6 +1118,19 @@ pub fn category_from_job(name: &str) -> Category {
     } else {
         Category::Unknown
     }
+}
+
+/// Whether a command runs a linter or a spelling check (`cargo clippy`, `npm run lint`,
+/// `cspell`, `flake8`): the `path:line:col` findings it prints are lint, not compile errors.
+pub fn runs_a_linter(command: &str) -> bool {
+    let command = command.to_ascii_lowercase();
+    ["lint", "clippy", "spell"]
+        .iter()
+        .any(|w| command.contains(w))
+        || command.split_whitespace().any(|word| {
+            let program = word.rsplit('/').next().unwrap_or(word);
+            TOOLS.contains(&(program, Category::Lint))
+        })
 }
 
 /// Linters and test runners whose names do not say so, by what a failure of theirs is.

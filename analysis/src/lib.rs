@@ -192,7 +192,7 @@ fn category_of(primary: &Block, step: &Step, meta: &JobMeta) -> Category {
     let text = |pred: &dyn Fn(&str) -> bool| primary.lines.iter().any(|(_, l)| pred(l));
     let command = step.command.as_deref().unwrap_or_default();
     if rule.category == Category::Compilation
-        && (text(&|l| l.contains("clippy::")) || command.contains("clippy"))
+        && (text(&|l| l.contains("clippy::")) || engine::runs_a_linter(command))
     {
         return Category::Lint;
     }

@@ -1464,3 +1464,36 @@ fn a_bare_error_line_is_not_a_compile_error() {
     let rust = job("$ cargo build\nerror[E0308]: mismatched types\n --> src/main.rs:2:18\n");
     assert_eq!(analyze(&rust).category, Category::Compilation);
 }
+
+/// A location alone on its line heads the message under it (svelte-check, Next.js): the block
+/// is the location and its message; one whose message is logged as a warning (`Warn:`) is not
+/// the cause while an error is there; a one-line title a blank line above (`Failed to
+/// compile.`) is shown with the diagnostic it titles.
+#[test]
+fn a_location_on_its_own_line_heads_its_message() {
+    let svelte = job(
+        "$ svelte-check\n\n/builds/acme/shop/src/Cart.svelte:3:25\nWarn: This reference only captures the initial value of `prices`.\n  const total = prices;\n\n/builds/acme/shop/src/Cart.svelte:3:9\nError: Type 'string' is not assignable to type 'number'. (ts)\n  const total: number = prices.join(\"+\");\n\n====================================\nsvelte-check found 1 error and 1 warning in 1 file\n",
+    );
+    assert_first_excerpt(&svelte, (17, 19));
+    let next = job(
+        "$ next build\n   Linting and checking validity of types ...\n\nFailed to compile.\n\n./app/page.tsx:4:30\nType error: Type 'string' is not assignable to type 'number'.\n\n  3 | export default function Home() {\n> 4 |   const sum: number = total([\"150\"]);\n    |                              ^\nNext.js build worker exited with code: 1 and signal: null\n",
+    );
+    assert_first_excerpt(&next, (14, 21));
+}
+
+/// A `path:line:col` finding is a compile error under a compiler and lint under a linter or a
+/// spelling check, which the command names.
+#[test]
+fn a_finding_under_a_linter_is_lint() {
+    let finding = |command: &str| {
+        job(&format!(
+            "$ {command}\nsrc/cart.ts:3:25 - Unknown word (acummulator)\n"
+        ))
+    };
+    assert_eq!(analyze(&finding("npm run spell")).category, Category::Lint);
+    assert_eq!(analyze(&finding("make lint")).category, Category::Lint);
+    assert_eq!(
+        analyze(&finding("npm run build")).category,
+        Category::Compilation
+    );
+}

@@ -51,7 +51,7 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                 || block.lines.len() == block.lead + 1 && l.contains("[ERR_ASSERTION]: ")
                 || diff_legend(l)
         });
-        let frame = code_frame(text.strip_prefix("> ").unwrap_or(text))
+        let frame = code_frame(text)
             || numbered_source(text)
             || text.starts_with("at ") && text.contains('(');
         // An error chain (anyhow's and Cargo's `Caused by:`), and its causes indented under it,
@@ -97,6 +97,9 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                         .last()
                         .is_some_and(|(_, above)| wraps_onto(above, text)))
         }
+        // A location alone on its line heads the message under it, whatever that says
+        // (Next.js' `./app/page.tsx:4:30` over `Type error: …`, svelte-check's over `Error: …`).
+        Shape::Diagnostic if block.lines.len() == block.lead + 1 && heads_a_message(block) => true,
         Shape::Diagnostic => {
             // Indented lines under a `path:line:` anchor are its body whatever they say (GHC's
             // `• Couldn't match…` and `Expected:` under `Main.hs:7:21: error:`).
@@ -226,6 +229,10 @@ fn diff_legend(line: &str) -> bool {
 /// `4 - code` (rustc, ruff).
 pub(super) fn code_frame(text: &str) -> bool {
     let trimmed = text.trim_start_matches(['%', ' ', '\t']);
+    // The frame's pointer at the line in question (Babel's and Next.js' `> 4 | …`).
+    let trimmed = trimmed
+        .strip_prefix('>')
+        .map_or(trimmed, |t| t.trim_start_matches(' '));
     let after_number = trimmed.trim_start_matches(|c: char| c.is_ascii_digit());
     let numbered = after_number.len() < trimmed.len();
     let rest = after_number.trim_start();
@@ -399,6 +406,15 @@ pub(super) fn closing_count(text: &str) -> bool {
 
 /// A line that is only a place in a file (`/src/Tests/ValidationTests.swift:55`), as tools print
 /// under a failure's message: it belongs to the failure above.
+/// Whether the block's anchor is a location alone on its line (`./app/page.tsx:4:30`), as
+/// tools print it over their message rather than before it.
+pub(super) fn heads_a_message(block: &Block) -> bool {
+    block
+        .anchored_lines()
+        .first()
+        .is_some_and(|(_, l)| location_only(l.trim_start_matches("./")))
+}
+
 pub(super) fn location_only(text: &str) -> bool {
     let t = text.trim();
     let Some((path, line)) = t.rsplit_once(':') else {
