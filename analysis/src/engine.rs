@@ -28,12 +28,11 @@ use lead::{
     section_above, test_run_above, warnings_above,
 };
 use regex::Regex;
-pub(crate) use shape::names_same_file;
 use shape::{
-    code_fence, continues, ends_report, heads_a_message, indent_of, looks_like_path,
-    passed_unit_title, program_prefix, reports_exit, starts_test_class, test_run_verdict, untagged,
-    usage_heading,
+    code_fence, continues, ends_report, indent_of, looks_like_path, passed_unit_title,
+    program_prefix, reports_exit, starts_test_class, test_run_verdict, untagged, usage_heading,
 };
+pub(crate) use shape::{heads_a_message, names_same_file};
 use std::collections::{HashSet, VecDeque};
 use std::sync::OnceLock;
 
@@ -877,7 +876,17 @@ impl Engine {
                 let indent = indent_of(text);
                 lines.extend(run_above(above, |line| indent_of(line) > indent));
             }
-            Lead::Line => lines.extend(above.take(1).map(|(n, line)| (n, line.clone()))),
+            Lead::Line => {
+                lines.extend(above.take(1).map(|(n, line)| (n, line.clone())));
+                // A message a weaker rule read on its own (a bare `error: …`, any tool's) is
+                // this location's message: the block takes it over.
+                let message_above = self.current.generic.back().filter(|b| {
+                    b.rule.tier > rule.tier && b.lines.len() == 1 && b.lines[0].0 + 1 == number
+                });
+                if lines.is_empty() && message_above.is_some() {
+                    lines.extend(self.current.generic.pop_back().map(|b| b.lines[0].clone()));
+                }
+            }
             Lead::Warnings => lines.extend(warnings_above(&self.current.tail, number)),
             Lead::Findings => lines.extend(findings_above(
                 &self.current.tail,
@@ -1146,6 +1155,8 @@ static TOOLS: &[(&str, Category)] = &[
     ("staticcheck", Category::Lint),
     ("flake8", Category::Lint),
     ("codespell", Category::Lint),
+    ("typos", Category::Lint),
+    ("xenon", Category::Lint),
     ("jshint", Category::Lint),
     ("rspec", Category::TestFailure),
     ("cucumber", Category::TestFailure),

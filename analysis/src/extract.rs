@@ -27,8 +27,9 @@ pub(super) fn location_patterns() -> &'static [Regex] {
             r"(?P<path>[\w./\\-]+\.\w+)\((?P<line>\d+), ?(?P<col>\d+)\)",
             // Ruby/Perl: path line N / path:N:in
             r"at (?P<path>[\w./-]+\.\w+) line (?P<line>\d+)",
-            // path:line[:col] (rustc's -->, gcc, go, eslint's file header is separate)
-            r"(?P<path>(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z][\w]{0,9}):(?P<line>\d+)(:(?P<col>\d+))?",
+            // path:line[:col] (rustc's -->, gcc, go, eslint's file header is separate); a
+            // drive letter only where a word does not go on into it (`psql:migrations/x.sql:3`).
+            r"(?P<path>(?:\b[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z][\w]{0,9}):(?P<line>\d+)(:(?P<col>\d+))?",
         ]
         .iter()
         .map(|p| Regex::new(p).expect("location pattern compiles"))
@@ -90,6 +91,7 @@ pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Ve
                 // Version numbers (1.2:3) and URLs' host:port are not locations.
                 if line_no == 0
                     || path.contains("://")
+                    || path.starts_with("//")
                     || path.chars().all(|c| c.is_ascii_digit() || c == '.')
                 {
                     continue;

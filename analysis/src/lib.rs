@@ -324,6 +324,8 @@ fn headline(block: &Block) -> &str {
         _ if block.rule.lead == rules::Lead::Line && lines.len() < block.lines.len() => {
             block.lines.first().map_or(first, |l| l.1.as_str())
         }
+        // A location heading its message (`./app/page.tsx:4:30` over `Type error: …`).
+        Shape::Diagnostic if engine::heads_a_message(block) && lines.len() > 1 => &lines[1].1,
         // The exception line: the first unindented line after the frames.
         Shape::Traceback => lines
             .iter()

@@ -1497,3 +1497,29 @@ fn a_finding_under_a_linter_is_lint() {
         Category::Compilation
     );
 }
+
+/// PostgreSQL's error as psql prints it running a file: the message with the file's line, the
+/// statement's LINE and its caret; the location is the file's, not `psql`'s last letter taken
+/// for a drive.
+#[test]
+fn a_postgres_error_is_shown_with_its_fields_and_the_files_line() {
+    let log = job(
+        "$ psql -v ON_ERROR_STOP=1 -f migrations/002_prices.sql\nALTER TABLE\npsql:migrations/002_prices.sql:3: ERROR:  column \"cents\" does not exist\nLINE 1: UPDATE items SET price = cents / 100.0;\n                                 ^\nHINT:  Perhaps you meant to reference the column \"items.price_cents\".\n",
+    );
+    let report = assert_first_excerpt(&log, (13, 16));
+    assert_eq!(report.category, Category::Configuration);
+    assert_eq!(report.locations[0].path, "migrations/002_prices.sql");
+    assert_eq!(report.locations[0].line, 3);
+}
+
+/// A message a generic rule read on its own line (`error: …`) over a diagnostic's location
+/// (rustc's `-->`, annotate-snippets' Unicode `╭▸`) is that diagnostic's headline.
+#[test]
+fn a_bare_error_over_a_location_is_the_diagnostics_headline() {
+    let log = job(
+        "$ typos\nerror: `teh` should be `the`\n  ╭▸ ./README.md:3:48\n  │\n3 │ The cart adds teh tax.\n  ╰╴              ━━━\n",
+    );
+    let report = assert_first_excerpt(&log, (12, 16));
+    assert_eq!(report.headline, "error: `teh` should be `the`");
+    assert_eq!(report.category, Category::Lint);
+}

@@ -111,7 +111,8 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                     || text.starts_with(['^', '~'])
                     || indented
                     || text.starts_with("-->")
-                    || text.starts_with('|')
+                    // annotate-snippets' frames: ASCII (`-->`, `|`) and Unicode (`╭▸`, `│`, `╰╴`).
+                    || text.starts_with(['|', '│', '╰', '╭'])
                     || text.starts_with('=')
                     || text.starts_with("note:")
                     // A note at a location of its own (mypy's `path:1: note: Hint: …`, gcc's
@@ -287,9 +288,20 @@ fn goes_on_whatever_shape(block: &Block, text: &str) -> bool {
                 .last()
                 .is_some_and(|(_, l)| names_same_file(l, text)))
         || label(text)
+        || postgres_field(text)
         || text.starts_with([')', ']', '}']) && left_open(block)
         // The next line of a code frame the report shows (Ansible's numbered lines).
         || source(text) && block.lines.last().is_some_and(|(_, l)| source(l))
+}
+
+/// A field PostgreSQL sends with an error, as psql and the drivers print it under the message:
+/// the statement's line (`LINE 1: UPDATE …`, its caret under it), `DETAIL:`, `HINT:`, `CONTEXT:`.
+fn postgres_field(text: &str) -> bool {
+    let field = text.split_once(": ").map_or("", |(field, _)| field);
+    ["DETAIL", "HINT", "CONTEXT", "QUERY", "WHERE", "STATEMENT"].contains(&field)
+        || field
+            .strip_prefix("LINE ")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A location under a label of one word (Ansible's `Origin: site.yml:7:7`, `Location: x.c:3`).
@@ -407,12 +419,14 @@ pub(super) fn closing_count(text: &str) -> bool {
 /// A line that is only a place in a file (`/src/Tests/ValidationTests.swift:55`), as tools print
 /// under a failure's message: it belongs to the failure above.
 /// Whether the block's anchor is a location alone on its line (`./app/page.tsx:4:30`), as
-/// tools print it over their message rather than before it.
-pub(super) fn heads_a_message(block: &Block) -> bool {
-    block
-        .anchored_lines()
-        .first()
-        .is_some_and(|(_, l)| location_only(l.trim_start_matches("./")))
+/// tools print it over their message rather than before it; one under its message (cfn-lint's,
+/// taken as the block's lead) heads nothing.
+pub(crate) fn heads_a_message(block: &Block) -> bool {
+    block.lead == 0
+        && block
+            .anchored_lines()
+            .first()
+            .is_some_and(|(_, l)| location_only(l.trim_start_matches("./")))
 }
 
 pub(super) fn location_only(text: &str) -> bool {

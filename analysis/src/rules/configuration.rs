@@ -14,6 +14,16 @@ pub(super) static RULES: &[Rule] = &[
         Line,
         "Permission denied: check file modes, the runner's user, and the token's scopes or expiry.",
     ),
+    // PostgreSQL's error as psql prints it, severity and two spaces (`ERROR:  column "x" does
+    // not exist`), behind `psql:file:line: ` when it ran a file; its fields follow.
+    rule(
+        "postgres-error",
+        r"^(psql:\S+:\d+: )?(ERROR|FATAL|PANIC):  \S",
+        Configuration,
+        1,
+        Line,
+        "PostgreSQL rejected the statement (psql names the file and line it ran): the message, the LINE with its caret and any HINT say what to change in the migration or query.",
+    ),
     // ssh's refusal of a host whose key it does not know, or whose key changed, under strict
     // checking (the way a deploy step should run it).
     rule(

@@ -248,6 +248,12 @@ fn recognises_tools() {
             "aws-error",
         ),
         ("npm error code E403", "npm-auth"),
+        (
+            "psql:migrations/002.sql:3: ERROR:  column \"cents\" does not exist",
+            "postgres-error",
+        ),
+        ("FATAL:  role \"shop\" does not exist", "postgres-error"),
+        ("  ╭▸ ./README.md:3:48", "arrow-diagnostic"),
         ("npm ERR! code E401", "npm-auth"),
         ("Warning: Task \"lint\" not found.", "task-not-defined"),
         (
