@@ -629,7 +629,23 @@ impl Engine {
                     }
                     return;
                 }
+                // A test's report may part its own indented parts with two blank lines
+                // (Playwright's call log and code frame): whether the report goes on is for
+                // the next line to say.
+                let indented_report = block.rule.shape == Shape::Section
+                    && block.rule.category == Category::TestFailure
+                    && block
+                        .lines
+                        .last()
+                        .is_some_and(|(_, l)| indent_of(l) > block.indent);
                 match block.rule.shape {
+                    _ if indented_report && block.pending_blank.is_some() => {
+                        if let Some(blank) = block.pending_blank.replace(number)
+                            && block.lines.len() < MAX_BLOCK_LINES
+                        {
+                            block.lines.push((blank, String::new()));
+                        }
+                    }
                     Shape::Report => {
                         if let Some(blank) = block.pending_blank.replace(number)
                             && block.lines.len() < MAX_BLOCK_LINES

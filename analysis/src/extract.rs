@@ -193,7 +193,11 @@ pub fn failing_test(line: &str) -> Option<String> {
     patterns.each[first]
         .captures(line.as_bytes())
         .and_then(|c| c.name("name").or_else(|| c.name("method")))
-        .map(|name| jvm_test_name(String::from_utf8_lossy(name.as_bytes()).trim()))
+        .map(|name| {
+            // Playwright rules its test's title off to the line's width (`› name ────`).
+            let name = String::from_utf8_lossy(name.as_bytes());
+            jvm_test_name(name.trim_end_matches([' ', '─', '━', '═']).trim())
+        })
         .filter(|name| !name.is_empty() && name.len() <= 300 && !a_message(name))
 }
 

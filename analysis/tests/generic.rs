@@ -1523,3 +1523,18 @@ fn a_bare_error_over_a_location_is_the_diagnostics_headline() {
     assert_eq!(report.headline, "error: `teh` should be `the`");
     assert_eq!(report.category, Category::Lint);
 }
+
+/// Playwright's report: its numbered title ruled off to the line's width, then the error, the
+/// call log and the code frame, indented parts two blank lines apart; the test is named without
+/// the rule.
+#[test]
+fn a_report_parted_by_two_blank_lines_stays_whole() {
+    let log = job(
+        "$ npx playwright test\nRunning 2 tests using 1 worker\n·F\n\n  1) e2e/cart.spec.js:11:1 › sums two prices ──────────────────────\n\n    Error: expect(locator).toHaveText(expected) failed\n\n    Call log:\n      - waiting for locator('#total')\n\n\n    > 13 |   await expect(page.locator(\"#total\")).toHaveText(\"450\");\n         |                                        ^\n        at /builds/acme/shop/e2e/cart.spec.js:13:40\n\n  1 failed\n",
+    );
+    let report = assert_first_excerpt(&log, (15, 27));
+    assert_eq!(
+        report.failing_tests,
+        ["e2e/cart.spec.js:11:1 › sums two prices"]
+    );
+}

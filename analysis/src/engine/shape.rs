@@ -522,9 +522,11 @@ pub(super) fn ends_report(block: &Block, text: &str) -> bool {
         || ends_section(text) && !(box_rule(t) && titled_box(block))
         || t.len() >= 6 && t.bytes().all(|b| b == b'-') && block.lines.len() > block.lead + 1
         // The heading of the runner's next section, after a blank line (RSpec's `Deprecation
-        // Warnings:` under its failures).
+        // Warnings:` under its failures); one indented under the report's title is the
+        // report's own (Playwright's `Call log:`).
         || block.pending_blank.is_some()
             && block.lines.len() > block.lead + 1
+            && indent_of(text) <= block.indent
             && text.starts_with(|c: char| c.is_ascii_uppercase())
             && text.ends_with(':')
             && text.split(' ').count() <= 3
