@@ -1173,6 +1173,7 @@ static TOOLS: &[(&str, Category)] = &[
     ("codespell", Category::Lint),
     ("typos", Category::Lint),
     ("xenon", Category::Lint),
+    ("knip", Category::Lint),
     ("jshint", Category::Lint),
     ("rspec", Category::TestFailure),
     ("cucumber", Category::TestFailure),

@@ -104,6 +104,10 @@ static KEYWORDS: &[&str] = &[
     "destination overlap",
     "took longer",
     "rejected",
+    // Ruled titles (Biome's) and miette's location lines (oxlint's `,-[src/a.js:3:3]`).
+    "━━━",
+    ",-[",
+    "╭─[",
     "host key",
     "certificate",
     "x509",

@@ -319,6 +319,14 @@ fn headline(block: &Block) -> &str {
         // A report titled by the failed test's name: the name says which test, its body's lines
         // are labels and values (AVA's `Difference (- actual, + expected):`).
         _ if std::ptr::eq(block.rule, &rules::NAMED_REPORT) => first,
+        // A title ruled off to the line's width (Biome's `path:3:8 lint/style/noVar ━━━`) names
+        // the place; the first line under it says what is wrong.
+        _ if first.trim_end().ends_with("━━━") => lines
+            .iter()
+            .skip(1)
+            .map(|l| l.1.trim())
+            .find(|l| !l.is_empty())
+            .unwrap_or(first),
         // A location under its message (`--> path:line`, cfn-lint's bare `path:line:col`): the
         // message says what is wrong.
         _ if block.rule.lead == rules::Lead::Line && lines.len() < block.lines.len() => {

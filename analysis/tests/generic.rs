@@ -1538,3 +1538,18 @@ fn a_report_parted_by_two_blank_lines_stays_whole() {
         ["e2e/cart.spec.js:11:1 › sums two prices"]
     );
 }
+
+/// miette's report (oxlint, and other Rust-built tools): the message over `,-[path:line:col]`,
+/// the numbered code, the `:` caret lines, the closing `` `---- `` and the help.
+#[test]
+fn a_miette_report_is_one_diagnostic() {
+    let log = job(
+        "$ npx oxlint --deny-warnings src\n\n  ! eslint(no-debugger): `debugger` statement is not allowed\n   ,-[src/cart.js:3:3]\n 2 |   const unused = 0;\n 3 |   debugger;\n   :   ^^^^^^^^^\n   `----\n  help: Remove the debugger statement\n\nFound 1 warning and 0 errors.\n",
+    );
+    let report = assert_first_excerpt(&log, (13, 19));
+    assert_eq!(
+        report.headline,
+        "! eslint(no-debugger): `debugger` statement is not allowed"
+    );
+    assert_eq!(report.locations[0].path, "src/cart.js");
+}

@@ -111,8 +111,11 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                     || text.starts_with(['^', '~'])
                     || indented
                     || text.starts_with("-->")
-                    // annotate-snippets' frames: ASCII (`-->`, `|`) and Unicode (`╭▸`, `│`, `╰╴`).
-                    || text.starts_with(['|', '│', '╰', '╭'])
+                    // annotate-snippets' frames: ASCII (`-->`, `|`) and Unicode (`╭▸`, `│`, `╰╴`);
+                    // miette's: ASCII (`:   ^^^`, `` `---- ``) and Unicode (`·`, `╰────`).
+                    || text.starts_with(['|', '│', '╰', '╭', '·', '`'])
+                    || text == ":"
+                    || text.starts_with(": ")
                     || text.starts_with('=')
                     || text.starts_with("note:")
                     // A note at a location of its own (mypy's `path:1: note: Hint: …`, gcc's

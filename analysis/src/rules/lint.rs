@@ -15,6 +15,17 @@ pub(super) static RULES: &[Rule] = &[
         Section,
         "Bandit found a security issue at the location shown: fix it, or mark a deliberate case with # nosec and the check's id.",
     ),
+    // Biome's diagnostic: a title of the file (and place), the category (`lint/style/noVar`,
+    // `format`) and its tags, ruled off to the line's width, over the indented message, code
+    // frame or diff and notes.
+    rule(
+        "biome-diagnostic",
+        r"^\S+ [a-z][\w/]*( +[A-Z]+)* +━{3,}\s*$",
+        Lint,
+        1,
+        Section,
+        "Biome found a problem at the place its title names: the × line says what, the frame shows where, and FIXABLE ones are fixed by biome check --write.",
+    ),
     // pre-commit's hook line, padded with dots to its verdict, over the hook's id, exit code and
     // output; the next hook's line ends it.
     rule(

@@ -254,6 +254,16 @@ fn recognises_tools() {
         ),
         ("FATAL:  role \"shop\" does not exist", "postgres-error"),
         ("  ╭▸ ./README.md:3:48", "arrow-diagnostic"),
+        ("   ,-[src/cart.js:3:3]", "arrow-diagnostic"),
+        ("  ╭─[src/cart.js:3:3]", "arrow-diagnostic"),
+        (
+            "src/cart.js:3:8 lint/style/noVar  FIXABLE  ━━━━━━━━━━━━━━━━━━━━",
+            "biome-diagnostic",
+        ),
+        (
+            "src/tax.js format ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━",
+            "biome-diagnostic",
+        ),
         ("npm ERR! code E401", "npm-auth"),
         ("Warning: Task \"lint\" not found.", "task-not-defined"),
         (
