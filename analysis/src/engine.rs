@@ -379,9 +379,10 @@ impl Step {
                     b.lines.last().is_some_and(|l| {
                         l.0 + 1 == top
                             // A title a blank line above (Next.js' and webpack's `Failed to
-                            // compile.` over the file's diagnostic): a line of its own, in
-                            // the first column, not a test's verdict nor a warning.
-                            || b.lines.len() == 1
+                            // compile.` over the file's diagnostic, Bun's `error:` under its
+                            // frame): one line and what leads to it, in the first column, not
+                            // a test's verdict nor a warning.
+                            || b.anchored_lines().len() == 1
                                 && b.rule.tier >= 2
                                 && b.rule.category != Category::TestFailure
                                 && !std::ptr::eq(b.rule, &crate::rules::LOGGED_BELOW_ERROR)
@@ -872,11 +873,7 @@ impl Engine {
         // The lines just above the anchor that are not part of a block already.
         let above = run_up_from(&self.current.tail, number - 1, self.last_block_end)
             .map(|(n, line)| (*n, line));
-        let frame = if rule.shape == Shape::Stack {
-            caret_frame_above(&self.current.tail, number)
-        } else {
-            Vec::new()
-        };
+        let frame = caret_frame_above(&self.current.tail, number);
         match rule.lead {
             _ if !frame.is_empty() => lines.extend(frame),
             Lead::Paths => {

@@ -161,7 +161,7 @@ pub(super) fn test_patterns() -> &'static TestPatterns {
             r"^(?P<name>[\w:]+#test_\w+)",
             // A runner's progress mark, without AVA's `[fail]:` and the duration after the name
             // (`(3 ms)`, Pester's `9ms (7ms|2ms)`).
-            r"^\s*(✕|✗|✘|✖|×|\[-\]) (\[fail\]: )?(?P<name>.+?)( \(\d+(\.\d+)? ?m?s\)| \d+(\.\d+)?m?s( \([\d.ms|]+\))?)?$",
+            r"^\s*(✕|✗|✘|✖|×|\[-\]|\(fail\)) (\[fail\]: )?(?P<name>.+?)( \(\d+(\.\d+)? ?m?s\)| \[\d+(\.\d+)?m?s\]| \d+(\.\d+)?m?s( \([\d.ms|]+\))?)?$",
             r"^\s*not ok \d+( -)? (?P<name>.+)$",
             r"^Test (?P<name>\S+) condition:$",
         ];

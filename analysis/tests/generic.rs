@@ -1553,3 +1553,24 @@ fn a_miette_report_is_one_diagnostic() {
     );
     assert_eq!(report.locations[0].path, "src/cart.js");
 }
+
+/// Bun's report: the numbered source lines and caret above its `error:` line, the compared
+/// values a blank line under it, the frame, and the `(fail)` verdict that names the test.
+#[test]
+fn a_frame_above_an_error_and_the_verdict_under_it_are_the_report() {
+    let log = job(
+        "$ bun test\ncart.test.ts:\n(pass) empty cart [0.16ms]\n8 | test(\"sums two prices\", () => {\n9 |   expect(total([150, 300])).toBe(450);\n                                ^\nerror: expect(received).toBe(expected)\n\nExpected: 450\nReceived: 300\n\n      at <anonymous> (/builds/acme/shop/cart.test.ts:9:29)\n(fail) sums two prices [1.61ms]\n\n 1 pass\n 1 fail\n",
+    );
+    let report = assert_first_excerpt(&log, (14, 23));
+    assert_eq!(report.failing_tests, ["sums two prices"]);
+}
+
+/// What a heading in capitals announces is the report's (Django's `ERRORS:` over the field's
+/// error); a lower-case program output that ends with a colon announces nothing.
+#[test]
+fn a_capitals_heading_announces_the_line_under_it() {
+    let log = job(
+        "$ python3 manage.py check\nSystemCheckError: System check identified some issues:\n\nERRORS:\nshop.Item.price: (fields.E130) DecimalFields must define a 'decimal_places' attribute.\n\nSystem check identified 1 issue (0 silenced).\n",
+    );
+    assert_first_excerpt(&log, (12, 15));
+}

@@ -2,7 +2,7 @@
 //! file names, a delimited section, a diff, a runtime's caret frame.
 
 use super::MAX_BLOCK_LINES;
-use super::shape::{indent_of, location_only, looks_like_path, underline};
+use super::shape::{code_frame, indent_of, location_only, looks_like_path, underline};
 use crate::rules::numbered;
 use std::collections::VecDeque;
 
@@ -193,9 +193,13 @@ pub(super) fn decorated_title(t: &str) -> bool {
         && t[run..].trim().starts_with(char::is_alphanumeric)
 }
 
+/// Numbered source lines a frame above an error shows at most.
+const MOST_FRAME_LINES: usize = 8;
+
 /// The frame a runtime prints over an uncaught error (Node's and V8's): `path:line`, the source
-/// line and a caret line, right above the error or one blank line above it. Taken even when an
-/// earlier block took its location line: the caret binds it to this error.
+/// line and a caret line, right above the error or one blank line above it; or the numbered
+/// source lines over the caret (Bun's). Taken even when an earlier block took its location
+/// line: the caret binds it to this error.
 pub(super) fn caret_frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, String)> {
     let mut above = tail.iter().rev().filter(|(n, _)| *n < number);
     let Some(caret) = above.next().filter(|(n, line)| {
@@ -209,13 +213,33 @@ pub(super) fn caret_frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> 
     let Some(source) = above.next().filter(|(n, _)| n + 1 == caret.0) else {
         return Vec::new();
     };
-    let Some(location) = above
-        .next()
-        .filter(|(n, line)| n + 1 == source.0 && (location_only(line) || file_line_title(line)))
-    else {
-        return Vec::new();
-    };
-    let mut frame = vec![location.clone(), source.clone(), caret.clone()];
+    // The source line, or numbered source lines (Bun's frame, OCaml's), over the caret.
+    let mut frame = vec![source.clone()];
+    if code_frame(&source.1) {
+        while frame.len() < MOST_FRAME_LINES
+            && let Some(line) = above
+                .clone()
+                .next()
+                .filter(|(n, line)| n + 1 == frame[frame.len() - 1].0 && code_frame(line))
+        {
+            frame.push(line.clone());
+            above.next();
+        }
+    }
+    // The location over them, which Node's and OCaml's frames have and Bun's has not.
+    let top = frame[frame.len() - 1].0;
+    match above.next() {
+        Some(location)
+            if location.0 + 1 == top
+                && (location_only(&location.1) || file_line_title(&location.1)) =>
+        {
+            frame.push(location.clone())
+        }
+        _ if frame.len() > 1 => {}
+        _ => return Vec::new(),
+    }
+    frame.reverse();
+    frame.push(caret.clone());
     if caret.0 + 1 < number {
         frame.push((caret.0 + 1, String::new()));
     }
@@ -326,9 +350,7 @@ pub(super) fn findings_above(
     }
     paragraph.reverse();
     let names_file = paragraph.first().is_some_and(|(_, l)| looks_like_path(l));
-    let places = paragraph
-        .iter()
-        .any(|(_, l)| location(l) || super::shape::code_frame(l));
+    let places = paragraph.iter().any(|(_, l)| location(l) || code_frame(l));
     if names_file || places {
         paragraph
     } else {

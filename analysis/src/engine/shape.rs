@@ -291,6 +291,11 @@ fn goes_on_whatever_shape(block: &Block, text: &str) -> bool {
                 .last()
                 .is_some_and(|(_, l)| names_same_file(l, text)))
         || label(text)
+        // What a heading in capitals announces (Django's `ERRORS:` over the check's finding).
+        || block.lines.last().is_some_and(|(_, l)| {
+            let l = l.trim_start();
+            label(l) && !l.contains(|c: char| c.is_lowercase())
+        })
         || postgres_field(text)
         || text.starts_with([')', ']', '}']) && left_open(block)
         // The next line of a code frame the report shows (Ansible's numbered lines).

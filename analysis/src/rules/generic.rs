@@ -134,8 +134,8 @@ pub(super) static RULES: &[Rule] = &[
     rule(
         "generic-error",
         // A bracketed tag alone opens a report too: sbt and Maven print an empty `[error]` line
-        // above their error summaries.
-        r"^(##\[error\]|\[ERROR\]|\[error\]|ERROR:?|Error:|error:|FATAL:?|Fatal:|fatal error:|E:|ERR!|\*\*\* ERROR) ?\S|^\[(error|ERROR)\]\s*$",
+        // above their error summaries. HAProxy tags its errors `[ALERT]`, padded to a column.
+        r"^(##\[error\]|\[ERROR\]|\[error\]|ERROR:?|Error:|error:|FATAL:?|Fatal:|fatal error:|E:|ERR!|\*\*\* ERROR) ?\S|^\[(error|ERROR)\]\s*$|^\[ALERT\]\s+\S",
         Unknown,
         2,
         Line,

@@ -231,12 +231,13 @@ pub(super) static RULES: &[Rule] = &[
         Line,
         TESTS_FAILED,
     ),
-    // A runner's progress mark for a failed test (jest, vitest, node --test, Pester's `[-]`): the
+    // A runner's progress mark for a failed test (jest, vitest, node --test, Pester's `[-]`, Bun's
+    // `(fail)`): the
     // runner reports the failure in full further down, so the mark is the answer only when
     // nothing else is.
     rule(
         "test-mark-failed",
-        r"^\s*(✕|✗|✘|✖|×|\[-\]) \S",
+        r"^\s*(✕|✗|✘|✖|×|\[-\]|\(fail\)) \S",
         TestFailure,
         2,
         Line,

@@ -256,6 +256,11 @@ fn recognises_tools() {
         ("  ╭▸ ./README.md:3:48", "arrow-diagnostic"),
         ("   ,-[src/cart.js:3:3]", "arrow-diagnostic"),
         ("  ╭─[src/cart.js:3:3]", "arrow-diagnostic"),
+        ("(fail) sums two prices [1.61ms]", "test-mark-failed"),
+        (
+            "[ALERT]    (2992) : config : parsing [haproxy.cfg:11] : unknown keyword 'bnd' in 'frontend' section",
+            "generic-error",
+        ),
         (
             "src/cart.js:3:8 lint/style/noVar  FIXABLE  ━━━━━━━━━━━━━━━━━━━━",
             "biome-diagnostic",
