@@ -920,17 +920,26 @@ impl Engine {
             // the section is the report they belong to.
             Lead::Section => lines.extend(section_above(&self.current.tail, number)),
             Lead::Header => {
-                lines.extend(
-                    above
-                        .take(1)
-                        .filter(|(_, line)| {
-                            is_header(line)
-                                || is_parent(line, text)
-                                || quoted_by(line, text)
-                                || completed_by(line, text)
-                        })
-                        .map(|(n, line)| (n, line.clone())),
-                );
+                let two_above: Vec<(u64, String)> =
+                    above.take(2).map(|(n, line)| (n, line.clone())).collect();
+                match two_above.as_slice() {
+                    // TeX's `Runaway argument?` over the text that ran away, above the error
+                    // it ran into.
+                    [text_line, title]
+                        if title.1.starts_with("Runaway ") && title.1.ends_with('?') =>
+                    {
+                        lines.extend([title.clone(), text_line.clone()]);
+                    }
+                    [(n, line), ..]
+                        if is_header(line)
+                            || is_parent(line, text)
+                            || quoted_by(line, text)
+                            || completed_by(line, text) =>
+                    {
+                        lines.push((*n, line.clone()));
+                    }
+                    _ => {}
+                }
                 if lines.is_empty() {
                     lines.extend(framed_heading_above(
                         &self.current.tail,

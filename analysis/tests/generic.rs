@@ -1574,3 +1574,16 @@ fn a_capitals_heading_announces_the_line_under_it() {
     );
     assert_first_excerpt(&log, (12, 15));
 }
+
+/// TeX's `Runaway argument?` and the text that ran away are the error's beginning.
+#[test]
+fn a_runaway_argument_leads_the_tex_error() {
+    let log = job(
+        "$ pdflatex -interaction=nonstopmode -halt-on-error paper.tex\n(./paper.tex\nRunaway argument?\n{Cake costs 300 kopecks. \n! Paragraph ended before \\text@command was complete.\n<to be read again> \n                   \\par \nl.10 It is sold out.}\n                     \n!  ==> Fatal error occurred, no output PDF file produced!\n",
+    );
+    let report = assert_first_excerpt(&log, (13, 20));
+    assert_eq!(
+        report.headline,
+        "! Paragraph ended before \\text@command was complete."
+    );
+}
