@@ -1164,7 +1164,8 @@ pub fn runs_a_linter(command: &str) -> bool {
         })
 }
 
-/// Linters and test runners whose names do not say so, by what a failure of theirs is.
+/// Linters, test runners, document builders and configuration checkers whose names do not say
+/// so, by what a failure of theirs is.
 static TOOLS: &[(&str, Category)] = &[
     ("perlcritic", Category::Lint),
     ("phpcs", Category::Lint),
@@ -1193,6 +1194,12 @@ static TOOLS: &[(&str, Category)] = &[
     ("ctest", Category::TestFailure),
     ("tox", Category::TestFailure),
     ("karma", Category::TestFailure),
+    ("bibtex", Category::Compilation),
+    ("biber", Category::Compilation),
+    ("haproxy", Category::Configuration),
+    ("caddy", Category::Configuration),
+    ("promtool", Category::Configuration),
+    ("nginx", Category::Configuration),
 ];
 
 /// Whether a command installs what the project needs (`pip install`, `bundle install`, `npm ci`,
