@@ -1587,3 +1587,20 @@ fn a_runaway_argument_leads_the_tex_error() {
         "! Paragraph ended before \\text@command was complete."
     );
 }
+
+/// A configuration checker's failure is configuration, a document builder's is compilation,
+/// though neither name says so.
+#[test]
+fn checkers_and_document_builders_name_their_category() {
+    let log = |command: &str, output: &str| job(&format!("$ {command}\n{output}"));
+    let caddy = log(
+        "caddy validate --config Caddyfile",
+        "Error: adapting config using caddyfile: Caddyfile:4: unrecognized directive: header_up\n",
+    );
+    assert_eq!(analyze(&caddy).category, Category::Configuration);
+    let bibtex = log(
+        "bibtex paper",
+        "I couldn't open database file references.bib\n---line 4 of file paper.aux\n(There was 1 error message)\n",
+    );
+    assert_eq!(analyze(&bibtex).category, Category::Compilation);
+}
