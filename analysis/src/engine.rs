@@ -1018,14 +1018,17 @@ impl Engine {
                 self.last_decisive_end = self.last_block_end;
             }
             block.run_end = self.last_block_end;
-            // A location heading a message logged below error (svelte-check's `Warn: …`) is a
-            // warning's, not a cause while another candidate exists.
+            // A location heading a message logged below error (svelte-check's `Warn: …`), or
+            // under a message at a warning's severity (codespan's and rustc's `warning[code]:`),
+            // is a warning's, not a cause while another candidate exists.
+            let warning = |l: &str| l.starts_with("warning:") || l.starts_with("warning[");
             if block.rule.shape == Shape::Diagnostic
-                && heads_a_message(&block)
-                && block
-                    .anchored_lines()
-                    .get(1)
-                    .is_some_and(|(_, l)| self.rules.logged_below_error(l))
+                && (heads_a_message(&block)
+                    && block
+                        .anchored_lines()
+                        .get(1)
+                        .is_some_and(|(_, l)| self.rules.logged_below_error(l))
+                    || block.lead > 0 && warning(&block.lines[0].1))
             {
                 block.passed_over = true;
             }

@@ -104,6 +104,7 @@ static KEYWORDS: &[&str] = &[
     "destination overlap",
     "took longer",
     "rejected",
+    "unused dep",
     // Ruled titles (Biome's) and miette's location lines (oxlint's `,-[src/a.js:3:3]`).
     "━━━",
     ",-[",

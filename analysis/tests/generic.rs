@@ -1604,3 +1604,15 @@ fn checkers_and_document_builders_name_their_category() {
     );
     assert_eq!(analyze(&bibtex).category, Category::Compilation);
 }
+
+/// codespan's report (cargo-deny): `error[code]:` over `┌─ path:line:col`, the frame and its `├`
+/// notes; a `warning[code]:` report under it is a warning, not shown with it.
+#[test]
+fn a_codespan_error_is_shown_and_its_warnings_are_not() {
+    let log = job(
+        "$ cargo deny check licenses\nerror[rejected]: failed to satisfy license requirements\n  ┌─ Cargo.toml:5:12\n  │\n5 │ license = \"GPL-3.0-only\"\n  │            ━━━━━━━━━━━━\n  ├ shop v0.1.0\n\nwarning[license-not-encountered]: license was not encountered\n  ┌─ deny.toml:2:18\n  │\n2 │ allow = [\"MIT\", \"Apache-2.0\"]\n  │                  ━━━━━━━━━━ unmatched license allowance\n\nlicenses FAILED\n",
+    );
+    let report = assert_first_excerpt(&log, (12, 17));
+    assert_eq!(report.excerpts.len(), 1, "{:#?}", report.excerpts);
+    assert_eq!(report.category, Category::Lint);
+}

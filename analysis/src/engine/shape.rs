@@ -112,8 +112,9 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                     || indented
                     || text.starts_with("-->")
                     // annotate-snippets' frames: ASCII (`-->`, `|`) and Unicode (`╭▸`, `│`, `╰╴`);
-                    // miette's: ASCII (`:   ^^^`, `` `---- ``) and Unicode (`·`, `╰────`).
-                    || text.starts_with(['|', '│', '╰', '╭', '·', '`'])
+                    // miette's: ASCII (`:   ^^^`, `` `---- ``) and Unicode (`·`, `╰────`);
+                    // codespan's notes (`├ …`).
+                    || text.starts_with(['|', '│', '╰', '╭', '·', '`', '├'])
                     || text == ":"
                     || text.starts_with(": ")
                     || text.starts_with('=')

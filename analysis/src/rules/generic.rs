@@ -70,7 +70,7 @@ pub(super) static RULES: &[Rule] = &[
         lead: Lead::Line,
         ..rule(
             "arrow-diagnostic",
-            r"^\s*((-->|╭▸) \S+:\d+(:\d+)?|(,-|╭─)\[\S+:\d+(:\d+)?\])\s*$|^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+:\d+$",
+            r"^\s*((-->|╭▸|┌─) \S+:\d+(:\d+)?|(,-|╭─)\[\S+:\d+(:\d+)?\])\s*$|^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+:\d+$",
             Unknown,
             1,
             Diagnostic,

@@ -26,6 +26,16 @@ pub(super) static RULES: &[Rule] = &[
         Section,
         "Biome found a problem at the place its title names: the × line says what, the frame shows where, and FIXABLE ones are fixed by biome check --write.",
     ),
+    // A check for dependencies the code does not use (cargo-machete's `found the following
+    // unused dependencies`, the crates and their manifests under it).
+    rule(
+        "unused-dependencies",
+        r"found the following unused dependencies",
+        Lint,
+        1,
+        Line,
+        "Dependencies are declared that the code does not use: remove them from the manifest, or list a false finding among the tool's ignored ones.",
+    ),
     // pre-commit's hook line, padded with dots to its verdict, over the hook's id, exit code and
     // output; the next hook's line ends it.
     rule(

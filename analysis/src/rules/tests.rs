@@ -257,6 +257,11 @@ fn recognises_tools() {
         ("   ,-[src/cart.js:3:3]", "arrow-diagnostic"),
         ("  ╭─[src/cart.js:3:3]", "arrow-diagnostic"),
         ("(fail) sums two prices [1.61ms]", "test-mark-failed"),
+        ("  ┌─ /builds/acme/shop/Cargo.toml:5:12", "arrow-diagnostic"),
+        (
+            "cargo-machete found the following unused dependencies in this directory:",
+            "unused-dependencies",
+        ),
         (
             "[ALERT]    (2992) : config : parsing [haproxy.cfg:11] : unknown keyword 'bnd' in 'frontend' section",
             "generic-error",
