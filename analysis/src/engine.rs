@@ -1129,10 +1129,7 @@ pub fn category_from_job(name: &str) -> Category {
         .join(" ")
         .to_ascii_lowercase();
     // A tool whose name says what it does (`perlcritic`, `.venv/bin/pytest`), run as a command.
-    let tool = name.split_whitespace().find_map(|word| {
-        let program = word.rsplit('/').next().unwrap_or(word);
-        TOOLS.iter().find(|(t, _)| *t == program).map(|(_, c)| *c)
-    });
+    let tool = name.split_whitespace().find_map(tool_category);
     if let Some(category) = tool {
         return category;
     }
@@ -1161,10 +1158,16 @@ pub fn runs_a_linter(command: &str) -> bool {
     ["lint", "clippy", "spell"]
         .iter()
         .any(|w| command.contains(w))
-        || command.split_whitespace().any(|word| {
-            let program = word.rsplit('/').next().unwrap_or(word);
-            TOOLS.contains(&(program, Category::Lint))
-        })
+        || command
+            .split_whitespace()
+            .any(|word| tool_category(word) == Some(Category::Lint))
+}
+
+/// What a failure of the tool a command word runs is (`.venv/bin/pytest`: a test's), when its
+/// name is one of [`TOOLS`].
+fn tool_category(word: &str) -> Option<Category> {
+    let program = word.rsplit('/').next().unwrap_or(word);
+    TOOLS.iter().find(|(t, _)| *t == program).map(|(_, c)| *c)
 }
 
 /// Linters, test runners, document builders and configuration checkers whose names do not say

@@ -425,8 +425,6 @@ pub(super) fn closing_count(text: &str) -> bool {
                 && noun(words.next()))
 }
 
-/// A line that is only a place in a file (`/src/Tests/ValidationTests.swift:55`), as tools print
-/// under a failure's message: it belongs to the failure above.
 /// Whether the block's anchor is a location alone on its line (`./app/page.tsx:4:30`), as
 /// tools print it over their message rather than before it; one under its message (cfn-lint's,
 /// taken as the block's lead) heads nothing.
@@ -438,6 +436,8 @@ pub(crate) fn heads_a_message(block: &Block) -> bool {
             .is_some_and(|(_, l)| location_only(l.trim_start_matches("./")))
 }
 
+/// A line that is only a place in a file (`/src/Tests/ValidationTests.swift:55`), as tools print
+/// under a failure's message: it belongs to the failure above.
 pub(super) fn location_only(text: &str) -> bool {
     let t = text.trim();
     let Some((path, line)) = t.rsplit_once(':') else {
