@@ -32,7 +32,7 @@ use shape::{
     code_fence, continues, ends_report, indent_of, looks_like_path, passed_unit_title,
     program_prefix, reports_exit, starts_test_class, test_run_verdict, untagged, usage_heading,
 };
-pub(crate) use shape::{heads_a_message, names_same_file};
+pub(crate) use shape::{heading_in_capitals, heads_a_message, names_same_file};
 use std::collections::{HashSet, VecDeque};
 use std::sync::OnceLock;
 
@@ -329,6 +329,9 @@ impl Step {
 
     /// The primary block and the blocks worth showing with it, by the precedence above.
     pub fn choose(&self) -> Vec<&Block> {
+        fn said(b: &Block) -> Option<&str> {
+            b.anchored_lines().first().map(|(_, l)| untagged(l))
+        }
         // What passing tests printed is not a cause. When it is all there is, the step's last
         // output says more (a coverage gate after a passing suite's console noise).
         let candidate = |b: &&Block| !b.passed_over;
@@ -353,10 +356,24 @@ impl Step {
                 .filter(|b| !tests_failed || b.rule.category.masquerade_rank().is_none())
                 .min_by_key(|b| (b.rule.tier, b.seq))
                 .or_else(|| {
+                    let last = self
+                        .generic
+                        .iter()
+                        .filter(candidate)
+                        .min_by_key(|b| (b.rule.tier, u64::MAX - b.seq))?;
+                    // A tool that repeats its error in its closing summary (Maven under
+                    // `Failed to execute goal`) said it first where it happened: shown there.
+                    let message = said(last);
                     self.generic
                         .iter()
                         .filter(candidate)
-                        .min_by_key(|b| (b.rule.tier, u64::MAX - b.seq))
+                        .find(|b| {
+                            b.seq < last.seq
+                                && b.anchored_lines()
+                                    .iter()
+                                    .any(|(_, l)| Some(untagged(l)) == message)
+                        })
+                        .or(Some(last))
                 })
         });
         let Some(primary) = primary else {
@@ -421,9 +438,6 @@ impl Step {
         // More failures of the same kind (a second failing test, a second compile error), while
         // they fit the excerpt budget; not one a tool repeats in its summary (Maven prints each
         // compile error twice).
-        fn said(b: &Block) -> Option<&str> {
-            b.anchored_lines().first().map(|(_, l)| untagged(l))
-        }
         for other in decisive.iter().copied().filter(|b| b.seq > primary.seq) {
             if chosen.len() >= 3
                 || other.rule.name != primary.rule.name

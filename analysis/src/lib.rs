@@ -332,6 +332,18 @@ fn headline(block: &Block) -> &str {
         _ if block.rule.lead == rules::Lead::Line && lines.len() < block.lines.len() => {
             block.lines.first().map_or(first, |l| l.1.as_str())
         }
+        // A heading in capitals (`[ERROR] COMPILATION ERROR :`): its first line of words says
+        // what is wrong.
+        _ if engine::heading_in_capitals(first) => lines
+            .iter()
+            .skip(1)
+            .map(|l| l.1.as_str())
+            // Not a rule line under a tag of its own (`[INFO] -----`).
+            .find(|l| {
+                l.split_whitespace()
+                    .any(|w| !w.starts_with('[') && w.contains(char::is_alphabetic))
+            })
+            .unwrap_or(first),
         // A location heading its message (`./app/page.tsx:4:30` over `Type error: …`).
         Shape::Diagnostic if engine::heads_a_message(block) && lines.len() > 1 => &lines[1].1,
         // The exception line: the first unindented line after the frames.

@@ -1616,3 +1616,23 @@ fn a_codespan_error_is_shown_and_its_warnings_are_not() {
     assert_eq!(report.excerpts.len(), 1, "{:#?}", report.excerpts);
     assert_eq!(report.category, Category::Lint);
 }
+
+#[test]
+fn an_error_a_tool_repeats_in_its_summary_is_shown_where_it_was_first_said() {
+    // Maven's compiler plugin: a message without a location under its capitals heading, which
+    // Maven repeats under `Failed to execute goal`.
+    let maven = job(
+        "$ mvn -B package\n[INFO] --- maven-compiler-plugin:3.10.1:compile (default-compile) @ shop ---\n[INFO] -------------------------------------------------------------\n[ERROR] COMPILATION ERROR : \n[INFO] -------------------------------------------------------------\n[ERROR] Annotation processor 'shop.Gen' not found\n[INFO] 1 error\n[INFO] -------------------------------------------------------------\n[INFO] BUILD FAILURE\n[INFO] Total time:  0.773 s\n[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.10.1:compile (default-compile) on project shop: Compilation failure\n[ERROR] Annotation processor 'shop.Gen' not found\n[ERROR] -> [Help 1]\n",
+    );
+    let report = assert_first_excerpt(&maven, (14, 16));
+    assert_eq!(
+        report.headline,
+        "[ERROR] Annotation processor 'shop.Gen' not found"
+    );
+    // Any tool's: the same error line again after more output, in a closing summary.
+    let script = job(
+        "$ ./deploy.sh\nERROR: cannot open config/app.toml\nuploading assets\nassets uploaded\nsummary of the run\nERROR: cannot open config/app.toml\n",
+    );
+    let report = analyze(&script);
+    assert_eq!(first_excerpt(&report).0, 12, "{report:#?}");
+}

@@ -292,11 +292,9 @@ fn goes_on_whatever_shape(block: &Block, text: &str) -> bool {
                 .last()
                 .is_some_and(|(_, l)| names_same_file(l, text)))
         || label(text)
-        // What a heading in capitals announces (Django's `ERRORS:` over the check's finding).
-        || block.lines.last().is_some_and(|(_, l)| {
-            let l = l.trim_start();
-            label(l) && !l.contains(|c: char| c.is_lowercase())
-        })
+        // What a heading in capitals announces (Django's `ERRORS:` over the check's finding,
+        // Maven's `[ERROR] COMPILATION ERROR :` over the rule line above the compiler's).
+        || block.lines.last().is_some_and(|(_, l)| heading_in_capitals(l))
         || postgres_field(text)
         || text.starts_with([')', ']', '}']) && left_open(block)
         // The next line of a code frame the report shows (Ansible's numbered lines).
@@ -338,6 +336,17 @@ fn label(text: &str) -> bool {
         && words.starts_with(|c: char| c.is_ascii_alphabetic())
         && words.split(' ').count() <= 2
         && words.bytes().all(|b| b.is_ascii_alphabetic() || b == b' ')
+}
+
+/// A heading in capitals that announces what follows, behind a tool's error tag (Maven's
+/// `[ERROR] COMPILATION ERROR : `).
+pub(crate) fn heading_in_capitals(line: &str) -> bool {
+    untagged(line).strip_suffix(':').is_some_and(|words| {
+        let words = words.trim_end();
+        !words.is_empty()
+            && words.split(' ').count() <= 4
+            && words.bytes().all(|b| b.is_ascii_uppercase() || b == b' ')
+    })
 }
 
 /// Whether the block opened more brackets than it closed.
