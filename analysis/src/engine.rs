@@ -998,11 +998,12 @@ impl Engine {
     /// Remembers the test a line reports as failed, and returns its name.
     fn note_test(&mut self, text: &str) -> Option<String> {
         let name = super::extract::failing_test(text)?;
-        // One test named twice, with its class and without (Surefire on JUnit 5), is one.
+        // One test named twice, with its class, module or suite and without (Surefire on
+        // JUnit 5, pytest's `path::test` and `test`, Jest's `suite › test` and `test`), is one.
         let tests = &mut self.current.failing_tests;
         let qualifies = |long: &str, short: &str| {
             long.strip_suffix(short)
-                .is_some_and(|class| class.ends_with('.'))
+                .is_some_and(|class| class.ends_with(['.', ':']) || class.ends_with(" › "))
         };
         if let Some(known) = tests.iter_mut().find(|t| qualifies(&name, t)) {
             *known = name.clone();

@@ -1636,3 +1636,18 @@ fn an_error_a_tool_repeats_in_its_summary_is_shown_where_it_was_first_said() {
     let report = analyze(&script);
     assert_eq!(first_excerpt(&report).0, 12, "{report:#?}");
 }
+
+#[test]
+fn a_failing_test_named_with_and_without_its_module_or_suite_is_one_test() {
+    let pytest = job(
+        "$ python3 -m pytest -v tests\ntests/test_cart.py::test_empty PASSED [ 50%]\ntests/test_cart.py::test_two FAILED [100%]\n\n=================================== FAILURES ===================================\n___________________________________ test_two ___________________________________\n\n    def test_two():\n>       assert total([2, 3]) == 5\nE       assert 3 == 5\n\ntests/test_cart.py:7: AssertionError\n=========================== short test summary info ============================\nFAILED tests/test_cart.py::test_two - assert 3 == 5\n",
+    );
+    assert_eq!(
+        analyze(&pytest).failing_tests,
+        ["tests/test_cart.py::test_two"]
+    );
+    let jest = job(
+        "$ npx jest --verbose\nFAIL ./cart.test.js\n  total\n    ✕ of two prices (2 ms)\n\n  ● total › of two prices\n\n    expect(received).toBe(expected) // Object.is equality\n\n    Expected: 5\n    Received: 3\n",
+    );
+    assert_eq!(analyze(&jest).failing_tests, ["total › of two prices"]);
+}
