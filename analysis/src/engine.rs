@@ -28,11 +28,11 @@ use lead::{
     section_above, test_run_above, warnings_above,
 };
 use regex::Regex;
+pub(crate) use shape::{announces, heads_a_message, names_same_file};
 use shape::{
     code_fence, continues, ends_report, indent_of, looks_like_path, passed_unit_title,
     program_prefix, reports_exit, starts_test_class, test_run_verdict, untagged, usage_heading,
 };
-pub(crate) use shape::{heading_in_capitals, heads_a_message, names_same_file};
 use std::collections::{HashSet, VecDeque};
 use std::sync::OnceLock;
 

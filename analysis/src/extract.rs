@@ -84,7 +84,16 @@ pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Ve
         .any(|p| line.trim_start().starts_with(p) || line.contains("java.base/"));
         for pattern in location_patterns() {
             for caps in pattern.captures_iter(line) {
-                let path = caps["path"].trim_start_matches("./").to_owned();
+                let mut path = &caps["path"];
+                // A file URL (Node's ESM frames: `(file:///builds/x/test.mjs:10:31)`) names a
+                // path; other URLs' `//host` parts do not.
+                if caps
+                    .name("path")
+                    .is_some_and(|p| line[..p.start()].ends_with("file:"))
+                {
+                    path = path.strip_prefix("//").unwrap_or(path);
+                }
+                let path = path.trim_start_matches("./").to_owned();
                 let Ok(line_no) = caps["line"].parse::<u32>() else {
                     continue;
                 };

@@ -315,6 +315,21 @@ fn from_context(step: &Step, meta: &JobMeta) -> Category {
 fn headline(block: &Block) -> &str {
     let lines = block.anchored_lines();
     let first = lines.first().map(|l| l.1.as_str()).unwrap_or_default();
+    let body = || lines.iter().skip(1).map(|l| l.1.trim());
+    // A report's error line (pytest's `E   …`) names the cause best; else an assertion.
+    let error_line = || {
+        body()
+            .find(|l| l.starts_with("E ") && l.len() > 2)
+            .or_else(|| {
+                body().find(|l| {
+                    l.contains("Error")
+                        || l.contains("assert")
+                        || l.contains("expected")
+                        || l.contains("Expected")
+                        || l.starts_with("panicked")
+                })
+            })
+    };
     match block.rule.shape {
         // A report titled by the failed test's name: the name says which test, its body's lines
         // are labels and values (AVA's `Difference (- actual, + expected):`).
@@ -332,18 +347,17 @@ fn headline(block: &Block) -> &str {
         _ if block.rule.lead == rules::Lead::Line && lines.len() < block.lines.len() => {
             block.lines.first().map_or(first, |l| l.1.as_str())
         }
-        // A heading in capitals (`[ERROR] COMPILATION ERROR :`): its first line of words says
-        // what is wrong.
-        _ if engine::heading_in_capitals(first) => lines
-            .iter()
-            .skip(1)
-            .map(|l| l.1.as_str())
-            // Not a rule line under a tag of its own (`[INFO] -----`).
-            .find(|l| {
-                l.split_whitespace()
-                    .any(|w| !w.starts_with('[') && w.contains(char::is_alphabetic))
-            })
-            .unwrap_or(first),
+        // A heading (`Failed tests:`, `[ERROR] COMPILATION ERROR :`) announces what is wrong:
+        // the error line under it says it, else its first line of words (not a rule line under
+        // a tag of its own, `[INFO] -----`).
+        _ if lines.len() > 1 && engine::announces(first) => error_line().unwrap_or_else(|| {
+            body()
+                .find(|l| {
+                    l.split_whitespace()
+                        .any(|w| !w.starts_with('[') && w.contains(char::is_alphabetic))
+                })
+                .unwrap_or(first)
+        }),
         // A location heading its message (`./app/page.tsx:4:30` over `Type error: …`).
         Shape::Diagnostic if engine::heads_a_message(block) && lines.len() > 1 => &lines[1].1,
         // The exception line: the first unindented line after the frames.
@@ -355,22 +369,7 @@ fn headline(block: &Block) -> &str {
                 !l.is_empty() && !l.starts_with(char::is_whitespace) && !l.starts_with("Traceback")
             })
             .unwrap_or(first),
-        // A test report's error line (pytest's `E   …`) names the cause best; else an assertion.
-        Shape::Section | Shape::Report => {
-            let body = || lines.iter().skip(1).map(|l| l.1.trim());
-            body()
-                .find(|l| l.starts_with("E ") && l.len() > 2)
-                .or_else(|| {
-                    body().find(|l| {
-                        l.contains("Error")
-                            || l.contains("assert")
-                            || l.contains("expected")
-                            || l.contains("Expected")
-                            || l.starts_with("panicked")
-                    })
-                })
-                .unwrap_or(first)
-        }
+        Shape::Section | Shape::Report => error_line().unwrap_or(first),
         _ => first,
     }
     .trim()

@@ -1651,3 +1651,26 @@ fn a_failing_test_named_with_and_without_its_module_or_suite_is_one_test() {
     );
     assert_eq!(analyze(&jest).failing_tests, ["total › of two prices"]);
 }
+
+#[test]
+fn a_heading_s_error_line_is_the_headline_and_a_file_url_is_a_location() {
+    // node --test's dot reporter: its failures under a heading, frames as file URLs.
+    let log = job(
+        "$ node --test --test-reporter=dot test.mjs\n.X\n\nFailed tests:\n\n✖ one item (0.9ms)\n  AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:\n  \n  0 !== 450\n  \n      at TestContext.<anonymous> (file:///builds/acme/shop/test.mjs:10:31)\n      at Test.runInAsyncScope (node:async_hooks:206:9)\n",
+    );
+    let report = analyze(&log);
+    assert_eq!(
+        report.headline,
+        "AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:"
+    );
+    assert_eq!(report.locations[0].path, "/builds/acme/shop/test.mjs");
+    assert_eq!(report.locations[0].line, 10);
+    // Other URLs' hosts are no paths.
+    let url =
+        job("$ ./fetch.sh\nERROR: cannot reach https://example.org/api.json:8443 (refused)\n");
+    assert!(
+        analyze(&url).locations.is_empty(),
+        "{:?}",
+        analyze(&url).locations
+    );
+}

@@ -338,9 +338,14 @@ fn label(text: &str) -> bool {
         && words.bytes().all(|b| b.is_ascii_alphabetic() || b == b' ')
 }
 
+/// A heading that announces what follows: a label (`Failed tests:`) or one in capitals.
+pub(crate) fn announces(line: &str) -> bool {
+    label(untagged(line)) || heading_in_capitals(line)
+}
+
 /// A heading in capitals that announces what follows, behind a tool's error tag (Maven's
 /// `[ERROR] COMPILATION ERROR : `).
-pub(crate) fn heading_in_capitals(line: &str) -> bool {
+pub(super) fn heading_in_capitals(line: &str) -> bool {
     untagged(line).strip_suffix(':').is_some_and(|words| {
         let words = words.trim_end();
         !words.is_empty()
