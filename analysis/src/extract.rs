@@ -71,17 +71,28 @@ pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Ve
     let mut own = Vec::new();
     let mut foreign = Vec::new();
     for line in lines {
-        // Frames of the JVM's own classes name a bare file (Integer.java) that is not ours.
-        let jdk_frame = [
-            "at java.",
-            "at javax.",
-            "at sun.",
-            "at jdk.",
-            "at kotlin.",
-            "java.base/",
-        ]
-        .iter()
-        .any(|p| line.trim_start().starts_with(p) || line.contains("java.base/"));
+        // Frames of the JVM's own classes and of the test frameworks name a bare file
+        // (Integer.java, MatcherAssert.java) that is not ours; JUnit 5's console prints frames
+        // without their `at `.
+        let frame = line.trim_start();
+        let frame = frame.strip_prefix("at ").unwrap_or(frame);
+        let jdk_frame = line.contains("java.base/")
+            || [
+                "java.",
+                "javax.",
+                "sun.",
+                "jdk.",
+                "kotlin.",
+                "org.junit.",
+                "junit.framework.",
+                "org.hamcrest.",
+                "org.opentest4j.",
+                "org.assertj.",
+                "org.testng.",
+                "org.mockito.",
+            ]
+            .iter()
+            .any(|p| frame.starts_with(p));
         for pattern in location_patterns() {
             for caps in pattern.captures_iter(line) {
                 let mut path = &caps["path"];

@@ -317,18 +317,17 @@ fn headline(block: &Block) -> &str {
     let first = lines.first().map(|l| l.1.as_str()).unwrap_or_default();
     let body = || lines.iter().skip(1).map(|l| l.1.trim());
     // A report's error line (pytest's `E   …`) names the cause best; else an assertion.
+    let says_what = |l: &str| {
+        l.contains("Error")
+            || l.contains("assert")
+            || l.contains("expected")
+            || l.contains("Expected")
+            || l.starts_with("panicked")
+    };
     let error_line = || {
         body()
             .find(|l| l.starts_with("E ") && l.len() > 2)
-            .or_else(|| {
-                body().find(|l| {
-                    l.contains("Error")
-                        || l.contains("assert")
-                        || l.contains("expected")
-                        || l.contains("Expected")
-                        || l.starts_with("panicked")
-                })
-            })
+            .or_else(|| body().find(|l| says_what(l)))
     };
     match block.rule.shape {
         // A report titled by the failed test's name: the name says which test, its body's lines
@@ -370,9 +369,61 @@ fn headline(block: &Block) -> &str {
             })
             .unwrap_or(first),
         Shape::Section | Shape::Report => error_line().unwrap_or(first),
+        // A test's bare verdict over what it printed (Go's `--- FAIL: TestTwo`): what it
+        // printed, the error or the message at its place (`cart_test.go:14: … want 5`), not a
+        // line it logged below error level.
+        Shape::Line
+            if block.rule.category == Category::TestFailure
+                && lines.len() > 1
+                && !says_what(first) =>
+        {
+            let rules = rules::Rules::get();
+            error_line()
+                .or_else(|| {
+                    body().find(|l| {
+                        rules::located(l)
+                            && l.split_once(": ")
+                                .is_some_and(|(_, m)| m.contains(char::is_alphabetic))
+                            && !rules.logged_below_error(l)
+                    })
+                })
+                .unwrap_or(first)
+        }
         _ => first,
     }
     .trim()
+}
+
+/// The headline, and when it announces its message on the next line (`java.lang.AssertionError:`
+/// over Hamcrest's `Expected: is <750>`), that line too; not a frame.
+fn with_its_message(block: &Block, headline: &str) -> String {
+    let mut told = headline.to_owned();
+    if !headline.ends_with(':') {
+        return told;
+    }
+    let next = block
+        .lines
+        .iter()
+        .map(|l| l.1.trim())
+        .skip_while(|l| *l != headline)
+        .skip(1)
+        .find(|l| !l.is_empty());
+    // Not a frame, a diff's or a code frame's line, a rule line, nor a heading or an opening.
+    let message = |l: &&str| {
+        let numbered_frame = l.split_once(' ').is_some_and(|(n, rest)| {
+            n.bytes().all(|b| b.is_ascii_digit()) && rest.trim_start().starts_with(['|', '│'])
+        });
+        !l.starts_with("at ")
+            && !l.starts_with(['+', '-', '|', '│', '^', '~', '='])
+            && !l.ends_with([':', '{', '['])
+            && !numbered_frame
+            && l.contains(char::is_alphanumeric)
+    };
+    if let Some(next) = next.filter(message) {
+        told.push(' ');
+        told.push_str(next);
+    }
+    told
 }
 
 /// The lines of `block` worth showing within `budget` raw lines, in one piece or two: a report
@@ -1053,7 +1104,7 @@ fn step_report(
         .collect();
     let locations = extract::locations(shown, 3);
     let category = category_of(primary, &step, meta);
-    let headline = headline(primary).to_owned();
+    let headline = with_its_message(primary, headline(primary));
     let mut summary = format!("{}: {}", label(category), shorten(&headline, 200));
     if let Some(loc) = locations.first()
         && !headline.contains(&loc.path)

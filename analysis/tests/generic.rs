@@ -1661,7 +1661,7 @@ fn a_heading_s_error_line_is_the_headline_and_a_file_url_is_a_location() {
     let report = analyze(&log);
     assert_eq!(
         report.headline,
-        "AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:"
+        "AssertionError [ERR_ASSERTION]: Expected values to be strictly equal: 0 !== 450"
     );
     assert_eq!(report.locations[0].path, "/builds/acme/shop/test.mjs");
     assert_eq!(report.locations[0].line, 10);
@@ -1673,4 +1673,34 @@ fn a_heading_s_error_line_is_the_headline_and_a_file_url_is_a_location() {
         "{:?}",
         analyze(&url).locations
     );
+}
+
+#[test]
+fn a_bare_test_verdict_is_headed_by_what_the_test_printed() {
+    // Go: `--- FAIL: name` over the message the test printed at its line, not one it logged.
+    let go = job(
+        "$ go test ./...\n--- FAIL: TestTwo (0.00s)\n    cart_test.go:9: level=info msg=\"cache cold\"\n    cart_test.go:14: Total([450 300]) = 300, want 750\nFAIL\nFAIL\texample.com/shop\t0.004s\n",
+    );
+    assert_eq!(
+        analyze(&go).headline,
+        "cart_test.go:14: Total([450 300]) = 300, want 750"
+    );
+    // JUnit 4 with Hamcrest: an exception whose message is on the lines under it.
+    let hamcrest = job(
+        "$ java org.junit.runner.JUnitCore CartTest\nJUnit version 4.13.2\n.E\nThere was 1 failure:\n1) twoPrices(CartTest)\njava.lang.AssertionError: \nExpected: is <750>\n     but: was <300>\n\tat org.hamcrest.MatcherAssert.assertThat(MatcherAssert.java:20)\n\tat CartTest.twoPrices(CartTest.java:14)\n\nFAILURES!!!\nTests run: 1,  Failures: 1\n",
+    );
+    let report = analyze(&hamcrest);
+    assert_eq!(
+        report.headline,
+        "java.lang.AssertionError: Expected: is <750>"
+    );
+    // The test's own frame, not the matcher library's, is where to look.
+    assert_eq!(report.locations[0].path, "CartTest.java");
+    assert_eq!(report.locations[0].line, 14);
+    // JUnit 5's console prints its frames without `at `.
+    let junit5 = job(
+        "$ java -jar junit-platform-console-standalone.jar --scan-classpath\nFailures (1):\n  JUnit Jupiter:CartTest:twoPrices()\n    MethodSource [className = 'CartTest', methodName = 'twoPrices', methodParameterTypes = '']\n    => org.opentest4j.AssertionFailedError: expected: <750> but was: <300>\n       org.junit.jupiter.api.AssertionFailureBuilder.build(AssertionFailureBuilder.java:151)\n       org.junit.jupiter.api.Assertions.assertEquals(Assertions.java:1153)\n       CartTest.twoPrices(CartTest.java:9)\n       [...]\n",
+    );
+    let report = analyze(&junit5);
+    assert_eq!(report.locations[0].path, "CartTest.java", "{report:#?}");
 }
