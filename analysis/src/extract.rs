@@ -152,7 +152,7 @@ pub(super) fn test_patterns() -> &'static TestPatterns {
             r"^\s*--- FAIL: (?P<name>\S+)",
             r"^---- (?P<name>\S+) stdout ----$",
             r"^test (?P<name>\S+) \.\.\. FAILED$",
-            r"^_{3,} (?P<name>\S.*?) _{3,}$",
+            r"^_{3,} (?P<name>[^\s:]([^:]|:[^ ])*?) _{3,}$",
             r"^(FAILED|ERROR) (?P<name>\S+::\S+)",
             r"^\s*● (?P<name>.+?)\s*$",
             // Surefire's verdict on a test, tagged or not, with its class (JUnit 4) or without

@@ -842,18 +842,57 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
     if let Some(start) = whole_diff(&run).filter(|start| *start < cut) {
         return run.split_off(start);
     }
+    if let Some(start) = whole_value(&run).filter(|start| *start < cut) {
+        return run.split_off(start);
+    }
     let mut run = run.split_off(cut);
-    // The line one blank line above a whole paragraph that names its file titles it (luacheck's
-    // `Checking src/cart.lua   3 warnings` over its findings).
+    let line = |n: u64| source.iter().rev().find(|l| l.0 == n);
     if cut == 0
-        && let Some(first) = run.first()
-        && let Some(title) = source.iter().rev().find(|l| l.0 + 2 == first.0)
-        && !source.iter().any(|l| l.0 + 1 == first.0)
-        && engine::names_same_file(&first.1, &title.1)
+        && let Some(first) = run.first().map(|l| l.0)
+        && first > 3
+        && line(first - 1).is_none()
+        && let Some(title) = line(first - 2)
     {
-        run.insert(0, title);
+        // The line one blank line above a whole paragraph that names its file titles it
+        // (luacheck's `Checking src/cart.lua   3 warnings` over its findings), and so does an
+        // underlined title (import-linter's broken contract over its `-----`).
+        if engine::names_same_file(&run[0].1, &title.1) {
+            run.insert(0, title);
+        } else if engine::underline(&title.1)
+            && let Some(text) = line(first - 3)
+            && text.1.trim().chars().count() == title.1.trim().chars().count()
+        {
+            run.splice(0..0, [text, title]);
+        }
     }
     run
+}
+
+/// Where the bracketed value a run of lines ends with begins (a JavaScript object or a JSON
+/// array dumped over many lines, ajv's errors), with the line that introduces it; `None` when
+/// the run does not end by closing one.
+fn whole_value(run: &[&(u64, String)]) -> Option<usize> {
+    let last = run.last()?.1.trim_start();
+    if !last.starts_with([']', '}', ')']) {
+        return None;
+    }
+    let mut depth = 0i64;
+    for (i, line) in run.iter().enumerate().rev() {
+        for b in line.1.bytes() {
+            match b {
+                b']' | b'}' | b')' => depth += 1,
+                b'[' | b'{' | b'(' => depth -= 1,
+                _ => {}
+            }
+        }
+        if depth == 0 {
+            return Some(i.saturating_sub(1));
+        }
+        if depth < 0 {
+            return None;
+        }
+    }
+    None
 }
 
 /// Where the unified diff a run of lines ends with begins: its `---`/`+++` header, or the
@@ -979,7 +1018,18 @@ fn step_report(
             .zip(step.command.as_ref())
             .map(|(n, c)| (n, format!("$ {c}")));
         let silent: Vec<&(u64, String)> = command.iter().filter(|_| tail.is_empty()).collect();
-        let last_words = tail.last().map(|l| l.1.clone()).unwrap_or_default();
+        // The step's last words: the line that introduces the value it ends with (ajv's
+        // `products/pen.json invalid` over its errors), else its last line that has words.
+        let last_words = whole_value(&tail)
+            .and_then(|i| tail.get(i))
+            .or_else(|| {
+                tail.iter()
+                    .rev()
+                    .find(|l| l.1.contains(char::is_alphabetic))
+            })
+            .or(tail.last())
+            .map(|l| l.1.clone())
+            .unwrap_or_default();
         let mut earlier = earlier;
         let cause = earlier
             .as_mut()

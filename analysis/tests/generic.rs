@@ -1704,3 +1704,27 @@ fn a_bare_test_verdict_is_headed_by_what_the_test_printed() {
     let report = analyze(&junit5);
     assert_eq!(report.locations[0].path, "CartTest.java", "{report:#?}");
 }
+
+#[test]
+fn a_step_s_last_output_is_shown_from_the_start_of_its_value_or_its_underlined_title() {
+    // ajv: the invalid file over its errors, dumped as a JavaScript array.
+    let ajv = job(
+        "$ ajv validate -s schema.json -d 'products/*.json'\nproducts/book.json valid\nproducts/pen.json invalid\n[\n  {\n    instancePath: '/price',\n    schemaPath: '#/properties/price/type',\n    keyword: 'type',\n    params: { type: 'integer' },\n    message: 'must be integer'\n  }\n]\n",
+    );
+    let report = assert_first_excerpt(&ajv, (13, 22));
+    assert_eq!(report.headline, "products/pen.json invalid");
+    // import-linter: the broken contract's name, underlined, over what broke it.
+    let contracts = job(
+        "$ lint-imports\nContracts: 0 kept, 1 broken.\n\n\n----------------\nBroken contracts\n----------------\n\nDomain does not depend on the web layer\n---------------------------------------\n\nshop.domain is not allowed to import shop.web:\n\n- shop.domain -> shop.web (l.1)\n\n",
+    );
+    assert_first_excerpt(&contracts, (19, 24));
+}
+
+#[test]
+fn pytest_cov_s_coverage_section_is_no_failed_test_and_its_gate_is_the_cause() {
+    let log = job(
+        "$ python3 -m pytest -q --cov=shop --cov-fail-under=90 tests\n.\nERROR: Coverage failure: total of 40 is less than fail-under=90\n                                                                         [100%]\n================================ tests coverage ================================\n_______________ coverage: platform linux, python 3.11.7-final-0 ________________\n\nName               Stmts   Miss  Cover\n--------------------------------------\nshop/cart.py          10      6    40%\n--------------------------------------\nTOTAL                 10      6    40%\nFAIL Required test coverage of 90% not reached. Total coverage: 40.00%\n1 passed in 0.03s\n",
+    );
+    let report = assert_first_excerpt(&log, (23, 23));
+    assert!(report.failing_tests.is_empty(), "{report:#?}");
+}

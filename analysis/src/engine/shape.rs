@@ -406,7 +406,7 @@ pub(super) fn usage_heading(line: &str) -> bool {
 }
 
 /// A line drawn with one repeated character (`-----`, `=====`), as tools rule off a title.
-pub(super) fn underline(text: &str) -> bool {
+pub(crate) fn underline(text: &str) -> bool {
     let t = text.trim();
     t.len() >= 5
         && t.bytes().all(|b| b == t.as_bytes()[0])
@@ -415,7 +415,8 @@ pub(super) fn underline(text: &str) -> bool {
 
 /// A compiler's or checker's count of what it found, closing its diagnostics: `1 error`,
 /// `Found 2 errors`, behind the tool's label (gulp-typescript's `TypeScript: 1 semantic error`,
-/// Grunt's `>> 1 error in 2 files`), with a word saying which kind.
+/// Grunt's `>> 1 error in 2 files`, deptry's `Found 2 dependency issues.`), with a word saying
+/// which kind.
 pub(super) fn closing_count(text: &str) -> bool {
     let t = text.trim();
     let t = t.strip_prefix(">> ").unwrap_or(t);
@@ -427,9 +428,16 @@ pub(super) fn closing_count(text: &str) -> bool {
     let mut words = t[digits..].split_whitespace();
     let noun = |w: Option<&str>| {
         w.is_some_and(|w| {
-            ["error", "warning", "problem"]
-                .iter()
-                .any(|n| w.starts_with(n))
+            [
+                "error",
+                "warning",
+                "problem",
+                "issue",
+                "violation",
+                "finding",
+            ]
+            .iter()
+            .any(|n| w.starts_with(n))
         })
     };
     let first = words.next();
@@ -769,6 +777,8 @@ mod tests {
             ("1 error generated.", true),
             ("TypeScript: 1 semantic error", true),
             (">> 1 error in 2 files", true),
+            ("Found 2 dependency issues.", true),
+            ("12 violations", true),
             ("3 problems (2 errors, 1 warning)", true),
             // Counts of something else, and words that only start like a count.
             ("2 tests failed", false),

@@ -82,7 +82,9 @@ pub(super) static RULES: &[Rule] = &[
         conclusion_prefix: Some("E "),
         ..rule(
             "pytest-section",
-            r"^_{3,} \S.* _{3,}$",
+            // Not pytest-cov's `___ coverage: platform linux, … ___`: a test's title has no
+            // colon and space.
+            r"^_{3,} [^\s:]([^:]|:[^ ])* _{3,}$",
             TestFailure,
             0,
             Report,
@@ -402,10 +404,11 @@ pub(super) static RULES: &[Rule] = &[
     ),
     // A coverage gate the tests passed but the coverage did not: Jest's and nyc's `Coverage for
     // lines (40%) does not meet global threshold (90%)`, coverage.py's `Coverage failure: total of
-    // 55 is less than fail-under=90`, gcovr's `Failed minimum line coverage (got 75.0%, …)`.
+    // 55 is less than fail-under=90` (pytest-cov's `FAIL Required test coverage of 90% not
+    // reached`), gcovr's `Failed minimum line coverage (got 75.0%, …)`.
     rule(
         "coverage-threshold",
-        r"^(Jest: |ERROR: )?Coverage for \w+ \([\d.]+%\) does not meet|^Coverage failure: total of [\d.]+ is less than fail-under|^\(ERROR\) Failed minimum \w+ coverage",
+        r"^(Jest: |ERROR: )?Coverage for \w+ \([\d.]+%\) does not meet|^Coverage failure: total of [\d.]+ is less than fail-under|^FAIL Required test coverage of [\d.]+% not reached|^\(ERROR\) Failed minimum \w+ coverage",
         TestFailure,
         1,
         Line,
