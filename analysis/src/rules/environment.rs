@@ -16,11 +16,21 @@ pub(super) static RULES: &[Rule] = &[
     ),
     rule(
         "oom",
-        r"(?i)\bout of memory\b|outofmemoryerror|cannot allocate memory|javascript heap out of memory|\bMemoryError\b|std::bad_alloc|oomkilled|exit code 137|signal: killed|^killed$|\bKilled\s+(signal|process)|fatal error: runtime: out of memory",
+        r"(?i)\bout of memory\b|outofmemoryerror|cannot allocate memory|javascript heap out of memory|\bMemoryError\b|std::bad_alloc|oomkilled|exit code 137|signal: killed|^killed$|\bKilled\s+(signal|process)|fatal error: runtime: out of memory|^\S+: (line )?\d+: +\d+ Killed\b",
         OutOfMemory,
         0,
         Line,
         "The job ran out of memory (exit 137 is the kernel's OOM killer): lower parallelism, raise the runner's memory, or look for a leak.",
+    ),
+    // A limit of the runner's other than memory: open files (EMFILE), processes (a failed
+    // fork), threads.
+    rule(
+        "resource-limit",
+        r"(?i)too many open files|\bemfile\b|fork: (retry: )?resource temporarily unavailable|can't start new thread|unable to create (new )?native thread",
+        Infrastructure,
+        0,
+        Line,
+        "The job hit a limit of the runner (open files, processes or threads): close what the job leaks, or raise the limit (ulimit -n, -u).",
     ),
     // The CI's limit on a log's size (Travis: `The job exceeded the maximum log length, and has
     // been terminated.`, earlier `The log length has exceeded the limit of 4 MB …`; GitLab's and

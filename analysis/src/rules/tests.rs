@@ -79,6 +79,14 @@ fn recognises_tools() {
         ),
         ("write /tmp/x: no space left on device", "disk-full"),
         (
+            "bash: line 1:  7495 Killed                  python3 train.py",
+            "oom",
+        ),
+        (
+            "OSError: [Errno 24] Too many open files: 'parts/part-036.csv'",
+            "resource-limit",
+        ),
+        (
             "[ERROR] /builds/acme/shop/src/Money.java: warnings found and -Werror specified",
             "werror",
         ),
