@@ -90,7 +90,7 @@ const CASES: &[Expect] = &[
         TestFailure,
         "E       ValueError: could not convert string to float: '1,200.00'",
         Some(("tests/test_prices.py", 9)),
-        Some("test_parses_thousands"),
+        Some("tests/test_prices.py::test_parses_thousands"),
     ),
     expect(
         "python-traceback",
