@@ -899,8 +899,11 @@ impl Engine {
                 lead.drain(..named.unwrap_or(lead.len()));
                 lines.extend(lead);
             }
+            // Taken even when a weaker block took them (a `Check failed` line the failed word
+            // read): indented under the verdict, they are its report.
             Lead::Indented => {
                 let indent = indent_of(text);
+                let above = run_up_from(&self.current.tail, number - 1, 0).map(|(n, l)| (*n, l));
                 lines.extend(run_above(above, |line| indent_of(line) > indent));
             }
             Lead::Line => {

@@ -150,6 +150,8 @@ pub(super) fn test_patterns() -> &'static TestPatterns {
     CELL.get_or_init(|| {
         let patterns = [
             r"^\s*--- FAIL: (?P<name>\S+)",
+            r"^\s*\[FAILED\] (?P<name>.+)$",
+            r#"^\s*FAIL\s+"(?P<name>[^"]+)"\s*$"#,
             r"^---- (?P<name>\S+) stdout ----$",
             r"^test (?P<name>\S+) \.\.\. FAILED$",
             r"^_{3,} (?P<name>[^\s:]([^:]|:[^ ])*?) _{3,}$",

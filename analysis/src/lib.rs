@@ -372,15 +372,19 @@ fn headline(block: &Block) -> &str {
         // A test's bare verdict over what it printed (Go's `--- FAIL: TestTwo`): what it
         // printed, the error or the message at its place (`cart_test.go:14: … want 5`), not a
         // line it logged below error level.
+        // So is what it printed above its verdict (Nim's `tcart.nim(11, 24): Check failed: …`).
         Shape::Line
             if block.rule.category == Category::TestFailure
-                && lines.len() > 1
+                && block.lines.len() > 1
                 && !says_what(first) =>
         {
             let rules = rules::Rules::get();
-            error_line()
+            let lead = &block.lines[..block.lines.len() - lines.len()];
+            let printed = || body().chain(lead.iter().map(|l| l.1.trim()));
+            printed()
+                .find(|l| says_what(l))
                 .or_else(|| {
-                    body().find(|l| {
+                    printed().find(|l| {
                         rules::located(l)
                             && l.split_once(": ")
                                 .is_some_and(|(_, m)| m.contains(char::is_alphabetic))

@@ -1728,3 +1728,24 @@ fn pytest_cov_s_coverage_section_is_no_failed_test_and_its_gate_is_the_cause() {
     let report = assert_first_excerpt(&log, (23, 23));
     assert!(report.failing_tests.is_empty(), "{report:#?}");
 }
+
+#[test]
+fn a_verdict_takes_the_report_indented_above_it_and_a_summary_points_at_the_boxes() {
+    // Nim's unittest: the failed check, printed indented above `[FAILED] name`, which the
+    // failed word on it must not keep from the verdict.
+    let nim = job(
+        "$ nim c -r tests/tcart.nim\n\n[Suite] cart\n  [OK] empty\n    /b/tests/tcart.nim(11, 24): Check failed: total(prices) == 750\n    total(prices) was 300\n  [FAILED] two prices\nError: execution of an external program failed: '/b/tests/tcart '\n",
+    );
+    let report = assert_first_excerpt(&nim, (15, 18));
+    assert_eq!(
+        report.headline,
+        "/b/tests/tcart.nim(11, 24): Check failed: total(prices) == 750"
+    );
+    assert_eq!(report.failing_tests, ["two prices"]);
+    // PHPUnit --testdox: `FAILURES!` points at the ✘ boxes above it.
+    let testdox = job(
+        "$ phpunit --testdox tests\nCart\n ✔ Empty cart\n ✘ Adds two prices\n   │\n   │ Failed asserting that 300 is identical to 750.\n   │\n   │ /b/tests/CartTest.php:18\n   │\n\nTime: 00:00.009, Memory: 6.00 MB\n\nFAILURES!\nTests: 2, Assertions: 2, Failures: 1.\n",
+    );
+    let report = analyze(&testdox);
+    assert_eq!(first_excerpt(&report).0, 14, "{report:#?}");
+}

@@ -148,6 +148,30 @@ pub(super) static RULES: &[Rule] = &[
         Report,
         "A Vitest test failed: the error, the expected and received values and the code frame are under its name.",
     ),
+    // zig test's verdict on a test, `FAIL (TestExpectedEqual)`, under the test's progress line
+    // and what the test printed (`2/2 cart.test.two prices...expected 750, found 300`); its
+    // error trace follows.
+    Rule {
+        lead: Lead::Line,
+        ..rule(
+            "zig-test",
+            r"^FAIL \(\w+\)$",
+            TestFailure,
+            0,
+            Line,
+            "A Zig test failed: the line above its verdict says what was expected, the error trace under it where.",
+        )
+    },
+    // uvu's report of one failure: `  FAIL  "test"` (its suite's name above), the assertion, the
+    // diff and the frames indented under it, blank lines included.
+    rule(
+        "uvu",
+        r#"^\s*FAIL\s+"[^"]+"\s*$"#,
+        TestFailure,
+        0,
+        Section,
+        "A uvu test failed: the assertion, the values compared and the frames are under its name.",
+    ),
     rule(
         "junit-failure",
         r"<<< (FAILURE|ERROR)!$|^(Failed tests|Tests in error):\s*$",
@@ -233,6 +257,19 @@ pub(super) static RULES: &[Rule] = &[
         Line,
         TESTS_FAILED,
     ),
+    // Nim's unittest verdict on a test, `[FAILED] name`, under the failed checks it printed
+    // indented above it (`tcart.nim(11, 24): Check failed: …`, the values).
+    Rule {
+        lead: Lead::Indented,
+        ..rule(
+            "bracketed-verdict",
+            r"^\s*\[FAILED\] \S",
+            TestFailure,
+            0,
+            Line,
+            "A test failed: the checks that failed and their values are printed above its verdict.",
+        )
+    },
     // A runner's progress mark for a failed test (jest, vitest, node --test, Pester's `[-]`, Bun's
     // `(fail)`): the
     // runner reports the failure in full further down, so the mark is the answer only when
@@ -249,7 +286,8 @@ pub(super) static RULES: &[Rule] = &[
         "phpunit-summary",
         r"^(OK, but incomplete, skipped, or risky tests!|FAILURES!|ERRORS!|No tests executed!)$",
         TestFailure,
-        2,
+        // A pointer: the reports above it say which tests (numbered, or testdox's ✘ boxes).
+        3,
         List,
         "PHPUnit reported failures, errors or risky tests: the numbered reports above it say which.",
     ),

@@ -392,6 +392,9 @@ fn recognises_tools() {
             "go-panic",
         ),
         ("  ✕ loads an order (10 ms)", "test-mark-failed"),
+        ("  [FAILED] two prices", "bracketed-verdict"),
+        ("FAIL (TestExpectedEqual)", "zig-test"),
+        ("  FAIL  \"two prices\"", "uvu"),
     ];
     for (line, expected) in cases {
         assert_eq!(rule_of(line), Some(expected), "{line}");
