@@ -361,6 +361,20 @@ impl Step {
                         .iter()
                         .filter(candidate)
                         .min_by_key(|b| (b.rule.tier, u64::MAX - b.seq))?;
+                    // A line that only reports how a subprocess exited (`build`'s `ERROR Backend
+                    // subprocess exited when trying to invoke …`) points at the error the
+                    // subprocess printed above it.
+                    let last = if said(last).is_some_and(reports_exit) {
+                        self.generic
+                            .iter()
+                            .filter(candidate)
+                            .filter(|b| b.seq < last.seq && b.rule.tier == last.rule.tier)
+                            .filter(|b| !said(b).is_some_and(reports_exit))
+                            .max_by_key(|b| b.seq)
+                            .unwrap_or(last)
+                    } else {
+                        last
+                    };
                     // A tool that repeats its error in its closing summary (Maven under
                     // `Failed to execute goal`) said it first where it happened: shown there.
                     let message = said(last);

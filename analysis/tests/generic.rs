@@ -1749,3 +1749,18 @@ fn a_verdict_takes_the_report_indented_above_it_and_a_summary_points_at_the_boxe
     let report = analyze(&testdox);
     assert_eq!(first_excerpt(&report).0, 14, "{report:#?}");
 }
+
+#[test]
+fn a_line_reporting_how_a_subprocess_exited_points_at_its_error_above() {
+    // python -m build: setuptools' error, then the frontend's report of its backend's exit.
+    let log = job(
+        "$ python3 -m build --wheel\n* Getting build dependencies for wheel...\nerror: Multiple top-level packages discovered in a flat-layout: ['shop', 'migrations'].\n\nTo avoid accidental inclusion of unwanted files or directories,\nsetuptools will not proceed with this build.\n\nERROR Backend subprocess exited when trying to invoke get_requires_for_build_wheel\n",
+    );
+    let report = analyze(&log);
+    assert_eq!(first_excerpt(&report).0, 13, "{report:#?}");
+    assert!(
+        report
+            .headline
+            .starts_with("error: Multiple top-level packages")
+    );
+}

@@ -265,6 +265,7 @@ pub(super) fn anchored_at_location(block: &Block) -> bool {
 pub(super) fn reports_exit(line: &str) -> bool {
     [
         "exited with",
+        "subprocess exited",
         "returned non-zero",
         "did not complete successfully",
     ]
