@@ -45,6 +45,9 @@ fn is_foreign(path: &str) -> bool {
         "dist-packages/",
         "/.cargo/registry/",
         "/rustc/",
+        // The sanitizers' and glibc's own sources, in their frames.
+        "libsanitizer/",
+        "sysdeps/",
         "/usr/lib/",
         "/usr/local/lib/",
         "/usr/share/",

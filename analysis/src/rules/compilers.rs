@@ -64,7 +64,7 @@ pub(super) static RULES: &[Rule] = &[
     // Russian «x», see `localized`).
     rule(
         "linker",
-        r"undefined reference to (`|‘)|ld: cannot find -l|ld returned (\d+ )?exit status|Undefined symbols for architecture|ld: symbol\(s\) not found|multiple definition of (`|‘)|LINK : fatal error|unresolved external symbol",
+        r"undefined reference to (`|‘)|ld: cannot find -l|ld returned (\d+ )?exit status|linker command failed with exit code|Undefined symbols for architecture|ld: symbol\(s\) not found|multiple definition of (`|‘)|LINK : fatal error|unresolved external symbol",
         Compilation,
         0,
         Line,

@@ -394,6 +394,10 @@ fn recognises_tools() {
         ("  ✕ loads an order (10 ms)", "test-mark-failed"),
         ("  [FAILED] two prices", "bracketed-verdict"),
         ("FAIL (TestExpectedEqual)", "zig-test"),
+        (
+            "clang: error: linker command failed with exit code 1 (use -v to see invocation)",
+            "linker",
+        ),
         ("  FAIL  \"two prices\"", "uvu"),
     ];
     for (line, expected) in cases {
