@@ -1764,3 +1764,17 @@ fn a_line_reporting_how_a_subprocess_exited_points_at_its_error_above() {
             .starts_with("error: Multiple top-level packages")
     );
 }
+
+#[test]
+fn rollup_s_error_mark_and_a_frame_two_blank_lines_above_an_error_are_read() {
+    let rollup = job(
+        "$ rollup src/main.js --file dist/bundle.js\nsrc/main.js → dist/bundle.js...\n[!] RollupError: src/cart.js (6:0): Expected '}', got '<eof>'\nsrc/cart.js (6:0)\n4:   return sum;\n5: }\n    at Object.getRollupError (/n/rollup/dist/shared/parseAst.js:326:41)\n",
+    );
+    assert_eq!(first_excerpt(&analyze(&rollup)).0, 13);
+    // tsx prints Node's frame two blank lines above the error.
+    let tsx = job(
+        "$ tsx src/report.ts\norder 1: 450\n/b/src/report.ts:4\n  return order.lines!.reduce((sum, line) => sum + line.price, 0);\n                      ^\n\n\nTypeError: Cannot read properties of undefined (reading 'reduce')\n    at total (/b/src/report.ts:4:23)\n",
+    );
+    let report = analyze(&tsx);
+    assert_eq!(first_excerpt(&report).0, 13, "{report:#?}");
+}

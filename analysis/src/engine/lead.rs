@@ -197,13 +197,13 @@ pub(super) fn decorated_title(t: &str) -> bool {
 const MOST_FRAME_LINES: usize = 8;
 
 /// The frame a runtime prints over an uncaught error (Node's and V8's): `path:line`, the source
-/// line and a caret line, right above the error or one blank line above it; or the numbered
-/// source lines over the caret (Bun's). Taken even when an earlier block took its location
+/// line and a caret line, right above the error or a blank line or two above it (tsx's two); or
+/// the numbered source lines over the caret (Bun's). Taken even when an earlier block took its location
 /// line: the caret binds it to this error.
 pub(super) fn caret_frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, String)> {
     let mut above = tail.iter().rev().filter(|(n, _)| *n < number);
     let Some(caret) = above.next().filter(|(n, line)| {
-        *n + 2 >= number && {
+        *n + 3 >= number && {
             let t = line.trim();
             !t.is_empty() && t.bytes().all(|b| b == b'^' || b == b'~')
         }
@@ -240,9 +240,7 @@ pub(super) fn caret_frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> 
     }
     frame.reverse();
     frame.push(caret.clone());
-    if caret.0 + 1 < number {
-        frame.push((caret.0 + 1, String::new()));
-    }
+    frame.extend((caret.0 + 1..number).map(|n| (n, String::new())));
     frame
 }
 
