@@ -77,7 +77,7 @@ pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Ve
         // Frames of the JVM's own classes and of the test frameworks name a bare file
         // (Integer.java, MatcherAssert.java) that is not ours; JUnit 5's console prints frames
         // without their `at `.
-        let frame = line.trim_start();
+        let frame = line.trim_start_matches(|c: char| c.is_whitespace() || "│├└─".contains(c));
         let frame = frame.strip_prefix("at ").unwrap_or(frame);
         let jdk_frame = line.contains("java.base/")
             || [

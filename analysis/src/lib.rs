@@ -317,12 +317,19 @@ fn headline(block: &Block) -> &str {
     let first = lines.first().map(|l| l.1.as_str()).unwrap_or_default();
     let body = || lines.iter().skip(1).map(|l| l.1.trim());
     // A report's error line (pytest's `E   …`) names the cause best; else an assertion.
+    // Not a frame of a stack trace (`at org.junit…assertEquals(…)`), even behind a tree's
+    // rules (JUnit 5's `│  │  │   at …`).
     let says_what = |l: &str| {
-        l.contains("Error")
-            || l.contains("assert")
-            || l.contains("expected")
-            || l.contains("Expected")
-            || l.starts_with("panicked")
+        let t = l.trim_start_matches(|c: char| c.is_whitespace() || "│├└─".contains(c));
+        // Nor a diff's header (`--- expected.txt`).
+        !t.starts_with("at ")
+            && !t.starts_with("--- ")
+            && !t.starts_with("+++ ")
+            && (l.contains("Error")
+                || l.contains("assert")
+                || l.contains("expected")
+                || l.contains("Expected")
+                || l.starts_with("panicked"))
     };
     let error_line = || {
         body()
@@ -368,7 +375,13 @@ fn headline(block: &Block) -> &str {
                 !l.is_empty() && !l.starts_with(char::is_whitespace) && !l.starts_with("Traceback")
             })
             .unwrap_or(first),
-        Shape::Section | Shape::Report => error_line().unwrap_or(first),
+        // A report is headed by its `E` line, else by its anchor when that says what is wrong
+        // (`… expected: <5> but was: <3>`), else by its error line.
+        Shape::Section | Shape::Report => body()
+            .find(|l| l.starts_with("E ") && l.len() > 2)
+            .or_else(|| says_what(first).then_some(first))
+            .or_else(error_line)
+            .unwrap_or(first),
         // A test's bare verdict over what it printed (Go's `--- FAIL: TestTwo`): what it
         // printed, the error or the message at its place (`cart_test.go:14: … want 5`), not a
         // line it logged below error level.

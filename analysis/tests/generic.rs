@@ -1778,3 +1778,18 @@ fn rollup_s_error_mark_and_a_frame_two_blank_lines_above_an_error_are_read() {
     let report = analyze(&tsx);
     assert_eq!(first_excerpt(&report).0, 13, "{report:#?}");
 }
+
+#[test]
+fn a_frame_never_heads_a_report_and_a_tree_s_frames_are_read_behind_its_rules() {
+    // JUnit 5's console, --details=verbose: the caught exception under the test's node, its
+    // frames behind the tree's rules; `assertEquals` in a frame says nothing.
+    let log = job(
+        "$ java -jar junit-platform-console-standalone.jar --details=verbose --scan-classpath\n│  │  ├─ twoPrices()\n│  │  │     caught: org.opentest4j.AssertionFailedError: total ==> expected: <5> but was: <3>\n│  │  │               \tat org.junit.jupiter.api.AssertEquals.assertEquals(AssertEquals.java:150)\n│  │  │               \tat CartTest.twoPrices(CartTest.java:6)\n│  │  │     status: ✘ FAILED\n",
+    );
+    let report = analyze(&log);
+    assert!(
+        report.headline.contains("expected: <5> but was: <3>"),
+        "{report:#?}"
+    );
+    assert_eq!(report.locations[0].path, "CartTest.java");
+}
