@@ -104,6 +104,9 @@ pub struct Step {
     /// Tests a runner marked failed on a line of their own, whose report may come further down
     /// under the test's name (see [`Step::reported_under_awaited_name`]).
     awaited_reports: Vec<String>,
+    /// The last numbered suite title of a failure list (mocha's `1) cart`): its line, indent,
+    /// the name recorded for it and the name so far (see `Engine::title_goes_on`).
+    suite_title: Option<(u64, usize, String, String)>,
     tier_counts: [usize; 4],
     seq: u64,
     /// The anchor count at the last test-run verdict line: what a passing verdict covers.
@@ -864,7 +867,7 @@ impl Engine {
                 {
                     block.exception_seen = true;
                 }
-                self.note_test(text);
+                self.note_test(number, text);
                 self.push_tail(number, shown, known);
                 return;
             }
@@ -880,7 +883,7 @@ impl Engine {
         }
         if let Some(rule) = rule {
             self.open_block(rule, number, shown, text);
-            let name = self.note_test(text);
+            let name = self.note_test(number, text);
             // A one-line verdict may be all a runner prints where the test fails: its report
             // can come later, under the test's name.
             if rule.shape == Shape::Line
@@ -1013,8 +1016,23 @@ impl Engine {
     }
 
     /// Remembers the test a line reports as failed, and returns its name.
-    fn note_test(&mut self, text: &str) -> Option<String> {
-        let name = super::extract::failing_test(text)?;
+    fn note_test(&mut self, number: u64, text: &str) -> Option<String> {
+        let Some(name) = super::extract::failing_test(text) else {
+            self.title_goes_on(number, text);
+            return None;
+        };
+        // mocha's failure list numbers a test by its suites (`1) cart`), its own title indented
+        // under them (see `title_goes_on`).
+        // Its title's words start after the number; a line under them that is not indented
+        // past them (RSpec's `Failure/Error:`, Jasmine's `Message:`) is the report's, not the name's.
+        let numbered = text
+            .trim_start()
+            .split_once(") ")
+            .filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        self.current.suite_title = numbered.map(|(n, _)| {
+            let words_at = indent_of(text) + n.len() + 2;
+            (number, words_at, name.clone(), name.clone())
+        });
         // One test named twice, with its class, module or suite and without (Surefire on
         // JUnit 5, pytest's `path::test` and `test`, Jest's `suite › test` and `test`), is one.
         let tests = &mut self.current.failing_tests;
@@ -1028,6 +1046,33 @@ impl Engine {
             tests.push(name.clone());
         }
         Some(name)
+    }
+
+    /// A line indented under a numbered suite title goes on the test's name: a nested suite's,
+    /// or, ending with a colon, the test's own (`1) cart` over `adds two prices:` is the test
+    /// `cart adds two prices`, which the spec reporter's tree named `adds two prices`).
+    fn title_goes_on(&mut self, number: u64, text: &str) {
+        let Some((line, indent, recorded, suite)) = self.current.suite_title.take() else {
+            return;
+        };
+        let words = text.trim();
+        if line + 1 != number || indent_of(text) <= indent || words.is_empty() {
+            return;
+        }
+        let Some(title) = words.strip_suffix(':') else {
+            let suite = format!("{suite} {words}");
+            self.current.suite_title = Some((number, indent_of(text), recorded, suite));
+            return;
+        };
+        let tests = &mut self.current.failing_tests;
+        let Some(at) = tests.iter().position(|t| *t == recorded) else {
+            return;
+        };
+        tests[at] = format!("{suite} {title}");
+        // The tree's own name for it is the same test.
+        if let Some(short) = tests.iter().position(|t| t == title) {
+            tests.remove(short);
+        }
     }
 
     fn push_tail(&mut self, number: u64, text: &str, known: bool) {

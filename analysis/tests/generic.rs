@@ -1793,3 +1793,19 @@ fn a_frame_never_heads_a_report_and_a_tree_s_frames_are_read_behind_its_rules() 
     );
     assert_eq!(report.locations[0].path, "CartTest.java");
 }
+
+#[test]
+fn mocha_s_failure_list_names_a_test_by_its_suites_and_title() {
+    let mocha = job(
+        "$ mocha test\n\n  cart\n    ✔ is empty\n    1) adds two prices\n\n  1 passing (5ms)\n  1 failing\n\n  1) cart\n       with items\n         adds two prices:\n\n      AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:\n\n3 !== 5\n\n      at Context.<anonymous> (test/cart.test.js:9:12)\n",
+    );
+    assert_eq!(
+        analyze(&mocha).failing_tests,
+        ["cart with items adds two prices"]
+    );
+    // RSpec's lines under its numbered title are the report's, not the name's.
+    let rspec = job(
+        "$ bundle exec rspec\nF\n\nFailures:\n\n  1) Cart adds two prices\n     Failure/Error: expect(cart.total).to eq(5)\n\n       expected: 5\n            got: 3\n     # ./spec/cart_spec.rb:6:in `block (2 levels) in <top (required)>'\n",
+    );
+    assert_eq!(analyze(&rspec).failing_tests, ["Cart adds two prices"]);
+}
