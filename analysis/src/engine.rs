@@ -551,6 +551,9 @@ pub struct Engine {
     /// script, its shell and its environment, not its output) may reach; bounded, since a log
     /// may print the opening line without ever closing the group.
     step_echo_until: u64,
+    /// Where the runner checked the project out (`Reinitialized existing Git repository in
+    /// /builds/acme/shop/.git/`): paths under it are the project's, relative to it.
+    checkout: Option<String>,
 }
 
 /// What the engine found: the failing step, the log's length, and the baseline it compared with.
@@ -561,6 +564,7 @@ pub struct Finished {
     pub earlier: Option<Step>,
     pub lines_total: u64,
     pub baseline: Option<Baseline>,
+    pub checkout: Option<String>,
 }
 
 impl Default for Engine {
@@ -583,6 +587,7 @@ impl Engine {
             lines_total: 0,
             baseline: None,
             step_echo_until: 0,
+            checkout: None,
         }
     }
 
@@ -736,6 +741,9 @@ impl Engine {
             return;
         }
         if runner_boilerplate(text) {
+            if self.checkout.is_none() {
+                self.checkout = checkout_dir(text).map(str::to_owned);
+            }
             return;
         }
         if tool_epilogue(text) {
@@ -1152,8 +1160,25 @@ impl Engine {
             earlier,
             lines_total: self.lines_total,
             baseline: self.baseline,
+            checkout: self.checkout,
         }
     }
+}
+
+/// The directory the runner's git line names as the checkout's (`Initialized empty Git
+/// repository in /builds/acme/shop/.git/`).
+fn checkout_dir(line: &str) -> Option<&str> {
+    let rest = [
+        "Reinitialized existing Git repository in ",
+        "Initialized empty Git repository in ",
+    ]
+    .iter()
+    .find_map(|p| line.strip_prefix(p))?;
+    let dir = rest
+        .trim_end()
+        .trim_end_matches('/')
+        .strip_suffix("/.git")?;
+    (dir.starts_with('/') && dir.len() > 1).then_some(dir)
 }
 
 /// The lines right above an anchor (`above` runs upwards from it) that `belongs` accepts, up to

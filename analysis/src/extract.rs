@@ -37,6 +37,28 @@ pub(super) fn location_patterns() -> &'static [Regex] {
     })
 }
 
+/// The locations with paths under the project's checkout made relative to it (what a link to
+/// the repository's file needs), the same place named twice kept once.
+pub fn relative(locations: Vec<Location>, checkout: Option<&str>) -> Vec<Location> {
+    let Some(dir) = checkout else {
+        return locations;
+    };
+    let mut out: Vec<Location> = Vec::with_capacity(locations.len());
+    for mut location in locations {
+        if let Some(rest) = location
+            .path
+            .strip_prefix(dir)
+            .and_then(|r| r.strip_prefix('/'))
+        {
+            location.path = rest.to_owned();
+        }
+        if !out.contains(&location) {
+            out.push(location);
+        }
+    }
+    out
+}
+
 /// Paths that belong to a toolchain or a dependency rather than the project.
 fn is_foreign(path: &str) -> bool {
     const FOREIGN: &[&str] = &[

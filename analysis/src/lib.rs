@@ -973,6 +973,7 @@ fn build_report(finished: Finished, meta: &JobMeta) -> Report {
         earlier,
         lines_total,
         baseline,
+        checkout,
     } = finished;
     // Which kept lines the passing run printed too (of this step and of an earlier one whose
     // failure may be shown with it), read before redaction changes them.
@@ -988,6 +989,7 @@ fn build_report(finished: Finished, meta: &JobMeta) -> Report {
             e.new_since_baseline = Some((e.start_line..=e.end_line).any(|n| !known.contains(&n)));
         }
     }
+    report.locations = extract::relative(report.locations, checkout.as_deref());
     report.baseline = baseline.map(|b| BaselineUsed {
         identity: b.identity().map(str::to_owned),
         lines: b.lines(),

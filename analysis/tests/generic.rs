@@ -1809,3 +1809,15 @@ fn mocha_s_failure_list_names_a_test_by_its_suites_and_title() {
     );
     assert_eq!(analyze(&rspec).failing_tests, ["Cart adds two prices"]);
 }
+
+#[test]
+fn paths_under_the_runner_s_checkout_are_relative_to_it() {
+    let log = "Running with gitlab-runner 16.11.0 (91a27b2a)\nGetting source from Git repository\nReinitialized existing Git repository in /builds/acme/shop/.git/\nChecking out 3f786850 as detached HEAD (ref is main)...\nExecuting \"step_script\" stage of the job script\n$ python3 fetch.py\nTraceback (most recent call last):\n  File \"/builds/acme/shop/fetch.py\", line 4, in <module>\n    prices = load()\n  File \"/usr/lib/python3.11/json/__init__.py\", line 293, in load\n    return loads(fp.read())\nValueError: no prices\nCleaning up project directory and file based variables\nERROR: Job failed: exit code 1\n";
+    let report = analyze(log);
+    let paths: Vec<&str> = report.locations.iter().map(|l| l.path.as_str()).collect();
+    assert!(paths.contains(&"fetch.py"), "{paths:?}");
+    assert!(
+        paths.contains(&"/usr/lib/python3.11/json/__init__.py"),
+        "{paths:?}"
+    );
+}
