@@ -28,7 +28,7 @@ use lead::{
     section_above, test_run_above, warnings_above,
 };
 use regex::Regex;
-pub(crate) use shape::{announces, heads_a_message, names_same_file, underline};
+pub(crate) use shape::{announces, code_frame, heads_a_message, names_same_file, underline};
 use shape::{
     code_fence, continues, ends_report, indent_of, looks_like_path, passed_unit_title,
     program_prefix, reports_exit, starts_test_class, test_run_verdict, untagged, usage_heading,
@@ -104,9 +104,9 @@ pub struct Step {
     /// Tests a runner marked failed on a line of their own, whose report may come further down
     /// under the test's name (see [`Step::reported_under_awaited_name`]).
     awaited_reports: Vec<String>,
-    /// The last numbered suite title of a failure list (mocha's `1) cart`): its line, indent,
-    /// the name recorded for it and the name so far (see `Engine::title_goes_on`).
-    suite_title: Option<(u64, usize, String, String)>,
+    /// The last numbered suite title of a failure list (mocha's `1) cart`), while the lines
+    /// under it go on the test's name (see `Engine::title_goes_on`).
+    suite_title: Option<SuiteTitle>,
     tier_counts: [usize; 4],
     seq: u64,
     /// The anchor count at the last test-run verdict line: what a passing verdict covers.
@@ -119,6 +119,19 @@ pub struct Step {
     in_passed_unit: bool,
     /// The exit pointer that closed it, if any.
     pub exit_pointer: Option<u64>,
+}
+
+/// A failure list's numbered title and the lines that went on it so far.
+#[derive(Debug, Clone)]
+struct SuiteTitle {
+    /// The last line of the title so far.
+    line: u64,
+    /// Where that line's words start: a line under it goes on the title only indented past it.
+    words_at: usize,
+    /// The name the numbered line was recorded under, among the failing tests.
+    recorded: String,
+    /// The title so far: the suites', then the test's own.
+    name: String,
 }
 
 /// Marks `block` as noise, not a cause while another candidate exists, and gives its slot back:
@@ -962,15 +975,14 @@ impl Engine {
             // the section is the report they belong to.
             Lead::Section => lines.extend(section_above(&self.current.tail, number)),
             Lead::Header => {
-                let two_above: Vec<(u64, String)> =
-                    above.take(2).map(|(n, line)| (n, line.clone())).collect();
+                let two_above: Vec<(u64, &String)> = above.take(2).collect();
                 match two_above.as_slice() {
                     // TeX's `Runaway argument?` over the text that ran away, above the error
                     // it ran into.
-                    [text_line, title]
-                        if title.1.starts_with("Runaway ") && title.1.ends_with('?') =>
+                    [(n, text_line), (title_n, title)]
+                        if title.starts_with("Runaway ") && title.ends_with('?') =>
                     {
-                        lines.extend([title.clone(), text_line.clone()]);
+                        lines.extend([(*title_n, (*title).clone()), (*n, (*text_line).clone())]);
                     }
                     [(n, line), ..]
                         if is_header(line)
@@ -978,7 +990,7 @@ impl Engine {
                             || quoted_by(line, text)
                             || completed_by(line, text) =>
                     {
-                        lines.push((*n, line.clone()));
+                        lines.push((*n, (*line).clone()));
                     }
                     _ => {}
                 }
@@ -1030,16 +1042,16 @@ impl Engine {
             return None;
         };
         // mocha's failure list numbers a test by its suites (`1) cart`), its own title indented
-        // under them (see `title_goes_on`).
-        // Its title's words start after the number; a line under them that is not indented
-        // past them (RSpec's `Failure/Error:`, Jasmine's `Message:`) is the report's, not the name's.
+        // under them past where the title's words start (see `title_goes_on`).
         let numbered = text
             .trim_start()
             .split_once(") ")
             .filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-        self.current.suite_title = numbered.map(|(n, _)| {
-            let words_at = indent_of(text) + n.len() + 2;
-            (number, words_at, name.clone(), name.clone())
+        self.current.suite_title = numbered.map(|(n, _)| SuiteTitle {
+            line: number,
+            words_at: indent_of(text) + n.len() + 2,
+            recorded: name.clone(),
+            name: name.clone(),
         });
         // One test named twice, with its class, module or suite and without (Surefire on
         // JUnit 5, pytest's `path::test` and `test`, Jest's `suite › test` and `test`), is one.
@@ -1058,25 +1070,29 @@ impl Engine {
 
     /// A line indented under a numbered suite title goes on the test's name: a nested suite's,
     /// or, ending with a colon, the test's own (`1) cart` over `adds two prices:` is the test
-    /// `cart adds two prices`, which the spec reporter's tree named `adds two prices`).
+    /// `cart adds two prices`, which the spec reporter's tree named `adds two prices`). A line
+    /// not indented past the title's words (RSpec's `Failure/Error:`, Jasmine's `Message:`) is
+    /// the report's, not the name's.
     fn title_goes_on(&mut self, number: u64, text: &str) {
-        let Some((line, indent, recorded, suite)) = self.current.suite_title.take() else {
+        let Some(mut suite) = self.current.suite_title.take() else {
             return;
         };
         let words = text.trim();
-        if line + 1 != number || indent_of(text) <= indent || words.is_empty() {
+        if suite.line + 1 != number || indent_of(text) <= suite.words_at || words.is_empty() {
             return;
         }
         let Some(title) = words.strip_suffix(':') else {
-            let suite = format!("{suite} {words}");
-            self.current.suite_title = Some((number, indent_of(text), recorded, suite));
+            suite.line = number;
+            suite.words_at = indent_of(text);
+            suite.name = format!("{} {words}", suite.name);
+            self.current.suite_title = Some(suite);
             return;
         };
         let tests = &mut self.current.failing_tests;
-        let Some(at) = tests.iter().position(|t| *t == recorded) else {
+        let Some(at) = tests.iter().position(|t| *t == suite.recorded) else {
             return;
         };
-        tests[at] = format!("{suite} {title}");
+        tests[at] = format!("{} {title}", suite.name);
         // The tree's own name for it is the same test.
         if let Some(short) = tests.iter().position(|t| t == title) {
             tests.remove(short);

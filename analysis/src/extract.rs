@@ -59,6 +59,12 @@ pub fn relative(locations: Vec<Location>, checkout: Option<&str>) -> Vec<Locatio
     out
 }
 
+/// A line without the indent and the tree's rules a runner draws it in (JUnit 5's
+/// `│  │  │   at CartTest.twoPrices(…)`).
+pub(crate) fn outside_tree(line: &str) -> &str {
+    line.trim_start_matches(|c: char| c.is_whitespace() || "│├└─".contains(c))
+}
+
 /// Paths that belong to a toolchain or a dependency rather than the project.
 fn is_foreign(path: &str) -> bool {
     const FOREIGN: &[&str] = &[
@@ -99,7 +105,7 @@ pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Ve
         // Frames of the JVM's own classes and of the test frameworks name a bare file
         // (Integer.java, MatcherAssert.java) that is not ours; JUnit 5's console prints frames
         // without their `at `.
-        let frame = line.trim_start_matches(|c: char| c.is_whitespace() || "│├└─".contains(c));
+        let frame = outside_tree(line);
         let frame = frame.strip_prefix("at ").unwrap_or(frame);
         let jdk_frame = line.contains("java.base/")
             || [

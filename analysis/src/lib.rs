@@ -320,7 +320,7 @@ fn headline(block: &Block) -> &str {
     // Not a frame of a stack trace (`at org.junit…assertEquals(…)`), even behind a tree's
     // rules (JUnit 5's `│  │  │   at …`).
     let says_what = |l: &str| {
-        let t = l.trim_start_matches(|c: char| c.is_whitespace() || "│├└─".contains(c));
+        let t = extract::outside_tree(l);
         // Nor a diff's header (`--- expected.txt`).
         !t.starts_with("at ")
             && !t.starts_with("--- ")
@@ -331,23 +331,17 @@ fn headline(block: &Block) -> &str {
                 || l.contains("Expected")
                 || l.starts_with("panicked"))
     };
-    let error_line = || {
-        body()
-            .find(|l| l.starts_with("E ") && l.len() > 2)
-            .or_else(|| body().find(|l| says_what(l)))
-    };
+    let e_line = || body().find(|l| l.starts_with("E ") && l.len() > 2);
+    let error_line = || e_line().or_else(|| body().find(|l| says_what(l)));
     match block.rule.shape {
         // A report titled by the failed test's name: the name says which test, its body's lines
         // are labels and values (AVA's `Difference (- actual, + expected):`).
         _ if std::ptr::eq(block.rule, &rules::NAMED_REPORT) => first,
         // A title ruled off to the line's width (Biome's `path:3:8 lint/style/noVar ━━━`) names
         // the place; the first line under it says what is wrong.
-        _ if first.trim_end().ends_with("━━━") => lines
-            .iter()
-            .skip(1)
-            .map(|l| l.1.trim())
-            .find(|l| !l.is_empty())
-            .unwrap_or(first),
+        _ if first.trim_end().ends_with("━━━") => {
+            body().find(|l| !l.is_empty()).unwrap_or(first)
+        }
         // A location under its message (`--> path:line`, cfn-lint's bare `path:line:col`): the
         // message says what is wrong.
         _ if block.rule.lead == rules::Lead::Line && lines.len() < block.lines.len() => {
@@ -377,8 +371,7 @@ fn headline(block: &Block) -> &str {
             .unwrap_or(first),
         // A report is headed by its `E` line, else by its anchor when that says what is wrong
         // (`… expected: <5> but was: <3>`), else by its error line.
-        Shape::Section | Shape::Report => body()
-            .find(|l| l.starts_with("E ") && l.len() > 2)
+        Shape::Section | Shape::Report => e_line()
             .or_else(|| says_what(first).then_some(first))
             .or_else(error_line)
             .unwrap_or(first),
@@ -427,13 +420,10 @@ fn with_its_message(block: &Block, headline: &str) -> String {
         .find(|l| !l.is_empty());
     // Not a frame, a diff's or a code frame's line, a rule line, nor a heading or an opening.
     let message = |l: &&str| {
-        let numbered_frame = l.split_once(' ').is_some_and(|(n, rest)| {
-            n.bytes().all(|b| b.is_ascii_digit()) && rest.trim_start().starts_with(['|', '│'])
-        });
         !l.starts_with("at ")
             && !l.starts_with(['+', '-', '|', '│', '^', '~', '='])
             && !l.ends_with([':', '{', '['])
-            && !numbered_frame
+            && !engine::code_frame(l)
             && l.contains(char::is_alphanumeric)
     };
     if let Some(next) = next.filter(message) {

@@ -198,10 +198,10 @@ const MOST_FRAME_LINES: usize = 8;
 
 /// The frame a runtime prints over an uncaught error (Node's and V8's): `path:line`, the source
 /// line and a caret line, right above the error or a blank line or two above it (tsx's two); or
-/// the numbered source lines over the caret (Bun's). Taken even when an earlier block took its location
-/// line: the caret binds it to this error.
+/// the numbered source lines over the caret (Bun's). Taken even when an earlier block took its
+/// location line: the caret binds it to this error.
 pub(super) fn caret_frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, String)> {
-    let mut above = tail.iter().rev().filter(|(n, _)| *n < number);
+    let mut above = tail.iter().rev().filter(|(n, _)| *n < number).peekable();
     let Some(caret) = above.next().filter(|(n, line)| {
         *n + 3 >= number && {
             let t = line.trim();
@@ -217,13 +217,10 @@ pub(super) fn caret_frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> 
     let mut frame = vec![source.clone()];
     if code_frame(&source.1) {
         while frame.len() < MOST_FRAME_LINES
-            && let Some(line) = above
-                .clone()
-                .next()
-                .filter(|(n, line)| n + 1 == frame[frame.len() - 1].0 && code_frame(line))
+            && let Some(line) =
+                above.next_if(|(n, line)| n + 1 == frame[frame.len() - 1].0 && code_frame(line))
         {
             frame.push(line.clone());
-            above.next();
         }
     }
     // The location over them, which Node's and OCaml's frames have and Bun's has not.

@@ -232,7 +232,7 @@ fn diff_legend(line: &str) -> bool {
 /// A line of a code frame under a diagnostic: `12 | code`, `   | ^^^`, erlc's `%    3| code`,
 /// Dart Sass' box-drawn `5 │ code` between `╷` and `╵`, and a suggested fix's `4 + code` /
 /// `4 - code` (rustc, ruff).
-pub(super) fn code_frame(text: &str) -> bool {
+pub(crate) fn code_frame(text: &str) -> bool {
     let trimmed = text.trim_start_matches(['%', ' ', '\t']);
     // The frame's pointer at the line in question (Babel's and Next.js' `> 4 | …`).
     let trimmed = trimmed
