@@ -973,13 +973,19 @@ fn build_report(finished: Finished, meta: &JobMeta) -> Report {
             .flat_map(|s| s.known_lines(b))
             .collect::<std::collections::HashSet<u64>>()
     });
-    let mut report = step_report(step, earlier, lines_total, meta, baseline.is_some());
+    let mut report = step_report(
+        step,
+        earlier,
+        lines_total,
+        meta,
+        baseline.is_some(),
+        checkout.as_deref(),
+    );
     if let Some(known) = known {
         for e in &mut report.excerpts {
             e.new_since_baseline = Some((e.start_line..=e.end_line).any(|n| !known.contains(&n)));
         }
     }
-    report.locations = extract::relative(report.locations, checkout.as_deref());
     report.baseline = baseline.map(|b| BaselineUsed {
         identity: b.identity().map(str::to_owned),
         lines: b.lines(),
@@ -994,6 +1000,7 @@ fn step_report(
     lines_total: u64,
     meta: &JobMeta,
     compared: bool,
+    checkout: Option<&str>,
 ) -> Report {
     let Some(mut step) = step else {
         return Report {
@@ -1058,7 +1065,10 @@ fn step_report(
             summary: shorten(&summary, 240),
             headline: shorten(&last_words, 200),
             rule: RULE_TAIL.into(),
-            locations: extract::locations(tail.iter().map(|l| l.1.as_str()), 3),
+            locations: extract::relative(
+                extract::locations(tail.iter().map(|l| l.1.as_str()), 3),
+                checkout,
+            ),
             fingerprint: extract::fingerprint(RULE_TAIL, tail.iter().map(|l| l.1.as_str())),
             excerpts,
             failing_tests,
@@ -1161,7 +1171,7 @@ fn step_report(
             }
         })
         .collect();
-    let locations = extract::locations(shown, 3);
+    let locations = extract::relative(extract::locations(shown, 3), checkout);
     let category = category_of(primary, &step, meta);
     let headline = with_its_message(primary, headline(primary));
     let mut summary = format!("{}: {}", label(category), shorten(&headline, 200));

@@ -1820,4 +1820,10 @@ fn paths_under_the_runner_s_checkout_are_relative_to_it() {
         paths.contains(&"/usr/lib/python3.11/json/__init__.py"),
         "{paths:?}"
     );
+    // The summary names the place as the locations do.
+    assert!(
+        report.summary.ends_with("(fetch.py:4)"),
+        "{}",
+        report.summary
+    );
 }
