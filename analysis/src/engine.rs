@@ -28,7 +28,9 @@ use lead::{
     section_above, test_run_above, warnings_above,
 };
 use regex::Regex;
-pub(crate) use shape::{announces, code_frame, heads_a_message, names_same_file, underline};
+pub(crate) use shape::{
+    announces, code_frame, heads_a_message, names_same_file, numbered_source, underline,
+};
 use shape::{
     code_fence, continues, ends_report, indent_of, looks_like_path, passed_unit_title,
     program_prefix, reports_exit, starts_test_class, test_run_verdict, untagged, usage_heading,

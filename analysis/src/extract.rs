@@ -27,6 +27,8 @@ pub(super) fn location_patterns() -> &'static [Regex] {
             r"(?P<path>[\w./\\-]+\.\w+)\((?P<line>\d+), ?(?P<col>\d+)\)",
             // Ruby/Perl: path line N / path:N:in
             r"at (?P<path>[\w./-]+\.\w+) line (?P<line>\d+)",
+            // .NET's frames (`in /src/CartTests.cs:line 11`), Pester 4's (`Cart.Tests.ps1: line 9`)
+            r"(?P<path>(?:\b[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}): ?line (?P<line>\d+)",
             // path:line[:col] (rustc's -->, gcc, go, eslint's file header is separate); a
             // drive letter only where a word does not go on into it (`psql:migrations/x.sql:3`).
             r"(?P<path>(?:\b[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z][\w]{0,9}):(?P<line>\d+)(:(?P<col>\d+))?",
@@ -121,6 +123,9 @@ pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Ve
                 "org.assertj.",
                 "org.testng.",
                 "org.mockito.",
+                "org.scalatest.",
+                "munit.",
+                "scala.",
             ]
             .iter()
             .any(|p| frame.starts_with(p));
@@ -212,6 +217,16 @@ pub(super) fn test_patterns() -> &'static TestPatterns {
             r"^\s+(?P<name>\S.*?): FAIL$",
             r"^\s+\d+\) test (?P<name>.+) \(\S+\)$",
             r"^(?P<name>[\w:]+#test_\w+)",
+            // ScalaTest's `- adds two prices *** FAILED ***` (sbt tags it `[info]`), munit's
+            // `==> X Suite.name  0.03s …`, the .NET test platform's `Failed Name [5 ms]` and
+            // xUnit's `[xUnit.net 00:00:00.31]     Name [FAIL]`, XCTest's `Test Case 'name' failed`
+            // (`-[Module.Class testName]` on macOS), and xcpretty's `✗ testName, message`.
+            r"^(\[info\] )?\s*- (?P<name>.+?) \*\*\* FAILED \*\*\*",
+            r"^==> X (?P<name>\S.*?)  \d",
+            r"^\s*Failed\s+(?P<name>[\w.$+`<>,()\[\]-]+)( \[[\d.]+ m?s\])?$",
+            r"^\[xUnit\.net [\d:.]+\]\s+(?P<name>\S+) \[FAIL\]$",
+            r"^Test Case '(-\[)?(?P<name>[^' \]]+( [^'\]]+)?)\]?' failed",
+            r"^\s*✗ (?P<name>test\w*), ",
             // A runner's progress mark, without AVA's `[fail]:` and the duration after the name
             // (`(3 ms)`, Pester's `9ms (7ms|2ms)`).
             r"^\s*(✕|✗|✘|✖|×|\[-\]|\(fail\)) (\[fail\]: )?(?P<name>.+?)( \(\d+(\.\d+)? ?m?s\)| \[\d+(\.\d+)?m?s\]| \d+(\.\d+)?m?s( \([\d.ms|]+\))?)?$",
@@ -331,6 +346,9 @@ mod tests {
             "src/index.ts(3,7): error TS2322",
             "Connect timeout at t/https.t line 17.",
             "version 1.2:3 and https://example.com:443/x",
+            "   at Shop.CartTests.Two() in /src/CartTests.cs:line 11",
+            "      at <ScriptBlock>, /src/Cart.Tests.ps1: line 9",
+            "    at munit.Assertions.failComparison(Assertions.scala:274)",
         ];
         let found = locations(lines, 10);
         let pairs: Vec<(&str, u32)> = found.iter().map(|l| (l.path.as_str(), l.line)).collect();
@@ -342,7 +360,10 @@ mod tests {
                 ("/build/App.java", 7),
                 ("src/index.ts", 3),
                 ("t/https.t", 17),
+                ("/src/CartTests.cs", 11),
+                ("/src/Cart.Tests.ps1", 9),
                 ("/usr/lib/python3/site-packages/x.py", 3),
+                ("Assertions.scala", 274),
             ]
         );
         assert_eq!(found[0].column, Some(5));
@@ -410,6 +431,35 @@ mod tests {
             ("FAILED: twoItems", "twoItems"),
             ("  cart: total_test...*failed*", "cart: total_test"),
             ("  two prices: FAIL", "two prices"),
+            (
+                "[info] - should add two prices *** FAILED ***",
+                "should add two prices",
+            ),
+            (
+                "==> X shop.CartSuite.adds two prices  0.031s munit.ComparisonFailException: x",
+                "shop.CartSuite.adds two prices",
+            ),
+            (
+                "  Failed Shop.CartTests.TwoPrices [5 ms]",
+                "Shop.CartTests.TwoPrices",
+            ),
+            ("Failed   TwoPrices", "TwoPrices"),
+            (
+                "[xUnit.net 00:00:00.31]     Shop.CartTests.TwoPrices [FAIL]",
+                "Shop.CartTests.TwoPrices",
+            ),
+            (
+                "Test Case 'CartTests.testTwo' failed (0.001 seconds)",
+                "CartTests.testTwo",
+            ),
+            (
+                "Test Case '-[ShopTests.CartTests testTwo]' failed (0.003 seconds).",
+                "ShopTests.CartTests testTwo",
+            ),
+            (
+                "    ✗ testTwo, XCTAssertEqual failed: (\"3\") is not equal to (\"5\")",
+                "testTwo",
+            ),
         ] {
             assert_eq!(failing_test(line).as_deref(), Some(name), "{line}");
         }

@@ -321,12 +321,15 @@ fn headline(block: &Block) -> &str {
     // rules (JUnit 5's `│  │  │   at …`).
     let says_what = |l: &str| {
         let t = extract::outside_tree(l);
-        // Nor a diff's header (`--- expected.txt`).
+        // Nor a diff's header (`--- expected.txt`), nor a line of source under its number.
         !t.starts_with("at ")
             && !t.starts_with("--- ")
             && !t.starts_with("+++ ")
+            && !engine::numbered_source(t)
             && (l.contains("Error")
                 || l.contains("assert")
+                || l.contains("Assert")
+                || l.contains("Exception:")
                 || l.contains("expected")
                 || l.contains("Expected")
                 || l.starts_with("panicked"))
@@ -387,16 +390,20 @@ fn headline(block: &Block) -> &str {
             let rules = rules::Rules::get();
             let lead = &block.lines[..block.lines.len() - lines.len()];
             let printed = || body().chain(lead.iter().map(|l| l.1.trim()));
+            // A message at a place: `path:14: message`, or ScalaTest's `message (Spec.scala:14)`.
+            let placed = |l: &str| {
+                rules::located(l)
+                    && l.split_once(": ")
+                        .is_some_and(|(_, m)| m.contains(char::is_alphabetic))
+                    || l.strip_suffix(')')
+                        .and_then(|l| l.rsplit_once(" ("))
+                        .is_some_and(|(m, at)| {
+                            rules::located(at) && m.contains(char::is_alphabetic)
+                        })
+            };
             printed()
                 .find(|l| says_what(l))
-                .or_else(|| {
-                    printed().find(|l| {
-                        rules::located(l)
-                            && l.split_once(": ")
-                                .is_some_and(|(_, m)| m.contains(char::is_alphabetic))
-                            && !rules.logged_below_error(l)
-                    })
-                })
+                .or_else(|| printed().find(|l| placed(l) && !rules.logged_below_error(l)))
                 .unwrap_or(first)
         }
         _ => first,

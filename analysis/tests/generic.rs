@@ -1827,3 +1827,54 @@ fn paths_under_the_runner_s_checkout_are_relative_to_it() {
         report.summary
     );
 }
+
+#[test]
+fn a_report_under_a_level_tag_is_read_inside_the_tag() {
+    // sbt logs ScalaTest's report at `[info]`: the message is indented inside the tag, and the
+    // `[error]` lines after the run only point at it.
+    let log = job(
+        "$ sbt -batch test\n[info] CartSpec:\n[info] A cart\n[info] - should be empty at first\n[info] - should add two prices *** FAILED ***\n[info]   300 did not equal 750 (CartSpec.scala:14)\n[info] - should apply the discount\n[info] *** 1 TEST FAILED ***\n[error] Failed tests:\n[error] \tshop.CartSpec\n[error] (Test / test) sbt.TestsFailedException: Tests unsuccessful\n",
+    );
+    let report = assert_first_excerpt(&log, (15, 16));
+    assert_eq!(report.category, Category::TestFailure);
+    // The message at its place heads the report, not the bare verdict.
+    assert_eq!(
+        report.headline,
+        "[info]   300 did not equal 750 (CartSpec.scala:14)"
+    );
+    assert_eq!(report.failing_tests, ["should add two prices"]);
+    assert_eq!(report.locations[0].path, "CartSpec.scala");
+}
+
+#[test]
+fn a_dotnet_test_report_runs_past_its_blank_lines_to_the_test_s_frame() {
+    // NUnit through `dotnet test`: a blank line parts the message from `Stack Trace:`.
+    let log = job(
+        "$ dotnet test\nStarting test execution, please wait...\n  Failed TotalAddsTwoPrices [42 ms]\n  Error Message:\n     Assert.That(cart.Total(), Is.EqualTo(750))\n  Expected: 750\n  But was:  300\n\n  Stack Trace:\n     at Shop.Tests.CartTests.TotalAddsTwoPrices() in /builds/acme/shop/tests/CartTests.cs:line 14\n\nFailed!  - Failed:     1, Passed:     2, Skipped:     0, Total:     3, Duration: 61 ms - Shop.Tests.dll (net8.0)\n",
+    );
+    let report = analyze(&log);
+    let (start, end, _) = first_excerpt(&report);
+    assert!(start <= 13 && end == 20, "{report:#?}");
+    assert_eq!(report.failing_tests, ["TotalAddsTwoPrices"]);
+    assert_eq!(
+        report.headline,
+        "Error Message: Assert.That(cart.Total(), Is.EqualTo(750))"
+    );
+    assert_eq!(
+        report.locations[0].path,
+        "/builds/acme/shop/tests/CartTests.cs"
+    );
+    assert_eq!(report.locations[0].line, 14);
+}
+
+#[test]
+fn the_first_exception_heads_a_report_of_several_failures() {
+    // JUnit 4's console: the first failure's exception, not the assertion of the second.
+    let log = job(
+        "$ java org.junit.runner.JUnitCore CartTest\n.E..E\nThere were 2 failures:\n1) parses(CartTest)\njava.lang.NumberFormatException: For input string: \" 3\"\n\tat java.base/java.lang.Integer.parseInt(Integer.java:654)\n\tat CartTest.parses(CartTest.java:4)\n2) names(CartTest)\njava.lang.AssertionError: name must be set\n\tat CartTest.names(CartTest.java:5)\n\nFAILURES!!!\nTests run: 3,  Failures: 2\n",
+    );
+    assert_eq!(
+        analyze(&log).headline,
+        "java.lang.NumberFormatException: For input string: \" 3\""
+    );
+}

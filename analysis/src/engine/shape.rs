@@ -27,7 +27,8 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
     // Under a build tool's error tag (sbt's `[error]`), a report's shape is read inside the tag:
     // `[error]     ^` is a caret line, `[error]   at …` an indented frame.
     let inside_tag = inside_same_tag(block, line);
-    let tagged = inside_tag.is_some();
+    // Only an error tag makes its run of lines one report; sbt tags everything `[info]`.
+    let tagged = inside_tag.is_some() && block_tag(block).is_some_and(|t| error_tag(t).is_some());
     let (indent, text, anchor_indent) = match inside_tag {
         Some((body, anchor_body)) => (indent_of(body), body.trim_start(), indent_of(anchor_body)),
         None => (indent_of(line), line.trim_start(), block.indent),
@@ -80,6 +81,10 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                     || program_prefix(text).is_some_and(|p| block_prefix(block) == Some(p))
                     || location_only(text)
                     || code_frame(text)
+                    || numbered_source(text)
+                    // A frame at a place, as runners print their frames level with the message
+                    // (Pester's `at <ScriptBlock>, path:9`).
+                    || text.starts_with("at ") && !crate::extract::locations([text], 1).is_empty()
                     || tagged
                     || same_marker(block, text)
                     // The value an expectation was compared with, on the next line at the same
@@ -247,10 +252,12 @@ pub(crate) fn code_frame(text: &str) -> bool {
             && (rest == "+" || rest == "-" || rest.starts_with("+ ") || rest.starts_with("- "))
 }
 
-/// A source line under its number without a rule (`3   return items…`, tsc's pretty frame).
-fn numbered_source(text: &str) -> bool {
+/// A source line under its number without a rule (`3   return items…`, tsc's pretty frame), or
+/// with a colon (`9:    assertEquals(…)`, munit's and Rollup's frames).
+pub(crate) fn numbered_source(text: &str) -> bool {
     let digits = text.bytes().take_while(u8::is_ascii_digit).count();
-    digits > 0 && text[digits..].starts_with("  ")
+    let rest = &text[digits..];
+    digits > 0 && (rest.starts_with("  ") || rest.starts_with(":  "))
 }
 
 pub(super) fn anchored_at_location(block: &Block) -> bool {
@@ -514,11 +521,25 @@ pub(super) fn untagged(line: &str) -> &str {
     error_tag(l).map_or(l, |tag| l[tag.len()..].trim())
 }
 
-/// A line carrying the block anchor's error tag (the run of them is one report), and the anchor,
-/// each without the tag.
+/// The level tag a build tool puts on every line it logs (sbt's `[info]` over ScalaTest's report,
+/// Maven's `[INFO]`), error tags included: a report's shape is read inside it.
+fn level_tag(text: &str) -> Option<&'static str> {
+    error_tag(text).or_else(|| {
+        ["[info]", "[warn]", "[INFO]", "[WARNING]"]
+            .into_iter()
+            .find(|tag| text.starts_with(tag))
+    })
+}
+
+/// The level tag of the block's anchor.
+fn block_tag(block: &Block) -> Option<&'static str> {
+    level_tag(block.lines.get(block.lead)?.1.trim_start())
+}
+
+/// A line carrying the block anchor's level tag, and the anchor, each without the tag.
 fn inside_same_tag<'a>(block: &'a Block, line: &'a str) -> Option<(&'a str, &'a str)> {
     let anchor = block.lines.get(block.lead)?.1.trim_start();
-    let tag = error_tag(anchor)?;
+    let tag = block_tag(block)?;
     Some((line.trim_start().strip_prefix(tag)?, &anchor[tag.len()..]))
 }
 
@@ -618,6 +639,9 @@ fn ends_section(text: &str) -> bool {
         || t.starts_with("Finished in ")
         || t.starts_with("Failed examples:")
         || t.starts_with("Test run finished")
+        // The .NET test platform's verdict on a run (`Failed!  - Failed: 1, …`, `Total tests: 3`).
+        || t.starts_with("Failed!  - ")
+        || t.starts_with("Total tests: ")
         // The next item's verdict, padded with dots (pre-commit's `name......Passed`).
         || t.contains("....") && t.ends_with(['d', 'k', 'K'])
             && ["Passed", "Failed", "Skipped", "ok", "OK"].iter().any(|v| {

@@ -3,7 +3,7 @@
 
 use super::Category::{Compilation, Configuration, OutOfMemory, TestFailure, Unknown};
 use super::Shape::{Diagnostic, Line, Report, Section, Stack};
-use super::{Lead, Rule, rule};
+use super::{Lead, Rule, rule, with_path_lead};
 
 pub(super) static RULES: &[Rule] = &[
     rule(
@@ -102,6 +102,17 @@ pub(super) static RULES: &[Rule] = &[
         Diagnostic,
         "The Scala code does not compile: fix the first error shown.",
     ),
+    // XCTest on Linux prints a failed assertion as a diagnostic without a column
+    // (`CartTests.swift:14: error: CartTests.testTotal : XCTAssertEqual failed: …`; swiftc always
+    // gives one): a test's failure, read before the compilers' shapes.
+    with_path_lead(rule(
+        "xctest-diagnostic",
+        r"^\S+\.swift:\d+: error: ",
+        TestFailure,
+        0,
+        Line,
+        "An XCTest assertion failed at the file and line shown.",
+    )),
     rule(
         "swiftc",
         r"^\S+\.swift:\d+:\d+: error: ",

@@ -6,6 +6,16 @@ use super::Shape::{Line, List, Report, Section, Stack};
 use super::{Rule, rule};
 
 pub(super) static RULES: &[Rule] = &[
+    // NuGet's errors as MSBuild prints them (`Shop.csproj : error NU1101: Unable to find
+    // package …`): a package that cannot be found or resolved.
+    rule(
+        "nuget",
+        r" : error NU\d{4}: ",
+        Dependency,
+        0,
+        Line,
+        "NuGet could not restore a package: check its name, version and package sources.",
+    ),
     rule(
         "pip-resolve",
         r"(?i)could not find a version that satisfies the requirement|no matching distribution found|resolutionimpossible|error: cannot install .* conflicting dependencies|error: failed building wheel|failed to build installable wheels|pip\._vendor|(?-i:^ERROR: THESE PACKAGES DO NOT MATCH THE HASHES)",

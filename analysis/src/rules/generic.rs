@@ -86,12 +86,13 @@ pub(super) static RULES: &[Rule] = &[
     // pyright's `path:2:12 - error: message`, indented under its file's name, counts too, and
     // markdownlint's `README.md:2 error MD022/… message` (a level word, no colon), Nim's
     // `path(5, 26) Error: …`, and a location behind an error tag whose message is indented on
-    // the next line (SWI-Prolog's `ERROR: path:4:`).
+    // the next line (SWI-Prolog's `ERROR: path:4:`). MSBuild's canonical form without a line
+    // (`CSC : error CS2001: …`, `Shop.csproj : error MSB3644: …`) is one too.
     Rule {
         yields_to_noise: true,
         ..rule(
             "diagnostic",
-            r"^(?:(?:❌|✗|✖|✘|×|▸)\s+|ERROR: )?(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}(?::\d+(?::\d+)?(?:-\d+(?::\d+)?)?:|\(\d+(?:, ?\d+)?\):?)(?: ?\S|$)|^\s*(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? - error: |^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? error \S",
+            r"^(?:(?:❌|✗|✖|✘|×|▸)\s+|ERROR: )?(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}(?::\d+(?::\d+)?(?:-\d+(?::\d+)?)?:|\(\d+(?:, ?\d+)?\):?)(?: ?\S|$)|^\s*(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? - error: |^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? error \S|^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-] : (?:fatal )?error [A-Z]{2,}\d+ ?: ",
             Compilation,
             1,
             Diagnostic,

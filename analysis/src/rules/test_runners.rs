@@ -208,6 +208,38 @@ pub(super) static RULES: &[Rule] = &[
             "A GoogleTest test failed: its failures are shown with the values the check compared.",
         )
     },
+    // The .NET test platform's console report of a failed test (`dotnet test`, vstest.console):
+    // `Failed Name [5 ms]`, then `Error Message:`, the message and `Stack Trace:` with its frames,
+    // blank lines among them (NUnit's), up to the next report or the run's verdict.
+    rule(
+        "vstest",
+        r"^\s*Failed\s+[\w.$+`<>,()\[\]-]+( \[[\d.]+ m?s\])?$",
+        TestFailure,
+        0,
+        Report,
+        "A .NET test failed: its report gives the assertion's message and the test's own frame.",
+    ),
+    // ScalaTest's verdict on a test, `- adds two prices *** FAILED ***` (its duration after it
+    // with `-oD`), and on a suite that could not run, `… *** ABORTED ***`: the message and the
+    // spec's file and line are indented under it (sbt logs all of it at `[info]`).
+    rule(
+        "scalatest",
+        r"\*\*\* (FAILED|ABORTED) \*\*\*( \([^)]*\))?$",
+        TestFailure,
+        0,
+        Line,
+        "A ScalaTest test failed: the message under it gives the values compared and the spec's file and line.",
+    ),
+    // munit's report of a failed test: `==> X Suite.name  0.03s Exception: path:line`, the source
+    // lines around that line, the message and the diff, then the exception's frames.
+    rule(
+        "munit",
+        r"^==> X \S",
+        TestFailure,
+        0,
+        Section,
+        "A munit test failed: its report shows the failing line, the values compared and their diff.",
+    ),
     // Gradle's test logging: `Class > method() FAILED`, the exception indented under it.
     rule(
         "gradle-test",

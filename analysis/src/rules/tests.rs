@@ -399,6 +399,34 @@ fn recognises_tools() {
             "linker",
         ),
         ("  FAIL  \"two prices\"", "uvu"),
+        ("  Failed Shop.Tests.CartTests.TwoPrices [5 ms]", "vstest"),
+        ("Failed   TwoPrices", "vstest"),
+        ("[info] - should add two prices *** FAILED ***", "scalatest"),
+        (
+            "Exception encountered when attempting to run a suite with class name: shop.CartSpec *** ABORTED ***",
+            "scalatest",
+        ),
+        (
+            "==> X shop.CartSuite.adds two prices  0.031s munit.ComparisonFailException: x",
+            "munit",
+        ),
+        (
+            "/src/Shop.csproj : error NU1101: Unable to find package Newtonsoft.Jsonn.",
+            "nuget",
+        ),
+        (
+            "CSC : error CS2001: Source file 'Cart.cs' could not be found.",
+            "diagnostic",
+        ),
+        (
+            "/src/CartTests.swift:14: error: CartTests.testTwo : XCTAssertEqual failed: (\"3\") is not equal to (\"5\")",
+            "xctest-diagnostic",
+        ),
+        // swiftc always gives a column; XCTest on Linux never does.
+        (
+            "/src/Cart.swift:9:16: error: cannot convert return expression of type 'String' to return type 'Int'",
+            "swiftc",
+        ),
     ];
     for (line, expected) in cases {
         assert_eq!(rule_of(line), Some(expected), "{line}");
