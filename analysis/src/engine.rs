@@ -30,6 +30,7 @@ use lead::{
 use regex::Regex;
 pub(crate) use shape::{
     announces, code_frame, heads_a_message, names_same_file, numbered_source, underline,
+    without_level_tag,
 };
 use shape::{
     code_fence, continues, ends_report, indent_of, looks_like_path, passed_unit_title,

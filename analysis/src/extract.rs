@@ -21,8 +21,8 @@ pub(super) fn location_patterns() -> &'static [Regex] {
             // Python: File "path", line N; PyYAML: in "path", line N, column M
             r#"File "(?P<path>[^"<>]+)", line (?P<line>\d+)"#,
             r#"in "(?P<path>[^"<>]+)", line (?P<line>\d+), column (?P<col>\d+)"#,
-            // javac via Maven: path.java:[12,5]
-            r"(?P<path>[\w./\\-]+\.\w+):\[(?P<line>\d+)(,(?P<col>\d+))?\]",
+            // javac via Maven: path.java:[12,5]; SpotBugs/FindBugs: Cart.java:[line 18]
+            r"(?P<path>[\w./\\-]+\.\w+):\[(line )?(?P<line>\d+)(,(?P<col>\d+))?\]",
             // tsc / MSBuild: path.ts(12,5); Nim: path.nim(12, 5)
             r"(?P<path>[\w./\\-]+\.\w+)\((?P<line>\d+), ?(?P<col>\d+)\)",
             // Ruby/Perl: path line N / path:N:in

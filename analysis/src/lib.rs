@@ -314,8 +314,14 @@ fn from_context(step: &Step, meta: &JobMeta) -> Category {
 /// The line that best names the cause within a block.
 fn headline(block: &Block) -> &str {
     let lines = block.anchored_lines();
-    let first = lines.first().map(|l| l.1.as_str()).unwrap_or_default();
     let body = || lines.iter().skip(1).map(|l| l.1.trim());
+    // A tag alone (Maven's and sbt's empty `[ERROR]` lines) says nothing: the next line that
+    // does heads the block.
+    let first = lines
+        .iter()
+        .map(|l| l.1.as_str())
+        .find(|l| !engine::without_level_tag(l).is_empty())
+        .unwrap_or_default();
     // A report's error line (pytest's `E   …`) names the cause best; else an assertion.
     // Not a frame of a stack trace (`at org.junit…assertEquals(…)`), even behind a tree's
     // rules (JUnit 5's `│  │  │   at …`).
@@ -956,6 +962,120 @@ fn paragraph_above(step: &Step, anchor: u64, max: usize) -> Vec<&(u64, String)> 
     run.split_off(cut - form_run)
 }
 
+/// A unit of work a build tool's verdict names: the header it printed when the unit started.
+enum Unit {
+    /// Maven's goal, as its section header names it: `:3.0.5:check (default) @ shop`.
+    MavenGoal(String),
+    /// Gradle's task (`:checkstyleMain`).
+    GradleTask(String),
+}
+
+impl Unit {
+    /// The unit a verdict line names: Maven's `Failed to execute goal g:a:3.0.5:check (default)
+    /// on project shop: …`, Gradle's `Execution failed for task ':checkstyleMain'.`
+    fn named_by(line: &str) -> Option<Unit> {
+        if let Some(rest) = line.split_once("Failed to execute goal ").map(|(_, r)| r) {
+            let (coordinates, project) = rest.split_once(" on project ")?;
+            let project = project.split(':').next()?;
+            let (goal, execution) = coordinates.split_once(" (")?;
+            let mut parts = goal.rsplit(':');
+            let (goal, version) = (parts.next()?, parts.next()?);
+            return Some(Unit::MavenGoal(format!(
+                ":{version}:{goal} ({execution} @ {project}"
+            )));
+        }
+        let task = line
+            .strip_prefix("Execution failed for task '")?
+            .strip_suffix("'.")?;
+        Some(Unit::GradleTask(task.to_owned()))
+    }
+
+    /// Whether `line` is the unit's header (Gradle prints a task's again, `FAILED`, after it).
+    fn opens(&self, line: &str) -> bool {
+        match self {
+            Unit::MavenGoal(needle) => line.starts_with("[INFO] --- ") && line.contains(needle),
+            Unit::GradleTask(task) => {
+                let name = line.strip_prefix("> Task ").unwrap_or(line);
+                name.strip_suffix(" FAILED").unwrap_or(name) == task
+            }
+        }
+    }
+
+    /// Whether `line` ends the unit's output: the next unit's header, the tool's closing lines.
+    fn ends(&self, line: &str) -> bool {
+        match self {
+            Unit::MavenGoal(_) => {
+                line.starts_with("[INFO] --- ") && line.contains(" @ ")
+                    || line == "[INFO] BUILD FAILURE"
+                    || line.starts_with("[INFO] ---------------")
+            }
+            Unit::GradleTask(_) => {
+                line.starts_with("> Task :")
+                    || line.starts_with(':') && !line.contains(char::is_whitespace)
+                    || line.starts_with("FAILURE: ")
+            }
+        }
+    }
+}
+
+/// What the unit of work a verdict names printed (a Maven goal's section, a Gradle task's
+/// output): its findings, which plugins often log at INFO or WARN level (FindBugs' bug, JaCoCo's
+/// violated rule, Checkstyle's warnings under `maxWarnings = 0`), as the verdict's cause. Up to
+/// `max` lines: from its first line at a place in a file (javadoc's warnings come before its
+/// pages of progress), else its last. Gradle's `What went wrong` only ever sums up the task's failure; a
+/// Maven goal's failure often says the cause itself (`Error locating assembly descriptor: …`), so
+/// its section counts only when the primary block is a pointer (`You have 2 Checkstyle
+/// violations.`, or Maven's `[INFO] BUILD FAILURE` under it), and then the last goal the step
+/// names.
+fn pointed_unit<'a>(step: &'a Step, primary: &Block, max: usize) -> Vec<&'a (u64, String)> {
+    let pointer = primary.rule.tier >= 3;
+    let name = |(n, l): &(u64, String)| Some((Unit::named_by(l.trim())?, *n));
+    let named = if pointer {
+        step.tail.iter().rev().find_map(name)
+    } else {
+        primary.anchored_lines().iter().find_map(name)
+    };
+    let Some((unit, anchor)) =
+        named.filter(|(unit, _)| pointer || matches!(unit, Unit::GradleTask(_)))
+    else {
+        return Vec::new();
+    };
+    let above: Vec<&(u64, String)> = step.tail.iter().filter(|l| l.0 < anchor).collect();
+    let Some(start) = above.iter().position(|l| unit.opens(&l.1)) else {
+        return Vec::new();
+    };
+    let output: Vec<&(u64, String)> = above[start..]
+        .iter()
+        .copied()
+        .filter(|l| !unit.opens(&l.1))
+        .take_while(|l| !unit.ends(&l.1))
+        .collect();
+    // Without its empty lines and bare level tags at either end.
+    let says = |l: &&(u64, String)| !engine::without_level_tag(&l.1).is_empty();
+    let (Some(first), Some(last)) = (output.iter().position(says), output.iter().rposition(says))
+    else {
+        return Vec::new();
+    };
+    let said = &output[first..=last];
+    if !said.iter().any(|l| finding(&l.1)) {
+        return Vec::new();
+    }
+    match said
+        .iter()
+        .position(|l| rules::located(engine::without_level_tag(&l.1)))
+    {
+        Some(place) => said[place..].iter().take(max).copied().collect(),
+        None => said[said.len().saturating_sub(max)..].to_vec(),
+    }
+}
+
+/// Whether a line a unit of work printed may be a finding: it names a place, or it is not
+/// logged at INFO level (where a build tool's plugins log their progress).
+fn finding(line: &str) -> bool {
+    !extract::locations([line], 1).is_empty()
+        || !(line.starts_with("[INFO]") || line.starts_with("[info]"))
+}
+
 /// Whether two lines are items of one list: the same words after the first (`a.js failed
 /// indent_char: found …` and `b.js failed indent_char: found …`).
 fn same_form(a: &str, b: &str) -> bool {
@@ -1088,6 +1208,10 @@ fn step_report(
     };
 
     let mut shown = Shown::new(&step);
+    // The output of the goal or task the verdict names is its cause, shown first.
+    let unit = pointed_unit(&step, primary, TAIL_SHOWN);
+    let pointed = !unit.is_empty();
+    shown.add(unit.clone());
     for (i, block) in chosen.iter().enumerate() {
         let mut budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
         // The last traceback of a chain leaves room for the end of the first, the root cause.
@@ -1105,7 +1229,7 @@ fn step_report(
     // The weakest anchors are pointers (`make: *** … Error 1`, a bare FAILED): what they point
     // at is the unknown tool's output right above them, shown with them.
     let budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
-    if primary.rule.tier >= 3 && budget > 0 {
+    if primary.rule.tier >= 3 && !pointed && budget > 0 {
         shown.add(paragraph_above(&step, anchor, budget));
     }
     // A weak anchor (a generic shape or word) is a guess: the step's last lines after it, where
@@ -1167,20 +1291,28 @@ fn step_report(
     }
     let excerpts = shown.into_excerpts();
     // Python prints the innermost frame last: read tracebacks bottom-up for locations.
-    let shown: Vec<&str> = chosen
+    let shown: Vec<&str> = unit
         .iter()
-        .flat_map(|b| {
+        .map(|l| l.1.as_str())
+        .chain(chosen.iter().flat_map(|b| {
             let lines = b.lines.iter().map(|l| l.1.as_str());
             if b.rule.shape == Shape::Traceback {
                 lines.rev().collect::<Vec<_>>()
             } else {
                 lines.collect()
             }
-        })
+        }))
         .collect();
     let locations = extract::relative(extract::locations(shown, 3), checkout);
     let category = category_of(primary, &step, meta);
-    let headline = with_its_message(primary, headline(primary));
+    // What the pointed unit printed names the cause: its first finding at a place, else its
+    // last finding.
+    let unit_finding = unit
+        .iter()
+        .find(|l| !extract::locations([l.1.as_str()], 1).is_empty())
+        .or_else(|| unit.iter().rev().find(|l| finding(&l.1)))
+        .map(|l| l.1.trim().to_owned());
+    let headline = unit_finding.unwrap_or_else(|| with_its_message(primary, headline(primary)));
     let mut summary = format!("{}: {}", label(category), shorten(&headline, 200));
     if let Some(loc) = locations.first()
         && !headline.contains(&loc.path)

@@ -1878,3 +1878,40 @@ fn the_first_exception_heads_a_report_of_several_failures() {
         "java.lang.NumberFormatException: For input string: \" 3\""
     );
 }
+
+#[test]
+fn a_build_tool_s_verdict_points_at_the_output_of_the_unit_it_names() {
+    // Maven: the goal's failure only counts the bugs; the plugin logged the bug at INFO level in
+    // its section, above Maven's closing lines and blank lines.
+    let maven = job(
+        "$ mvn -B verify\n[INFO] --- compiler:3.11.0:compile (default-compile) @ shop ---\n[INFO] Compiling 4 source files\n[INFO] \n[INFO] --- findbugs-maven-plugin:3.0.5:check (default) @ shop ---\n[INFO] Total bugs: 1\n[INFO] Medium: shop.Cart.getItems() may expose internal representation [shop.Cart] At Cart.java:[line 18] EI_EXPOSE_REP\n[INFO] \n\n\nTo see bug detail using the Findbugs GUI, use the following command \"mvn findbugs:gui\"\n\n\n[INFO] ------------------------------------------------------------------------\n[INFO] BUILD FAILURE\n[INFO] ------------------------------------------------------------------------\n[ERROR] Failed to execute goal org.codehaus.mojo:findbugs-maven-plugin:3.0.5:check (default) on project shop: failed with 1 bugs and 0 errors -> [Help 1]\n",
+    );
+    let report = analyze(&maven);
+    let (start, end, text) = first_excerpt(&report);
+    assert!(start <= 17 && end >= 17, "{report:#?}");
+    // Not the other goal's section.
+    assert!(!text.contains("Compiling"), "{text}");
+    assert!(
+        report.headline.contains("EI_EXPOSE_REP"),
+        "{}",
+        report.headline
+    );
+    assert_eq!(report.locations[0].path, "Cart.java");
+    assert_eq!(report.locations[0].line, 18);
+    // Gradle: the task failed on warnings, which its output shows above What went wrong.
+    let gradle = job(
+        "$ gradle check\n:compileJava\n:checkstyleMain\n[ant:checkstyle] [WARN] /builds/acme/shop/src/Cart.java:12:5: '{' is not preceded with whitespace. [WhitespaceAround]\n:checkstyleMain FAILED\n\nFAILURE: Build failed with an exception.\n\n* What went wrong:\nExecution failed for task ':checkstyleMain'.\n> Checkstyle rule violations were found. See the report at: file:///builds/acme/shop/build/reports/checkstyle/main.html\n",
+    );
+    let report = assert_first_excerpt(&gradle, (14, 14));
+    assert_eq!(report.locations[0].line, 12);
+    // A goal whose section only logs progress: the goal's own message heads the report.
+    let progress = job(
+        "$ mvn -B package\n[INFO] --- maven-antrun-plugin:3.1.0:run (check) @ shop ---\n[INFO] Executing tasks\n[INFO] ------------------------------------------------------------------------\n[INFO] BUILD FAILURE\n[INFO] ------------------------------------------------------------------------\n[ERROR] Failed to execute goal org.apache.maven.plugins:maven-antrun-plugin:3.1.0:run (check) on project shop: An Ant BuildException has occured: db/schema.sql is missing\n",
+    );
+    let report = analyze(&progress);
+    assert!(
+        report.headline.contains("db/schema.sql is missing"),
+        "{}",
+        report.headline
+    );
+}

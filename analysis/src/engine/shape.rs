@@ -531,6 +531,12 @@ fn level_tag(text: &str) -> Option<&'static str> {
     })
 }
 
+/// A line without the level tag a build tool puts on it and the white space around it.
+pub(crate) fn without_level_tag(line: &str) -> &str {
+    let l = line.trim();
+    level_tag(l).map_or(l, |tag| l[tag.len()..].trim())
+}
+
 /// The level tag of the block's anchor.
 fn block_tag(block: &Block) -> Option<&'static str> {
     level_tag(block.lines.get(block.lead)?.1.trim_start())
