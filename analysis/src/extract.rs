@@ -25,8 +25,8 @@ pub(super) fn location_patterns() -> &'static [Regex] {
             r"(?P<path>[\w./\\-]+\.\w+):\[(line )?(?P<line>\d+)(,(?P<col>\d+))?\]",
             // tsc / MSBuild: path.ts(12,5); Nim: path.nim(12, 5)
             r"(?P<path>[\w./\\-]+\.\w+)\((?P<line>\d+), ?(?P<col>\d+)\)",
-            // Ruby/Perl: path line N / path:N:in
-            r"at (?P<path>[\w./-]+\.\w+) line (?P<line>\d+)",
+            // Ruby/Perl: path line N / path:N:in; Terraform: on main.tf line 14
+            r"(at|on) (?P<path>[\w./-]+\.\w+) line (?P<line>\d+)",
             // .NET's frames (`in /src/CartTests.cs:line 11`), Pester 4's (`Cart.Tests.ps1: line 9`)
             r"(?P<path>(?:\b[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}): ?line (?P<line>\d+)",
             // path:line[:col] (rustc's -->, gcc, go, eslint's file header is separate); a
@@ -349,6 +349,7 @@ mod tests {
             "   at Shop.CartTests.Two() in /src/CartTests.cs:line 11",
             "      at <ScriptBlock>, /src/Cart.Tests.ps1: line 9",
             "    at munit.Assertions.failComparison(Assertions.scala:274)",
+            "│   on main.tf line 14, in resource \"yandex_compute_instance\" \"web\":",
         ];
         let found = locations(lines, 10);
         let pairs: Vec<(&str, u32)> = found.iter().map(|l| (l.path.as_str(), l.line)).collect();
@@ -362,6 +363,7 @@ mod tests {
                 ("t/https.t", 17),
                 ("/src/CartTests.cs", 11),
                 ("/src/Cart.Tests.ps1", 9),
+                ("main.tf", 14),
                 ("/usr/lib/python3/site-packages/x.py", 3),
                 ("Assertions.scala", 274),
             ]

@@ -1915,3 +1915,21 @@ fn a_build_tool_s_verdict_points_at_the_output_of_the_unit_it_names() {
         report.headline
     );
 }
+
+#[test]
+fn a_tool_s_own_error_under_its_pointer_tag_is_the_cause() {
+    // npm ci's refusal inside BuildKit's step lines: npm's `npm error code` list only points; the
+    // lock file message under the same tag is the cause, not BuildKit's digest below.
+    let log = job(
+        "$ docker build --progress=plain .\n#7 [4/4] RUN npm ci --omit=dev\n#7 1.204 npm error code EUSAGE\n#7 1.205 npm error\n#7 1.205 npm error `npm ci` can only install packages when your package.json and package-lock.json or npm-shrinkwrap.json are in sync. Please update your lock file with `npm install` before continuing.\n#7 1.205 npm error\n#7 1.205 npm error Missing: express@4.21.1 from lock file\n#7 ERROR: process \"/bin/sh -c npm ci --omit=dev\" did not complete successfully: exit code: 1\n------\n > [4/4] RUN npm ci --omit=dev:\n1.205 npm error Missing: express@4.21.1 from lock file\n------\nERROR: failed to solve: process \"/bin/sh -c npm ci --omit=dev\" did not complete successfully: exit code: 1\n",
+    );
+    let report = analyze(&log);
+    let (start, end, _) = first_excerpt(&report);
+    assert!(start <= 15 && end >= 17, "{report:#?}");
+    assert!(
+        report.headline.contains("can only install"),
+        "{}",
+        report.headline
+    );
+    assert_eq!(report.category, Category::Dependency);
+}

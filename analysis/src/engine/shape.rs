@@ -202,6 +202,11 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                     || rule
                         .is_some_and(|r| r.shape != Shape::Section && (r.tier > 0 || test_report)))
         }
+        // A more decisive line under the same error tag ends the list (npm ci's own error under
+        // npm's `npm error code EUSAGE`, which only points).
+        Shape::List if tagged && new_anchor && rule.is_some_and(|r| r.tier < block.rule.tier) => {
+            false
+        }
         Shape::List => {
             indented
                 || rule.is_some_and(|r| std::ptr::eq(r, block.rule))

@@ -8,11 +8,31 @@ use super::{Lead, Rule, rule};
 pub(super) static RULES: &[Rule] = &[
     rule(
         "permission",
-        r"(?i)permission denied|\beacces\b|operation not permitted|\b403 forbidden\b|authentication (failed|required)|access denied|unauthorized: |could not read username|bad credentials",
+        r"(?i)permission denied|\beacces\b|operation not permitted|\b403 forbidden\b|authentication (failed|required)|access denied|unauthorized: |could not read username|bad credentials|access to the resource is denied",
         Permission,
         0,
         Line,
         "Permission denied: check file modes, the runner's user, and the token's scopes or expiry.",
+    ),
+    // Terraform's diagnostic, drawn in a box: `│ Error: summary`, its place (`on main.tf line 14,
+    // in resource …`), the source line and the detail, up to the box's end (`╵`).
+    rule(
+        "terraform",
+        r"^│ Error: \S",
+        Configuration,
+        0,
+        Section,
+        "Terraform stopped on the error shown: its place in the configuration and the detail say what to change.",
+    ),
+    // The Kubernetes API server's refusal, as kubectl prints it (`Error from server (BadRequest):
+    // error when creating "k8s/deployment.yaml": …`).
+    rule(
+        "kube-api-error",
+        r"^Error from server( \([A-Za-z]+\))?: ",
+        Configuration,
+        1,
+        Line,
+        "The Kubernetes API server refused the request: the message names the manifest and what it rejected.",
     ),
     // PostgreSQL's error as psql prints it, severity and two spaces (`ERROR:  column "x" does
     // not exist`), behind `psql:file:line: ` when it ran a file; its fields follow.

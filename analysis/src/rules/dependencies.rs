@@ -71,9 +71,19 @@ pub(super) static RULES: &[Rule] = &[
         List,
         "The npm registry refused the request (E401: no valid token; E403: the token may not do this, or the version is already published): check the token's scopes and expiry and the package's version.",
     ),
+    // A lock file out of date where the install may not change it (`yarn --frozen-lockfile`,
+    // pnpm's CI default, Yarn 2+'s `--immutable`); npm ci's own message is npm-code's.
+    rule(
+        "frozen-lockfile",
+        r"Your lockfile needs to be updated, but yarn was run with `--frozen-lockfile`|ERR_PNPM_OUTDATED_LOCKFILE|The lockfile would have been modified by this install, which is explicitly forbidden",
+        Dependency,
+        0,
+        Line,
+        "The lock file is out of date with the manifest: run the install locally and commit the updated lock file.",
+    ),
     rule(
         "npm-code",
-        r"^npm (ERR!|error) (code (E404|ETARGET|ERESOLVE|ENOTFOUND|EINTEGRITY|ENOVERSIONS)|404 |notarget|peer dep|ERESOLVE|Could not resolve dependency|missing script:)",
+        r"^npm (ERR!|error) (code (E404|ETARGET|ERESOLVE|ENOTFOUND|EINTEGRITY|ENOVERSIONS)|404 |notarget|peer dep|ERESOLVE|Could not resolve dependency|missing script:|.*can only install packages when your package\.json and package-lock\.json)",
         Dependency,
         1,
         List,

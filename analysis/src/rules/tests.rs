@@ -422,6 +422,34 @@ fn recognises_tools() {
             "/src/CartTests.swift:14: error: CartTests.testTwo : XCTAssertEqual failed: (\"3\") is not equal to (\"5\")",
             "xctest-diagnostic",
         ),
+        (
+            "error Your lockfile needs to be updated, but yarn was run with `--frozen-lockfile`.",
+            "frozen-lockfile",
+        ),
+        (
+            " ERR_PNPM_OUTDATED_LOCKFILE  Cannot install with \"frozen-lockfile\" because pnpm-lock.yaml is not up to date with package.json",
+            "frozen-lockfile",
+        ),
+        (
+            "➤ YN0028: │ The lockfile would have been modified by this install, which is explicitly forbidden.",
+            "frozen-lockfile",
+        ),
+        (
+            "npm error `npm ci` can only install packages when your package.json and package-lock.json or npm-shrinkwrap.json are in sync.",
+            "npm-code",
+        ),
+        (
+            "│ Error: Reference to undeclared input variable",
+            "terraform",
+        ),
+        (
+            "Error from server (BadRequest): error when creating \"k8s/deployment.yaml\": strict decoding error",
+            "kube-api-error",
+        ),
+        (
+            "denied: requested access to the resource is denied",
+            "permission",
+        ),
         // swiftc always gives a column; XCTest on Linux never does.
         (
             "/src/Cart.swift:9:16: error: cannot convert return expression of type 'String' to return type 'Int'",
