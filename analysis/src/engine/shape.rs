@@ -520,10 +520,15 @@ pub(super) fn error_tag(text: &str) -> Option<&'static str> {
         .find(|tag| text.starts_with(tag))
 }
 
-/// A line without its error tag and the white space around it: what it says.
-pub(super) fn untagged(line: &str) -> &str {
+/// `line` without the tag `tag_of` finds at its start and the white space around it.
+fn without_tag(line: &str, tag_of: fn(&str) -> Option<&'static str>) -> &str {
     let l = line.trim();
-    error_tag(l).map_or(l, |tag| l[tag.len()..].trim())
+    tag_of(l).map_or(l, |tag| l[tag.len()..].trim())
+}
+
+/// A line without its error tag: what it says.
+pub(super) fn untagged(line: &str) -> &str {
+    without_tag(line, error_tag)
 }
 
 /// The level tag a build tool puts on every line it logs (sbt's `[info]` over ScalaTest's report,
@@ -536,10 +541,9 @@ fn level_tag(text: &str) -> Option<&'static str> {
     })
 }
 
-/// A line without the level tag a build tool puts on it and the white space around it.
+/// A line without the level tag a build tool puts on it.
 pub(crate) fn without_level_tag(line: &str) -> &str {
-    let l = line.trim();
-    level_tag(l).map_or(l, |tag| l[tag.len()..].trim())
+    without_tag(line, level_tag)
 }
 
 /// The level tag of the block's anchor.

@@ -75,7 +75,7 @@ pub(super) static RULES: &[Rule] = &[
     // pnpm's CI default, Yarn 2+'s `--immutable`); npm ci's own message is npm-code's.
     rule(
         "frozen-lockfile",
-        r"Your lockfile needs to be updated, but yarn was run with `--frozen-lockfile`|ERR_PNPM_OUTDATED_LOCKFILE|The lockfile would have been modified by this install, which is explicitly forbidden",
+        r"^error Your lockfile needs to be updated, but yarn was run with `--frozen-lockfile`|^\s*ERR_PNPM_OUTDATED_LOCKFILE |^➤ YN0028: ",
         Dependency,
         0,
         Line,
