@@ -133,12 +133,17 @@ pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Ve
             for caps in pattern.captures_iter(line) {
                 let mut path = &caps["path"];
                 // A file URL (Node's ESM frames: `(file:///builds/x/test.mjs:10:31)`) names a
-                // path; other URLs' `//host` parts do not.
-                if caps
-                    .name("path")
-                    .is_some_and(|p| line[..p.start()].ends_with("file:"))
-                {
+                // path, and so does a source map's webpack URL (Cypress' frames:
+                // `webpack://shop/./cypress/e2e/cart.cy.ts:14:30`, after the project's name);
+                // other URLs' `//host` parts do not.
+                let before = caps.name("path").map_or("", |p| &line[..p.start()]);
+                if before.ends_with("file:") {
                     path = path.strip_prefix("//").unwrap_or(path);
+                } else if before.ends_with("webpack:") {
+                    path = path
+                        .strip_prefix("//")
+                        .and_then(|p| p.split_once('/'))
+                        .map_or(path, |(_, p)| p);
                 }
                 let path = path.trim_start_matches("./").to_owned();
                 let Ok(line_no) = caps["line"].parse::<u32>() else {
@@ -227,6 +232,8 @@ pub(super) fn test_patterns() -> &'static TestPatterns {
             r"^\[xUnit\.net [\d:.]+\]\s+(?P<name>\S+) \[FAIL\]$",
             r"^Test Case '(-\[)?(?P<name>[^' \]]+( [^'\]]+)?)\]?' failed",
             r"^\s*✗ (?P<name>test\w*), ",
+            // Karma's progress reporter: `Chrome Headless 130.0.0.0 (Linux x86_64) Suite test FAILED`.
+            r"^[A-Z][\w .]* \([^)]*\) (?P<name>.+) FAILED$",
             // A runner's progress mark, without AVA's `[fail]:` and the duration after the name
             // (`(3 ms)`, Pester's `9ms (7ms|2ms)`).
             r"^\s*(✕|✗|✘|✖|×|\[-\]|\(fail\)) (\[fail\]: )?(?P<name>.+?)( \(\d+(\.\d+)? ?m?s\)| \[\d+(\.\d+)?m?s\]| \d+(\.\d+)?m?s( \([\d.ms|]+\))?)?$",
@@ -350,8 +357,9 @@ mod tests {
             "      at <ScriptBlock>, /src/Cart.Tests.ps1: line 9",
             "    at munit.Assertions.failComparison(Assertions.scala:274)",
             "│   on main.tf line 14, in resource \"yandex_compute_instance\" \"web\":",
+            "      at Context.eval (webpack://shop/./cypress/e2e/cart.cy.ts:14:30)",
         ];
-        let found = locations(lines, 10);
+        let found = locations(lines, 12);
         let pairs: Vec<(&str, u32)> = found.iter().map(|l| (l.path.as_str(), l.line)).collect();
         assert_eq!(
             pairs,
@@ -364,6 +372,7 @@ mod tests {
                 ("/src/CartTests.cs", 11),
                 ("/src/Cart.Tests.ps1", 9),
                 ("main.tf", 14),
+                ("cypress/e2e/cart.cy.ts", 14),
                 ("/usr/lib/python3/site-packages/x.py", 3),
                 ("Assertions.scala", 274),
             ]
@@ -457,6 +466,10 @@ mod tests {
             (
                 "Test Case '-[ShopTests.CartTests testTwo]' failed (0.003 seconds).",
                 "ShopTests.CartTests testTwo",
+            ),
+            (
+                "Chrome Headless 130.0.0.0 (Linux x86_64) CartComponent should add FAILED",
+                "CartComponent should add",
             ),
             (
                 "    ✗ testTwo, XCTAssertEqual failed: (\"3\") is not equal to (\"5\")",

@@ -113,6 +113,17 @@ pub(super) static RULES: &[Rule] = &[
         Line,
         "An XCTest assertion failed at the file and line shown.",
     )),
+    // esbuild's diagnostic, as bundlers built on it print it (Angular's application builder, Vite,
+    // tsup): `✘ [ERROR] message [plugin name]`, a blank line, the place and its code frame; not a
+    // test's failure mark.
+    rule(
+        "esbuild-error",
+        r"^✘ \[ERROR\] \S",
+        Compilation,
+        0,
+        Section,
+        "The bundler stopped on the error shown: its place and code frame are under it.",
+    ),
     rule(
         "swiftc",
         r"^\S+\.swift:\d+:\d+: error: ",

@@ -450,6 +450,10 @@ fn recognises_tools() {
             "denied: requested access to the resource is denied",
             "permission",
         ),
+        (
+            "✘ [ERROR] TS2322: Type 'string' is not assignable to type 'number'. [plugin angular-compiler]",
+            "esbuild-error",
+        ),
         // swiftc always gives a column; XCTest on Linux never does.
         (
             "/src/Cart.swift:9:16: error: cannot convert return expression of type 'String' to return type 'Int'",
