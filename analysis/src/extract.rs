@@ -28,7 +28,7 @@ pub(super) fn location_patterns() -> &'static [Regex] {
             // Ruby/Perl: path line N / path:N:in; Terraform: on main.tf line 14
             r"(at|on) (?P<path>[\w./-]+\.\w+) line (?P<line>\d+)",
             // .NET's frames (`in /src/CartTests.cs:line 11`), Pester 4's (`Cart.Tests.ps1: line 9`)
-            r"(?P<path>(?:\b[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}): ?line (?P<line>\d+)",
+            r"(?P<path>(?:\b[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.\w+): ?line (?P<line>\d+)",
             // path:line[:col] (rustc's -->, gcc, go, eslint's file header is separate); a
             // drive letter only where a word does not go on into it (`psql:migrations/x.sql:3`).
             r"(?P<path>(?:\b[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z][\w]{0,9}):(?P<line>\d+)(:(?P<col>\d+))?",
