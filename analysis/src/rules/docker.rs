@@ -16,12 +16,11 @@ pub(super) static RULES: &[Rule] = &[
     ),
     rule(
         // BuildKit's digest of a failed RUN step: ` > [2/4] RUN make:`, then the last lines of its
-        // output, framed by `------`. The output itself is the story when no rule knows it; a
-        // tool's error in the step's own lines above says it first (npm ci's), so it is weak.
+        // output, framed by `------`. The output itself is the story when no rule knows it.
         "buildkit-step",
         r"^ ?> \[[^\]]+\] RUN .*:$",
         DockerBuild,
-        2,
+        1,
         Section,
         "A Dockerfile RUN step failed: the last lines of its output, shown here, say why.",
     ),
