@@ -740,10 +740,23 @@ fn earlier_cause<'a>(earlier: &'a mut Step, names: &[&str], weak: bool) -> Optio
             .chain(step.generic.iter())
             .position(|b| b.lines.iter().any(|(_, l)| names_it(l)))
     };
+    // A program the later step runs by its path (`./cart: No such file or directory`) is the
+    // one an earlier command was to build (`gplc cart.pl -o cart`, `gcc -o cart …`).
+    let builds_it = |command: &str| {
+        let words: Vec<&str> = command.split_whitespace().collect();
+        names
+            .iter()
+            .filter_map(|n| n.strip_prefix("./"))
+            .any(|program| {
+                words
+                    .windows(2)
+                    .any(|w| w[0] == "-o" && w[1].trim_start_matches("./") == program)
+            })
+    };
     let by_command = earlier
         .command
         .as_deref()
-        .is_some_and(|c| names_it(c) || weak && ignores_failure(c));
+        .is_some_and(|c| names_it(c) || builds_it(c) || weak && ignores_failure(c));
     let named = names_a_block(earlier);
     if !by_command && named.is_none() {
         return None;

@@ -1933,3 +1933,19 @@ fn a_tool_s_own_error_under_its_pointer_tag_is_the_cause() {
     );
     assert_eq!(report.category, Category::Dependency);
 }
+
+#[test]
+fn a_program_a_step_cannot_find_is_the_one_an_earlier_command_failed_to_build() {
+    let log = job(
+        "$ gplc --no-top-level cart.pl -o cart && echo built\ncart.pl:4-7: fatal error: unknown operation in arithmetic expression (missing_price/0)\ncompilation failed\n$ ./cart\nbash: line 1: ./cart: No such file or directory\n",
+    );
+    let report = analyze(&log);
+    let texts = excerpt_texts(&report);
+    assert!(texts.iter().any(|t| t.contains("fatal error")), "{texts:?}");
+    // Another program's absence is not that build's doing.
+    let other = job(
+        "$ gplc --no-top-level cart.pl -o cart && echo built\ncart.pl:4-7: fatal error: unknown operation in arithmetic expression (missing_price/0)\ncompilation failed\n$ ./report\nbash: line 1: ./report: No such file or directory\n",
+    );
+    let texts = excerpt_texts(&analyze(&other)).concat();
+    assert!(!texts.contains("fatal error"), "{texts}");
+}
