@@ -99,6 +99,11 @@ fn is_foreign(path: &str) -> bool {
         || !path.contains(['/', '\\']) && path.ends_with(".js") && path.starts_with("module")
 }
 
+/// Whether `line` names a place in a file, as [`locations`] reads one.
+pub(crate) fn names_a_place(line: &str) -> bool {
+    !locations([line], 1).is_empty()
+}
+
 /// Up to `max` distinct locations in `lines`, the project's own files first.
 pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Vec<Location> {
     let mut own = Vec::new();

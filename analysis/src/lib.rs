@@ -1085,8 +1085,7 @@ fn pointed_unit<'a>(step: &'a Step, primary: &Block, max: usize) -> Vec<&'a (u64
 /// Whether a line a unit of work printed may be a finding: it names a place, or it is not
 /// logged at INFO level (where a build tool's plugins log their progress).
 fn finding(line: &str) -> bool {
-    !extract::locations([line], 1).is_empty()
-        || !(line.starts_with("[INFO]") || line.starts_with("[info]"))
+    extract::names_a_place(line) || !(line.starts_with("[INFO]") || line.starts_with("[info]"))
 }
 
 /// Whether two lines are items of one list: the same words after the first (`a.js failed
@@ -1322,7 +1321,7 @@ fn step_report(
     // last finding.
     let unit_finding = unit
         .iter()
-        .find(|l| !extract::locations([l.1.as_str()], 1).is_empty())
+        .find(|l| extract::names_a_place(&l.1))
         .or_else(|| unit.iter().rev().find(|l| finding(&l.1)))
         .map(|l| l.1.trim().to_owned());
     let headline = unit_finding.unwrap_or_else(|| with_its_message(primary, headline(primary)));

@@ -84,7 +84,7 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                     || numbered_source(text)
                     // A frame at a place, as runners print their frames level with the message
                     // (Pester's `at <ScriptBlock>, path:9`).
-                    || text.starts_with("at ") && !crate::extract::locations([text], 1).is_empty()
+                    || text.starts_with("at ") && crate::extract::names_a_place(text)
                     || tagged
                     || same_marker(block, text)
                     // The value an expectation was compared with, on the next line at the same
