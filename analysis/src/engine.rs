@@ -78,6 +78,10 @@ pub struct Block {
     /// `--tb=native`, unittest's `FAIL:` sections): a long report then loses its frames from
     /// that traceback's middle, as a traceback does, and keeps the exception at its end.
     pub quoted_traceback: Option<usize>,
+    /// A traceback printed right under a record logged below error (Python's `logger.warning(…,
+    /// exc_info=True)`), or the chain it begins: the record's, not a crash, once the program
+    /// goes on printing (see [`Step::pass_over_logged`]).
+    logged: bool,
 }
 
 impl Block {
@@ -148,6 +152,37 @@ fn pass_over(block: &mut Block, tier_counts: &mut [usize; 4]) {
 }
 
 impl Step {
+    /// Passes over the tracebacks a program logged (see [`Block::logged`]) and then went on
+    /// from: a crash's traceback is the last thing its program prints, and a step whose output
+    /// ends on an exception (`KeyError: 'coffee'`, a message's last line) crashed.
+    fn pass_over_logged(&mut self) {
+        let Some((last_output, last_line)) = self.tail.back() else {
+            return;
+        };
+        let exception = last_line
+            .split(':')
+            .next()
+            .and_then(|name| name.rsplit('.').next())
+            .is_some_and(|name| {
+                ["Error", "Exception", "Exit", "Interrupt"]
+                    .iter()
+                    .any(|k| name.ends_with(k))
+                    && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            });
+        if exception {
+            return;
+        }
+        let last_output = *last_output;
+        for block in &mut self.decisive {
+            if block.logged
+                && !block.passed_over
+                && block.lines.last().is_some_and(|l| l.0 < last_output)
+            {
+                pass_over(block, &mut self.tier_counts);
+            }
+        }
+    }
+
     /// A step that prints files (`cat`, `tail`, `find … -exec cat`): CI configurations run
     /// these after a failure to show logs, so their errors are quotes, not the failure.
     fn dumps_files(&self) -> bool {
@@ -987,6 +1022,18 @@ impl Engine {
                     {
                         lines.extend([(*title_n, (*title).clone()), (*n, (*text_line).clone())]);
                     }
+                    // A title ruled off over it (Trivy's scanned target over its `=====`).
+                    [(n, rule_line), (title_n, title)]
+                        if rule_line.trim().starts_with('=')
+                            && underline(rule_line)
+                            && !title.trim().is_empty()
+                            // As long as the title: a full-width rule under a progress line
+                            // (`.F`) parts reports.
+                            && rule_line.trim().len().abs_diff(title.trim().chars().count())
+                                <= 2 =>
+                    {
+                        lines.extend([(*title_n, (*title).clone()), (*n, (*rule_line).clone())]);
+                    }
                     [(n, line), ..]
                         if is_header(line)
                             || is_parent(line, text)
@@ -1014,14 +1061,13 @@ impl Engine {
         }
         let lead = lines.len();
         lines.push((number, truncate(shown)));
+        let above = self.current.tail.iter().rev().find(|l| l.0 < number);
         let chained = rule.shape == Shape::Traceback
-            && self
-                .current
-                .tail
-                .iter()
-                .rev()
-                .find(|l| l.0 < number)
-                .is_some_and(|(n, line)| n + 2 >= number && chains_exceptions(line));
+            && above.is_some_and(|(n, line)| n + 2 >= number && chains_exceptions(line));
+        let logged = rule.shape == Shape::Traceback
+            && (above
+                .is_some_and(|(n, line)| n + 1 == number && self.rules.logged_below_error(line))
+                || chained && self.current.decisive.last().is_some_and(|b| b.logged));
         self.open = Some(Block {
             lead,
             rule,
@@ -1035,6 +1081,7 @@ impl Engine {
             chained,
             in_fence: false,
             quoted_traceback: None,
+            logged,
         });
     }
 
@@ -1145,7 +1192,8 @@ impl Engine {
     }
 
     fn end_step(&mut self, failed: bool) {
-        let step = std::mem::take(&mut self.current);
+        let mut step = std::mem::take(&mut self.current);
+        step.pass_over_logged();
         if self.failing.is_some() {
             return;
         }
@@ -1160,7 +1208,8 @@ impl Engine {
     pub fn finish(mut self) -> Finished {
         self.flush();
         self.close_open();
-        let current = std::mem::take(&mut self.current);
+        let mut current = std::mem::take(&mut self.current);
+        current.pass_over_logged();
         let (step, earlier) = if let Some(failing) = self.failing {
             (Some(failing), self.last_with_errors)
         } else if current.has_errors()

@@ -131,6 +131,13 @@ static KEYWORDS: &[&str] = &[
     "code style",
     "needs formatting",
     "problem ",
+    // Checkers' counts over their findings (see the `count-heading` rule).
+    "finding",
+    "issue",
+    "violation",
+    "vulnerabilit",
+    "leak",
+    "total: ",
     "requirements",
     "returned a non-zero",
     "manifest",

@@ -1949,3 +1949,63 @@ fn a_program_a_step_cannot_find_is_the_one_an_earlier_command_failed_to_build() 
     let texts = excerpt_texts(&analyze(&other)).concat();
     assert!(!texts.contains("fatal error"), "{texts}");
 }
+
+#[test]
+fn a_traceback_logged_under_a_warning_is_not_the_cause_once_the_program_goes_on() {
+    // Python's `logger.warning(…, exc_info=True)`: the record, then its traceback, then the
+    // program's own verdict. The level may be cut to five letters behind bracketed fields.
+    let record = "2026-12-04 12:49:25,572 [MainThread  ] [WARNI]  Failed to get the guidelines from https://api.example.com/v2/guidelines.\n";
+    let traceback = "Traceback (most recent call last):\n  File \"/usr/lib/python3/site-packages/urllib3/connection.py\", line 204, in _new_conn\n    sock = connection.create_connection(\nsocket.gaierror: [Errno -2] Name or service not known\n";
+    let log = job(&format!(
+        "$ scan infra\n{record}{traceback}scan results:\n\nPassed checks: 5, Failed checks: 2, Skipped checks: 0\n\nCheck: CKV_AWS_24: \"Ensure no security groups allow ingress from 0.0.0.0:0 to port 22\"\n\tFAILED for resource: aws_security_group.web\n\tFile: /main.tf:1-11\n"
+    ));
+    let report = analyze(&log);
+    let (_, _, text) = first_excerpt(&report);
+    assert!(
+        text.starts_with("Passed checks: 5, Failed checks: 2"),
+        "{report:#?}"
+    );
+    assert!(text.contains("FAILED for resource"), "{text}");
+    assert!(
+        !excerpt_texts(&report)
+            .iter()
+            .any(|t| t.contains("gaierror")),
+        "{report:#?}"
+    );
+    // The same traceback as the step's last words is a crash, whatever was logged above it.
+    let crash = job(&format!("$ scan infra\n{record}{traceback}"));
+    let report = analyze(&crash);
+    let (_, _, text) = first_excerpt(&report);
+    assert!(text.contains("socket.gaierror"), "{report:#?}");
+}
+
+#[test]
+fn a_checker_s_count_over_its_findings_heads_them() {
+    // A boxed count (Semgrep's), a total over a table under its target's ruled-off title (Trivy's).
+    let boxed = job(
+        "$ scan src\n┌────────────────┐\n│ 1 Code Finding │\n└────────────────┘\n\n    src/export.py\n   ❯❯❱ subprocess-shell-true\n          subprocess called with shell=True\n\n            6┆ return subprocess.run(cmd, shell=True, check=True)\n\n┌──────────────┐\n│ Scan Summary │\n└──────────────┘\n • Findings: 1 (1 blocking)\n",
+    );
+    let report = analyze(&boxed);
+    let (_, end, text) = first_excerpt(&report);
+    assert!(text.contains("1 Code Finding"), "{report:#?}");
+    assert!(text.contains("6┆ return subprocess.run"), "{text}");
+    assert!(end >= 20, "{report:#?}");
+    let table = job(
+        "$ trivy image shop\n2024-11-05T10:12:33Z\tWARN\tUsing severities from other vendors for some vulnerabilities.\n\nshop (debian 12.7)\n==================\nTotal: 1 (HIGH: 0, CRITICAL: 1)\n\n│ libssl3 │ CVE-2024-5535 │ CRITICAL │ fixed  │\n",
+    );
+    let report = analyze(&table);
+    let (start, _, text) = first_excerpt(&report);
+    assert_eq!(start, 14, "{report:#?}");
+    assert!(
+        text.starts_with("shop (debian 12.7)\n=================="),
+        "{text}"
+    );
+    assert!(text.contains("CVE-2024-5535"), "{text}");
+    // A decisive finding under the count is the cause it counted.
+    let tflint = job(
+        "$ tflint\n2 issue(s) found:\n\nWarning: `ami_id` variable has no type (terraform_typed_variables)\n\n  on variables.tf line 3:\n   3: variable \"ami_id\" {\n\nError: \"t2.superlarge\" is an invalid value as instance_type (aws_instance_invalid_type)\n\n  on main.tf line 9:\n   9:   instance_type = \"t2.superlarge\"\n",
+    );
+    let report = analyze(&tflint);
+    let (_, _, text) = first_excerpt(&report);
+    assert!(text.starts_with("Error: \"t2.superlarge\""), "{report:#?}");
+}

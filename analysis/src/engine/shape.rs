@@ -181,7 +181,11 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                 || text.starts_with("...")
                 || text.starts_with("note: ")
         }
-        Shape::Report => !rule.is_some_and(|r| r.shape == Shape::Report && !indented),
+        // A weak report (a checker's count over its findings) ends at a decisive line in it: the
+        // finding the rule reads is the cause the count counted.
+        Shape::Report => !rule.is_some_and(|r| {
+            r.shape == Shape::Report && !indented || block.rule.tier >= 3 && r.tier <= 1
+        }),
         Shape::Section => {
             // After a blank line, only indented text or pytest's `E`/`>` lines go on (or
             // anything right under the section's title).

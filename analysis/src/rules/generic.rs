@@ -1,7 +1,7 @@
 //! Generic shapes and words, tried last: any error line, a failed word, a pointer.
 //! Tried in the order listed, after the families before this one (see [`super::RULES`]).
 
-use super::Category::{Compilation, Configuration, TestFailure, Unknown};
+use super::Category::{Compilation, Configuration, Lint, TestFailure, Unknown};
 use super::Shape::{Diagnostic, Line, List, Report, Section};
 use super::{Lead, Rule, rule};
 
@@ -120,6 +120,23 @@ pub(super) static RULES: &[Rule] = &[
             2,
             Line,
             "A tool counted the errors it found: they are the lines above its count.",
+        )
+    },
+    // A count of what a checker found, as the heading of its findings rather than under them:
+    // `2 issue(s) found:`, a boxed `│ 1 Code Finding │` (Semgrep), Trivy's `Total: 1 (HIGH: 0,
+    // CRITICAL: 1)` over its table, `Failed checks: 2` (Checkov). Whatever the tool, what it
+    // counted is the report below, to the next section.
+    Rule {
+        lead: Lead::Header,
+        // Its count is never zero; a `Passed checks: 5, …` before it is not a pass.
+        yields_to_noise: false,
+        ..rule(
+            "count-heading",
+            r"^(?:│ *)?[1-9]\d* (?:[A-Za-z]+ )?(?:[Ff]indings?|[Ii]ssues?|[Pp]roblems?|[Vv]iolations?|[Vv]ulnerabilities|[Ee]rrors?|[Ll]eaks?)(?:\(s\))?(?: found)?(?::| *│) *$|^Total: [1-9]\d* \((?:UNKNOWN|LOW|MEDIUM|HIGH|CRITICAL): |^(?:Passed [a-z]+: \d+, )?Failed [a-z]+: [1-9]",
+            Lint,
+            3,
+            Report,
+            "A checker counted what it found: the findings are listed under its count.",
         )
     },
     // A build tool's FATAL level (Maven's `[FATAL] Non-parseable POM …`): the problem that stopped

@@ -15,6 +15,16 @@ pub(super) static RULES: &[Rule] = &[
         Section,
         "Bandit found a security issue at the location shown: fix it, or mark a deliberate case with # nosec and the check's id.",
     ),
+    // Gitleaks' finding: `Finding:` and the fields under it in a padded column (the secret, its
+    // rule, file, line and commit), up to a blank line.
+    rule(
+        "gitleaks-finding",
+        r"^Finding: {2,}\S",
+        Lint,
+        1,
+        Section,
+        "Gitleaks found a secret in the file, line and commit shown: revoke it and rotate it first, then remove it from the history or allow a false finding in .gitleaksignore.",
+    ),
     // Biome's diagnostic: a title of the file (and place), the category (`lint/style/noVar`,
     // `format`) and its tags, ruled off to the line's width, over the indented message, code
     // frame or diff and notes.

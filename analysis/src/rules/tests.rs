@@ -493,3 +493,46 @@ fn ignores_noise() {
         Some("connection")
     );
 }
+
+#[test]
+fn reads_a_level_behind_a_logger_s_fields_and_short_levels() {
+    let rules = Rules::get();
+    for line in [
+        "2026-12-04 12:49:25,572 [MainThread  ] [WARNI]  Failed to get the guidelines",
+        "[worker-3] [INFO] connection refused, retrying",
+        "10:12:33AM WRN leaks found: 1",
+        "10:12:33 INF scan completed in 312ms",
+    ] {
+        assert!(rules.logged_below_error(line), "{line}");
+    }
+    for line in [
+        "2026-12-04 12:49:25,572 [MainThread  ] [ERROR]  Failed to get the guidelines",
+        "10:12:33AM ERR cannot open the repository",
+        "[ERROR] Failed to execute goal",
+    ] {
+        assert!(!rules.logged_below_error(line), "{line}");
+    }
+    for (line, rule) in [
+        ("2 issue(s) found:", "count-heading"),
+        ("│ 1 Code Finding │", "count-heading"),
+        ("Total: 3 (HIGH: 1, CRITICAL: 2)", "count-heading"),
+        (
+            "Passed checks: 5, Failed checks: 2, Skipped checks: 0",
+            "count-heading",
+        ),
+        (
+            "Finding:     aws_secret_access_key = \"REDACTED\"",
+            "gitleaks-finding",
+        ),
+    ] {
+        assert_eq!(rule_of(line), Some(rule), "{line}");
+    }
+    // No count, or a zero one, heads nothing.
+    for line in [
+        "Total: 0 (HIGH: 0, CRITICAL: 0)",
+        "Passed checks: 7, Failed checks: 0, Skipped checks: 0",
+        "0 issue(s) found:",
+    ] {
+        assert_ne!(rule_of(line), Some("count-heading"), "{line}");
+    }
+}
