@@ -247,11 +247,12 @@ static NOISE: &str = r"(?ix)
 /// A log line written at a level below error (`[INFO]`, `WARN:`, `Warning:`, PHP's `PHP Notice:`,
 /// Python's `path:12: DeprecationWarning:`, `level=debug`, a timestamp then `DEBUG`, after
 /// bracketed fields too with the level cut to five letters (`[MainThread  ] [WARNI]`), glog's
-/// `I1201 …`, zerolog's console `10:12:33AM WRN`): a test or an application logging a `connection refused` at INFO is
+/// `I1201 …`, zerolog's console `10:12:33AM WRN`, sbt's and Ivy's lower-case `[warn]`, though not
+/// their `[info]`, under which ScalaTest reports its failures): a test or an application logging a `connection refused` at INFO is
 /// not the job's failure while another candidate exists.
 static BELOW_ERROR: &str = r"(?x)
     ^\s*(\d{4}-\d\d-\d\d[T\ ][\d:.,]+(Z|[+-]\d\d:?\d\d)?\s+)?
-     (\[\s*(TRACE|DEBUG|INFO|WARN|WARNING|NOTICE)\s*\]|(TRACE|DEBUG|INFO|WARN|WARNING|NOTICE)(:|\s))
+     (\[\s*(TRACE|DEBUG|INFO|WARN|WARNING|NOTICE|warn|warning)\s*\]|(TRACE|DEBUG|INFO|WARN|WARNING|NOTICE)(:|\s))
   | ^\S*\s*\[[^\]]{1,40}\]\s+(TRACE|DEBUG|INFO|WARN|WARNING)\s
   | ^\s*(\d{4}-\d\d-\d\d[T\ ][\d:.,]+\s+)?(\[[^\]]{1,40}\]\s*){1,3}\[(TRACE|DEBUG|INFO|WARN)[A-Z]{0,3}\s*\]
   | ^\d\d:\d\d(:\d\d)?(AM|PM)?\ (TRC|DBG|INF|WRN)\ 

@@ -502,6 +502,7 @@ fn reads_a_level_behind_a_logger_s_fields_and_short_levels() {
         "[worker-3] [INFO] connection refused, retrying",
         "10:12:33AM WRN leaks found: 1",
         "10:12:33 INF scan completed in 312ms",
+        "[warn] \tmodule not found: org.scalatest#scalatest_2.12;3.0.99",
     ] {
         assert!(rules.logged_below_error(line), "{line}");
     }
@@ -509,6 +510,7 @@ fn reads_a_level_behind_a_logger_s_fields_and_short_levels() {
         "2026-12-04 12:49:25,572 [MainThread  ] [ERROR]  Failed to get the guidelines",
         "10:12:33AM ERR cannot open the repository",
         "[ERROR] Failed to execute goal",
+        "[info] - should add two prices *** FAILED ***",
     ] {
         assert!(!rules.logged_below_error(line), "{line}");
     }
