@@ -414,7 +414,8 @@ fn headline(block: &Block) -> &str {
         }
         _ => first,
     }
-    .trim()
+    // A boxed title (`│ 1 Code Finding │`) without its box.
+    .trim_matches(|c: char| c.is_whitespace() || c == '│')
 }
 
 /// The headline, and when it announces its message on the next line (`java.lang.AssertionError:`

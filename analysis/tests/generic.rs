@@ -1990,6 +1990,8 @@ fn a_checker_s_count_over_its_findings_heads_them() {
     assert!(text.contains("1 Code Finding"), "{report:#?}");
     assert!(text.contains("6┆ return subprocess.run"), "{text}");
     assert!(end >= 20, "{report:#?}");
+    // The headline is the count without its box.
+    assert!(report.summary.ends_with(": 1 Code Finding"), "{report:#?}");
     let table = job(
         "$ trivy image shop\n2024-11-05T10:12:33Z\tWARN\tUsing severities from other vendors for some vulnerabilities.\n\nshop (debian 12.7)\n==================\nTotal: 1 (HIGH: 0, CRITICAL: 1)\n\n│ libssl3 │ CVE-2024-5535 │ CRITICAL │ fixed  │\n",
     );
