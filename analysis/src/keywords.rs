@@ -138,6 +138,9 @@ static KEYWORDS: &[&str] = &[
     "vulnerabilit",
     "leak",
     "total: ",
+    // A coverage under its target, in words (see the `coverage-threshold` rule).
+    "lower than the",
+    "less than the",
     "requirements",
     "returned a non-zero",
     "manifest",

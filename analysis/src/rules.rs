@@ -224,7 +224,8 @@ pub static RULES: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
 });
 
 /// Lines that look like errors and are not: commands echoed by the CI, summaries of zero
-/// failures, compiler flags, progress output.
+/// failures, compiler flags, progress output, a place followed by a name alone (type-coverage's
+/// list of untyped identifiers: `src/cart.ts:1:23: prices`).
 static NOISE: &str = r"(?ix)
     ^\$\s
   | ^\+\s
@@ -242,6 +243,7 @@ static NOISE: &str = r"(?ix)
   | ^\s*(ok|pass|passed|✓|√)\b
   | ^\S+(:\d+)+:?\s*(warning|note|info|hint|remark|deprecated|\w+Warning)\b
   | ^\S+\(\d+(,\d+)?\):\s*(warning|note|info|message)\b
+  | ^\S+:\d+:\d+:\ \w+$
 ";
 
 /// A log line written at a level below error (`[INFO]`, `WARN:`, `Warning:`, PHP's `PHP Notice:`,

@@ -228,7 +228,9 @@ pub(super) fn caret_frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> 
     match above.next() {
         Some(location)
             if location.0 + 1 == top
-                && (location_only(&location.1) || file_line_title(&location.1)) =>
+                && (location_only(&location.1)
+                    || file_line_title(&location.1)
+                    || node_builtin_location(&location.1)) =>
         {
             frame.push(location.clone())
         }
@@ -239,6 +241,20 @@ pub(super) fn caret_frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> 
     frame.push(caret.clone());
     frame.extend((caret.0 + 1..number).map(|n| (n, String::new())));
     frame
+}
+
+/// Node's location of a throw inside one of its own modules (`node:assert:90`), over the
+/// source line and caret it prints for an uncaught error.
+fn node_builtin_location(line: &str) -> bool {
+    line.trim_end()
+        .strip_prefix("node:")
+        .and_then(|rest| rest.rsplit_once(':'))
+        .is_some_and(|(module, at)| {
+            !module.is_empty()
+                && !module.contains(' ')
+                && !at.is_empty()
+                && at.bytes().all(|b| b.is_ascii_digit())
+        })
 }
 
 /// A location in words over a code frame: OCaml's `File "bin/main.ml", line 5, characters 29-41:`,

@@ -180,6 +180,13 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                 || text.starts_with("- ")
                 || text.starts_with("...")
                 || text.starts_with("note: ")
+                // Source lines under their numbers, one after the other (Less' `2 .cart {` and
+                // `3   color: @accent;` under `… on line 3, column 10:`).
+                || block
+                    .lines
+                    .last()
+                    .and_then(|(_, l)| source_number(l))
+                    .is_some_and(|above| source_number(text) == Some(above + 1))
         }
         // A weak report (a checker's count over its findings) ends at a decisive line in it: the
         // finding the rule reads is the cause the count counted.
@@ -267,6 +274,14 @@ pub(crate) fn numbered_source(text: &str) -> bool {
     let digits = text.bytes().take_while(u8::is_ascii_digit).count();
     let rest = &text[digits..];
     digits > 0 && (rest.starts_with("  ") || rest.starts_with(":  "))
+}
+
+/// The number a line of source starts with, behind which a space and the code follow.
+fn source_number(text: &str) -> Option<u64> {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    (digits > 0 && digits < 7 && text[digits..].starts_with(' '))
+        .then(|| text[..digits].parse().ok())
+        .flatten()
 }
 
 pub(super) fn anchored_at_location(block: &Block) -> bool {

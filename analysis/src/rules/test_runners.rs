@@ -475,10 +475,12 @@ pub(super) static RULES: &[Rule] = &[
     // A coverage gate the tests passed but the coverage did not: Jest's and nyc's `Coverage for
     // lines (40%) does not meet global threshold (90%)`, coverage.py's `Coverage failure: total of
     // 55 is less than fail-under=90` (pytest-cov's `FAIL Required test coverage of 90% not
-    // reached`), gcovr's `Failed minimum line coverage (got 75.0%, …)`.
+    // reached`), gcovr's `Failed minimum line coverage (got 75.0%, …)`, and any coverage said
+    // to be lower than its target (type-coverage's `The type coverage rate(53.84%) is lower than
+    // the target(90%).`).
     rule(
         "coverage-threshold",
-        r"^(Jest: |ERROR: )?Coverage for \w+ \([\d.]+%\) does not meet|^Coverage failure: total of [\d.]+ is less than fail-under|^FAIL Required test coverage of [\d.]+% not reached|^\(ERROR\) Failed minimum \w+ coverage",
+        r"^(Jest: |ERROR: )?Coverage for \w+ \([\d.]+%\) does not meet|^Coverage failure: total of [\d.]+ is less than fail-under|^FAIL Required test coverage of [\d.]+% not reached|^\(ERROR\) Failed minimum \w+ coverage|[Cc]overage\b[^\n]{0,60} is (lower|less) than the (target|threshold|minimum|required)\b",
         TestFailure,
         1,
         Line,

@@ -117,6 +117,10 @@ fn recognises_tools() {
             "coverage-threshold",
         ),
         (
+            "The type coverage rate(53.84%) is lower than the target(90%).",
+            "coverage-threshold",
+        ),
+        (
             "(ERROR) Failed minimum line coverage (got 75.0%, minimum 90.0%)",
             "coverage-threshold",
         ),
@@ -529,6 +533,13 @@ fn reads_a_level_behind_a_logger_s_fields_and_short_levels() {
     ] {
         assert_eq!(rule_of(line), Some(rule), "{line}");
     }
+    // A place and a name alone lists a place, it reports nothing (type-coverage's untyped
+    // identifiers); a place and a message does.
+    assert_eq!(rule_of("/builds/acme/shop/src/cart.ts:1:23: prices"), None);
+    assert_eq!(
+        rule_of("/builds/acme/shop/src/cart.ts:1:23: prices is not defined"),
+        Some("diagnostic")
+    );
     // No count, or a zero one, heads nothing.
     for line in [
         "Total: 0 (HIGH: 0, CRITICAL: 0)",
