@@ -124,7 +124,8 @@ pub(super) static RULES: &[Rule] = &[
     },
     // A count of what a checker found, as the heading of its findings rather than under them:
     // `2 issue(s) found:`, a boxed `│ 1 Code Finding │` (Semgrep), Trivy's `Total: 1 (HIGH: 0,
-    // CRITICAL: 1)` over its table, `Failed checks: 2` (Checkov). Whatever the tool, what it
+    // CRITICAL: 1)` over its table, `Failed checks: 2` (Checkov), dbt's `Completed with 1 error and
+    // 0 warnings:`. Whatever the tool, what it
     // counted is the report below, to the next section.
     Rule {
         lead: Lead::Header,
@@ -132,7 +133,7 @@ pub(super) static RULES: &[Rule] = &[
         yields_to_noise: false,
         ..rule(
             "count-heading",
-            r"^(?:│ *)?[1-9]\d* (?:[A-Za-z]+ )?(?:[Ff]indings?|[Ii]ssues?|[Pp]roblems?|[Vv]iolations?|[Vv]ulnerabilities|[Ee]rrors?|[Ll]eaks?)(?:\(s\))?(?: found)?(?::| *│) *$|^Total: [1-9]\d* \((?:UNKNOWN|LOW|MEDIUM|HIGH|CRITICAL): |^(?:Passed [a-z]+: \d+, )?Failed [a-z]+: [1-9]",
+            r"^(?:│ *)?[1-9]\d* (?:[A-Za-z]+ )?(?:[Ff]indings?|[Ii]ssues?|[Pp]roblems?|[Vv]iolations?|[Vv]ulnerabilities|[Ee]rrors?|[Ll]eaks?)(?:\(s\))?(?: found)?(?::| *│) *$|^Total: [1-9]\d* \((?:UNKNOWN|LOW|MEDIUM|HIGH|CRITICAL): |^(?:Passed [a-z]+: \d+, )?Failed [a-z]+: [1-9]|^\s*Completed with [1-9]\d* errors? and \d+ warnings?:",
             Lint,
             3,
             Report,

@@ -530,6 +530,7 @@ fn reads_a_level_behind_a_logger_s_fields_and_short_levels() {
             "Finding:     aws_secret_access_key = \"REDACTED\"",
             "gitleaks-finding",
         ),
+        ("  Completed with 1 error and 0 warnings:", "count-heading"),
     ] {
         assert_eq!(rule_of(line), Some(rule), "{line}");
     }
