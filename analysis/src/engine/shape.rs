@@ -521,10 +521,12 @@ pub(super) fn program_prefix(text: &str) -> Option<&str> {
         .strip_suffix(')')
         .and_then(|n| n.split_once(" ("))
         .map_or(name, |(program, _)| program);
-    (!program.is_empty()
+    // A script run by its path (`./configure: line 4113: …`) names itself so too.
+    let bare = program.strip_prefix("./").unwrap_or(program);
+    (!bare.is_empty()
         && name.len() <= 30
         && !rest.is_empty()
-        && program
+        && bare
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)))
     .then_some(program)

@@ -6,6 +6,18 @@ use super::Shape::{Line, List, Report, Section, Stack};
 use super::{Rule, rule};
 
 pub(super) static RULES: &[Rule] = &[
+    // pkg-config's report of a library it has no `.pc` file for: `Package libcurl was not found
+    // in the pkg-config search path.`, its advice, and `Package 'libcurl', required by
+    // 'virtual:world', not found` (which alone is configure's business, under its `configure:
+    // error:`); what a compile needed from it fails next.
+    rule(
+        "pkg-config-missing",
+        r"^Package '?[\w.+-]+'? was not found in the pkg-config search path",
+        Dependency,
+        1,
+        Section,
+        "pkg-config cannot find the library: install its development package (libfoo-dev) in the job's image, or add the directory of its .pc file to PKG_CONFIG_PATH.",
+    ),
     // NuGet's errors as MSBuild prints them (`Shop.csproj : error NU1101: Unable to find
     // package …`): a package that cannot be found or resolved.
     rule(

@@ -151,6 +151,10 @@ fn recognises_tools() {
         ("CartTest > Nested > twoPrices() FAILED", "gradle-test"),
         ("bash: line 1: foo: command not found", "command-not-found"),
         (
+            "Package libcurl was not found in the pkg-config search path.",
+            "pkg-config-missing",
+        ),
+        (
             "deploy.sh: line 4: DEPLOY_HOST: unbound variable",
             "shell-error",
         ),
