@@ -981,6 +981,15 @@ impl Engine {
                 let indent = indent_of(text);
                 let above = run_up_from(&self.current.tail, number - 1, 0).map(|(n, l)| (*n, l));
                 lines.extend(run_above(above, |line| indent_of(line) > indent));
+                // The test's announcement over its output (Go's `=== RUN   TestTwo` with -v).
+                let top = lines.first().map_or(number, |l| l.0);
+                let name = text.split_whitespace().nth(2);
+                if let Some((n, run)) = self.current.tail.iter().rev().find(|l| l.0 + 1 == top)
+                    && let Some(name) = name
+                    && run.strip_prefix("=== RUN").map(str::trim) == Some(name)
+                {
+                    lines.insert(0, (*n, run.clone()));
+                }
             }
             Lead::Line => {
                 lines.extend(above.take(1).map(|(n, line)| (n, line.clone())));
@@ -1038,7 +1047,11 @@ impl Engine {
                         if is_header(line)
                             || is_parent(line, text)
                             || quoted_by(line, text)
-                            || completed_by(line, text) =>
+                            || completed_by(line, text)
+                            // What a wait that timed out was waiting for, as the tool last
+                            // said it (kubectl's `Waiting for deployment "shop" rollout…`).
+                            || text.contains("timed out waiting")
+                                && line.trim_start().starts_with("Waiting for") =>
                     {
                         lines.push((*n, (*line).clone()));
                     }
