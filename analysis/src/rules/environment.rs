@@ -2,7 +2,7 @@
 //! Tried in the order listed, after the families before this one (see [`super::RULES`]).
 
 use super::Category::{Infrastructure, Network, OutOfMemory, Timeout, Unknown};
-use super::Shape::Line;
+use super::Shape::{Line, Section};
 use super::{Rule, rule};
 
 pub(super) static RULES: &[Rule] = &[
@@ -32,16 +32,42 @@ pub(super) static RULES: &[Rule] = &[
         Line,
         "The job hit a limit of the runner (open files, processes or threads): close what the job leaks, or raise the limit (ulimit -n, -u).",
     ),
+    // The runner's upload of the job's artifacts refused (`WARNING: Uploading artifacts as
+    // "archive" to coordinator... 413 Request Entity Too Large`), then its `FATAL: too large`:
+    // the script passed, the job fails on what it keeps.
+    Rule {
+        names_its_level: true,
+        ..rule(
+            "artifacts-upload",
+            r#"Uploading artifacts as "\w+" to coordinator\.\.\. (?:[45]\d\d |error)"#,
+            Infrastructure,
+            1,
+            Line,
+            "The runner could not upload the job's artifacts (413: too large, 4xx/5xx: refused): keep fewer files under artifacts:paths (not node_modules), or raise the server's limit.",
+        )
+    },
+    // A service container the runner started and found unhealthy (`*** WARNING: Service
+    // runner-…-postgres-0 probably didn't start properly.`), with the health check's error and
+    // the container's own log: a cause when the script then cannot reach that service.
+    rule(
+        "service-unhealthy",
+        r"^\*\*\* WARNING: Service \S+ probably didn't start properly",
+        Infrastructure,
+        2,
+        Section,
+        "A service container did not start: its own log, shown with the runner's warning, says why (often a required variable such as POSTGRES_PASSWORD missing).",
+    ),
     // The CI's limit on a log's size (Travis: `The job exceeded the maximum log length, and has
     // been terminated.`, earlier `The log length has exceeded the limit of 4 MB …`; GitLab's and
     // GitFlic's runner: `Job's log exceeded limit of 4194304 bytes.`): no time limit, and the
-    // output above it, often one exception repeated, is what filled it.
+    // output above it, often one exception repeated, is what filled it. GitFlic's says on its next
+    // line what became of the job (`Job execution will continue but no more output …`).
     rule(
         "log-limit",
         r"(?i)exceeded the maximum log length|the log length has exceeded the limit|job'?s? log exceeded limit",
         Unknown,
         1,
-        Line,
+        Section,
         "The log grew past the CI's size limit, and the job was stopped or its output no longer collected: the output above, often one error repeated, filled it; quiet it or fix that error.",
     ),
     rule(

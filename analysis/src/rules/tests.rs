@@ -302,6 +302,14 @@ fn recognises_tools() {
         ),
         ("Job's log exceeded limit of 4194304 bytes.", "log-limit"),
         (
+            "WARNING: Uploading artifacts as \"archive\" to coordinator... 413 Request Entity Too Large  id=90311 responseStatus=413 Request Entity Too Large status=413 token=glcbt-64",
+            "artifacts-upload",
+        ),
+        (
+            "*** WARNING: Service runner-xy3abcd-project-118-concurrent-0-5c1e2d-postgres-0 probably didn't start properly.",
+            "service-unhealthy",
+        ),
+        (
             "No output has been received in the last 10m0s, this potentially indicates a stalled build or something wrong with the build itself.",
             "timeout-ci",
         ),
