@@ -20,7 +20,7 @@ mod shape;
 use super::baseline::Baseline;
 use super::lines::{RawLine, clean_into, kept};
 use super::localized::in_english;
-use super::rules::{Category, Lead, NAMED_REPORT, Rule, Rules, Shape};
+use super::rules::{Category, FATAL_WARNING, Lead, NAMED_REPORT, Rule, Rules, Shape};
 use boilerplate::{runner_boilerplate, tool_epilogue};
 use lead::{
     announced_test_above, caret_frame_above, completed_by, diff_line, findings_above, frame_above,
@@ -126,6 +126,8 @@ pub struct Step {
     in_passed_unit: bool,
     /// The exit pointer that closed it, if any.
     pub exit_pointer: Option<u64>,
+    /// Its command makes warnings fatal (see [`Rules::makes_warnings_fatal`]).
+    warnings_fatal: bool,
 }
 
 /// A failure list's numbered title and the lines that went on it so far.
@@ -818,6 +820,7 @@ impl Engine {
             self.close_open();
             self.end_step(false);
             self.current.command = Some(command.chars().take(200).collect());
+            self.current.warnings_fatal = Rules::makes_warnings_fatal(command);
             self.current.command_line = Some(number);
             if text.starts_with("##[group]") {
                 self.step_echo_until = number + STEP_ECHO_LINES;
@@ -860,6 +863,16 @@ impl Engine {
                 && self.current.reported_under_awaited_name(text))
             .then_some(&NAMED_REPORT)
         });
+        // Under a command that makes warnings fatal, a warning is the failure.
+        let rule = if self.current.warnings_fatal
+            && !known
+            && rule.is_none_or(|r| r.tier >= 2)
+            && Rules::is_warning(text)
+        {
+            Some(&FATAL_WARNING)
+        } else {
+            rule
+        };
         if let Some(block) = self.open.as_mut() {
             let ends = match block.rule.shape {
                 Shape::Section | Shape::Report => ends_report(block, text),

@@ -144,6 +144,7 @@ static KEYWORDS: &[&str] = &[
     "to coordinator",
     "didn't start properly",
     "less than the",
+    "below the",
     "requirements",
     "returned a non-zero",
     "manifest",

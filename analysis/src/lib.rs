@@ -144,7 +144,11 @@ pub fn rule_names() -> impl Iterator<Item = &'static str> {
     rules::RULES
         .iter()
         .copied()
-        .chain([&rules::LOGGED_BELOW_ERROR, &rules::NAMED_REPORT])
+        .chain([
+            &rules::LOGGED_BELOW_ERROR,
+            &rules::NAMED_REPORT,
+            &rules::FATAL_WARNING,
+        ])
         .map(|r| r.name)
 }
 

@@ -274,6 +274,18 @@ pub(crate) static LOGGED_BELOW_ERROR: Rule = rule(
     "Only lines logged below error level look like failures: read the lines shown and the output just above them.",
 );
 
+/// A warning under a command that made warnings fatal (`yard doc --fail-on-warning`, `-Werror`,
+/// `--max-warnings 0`): the warning is the failure, unless the tool says more (a verdict of its
+/// own, a compiler's error): a weak block.
+pub(crate) static FATAL_WARNING: Rule = rule(
+    "fatal-warning",
+    "",
+    Lint,
+    2,
+    Line,
+    "The command treats warnings as errors: fix the warning shown, or drop the flag that makes it fatal.",
+);
+
 /// The report a runner prints, further down, under the name of a test it marked failed as it ran
 /// (AVA's `✘ [fail]: adds prices`, then `adds prices` over its location, code and difference).
 pub(crate) static NAMED_REPORT: Rule = rule(
@@ -314,6 +326,37 @@ impl Rules {
                 .build()
                 .expect("log level pattern compiles"),
         })
+    }
+
+    /// Whether `command` makes warnings fatal (`--fail-on-warning`, `-Werror`, `--max-warnings 0`).
+    pub fn makes_warnings_fatal(command: &str) -> bool {
+        [
+            "--fail-on-warning",
+            "-Werror",
+            "--warnings-as-errors",
+            "-warnaserror",
+            "--max-warnings 0",
+            "--max-warnings=0",
+        ]
+        .iter()
+        .any(|flag| command.contains(flag))
+    }
+
+    /// Whether `line` is a warning by its first word (`[warn]: …`, `WARNING: …`, `warning: …`);
+    /// not a build tool's `[WARNING]` tag, which it puts on whatever it logs at that level.
+    pub fn is_warning(line: &str) -> bool {
+        if line.trim_start().starts_with("[WARNING]") {
+            return false;
+        }
+        let head: String = line
+            .trim_start()
+            .chars()
+            .take(10)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        ["[warn", "warn:", "warning:", "warning[", "warn "]
+            .iter()
+            .any(|w| head.starts_with(w))
     }
 
     /// Whether `line` was logged at a level below error (`[INFO] …`, `WARN:`).

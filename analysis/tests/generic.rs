@@ -2013,3 +2013,17 @@ fn a_checker_s_count_over_its_findings_heads_them() {
     let (_, _, text) = first_excerpt(&report);
     assert!(text.starts_with("Error: \"t2.superlarge\""), "{report:#?}");
 }
+
+#[test]
+fn a_warning_is_the_failure_when_the_command_made_warnings_fatal() {
+    let output = "[warn]: @param tag has unknown parameter name: qty \n    in file `lib/cart.rb' near line 6\nFiles:           1\nMethods:         2 (    0 undocumented)\n 100.00% documented\n";
+    let fatal = job(&format!("$ yard doc --fail-on-warning lib\n{output}"));
+    let report = analyze(&fatal);
+    let (start, _, text) = first_excerpt(&report);
+    assert_eq!(start, 12, "{report:#?}");
+    assert!(text.starts_with("[warn]: @param tag"), "{text}");
+    assert_eq!(report.rule, "fatal-warning", "{report:#?}");
+    // Without the flag the same warning is a line logged below error, not the rule's finding.
+    let plain = job(&format!("$ yard doc lib\n{output}"));
+    assert_ne!(analyze(&plain).rule, "fatal-warning");
+}

@@ -117,6 +117,14 @@ fn recognises_tools() {
             "coverage-threshold",
         ),
         (
+            "Line coverage (75.00%) is below the expected minimum coverage (90.00%).",
+            "coverage-threshold",
+        ),
+        (
+            "SimpleCov failed with exit 2 due to a coverage related error",
+            "coverage-threshold",
+        ),
+        (
             "The type coverage rate(53.84%) is lower than the target(90%).",
             "coverage-threshold",
         ),
@@ -560,5 +568,31 @@ fn reads_a_level_behind_a_logger_s_fields_and_short_levels() {
         "0 issue(s) found:",
     ] {
         assert_ne!(rule_of(line), Some("count-heading"), "{line}");
+    }
+}
+
+#[test]
+fn knows_the_flags_that_make_warnings_fatal_and_a_warning_by_its_first_word() {
+    assert!(Rules::makes_warnings_fatal(
+        "yard doc --fail-on-warning lib"
+    ));
+    assert!(Rules::makes_warnings_fatal(
+        "npx eslint --max-warnings 0 src"
+    ));
+    assert!(!Rules::makes_warnings_fatal("yard doc lib"));
+    for line in [
+        "[warn]: @param tag has unknown parameter name: qty",
+        "WARNING: x",
+        "warning: y",
+    ] {
+        assert!(Rules::is_warning(line), "{line}");
+    }
+    // Maven's tag on whatever it logs at that level, and words that only start like one.
+    for line in [
+        "[WARNING] The artifact x has been relocated",
+        "warnings: 0",
+        "Warned once",
+    ] {
+        assert!(!Rules::is_warning(line), "{line}");
     }
 }
