@@ -6,6 +6,17 @@ use super::Shape::{Line, Section, Stack};
 use super::{Lead, Rule, rule};
 
 pub(super) static RULES: &[Rule] = &[
+    // Flyway's failed migration: `ERROR: Migration V3__add_orders.sql failed`, a rule, and its
+    // fields (SQL State, Message, Location, Line, Statement) up to a blank line; the `Caused by:`
+    // chain under it repeats them.
+    rule(
+        "flyway-migration",
+        r"^ERROR: Migration \S+ failed$",
+        Configuration,
+        1,
+        Section,
+        "A database migration failed: its Message, Location and Statement say which SQL the database refused; fix the migration, or the database's state it assumed.",
+    ),
     rule(
         "permission",
         r"(?i)permission denied|\beacces\b|operation not permitted|\b403 forbidden\b|authentication (failed|required)|access denied|unauthorized: |could not read username|bad credentials|access to the resource is denied",

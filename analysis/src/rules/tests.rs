@@ -159,6 +159,10 @@ fn recognises_tools() {
         ("CartTest > Nested > twoPrices() FAILED", "gradle-test"),
         ("bash: line 1: foo: command not found", "command-not-found"),
         (
+            "ERROR: Migration V3__add_orders.sql failed",
+            "flyway-migration",
+        ),
+        (
             "Package libcurl was not found in the pkg-config search path.",
             "pkg-config-missing",
         ),
