@@ -1217,12 +1217,19 @@ impl Engine {
         }
     }
 
-    fn end_step(&mut self, failed: bool) {
+    /// The step read so far, done with: its logged tracebacks passed over.
+    fn take_step(&mut self) -> Step {
         let mut step = std::mem::take(&mut self.current);
         step.pass_over_logged();
+        step
+    }
+
+    fn end_step(&mut self, failed: bool) {
         if self.failing.is_some() {
+            self.current = Step::default();
             return;
         }
+        let step = self.take_step();
         if failed {
             self.failing = Some(step);
         } else if step.has_errors() && !step.dumps_files() {
@@ -1234,8 +1241,7 @@ impl Engine {
     pub fn finish(mut self) -> Finished {
         self.flush();
         self.close_open();
-        let mut current = std::mem::take(&mut self.current);
-        current.pass_over_logged();
+        let current = self.take_step();
         let (step, earlier) = if let Some(failing) = self.failing {
             (Some(failing), self.last_with_errors)
         } else if current.has_errors()

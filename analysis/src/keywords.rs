@@ -140,11 +140,11 @@ static KEYWORDS: &[&str] = &[
     "total: ",
     // A coverage under its target, in words (see the `coverage-threshold` rule).
     "lower than the",
+    "less than the",
+    "below the",
     // The runner's own failures (the `artifacts-upload` and `service-unhealthy` rules).
     "to coordinator",
     "didn't start properly",
-    "less than the",
-    "below the",
     "requirements",
     "returned a non-zero",
     "manifest",

@@ -250,8 +250,8 @@ static NOISE: &str = r"(?ix)
 /// Python's `path:12: DeprecationWarning:`, `level=debug`, a timestamp then `DEBUG`, after
 /// bracketed fields too with the level cut to five letters (`[MainThread  ] [WARNI]`), glog's
 /// `I1201 …`, zerolog's console `10:12:33AM WRN`, sbt's and Ivy's lower-case `[warn]`, though not
-/// their `[info]`, under which ScalaTest reports its failures): a test or an application logging a `connection refused` at INFO is
-/// not the job's failure while another candidate exists.
+/// their `[info]`, under which ScalaTest reports its failures): a test or an application logging
+/// a `connection refused` at INFO is not the job's failure while another candidate exists.
 static BELOW_ERROR: &str = r"(?x)
     ^\s*(\d{4}-\d\d-\d\d[T\ ][\d:.,]+(Z|[+-]\d\d:?\d\d)?\s+)?
      (\[\s*(TRACE|DEBUG|INFO|WARN|WARNING|NOTICE|warn|warning)\s*\]|(TRACE|DEBUG|INFO|WARN|WARNING|NOTICE)(:|\s))
@@ -345,18 +345,11 @@ impl Rules {
     /// Whether `line` is a warning by its first word (`[warn]: …`, `WARNING: …`, `warning: …`);
     /// not a build tool's `[WARNING]` tag, which it puts on whatever it logs at that level.
     pub fn is_warning(line: &str) -> bool {
-        if line.trim_start().starts_with("[WARNING]") {
-            return false;
-        }
-        let head: String = line
-            .trim_start()
-            .chars()
-            .take(10)
-            .collect::<String>()
-            .to_ascii_lowercase();
-        ["[warn", "warn:", "warning:", "warning[", "warn "]
-            .iter()
-            .any(|w| head.starts_with(w))
+        let t = line.trim_start();
+        !t.starts_with("[WARNING]")
+            && ["[warn", "warn:", "warning:", "warning[", "warn "]
+                .iter()
+                .any(|w| t.get(..w.len()).is_some_and(|h| h.eq_ignore_ascii_case(w)))
     }
 
     /// Whether `line` was logged at a level below error (`[INFO] …`, `WARN:`).
