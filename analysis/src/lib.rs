@@ -659,6 +659,18 @@ impl<'a> Shown<'a> {
         }
     }
 
+    /// Adds a piece shown before the others: the root cause of what they show.
+    fn lead_with(&mut self, piece: Vec<&'a (u64, String)>) {
+        let Some(start) = piece.first().map(|l| l.0) else {
+            return;
+        };
+        self.add(piece);
+        if let Some(i) = self.excerpts.iter().position(|e| e.iter().any(|l| l.0 == start)) {
+            let excerpt = self.excerpts.remove(i);
+            self.excerpts.insert(0, excerpt);
+        }
+    }
+
     /// Raw lines the excerpts span.
     fn spanned(&self) -> usize {
         self.excerpts
@@ -723,6 +735,9 @@ fn collapse_repeats<'a>(lines: impl Iterator<Item = &'a str>) -> String {
     out.join("\n")
 }
 
+/// How a summary introduces the failure an earlier command went on after.
+const EARLIER_FAILURE: &str = "earlier in the job";
+
 fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
@@ -737,7 +752,7 @@ fn shorten(text: &str, max: usize) -> String {
 /// of an earlier command that does; under a `weak` symptom (a mere pointer, or no rule at all),
 /// any failure the script said to ignore (`./configure || echo failed`). The step is redacted
 /// before its lines are shown, and only then: looking costs less than redacting.
-fn earlier_cause<'a>(earlier: &'a mut Step, names: &[&str], weak: bool) -> Option<&'a Block> {
+fn earlier_cause<'a>(earlier: &'a mut Step, names: &[&str], weak: bool) -> Vec<&'a Block> {
     let names_it = |l: &str| names.iter().any(|n| l.contains(n));
     let names_a_block = |step: &Step| {
         step.decisive
@@ -764,14 +779,29 @@ fn earlier_cause<'a>(earlier: &'a mut Step, names: &[&str], weak: bool) -> Optio
         .is_some_and(|c| names_it(c) || builds_it(c) || weak && ignores_failure(c));
     let named = names_a_block(earlier);
     if !by_command && named.is_none() {
-        return None;
+        return Vec::new();
     }
     // Redaction rewrites lines in place: the blocks and their order stay.
     earlier.redact();
     let earlier: &'a Step = earlier;
-    named
-        .and_then(|i| earlier.decisive.iter().chain(earlier.generic.iter()).nth(i))
+    let blocks = || earlier.decisive.iter().chain(earlier.generic.iter());
+    let Some(cause) = named
+        .and_then(|i| blocks().nth(i))
         .or_else(|| earlier.choose().first().copied())
+    else {
+        return Vec::new();
+    };
+    // The error's other lines printed right with it (pip's `No matching distribution` under its
+    // `Could not find a version`) are the same error.
+    let span = |b: &Block| Some((b.lines.first()?.0, b.lines.last()?.0));
+    let Some((start, end)) = span(cause) else {
+        return Vec::new();
+    };
+    let mut touching: Vec<&Block> = blocks()
+        .filter(|b| span(b).is_some_and(|(s, e)| s <= end + 1 && e + 1 >= start))
+        .collect();
+    touching.sort_by_key(|b| b.lines.first().map(|l| l.0));
+    touching
 }
 
 /// Whether a shell command goes on when it fails (`./configure || echo failed`, `make || true`).
@@ -1193,17 +1223,28 @@ fn step_report(
         let mut earlier = earlier;
         let cause = earlier
             .as_mut()
-            .and_then(|earlier| earlier_cause(earlier, &named_things(&last_words), true));
-        let excerpts: Vec<Excerpt> = Excerpt::of(&tail)
-            .or_else(|| Excerpt::of(&silent))
+            .map(|earlier| earlier_cause(earlier, &named_things(&last_words), true))
+            .unwrap_or_default();
+        let earlier_said = cause.first().map(|b| headline(b).trim().to_owned());
+        let cause: Vec<&(u64, String)> =
+            cause.iter().flat_map(|b| block_lines(b, TAIL_SHOWN)).collect();
+        // The earlier failure is the root cause: it comes first.
+        let excerpts: Vec<Excerpt> = Excerpt::of(&cause)
             .into_iter()
-            .chain(cause.and_then(|b| Excerpt::of(&block_lines(b, TAIL_SHOWN))))
+            .chain(Excerpt::of(&tail).or_else(|| Excerpt::of(&silent)))
             .collect();
         let category = from_context(&step, meta);
-        let summary = match (&failing_command, silent.is_empty()) {
+        let mut summary = match (&failing_command, silent.is_empty()) {
             (Some(command), false) => format!("{}: `{command}` printed nothing", label(category)),
             _ => format!("{}; its last output was: {last_words}", label(category)),
         };
+        if let Some(said) = earlier_said {
+            summary = format!(
+                "{}; {EARLIER_FAILURE}: {}",
+                shorten(&summary, 110),
+                shorten(&said, 120)
+            );
+        }
         return Report {
             category,
             summary: shorten(&summary, 240),
@@ -1295,16 +1336,17 @@ fn step_report(
     // earlier error or the earlier failing command names too, that error is shown after it.
     let budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
     let mut earlier = earlier;
+    let mut earlier_said = None;
     if budget > 0
-        && let Some(cause) = earlier.as_mut().and_then(|earlier| {
-            earlier_cause(
-                earlier,
-                &named_things(headline(primary)),
-                primary.rule.tier >= 3,
-            )
-        })
+        && let Some(earlier) = earlier.as_mut()
     {
-        shown.add(block_lines(cause, budget));
+        let cause = earlier_cause(
+            earlier,
+            &named_things(headline(primary)),
+            primary.rule.tier >= 3,
+        );
+        earlier_said = cause.first().map(|b| headline(b).trim().to_owned());
+        shown.lead_with(cause.iter().flat_map(|b| block_lines(b, budget)).collect());
     }
     let excerpts = shown.into_excerpts();
     // Python prints the innermost frame last: read tracebacks bottom-up for locations.
@@ -1335,6 +1377,9 @@ fn step_report(
         && !headline.contains(&loc.path)
     {
         summary.push_str(&format!(" ({}:{})", loc.path, loc.line));
+    }
+    if let Some(said) = earlier_said {
+        summary.push_str(&format!("; {EARLIER_FAILURE}: {}", shorten(&said, 120)));
     }
     let confidence = match (primary.rule.tier, step.exit_pointer.is_some()) {
         (0, true) => 0.9,

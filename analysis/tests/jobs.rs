@@ -20,7 +20,9 @@ enum Expected {
 
 struct Case {
     name: String,
-    cause: RangeInclusive<u64>,
+    /// The cause's line ranges: one, or the root cause an earlier command left behind and
+    /// then the symptom it led to (`15-16,18-21`). The first excerpt must land on the first.
+    cause: Vec<RangeInclusive<u64>>,
     expected: Expected,
 }
 
@@ -31,10 +33,16 @@ fn cases(folder: &Path) -> Vec<Case> {
         .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
         .map(|line| {
             let fields: Vec<&str> = line.split('\t').collect();
-            let (start, end) = fields[1].split_once('-').expect("range as a-b");
+            let cause = fields[1]
+                .split(',')
+                .map(|range| {
+                    let (start, end) = range.split_once('-').expect("range as a-b");
+                    start.parse().expect("start")..=end.parse().expect("end")
+                })
+                .collect();
             Case {
                 name: fields[0].to_owned(),
-                cause: start.parse().expect("start")..=end.parse().expect("end"),
+                cause,
                 expected: match fields[2] {
                     "whole" => Expected::Whole,
                     "first" => Expected::First,
@@ -61,10 +69,12 @@ fn each_job_s_first_excerpt_is_on_its_cause_and_known_wholes_stay_whole() {
                 .iter()
                 .any(|e| (e.start_line..=e.end_line).contains(&line))
         };
-        let first_hit = report.excerpts.first().is_some_and(|e| {
-            e.start_line <= *case.cause.end() && e.end_line >= *case.cause.start()
-        });
-        let whole = case.cause.clone().all(shown);
+        let root = &case.cause[0];
+        let first_hit = report
+            .excerpts
+            .first()
+            .is_some_and(|e| e.start_line <= *root.end() && e.end_line >= *root.start());
+        let whole = case.cause.iter().all(|range| range.clone().all(shown));
         first_hits += usize::from(first_hit);
         wholes += usize::from(whole);
         let spans: Vec<String> = report
@@ -72,11 +82,15 @@ fn each_job_s_first_excerpt_is_on_its_cause_and_known_wholes_stay_whole() {
             .iter()
             .map(|e| format!("{}-{}", e.start_line, e.end_line))
             .collect();
+        let cause: Vec<String> = case
+            .cause
+            .iter()
+            .map(|range| format!("{}-{}", range.start(), range.end()))
+            .collect();
         println!(
-            "{:<16} cause {:>5}-{:<5} shown {:<24} rule {:<20} first {} whole {}",
+            "{:<16} cause {:>11} shown {:<24} rule {:<20} first {} whole {}",
             case.name,
-            case.cause.start(),
-            case.cause.end(),
+            cause.join(","),
             spans.join(","),
             report.rule,
             first_hit,
