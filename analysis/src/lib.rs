@@ -665,7 +665,11 @@ impl<'a> Shown<'a> {
             return;
         };
         self.add(piece);
-        if let Some(i) = self.excerpts.iter().position(|e| e.iter().any(|l| l.0 == start)) {
+        if let Some(i) = self
+            .excerpts
+            .iter()
+            .position(|e| e.iter().any(|l| l.0 == start))
+        {
             let excerpt = self.excerpts.remove(i);
             self.excerpts.insert(0, excerpt);
         }
@@ -1226,8 +1230,10 @@ fn step_report(
             .map(|earlier| earlier_cause(earlier, &named_things(&last_words), true))
             .unwrap_or_default();
         let earlier_said = cause.first().map(|b| headline(b).trim().to_owned());
-        let cause: Vec<&(u64, String)> =
-            cause.iter().flat_map(|b| block_lines(b, TAIL_SHOWN)).collect();
+        let cause: Vec<&(u64, String)> = cause
+            .iter()
+            .flat_map(|b| block_lines(b, TAIL_SHOWN))
+            .collect();
         // The earlier failure is the root cause: it comes first.
         let excerpts: Vec<Excerpt> = Excerpt::of(&cause)
             .into_iter()

@@ -132,8 +132,12 @@ fn a_failure_an_earlier_step_went_on_after_is_shown_with_what_it_broke() {
         "then the symptom: {texts:#?}"
     );
     assert!(
-        report.summary.starts_with("Dependency resolution failed: ModuleNotFoundError")
-            && report.summary.contains("earlier in the job: ERROR: Could not find a version"),
+        report
+            .summary
+            .starts_with("Dependency resolution failed: ModuleNotFoundError")
+            && report
+                .summary
+                .contains("earlier in the job: ERROR: Could not find a version"),
         "the summary names both: {}",
         report.summary
     );
