@@ -2034,3 +2034,23 @@ fn a_warning_is_the_failure_when_the_command_made_warnings_fatal() {
     let plain = job(&format!("$ yard doc lib\n{output}"));
     assert_ne!(analyze(&plain).rule, "fatal-warning");
 }
+
+#[test]
+fn a_location_a_blank_line_above_a_caret_frame_and_a_guess_under_the_error_are_its() {
+    // Line 11 is `In …`; the frame, the error and the compiler's guess follow.
+    let log = job(
+        "$ crystal build src/shop.cr\nShowing last frame. Use --error-trace for full trace.\n\nIn src/shop.cr:4:8\n\n 4 | puts order.totl\n            ^---\nError: undefined method 'totl' for Order\n\nDid you mean 'total'?\n",
+    );
+    let report = assert_first_excerpt(&log, (14, 20));
+    assert!(
+        first_excerpt(&report).2.ends_with("Did you mean 'total'?"),
+        "{report:#?}"
+    );
+    assert_eq!(report.locations[0].path, "src/shop.cr");
+    assert_eq!(report.locations[0].line, 4);
+    // Not a location two blank lines up, nor one in other words.
+    let log = job(
+        "$ crystal build src/shop.cr\nIn src/shop.cr:4:8\n\n\n 4 | puts order.totl\n            ^---\nError: undefined method 'totl' for Order\n",
+    );
+    assert!(first_excerpt(&analyze(&log)).0 > 12);
+}

@@ -205,7 +205,9 @@ pub(super) fn caret_frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> 
     let Some(caret) = above.next().filter(|(n, line)| {
         *n + 3 >= number && {
             let t = line.trim();
+            // Crystal's caret trails dashes (`^---`).
             !t.is_empty() && t.bytes().all(|b| b == b'^' || b == b'~')
+                || t.starts_with('^') && t.bytes().all(|b| matches!(b, b'^' | b'~' | b'-'))
         }
     }) else {
         return Vec::new();
@@ -223,7 +225,8 @@ pub(super) fn caret_frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> 
             frame.push(line.clone());
         }
     }
-    // The location over them, which Node's and OCaml's frames have and Bun's has not.
+    // The location over them, which Node's and OCaml's frames have and Bun's has not;
+    // Crystal's (`In src/cart.cr:11:21`) stands a blank line above its frame.
     let top = frame[frame.len() - 1].0;
     match above.next() {
         Some(location)
@@ -232,6 +235,13 @@ pub(super) fn caret_frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> 
                     || file_line_title(&location.1)
                     || node_builtin_location(&location.1)) =>
         {
+            frame.push(location.clone())
+        }
+        Some(location)
+            if location.0 + 2 == top
+                && location.1.strip_prefix("In ").is_some_and(location_only) =>
+        {
+            frame.push((top - 1, String::new()));
             frame.push(location.clone())
         }
         _ if frame.len() > 1 => {}

@@ -41,6 +41,11 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
         (r.tier <= 1 && !indented) || r.tier < block.rule.tier && block.rule.tier >= 2
     }) && !(indented && in_error_chain(block));
     let short = matches!(block.rule.shape, Shape::Line | Shape::Diagnostic);
+    // A compiler's guess at what was meant, a blank line under its error (Crystal's `Did you
+    // mean 'total'?`).
+    if (short || block.rule.shape == Shape::Stack) && text.starts_with("Did you mean ") {
+        return !new_anchor;
+    }
     if short && block.pending_blank.is_some() {
         // After a blank line, what a colon announced (autoconf's `configure: error: Package
         // requirements (…) were not met:`, then the package), a code frame (Babel's under its
