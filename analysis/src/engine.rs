@@ -23,9 +23,9 @@ use super::localized::in_english;
 use super::rules::{Category, FATAL_WARNING, Lead, NAMED_REPORT, Rule, Rules, Shape};
 use boilerplate::{runner_boilerplate, tool_epilogue};
 use lead::{
-    announced_test_above, caret_frame_above, completed_by, diff_line, findings_above, frame_above,
-    framed_heading_above, is_header, is_parent, quoted_by, run_up_from, same_item_shape,
-    section_above, test_run_above, warnings_above,
+    announced_test_above, caret_frame_above, completed_by, decorated_title, diff_line,
+    findings_above, frame_above, framed_heading_above, is_header, is_parent, quoted_by,
+    run_up_from, same_item_shape, section_above, test_run_above, warnings_above,
 };
 use regex::Regex;
 pub(crate) use shape::{
@@ -1066,6 +1066,14 @@ impl Engine {
                             || text.contains("timed out waiting")
                                 && line.trim_start().starts_with("Waiting for") =>
                     {
+                        // A banner over the header titles them both (Flutter's `══╡ EXCEPTION
+                        // CAUGHT BY … ╞══` over `The following TestFailure was thrown …:`).
+                        if let Some((title_n, title)) = two_above.get(1)
+                            && line.ends_with(':')
+                            && decorated_title(title.trim())
+                        {
+                            lines.push((*title_n, (*title).clone()));
+                        }
                         lines.push((*n, (*line).clone()));
                     }
                     _ => {}

@@ -91,6 +91,8 @@ static KEYWORDS: &[&str] = &[
     " char:",
     "line |",
     "[-] ",
+    // package:test's failed test (`00:01 +2 -1: cart sums its prices [E]`).
+    " [e]",
     "✖",
     "sanitizer",
     "definitely lost",

@@ -2054,3 +2054,21 @@ fn a_location_a_blank_line_above_a_caret_frame_and_a_guess_under_the_error_are_i
     );
     assert!(first_excerpt(&analyze(&log)).0 > 12);
 }
+
+#[test]
+fn a_box_drawn_banner_over_a_report_s_header_titles_it() {
+    // Line 11 is the banner.
+    let log = job(
+        "$ flutter test\n══╡ EXCEPTION CAUGHT BY FLUTTER TEST FRAMEWORK ╞═══════════════════════\nThe following TestFailure was thrown running a test:\nExpected: exactly one matching candidate\n  Actual: _TextWidgetFinder:<Found 0 widgets with text \"1\": []>\n",
+    );
+    let report = assert_first_excerpt(&log, (12, 15));
+    assert!(
+        first_excerpt(&report).2.starts_with("══╡ EXCEPTION CAUGHT"),
+        "{report:#?}"
+    );
+    // A progress bar is no banner: pip's over its error stays out.
+    let log = job(
+        "$ pip install -r requirements.txt\nCollecting shopx==9.0\n     ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 64.9/64.9 kB 65.3 MB/s eta 0:00:00\nERROR: No matching distribution found for shopx==9.0\n",
+    );
+    assert_eq!(first_excerpt(&analyze(&log)).0, 14);
+}

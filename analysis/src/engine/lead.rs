@@ -181,16 +181,25 @@ pub(super) fn decorated_title(t: &str) -> bool {
     let Some(c) = t
         .chars()
         .next()
-        .filter(|c| matches!(c, '*' | '=' | '#' | '~'))
+        .filter(|c| matches!(c, '*' | '=' | '#' | '~' | '═'))
     else {
         return false;
     };
     let run = t.chars().take_while(|&d| d == c).count();
+    let run_bytes = run * c.len_utf8();
     // Two suffice when the title is framed on both sides (Mix's `== Compilation error … ==`).
-    let framed = t.len() > 2 * run && t.ends_with(&t[..run]);
+    let framed = t.len() > 2 * run_bytes && t.ends_with(&t[..run_bytes]);
+    // A box-drawn rule titles only between a box's side borders (Flutter's `══╡ EXCEPTION …
+    // ╞══`); bare, it is a progress bar's (pip's `━━━ 64.9/64.9 kB`).
+    let title = &t[run_bytes..];
+    let title = match title.strip_prefix('╡') {
+        Some(inside) => inside,
+        None if c == '═' => return false,
+        None => title,
+    };
     (run >= 3 || run == 2 && framed)
-        && t[run..].starts_with(' ')
-        && t[run..].trim().starts_with(char::is_alphanumeric)
+        && title.starts_with(' ')
+        && title.trim().starts_with(char::is_alphanumeric)
 }
 
 /// Numbered source lines a frame above an error shows at most.

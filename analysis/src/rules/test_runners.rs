@@ -104,6 +104,17 @@ pub(super) static RULES: &[Rule] = &[
     ),
     // CTest's verdict for a test past its TIMEOUT property (`2/2 Test #2: sync ....***Timeout
     // 1.01 sec`), with what the test printed under it (`--output-on-failure`).
+    // package:test's reporters (Dart's and Flutter's tests) mark a failed test `[E]` at the end
+    // of its progress line (`00:01 +2 -1: cart sums its prices [E]`); its error is indented
+    // under it, a blank line parting the message from its frames.
+    rule(
+        "dart-test",
+        r"^\d{2}:\d{2} \+\d+(?: ~\d+)? -\d+: .* \[E\]$",
+        TestFailure,
+        1,
+        Section,
+        "A Dart test failed: its message and the frames under it say what and where.",
+    ),
     rule(
         "ctest-timeout",
         r"^\s*\d+/\d+ Test +#\d+: \S+ \.*\s*\*\*\*Timeout\b",

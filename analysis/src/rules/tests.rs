@@ -350,6 +350,10 @@ fn recognises_tools() {
             "meson-test",
         ),
         (
+            "00:01 +2 ~1 -1: test/cart_test.dart: Cart sums its prices [E]",
+            "dart-test",
+        ),
+        (
             " 1/2 cart                      FAIL     0.03 s (exit status 1)",
             "meson-test",
         ),
@@ -507,6 +511,8 @@ fn ignores_noise() {
         r#"  File "/builds/acme/shop/cart.py", line 6, in total"#,
         "All good",
         "",
+        // package:test's progress line of a passing test, after a failed one.
+        "00:01 +3 -1: test/cart_test.dart: Cart keeps one price",
         // Source quoted in a code frame (Ansible's origin, Rust's, Babel's) says what the
         // code holds, not that a connection failed.
         "7         msg: \"cache said: connection refused\"",
