@@ -2072,3 +2072,21 @@ fn a_box_drawn_banner_over_a_report_s_header_titles_it() {
     );
     assert_eq!(first_excerpt(&analyze(&log)).0, 14);
 }
+
+#[test]
+fn lines_hanging_under_a_lead_s_column_go_on_its_report() {
+    // Line 12 is the table's first row: its third column starts where the lines under it do.
+    let log = job(
+        "$ newman run shop.json\n 1.  AssertionError  total is the sum of the prices\n                     expected 349 to deeply equal 350\n                     at assertion:1 in test-script\n                     inside \"cart total\"\n",
+    );
+    let report = assert_first_excerpt(&log, (12, 15));
+    assert!(
+        first_excerpt(&report).2.ends_with("inside \"cart total\""),
+        "{report:#?}"
+    );
+    // Level with the anchor but under no column of the lead: not the report's.
+    let log = job(
+        "$ newman run shop.json\n 1.  AssertionError total is the sum of the prices\n                     expected 349 to deeply equal 350\n                     at assertion:1 in test-script\n",
+    );
+    assert_eq!(first_excerpt(&analyze(&log)).1, 13);
+}

@@ -105,7 +105,8 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                     || block
                         .lines
                         .last()
-                        .is_some_and(|(_, above)| wraps_onto(above, text)))
+                        .is_some_and(|(_, above)| wraps_onto(above, text))
+                    || hangs_under_lead(block, line))
         }
         // A location alone on its line heads the message under it, whatever that says
         // (Next.js' `./app/page.tsx:4:30` over `Type error: …`, svelte-check's over `Error: …`).
@@ -416,6 +417,21 @@ fn wraps_onto(above: &str, text: &str) -> bool {
         && text.len() < 60
         && text.starts_with(|c: char| c.is_ascii_lowercase())
         && program_prefix(text).is_none()
+}
+
+/// Whether `line` hangs under the block's lead, level with its anchor: the lead's text has a
+/// column that starts right there (newman's failure table, ` 1.  AssertionError  total …` over
+/// the message, where and inside what, all at the third column).
+fn hangs_under_lead(block: &Block, line: &str) -> bool {
+    let indent = indent_of(line);
+    block.lead > 0
+        && indent == block.indent
+        && block.lines.first().is_some_and(|(_, lead)| {
+            indent_of(lead) < indent
+                && lead.is_char_boundary(indent)
+                && lead[..indent].ends_with(' ')
+                && lead[indent..].starts_with(|c: char| !c.is_whitespace())
+        })
 }
 
 /// Whether a line ends with the C library's text for a system error (`rm: cannot remove 'x': No

@@ -127,9 +127,11 @@ pub(super) static RULES: &[Rule] = &[
         Section,
         "ShellCheck found problems in the script lines shown.",
     ),
+    // markdown-link-check marks a dead link `[✖] url` in its list, then sums up under `ERROR: 1
+    // dead link found!` with each link's status: the summary is the report.
     rule(
         "link-check",
-        r"^> Links$|^\s*\d+\. (\[L\d+\] )?[345]\d\d https?://|^\s*\[✖\] https?://|^✗ .*https?://|^ERROR: \d+ dead links? found",
+        r"^> Links$|^\s*\d+\. (\[L\d+\] )?[345]\d\d https?://|^\s*\[✖\] https?://\S+ → Status:|^✗ .*https?://|^\s*ERROR: \d+ dead links? found",
         Lint,
         1,
         List,

@@ -353,6 +353,11 @@ fn recognises_tools() {
             "00:01 +2 ~1 -1: test/cart_test.dart: Cart sums its prices [E]",
             "dart-test",
         ),
+        ("  ERROR: 1 dead link found!", "link-check"),
+        (
+            "  [✖] http://127.0.0.1:8080/docs/install → Status: 404",
+            "link-check",
+        ),
         (
             " 1/2 cart                      FAIL     0.03 s (exit status 1)",
             "meson-test",
@@ -511,6 +516,8 @@ fn ignores_noise() {
         r#"  File "/builds/acme/shop/cart.py", line 6, in total"#,
         "All good",
         "",
+        // markdown-link-check's list marks a dead link; its summary below says why.
+        "  [✖] http://127.0.0.1:8080/docs/install",
         // package:test's progress line of a passing test, after a failed one.
         "00:01 +3 -1: test/cart_test.dart: Cart keeps one price",
         // Source quoted in a code frame (Ansible's origin, Rust's, Babel's) says what the
