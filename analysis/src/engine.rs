@@ -29,7 +29,7 @@ use lead::{
 };
 use regex::Regex;
 pub(crate) use shape::{
-    announces, code_frame, heads_a_message, names_same_file, numbered_source, underline,
+    announces, code_frame, heads_a_message, names_same_file, numbered_source, shouted, underline,
     without_level_tag,
 };
 use shape::{

@@ -154,8 +154,14 @@ pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Ve
                 let Ok(line_no) = caps["line"].parse::<u32>() else {
                     continue;
                 };
-                // Version numbers (1.2:3) and URLs' host:port are not locations.
+                // Version numbers (1.2:3, a Maven coordinate's `plugin:3.9.9`) and URLs'
+                // host:port are not locations.
+                let after = caps.get(0).map_or("", |m| &line[m.end()..]);
+                let version = after
+                    .strip_prefix('.')
+                    .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
                 if line_no == 0
+                    || version
                     || path.contains("://")
                     || path.starts_with("//")
                     || path.chars().all(|c| c.is_ascii_digit() || c == '.')
@@ -358,6 +364,7 @@ mod tests {
             "src/index.ts(3,7): error TS2322",
             "Connect timeout at t/https.t line 17.",
             "version 1.2:3 and https://example.com:443/x",
+            "could not resolve plugin artifact 'org.example.boot:org.example.boot.gradle.plugin:3.9.9'",
             "   at Shop.CartTests.Two() in /src/CartTests.cs:line 11",
             "      at <ScriptBlock>, /src/Cart.Tests.ps1: line 9",
             "    at munit.Assertions.failComparison(Assertions.scala:274)",

@@ -384,9 +384,20 @@ fn headline(block: &Block) -> &str {
             .unwrap_or(first),
         // A report is headed by its `E` line, else by its anchor when that says what is wrong
         // (`… expected: <5> but was: <3>`), else by its error line.
+        // A shouted banner (`APPLICATION FAILED TO START`) says only that it failed: its first
+        // sentence says what.
         Shape::Section | Shape::Report => e_line()
             .or_else(|| says_what(first).then_some(first))
             .or_else(error_line)
+            .or_else(|| {
+                engine::shouted(first)
+                    .then(|| {
+                        body().find(|l| {
+                            l.split_whitespace().count() >= 4 && l.contains(char::is_lowercase)
+                        })
+                    })
+                    .flatten()
+            })
             .unwrap_or(first),
         // A test's bare verdict over what it printed (Go's `--- FAIL: TestTwo`): what it
         // printed, the error or the message at its place (`cart_test.go:14: … want 5`), not a
@@ -425,30 +436,48 @@ fn headline(block: &Block) -> &str {
 /// The headline, and when it announces its message on the next line (`java.lang.AssertionError:`
 /// over Hamcrest's `Expected: is <750>`), that line too; not a frame.
 fn with_its_message(block: &Block, headline: &str) -> String {
-    let mut told = headline.to_owned();
     if !headline.ends_with(':') {
-        return told;
+        return headline.to_owned();
     }
+    // A heading of plain words (Gradle's `* What went wrong:`, `Description:`) says nothing of
+    // its own; nor does a shouted banner (`APPLICATION FAILED TO START`).
+    let plain_heading = |l: &str| {
+        l.ends_with(':')
+            && l.split_whitespace().count() <= 4
+            && l.chars()
+                .all(|c| c.is_alphabetic() || matches!(c, ' ' | '*' | ':'))
+    };
+    // The message: the next line that has words, past rule lines and the report's own
+    // banner and headings (Spring Boot's failure analysis under the record that logs it).
     let next = block
         .lines
         .iter()
         .map(|l| l.1.trim())
         .skip_while(|l| *l != headline)
         .skip(1)
-        .find(|l| !l.is_empty());
-    // Not a frame, a diff's or a code frame's line, a rule line, nor a heading or an opening.
+        .filter(|l| !l.is_empty())
+        .take(6)
+        .find(|l| l.contains(char::is_alphanumeric) && !engine::shouted(l) && !plain_heading(l));
+    // Not a frame, a diff's or a code frame's line, nor a heading or an opening; a sentence
+    // that announces a list is a message (Gradle's `Plugin [id: …] was not found in any of
+    // the following sources:`).
+    let sentence = |l: &str| l.split_whitespace().count() >= 4;
     let message = |l: &&str| {
         !l.starts_with("at ")
             && !l.starts_with(['+', '-', '|', '│', '^', '~', '='])
-            && !l.ends_with([':', '{', '['])
+            && (!l.ends_with([':', '{', '[']) || l.ends_with(':') && sentence(l))
             && !engine::code_frame(l)
-            && l.contains(char::is_alphanumeric)
     };
-    if let Some(next) = next.filter(message) {
-        told.push(' ');
-        told.push_str(next);
+    // A heading that names nothing, or a log record whose message is empty (`… Reporter   :`,
+    // the logger's separator and nothing after it), gives way to a sentence under it; one
+    // that names something (`In function ‘main’:`, `TWO-ITEMS in CART []:`) or labels a value
+    // (`Expected:` over `5`) stays in front of it.
+    let says_nothing = plain_heading(headline) || headline.ends_with(" :");
+    match next.filter(message) {
+        Some(next) if says_nothing && sentence(next) => next.to_owned(),
+        Some(next) => format!("{headline} {next}"),
+        None => headline.to_owned(),
     }
-    told
 }
 
 /// The lines of `block` worth showing within `budget` raw lines, in one piece or two: a report

@@ -2090,3 +2090,44 @@ fn lines_hanging_under_a_lead_s_column_go_on_its_report() {
     );
     assert_eq!(first_excerpt(&analyze(&log)).1, 13);
 }
+
+#[test]
+fn a_plain_heading_gives_the_summary_to_the_sentence_under_it() {
+    let log = job(
+        "$ ./gradlew build\n\nFAILURE: Build failed with an exception.\n\n* What went wrong:\nPlugin [id: 'org.example.boot', version: '3.9.9'] was not found in any of the following sources:\n\n- Plugin Repositories (could not resolve plugin artifact 'org.example.boot:org.example.boot.gradle.plugin:3.9.9')\n\n* Try:\n> Run with --stacktrace option to get the stack trace.\n\nBUILD FAILED in 2s\n",
+    );
+    let report = analyze(&log);
+    assert!(
+        report
+            .summary
+            .ends_with(": Plugin [id: 'org.example.boot', version: '3.9.9'] was not found in any of the following sources:"),
+        "{}",
+        report.summary
+    );
+    assert!(report.locations.is_empty(), "{:?}", report.locations);
+}
+
+#[test]
+fn a_report_under_a_shouted_banner_keeps_its_headings_and_is_summed_up_by_its_first_sentence() {
+    // Lines 12-23: the record that logs the analysis, the banner, Description and Action.
+    let log = job(
+        "$ java -jar build/libs/shop.jar\n2026-12-04T10:02:13.240Z ERROR 42 --- [shop] [           main] o.s.b.d.LoggingFailureAnalysisReporter   : \n\n***************************\nAPPLICATION FAILED TO START\n***************************\n\nDescription:\n\nWeb server failed to start. Port 8080 was already in use.\n\nAction:\n\nIdentify and stop the process that's listening on port 8080 or configure this application to listen on another port.\n\n",
+    );
+    let report = analyze(&log);
+    assert_eq!(report.rule, "spring-failure-analysis");
+    assert_eq!(report.category.as_str(), "configuration");
+    assert!(
+        report
+            .summary
+            .ends_with(": Web server failed to start. Port 8080 was already in use."),
+        "{}",
+        report.summary
+    );
+    assert!(
+        report
+            .excerpts
+            .iter()
+            .any(|e| e.text.contains("Identify and stop the process")),
+        "{report:#?}"
+    );
+}

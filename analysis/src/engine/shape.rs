@@ -628,19 +628,36 @@ pub(super) fn block_prefix(block: &Block) -> Option<&str> {
 /// underlines the block's title (FiveAM's under `Failure Details:`).
 pub(super) fn ends_report(block: &Block, text: &str) -> bool {
     let t = text.trim();
+    // A rule as long as the title right above it underlines it (Spring Boot's stars under
+    // `APPLICATION FAILED TO START`).
+    let underlines_title = block.lines.len() == block.lead + 1
+        && block.pending_blank.is_none()
+        && block
+            .lines
+            .last()
+            .is_some_and(|(_, l)| l.trim().chars().count() == t.chars().count());
     closed(block)
-        || ends_section(text) && !(box_rule(t) && titled_box(block))
+        || ends_section(text) && !(box_rule(t) && titled_box(block)) && !underlines_title
         || t.len() >= 6 && t.bytes().all(|b| b == b'-') && block.lines.len() > block.lead + 1
         // The heading of the runner's next section, after a blank line (RSpec's `Deprecation
         // Warnings:` under its failures); one indented under the report's title is the
-        // report's own (Playwright's `Call log:`).
+        // report's own (Playwright's `Call log:`), and so are those under a shouted banner
+        // (Spring Boot's `Description:` and `Action:` under `APPLICATION FAILED TO START`).
         || block.pending_blank.is_some()
             && block.lines.len() > block.lead + 1
+            && !block.lines.get(block.lead).is_some_and(|(_, l)| shouted(l))
             && indent_of(text) <= block.indent
             && text.starts_with(|c: char| c.is_ascii_uppercase())
             && text.ends_with(':')
             && text.split(' ').count() <= 3
             && !text.contains(|c: char| c.is_ascii_digit())
+}
+
+/// A banner in capitals (`APPLICATION FAILED TO START`, `BUILD FAILED`): it says only that
+/// something failed.
+pub(crate) fn shouted(line: &str) -> bool {
+    let t = line.trim();
+    t.split_whitespace().count() >= 2 && t.chars().all(|c| c.is_ascii_uppercase() || c == ' ')
 }
 
 /// Whether `text` gives the value an expectation on the block's last line was compared with:

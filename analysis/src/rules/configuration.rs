@@ -2,7 +2,7 @@
 //! Tried in the order listed, after the families before this one (see [`super::RULES`]).
 
 use super::Category::{Compilation, Configuration, Lint, Permission, Unknown};
-use super::Shape::{Line, Section, Stack};
+use super::Shape::{Line, Report, Section, Stack};
 use super::{Lead, Rule, rule};
 
 pub(super) static RULES: &[Rule] = &[
@@ -16,6 +16,16 @@ pub(super) static RULES: &[Rule] = &[
         1,
         Section,
         "A database migration failed: its Message, Location and Statement say which SQL the database refused; fix the migration, or the database's state it assumed.",
+    ),
+    // Spring Boot's failure analysis of an application that could not start: a banner, then
+    // `Description:` and `Action:` with a blank line around each.
+    rule(
+        "spring-failure-analysis",
+        r"^APPLICATION FAILED TO START$",
+        Configuration,
+        1,
+        Report,
+        "The Spring application did not start: the Description says what is missing or wrong, the Action what to change.",
     ),
     rule(
         "permission",

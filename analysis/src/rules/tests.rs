@@ -354,6 +354,7 @@ fn recognises_tools() {
             "dart-test",
         ),
         ("  ERROR: 1 dead link found!", "link-check"),
+        ("APPLICATION FAILED TO START", "spring-failure-analysis"),
         (
             "  [✖] http://127.0.0.1:8080/docs/install → Status: 404",
             "link-check",
