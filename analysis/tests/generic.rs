@@ -2131,3 +2131,23 @@ fn a_report_under_a_shouted_banner_keeps_its_headings_and_is_summed_up_by_its_fi
         "{report:#?}"
     );
 }
+
+#[test]
+fn a_program_s_error_comes_with_what_it_printed_right_above_it() {
+    // Lines 12-16: dh_install's warnings (a blank line between) and its error; line 11 is
+    // another program's.
+    let log = job(
+        "$ dpkg-buildpackage -us -uc -b\n   dh_install\ndh_install: warning: Cannot find (any matches for) \"usr/bin/shop-cli\" (tried in ., debian/tmp)\n\ndh_install: warning: shop missing files: usr/bin/shop-cli\ndh_install: error: missing files, aborting\nmake: *** [debian/rules:3: binary] Error 25\ndpkg-buildpackage: error: debian/rules binary subprocess returned exit status 2\n",
+    );
+    let report = assert_first_excerpt(&log, (13, 18));
+    assert_eq!(
+        report.headline, "dh_install: error: missing files, aborting",
+        "{report:#?}"
+    );
+    assert!(
+        first_excerpt(&report)
+            .2
+            .starts_with("dh_install: warning: Cannot find"),
+        "{report:#?}"
+    );
+}

@@ -2,7 +2,9 @@
 //! file names, a delimited section, a diff, a runtime's caret frame.
 
 use super::MAX_BLOCK_LINES;
-use super::shape::{code_frame, indent_of, location_only, looks_like_path, underline};
+use super::shape::{
+    code_frame, indent_of, location_only, looks_like_path, program_prefix, underline,
+};
 use crate::rules::numbered;
 use std::collections::VecDeque;
 
@@ -200,6 +202,58 @@ pub(super) fn decorated_title(t: &str) -> bool {
     (run >= 3 || run == 2 && framed)
         && title.starts_with(' ')
         && title.trim().starts_with(char::is_alphanumeric)
+}
+
+/// What the program that reports an error (`dh_install: error: missing files, aborting`)
+/// printed right above it, blank lines apart at most (`dh_install: warning: Cannot find
+/// "usr/bin/shop"`): the detail its error sums up. Not a severity taken for a program
+/// (`Error: …`), and none of it part of a block already (at or before `taken`).
+pub(super) fn same_program_above(
+    tail: &VecDeque<(u64, String)>,
+    number: u64,
+    anchor: &str,
+    taken: u64,
+) -> Vec<(u64, String)> {
+    const MOST: usize = 8;
+    let anchor = anchor.trim_start();
+    let Some(program) = program_prefix(anchor).filter(|p| {
+        !["error", "warning", "fatal", "note", "info"]
+            .iter()
+            .any(|s| p.eq_ignore_ascii_case(s))
+    }) else {
+        return Vec::new();
+    };
+    // The program's error by its severity, not a test's name in front of its verdict (EUnit's
+    // `cart: empty_test...*failed*`).
+    let severity = anchor[program.len()..]
+        .trim_start_matches(|c: char| c != ':')
+        .trim_start_matches(':')
+        .trim_start();
+    if !["error", "fatal"].iter().any(|s| {
+        severity
+            .get(..s.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(s))
+    }) {
+        return Vec::new();
+    }
+    let mut lines: Vec<(u64, String)> = Vec::new();
+    let mut expected = number;
+    for (n, line) in tail.iter().rev().skip_while(|(n, _)| *n >= number) {
+        // One blank line (not remembered) may part them.
+        if *n <= taken || *n + 2 < expected || program_prefix(line.trim_start()) != Some(program) {
+            break;
+        }
+        if *n + 2 == expected {
+            lines.push((n + 1, String::new()));
+        }
+        lines.push((*n, line.clone()));
+        expected = *n;
+        if lines.len() >= MOST {
+            break;
+        }
+    }
+    lines.reverse();
+    lines
 }
 
 /// Numbered source lines a frame above an error shows at most.

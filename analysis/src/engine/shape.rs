@@ -304,6 +304,8 @@ pub(super) fn reports_exit(line: &str) -> bool {
         "exited with",
         "subprocess exited",
         "returned non-zero",
+        // dpkg-buildpackage's `debian/rules binary subprocess returned exit status 2`.
+        "returned exit status",
         "did not complete successfully",
     ]
     .iter()

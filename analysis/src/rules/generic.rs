@@ -160,6 +160,16 @@ pub(super) static RULES: &[Rule] = &[
         Line,
         "The job reported an error: read the lines shown and the output just above them.",
     ),
+    // The GNU form `program: error: message` (`dh_install: error: missing files, aborting`,
+    // `dpkg-buildpackage: error: …`): the program's warnings right above it are its detail.
+    rule(
+        "program-error",
+        r"^[A-Za-z][\w.+-]{0,29}: (error|fatal error|fatal|ERROR): \S",
+        Unknown,
+        2,
+        Line,
+        "A program reported an error: its line, and what it printed just above, say what it could not do.",
+    ),
     rule(
         "failed-word",
         r"(?i:\b(failed|failure|aborted)\b)|\bFAIL(ED)?\b|\bERROR\b",

@@ -356,6 +356,10 @@ fn recognises_tools() {
         ("  ERROR: 1 dead link found!", "link-check"),
         ("APPLICATION FAILED TO START", "spring-failure-analysis"),
         (
+            "dh_install: error: missing files, aborting",
+            "program-error",
+        ),
+        (
             "  [✖] http://127.0.0.1:8080/docs/install → Status: 404",
             "link-check",
         ),
