@@ -80,7 +80,7 @@ pub(super) static RULES: &[Rule] = &[
     ),
     rule(
         "dns",
-        r"(?i)could not resolve host|temporary failure in name resolution|name or service not known|getaddrinfo (enotfound|eai_again)|no such host|could not resolve proxy|unknownhostexception|nodename nor servname",
+        r"(?i)could not resolve host|temporary failure in name resolution|name or service not known|getaddrinfo (enotfound|eai_again)|no such host|could not resolve proxy|unknownhostexception|unknown host: |nodename nor servname",
         Network,
         0,
         Line,

@@ -350,9 +350,11 @@ pub(super) static RULES: &[Rule] = &[
         Line,
         "A Perl test failed: the diagnostics above show the failing assertion.",
     ),
+    // R's error names the call, then ` : ` (`Error in library(shop) : there is no package …`;
+    // rlang's: ``Error in `total()`:``): Starlark's `Error in download_and_extract: …` is not R's.
     rule(
         "r-check",
-        r"^\* checking .* \.\.\. (ERROR|FAILED)|^Running the tests in .* failed\.|^Error in .*: ",
+        r"^\* checking .* \.\.\. (ERROR|FAILED)|^Running the tests in .* failed\.|^Error in (.* :( |$)|`[^`]*`:)",
         TestFailure,
         1,
         Section,

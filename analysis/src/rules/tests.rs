@@ -355,6 +355,16 @@ fn recognises_tools() {
         ),
         ("  ERROR: 1 dead link found!", "link-check"),
         ("APPLICATION FAILED TO START", "spring-failure-analysis"),
+        // Starlark's error under Bazel's fetch is not R's (`Error in f(x) : …`).
+        (
+            "Error in download_and_extract: java.io.IOException: Error downloading [https://example.com/gtest.tar.gz] to /tmp/gtest.tar.gz: Unknown host: example.com",
+            "dns",
+        ),
+        ("Error in `total()`:", "r-check"),
+        (
+            "Error in library(shop) : there is no package called 'shop'",
+            "r-check",
+        ),
         (
             "dh_install: error: missing files, aborting",
             "program-error",
