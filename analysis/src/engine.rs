@@ -1352,7 +1352,7 @@ pub fn category_from_job(name: &str) -> Category {
     if let Some(category) = tool {
         return category;
     }
-    if ["lint", "fmt", "format", "clippy", "style", "check"]
+    if ["lint", "fmt", "format", "clippy", "style", "check", "analy"]
         .iter()
         .any(|w| name.contains(w))
     {

@@ -2151,3 +2151,21 @@ fn a_program_s_error_comes_with_what_it_printed_right_above_it() {
         "{report:#?}"
     );
 }
+
+#[test]
+fn a_command_or_job_that_analyses_code_is_a_lint_check() {
+    // No rule names the finding; the command says what kind of job it was.
+    let log = job(
+        "$ dart analyze --fatal-infos\n   info - lib/cart.dart:3:8 - Unused import: 'dart:io'. - unused_import\n\n1 issue found.\n",
+    );
+    assert_eq!(analyze(&log).category.as_str(), "lint");
+    let meta = JobMeta {
+        name: Some("static-analysis".into()),
+        stage: None,
+    };
+    let log = job("$ ./tools/run.sh\nscanned 14 files\n1 problem in lib/cart.dart\n");
+    assert_eq!(
+        analyze_bytes(log.as_bytes(), meta).category.as_str(),
+        "lint"
+    );
+}
