@@ -324,6 +324,9 @@ fn prefix_len(b: &[u8]) -> usize {
     let rest = &b[timestamp..];
     timestamp
         + match rest.first() {
+            // fastlane's mark on the output of the command it runs (xcodebuild's, through
+            // xcpretty): `▸ ❌  Cart.swift:12:16: …`, `▸         return totl`.
+            Some(0xe2) if rest.starts_with("▸ ".as_bytes()) => "▸ ".len(),
             Some(b'#') => buildkit_prefix_len(rest),
             Some(b' ') => ant_prefix_len(rest),
             Some(b'=') => process_id_prefix_len(rest),
@@ -424,11 +427,18 @@ fn buildkit_prefix_len(b: &[u8]) -> usize {
 /// (gulp's `[10:00:00] `): behind it a tool's `[ERROR]`, `error:` or level reads as it does
 /// without one.
 fn timestamp_prefix_len(b: &[u8]) -> usize {
-    // A time in brackets: gulp's `[10:00:00] `, Jenkins' timestamper `[2024-05-01T10:00:00Z] `.
+    // A time in brackets: gulp's `[10:00:00] `, Jenkins' timestamper `[2024-05-01T10:00:00Z] `,
+    // fastlane's `[10:03:16]: `.
     if b.first() == Some(&b'[') {
         return match clock_end(&b[1..]) {
-            Some((end, _)) if b.get(end + 1) == Some(&b']') && b.get(end + 2) == Some(&b' ') => {
-                end + 3
+            Some((end, _)) if b.get(end + 1) == Some(&b']') => {
+                let colon = usize::from(b.get(end + 2) == Some(&b':'));
+                match b.get(end + 2 + colon) {
+                    Some(b' ') => end + 3 + colon,
+                    // fastlane's empty line: `[10:03:16]: ` trimmed.
+                    None if colon == 1 => end + 3,
+                    _ => 0,
+                }
             }
             _ => 0,
         };
@@ -723,8 +733,19 @@ mod tests {
             cleaned(b"[2024-05-01T10:00:00.123Z] [ERROR] boom"),
             "[ERROR] boom"
         );
+        // fastlane's time, and its mark on the output of the command it runs.
+        assert_eq!(
+            cleaned("[10:03:16]: ▸ ❌  Shop/Cart.swift:12:16: cannot find 'totl'".as_bytes()),
+            "❌  Shop/Cart.swift:12:16: cannot find 'totl'"
+        );
+        assert_eq!(
+            cleaned("[10:03:16]: ▸                ^~~~".as_bytes()),
+            "               ^~~~"
+        );
+        assert_eq!(cleaned(b"[10:03:16]: "), "");
         for kept in [
             "[10:00] x",
+            "[10:00:00]:x",
             "[ERROR] x",
             "12:34:56: error: x",
             "10:00:00",

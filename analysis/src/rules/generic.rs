@@ -92,7 +92,7 @@ pub(super) static RULES: &[Rule] = &[
         yields_to_noise: true,
         ..rule(
             "diagnostic",
-            r"^(?:(?:❌|✗|✖|✘|×|▸)\s+|ERROR: )?(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}(?::\d+(?::\d+)?(?:-\d+(?::\d+)?)?:|\(\d+(?:, ?\d+)?\):?)(?: ?\S|$)|^\s*(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? - error: |^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? error \S|^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-] : (?:fatal )?error [A-Z]{2,}\d+ ?: ",
+            r"^(?:(?:(?:❌|✗|✖|✘|×|▸)\s+){1,2}|ERROR: )?(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}(?::\d+(?::\d+)?(?:-\d+(?::\d+)?)?:|\(\d+(?:, ?\d+)?\):?)(?: ?\S|$)|^\s*(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? - error: |^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? error \S|^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-] : (?:fatal )?error [A-Z]{2,}\d+ ?: ",
             Compilation,
             1,
             Diagnostic,
@@ -162,9 +162,11 @@ pub(super) static RULES: &[Rule] = &[
     ),
     // The GNU form `program: error: message` (`dh_install: error: missing files, aborting`,
     // `dpkg-buildpackage: error: …`): the program's warnings right above it are its detail.
+    // A file in the program's place is what the error is about (xcodebuild's
+    // `/path/Shop.xcodeproj: error: No signing certificate …`).
     rule(
         "program-error",
-        r"^[A-Za-z][\w.+-]{0,29}: (error|fatal error|fatal|ERROR): \S",
+        r"^([A-Za-z][\w.+-]{0,29}|[\w./@~+-]*/[\w.@~+-]+): (error|fatal error|fatal|ERROR): \S",
         Unknown,
         2,
         Line,

@@ -370,6 +370,10 @@ fn recognises_tools() {
             "program-error",
         ),
         (
+            "/builds/shop/Shop.xcodeproj: error: No signing certificate \"iOS Distribution\" found",
+            "program-error",
+        ),
+        (
             "  [✖] http://127.0.0.1:8080/docs/install → Status: 404",
             "link-check",
         ),
