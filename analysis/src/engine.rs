@@ -1006,7 +1006,19 @@ impl Engine {
                 }
             }
             Lead::Line => {
-                lines.extend(above.take(1).map(|(n, line)| (n, line.clone())));
+                // The line above, and the lines it goes on from when a console wrapped the
+                // message at its width (Windows PowerShell's `… or operable` over `program.
+                // Check the spelling …`): a line in lower case under a full one.
+                let mut above = above.peekable();
+                lines.extend(above.next().map(|(n, line)| (n, line.clone())));
+                while let Some(&(top, ref said)) = lines.first()
+                    && lines.len() < 4
+                    && said.starts_with(|c: char| c.is_lowercase())
+                    && let Some((n, line)) =
+                        above.next_if(|(n, l)| n + 1 == top && l.chars().count() >= 80)
+                {
+                    lines.insert(0, (n, line.clone()));
+                }
                 // A message a weaker rule read on its own (a bare `error: …`, any tool's) is
                 // this location's message: the block takes it over.
                 let message_above = self.current.generic.back().filter(|b| {

@@ -2169,3 +2169,17 @@ fn a_command_or_job_that_analyses_code_is_a_lint_check() {
         "lint"
     );
 }
+
+#[test]
+fn a_message_a_console_wrapped_at_its_width_is_taken_whole_above_its_place() {
+    // Lines 12-13: the message, wrapped; line 14 names its place.
+    let log = job(
+        "$ powershell -File build.ps1\nInvoke-Build : The term 'Invoke-Build' is not recognized as the name of a cmdlet, function, script file, or operable\nprogram. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.\nAt C:\\builds\\shop\\build.ps1:4 char:1\n+ Invoke-Build -Task Test\n+ ~~~~~~~~~~~~\n    + CategoryInfo          : ObjectNotFound: (Invoke-Build:String) [], CommandNotFoundException\n",
+    );
+    assert_first_excerpt(&log, (12, 17));
+    // A short line above a line in lower case is not one it wrapped.
+    let log = job(
+        "$ powershell -File build.ps1\nStep 3\nprogram. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.\nAt C:\\builds\\shop\\build.ps1:4 char:1\n+ Invoke-Build -Task Test\n",
+    );
+    assert_eq!(first_excerpt(&analyze(&log)).0, 13);
+}
