@@ -2183,3 +2183,17 @@ fn a_message_a_console_wrapped_at_its_width_is_taken_whole_above_its_place() {
     );
     assert_eq!(first_excerpt(&analyze(&log)).0, 13);
 }
+
+#[test]
+fn a_count_under_a_table_ruled_off_above_and_below_shows_the_table() {
+    // Lines 12-17: the table; line 19 counts what is in it.
+    let log = job(
+        "$ vendor/bin/phpstan analyse src\n ------ ------------------------------------------\n  Line   src/Cart.php\n ------ ------------------------------------------\n  14     Method Shop\\Cart::total() should return int but returns string.\n         return.type\n ------ ------------------------------------------\n\n [ERROR] Found 1 error\n",
+    );
+    assert_first_excerpt(&log, (12, 19));
+    // Prose between two rules is no table of findings.
+    let log = job(
+        "$ ./release.sh\n ------------------------------\n ------------------------------\n\n [ERROR] Found 1 error\n",
+    );
+    assert_eq!(first_excerpt(&analyze(&log)).0, 15);
+}

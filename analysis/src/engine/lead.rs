@@ -435,7 +435,15 @@ pub(super) fn findings_above(
     paragraph.reverse();
     let names_file = paragraph.first().is_some_and(|(_, l)| looks_like_path(l));
     let places = paragraph.iter().any(|(_, l)| location(l) || code_frame(l));
-    if names_file || places {
+    // A table ruled off above and below (PHPStan's, its rows a line number and a message).
+    let dashes = |l: &str| {
+        let t = l.trim();
+        t.len() >= 10 && t.bytes().all(|b| b == b'-' || b == b' ')
+    };
+    let table = paragraph.len() >= 3
+        && paragraph.first().is_some_and(|(_, l)| dashes(l))
+        && paragraph.last().is_some_and(|(_, l)| dashes(l));
+    if names_file || places || table {
         paragraph
     } else {
         Vec::new()

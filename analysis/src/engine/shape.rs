@@ -207,6 +207,9 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                 || indented
                 || text.starts_with("E ")
                 || text.starts_with('>')
+                // The place the report names after a blank line (Collision's `at
+                // tests/Unit/CartTest.php:12` under the assertion's message).
+                || text.starts_with("at ") && crate::extract::names_a_place(text)
                 // What a message announces goes on after a blank line (Minitest's `"x" expected,
                 // but got:`, blank, the output it got).
                 || block.lines.last().is_some_and(|(_, l)| l.ends_with(':'));

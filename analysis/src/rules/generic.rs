@@ -87,12 +87,14 @@ pub(super) static RULES: &[Rule] = &[
     // markdownlint's `README.md:2 error MD022/… message` (a level word, no colon), Nim's
     // `path(5, 26) Error: …`, and a location behind an error tag whose message is indented on
     // the next line (SWI-Prolog's `ERROR: path:4:`). MSBuild's canonical form without a line
-    // (`CSC : error CS2001: …`, `Shop.csproj : error MSB3644: …`) is one too.
+    // (`CSC : error CS2001: …`, `Shop.csproj : error MSB3644: …`) is one too, and so are the
+    // severity, the place and the message parted by dashes (Psalm's `ERROR: InvalidReturnType
+    // - src/Cart.php:12:29 - …`, `dart analyze`'s `  error - lib/cart.dart:14:12 - …`).
     Rule {
         yields_to_noise: true,
         ..rule(
             "diagnostic",
-            r"^(?:(?:(?:❌|✗|✖|✘|×|▸)\s+){1,2}|ERROR: )?(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}(?::\d+(?::\d+)?(?:-\d+(?::\d+)?)?:|\(\d+(?:, ?\d+)?\):?)(?: ?\S|$)|^\s*(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? - error: |^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? error \S|^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-] : (?:fatal )?error [A-Z]{2,}\d+ ?: ",
+            r"^(?:(?:(?:❌|✗|✖|✘|×|▸)\s+){1,2}|ERROR: )?(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}(?::\d+(?::\d+)?(?:-\d+(?::\d+)?)?:|\(\d+(?:, ?\d+)?\):?)(?: ?\S|$)|^\s*(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? - error: |^\s*(?:error|ERROR)(?:: \w+)? - (?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? - \S|^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z]\w{0,9}:\d+(?::\d+)? error \S|^(?:[A-Za-z]:)?[\w.@~/\\+-]*[\w-] : (?:fatal )?error [A-Z]{2,}\d+ ?: ",
             Compilation,
             1,
             Diagnostic,
@@ -109,13 +111,14 @@ pub(super) static RULES: &[Rule] = &[
         Report,
         "The tool stopped on an error of its own: the lines under its banner say what it could not do.",
     ),
-    // A count of errors standing on its own (`>> 1 error in 2 files`, `TypeScript: 2 errors`):
-    // whatever the tool, what it counted is the paragraph above.
+    // A count of errors standing on its own (`>> 1 error in 2 files`, `TypeScript: 2 errors`,
+    // PHPStan's `[ERROR] Found 2 errors`): whatever the tool, what it counted is the paragraph
+    // above.
     Rule {
         lead: Lead::Findings,
         ..rule(
             "error-count",
-            r"^(?:>> |[A-Za-z][\w.-]*: )?(?:Found )?[1-9]\d* (?:[a-z]+ )?errors?\b",
+            r"^(?:>> |\s*\[ERROR\] |[A-Za-z][\w.-]*: )?(?:Found )?[1-9]\d* (?:[a-z]+ )?errors?\b",
             Unknown,
             2,
             Line,

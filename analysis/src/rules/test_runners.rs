@@ -104,6 +104,17 @@ pub(super) static RULES: &[Rule] = &[
     ),
     // CTest's verdict for a test past its TIMEOUT property (`2/2 Test #2: sync ....***Timeout
     // 1.01 sec`), with what the test printed under it (`--output-on-failure`).
+    // Collision's failed test, as Pest and Laravel's `artisan test` print it (`   FAILED
+    // Tests\Unit\CartTest > it sums two prices`): the assertion's message under it, then its
+    // place (`at tests/Unit/CartTest.php:12`) over a code frame.
+    rule(
+        "collision-failed",
+        r"^\s*FAILED  \S.* > \S",
+        TestFailure,
+        1,
+        Section,
+        "A PHP test failed: the message under its name says what, the place and the code frame under it where.",
+    ),
     // package:test's reporters (Dart's and Flutter's tests) mark a failed test `[E]` at the end
     // of its progress line (`00:01 +2 -1: cart sums its prices [E]`); its error is indented
     // under it, a blank line parting the message from its frames.

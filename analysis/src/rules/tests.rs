@@ -355,6 +355,19 @@ fn recognises_tools() {
         ),
         ("  ERROR: 1 dead link found!", "link-check"),
         ("APPLICATION FAILED TO START", "spring-failure-analysis"),
+        (
+            "   FAILED  Tests\\Unit\\CartTest > it sums two prices",
+            "collision-failed",
+        ),
+        (
+            "ERROR: InvalidReturnType - src/Cart.php:12:29 - The declared return type 'int' is incorrect",
+            "diagnostic",
+        ),
+        (
+            "  error - lib/src/cart.dart:14:12 - A value of type 'String' can't be returned",
+            "diagnostic",
+        ),
+        (" [ERROR] Found 2 errors", "error-count"),
         // Starlark's error under Bazel's fetch is not R's (`Error in f(x) : …`).
         (
             "Error in download_and_extract: java.io.IOException: Error downloading [https://example.com/gtest.tar.gz] to /tmp/gtest.tar.gz: Unknown host: example.com",
