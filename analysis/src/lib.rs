@@ -383,9 +383,8 @@ fn headline(block: &Block) -> &str {
             })
             .unwrap_or(first),
         // A report is headed by its `E` line, else by its anchor when that says what is wrong
-        // (`… expected: <5> but was: <3>`), else by its error line.
-        // A shouted banner (`APPLICATION FAILED TO START`) says only that it failed: its first
-        // sentence says what.
+        // (`… expected: <5> but was: <3>`), else by its error line; under a shouted banner
+        // (`APPLICATION FAILED TO START`), which says only that it failed, by its first sentence.
         Shape::Section | Shape::Report => e_line()
             .or_else(|| says_what(first).then_some(first))
             .or_else(error_line)
@@ -434,7 +433,8 @@ fn headline(block: &Block) -> &str {
 }
 
 /// The headline, and when it announces its message on the next line (`java.lang.AssertionError:`
-/// over Hamcrest's `Expected: is <750>`), that line too; not a frame.
+/// over Hamcrest's `Expected: is <750>`), that line too — or that line alone, when the headline
+/// says nothing of its own; not a frame.
 fn with_its_message(block: &Block, headline: &str) -> String {
     if !headline.ends_with(':') {
         return headline.to_owned();
