@@ -2197,3 +2197,18 @@ fn a_count_under_a_table_ruled_off_above_and_below_shows_the_table() {
     );
     assert_eq!(first_excerpt(&analyze(&log)).0, 15);
 }
+
+#[test]
+fn an_audit_s_verdict_shows_the_advisory_printed_above_it_field_by_field() {
+    // Lines 16-21: the advisory, under the audit's progress lines; line 23 is the verdict.
+    let log = job(
+        "$ cargo audit\n    Fetching advisory database\n      Loaded 689 security advisories\n    Updating crates.io index\n    Scanning Cargo.lock for vulnerabilities (187 crate dependencies)\nCrate:     time\nVersion:   0.1.45\nTitle:     Potential segfault in the time crate\nID:        RUSTSEC-2020-0071\nSolution:  Upgrade to >=0.2.23\nDependency tree:\n\nerror: 1 vulnerability found!\n",
+    );
+    let report = assert_first_excerpt(&log, (16, 23));
+    assert_eq!(report.category.as_str(), "dependency");
+    // Two fields are no record: the verdict stands alone.
+    let log = job(
+        "$ ./audit.sh\nchecked 187 crates\nscanned the lock file\nrefreshed the index\nwrote the report\nread the database\nloaded the advisories\nmerged the results\nsorted the results\nprinted the summary\nprepared the output\nflushed the cache\nclosed the database\nCrate: time\nVersion: 0.1.45\n\nerror: 1 vulnerability found!\n",
+    );
+    assert_eq!(first_excerpt(&analyze(&log)).0, 27);
+}

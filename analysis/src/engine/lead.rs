@@ -426,13 +426,11 @@ pub(super) fn findings_above(
         return Vec::new();
     };
     let mut paragraph: Vec<(u64, String)> = run_up_from(tail, last, taken)
-        .take(MOST + 1)
+        .take(3 * MOST)
         .cloned()
         .collect();
-    if paragraph.len() > MOST {
-        return Vec::new();
-    }
     paragraph.reverse();
+    let short = paragraph.len() <= MOST;
     let names_file = paragraph.first().is_some_and(|(_, l)| looks_like_path(l));
     let places = paragraph.iter().any(|(_, l)| location(l) || code_frame(l));
     // A table ruled off above and below (PHPStan's, its rows a line number and a message).
@@ -443,11 +441,43 @@ pub(super) fn findings_above(
     let table = paragraph.len() >= 3
         && paragraph.first().is_some_and(|(_, l)| dashes(l))
         && paragraph.last().is_some_and(|(_, l)| dashes(l));
-    if names_file || places || table {
-        paragraph
+    // A record of fields (govulncheck's `Vulnerability #1: …`, `Module: …`, `Fixed in: …`),
+    // headed by one.
+    let fields = paragraph.iter().filter(|(_, l)| field(l)).count();
+    let record = paragraph.len() >= 3
+        && paragraph.first().is_some_and(|(_, l)| field(l))
+        && fields * 2 >= paragraph.len();
+    if short && (names_file || places || table || record) {
+        return paragraph;
+    }
+    // Else the record of fields the paragraph ends on (an advisory's `Crate:`, `Version:`,
+    // `Solution:`, under the audit's progress lines), from the first field of its last run.
+    let Some(last_field) = paragraph.iter().rposition(|(_, l)| field(l)) else {
+        return Vec::new();
+    };
+    let start = paragraph[..=last_field]
+        .iter()
+        .rposition(|(_, l)| !field(l))
+        .map_or(0, |i| i + 1);
+    let record = paragraph.split_off(start);
+    if last_field + 1 - start >= 3 && record.len() <= MOST {
+        record
     } else {
         Vec::new()
     }
+}
+
+/// A field of a record: a capitalised name of a few words, a colon and a value (`Crate:     time`,
+/// `  Fixed in: golang.org/x/net@v0.23.0`, `Vulnerability #1: GO-2024-2687`).
+fn field(line: &str) -> bool {
+    line.trim_start()
+        .split_once(": ")
+        .is_some_and(|(name, value)| {
+            name.starts_with(|c: char| c.is_ascii_uppercase())
+                && name.len() <= 24
+                && name.split(' ').count() <= 3
+                && !value.trim().is_empty()
+        })
 }
 
 /// Whether a line names a place anywhere in it: `Money.java:[3,53]`, `app.c:4:2`, or a line and

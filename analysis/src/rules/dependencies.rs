@@ -3,9 +3,23 @@
 
 use super::Category::{Compilation, Dependency, Permission};
 use super::Shape::{Line, List, Report, Section, Stack};
-use super::{Rule, rule};
+use super::{Lead, Rule, rule};
 
 pub(super) static RULES: &[Rule] = &[
+    // An audit's verdict on the dependencies (cargo audit's `error: 1 vulnerability found!`,
+    // bundler-audit's `Vulnerabilities found!`, govulncheck's `Your code is affected by 1
+    // vulnerability …`): what it found is the advisory printed above it, field by field.
+    Rule {
+        lead: Lead::Findings,
+        ..rule(
+            "vulnerabilities-found",
+            r"^(error: )?[1-9]\d* vulnerabilit(y|ies) found|^Vulnerabilities found!$|^Your code is affected by [1-9]\d* vulnerabilit",
+            Dependency,
+            1,
+            Line,
+            "A dependency has a known vulnerability: the advisory names the package, the version in use and the one that fixes it.",
+        )
+    },
     // pkg-config's report of a library it has no `.pc` file for: `Package libcurl was not found
     // in the pkg-config search path.`, its advice, and `Package 'libcurl', required by
     // 'virtual:world', not found` (which alone is configure's business, under its `configure:

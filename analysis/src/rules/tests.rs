@@ -355,6 +355,8 @@ fn recognises_tools() {
         ),
         ("  ERROR: 1 dead link found!", "link-check"),
         ("APPLICATION FAILED TO START", "spring-failure-analysis"),
+        ("error: 2 vulnerabilities found!", "vulnerabilities-found"),
+        ("Vulnerabilities found!", "vulnerabilities-found"),
         (
             "   FAILED  Tests\\Unit\\CartTest > it sums two prices",
             "collision-failed",
