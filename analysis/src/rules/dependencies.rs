@@ -98,13 +98,14 @@ pub(super) static RULES: &[Rule] = &[
         "The npm registry refused the request (E401: no valid token; E403: the token may not do this, or the version is already published): check the token's scopes and expiry and the package's version.",
     ),
     // A lock file out of date where the install may not change it (`yarn --frozen-lockfile`,
-    // pnpm's CI default, Yarn 2+'s `--immutable`); npm ci's own message is npm-code's.
+    // pnpm's CI default, its code set off by thin spaces, which the rules' ASCII `\s` does not
+    // match; Yarn 2+'s `--immutable`); npm ci's own message is npm-code's.
     rule(
         "frozen-lockfile",
-        r"^error Your lockfile needs to be updated, but yarn was run with `--frozen-lockfile`|^\s*ERR_PNPM_OUTDATED_LOCKFILE |^➤ YN0028: ",
+        r"^error Your lockfile needs to be updated, but yarn was run with `--frozen-lockfile`|^(\s| )*ERR_PNPM_OUTDATED_LOCKFILE(\s| )|^➤ YN0028: ",
         Dependency,
         0,
-        Line,
+        Report,
         "The lock file is out of date with the manifest: run the install locally and commit the updated lock file.",
     ),
     rule(

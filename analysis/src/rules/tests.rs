@@ -357,6 +357,11 @@ fn recognises_tools() {
         ("APPLICATION FAILED TO START", "spring-failure-analysis"),
         ("error: 2 vulnerabilities found!", "vulnerabilities-found"),
         ("Vulnerabilities found!", "vulnerabilities-found"),
+        // pnpm sets its code off by thin spaces (U+2009).
+        (
+            "\u{2009}ERR_PNPM_OUTDATED_LOCKFILE\u{2009} Cannot install with \"frozen-lockfile\" because pnpm-lock.yaml is not up to date",
+            "frozen-lockfile",
+        ),
         (
             "   FAILED  Tests\\Unit\\CartTest > it sums two prices",
             "collision-failed",
