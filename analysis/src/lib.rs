@@ -768,8 +768,11 @@ fn collapse_repeats<'a>(lines: impl Iterator<Item = &'a str>) -> String {
     out.join("\n")
 }
 
-/// How a summary introduces the failure an earlier command went on after.
-const EARLIER_FAILURE: &str = "earlier in the job";
+/// `summary`, then what the failure an earlier command went on after said: its root cause.
+fn after_earlier_failure(summary: &str, cause: &Block) -> String {
+    let said = headline(cause).trim();
+    format!("{summary}; earlier in the job: {}", shorten(said, 120))
+}
 
 fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
@@ -1258,13 +1261,12 @@ fn step_report(
             .as_mut()
             .map(|earlier| earlier_cause(earlier, &named_things(&last_words), true))
             .unwrap_or_default();
-        let earlier_said = cause.first().map(|b| headline(b).trim().to_owned());
-        let cause: Vec<&(u64, String)> = cause
+        let cause_lines: Vec<&(u64, String)> = cause
             .iter()
             .flat_map(|b| block_lines(b, TAIL_SHOWN))
             .collect();
         // The earlier failure is the root cause: it comes first.
-        let excerpts: Vec<Excerpt> = Excerpt::of(&cause)
+        let excerpts: Vec<Excerpt> = Excerpt::of(&cause_lines)
             .into_iter()
             .chain(Excerpt::of(&tail).or_else(|| Excerpt::of(&silent)))
             .collect();
@@ -1273,12 +1275,8 @@ fn step_report(
             (Some(command), false) => format!("{}: `{command}` printed nothing", label(category)),
             _ => format!("{}; its last output was: {last_words}", label(category)),
         };
-        if let Some(said) = earlier_said {
-            summary = format!(
-                "{}; {EARLIER_FAILURE}: {}",
-                shorten(&summary, 110),
-                shorten(&said, 120)
-            );
+        if let Some(root) = cause.first() {
+            summary = after_earlier_failure(&shorten(&summary, 110), root);
         }
         return Report {
             category,
@@ -1368,10 +1366,11 @@ fn step_report(
     }
     // A failure an earlier step went on after (`pip install x || true`) is often what this one
     // lacks: when the decisive line names something (a quoted name, a file, a library) that an
-    // earlier error or the earlier failing command names too, that error is shown after it.
+    // earlier error or the earlier failing command names too, that error is shown first, as the
+    // root cause.
     let budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
     let mut earlier = earlier;
-    let mut earlier_said = None;
+    let mut root = None;
     if budget > 0
         && let Some(earlier) = earlier.as_mut()
     {
@@ -1380,7 +1379,7 @@ fn step_report(
             &named_things(headline(primary)),
             primary.rule.tier >= 3,
         );
-        earlier_said = cause.first().map(|b| headline(b).trim().to_owned());
+        root = cause.first().copied();
         shown.lead_with(cause.iter().flat_map(|b| block_lines(b, budget)).collect());
     }
     let excerpts = shown.into_excerpts();
@@ -1413,8 +1412,8 @@ fn step_report(
     {
         summary.push_str(&format!(" ({}:{})", loc.path, loc.line));
     }
-    if let Some(said) = earlier_said {
-        summary.push_str(&format!("; {EARLIER_FAILURE}: {}", shorten(&said, 120)));
+    if let Some(root) = root {
+        summary = after_earlier_failure(&summary, root);
     }
     let confidence = match (primary.rule.tier, step.exit_pointer.is_some()) {
         (0, true) => 0.9,

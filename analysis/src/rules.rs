@@ -274,6 +274,12 @@ pub(crate) static LOGGED_BELOW_ERROR: Rule = rule(
     "Only lines logged below error level look like failures: read the lines shown and the output just above them.",
 );
 
+/// Whether `text` starts with `prefix`, ASCII case aside, without building a lower-cased copy.
+pub(crate) fn starts_with_ignoring_case(text: &str, prefix: &str) -> bool {
+    text.get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+}
+
 /// A warning under a command that made warnings fatal (`yard doc --fail-on-warning`, `-Werror`,
 /// `--max-warnings 0`): the warning is the failure, unless the tool says more (a verdict of its
 /// own, a compiler's error): a weak block.
@@ -349,7 +355,7 @@ impl Rules {
         !t.starts_with("[WARNING]")
             && ["[warn", "warn:", "warning:", "warning[", "warn "]
                 .iter()
-                .any(|w| t.get(..w.len()).is_some_and(|h| h.eq_ignore_ascii_case(w)))
+                .any(|w| starts_with_ignoring_case(t, w))
     }
 
     /// Whether `line` was logged at a level below error (`[INFO] …`, `WARN:`).

@@ -5,7 +5,7 @@ use super::MAX_BLOCK_LINES;
 use super::shape::{
     code_frame, indent_of, location_only, looks_like_path, program_prefix, underline,
 };
-use crate::rules::numbered;
+use crate::rules::{numbered, starts_with_ignoring_case};
 use std::collections::VecDeque;
 
 /// The delimited section that ends right above line `number`: from the line after an opening
@@ -229,11 +229,10 @@ pub(super) fn same_program_above(
         .trim_start_matches(|c: char| c != ':')
         .trim_start_matches(':')
         .trim_start();
-    if !["error", "fatal"].iter().any(|s| {
-        severity
-            .get(..s.len())
-            .is_some_and(|h| h.eq_ignore_ascii_case(s))
-    }) {
+    if !["error", "fatal"]
+        .iter()
+        .any(|s| starts_with_ignoring_case(severity, s))
+    {
         return Vec::new();
     }
     let mut lines: Vec<(u64, String)> = Vec::new();
@@ -459,9 +458,9 @@ pub(super) fn findings_above(
         .iter()
         .rposition(|(_, l)| !field(l))
         .map_or(0, |i| i + 1);
-    let record = paragraph.split_off(start);
-    if last_field + 1 - start >= 3 && record.len() <= MOST {
-        record
+    let last_record = paragraph.split_off(start);
+    if last_field + 1 - start >= 3 && last_record.len() <= MOST {
+        last_record
     } else {
         Vec::new()
     }
