@@ -106,9 +106,13 @@ pub(crate) fn names_a_place(line: &str) -> bool {
 
 /// Up to `max` distinct locations in `lines`, the project's own files first.
 pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Vec<Location> {
+    let mut marked = Vec::new();
     let mut own = Vec::new();
     let mut foreign = Vec::new();
     for line in lines {
+        // A list of places with one marked as where it failed (CHICKEN's call history ends on
+        // `cart.scm:12: discount	<--`): that one comes first.
+        let is_marked = line.trim_end().ends_with("<--");
         // Frames of the JVM's own classes and of the test frameworks name a bare file
         // (Integer.java, MatcherAssert.java) that is not ours; JUnit 5's console prints frames
         // without their `at `.
@@ -173,20 +177,29 @@ pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Ve
                     line: line_no,
                     column: caps.name("col").and_then(|c| c.as_str().parse().ok()),
                 };
-                if own.contains(&location) || foreign.contains(&location) {
-                    continue;
-                }
-                if jdk_frame || is_foreign(&location.path) {
-                    foreign.push(location);
-                } else {
-                    own.push(location);
+                let seen = marked.contains(&location)
+                    || own.contains(&location)
+                    || foreign.contains(&location);
+                if is_marked {
+                    own.retain(|l| *l != location);
+                    foreign.retain(|l| *l != location);
+                    if !marked.contains(&location) {
+                        marked.push(location);
+                    }
+                } else if !seen {
+                    if jdk_frame || is_foreign(&location.path) {
+                        foreign.push(location);
+                    } else {
+                        own.push(location);
+                    }
                 }
             }
         }
     }
-    own.extend(foreign);
-    own.truncate(max);
-    own
+    marked.extend(own);
+    marked.extend(foreign);
+    marked.truncate(max);
+    marked
 }
 
 /// Test-report patterns; each names the failed test in its `name` group.
@@ -390,6 +403,17 @@ mod tests {
             ]
         );
         assert_eq!(found[0].column, Some(5));
+    }
+
+    #[test]
+    fn a_place_marked_as_where_it_failed_comes_first() {
+        let history = [
+            "\tcart.scm:10: total\t  ",
+            "\tcart.scm:12: total\t  ",
+            "\tcart.scm:12: discount\t  \t<--",
+        ];
+        let lines: Vec<u32> = locations(history, 3).iter().map(|l| l.line).collect();
+        assert_eq!(lines, vec![12, 10]);
     }
 
     #[test]

@@ -205,7 +205,9 @@ fn category_of(primary: &Block, step: &Step, meta: &JobMeta) -> Category {
     }
     // A place in a running method (Ruby's frame, `test/cart_test.rb:9:in `test_total'`) is where a
     // program failed, not a line a compiler rejected.
-    if rule.category == Category::Compilation && in_method(headline(primary)) {
+    if rule.category == Category::Compilation
+        && (in_method(headline(primary)) || raised_as_it_ran(headline(primary)))
+    {
         if !step.failing_tests.is_empty() {
             return Category::TestFailure;
         }
@@ -294,6 +296,18 @@ fn failed_check(line: &str) -> bool {
 fn in_method(line: &str) -> bool {
     line.split_once(":in ")
         .is_some_and(|(place, method)| rules::located(place) && method.starts_with(['`', '\'']))
+}
+
+/// Whether a diagnostic is an exception the program raised as it ran (Haxe's `path:4:
+/// characters 24-29 : Uncaught exception …`, D's `core.exception.ArraySliceError@path(6): …`),
+/// not a line a compiler rejected.
+fn raised_as_it_ran(line: &str) -> bool {
+    line.contains("Uncaught exception")
+        || line.split_once('@').is_some_and(|(thrown, place)| {
+            (thrown.ends_with("Error") || thrown.ends_with("Exception"))
+                && !thrown.contains(char::is_whitespace)
+                && rules::located(place)
+        })
 }
 
 fn from_context(step: &Step, meta: &JobMeta) -> Category {
@@ -1397,7 +1411,23 @@ fn step_report(
         }))
         .collect();
     let locations = extract::relative(extract::locations(shown, 3), checkout);
-    let category = category_of(primary, &step, meta);
+    // A place where the program only printed (Haxe's `trace`, `path:9: loading prices`) says
+    // nothing of the failure: the first diagnostic shown with it that has a word of failure
+    // tells it.
+    let says_failure = |b: &Block| {
+        b.lines
+            .iter()
+            .any(|l| rules::Rules::get().keywords.contains(l.1.as_bytes()))
+    };
+    let telling = match primary.rule.shape {
+        Shape::Diagnostic if !says_failure(primary) => chosen
+            .iter()
+            .copied()
+            .find(|b| b.rule.shape == Shape::Diagnostic && says_failure(b))
+            .unwrap_or(primary),
+        _ => primary,
+    };
+    let category = category_of(telling, &step, meta);
     // What the pointed unit printed names the cause: its first finding at a place, else its
     // last finding.
     let unit_finding = unit
@@ -1405,7 +1435,7 @@ fn step_report(
         .find(|l| extract::names_a_place(&l.1))
         .or_else(|| unit.iter().rev().find(|l| finding(&l.1)))
         .map(|l| l.1.trim().to_owned());
-    let headline = unit_finding.unwrap_or_else(|| with_its_message(primary, headline(primary)));
+    let headline = unit_finding.unwrap_or_else(|| with_its_message(telling, headline(telling)));
     let mut summary = format!("{}: {}", label(category), shorten(&headline, 200));
     if let Some(loc) = locations.first()
         && !headline.contains(&loc.path)

@@ -2212,3 +2212,29 @@ fn an_audit_s_verdict_shows_the_advisory_printed_above_it_field_by_field() {
     );
     assert_eq!(first_excerpt(&analyze(&log)).0, 27);
 }
+
+#[test]
+fn what_a_program_printed_at_its_place_gives_the_summary_to_the_failure_under_it() {
+    // Haxe's trace prints `path:line: message` as its diagnostics do; the exception is raised
+    // as the program runs, so it is no compile error.
+    let log = job(
+        "$ haxe -cp src -main Cart --interp\nsrc/Cart.hx:9: loading prices\nsrc/Cart.hx:4: characters 24-29 : Uncaught exception not a price: n/a\nsrc/Cart.hx:11: characters 51-64 : Called from here\n",
+    );
+    let report = analyze(&log);
+    assert!(
+        report
+            .summary
+            .ends_with("Uncaught exception not a price: n/a"),
+        "{}",
+        report.summary
+    );
+    assert_ne!(report.category, Category::Compilation, "{report:#?}");
+}
+
+#[test]
+fn an_exception_at_a_place_in_a_test_run_is_a_failed_test_not_a_compile_error() {
+    let log = job(
+        "$ dub test\nRunning shop-test-library\ncore.exception.AssertError@source/cart.d(18): total of two prices\n----------------\n1/1 modules FAILED unittests\n",
+    );
+    assert_eq!(analyze(&log).category, Category::TestFailure);
+}
