@@ -25,8 +25,8 @@ use boilerplate::{runner_boilerplate, tool_epilogue};
 use lead::{
     announced_test_above, caret_frame_above, completed_by, decorated_title, diff_line,
     findings_above, frame_above, framed_heading_above, is_header, is_parent, quoted_by,
-    run_up_from, same_item_shape, same_program_above, section_above, test_run_above,
-    warnings_above,
+    ruled_frame_above, run_up_from, same_item_shape, same_program_above, section_above,
+    test_run_above, warnings_above,
 };
 use regex::Regex;
 pub(crate) use shape::{
@@ -1100,6 +1100,13 @@ impl Engine {
                 }
                 if lines.is_empty() {
                     lines.extend(frame_above(&self.current.tail, number));
+                }
+                if lines.is_empty() {
+                    lines.extend(ruled_frame_above(
+                        &self.current.tail,
+                        number,
+                        self.last_block_end,
+                    ));
                 }
                 if lines.is_empty() && rule.category == Category::TestFailure {
                     lines.extend(announced_test_above(&self.current.tail, number, text));

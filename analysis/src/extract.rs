@@ -68,7 +68,7 @@ pub(crate) fn outside_tree(line: &str) -> &str {
 }
 
 /// Paths that belong to a toolchain or a dependency rather than the project.
-fn is_foreign(path: &str) -> bool {
+pub(crate) fn is_foreign(path: &str) -> bool {
     const FOREIGN: &[&str] = &[
         "node_modules/",
         "site-packages/",
@@ -82,7 +82,10 @@ fn is_foreign(path: &str) -> bool {
         "/usr/local/lib/",
         "/usr/share/",
         "/usr/include/",
-        "internal/",
+        // Go's and Node's own internal packages (`go/src/internal/poll`), not a project's own
+        // `internal/` folder at its root.
+        "/internal/",
+        ":internal/",
         "<",
         "/.m2/",
         "/.gradle/",

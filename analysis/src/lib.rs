@@ -1437,8 +1437,11 @@ fn step_report(
         .map(|l| l.1.trim().to_owned());
     let headline = unit_finding.unwrap_or_else(|| with_its_message(telling, headline(telling)));
     let mut summary = format!("{}: {}", label(category), shorten(&headline, 200));
+    // A place in a library's own file (a gem's, `/usr/share/…/block_body.rb:70`) is where it
+    // raised, not what to fix.
     if let Some(loc) = locations.first()
         && !headline.contains(&loc.path)
+        && !extract::is_foreign(&loc.path)
     {
         summary.push_str(&format!(" ({}:{})", loc.path, loc.line));
     }

@@ -2238,3 +2238,37 @@ fn an_exception_at_a_place_in_a_test_run_is_a_failed_test_not_a_compile_error() 
     );
     assert_eq!(analyze(&log).category, Category::TestFailure);
 }
+
+#[test]
+fn a_message_under_its_ruled_off_source_frame_is_shown_with_the_frame_and_its_title() {
+    // Lines 14-24: Cython's title, its frame of source between two rules, the message.
+    let log = job(
+        "$ python3 setup.py build_ext --inplace\n[1/1] Cythonizing cart.pyx\n\nError compiling Cython file:\n------------------------------------------------------------\n...\ndef total(list prices):\n    cdef int sum = 0\n    for price in prices:\n        sum += price\n    cdef char* label = sum\n                       ^\n------------------------------------------------------------\ncart.pyx:6:23: Cannot assign type 'int' to 'char *'\n",
+    );
+    let report = analyze(&log);
+    assert_eq!(first_excerpt(&report).0, 14, "{report:#?}");
+    // A table ruled off the same way is no frame: only the verdict under it is shown.
+    let log = job(
+        "$ gcovr --fail-under-line 90\n------------------------------------------------------------------------------\nTOTAL                                            8        6    75%\n------------------------------------------------------------------------------\ncart.c:5: error: line not covered\n",
+    );
+    assert_eq!(first_excerpt(&analyze(&log)).0, 15);
+}
+
+#[test]
+fn a_summary_names_no_place_in_a_library_s_own_files() {
+    let log = job(
+        "$ jekyll build\n      Generating...\n  Liquid Exception: Could not locate the included file 'pricing-table.html' in index.md\n/usr/share/rubygems-integration/all/gems/jekyll-4.3.1/lib/jekyll/tags/include.rb:219:in `locate_include_file': Could not locate the included file 'pricing-table.html' (IOError)\n\tfrom /usr/share/rubygems-integration/all/gems/jekyll-4.3.1/lib/jekyll/tags/include.rb:201:in `render'\n",
+    );
+    let report = analyze(&log);
+    assert!(
+        report.summary.ends_with(
+            "Liquid Exception: Could not locate the included file 'pricing-table.html' in index.md"
+        ),
+        "{}",
+        report.summary
+    );
+    assert!(
+        first_excerpt(&report).2.contains("  Liquid Exception: "),
+        "{report:#?}"
+    );
+}

@@ -116,6 +116,41 @@ pub(super) fn frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u
     run[..rule].iter().rev().map(|l| (*l).clone()).collect()
 }
 
+/// The source a message at its place is quoted in, ruled off above and below right over it,
+/// with the title over the frame (Cython's `Error compiling Cython file:`, a rule of dashes,
+/// the lines up to the one at fault and its caret, the same rule, then `cart.pyx:6:23: …`).
+pub(super) fn ruled_frame_above(
+    tail: &VecDeque<(u64, String)>,
+    number: u64,
+    taken: u64,
+) -> Vec<(u64, String)> {
+    const MOST: usize = 16;
+    let run: Vec<&(u64, String)> = run_up_from(tail, number - 1, taken).take(MOST).collect();
+    let Some((_, closing)) = run
+        .first()
+        .filter(|(_, l)| l.trim().len() >= 20 && underline(l))
+    else {
+        return Vec::new();
+    };
+    let Some(opening) = run.iter().skip(2).position(|(_, l)| l == closing) else {
+        return Vec::new();
+    };
+    // Source, not a table ruled the same way: a caret points into it.
+    let caret = |l: &str| l.trim().starts_with('^') && l.trim().chars().all(|c| "^~ ".contains(c));
+    if !run[1..opening + 2].iter().any(|(_, l)| caret(l)) {
+        return Vec::new();
+    }
+    let mut frame: Vec<(u64, String)> = run[..opening + 3]
+        .iter()
+        .rev()
+        .map(|l| (*l).clone())
+        .collect();
+    if let Some(title) = run.get(opening + 3).filter(|(_, l)| is_header(l)) {
+        frame.insert(0, (*title).clone());
+    }
+    frame
+}
+
 /// The remembered lines that run without a gap up to line `end`, from it upward, none of them at
 /// or before `taken` (part of a block already). Blank lines are not remembered: a gap is one.
 pub(super) fn run_up_from(

@@ -173,7 +173,7 @@ pub(super) static RULES: &[Rule] = &[
     ),
     rule(
         "node-error",
-        r"^\s*(\[!\] )?([A-Z][a-z]+( [a-z]+){0,3}: )?\S*(Error|Exception)( \[\w+\])?: |^Uncaught \w+|UnhandledPromiseRejection",
+        r"^\s*(\[!\] )?([A-Z][a-z]+( [a-z]+){0,3}: )?(\S*(Error|Exception)|[A-Z][a-z]+ Exception)( \[\w+\])?: |^Uncaught \w+|UnhandledPromiseRejection",
         Unknown,
         1,
         Stack,

@@ -457,6 +457,11 @@ fn recognises_tools() {
         ("At C:\\build\\deploy.ps1:5 char:1", "powershell"),
         ("Line |", "powershell"),
         ("   [-] adds two prices 9ms (7ms|2ms)", "test-mark-failed"),
+        // A tool's own name for what it raised, two words (Jekyll's).
+        (
+            "  Liquid Exception: Liquid syntax error (line 5): Tag '{%' was not properly terminated in index.html",
+            "node-error",
+        ),
         (
             "    TypeError [Error]: Cannot read properties of undefined (reading 'x')",
             "node-error",
