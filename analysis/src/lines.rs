@@ -185,10 +185,16 @@ pub fn clean_into(raw: &[u8], out: &mut Vec<u8>) {
         start + trimmed_len(text)
     };
     out.truncate(end);
-    if out.get(start) == Some(&b'{')
-        && out.last() == Some(&b'}')
-        && let Some(event) = json_event_text(&out[start..])
-    {
+    let record = match out.get(start) {
+        Some(b'{') if out.last() == Some(&b'}') => json_event_text(&out[start..]),
+        Some(b't' | b'l')
+            if out[start..].starts_with(b"time=") || out[start..].starts_with(b"level=") =>
+        {
+            logfmt_text(&out[start..])
+        }
+        _ => None,
+    };
+    if let Some(event) = record {
         out.truncate(start);
         // The event's text may hold escapes of its own (`\u001b[31m`), as any line may.
         if memchr::memchr(0x1b, event.as_bytes()).is_some() {
@@ -215,19 +221,48 @@ fn json_event_text(line: &[u8]) -> Option<String> {
         Number(f64),
         Other(serde::de::IgnoredAny),
     }
+    /// An error logged with the record: its text (zap's `error`, structlog's `exception`) or an
+    /// object with its message (pino's and bunyan's `err`).
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Error<'a> {
+        Text(std::borrow::Cow<'a, str>),
+        Object {
+            #[serde(borrow)]
+            message: std::borrow::Cow<'a, str>,
+        },
+        Other(serde::de::IgnoredAny),
+    }
+    /// tracing-subscriber's JSON puts the message and the other fields under `fields`.
+    #[derive(serde::Deserialize)]
+    struct Fields<'a> {
+        #[serde(borrow)]
+        message: Option<Field<'a>>,
+        #[serde(borrow)]
+        error: Option<Error<'a>>,
+    }
     #[derive(serde::Deserialize)]
     struct Event<'a> {
         #[serde(alias = "Output", borrow)]
         output: Option<Field<'a>>,
-        #[serde(alias = "message", alias = "Message", borrow)]
+        // structlog calls its message the event.
+        #[serde(alias = "message", alias = "Message", alias = "event", borrow)]
         msg: Option<Field<'a>>,
         #[serde(alias = "severity", alias = "lvl", borrow)]
         level: Option<Field<'a>>,
         #[serde(rename = "Action", borrow)]
         action: Option<Field<'a>>,
+        #[serde(alias = "err", alias = "exception", alias = "stack_trace", borrow)]
+        error: Option<Error<'a>>,
+        #[serde(borrow)]
+        fields: Option<Fields<'a>>,
     }
     let event: Event = serde_json::from_slice(line).ok()?;
-    let text = match (event.output, event.msg) {
+    let (message, error) = match event.fields {
+        Some(Fields { message, error }) => (event.msg.or(message), event.error.or(error)),
+        None => (event.msg, event.error),
+    };
+    let text = match (event.output, message) {
         (Some(Field::Text(text)), _) | (_, Some(Field::Text(text))) => text,
         _ if event.action.is_some() => return Some(String::new()),
         _ => return None,
@@ -238,6 +273,14 @@ fn json_event_text(line: &[u8]) -> Option<String> {
         .split('\n')
         .next()
         .unwrap_or_default();
+    let error = match error {
+        Some(Error::Text(text)) => Some(text),
+        Some(Error::Object { message }) => Some(message),
+        _ => None,
+    };
+    let record = |level: Option<String>| {
+        record_text(level.as_deref(), first, error.as_deref().map(error_line))
+    };
     let level = match event.level {
         Some(Field::Text(level)) => Some(level.to_ascii_uppercase()),
         // Bunyan's and pino's numbers: 10 trace … 50 error, 60 fatal.
@@ -248,10 +291,89 @@ fn json_event_text(line: &[u8]) -> Option<String> {
         }
         _ => None,
     };
-    Some(match level {
-        Some(level) => format!("{level} {first}"),
-        None => first.to_owned(),
-    })
+    Some(record(level))
+}
+
+/// The line of an error logged with a record that says what it is: a Python traceback's last
+/// (`KeyError: 'price'`), any other text's first (a stack's message over its frames).
+fn error_line(error: &str) -> &str {
+    let error = error.trim();
+    let mut lines = error.lines().map(str::trim).filter(|l| !l.is_empty());
+    if error.starts_with("Traceback") {
+        lines.next_back()
+    } else {
+        lines.next()
+    }
+    .unwrap_or_default()
+}
+
+/// A log record as a person reads it: its level, its message, and the error logged with it.
+fn record_text(level: Option<&str>, message: &str, error: Option<&str>) -> String {
+    let mut text = match level {
+        Some(level) => format!("{level} {message}"),
+        None => message.to_owned(),
+    };
+    if let Some(error) = error.filter(|e| !e.is_empty() && !message.contains(e)) {
+        text.push_str(": ");
+        text.push_str(error);
+    }
+    text
+}
+
+/// A line that is one logfmt record (logrus' and Go kit's `time="…" level=fatal msg="…"
+/// error="…"`): its level, message and error, as [`json_event_text`] reads a JSON record. `None`
+/// for other lines, and for key=value lines without both a level and a message.
+fn logfmt_text(line: &[u8]) -> Option<String> {
+    let line = std::str::from_utf8(line).ok()?;
+    let (mut level, mut message, mut error) = (None, None, None);
+    let mut rest = line;
+    while !rest.is_empty() {
+        let (key, after) = rest.split_once('=')?;
+        if key.is_empty()
+            || !key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+        {
+            return None;
+        }
+        let (value, after) = match after.strip_prefix('"') {
+            Some(quoted) => {
+                // The closing quote is the first one no backslash escapes.
+                let mut escaped = false;
+                let end = quoted.find(|c| {
+                    let close = c == '"' && !escaped;
+                    escaped = c == '\\' && !escaped;
+                    close
+                })?;
+                (unescape(&quoted[..end]), &quoted[end + 1..])
+            }
+            None => {
+                let end = after.find(' ').unwrap_or(after.len());
+                (after[..end].into(), &after[end..])
+            }
+        };
+        match key {
+            "level" | "lvl" => level = Some(value.to_ascii_uppercase()),
+            "msg" | "message" => message = Some(value),
+            "error" | "err" => error = Some(value),
+            _ => {}
+        }
+        rest = after.trim_start();
+    }
+    Some(record_text(Some(&level?), &message?, error.as_deref()))
+}
+
+/// A logfmt value without its escapes (`\"`, `\\`).
+fn unescape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Length of `text` without trailing white space (ASCII, or any Unicode white space character
@@ -568,6 +690,26 @@ mod tests {
             cleaned(br#"{"level":50,"time":1,"pid":7,"msg":"cannot open db\nat x"}"#),
             "ERROR cannot open db"
         );
+        // The error logged with the record: pino's object, structlog's traceback (its last
+        // line) under its `event`, tracing-subscriber's fields.
+        assert_eq!(
+            cleaned(
+                br#"{"level":50,"msg":"cannot connect","err":{"type":"Error","message":"connect ECONNREFUSED 127.0.0.1:5439","stack":"Error: connect"}}"#
+            ),
+            "ERROR cannot connect: connect ECONNREFUSED 127.0.0.1:5439"
+        );
+        assert_eq!(
+            cleaned(
+                br#"{"event": "import failed", "level": "error", "exception": "Traceback (most recent call last):\n  File \"app.py\", line 26, in <module>\nKeyError: 'price'"}"#
+            ),
+            "ERROR import failed: KeyError: 'price'"
+        );
+        assert_eq!(
+            cleaned(
+                br#"{"level":"ERROR","fields":{"message":"cannot bind","error":"Address already in use (os error 98)","port":8080},"target":"shop"}"#
+            ),
+            "ERROR cannot bind: Address already in use (os error 98)"
+        );
         // Escapes inside the text are stripped like any line's.
         assert_eq!(
             cleaned(br#"{"Action":"output","Output":"\u001b[31m--- FAIL: TestX\u001b[0m\n"}"#),
@@ -577,6 +719,26 @@ mod tests {
         for other in [
             &br#"{"name":"shop","version":"1.0.0"}"#[..],
             b"{ not json }",
+        ] {
+            assert_eq!(cleaned(other), String::from_utf8_lossy(other));
+        }
+    }
+
+    #[test]
+    fn a_logfmt_record_reads_as_its_level_message_and_error() {
+        assert_eq!(
+            cleaned(br#"time="2026-12-04T18:48:10Z" level=fatal msg="configuration is incomplete" variable=DATABASE_URL"#),
+            "FATAL configuration is incomplete"
+        );
+        assert_eq!(
+            cleaned(br#"level=error msg="query failed: \"orders\" is locked" error="context deadline exceeded""#),
+            r#"ERROR query failed: "orders" is locked: context deadline exceeded"#
+        );
+        // Without a level and a message, or not key=value throughout, a line stays as it is.
+        for other in [
+            &br#"time="2026-12-04T18:48:10Z" msg="no level""#[..],
+            b"level=3 of 5 done",
+            br#"level=error msg="unterminated"#,
         ] {
             assert_eq!(cleaned(other), String::from_utf8_lossy(other));
         }
