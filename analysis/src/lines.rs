@@ -599,9 +599,9 @@ fn clock_end(b: &[u8]) -> Option<(usize, bool)> {
     let digits =
         |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
     let two_digits_then = |at: usize, sep: u8| digits(at..at + 2) && b.get(at + 2) == Some(&sep);
+    // `2024-05-01`, or Go's log package's and nginx's `2024/05/01`.
     let dated = digits(0..4)
-        && b.get(4) == Some(&b'-')
-        && two_digits_then(5, b'-')
+        && matches!(b.get(4), Some(&sep @ (b'-' | b'/')) if two_digits_then(5, sep))
         && digits(8..10)
         && matches!(b.get(10), Some(b'T' | b' '));
     let time = if dated { 11 } else { 0 };
@@ -886,6 +886,12 @@ mod tests {
         );
         assert_eq!(cleaned(b"2024-05-01 10:00:00,123 ERROR boom"), "ERROR boom");
         assert_eq!(cleaned(b"2024-05-01T10:00:00+03:00 error: x"), "error: x");
+        // Go's log package and nginx date with slashes.
+        assert_eq!(
+            cleaned(b"2024/05/01 10:00:00 [emerg] 7#7: unknown directive"),
+            "[emerg] 7#7: unknown directive"
+        );
+        assert_eq!(cleaned(b"2024/05-01 10:00:00 x"), "2024/05-01 10:00:00 x");
         // A time in brackets (gulp, Jenkins' timestamper).
         assert_eq!(
             cleaned(b"[02:47:04] Task never defined: lint"),

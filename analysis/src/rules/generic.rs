@@ -156,8 +156,9 @@ pub(super) static RULES: &[Rule] = &[
     rule(
         "generic-error",
         // A bracketed tag alone opens a report too: sbt and Maven print an empty `[error]` line
-        // above their error summaries. HAProxy tags its errors `[ALERT]`, padded to a column.
-        r"^(##\[error\]|\[ERROR\]|\[error\]|ERROR:?|Error:|error:|FATAL:?|Fatal:|fatal error:|E:|ERR!|\*\*\* ERROR) ?\S|^\[(error|ERROR)\]\s*$|^\[ALERT\]\s+\S",
+        // above their error summaries. HAProxy tags its errors `[ALERT]`, padded to a column;
+        // nginx its worst with syslog's severities above error (`[emerg]`, `[alert]`, `[crit]`).
+        r"^(##\[error\]|\[ERROR\]|\[error\]|ERROR:?|Error:|error:|FATAL:?|Fatal:|fatal error:|E:|ERR!|\*\*\* ERROR) ?\S|^\[(error|ERROR)\]\s*$|^\[(ALERT|alert|emerg|crit)\]\s+\S",
         Unknown,
         2,
         Line,

@@ -295,6 +295,14 @@ fn recognises_tools() {
             "generic-error",
         ),
         (
+            "[emerg] 8861#8861: \"proxy_pass\" directive is duplicate in /etc/nginx/conf.d/shop.conf:12",
+            "generic-error",
+        ),
+        (
+            "[crit] 7#7: *1 SSL_do_handshake() failed (SSL: error:0A000086)",
+            "generic-error",
+        ),
+        (
             "src/cart.js:3:8 lint/style/noVar  FIXABLE  ━━━━━━━━━━━━━━━━━━━━",
             "biome-diagnostic",
         ),
