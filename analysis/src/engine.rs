@@ -29,6 +29,7 @@ use lead::{
     test_run_above, warnings_above,
 };
 use regex::Regex;
+pub(crate) use shape::traced_command;
 pub(crate) use shape::{
     announces, code_frame, heads_a_message, names_same_file, numbered_source, shouted, underline,
     without_level_tag,
@@ -1120,6 +1121,17 @@ impl Engine {
                     ));
                 }
             }
+        }
+        // The command a script traced (`set -x`) right before the line is the one that printed
+        // it, whatever the rule: `+ yc storage s3 cp …` over `yc: command not found`.
+        if lines.is_empty()
+            && traced_command(text).is_none()
+            && let Some((n, line)) =
+                run_up_from(&self.current.tail, number - 1, self.last_block_end)
+                    .next()
+                    .filter(|(_, l)| traced_command(l).is_some())
+        {
+            lines.push((*n, line.clone()));
         }
         let lead = lines.len();
         lines.push((number, truncate(shown)));

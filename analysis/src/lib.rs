@@ -1260,12 +1260,21 @@ fn step_report(
         let silent: Vec<&(u64, String)> = command.iter().filter(|_| tail.is_empty()).collect();
         // The step's last words: the line that introduces the value it ends with (ajv's
         // `products/pen.json invalid` over its errors), else its last line that has words.
+        // An assignment a script traced last (`+ port=`) took a command substitution's output:
+        // the substitution's command failed, and what it printed says why.
+        let assignment = |l: &str| {
+            engine::traced_command(l).is_some_and(|c| {
+                c.split_once('=').is_some_and(|(name, _)| {
+                    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                })
+            })
+        };
         let last_words = whole_value(&tail)
             .and_then(|i| tail.get(i))
             .or_else(|| {
                 tail.iter()
                     .rev()
-                    .find(|l| l.1.contains(char::is_alphabetic))
+                    .find(|l| l.1.contains(char::is_alphabetic) && !assignment(&l.1))
             })
             .or(tail.last())
             .map(|l| l.1.clone())
@@ -1285,8 +1294,20 @@ fn step_report(
             .chain(Excerpt::of(&tail).or_else(|| Excerpt::of(&silent)))
             .collect();
         let category = from_context(&step, meta);
-        let mut summary = match (&failing_command, silent.is_empty()) {
-            (Some(command), false) => format!("{}: `{command}` printed nothing", label(category)),
+        // A script that traced its commands (`set -x`) and stopped right after one: that
+        // command failed without a word (`grep -q`, `test -f`).
+        let traced_last = tail
+            .last()
+            .filter(|l| !assignment(&l.1))
+            .and_then(|l| engine::traced_command(&l.1));
+        let mut summary = match (&failing_command, silent.is_empty(), traced_last) {
+            (Some(command), false, _) => {
+                format!("{}: `{command}` printed nothing", label(category))
+            }
+            (_, _, Some(traced)) => format!(
+                "{}: the script stopped at `{traced}`, which printed nothing",
+                label(category)
+            ),
             _ => format!("{}; its last output was: {last_words}", label(category)),
         };
         if let Some(root) = cause.first() {

@@ -2272,3 +2272,36 @@ fn a_summary_names_no_place_in_a_library_s_own_files() {
         "{report:#?}"
     );
 }
+
+#[test]
+fn a_script_s_traced_command_is_shown_with_what_it_printed_and_named_when_it_printed_nothing() {
+    // Line 14 is the traced command, 15 bash's error for it.
+    let log = job(
+        "$ bash scripts/publish.sh\n+ version=1.5.0\n+ tar czf shop-1.5.0.tar.gz README.md\n+ yc storage s3 cp shop-1.5.0.tar.gz s3://acme-releases/shop/\nscripts/publish.sh: line 6: yc: command not found\n",
+    );
+    assert_first_excerpt(&log, (14, 15));
+    // A check that failed without a word: the last command the script traced.
+    let log = job(
+        "$ bash scripts/check-release.sh\n+ version=1.5.0\n+ test -f Cargo.toml\n+ grep -q '^version = \"1.5.0\"' Cargo.toml\n",
+    );
+    let report = analyze(&log);
+    assert!(
+        report
+            .summary
+            .ends_with("the script stopped at `grep -q '^version = \"1.5.0\"' Cargo.toml`, which printed nothing"),
+        "{}",
+        report.summary
+    );
+    // An assignment traced last took a command substitution's output: its error says why.
+    let log = job(
+        "$ bash scripts/render.sh\n+ env=production\n++ jq -er .services.shop.port config/production.json\njq: error (at config/production.json:5): Cannot index string with string \"port\"\n+ port=\n",
+    );
+    let report = analyze(&log);
+    assert!(
+        report
+            .summary
+            .ends_with("Cannot index string with string \"port\""),
+        "{}",
+        report.summary
+    );
+}

@@ -869,6 +869,16 @@ pub(super) fn looks_like_path(line: &str) -> bool {
         })
 }
 
+/// The command a shell traced before it ran it (`set -x`): `+ grep -q x Cargo.toml`, a `+` more
+/// for each level of nesting (`++ jq -er .port config.json`, in a command substitution).
+pub(crate) fn traced_command(line: &str) -> Option<&str> {
+    let command = line.trim_start_matches('+');
+    (command.len() < line.len())
+        .then(|| command.strip_prefix(' '))
+        .flatten()
+        .filter(|c| c.starts_with(|c: char| !c.is_whitespace()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::{closing_count, test_run_verdict};
