@@ -369,6 +369,25 @@ fn headline(block: &Block) -> &str {
         _ if first.trim_end().ends_with("━━━") => {
             body().find(|l| !l.is_empty()).unwrap_or(first)
         }
+        // A driver's report of how the program it ran exited (collect2's `ld returned 1 exit
+        // status`) says less than what that program printed above it.
+        _ if first.contains(" returned ")
+            && first.ends_with("exit status")
+            && lines.len() < block.lines.len() =>
+        {
+            block.lines.first().map_or(first, |l| l.1.as_str())
+        }
+        // A verdict that warnings failed the build (`warnings found and -Werror specified`):
+        // the first warning says what to fix.
+        _ if block.rule.lead == rules::Lead::Warnings && lines.len() < block.lines.len() => block
+            .lines
+            .iter()
+            .map(|l| l.1.as_str())
+            .find(|l| {
+                l.split(|c: char| !c.is_alphanumeric())
+                    .any(|w| w.eq_ignore_ascii_case("warning"))
+            })
+            .unwrap_or(first),
         // A location under its message (`--> path:line`, cfn-lint's bare `path:line:col`): the
         // message says what is wrong.
         _ if block.rule.lead == rules::Lead::Line && lines.len() < block.lines.len() => {

@@ -2305,3 +2305,33 @@ fn a_script_s_traced_command_is_shown_with_what_it_printed_and_named_when_it_pri
         report.summary
     );
 }
+
+#[test]
+fn a_driver_s_report_of_how_the_linker_exited_takes_what_the_linker_printed() {
+    // Line 13 is ld's, by its path; 14 collect2's report of ld's exit.
+    let log = job(
+        "$ make\navr-gcc -mmcu=attiny85 -Os -o shop.elf src/main.c\n/usr/lib/gcc/avr/5.4.0/../../../avr/bin/ld: shop.elf section `.text' will not fit in region `text'\ncollect2: error: ld returned 1 exit status\nmake: *** [Makefile:5: shop.elf] Error 1\n",
+    );
+    let report = assert_first_excerpt(&log, (13, 14));
+    assert!(
+        report.summary.ends_with("will not fit in region `text'"),
+        "{}",
+        report.summary
+    );
+}
+
+#[test]
+fn a_count_of_warnings_that_failed_the_lint_takes_the_warnings_above_it() {
+    // Verilator's `%Warning-…` and its frame, lines 12-15, then its verdict.
+    let log = job(
+        "$ verilator --lint-only -Wall rtl/counter.v\n%Warning-WIDTH: rtl/counter.v:11:28: Operator ADD expects 8 bits on the RHS, but RHS's VARREF 'step' generates 4 bits.\n                                   : ... In instance counter\n   11 |             count <= count + step;\n      |                            ^\n%Error: Exiting due to 1 warning(s)\n",
+    );
+    let report = assert_first_excerpt(&log, (12, 16));
+    assert!(
+        report
+            .summary
+            .contains("%Warning-WIDTH: rtl/counter.v:11:28: Operator ADD"),
+        "{}",
+        report.summary
+    );
+}

@@ -270,11 +270,27 @@ pub(super) fn same_program_above(
     {
         return Vec::new();
     }
+    // A driver's report of the program it ran (collect2's `error: ld returned 1 exit status`):
+    // that program's lines, by its path (`/usr/lib/gcc/avr/5.4.0/../../../avr/bin/ld: …`).
+    let reported = severity
+        .split_once(" returned ")
+        .and_then(|(said, _)| said.split_whitespace().last());
+    let run_by = |line: &str, name: &str| {
+        line.split_once(": ").is_some_and(|(path, _)| {
+            let base = path.rsplit('/').next().unwrap_or(path);
+            !path.contains(' ')
+                && (base == name || base.strip_prefix(name).is_some_and(|r| r.starts_with('.')))
+        })
+    };
     let mut lines: Vec<(u64, String)> = Vec::new();
     let mut expected = number;
     for (n, line) in tail.iter().rev().skip_while(|(n, _)| *n >= number) {
+        let line_of = |name: &str| {
+            program_prefix(line.trim_start()) == Some(name) || run_by(line.trim_start(), name)
+        };
         // One blank line (not remembered) may part them.
-        if *n <= taken || *n + 2 < expected || program_prefix(line.trim_start()) != Some(program) {
+        if *n <= taken || *n + 2 < expected || !(line_of(program) || reported.is_some_and(line_of))
+        {
             break;
         }
         if *n + 2 == expected {
@@ -409,9 +425,11 @@ pub(super) fn diff_line(line: &str) -> bool {
 /// lines right above is a warning.
 pub(super) fn warnings_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, String)> {
     const REACH: usize = 12;
+    // Verilator marks its messages with `%` (`%Warning-WIDTH: path:11:28: …`).
     let warning = |l: &str| {
         let lower = l.trim_start().to_ascii_lowercase();
-        lower.starts_with("warning") || lower.contains("warning") && location(l)
+        lower.trim_start_matches('%').starts_with("warning")
+            || lower.contains("warning") && location(l)
     };
     let near: Vec<&(u64, String)> = tail
         .iter()

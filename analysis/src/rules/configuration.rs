@@ -171,6 +171,17 @@ pub(super) static RULES: &[Rule] = &[
         Section,
         "Gradle failed: the lines under What went wrong name the task and the cause.",
     ),
+    Rule {
+        lead: Lead::Warnings,
+        ..rule(
+            "werror",
+            r"warnings found and -Werror specified|failed due to warnings while using the --warnings-as-errors|^ESLint found too many warnings|^Aborted with \d+ warnings? in strict mode|\(with warnings treated as errors\)|incurred under -(Werror|Xfatal-warnings)|^%Error: Exiting due to \d+ warning",
+            Compilation,
+            1,
+            Line,
+            "Warnings failed the build (treated as errors: -Werror, strict mode): fix the warnings shown, or stop treating them as errors.",
+        )
+    },
     rule(
         "node-error",
         r"^\s*(\[!\] )?([A-Z][a-z]+( [a-z]+){0,3}: )?(\S*(Error|Exception)|[A-Z][a-z]+ Exception)( \[\w+\])?: |^Uncaught \w+|UnhandledPromiseRejection",
@@ -226,17 +237,6 @@ pub(super) static RULES: &[Rule] = &[
         Stack,
         "Lua raised an error at the file and line shown.",
     ),
-    Rule {
-        lead: Lead::Warnings,
-        ..rule(
-            "werror",
-            r"warnings found and -Werror specified|failed due to warnings while using the --warnings-as-errors|^ESLint found too many warnings|^Aborted with \d+ warnings? in strict mode|\(with warnings treated as errors\)|incurred under -(Werror|Xfatal-warnings)",
-            Compilation,
-            1,
-            Line,
-            "Warnings failed the build (treated as errors: -Werror, strict mode): fix the warnings shown, or stop treating them as errors.",
-        )
-    },
     // scan-build's verdict with --status-bugs: the analyzer's findings above it, printed as
     // warnings with their code frames, failed the job.
     Rule {
