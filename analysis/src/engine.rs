@@ -23,8 +23,8 @@ use super::localized::in_english;
 use super::rules::{Category, FATAL_WARNING, Lead, NAMED_REPORT, Rule, Rules, Shape};
 use boilerplate::{runner_boilerplate, tool_epilogue};
 use lead::{
-    announced_test_above, caret_frame_above, completed_by, decorated_title, diff_line,
-    findings_above, frame_above, framed_heading_above, is_header, is_parent, quoted_by,
+    announced_test_above, caret_frame_above, cause_chain_above, completed_by, decorated_title,
+    diff_line, findings_above, frame_above, framed_heading_above, is_header, is_parent, quoted_by,
     ruled_frame_above, run_up_from, same_item_shape, same_program_above, section_above,
     test_run_above, warnings_above,
 };
@@ -1121,6 +1121,11 @@ impl Engine {
                     ));
                 }
             }
+        }
+        if lines.is_empty() {
+            // The chain's links may have opened blocks of their own (`Caused by:`): it is the
+            // story they belong to.
+            lines.extend(cause_chain_above(&self.current.tail, number));
         }
         // The command a script traced (`set -x`) right before the line is the one that printed
         // it, whatever the rule: `+ yc storage s3 cp …` over `yc: command not found`.

@@ -167,8 +167,18 @@ pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Ve
                 let version = after
                     .strip_prefix('.')
                     .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
+                // A host name and its port (`repo.maven.apache.org:443`) is no file either.
+                let host = !path.contains(['/', '\\'])
+                    && path.matches('.').count() >= 2
+                    && path.rsplit('.').next().is_some_and(|tld| {
+                        [
+                            "com", "org", "net", "io", "ru", "dev", "cloud", "app", "space",
+                        ]
+                        .contains(&tld)
+                    });
                 if line_no == 0
                     || version
+                    || host
                     || path.contains("://")
                     || path.starts_with("//")
                     || path.chars().all(|c| c.is_ascii_digit() || c == '.')
@@ -386,6 +396,7 @@ mod tests {
             "    at munit.Assertions.failComparison(Assertions.scala:274)",
             "│   on main.tf line 14, in resource \"yandex_compute_instance\" \"web\":",
             "      at Context.eval (webpack://shop/./cypress/e2e/cart.cy.ts:14:30)",
+            "Connect to repo.maven.apache.org:443 [repo.maven.apache.org/151.101.0.215] failed",
         ];
         let found = locations(lines, 12);
         let pairs: Vec<(&str, u32)> = found.iter().map(|l| (l.path.as_str(), l.line)).collect();

@@ -259,6 +259,7 @@ static BELOW_ERROR: &str = r"(?x)
   | ^\s*(\d{4}-\d\d-\d\d[T\ ][\d:.,]+\s+)?(\[[^\]]{1,40}\]\s*){1,3}\[(TRACE|DEBUG|INFO|WARN)[A-Z]{0,3}\s*\]
   | ^\d\d:\d\d(:\d\d)?(AM|PM)?\ (TRC|DBG|INF|WRN)\ 
   | ^\s*(PHP\ )?(Trace|Debug|Info|Warn|Warning|Notice|Deprecated):\s
+  | ^warning:\ 
   | ^\S+:\d+:\ \w*Warning:\s
   | \blevel=(trace|debug|info|warn|warning)\b
   | ^[IWD]\d{4}\ \d\d:\d\d:\d\d\.\d+\s

@@ -2335,3 +2335,26 @@ fn a_count_of_warnings_that_failed_the_lint_takes_the_warnings_above_it() {
         report.summary
     );
 }
+
+#[test]
+fn a_chain_of_causes_is_shown_from_its_error_down_to_its_root_not_the_retries_warned_above() {
+    // Lines 14-26: the error, its Caused by links, the root cause.
+    let log = job(
+        "$ cargo build\n    Updating `mirror` index\nwarning: spurious network error (1 try remaining): [7] Could not connect to server (Failed to connect to 127.0.0.1 port 9 after 0 ms: Could not connect to server)\nerror: failed to get `itoa` as a dependency of package `shop v0.1.0 (/builds/acme/shop)`\n\nCaused by:\n  failed to query replaced source registry `crates-io`\n\nCaused by:\n  download of config.json failed\n\nCaused by:\n  failed to download from `http://127.0.0.1:9/index/config.json`\n\nCaused by:\n  [7] Could not connect to server (Failed to connect to 127.0.0.1 port 9 after 0 ms: Could not connect to server)\n",
+    );
+    let report = analyze(&log);
+    assert_eq!(report.category, Category::Network);
+    let shown: Vec<u64> = report
+        .excerpts
+        .iter()
+        .flat_map(|e| e.start_line..=e.end_line)
+        .collect();
+    assert!((14..=26).all(|n| shown.contains(&n)), "{report:#?}");
+    assert!(
+        report
+            .summary
+            .starts_with("Network failure: [7] Could not connect"),
+        "{}",
+        report.summary
+    );
+}

@@ -151,6 +151,41 @@ pub(super) fn ruled_frame_above(
     frame
 }
 
+/// The chain of causes an error is the root of, as Rust's anyhow and cargo print it: `error:
+/// failed to get `itoa` …`, then blank-parted `Caused by:` headings over indented messages, down
+/// to line `number` (the root cause, `  [7] Could not connect to server`). Nothing unless the line
+/// above `number` is such a heading and the chain reaches its `error:` line.
+pub(super) fn cause_chain_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, String)> {
+    const MOST: usize = 24;
+    let heading = |l: &str| l.trim() == "Caused by:";
+    let mut lines: Vec<(u64, String)> = Vec::new();
+    let mut expected = number;
+    for (n, line) in tail.iter().rev().skip_while(|(n, _)| *n >= number) {
+        // Blank lines are not remembered: one may part the chain's links.
+        if *n + 2 < expected || lines.len() >= MOST {
+            return Vec::new();
+        }
+        if lines.is_empty() && !(*n + 1 == expected && heading(line)) {
+            return Vec::new();
+        }
+        if *n + 2 == expected {
+            lines.push((n + 1, String::new()));
+        }
+        lines.push((*n, line.clone()));
+        expected = *n;
+        let t = line.trim_start();
+        if line.len() == t.len() && !heading(line) {
+            // The chain's head: the error it explains, or nothing.
+            if !["error:", "Error:"].iter().any(|e| t.starts_with(e)) {
+                return Vec::new();
+            }
+            lines.reverse();
+            return lines;
+        }
+    }
+    Vec::new()
+}
+
 /// The remembered lines that run without a gap up to line `end`, from it upward, none of them at
 /// or before `taken` (part of a block already). Blank lines are not remembered: a gap is one.
 pub(super) fn run_up_from(
