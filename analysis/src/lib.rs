@@ -1453,11 +1453,13 @@ fn step_report(
     let locations = extract::relative(extract::locations(shown, 3), checkout);
     // A place where the program only printed (Haxe's `trace`, `path:9: loading prices`) says
     // nothing of the failure: the first diagnostic shown with it that has a word of failure
-    // tells it.
+    // tells it. Words in another alphabet (a Russian locale's `неизвестное ключевое слово`)
+    // are not known to say nothing.
     let says_failure = |b: &Block| {
-        b.lines
-            .iter()
-            .any(|l| rules::Rules::get().keywords.contains(l.1.as_bytes()))
+        b.lines.iter().any(|l| {
+            rules::Rules::get().keywords.contains(l.1.as_bytes())
+                || l.1.chars().any(|c| c.is_alphabetic() && !c.is_ascii())
+        })
     };
     let telling = match primary.rule.shape {
         Shape::Diagnostic if !says_failure(primary) => chosen

@@ -2358,3 +2358,18 @@ fn a_chain_of_causes_is_shown_from_its_error_down_to_its_root_not_the_retries_wa
         report.summary
     );
 }
+
+#[test]
+fn a_diagnostic_in_another_alphabet_keeps_the_summary() {
+    let log = job(
+        "$ msgfmt --check -o shop.mo po/ru.po\npo/ru.po:10: неизвестное ключевое слово «msgstrx»\npo/ru.po:9: пропущена секция «msgstr»\npo/ru.po:10:8: syntax error\nmsgfmt: найдено 3 критические ошибки\n",
+    );
+    let report = analyze(&log);
+    assert!(
+        report
+            .summary
+            .ends_with("po/ru.po:10: неизвестное ключевое слово «msgstrx»"),
+        "{}",
+        report.summary
+    );
+}
