@@ -2373,3 +2373,12 @@ fn a_diagnostic_in_another_alphabet_keeps_the_summary() {
         report.summary
     );
 }
+
+#[test]
+fn a_one_line_error_s_reasons_under_a_heading_a_blank_line_below_go_with_it() {
+    // Lines 11-15: pip's error, a blank line, the heading and the two pins that conflict.
+    let log = job(
+        "ERROR: Cannot install -r requirements.txt (line 1) and urllib3<1.21 because these package versions have conflicting dependencies.\n\nThe conflict is caused by:\n    The user requested urllib3<1.21\n    requests 2.32.3 depends on urllib3<3 and >=1.21.1\n\nTo fix this you could try to:\n1. loosen the range of package versions you've specified\n",
+    );
+    assert_first_excerpt(&log, (11, 15));
+}

@@ -69,7 +69,13 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                     .lines
                     .last()
                     .is_some_and(|(_, l)| indent_of(l) > anchor_indent);
-        return !new_anchor && (announced || frame || chained);
+        // A one-line error's reasons, under a heading a blank line below it (pip's `ERROR:
+        // Cannot install …`, blank, `The conflict is caused by:` over the pins).
+        let reasons = block.lines.len() == block.lead + 1
+            && text.ends_with(':')
+            && text.split_whitespace().count() >= 3
+            && !indented;
+        return !new_anchor && (announced || frame || chained || reasons);
     }
     if (short || block.rule.shape == Shape::Stack)
         && !new_anchor
