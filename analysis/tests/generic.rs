@@ -2382,3 +2382,12 @@ fn a_one_line_error_s_reasons_under_a_heading_a_blank_line_below_go_with_it() {
     );
     assert_first_excerpt(&log, (11, 15));
 }
+
+#[test]
+fn an_exception_s_message_goes_on_one_paragraph_below_its_first_line() {
+    // Lines 11-16: the traceback and the exception, 17 blank, 18 the message's next paragraph.
+    let log = job(
+        "Traceback (most recent call last):\n  File \"/tmp/env/lib/python3.11/site-packages/hatchling/build.py\", line 58, in build_wheel\n    return os.path.basename(next(builder.build(directory=wheel_directory)))\n  File \"/tmp/env/lib/python3.11/site-packages/hatchling/builders/wheel.py\", line 281, in default_file_selection_options\n    raise ValueError(message)\nValueError: Unable to determine which files to ship inside the wheel using the following heuristics\n\nThe most likely cause of this is that there is no directory that matches the name of your project (acme_shop).\n\nAt least one file selection option must be defined.\n",
+    );
+    assert_first_excerpt(&log, (11, 18));
+}

@@ -158,7 +158,18 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
         // few unindented ones right under it (SQLAlchemy's `[SQL: …]` and `(Background on this
         // error at: …)`, a message of several lines).
         Shape::Traceback => {
+            // An exception's message may go on a blank line under its first line (hatchling's
+            // `ValueError: Unable to determine which files to ship …`, blank, `The most likely
+            // cause …`): its next paragraph of prose is the message's.
+            let message_goes_on = block.pending_blank.is_some()
+                && !indented
+                && text.starts_with(|c: char| c.is_ascii_uppercase())
+                && !["Traceback", "During handling", "The above exception"]
+                    .iter()
+                    .any(|p| text.starts_with(p))
+                && block.lines.last().is_some_and(|(_, l)| raised(l));
             !block.exception_seen
+                || message_goes_on
                 || indented
                 || !new_anchor
                     && block.pending_blank.is_none()
@@ -348,6 +359,16 @@ fn goes_on_whatever_shape(block: &Block, text: &str) -> bool {
         || text.starts_with([')', ']', '}']) && left_open(block)
         // The next line of a code frame the report shows (Ansible's numbered lines).
         || source(text) && block.lines.last().is_some_and(|(_, l)| source(l))
+}
+
+/// A Python exception's line: its class, dotted or not, and its message (`ValueError: …`).
+fn raised(line: &str) -> bool {
+    line.split_once(": ").is_some_and(|(class, _)| {
+        ["Error", "Exception"].iter().any(|k| class.ends_with(k))
+            && class
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+    })
 }
 
 /// A field PostgreSQL sends with an error, as psql and the drivers print it under the message:
