@@ -66,6 +66,17 @@ pub(super) static RULES: &[Rule] = &[
         Stack,
         "A Go program panicked: the goroutine trace shows where.",
     ),
+    // The Go runtime's own crash, which no recover() catches (`fatal error: all goroutines are
+    // asleep - deadlock!`, `fatal error: concurrent map writes`), over its goroutine traces a
+    // blank line below; compilers put a place before theirs.
+    rule(
+        "go-fatal",
+        r"^fatal error: ",
+        Unknown,
+        0,
+        Stack,
+        "The Go runtime stopped the program (a deadlock, concurrent map writes, out of memory): the goroutine trace under it shows where.",
+    ),
     // PHP's run-tests.php (php-src and every extension built with it): `FAIL title [path.phpt]`
     // under the test's `========DIFF========` … `========DONE========` section.
     with_section_lead(rule(

@@ -480,6 +480,10 @@ fn recognises_tools() {
             "panic: runtime error: invalid memory address or nil pointer dereference",
             "go-panic",
         ),
+        (
+            "fatal error: all goroutines are asleep - deadlock!",
+            "go-fatal",
+        ),
         ("  ✕ loads an order (10 ms)", "test-mark-failed"),
         ("  [FAILED] two prices", "bracketed-verdict"),
         ("FAIL (TestExpectedEqual)", "zig-test"),
