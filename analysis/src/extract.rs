@@ -27,6 +27,8 @@ pub(super) fn location_patterns() -> &'static [Regex] {
             r"(?P<path>[\w./\\-]+\.\w+)\((?P<line>\d+), ?(?P<col>\d+)\)",
             // Ruby/Perl: path line N / path:N:in; Terraform: on main.tf line 14
             r"(at|on) (?P<path>[\w./-]+\.\w+) line (?P<line>\d+)",
+            // gfortran's run-time error: At line 8 of file src/cart.f90
+            r"^At line (?P<line>\d+) of file (?P<path>[\w./-]+\.\w+)",
             // .NET's frames (`in /src/CartTests.cs:line 11`), Pester 4's (`Cart.Tests.ps1: line 9`)
             r"(?P<path>(?:\b[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.\w+): ?line (?P<line>\d+)",
             // path:line[:col] (rustc's -->, gcc, go, eslint's file header is separate); a
@@ -397,6 +399,7 @@ mod tests {
             "│   on main.tf line 14, in resource \"yandex_compute_instance\" \"web\":",
             "      at Context.eval (webpack://shop/./cypress/e2e/cart.cy.ts:14:30)",
             "Connect to repo.maven.apache.org:443 [repo.maven.apache.org/151.101.0.215] failed",
+            "At line 8 of file src/cart.f90",
         ];
         let found = locations(lines, 12);
         let pairs: Vec<(&str, u32)> = found.iter().map(|l| (l.path.as_str(), l.line)).collect();
@@ -412,6 +415,7 @@ mod tests {
                 ("/src/Cart.Tests.ps1", 9),
                 ("main.tf", 14),
                 ("cypress/e2e/cart.cy.ts", 14),
+                ("src/cart.f90", 8),
                 ("/usr/lib/python3/site-packages/x.py", 3),
                 ("Assertions.scala", 274),
             ]

@@ -212,6 +212,8 @@ pub(super) fn is_header(line: &str) -> bool {
         return false;
     }
     t.ends_with(':')
+        // gfortran's place over its run-time error (`At line 8 of file src/cart.f90`).
+        || t.starts_with("At line ") && t.contains(" of file ")
         || t.starts_with("# ")
         || numbered(t)
         || t.starts_with("In file included from")

@@ -229,6 +229,17 @@ pub(super) static RULES: &[Rule] = &[
         Line,
         "The Erlang VM stopped at boot: the reason term names the error and the function it came from.",
     ),
+    // gfortran's run-time checks stop the program with `Fortran runtime error: …` under the
+    // place they name (`At line 8 of file src/cart.f90`): what it ran into, whatever the
+    // compiler warned about the same code earlier.
+    rule(
+        "fortran-runtime",
+        r"^Fortran runtime error: ",
+        Unknown,
+        0,
+        Line,
+        "The Fortran program stopped at run time at the line shown: an index out of bounds, a failed allocation or a read past the end of a file.",
+    ),
     rule(
         "lua-error",
         r"^(\S*lua\S*: )?(\[string \S+\]|\S+\.lua):\d+: |^fail: |^stack traceback:$",

@@ -484,6 +484,10 @@ fn recognises_tools() {
             "fatal error: all goroutines are asleep - deadlock!",
             "go-fatal",
         ),
+        (
+            "Fortran runtime error: Index '4' of dimension 1 of array 'prices' above upper bound of 3",
+            "fortran-runtime",
+        ),
         ("  ✕ loads an order (10 ms)", "test-mark-failed"),
         ("  [FAILED] two prices", "bracketed-verdict"),
         ("FAIL (TestExpectedEqual)", "zig-test"),
