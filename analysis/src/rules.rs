@@ -385,6 +385,8 @@ impl Rules {
                 // ShellCheck's `In deploy.sh line 2:` titles and TeX's `! Missing $ inserted.`
                 // have no keyword.
                 || trimmed.starts_with("In ") && trimmed.ends_with(':')
+                // Raku's backtrace frame (`in sub price-of at bin/report.raku line 3`).
+                || trimmed.starts_with("in ") && trimmed.ends_with(|c: char| c.is_ascii_digit())
                 || line.starts_with("File \"")
                 || line.starts_with("! ")
                 || located(line)

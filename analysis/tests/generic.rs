@@ -2391,3 +2391,19 @@ fn an_exception_s_message_goes_on_one_paragraph_below_its_first_line() {
     );
     assert_first_excerpt(&log, (11, 18));
 }
+
+#[test]
+fn a_raku_program_s_death_is_its_message_over_its_backtrace() {
+    // Line 12 is the message, 13-14 the backtrace; the program's buffered output follows.
+    let log = job(
+        "$ raku bin/report.raku\nno price for lamp\n  in sub price-of at bin/report.raku line 3\n  in block <unit> at bin/report.raku line 7\n\n125\n250\n",
+    );
+    let report = assert_first_excerpt(&log, (12, 14));
+    assert!(
+        report
+            .summary
+            .ends_with("no price for lamp (bin/report.raku:3)"),
+        "{}",
+        report.summary
+    );
+}

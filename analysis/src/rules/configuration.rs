@@ -206,6 +206,29 @@ pub(super) static RULES: &[Rule] = &[
         Stack,
         "Ruby raised an exception at the file and line shown.",
     ),
+    // Raku's errors: the compiler's `===SORRY!=== Error while compiling path` over what it
+    // found (`Undeclared routine:`, `    totl used at line 8`), and a run-time error's message over
+    // its backtrace, whose first frame is the anchor (`  in sub price-of at bin/report.raku line
+    // 3`) and the message the line above it.
+    rule(
+        "raku-sorry",
+        r"^===SORRY!=== ",
+        Compilation,
+        1,
+        Section,
+        "Raku could not compile the file named: what it found is under the title, with the line it is used at.",
+    ),
+    Rule {
+        lead: Lead::Line,
+        ..rule(
+            "raku-die",
+            r"^  in (sub|method|block|routine|submethod) \S+ at \S+ line \d+$",
+            Unknown,
+            1,
+            Stack,
+            "The Raku program died with the message shown; the backtrace under it names the routine and the line.",
+        )
+    },
     // PowerShell's error views: Windows PowerShell's `Cmdlet : message` over `At path:line
     // char:N` and `+ …` lines; PowerShell 7's `Cmdlet: path:line` over `Line |` and a framed
     // message. The anchor is the view's second line; the message is the line above it.

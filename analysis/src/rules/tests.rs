@@ -488,6 +488,11 @@ fn recognises_tools() {
             "Fortran runtime error: Index '4' of dimension 1 of array 'prices' above upper bound of 3",
             "fortran-runtime",
         ),
+        (
+            "===SORRY!=== Error while compiling /builds/acme/shop/lib/Cart.rakumod",
+            "raku-sorry",
+        ),
+        ("  in sub price-of at bin/report.raku line 3", "raku-die"),
         ("  ✕ loads an order (10 ms)", "test-mark-failed"),
         ("  [FAILED] two prices", "bracketed-verdict"),
         ("FAIL (TestExpectedEqual)", "zig-test"),
