@@ -29,7 +29,6 @@ use lead::{
     test_run_above, warnings_above,
 };
 use regex::Regex;
-pub(crate) use shape::traced_command;
 pub(crate) use shape::{
     announces, code_frame, heads_a_message, names_same_file, numbered_source, shouted, underline,
     without_level_tag,
@@ -38,6 +37,7 @@ use shape::{
     code_fence, continues, ends_report, indent_of, looks_like_path, passed_unit_title,
     program_prefix, reports_exit, starts_test_class, test_run_verdict, untagged, usage_heading,
 };
+pub(crate) use shape::{reported_program, traced_command};
 use std::collections::{HashSet, VecDeque};
 use std::sync::OnceLock;
 

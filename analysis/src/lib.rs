@@ -195,19 +195,18 @@ fn category_of(primary: &Block, step: &Step, meta: &JobMeta) -> Category {
     let rule = primary.rule;
     let text = |pred: &dyn Fn(&str) -> bool| primary.lines.iter().any(|(_, l)| pred(l));
     let command = step.command.as_deref().unwrap_or_default();
+    let said = headline(primary);
     if rule.category == Category::Compilation
         && (text(&|l| l.contains("clippy::")) || engine::runs_a_linter(command))
     {
         return Category::Lint;
     }
-    if rule.category == Category::Compilation && failed_check(headline(primary)) {
+    if rule.category == Category::Compilation && failed_check(said) {
         return Category::TestFailure;
     }
     // A place in a running method (Ruby's frame, `test/cart_test.rb:9:in `test_total'`) is where a
     // program failed, not a line a compiler rejected.
-    if rule.category == Category::Compilation
-        && (in_method(headline(primary)) || raised_as_it_ran(headline(primary)))
-    {
+    if rule.category == Category::Compilation && (in_method(said) || raised_as_it_ran(said)) {
         if !step.failing_tests.is_empty() {
             return Category::TestFailure;
         }
@@ -215,8 +214,7 @@ fn category_of(primary: &Block, step: &Step, meta: &JobMeta) -> Category {
     }
     if rule.shape == Shape::Traceback {
         // The exception line says more than the traceback around it (MemoryError, ImportError…).
-        let exception = headline(primary);
-        if let Some(r) = rules::Rules::get().classify(exception)
+        if let Some(r) = rules::Rules::get().classify(said)
             && r.category != Category::Unknown
         {
             return r.category;
@@ -371,10 +369,7 @@ fn headline(block: &Block) -> &str {
         }
         // A driver's report of how the program it ran exited (collect2's `ld returned 1 exit
         // status`) says less than what that program printed above it.
-        _ if first.contains(" returned ")
-            && first.ends_with("exit status")
-            && lines.len() < block.lines.len() =>
-        {
+        _ if engine::reported_program(first).is_some() && lines.len() < block.lines.len() => {
             block.lines.first().map_or(first, |l| l.1.as_str())
         }
         // A verdict that warnings failed the build (`warnings found and -Werror specified`):

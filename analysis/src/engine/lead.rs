@@ -3,7 +3,8 @@
 
 use super::MAX_BLOCK_LINES;
 use super::shape::{
-    code_frame, indent_of, location_only, looks_like_path, program_prefix, underline,
+    caret_line, code_frame, indent_of, location_only, looks_like_path, program_prefix,
+    reported_program, underline,
 };
 use crate::rules::{numbered, starts_with_ignoring_case};
 use std::collections::VecDeque;
@@ -136,8 +137,7 @@ pub(super) fn ruled_frame_above(
         return Vec::new();
     };
     // Source, not a table ruled the same way: a caret points into it.
-    let caret = |l: &str| l.trim().starts_with('^') && l.trim().chars().all(|c| "^~ ".contains(c));
-    if !run[1..opening + 2].iter().any(|(_, l)| caret(l)) {
+    if !run[1..opening + 2].iter().any(|(_, l)| caret_line(l)) {
         return Vec::new();
     }
     let mut frame: Vec<(u64, String)> = run[..opening + 3]
@@ -309,9 +309,7 @@ pub(super) fn same_program_above(
     }
     // A driver's report of the program it ran (collect2's `error: ld returned 1 exit status`):
     // that program's lines, by its path (`/usr/lib/gcc/avr/5.4.0/../../../avr/bin/ld: …`).
-    let reported = severity
-        .split_once(" returned ")
-        .and_then(|(said, _)| said.split_whitespace().last());
+    let reported = reported_program(severity);
     let run_by = |line: &str, name: &str| {
         line.split_once(": ").is_some_and(|(path, _)| {
             let base = path.rsplit('/').next().unwrap_or(path);
@@ -352,14 +350,10 @@ const MOST_FRAME_LINES: usize = 8;
 /// location line: the caret binds it to this error.
 pub(super) fn caret_frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, String)> {
     let mut above = tail.iter().rev().filter(|(n, _)| *n < number).peekable();
-    let Some(caret) = above.next().filter(|(n, line)| {
-        *n + 3 >= number && {
-            let t = line.trim();
-            // Crystal's caret trails dashes (`^---`).
-            !t.is_empty() && t.bytes().all(|b| b == b'^' || b == b'~')
-                || t.starts_with('^') && t.bytes().all(|b| matches!(b, b'^' | b'~' | b'-'))
-        }
-    }) else {
+    let Some(caret) = above
+        .next()
+        .filter(|(n, line)| *n + 3 >= number && caret_line(line))
+    else {
         return Vec::new();
     };
     let Some(source) = above.next().filter(|(n, _)| n + 1 == caret.0) else {

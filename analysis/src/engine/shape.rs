@@ -896,6 +896,23 @@ pub(super) fn looks_like_path(line: &str) -> bool {
         })
 }
 
+/// The program a driver reports the exit of (collect2's `error: ld returned 1 exit status`):
+/// `ld`, whose own lines above say what went wrong.
+pub(crate) fn reported_program(line: &str) -> Option<&str> {
+    line.trim_end()
+        .ends_with("exit status")
+        .then(|| line.split_once(" returned "))
+        .flatten()
+        .and_then(|(said, _)| said.split_whitespace().last())
+}
+
+/// A caret line under a line of source: `^`, `^~~~`, `~~~`, Crystal's `^---`.
+pub(super) fn caret_line(line: &str) -> bool {
+    let t = line.trim();
+    !t.is_empty() && t.bytes().all(|b| b == b'^' || b == b'~')
+        || t.starts_with('^') && t.bytes().all(|b| matches!(b, b'^' | b'~' | b'-'))
+}
+
 /// The command a shell traced before it ran it (`set -x`): `+ grep -q x Cargo.toml`, a `+` more
 /// for each level of nesting (`++ jq -er .port config.json`, in a command substitution).
 pub(crate) fn traced_command(line: &str) -> Option<&str> {
