@@ -357,7 +357,23 @@ fn headline(block: &Block) -> &str {
                 || l.starts_with("panicked"))
     };
     let e_line = || body().find(|l| l.starts_with("E ") && l.len() > 2);
-    let error_line = || e_line().or_else(|| body().find(|l| says_what(l)));
+    // What happened `at` a place, announced for the next line (Rust's `panicked at
+    // src/lib.rs:14:5:` over proptest's `Test failed: …`): that message.
+    let announced = || {
+        body()
+            .zip(body().skip(1))
+            .find(|(l, _)| {
+                l.rsplit_once(" at ")
+                    .is_some_and(|(_, w)| w.ends_with(':') && rules::located(w))
+            })
+            .map(|(_, message)| message)
+            .filter(|m| m.contains(char::is_alphabetic) && !engine::code_frame(m))
+    };
+    let error_line = || {
+        e_line()
+            .or_else(|| body().find(|l| says_what(l)))
+            .or_else(announced)
+    };
     match block.rule.shape {
         // A report titled by the failed test's name: the name says which test, its body's lines
         // are labels and values (AVA's `Difference (- actual, + expected):`).

@@ -2407,3 +2407,18 @@ fn a_raku_program_s_death_is_its_message_over_its_backtrace() {
         report.summary
     );
 }
+
+#[test]
+fn a_message_announced_at_a_place_sums_up_the_report_around_it() {
+    let log = job(
+        "$ cargo test\nrunning 1 test\ntest tests::total_covers_each_price ... FAILED\n\nfailures:\n\n---- tests::total_covers_each_price stdout ----\nproptest: Saving this and future failures in proptest-regressions/lib.txt\n\nthread 'tests::total_covers_each_price' (4242) panicked at src/lib.rs:14:5:\nTest failed: total 0 is below price 1 at src/lib.rs:19.\nminimal failing input: prices = [\n    1,\n]\n\nfailures:\n    tests::total_covers_each_price\n\ntest result: FAILED. 0 passed; 1 failed; 0 ignored\n",
+    );
+    let report = analyze(&log);
+    assert!(
+        report
+            .summary
+            .ends_with(": Test failed: total 0 is below price 1 at src/lib.rs:19."),
+        "{}",
+        report.summary
+    );
+}
