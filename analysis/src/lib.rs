@@ -1289,7 +1289,9 @@ fn step_report(
             .map(|(n, c)| (n, format!("$ {c}")));
         let silent: Vec<&(u64, String)> = command.iter().filter(|_| tail.is_empty()).collect();
         // The step's last words: the line that introduces the value it ends with (ajv's
-        // `products/pen.json invalid` over its errors), else its last line that has words.
+        // `products/pen.json invalid` over its errors), else the first line where a program or
+        // file is given an error (`src/calc.y: error: …` over bison's `note:`), else its last
+        // line that has words.
         // An assignment a script traced last (`+ port=`) took a command substitution's output:
         // the substitution's command failed, and what it printed says why.
         let assignment = |l: &str| {
@@ -1299,16 +1301,26 @@ fn step_report(
                 })
             })
         };
+        let said_error = |l: &str| {
+            l.split_once(": ").is_some_and(|(name, said)| {
+                !name.contains(char::is_whitespace)
+                    && ["error", "fatal"].iter().any(|s| {
+                        said.get(..s.len())
+                            .is_some_and(|w| w.eq_ignore_ascii_case(s))
+                    })
+            })
+        };
         let last_words = whole_value(&tail)
             .and_then(|i| tail.get(i))
+            .or_else(|| tail.iter().find(|l| said_error(&l.1)))
             .or_else(|| {
                 tail.iter()
                     .rev()
                     .find(|l| l.1.contains(char::is_alphabetic) && !assignment(&l.1))
             })
-            .or(tail.last())
-            .map(|l| l.1.clone())
-            .unwrap_or_default();
+            .or(tail.last());
+        let said_last = last_words.map(|l| l.0) == tail.last().map(|l| l.0);
+        let last_words = last_words.map(|l| l.1.clone()).unwrap_or_default();
         let mut earlier = earlier;
         let cause = earlier
             .as_mut()
@@ -1338,7 +1350,8 @@ fn step_report(
                 "{}: the script stopped at `{traced}`, which printed nothing",
                 label(category)
             ),
-            _ => format!("{}; its last output was: {last_words}", label(category)),
+            _ if said_last => format!("{}; its last output was: {last_words}", label(category)),
+            _ => format!("{}; it printed: {last_words}", label(category)),
         };
         if let Some(root) = cause.first() {
             summary = after_earlier_failure(&shorten(&summary, 110), root);

@@ -2422,3 +2422,29 @@ fn a_message_announced_at_a_place_sums_up_the_report_around_it() {
         report.summary
     );
 }
+
+#[test]
+fn a_step_no_rule_reads_is_summed_up_by_the_error_a_program_gave_not_its_last_note() {
+    let log = job(
+        "$ bison -Wall -Werror -o build/calc.c src/calc.y\nsrc/calc.y: error: 4 shift/reduce conflicts [-Werror=conflicts-sr]\nsrc/calc.y: note: rerun with option '-Wcounterexamples' to generate conflict counterexamples\n",
+    );
+    let report = analyze(&log);
+    assert!(
+        report.summary.ends_with(
+            "; it printed: src/calc.y: error: 4 shift/reduce conflicts [-Werror=conflicts-sr]"
+        ),
+        "{}",
+        report.summary
+    );
+    // A step whose last line is its only words keeps saying so.
+    let report = analyze(&job(
+        "$ ./check.sh\nchecking prices\nprices.csv has 3 rows, expected 4\n",
+    ));
+    assert!(
+        report
+            .summary
+            .ends_with("; its last output was: prices.csv has 3 rows, expected 4"),
+        "{}",
+        report.summary
+    );
+}
