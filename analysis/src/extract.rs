@@ -169,12 +169,15 @@ pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Ve
                 let version = after
                     .strip_prefix('.')
                     .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
-                // A host name and its port (`repo.maven.apache.org:443`) is no file either.
+                // A host name and its port (`repo.maven.apache.org:443`, a mirror's
+                // `npm.internal-mirror.example:8080`) is no file either.
                 let host = !path.contains(['/', '\\'])
                     && path.matches('.').count() >= 2
                     && path.rsplit('.').next().is_some_and(|tld| {
                         [
-                            "com", "org", "net", "io", "ru", "dev", "cloud", "app", "space",
+                            "com", "org", "net", "io", "ru", "su", "dev", "cloud", "app", "space",
+                            "info", "me", "co", "us", "de", "uk", "edu", "gov", "ai", "example",
+                            "internal", "local", "lan", "corp",
                         ]
                         .contains(&tld)
                     });
@@ -399,6 +402,7 @@ mod tests {
             "│   on main.tf line 14, in resource \"yandex_compute_instance\" \"web\":",
             "      at Context.eval (webpack://shop/./cypress/e2e/cart.cy.ts:14:30)",
             "Connect to repo.maven.apache.org:443 [repo.maven.apache.org/151.101.0.215] failed",
+            "    actual: npm.internal-mirror.example:8080",
             "At line 8 of file src/cart.f90",
         ];
         let found = locations(lines, 12);
