@@ -1013,6 +1013,21 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
             run.splice(0..0, [text, title]);
         }
     }
+    // A table drawn in a box says which cases, not what is wrong: the sentence a blank line or
+    // two above it does (attw's `Import resolved to JavaScript files, but no type declarations
+    // were found.` over its table of resolutions).
+    if cut == 0
+        && let Some(first) = run
+            .first()
+            .filter(|l| l.1.trim_start().starts_with(['┌', '╭', '╔']))
+        && let Some(sentence) = (2..=3)
+            .filter_map(|up| first.0.checked_sub(up))
+            .find_map(line)
+            .filter(|l| l.1.split_whitespace().count() >= 4 && !l.1.contains(['│', '┘', '╯']))
+        && ((sentence.0 + 1)..first.0).all(|n| line(n).is_none())
+    {
+        run.insert(0, sentence);
+    }
     run
 }
 

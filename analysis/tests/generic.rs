@@ -2448,3 +2448,17 @@ fn a_step_no_rule_reads_is_summed_up_by_the_error_a_program_gave_not_its_last_no
         report.summary
     );
 }
+
+#[test]
+fn a_table_drawn_in_a_box_at_a_step_s_end_is_shown_with_the_sentence_above_it() {
+    let log = job(
+        "$ attw --pack .\n\n@acme/money v2.0.0\n\nImport resolved to JavaScript files, but no type declarations were found.\n\n\n┌───────────────┬────────┬───────────────────┐\n│               │ node10 │ node16 (from CJS) │\n├───────────────┼────────┼───────────────────┤\n│ \"@acme/money\" │ OK     │ No types          │\n└───────────────┴────────┴───────────────────┘\n",
+    );
+    // Lines 15-22: the sentence, two blank lines, the table.
+    let report = assert_first_excerpt(&log, (15, 22));
+    assert!(
+        report.excerpts[0].text.starts_with("Import resolved"),
+        "{}",
+        report.excerpts[0].text
+    );
+}
