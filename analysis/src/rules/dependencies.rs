@@ -1,7 +1,7 @@
 //! Dependencies that could not be fetched, resolved or built: package managers and their registries.
 //! Tried in the order listed, after the families before this one (see [`super::RULES`]).
 
-use super::Category::{Compilation, Dependency, Permission};
+use super::Category::{Compilation, Dependency, Permission, Unknown};
 use super::Shape::{Line, List, Report, Section, Stack};
 use super::{Lead, Rule, rule};
 
@@ -173,6 +173,16 @@ pub(super) static RULES: &[Rule] = &[
         0,
         Line,
         "Bundler could not install the gems: check the Gemfile and Gemfile.lock against the Ruby version of the job.",
+    ),
+    // A gem command stopped by an exception (`ERROR:  While executing gem ... (Gem::…)`, the
+    // message indented under it): RubyGems' format, whose two spaces are PostgreSQL's too.
+    rule(
+        "gem-command",
+        r"^ERROR:  While executing gem \.\.\. \(",
+        Unknown,
+        0,
+        Line,
+        "A gem command stopped: the exception in brackets and the line under it say why (a gemspec field it requires, a gem it cannot fetch, a file it cannot write).",
     ),
     // A package manager that cannot find a package it was asked for: rebar3's `===> Package not
     // found in any repo: cowboy 2.10.0`, cpanm's `! Finding X on mirror … failed.`, `! Couldn't

@@ -281,6 +281,10 @@ fn recognises_tools() {
             "postgres-error",
         ),
         ("FATAL:  role \"shop\" does not exist", "postgres-error"),
+        (
+            "ERROR:  While executing gem ... (Gem::InvalidSpecificationException)",
+            "gem-command",
+        ),
         ("  ╭▸ ./README.md:3:48", "arrow-diagnostic"),
         ("   ,-[src/cart.js:3:3]", "arrow-diagnostic"),
         ("  ╭─[src/cart.js:3:3]", "arrow-diagnostic"),
