@@ -884,6 +884,26 @@ fn earlier_cause<'a>(earlier: &'a mut Step, names: &[&str], weak: bool) -> Vec<&
     touching
 }
 
+/// Whether a symptom says something is not there (`Cannot find module './generated/api.js'`,
+/// `c.String undefined`, `no such table: orders`): what an earlier command the script let fail
+/// (a code generator, a migration) was to make.
+fn says_missing(line: &str) -> bool {
+    let line = line.to_lowercase();
+    [
+        "cannot find",
+        "can't find",
+        "could not find",
+        "not found",
+        "no such",
+        "undefined",
+        "does not exist",
+        "no module named",
+        "unresolved",
+    ]
+    .iter()
+    .any(|missing| line.contains(missing))
+}
+
 /// Whether a shell command goes on when it fails (`./configure || echo failed`, `make || true`).
 fn ignores_failure(command: &str) -> bool {
     command.split("||").skip(1).any(|alternative| {
@@ -1460,17 +1480,19 @@ fn step_report(
     // A failure an earlier step went on after (`pip install x || true`) is often what this one
     // lacks: when the decisive line names something (a quoted name, a file, a library) that an
     // earlier error or the earlier failing command names too, that error is shown first, as the
-    // root cause.
+    // root cause; so is any error of a command the script let fail, when the decisive line is
+    // weak or says that something is missing.
     let budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
     let mut earlier = earlier;
     let mut root = None;
     if budget > 0
         && let Some(earlier) = earlier.as_mut()
     {
+        let headline = headline(primary);
         let cause = earlier_cause(
             earlier,
-            &named_things(headline(primary)),
-            primary.rule.tier >= 3,
+            &named_things(headline),
+            primary.rule.tier >= 3 || says_missing(headline),
         );
         root = cause.first().copied();
         shown.lead_with(cause.iter().flat_map(|b| block_lines(b, budget)).collect());

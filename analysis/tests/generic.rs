@@ -2462,3 +2462,31 @@ fn a_table_drawn_in_a_box_at_a_step_s_end_is_shown_with_the_sentence_above_it() 
         report.excerpts[0].text
     );
 }
+
+#[test]
+fn a_symptom_that_misses_something_is_shown_after_the_failure_the_script_let_pass() {
+    let log = job(
+        "$ go generate ./... || true\ncolor.go:3: running \"stringer\": exec: \"stringer\": executable file not found in $PATH\n$ go build ./...\n# example.com/shop\n./color.go:12:51: c.String undefined (type Color has no field or method String)\n",
+    );
+    let report = analyze(&log);
+    let spans: Vec<(u64, u64)> = report
+        .excerpts
+        .iter()
+        .map(|e| (e.start_line, e.end_line))
+        .collect();
+    assert_eq!(spans, vec![(12, 12), (14, 15)], "{report:#?}");
+    assert!(
+        report
+            .summary
+            .contains("; earlier in the job: color.go:3: running \"stringer\""),
+        "{}",
+        report.summary
+    );
+    // A symptom that misses nothing keeps to its own step.
+    let log = job(
+        "$ go generate ./... || true\ncolor.go:3: running \"stringer\": exec: \"stringer\": executable file not found in $PATH\n$ go build ./...\n# example.com/shop\n./color.go:12:9: cannot use \"red\" (untyped string constant) as Color value in return statement\n",
+    );
+    let report = analyze(&log);
+    assert_eq!(report.excerpts.len(), 1, "{report:#?}");
+    assert_eq!(first_excerpt(&report).0, 14);
+}
