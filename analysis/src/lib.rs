@@ -904,6 +904,28 @@ fn says_missing(line: &str) -> bool {
     .any(|missing| line.contains(missing))
 }
 
+/// Whether a command is one that makes what later steps use (a generator, a migration, an
+/// install or fetch, a build), by the words it is run with; a checker (`./lint.sh`) makes nothing.
+fn makes_things(command: &str) -> bool {
+    let command = command.to_lowercase();
+    [
+        "gen",
+        "migrat",
+        "install",
+        "fetch",
+        "download",
+        "build",
+        "compile",
+        "configure",
+        "setup",
+        "bootstrap",
+        "restore",
+        "sync",
+    ]
+    .iter()
+    .any(|word| command.contains(word))
+}
+
 /// Whether a shell command goes on when it fails (`./configure || echo failed`, `make || true`).
 fn ignores_failure(command: &str) -> bool {
     command.split("||").skip(1).any(|alternative| {
@@ -1481,7 +1503,7 @@ fn step_report(
     // lacks: when the decisive line names something (a quoted name, a file, a library) that an
     // earlier error or the earlier failing command names too, that error is shown first, as the
     // root cause; so is any error of a command the script let fail, when the decisive line is
-    // weak or says that something is missing.
+    // weak, or says that something is missing that the command was to make.
     let budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
     let mut earlier = earlier;
     let mut root = None;
@@ -1492,7 +1514,8 @@ fn step_report(
         let cause = earlier_cause(
             earlier,
             &named_things(headline),
-            primary.rule.tier >= 3 || says_missing(headline),
+            primary.rule.tier >= 3
+                || says_missing(headline) && earlier.command.as_deref().is_some_and(makes_things),
         );
         root = cause.first().copied();
         shown.lead_with(cause.iter().flat_map(|b| block_lines(b, budget)).collect());
