@@ -27,6 +27,9 @@ pub(super) fn location_patterns() -> &'static [Regex] {
             r"(?P<path>[\w./\\-]+\.\w+)\((?P<line>\d+), ?(?P<col>\d+)\)",
             // Ruby/Perl: path line N / path:N:in; Terraform: on main.tf line 14
             r"(at|on) (?P<path>[\w./-]+\.\w+) line (?P<line>\d+)",
+            // QTest: Loc: [../tst_cart.cpp(8)]; Qt's Q_ASSERT: …, file ../cart.cpp, line 4
+            r"Loc: \[(?P<path>[^\]()]+\.\w+)\((?P<line>\d+)\)\]",
+            r", file (?P<path>[\w./-]+\.\w+), line (?P<line>\d+)",
             // gfortran's run-time error: At line 8 of file src/cart.f90
             r"^At line (?P<line>\d+) of file (?P<path>[\w./-]+\.\w+)",
             // .NET's frames (`in /src/CartTests.cs:line 11`), Pester 4's (`Cart.Tests.ps1: line 9`)
@@ -239,6 +242,8 @@ pub(super) fn test_patterns() -> &'static TestPatterns {
             r"^test (?P<name>\S+) \.\.\. FAILED$",
             r"^_{3,} (?P<name>[^\s:]([^:]|:[^ ])*?) _{3,}$",
             r"^(FAILED|ERROR) (?P<name>\S+::\S+)",
+            // QTest: `FAIL!  : TestCart::twoItems() Compared values are not the same`
+            r"^FAIL! +: (?P<name>\S+?)\(",
             r"^\s*● (?P<name>.+?)\s*$",
             // Surefire's verdict on a test, tagged or not, with its class (JUnit 4) or without
             // (JUnit 5), and its summary line (`[ERROR]   CartTest.twoPrices:7 message`).
@@ -403,9 +408,11 @@ mod tests {
             "      at Context.eval (webpack://shop/./cypress/e2e/cart.cy.ts:14:30)",
             "Connect to repo.maven.apache.org:443 [repo.maven.apache.org/151.101.0.215] failed",
             "    actual: npm.internal-mirror.example:8080",
+            "   Loc: [../tst_cart.cpp(8)]",
+            "QFATAL : TestStock::reserveMissing() ASSERT failure in reserve: \"no such shelf\", file ../tst_stock.cpp, line 4",
             "At line 8 of file src/cart.f90",
         ];
-        let found = locations(lines, 12);
+        let found = locations(lines, 14);
         let pairs: Vec<(&str, u32)> = found.iter().map(|l| (l.path.as_str(), l.line)).collect();
         assert_eq!(
             pairs,
@@ -419,6 +426,8 @@ mod tests {
                 ("/src/Cart.Tests.ps1", 9),
                 ("main.tf", 14),
                 ("cypress/e2e/cart.cy.ts", 14),
+                ("../tst_cart.cpp", 8),
+                ("../tst_stock.cpp", 4),
                 ("src/cart.f90", 8),
                 ("/usr/lib/python3/site-packages/x.py", 3),
                 ("Assertions.scala", 274),
@@ -440,6 +449,11 @@ mod tests {
 
     #[test]
     fn names_failing_tests() {
+        assert_eq!(
+            failing_test("FAIL!  : TestCart::twoItems() Compared values are not the same")
+                .as_deref(),
+            Some("TestCart::twoItems")
+        );
         assert_eq!(
             failing_test("--- FAIL: TestParse (0.01s)").as_deref(),
             Some("TestParse")

@@ -446,10 +446,15 @@ fn headline(block: &Block) -> &str {
         // printed, the error or the message at its place (`cart_test.go:14: … want 5`), not a
         // line it logged below error level.
         // So is what it printed above its verdict (Nim's `tcart.nim(11, 24): Check failed: …`).
+        // Not a verdict that says it after the function's name (QTest's `FAIL!  :
+        // TestCart::twoItems() Compared values are not the same`).
         Shape::Line
             if block.rule.category == Category::TestFailure
                 && block.lines.len() > 1
-                && !says_what(first) =>
+                && !says_what(first)
+                && !first
+                    .split_once("() ")
+                    .is_some_and(|(_, said)| said.split_whitespace().count() >= 3) =>
         {
             let rules = rules::Rules::get();
             let lead = &block.lines[..block.lines.len() - lines.len()];

@@ -241,6 +241,17 @@ pub(super) static RULES: &[Rule] = &[
             "A GoogleTest test failed: its failures are shown with the values the check compared.",
         )
     },
+    // QTest's verdict on a test function, `FAIL!  : TestCart::twoItems() message`, with the
+    // values compared and `Loc: [file(line)]` indented under it; `QFATAL : …` is a fatal message
+    // (a failed Q_ASSERT) that stops the function, reported by the FAIL! under it.
+    rule(
+        "qtest",
+        r"^(FAIL!|XPASS|QFATAL) +: \S+::\S+\(",
+        TestFailure,
+        0,
+        Line,
+        "A QTest test function failed: the values compared and the Loc line are under it; a QFATAL above it is the assertion that stopped it.",
+    ),
     // The .NET test platform's console report of a failed test (`dotnet test`, vstest.console):
     // `Failed Name [5 ms]`, then `Error Message:`, the message and `Stack Trace:` with its frames,
     // blank lines among them (NUnit's), up to the next report or the run's verdict.

@@ -285,6 +285,14 @@ fn recognises_tools() {
             "ERROR:  While executing gem ... (Gem::InvalidSpecificationException)",
             "gem-command",
         ),
+        (
+            "FAIL!  : TestCart::twoItems() Compared values are not the same",
+            "qtest",
+        ),
+        (
+            "QFATAL : TestStock::reserveMissing() ASSERT failure in reserve: \"no such shelf\", file ../tst_stock.cpp, line 4",
+            "qtest",
+        ),
         ("  ╭▸ ./README.md:3:48", "arrow-diagnostic"),
         ("   ,-[src/cart.js:3:3]", "arrow-diagnostic"),
         ("  ╭─[src/cart.js:3:3]", "arrow-diagnostic"),
