@@ -452,9 +452,9 @@ fn headline(block: &Block) -> &str {
             if block.rule.category == Category::TestFailure
                 && block.lines.len() > 1
                 && !says_what(first)
-                && !first
+                && first
                     .split_once("() ")
-                    .is_some_and(|(_, said)| said.split_whitespace().count() >= 3) =>
+                    .is_none_or(|(_, said)| said.split_whitespace().count() < 3) =>
         {
             let rules = rules::Rules::get();
             let lead = &block.lines[..block.lines.len() - lines.len()];
