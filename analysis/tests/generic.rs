@@ -2490,3 +2490,12 @@ fn a_symptom_that_misses_something_is_shown_after_the_failure_the_script_let_pas
     assert_eq!(report.excerpts.len(), 1, "{report:#?}");
     assert_eq!(first_excerpt(&report).0, 14);
 }
+
+#[test]
+fn values_under_bare_got_and_want_labels_belong_to_the_failure_above_them() {
+    let log = job(
+        "$ go test ./...\n--- FAIL: ExampleTotal (0.00s)\ngot:\n250\nwant:\n375\nFAIL\nFAIL\texample.com/shop\t0.004s\nFAIL\n",
+    );
+    // Lines 12-16: the verdict, got:, its value, want:, its value; not the FAIL lines.
+    assert_first_excerpt(&log, (12, 16));
+}

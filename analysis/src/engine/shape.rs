@@ -101,6 +101,7 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                     // The value an expectation was compared with, on the next line at the same
                     // indent (Alcotest's `Expected:` over `Received:`).
                     || compared_value(block, text)
+                    || under_value_label(block, text)
                     // Gradle's nested causes under its failure (`> Could not resolve x.`).
                     || text.starts_with("> ")
                     // The lines of a diff under its legend, at any indent.
@@ -712,6 +713,27 @@ fn compared_value(block: &Block, text: &str) -> bool {
         ]
         .iter()
         .any(|w| text.starts_with(w))
+}
+
+/// A bare label of a compared value alone on its line (Go's Example `got:` and `want:`), or
+/// one of the few lines of the value under it, up to a shouted verdict (`FAIL`).
+fn under_value_label(block: &Block, text: &str) -> bool {
+    const VALUE_LINES: usize = 8;
+    let label = |l: &str| {
+        matches!(
+            l.trim().to_ascii_lowercase().as_str(),
+            "got:" | "want:" | "expected:" | "actual:" | "received:"
+        )
+    };
+    let verdict = |l: &str| l.trim().chars().all(|c| c.is_ascii_uppercase() || c == ' ');
+    label(text)
+        || !verdict(text)
+            && block
+                .lines
+                .iter()
+                .rev()
+                .take(VALUE_LINES)
+                .any(|(_, l)| label(l))
 }
 
 /// A rule drawn with box-drawing lines (`────`, `━━━━`), as runners draw one between reports.
