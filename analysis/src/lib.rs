@@ -1037,6 +1037,9 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
     if let Some(start) = whole_diff(&run).filter(|start| *start < cut) {
         return run.split_off(start);
     }
+    if let Some(diff) = diff_over_blank_context(source, &run) {
+        return diff;
+    }
     if let Some(start) = whole_value(&run).filter(|start| *start < cut) {
         return run.split_off(start);
     }
@@ -1107,6 +1110,28 @@ fn whole_value(run: &[&(u64, String)]) -> Option<usize> {
 
 /// Where the unified diff a run of lines ends with begins: its `---`/`+++` header, or the
 /// `diff --git`/`index` lines over it; `None` when the run ends otherwise.
+/// The whole unified diff a run of its lines ends, when blank lines part it from its headers:
+/// a context line that is a lone space reads as a blank line (`git diff` of a go.mod tidied).
+fn diff_over_blank_context<'a>(
+    source: &'a VecDeque<(u64, String)>,
+    run: &[&'a (u64, String)],
+) -> Option<Vec<&'a (u64, String)>> {
+    let first = run
+        .first()
+        .filter(|l| l.1.starts_with([' ', '+', '-', '@']))?;
+    let mut diff: Vec<&(u64, String)> = run.to_vec();
+    let mut next = first.0;
+    for line in source.iter().rev().skip_while(|l| l.0 >= first.0) {
+        if diff.len() == MAX_SHOWN_LINES || next - line.0 > 2 {
+            break;
+        }
+        diff.insert(0, line);
+        next = line.0;
+    }
+    let start = whole_diff(&diff)?;
+    Some(diff.split_off(start))
+}
+
 fn whole_diff(run: &[&(u64, String)]) -> Option<usize> {
     let header = run
         .windows(2)

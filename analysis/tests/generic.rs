@@ -2499,3 +2499,12 @@ fn values_under_bare_got_and_want_labels_belong_to_the_failure_above_them() {
     // Lines 12-16: the verdict, got:, its value, want:, its value; not the FAIL lines.
     assert_first_excerpt(&log, (12, 16));
 }
+
+#[test]
+fn a_diff_a_step_ends_with_is_shown_whole_across_its_blank_context_lines() {
+    let log = job(
+        "$ go mod tidy && git diff --exit-code -- go.mod go.sum\ndiff --git a/go.mod b/go.mod\nindex ca7606d..12872c7 100644\n--- a/go.mod\n+++ b/go.mod\n@@ -2,6 +2,4 @@ module example.com/shop\n \n go 1.19\n \n-require example.com/unused v1.0.0\n-\n replace example.com/unused => ./unused\n",
+    );
+    // Lines 12-22: from the diff's git header to its last context line.
+    assert_first_excerpt(&log, (12, 22));
+}
