@@ -453,8 +453,37 @@ fn prefix_len(b: &[u8]) -> usize {
             Some(b' ') => ant_prefix_len(rest),
             Some(b'=') => process_id_prefix_len(rest),
             Some(c) if c.is_ascii_alphabetic() => compose_prefix_len(rest),
+            // After a time it is a logger's thread (`10:00:00.123 [main] ERROR …`).
+            Some(b'[') if timestamp == 0 => tool_tag_len(rest),
             _ => 0,
         }
+}
+
+/// Length of the tag a tool puts on each line it prints, `[11ty] ` (Eleventy), `[vite] `,
+/// `[nodemon] `: its name in brackets, lower case, then a space; 0 when there is none. Not a
+/// log level (`[info]`, sbt's `[error]`, read as levels) nor a pytest-xdist worker (`[gw0]`).
+fn tool_tag_len(b: &[u8]) -> usize {
+    const LEVELS: [&[u8]; 17] = [
+        b"trace", b"debug", b"info", b"notice", b"note", b"warn", b"warning", b"error", b"crit",
+        b"alert", b"emerg", b"fatal", b"success", b"ok", b"fail", b"failed", b"pass",
+    ];
+    let Some(close) = b.iter().take(32).position(|c| *c == b']') else {
+        return 0;
+    };
+    let name = &b[1..close];
+    let worker =
+        name.starts_with(b"gw") && name.len() > 2 && name[2..].iter().all(u8::is_ascii_digit);
+    let named = name
+        .first()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name.iter().any(u8::is_ascii_lowercase)
+        && name.iter().all(|c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'-' | b'_' | b'.')
+        });
+    if !named || worker || LEVELS.contains(&name) || b.get(close + 1) != Some(&b' ') {
+        return 0;
+    }
+    close + 2
 }
 
 /// Length of Ant's prefix on a task's output, `    [javac] `: the task's name in brackets,
@@ -928,8 +957,8 @@ mod tests {
     }
 
     #[test]
-    fn strips_buildkit_docker_compose_ant_and_process_id_prefixes_only() {
-        let stripped: [(&[u8], &str); 16] = [
+    fn strips_buildkit_docker_compose_ant_process_id_and_tool_prefixes_only() {
+        let stripped: [(&[u8], &str); 18] = [
             (
                 b"#4 2.711 E: Unable to locate package x",
                 "E: Unable to locate package x",
@@ -967,6 +996,14 @@ mod tests {
                 b"==2922==ERROR: AddressSanitizer: x",
                 "ERROR: AddressSanitizer: x",
             ),
+            (
+                b"[11ty]   Error: filter not found: money",
+                "  Error: filter not found: money",
+            ),
+            (
+                b"[vite] Internal server error: x",
+                "Internal server error: x",
+            ),
         ];
         for (raw, text) in stripped {
             assert_eq!(cleaned(raw), text);
@@ -991,6 +1028,12 @@ mod tests {
             "==x== y",
             "===== 3 passed =====",
             "== Compilation error ==",
+            "[error] x",
+            "[emerg] 8861#8861: unknown directive",
+            "[gw0] [ 50%] FAILED tests/test_cart.py::test_total",
+            "[Fail] Cart [It] totals",
+            "[11ty]",
+            "[1] 12345",
         ] {
             assert_eq!(cleaned(kept.as_bytes()), kept);
         }
