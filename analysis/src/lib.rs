@@ -893,42 +893,48 @@ fn earlier_cause<'a>(earlier: &'a mut Step, names: &[&str], weak: bool) -> Vec<&
 /// `c.String undefined`, `no such table: orders`): what an earlier command the script let fail
 /// (a code generator, a migration) was to make.
 fn says_missing(line: &str) -> bool {
-    let line = line.to_lowercase();
-    [
-        "cannot find",
-        "can't find",
-        "could not find",
-        "not found",
-        "no such",
-        "undefined",
-        "does not exist",
-        "no module named",
-        "unresolved",
-    ]
-    .iter()
-    .any(|missing| line.contains(missing))
+    says_any(
+        line,
+        &[
+            "cannot find",
+            "can't find",
+            "could not find",
+            "not found",
+            "no such",
+            "undefined",
+            "does not exist",
+            "no module named",
+            "unresolved",
+        ],
+    )
 }
 
 /// Whether a command is one that makes what later steps use (a generator, a migration, an
 /// install or fetch, a build), by the words it is run with; a checker (`./lint.sh`) makes nothing.
 fn makes_things(command: &str) -> bool {
-    let command = command.to_lowercase();
-    [
-        "gen",
-        "migrat",
-        "install",
-        "fetch",
-        "download",
-        "build",
-        "compile",
-        "configure",
-        "setup",
-        "bootstrap",
-        "restore",
-        "sync",
-    ]
-    .iter()
-    .any(|word| command.contains(word))
+    says_any(
+        command,
+        &[
+            "gen",
+            "migrat",
+            "install",
+            "fetch",
+            "download",
+            "build",
+            "compile",
+            "configure",
+            "setup",
+            "bootstrap",
+            "restore",
+            "sync",
+        ],
+    )
+}
+
+/// Whether `text` holds any of `words` (lower case), in any case.
+fn says_any(text: &str, words: &[&str]) -> bool {
+    let text = text.to_lowercase();
+    words.iter().any(|word| text.contains(word))
 }
 
 /// Whether a shell command goes on when it fails (`./configure || echo failed`, `make || true`).
