@@ -767,10 +767,24 @@ impl<'a> Shown<'a> {
         })
     }
 
+    /// The excerpts, in order, within the budget of lines shown: pieces that each kept to it
+    /// can merge across the blank lines between them into more (a TeX error's `!` lines far
+    /// apart), and the budget is the report's promise, so what runs past it is cut.
     fn into_excerpts(self) -> Vec<Excerpt> {
+        let mut left = MAX_SHOWN_LINES as u64;
         self.excerpts
             .iter()
-            .filter_map(|e| Excerpt::of(e))
+            .filter_map(|e| {
+                let first = e.first()?.0;
+                let kept: Vec<&(u64, String)> = e
+                    .iter()
+                    .take_while(|l| l.0 - first < left)
+                    .copied()
+                    .collect();
+                let excerpt = Excerpt::of(&kept)?;
+                left -= excerpt.end_line - excerpt.start_line + 1;
+                Some(excerpt)
+            })
             .collect()
     }
 }

@@ -2508,3 +2508,20 @@ fn a_diff_a_step_ends_with_is_shown_whole_across_its_blank_context_lines() {
     // Lines 12-22: from the diff's git header to its last context line.
     assert_first_excerpt(&log, (12, 22));
 }
+
+#[test]
+fn the_excerpts_keep_to_their_budget_when_pieces_merge_across_blank_lines() {
+    // Found by `cargo fuzz run analyze`: TeX-like `!` lines far apart, each piece within the
+    // budget, merged across the blank lines between them into 32 lines.
+    let log = b"! \xdf! \xdd\xdf\xdf\xdeD\n\n\n\n\n\n! z\xcc\n\n\n! \xcc\n\n\n\n\x0e \xdd\xdf\xdf\xdeD\n\n\x0e\n\n\n\n\n z!\xcc\n\n\n\xff! \xcc\n\n\n\n\x0e\n\n\n\n0\xf7";
+    let report = analyze_bytes(log, JobMeta::default());
+    let shown: u64 = report
+        .excerpts
+        .iter()
+        .map(|e| e.end_line - e.start_line + 1)
+        .sum();
+    assert!(
+        !report.excerpts.is_empty() && shown <= exlogare_analysis::MAX_SHOWN_LINES as u64,
+        "{report:#?}"
+    );
+}
