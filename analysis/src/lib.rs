@@ -767,29 +767,34 @@ impl<'a> Shown<'a> {
         })
     }
 
-    /// The excerpts, in order, within the budget of lines shown: pieces that each kept to it
-    /// can merge across the blank lines between them into more (a TeX error's `!` lines far
-    /// apart), and the budget is the report's promise, so what runs past it is cut.
     fn into_excerpts(self) -> Vec<Excerpt> {
+        Excerpt::within_budget(self.excerpts.iter().map(Vec::as_slice))
+    }
+}
+
+impl Excerpt {
+    /// The excerpts of `pieces`, in order, within the budget of lines shown: pieces that each
+    /// kept to it can merge across the blank lines between them into more (a TeX error's `!`
+    /// lines far apart), or come with an earlier step's cause, and the budget is the report's
+    /// promise, so what runs past it is cut, later pieces first.
+    fn within_budget<'a>(pieces: impl IntoIterator<Item = &'a [&'a (u64, String)]>) -> Vec<Self> {
         let mut left = MAX_SHOWN_LINES as u64;
-        self.excerpts
-            .iter()
-            .filter_map(|e| {
-                let first = e.first()?.0;
-                let kept: Vec<&(u64, String)> = e
+        pieces
+            .into_iter()
+            .filter_map(|piece| {
+                let first = piece.first()?.0;
+                let kept: Vec<&(u64, String)> = piece
                     .iter()
                     .take_while(|l| l.0 - first < left)
                     .copied()
                     .collect();
-                let excerpt = Excerpt::of(&kept)?;
+                let excerpt = Self::of(&kept)?;
                 left -= excerpt.end_line - excerpt.start_line + 1;
                 Some(excerpt)
             })
             .collect()
     }
-}
 
-impl Excerpt {
     /// The excerpt of consecutive kept lines; `None` for none.
     fn of(lines: &[&(u64, String)]) -> Option<Self> {
         let (first, last) = (lines.first()?, lines.last()?);
@@ -1438,10 +1443,8 @@ fn step_report(
             .flat_map(|b| block_lines(b, TAIL_SHOWN))
             .collect();
         // The earlier failure is the root cause: it comes first.
-        let excerpts: Vec<Excerpt> = Excerpt::of(&cause_lines)
-            .into_iter()
-            .chain(Excerpt::of(&tail).or_else(|| Excerpt::of(&silent)))
-            .collect();
+        let last = if tail.is_empty() { &silent } else { &tail };
+        let excerpts = Excerpt::within_budget([cause_lines.as_slice(), last.as_slice()]);
         let category = from_context(&step, meta);
         // A script that traced its commands (`set -x`) and stopped right after one: that
         // command failed without a word (`grep -q`, `test -f`).
