@@ -1460,6 +1460,26 @@ fn step_report(
                 "{}: the script stopped at `{traced}`, which printed nothing",
                 label(category)
             ),
+            // A step that ends with a unified diff (a formatter's check, `git diff --exit-code`
+            // after a generator) says which files differ: its last context line says nothing.
+            _ if whole_diff(&tail) == Some(0) => {
+                let files: Vec<&str> = tail
+                    .iter()
+                    .filter_map(|l| l.1.strip_prefix("+++ "))
+                    .map(|f| {
+                        f.strip_prefix("b/")
+                            .unwrap_or(f)
+                            .split('\t')
+                            .next()
+                            .unwrap_or(f)
+                    })
+                    .collect();
+                format!(
+                    "{}; it printed a diff of {}",
+                    label(category),
+                    files.join(", ")
+                )
+            }
             _ if said_last => format!("{}; its last output was: {last_words}", label(category)),
             _ => format!("{}; it printed: {last_words}", label(category)),
         };

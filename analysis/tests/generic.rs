@@ -2506,7 +2506,12 @@ fn a_diff_a_step_ends_with_is_shown_whole_across_its_blank_context_lines() {
         "$ go mod tidy && git diff --exit-code -- go.mod go.sum\ndiff --git a/go.mod b/go.mod\nindex ca7606d..12872c7 100644\n--- a/go.mod\n+++ b/go.mod\n@@ -2,6 +2,4 @@ module example.com/shop\n \n go 1.19\n \n-require example.com/unused v1.0.0\n-\n replace example.com/unused => ./unused\n",
     );
     // Lines 12-22: from the diff's git header to its last context line.
-    assert_first_excerpt(&log, (12, 22));
+    let report = assert_first_excerpt(&log, (12, 22));
+    assert!(
+        report.summary.ends_with("; it printed a diff of go.mod"),
+        "{}",
+        report.summary
+    );
 }
 
 #[test]
