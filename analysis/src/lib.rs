@@ -956,6 +956,22 @@ fn says_any(text: &str, words: &[&str]) -> bool {
     words.iter().any(|word| text.contains(word))
 }
 
+/// The command that follows the `echo` whose text is `said` in a shell command line (`echo
+/// "checking signatures"; git verify-commit HEAD` and `checking signatures`), when there is one:
+/// a script that said that last failed in what came next.
+fn after_own_echo<'a>(command: &'a str, said: &str) -> Option<&'a str> {
+    let mut parts = command
+        .split([';', '&', '|'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
+    parts.find(|part| {
+        part.strip_prefix("echo ")
+            .map(|text| text.trim().trim_matches(['"', '\'']))
+            .is_some_and(|text| !said.is_empty() && text == said)
+    })?;
+    parts.next()
+}
+
 /// Whether a shell command goes on when it fails (`./configure || echo failed`, `make || true`).
 fn ignores_failure(command: &str) -> bool {
     command.split("||").skip(1).any(|alternative| {
@@ -1442,8 +1458,25 @@ fn step_report(
             .iter()
             .flat_map(|b| block_lines(b, TAIL_SHOWN))
             .collect();
+        // A script whose last words are its own `echo` (`echo "checking signatures"; git
+        // verify-commit HEAD`): the command after that echo failed without a word; it is shown
+        // with them when its line is close above.
+        let quiet = failing_command
+            .as_deref()
+            .zip(tail.last())
+            .and_then(|(command, last)| after_own_echo(command, last.1.trim()));
+        let with_command: Vec<&(u64, String)> = match (quiet, command.as_ref(), tail.first()) {
+            (Some(_), Some(line), Some(first)) if first.0 - line.0 <= TAIL_SHOWN as u64 => {
+                std::iter::once(line).chain(tail.iter().copied()).collect()
+            }
+            _ => tail.clone(),
+        };
         // The earlier failure is the root cause: it comes first.
-        let last = if tail.is_empty() { &silent } else { &tail };
+        let last = if tail.is_empty() {
+            &silent
+        } else {
+            &with_command
+        };
         let excerpts = Excerpt::within_budget([cause_lines.as_slice(), last.as_slice()]);
         let category = from_context(&step, meta);
         // A script that traced its commands (`set -x`) and stopped right after one: that
@@ -1460,6 +1493,9 @@ fn step_report(
                 "{}: the script stopped at `{traced}`, which printed nothing",
                 label(category)
             ),
+            _ if let Some(quiet) = quiet => {
+                format!("{}: `{quiet}` printed nothing", label(category))
+            }
             // A step that ends with a unified diff (a formatter's check, `git diff --exit-code`
             // after a generator) says which files differ: its last context line says nothing.
             _ if whole_diff(&tail) == Some(0) => {

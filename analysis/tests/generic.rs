@@ -2530,3 +2530,28 @@ fn the_excerpts_keep_to_their_budget_when_pieces_merge_across_blank_lines() {
         "{report:#?}"
     );
 }
+
+#[test]
+fn a_script_whose_last_words_are_its_own_echo_failed_in_the_command_after_it() {
+    let log = job("$ echo \"checking signatures\"; git verify-commit HEAD\nchecking signatures\n");
+    // Line 11: the command, 12: what its echo said.
+    let report = assert_first_excerpt(&log, (11, 12));
+    assert!(
+        report
+            .summary
+            .ends_with(": `git verify-commit HEAD` printed nothing"),
+        "{}",
+        report.summary
+    );
+    // Words of the step's own, not of its echo, are its last output as before.
+    let report = analyze(&job(
+        "$ echo \"checking signatures\"; ./verify.sh\nchecking signatures\nno key for 3f786850\n",
+    ));
+    assert!(
+        report
+            .summary
+            .ends_with("its last output was: no key for 3f786850"),
+        "{}",
+        report.summary
+    );
+}
