@@ -1432,10 +1432,9 @@ fn step_report(
         let said_error = |l: &str| {
             l.split_once(": ").is_some_and(|(name, said)| {
                 !name.contains(char::is_whitespace)
-                    && ["error", "fatal"].iter().any(|s| {
-                        said.get(..s.len())
-                            .is_some_and(|w| w.eq_ignore_ascii_case(s))
-                    })
+                    && ["error", "fatal"]
+                        .iter()
+                        .any(|s| rules::starts_with_ignoring_case(said, s))
             })
         };
         let last_words = whole_value(&tail)
@@ -1465,17 +1464,18 @@ fn step_report(
             .as_deref()
             .zip(tail.last())
             .and_then(|(command, last)| after_own_echo(command, last.1.trim()));
-        let with_command: Vec<&(u64, String)> = match (quiet, command.as_ref(), tail.first()) {
-            (Some(_), Some(line), Some(first)) if first.0 - line.0 <= TAIL_SHOWN as u64 => {
-                std::iter::once(line).chain(tail.iter().copied()).collect()
-            }
-            _ => tail.clone(),
-        };
+        let with_command: Option<Vec<&(u64, String)>> =
+            match (quiet, command.as_ref(), tail.first()) {
+                (Some(_), Some(line), Some(first)) if first.0 - line.0 <= TAIL_SHOWN as u64 => {
+                    Some(std::iter::once(line).chain(tail.iter().copied()).collect())
+                }
+                _ => None,
+            };
         // The earlier failure is the root cause: it comes first.
         let last = if tail.is_empty() {
             &silent
         } else {
-            &with_command
+            with_command.as_ref().unwrap_or(&tail)
         };
         let excerpts = Excerpt::within_budget([cause_lines.as_slice(), last.as_slice()]);
         let category = from_context(&step, meta);
