@@ -30,8 +30,13 @@ pub(super) fn location_patterns() -> &'static [Regex] {
             // QTest: Loc: [../tst_cart.cpp(8)]; Qt's Q_ASSERT: …, file ../cart.cpp, line 4
             r"Loc: \[(?P<path>[^\]()]+\.\w+)\((?P<line>\d+)\)\]",
             r", file (?P<path>[\w./-]+\.\w+), line (?P<line>\d+)",
-            // gfortran's run-time error: At line 8 of file src/cart.f90
-            r"^At line (?P<line>\d+) of file (?P<path>[\w./-]+\.\w+)",
+            // A line of a file in words: gfortran's `At line 8 of file src/cart.f90`, Apache's
+            // `Syntax error on line 12 of /etc/httpd.conf:`; Graphviz's `Error: x.dot: syntax
+            // error in line 5 near ';'`.
+            r"\b[Ll]ine (?P<line>\d+) of (?:file )?(?P<path>[\w./-]+\.\w+)",
+            r"(?P<path>[\w./-]+\.[A-Za-z]\w*): [^:]*\b(?:in|on|at) line (?P<line>\d+)",
+            // POSIX sh (dash, BusyBox ash) names a script's line as `scripts/test.sh: 4: `.
+            r"^(?P<path>[\w./-]+\.[A-Za-z]\w*): (?P<line>\d+): ",
             // .NET's frames (`in /src/CartTests.cs:line 11`), Pester 4's (`Cart.Tests.ps1: line 9`)
             r"(?P<path>(?:\b[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.\w+): ?line (?P<line>\d+)",
             // path:line[:col] (rustc's -->, gcc, go, eslint's file header is separate); a
@@ -411,8 +416,12 @@ mod tests {
             "   Loc: [../tst_cart.cpp(8)]",
             "QFATAL : TestStock::reserveMissing() ASSERT failure in reserve: \"no such shelf\", file ../tst_stock.cpp, line 4",
             "At line 8 of file src/cart.f90",
+            "AH00526: Syntax error on line 12 of /etc/apache2/sites-enabled/shop.conf:",
+            "Error: docs/arch.dot: syntax error in line 5 near ';'",
+            "scripts/test.sh: 4: source: not found",
+            "see line 3 of 10 and sh: 1: source: not found",
         ];
-        let found = locations(lines, 14);
+        let found = locations(lines, 17);
         let pairs: Vec<(&str, u32)> = found.iter().map(|l| (l.path.as_str(), l.line)).collect();
         assert_eq!(
             pairs,
@@ -429,6 +438,9 @@ mod tests {
                 ("../tst_cart.cpp", 8),
                 ("../tst_stock.cpp", 4),
                 ("src/cart.f90", 8),
+                ("/etc/apache2/sites-enabled/shop.conf", 12),
+                ("docs/arch.dot", 5),
+                ("scripts/test.sh", 4),
                 ("/usr/lib/python3/site-packages/x.py", 3),
                 ("Assertions.scala", 274),
             ]
