@@ -34,7 +34,8 @@ pub(super) fn location_patterns() -> &'static [Regex] {
             // `Syntax error on line 12 of /etc/httpd.conf:`; Graphviz's `Error: x.dot: syntax
             // error in line 5 near ';'`.
             r"\b[Ll]ine (?P<line>\d+) of (?:file )?(?P<path>[\w./-]+\.\w+)",
-            r"(?P<path>[\w./-]+\.[A-Za-z]\w*): [^:]*\b(?:in|on|at) line (?P<line>\d+)",
+            // puppet-lint's `manifests/init.pp - WARNING: unquoted file mode on line 5`.
+            r"(?P<path>[\w./-]+\.[A-Za-z]\w*)(?:: | - ).*?\b(?:in|on|at) line (?P<line>\d+)",
             // POSIX sh (dash, BusyBox ash) names a script's line as `scripts/test.sh: 4: `.
             r"^(?P<path>[\w./-]+\.[A-Za-z]\w*): (?P<line>\d+): ",
             // .NET's frames (`in /src/CartTests.cs:line 11`), Pester 4's (`Cart.Tests.ps1: line 9`)
@@ -198,8 +199,9 @@ pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Ve
                 {
                     continue;
                 }
+                // A folder given with its slash and joined to a name (`manifests//init.pp`).
                 let location = Location {
-                    path,
+                    path: path.replace("//", "/"),
                     line: line_no,
                     column: caps.name("col").and_then(|c| c.as_str().parse().ok()),
                 };
@@ -419,9 +421,10 @@ mod tests {
             "AH00526: Syntax error on line 12 of /etc/apache2/sites-enabled/shop.conf:",
             "Error: docs/arch.dot: syntax error in line 5 near ';'",
             "scripts/test.sh: 4: source: not found",
+            "manifests//init.pp - WARNING: unquoted file mode on line 5 (check: unquoted_file_mode)",
             "see line 3 of 10 and sh: 1: source: not found",
         ];
-        let found = locations(lines, 17);
+        let found = locations(lines, 18);
         let pairs: Vec<(&str, u32)> = found.iter().map(|l| (l.path.as_str(), l.line)).collect();
         assert_eq!(
             pairs,
@@ -441,6 +444,7 @@ mod tests {
                 ("/etc/apache2/sites-enabled/shop.conf", 12),
                 ("docs/arch.dot", 5),
                 ("scripts/test.sh", 4),
+                ("manifests/init.pp", 5),
                 ("/usr/lib/python3/site-packages/x.py", 3),
                 ("Assertions.scala", 274),
             ]

@@ -413,7 +413,7 @@ fn node_builtin_location(line: &str) -> bool {
 
 /// A location in words over a code frame: OCaml's `File "bin/main.ml", line 5, characters 29-41:`,
 /// as Python's tracebacks and Nim's name a place.
-fn file_line_title(line: &str) -> bool {
+pub(super) fn file_line_title(line: &str) -> bool {
     line.trim_start()
         .strip_prefix("File \"")
         .and_then(|rest| rest.split_once("\", line "))

@@ -358,6 +358,7 @@ fn goes_on_whatever_shape(block: &Block, text: &str) -> bool {
         || block.lines.last().is_some_and(|(_, l)| heading_in_capitals(l))
         || postgres_field(text)
         || text.starts_with([')', ']', '}']) && left_open(block)
+        || under_ocaml_location(block)
         // The next line of a code frame the report shows (Ansible's numbered lines).
         || source(text) && block.lines.last().is_some_and(|(_, l)| source(l))
 }
@@ -464,6 +465,16 @@ fn hangs_under_lead(block: &Block, line: &str) -> bool {
                 && lead.is_char_boundary(indent)
                 && lead[..indent].ends_with(' ')
                 && lead[indent..].starts_with(|c: char| !c.is_whitespace())
+        })
+}
+
+/// Whether the block is led by the OCaml family's location (`File "x.ml", line 8, characters
+/// 16-36:`, as OCaml, dune and Coq print it): the message under it goes on, unindented, to the
+/// blank line (Coq's `Error: In environment`, the hypotheses, then `Unable to unify …`).
+fn under_ocaml_location(block: &Block) -> bool {
+    block.lead > 0
+        && block.lines.first().is_some_and(|(_, lead)| {
+            super::lead::file_line_title(lead) && lead.contains(", characters ")
         })
 }
 
