@@ -359,6 +359,7 @@ fn goes_on_whatever_shape(block: &Block, text: &str) -> bool {
         || postgres_field(text)
         || text.starts_with([')', ']', '}']) && left_open(block)
         || under_ocaml_location(block)
+        || under_same_file_prefix(block, text)
         // The next line of a code frame the report shows (Ansible's numbered lines).
         || source(text) && block.lines.last().is_some_and(|(_, l)| source(l))
 }
@@ -465,6 +466,25 @@ fn hangs_under_lead(block: &Block, line: &str) -> bool {
                 && lead.is_char_boundary(indent)
                 && lead[..indent].ends_with(' ')
                 && lead[indent..].starts_with(|c: char| !c.is_whitespace())
+        })
+}
+
+/// A report a tool prints with its file's name before every line (perltidy's
+/// `lib/Cart.pm:13: assertion failure…`, then `lib/Cart.pm: Files first differ…`), under an
+/// anchor at a line of that file. A heading that ends with a colon (gcc's `x.c: In function
+/// 'f':`) heads the next diagnostic instead.
+fn under_same_file_prefix(block: &Block, text: &str) -> bool {
+    let Some((path, rest)) = text.split_once(':') else {
+        return false;
+    };
+    (rest.is_empty() || rest.starts_with(' ') && !rest.ends_with(':'))
+        && looks_like_path(path)
+        && block.lines.get(block.lead).is_some_and(|(_, anchor)| {
+            anchor
+                .trim_start()
+                .strip_prefix(path)
+                .and_then(|at| at.strip_prefix(':'))
+                .is_some_and(|at| at.starts_with(|c: char| c.is_ascii_digit()))
         })
 }
 
