@@ -243,12 +243,17 @@ impl Step {
     /// titles one report.
     fn reported_under_awaited_name(&mut self, text: &str) -> bool {
         let t = text.trim();
+        // The name alone or after a marker, or before its place (Deno's `two prices =>
+        // ./cart_test.ts:8:6`).
         let titled = |name: &String| {
             t.strip_suffix(name.as_str()).is_some_and(|before| {
                 before.is_empty()
                     || before.ends_with(' ')
                         && before.trim_end().ends_with(['›', '>', '▶', '●', ')'])
-            })
+            }) || t
+                .strip_prefix(name.as_str())
+                .and_then(|after| after.strip_prefix(" => "))
+                .is_some_and(shape::location_only)
         };
         let Some(i) = self.awaited_reports.iter().position(titled) else {
             return false;

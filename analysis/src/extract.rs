@@ -246,7 +246,10 @@ pub(super) fn test_patterns() -> &'static TestPatterns {
             r"^\s*\[FAILED\] (?P<name>.+)$",
             r#"^\s*FAIL\s+"(?P<name>[^"]+)"\s*$"#,
             r"^---- (?P<name>\S+) stdout ----$",
-            r"^test (?P<name>\S+) \.\.\. FAILED$",
+            // libtest's `test tests::two ... FAILED` (a doctest's name has spaces: `src/lib.rs -
+            // total (line 3)`), Deno's `two prices ... FAILED (1ms)`.
+            r"^test (?P<name>\S+)( - should panic)? \.\.\. FAILED$",
+            r"^(test )?(?P<name>\S.*?) \.\.\. FAILED( \([\d.]+[^)\s]*\))?$",
             r"^_{3,} (?P<name>[^\s:]([^:]|:[^ ])*?) _{3,}$",
             r"^(FAILED|ERROR) (?P<name>\S+::\S+)",
             // QTest: `FAIL!  : TestCart::twoItems() Compared values are not the same`
@@ -473,6 +476,18 @@ mod tests {
         assert_eq!(
             failing_test("--- FAIL: TestParse (0.01s)").as_deref(),
             Some("TestParse")
+        );
+        assert_eq!(
+            failing_test("test tests::rejects_letters - should panic ... FAILED").as_deref(),
+            Some("tests::rejects_letters")
+        );
+        assert_eq!(
+            failing_test("test src/lib.rs - total (line 3) ... FAILED").as_deref(),
+            Some("src/lib.rs - total (line 3)")
+        );
+        assert_eq!(
+            failing_test("two prices ... FAILED (1ms)").as_deref(),
+            Some("two prices")
         );
         assert_eq!(
             failing_test("---- tests::parses_empty stdout ----").as_deref(),

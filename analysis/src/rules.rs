@@ -275,6 +275,15 @@ pub(crate) static LOGGED_BELOW_ERROR: Rule = rule(
     "Only lines logged below error level look like failures: read the lines shown and the output just above them.",
 );
 
+/// Whether `line` says that what failed will be tried again (`retrying`, `will retry`, `retry in
+/// 5s`), as a client says of a connection it has not given up on.
+fn says_it_retries(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    ["retrying", "will retry", "retry in "]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
 /// Whether `text` starts with `prefix`, ASCII case aside, without building a lower-cased copy.
 pub(crate) fn starts_with_ignoring_case(text: &str, prefix: &str) -> bool {
     text.get(..prefix.len())
@@ -413,7 +422,11 @@ impl Rules {
         if best.category.masquerade_rank().is_some() && quoted_source(line) {
             return None;
         }
-        if !best.names_its_level && self.below_error.is_match(line.as_bytes()) {
+        // A network error the program says it will try again after (`db: connection refused
+        // (retrying)`) is an attempt, not the outcome: as weak as a line logged below error.
+        if !best.names_its_level && self.below_error.is_match(line.as_bytes())
+            || best.category == Category::Network && says_it_retries(line)
+        {
             return Some(&LOGGED_BELOW_ERROR);
         }
         Some(best)

@@ -715,6 +715,13 @@ pub(super) fn ends_report(block: &Block, text: &str) -> bool {
             && text.ends_with(':')
             && text.split(' ').count() <= 3
             && !text.contains(|c: char| c.is_ascii_digit())
+        // A heading of one word in capitals, alone after a blank line (Deno's ` FAILURES `
+        // over its list of failed tests, under the ERRORS it reported).
+        || block.pending_blank.is_some()
+            && block.lines.len() > block.lead + 1
+            && indent_of(text) <= block.indent + 1
+            && t.len() >= 4
+            && t.bytes().all(|b| b.is_ascii_uppercase())
 }
 
 /// A banner in capitals (`APPLICATION FAILED TO START`, `BUILD FAILED`): it says only that

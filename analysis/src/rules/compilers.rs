@@ -86,6 +86,17 @@ pub(super) static RULES: &[Rule] = &[
         Diagnostic,
         "TypeScript does not compile: fix the first type error shown.",
     ),
+    // Deno's type checker: `TS2345 [ERROR]: message`, its elaboration indented, the source line
+    // and its `~~~` underline level with the margin, then `at file:///…:4:25`; a blank line
+    // ends each.
+    rule(
+        "deno-check",
+        r"^TS\d+ \[ERROR\]: ",
+        Compilation,
+        0,
+        Section,
+        "TypeScript does not compile under Deno: fix the first type error shown.",
+    ),
     rule(
         "go-build",
         r"^[\w./-]+\.go:\d+:\d+: ",

@@ -327,7 +327,7 @@ pub(super) static RULES: &[Rule] = &[
     ),
     rule(
         "test-summary-failed",
-        r"^(FAILED|ERROR) \S+::\S+|^test \S+ \.\.\. FAILED$|^\s*Test: .+\.\.\.FAILED$",
+        r"^(FAILED|ERROR) \S+::\S+|^(test )?\S.* \.\.\. FAILED( \([\d.]+[^)\s]*\))?$|^\s*Test: .+\.\.\.FAILED$",
         TestFailure,
         1,
         Line,

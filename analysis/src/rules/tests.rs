@@ -46,6 +46,10 @@ fn recognises_tools() {
             "src/app.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.",
             "tsc",
         ),
+        (
+            "TS2345 [ERROR]: Argument of type 'string[]' is not assignable to parameter of type 'number[]'.",
+            "deno-check",
+        ),
         ("App.java:5: error: cannot find symbol", "javac"),
         ("E: Unable to locate package libfoo-dev", "apt"),
         (
@@ -608,6 +612,21 @@ fn ignores_noise() {
     // Unquoted, the same words are an event.
     assert_eq!(
         rule_of("cache said: connection refused"),
+        Some("connection")
+    );
+}
+
+#[test]
+fn a_network_error_that_will_be_retried_is_only_an_attempt() {
+    for line in [
+        "db: connection refused (retrying)",
+        "upstream: 503 Service Unavailable, will retry",
+        "connect ECONNREFUSED 127.0.0.1:5432 - Retry in 2s",
+    ] {
+        assert_eq!(rule_of(line), Some("logged-below-error"), "{line}");
+    }
+    assert_eq!(
+        rule_of("db: connection refused after 3 attempts"),
         Some("connection")
     );
 }
