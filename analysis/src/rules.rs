@@ -396,6 +396,8 @@ impl Rules {
                 || trimmed.starts_with("In ") && trimmed.ends_with(':')
                 // Raku's backtrace frame (`in sub price-of at bin/report.raku line 3`).
                 || trimmed.starts_with("in ") && trimmed.ends_with(|c: char| c.is_ascii_digit())
+                // ReScript's report has none either: `  We've found a bug for you!`.
+                || trimmed.starts_with("We've found a bug")
                 || line.starts_with("File \"")
                 || line.starts_with("! ")
                 || located(line)

@@ -230,7 +230,10 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                 || text.starts_with("at ") && crate::extract::names_a_place(text)
                 // What a message announces goes on after a blank line (Minitest's `"x" expected,
                 // but got:`, blank, the output it got).
-                || block.lines.last().is_some_and(|(_, l)| l.ends_with(':'));
+                || block.lines.last().is_some_and(|(_, l)| l.ends_with(':'))
+                // A report indented as a whole off the margin (ReScript's `  We've found a bug
+                // for you!` over its place, code frame and types) goes on at its indent.
+                || block.indent >= 2 && indent >= block.indent;
             // What another kind of rule reads in a test's report (a refused connection the test
             // logged) is the report's; only the next report starts a block of its own. Under
             // another section's title (Gradle's `What went wrong:`), a root cause's line does.
@@ -715,6 +718,9 @@ pub(super) fn ends_report(block: &Block, text: &str) -> bool {
             && text.ends_with(':')
             && text.split(' ').count() <= 3
             && !text.contains(|c: char| c.is_ascii_digit())
+        // TAP's YAML diagnostics end at `...`, under the `---` that opened them.
+        || block.lines.last().is_some_and(|(_, l)| l.trim() == "...")
+            && block.lines.iter().any(|(_, l)| l.trim() == "---")
         // A heading of one word in capitals, alone after a blank line (Deno's ` FAILURES `
         // over its list of failed tests, under the ERRORS it reported).
         || block.pending_blank.is_some()

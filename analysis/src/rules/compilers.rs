@@ -97,6 +97,16 @@ pub(super) static RULES: &[Rule] = &[
         Section,
         "TypeScript does not compile under Deno: fix the first type error shown.",
     ),
+    // ReScript's compiler report: `  We've found a bug for you!`, the place, a code frame and
+    // what the types were, all indented two spaces, in paragraphs.
+    rule(
+        "rescript",
+        r"^\s+We've found a bug for you!\s*$",
+        Compilation,
+        0,
+        Section,
+        "ReScript does not compile: fix the error at the place shown; the lines under it say which types disagree.",
+    ),
     rule(
         "go-build",
         r"^[\w./-]+\.go:\d+:\d+: ",

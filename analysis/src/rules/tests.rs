@@ -50,6 +50,7 @@ fn recognises_tools() {
             "TS2345 [ERROR]: Argument of type 'string[]' is not assignable to parameter of type 'number[]'.",
             "deno-check",
         ),
+        ("  We've found a bug for you!", "rescript"),
         ("App.java:5: error: cannot find symbol", "javac"),
         ("E: Unable to locate package libfoo-dev", "apt"),
         (
