@@ -396,8 +396,11 @@ impl Rules {
                 || trimmed.starts_with("In ") && trimmed.ends_with(':')
                 // Raku's backtrace frame (`in sub price-of at bin/report.raku line 3`).
                 || trimmed.starts_with("in ") && trimmed.ends_with(|c: char| c.is_ascii_digit())
-                // ReScript's report has none either: `  We've found a bug for you!`.
+                // ReScript's report has none either: `  We've found a bug for you!`; nor a
+                // numbered problem at a place (Redocly's `[1] openapi.yaml:14:5 at #/…`).
                 || trimmed.starts_with("We've found a bug")
+                || trimmed.starts_with('[')
+                    && trimmed.split_once("] ").is_some_and(|(_, at)| located(at))
                 || line.starts_with("File \"")
                 || line.starts_with("! ")
                 || located(line)

@@ -15,6 +15,17 @@ pub(super) static RULES: &[Rule] = &[
         Section,
         "Bandit found a security issue at the location shown: fix it, or mark a deliberate case with # nosec and the check's id.",
     ),
+    // Redocly CLI's problem (its codeframe format): `[1] openapi.yaml:14:5 at #/paths/…`, the
+    // JSON pointer to the node; its message a blank line under it, then the frame and which
+    // rule (of error or warning severity) reported it. Errors are listed first.
+    rule(
+        "redocly-problem",
+        r"^\[\d+\] \S+:\d+:\d+ at #/",
+        Lint,
+        1,
+        Section,
+        "Redocly found a problem in the API description at the place shown: its message says what; the rule named under the frame can be configured in redocly.yaml.",
+    ),
     // Gitleaks' finding: `Finding:` and the fields under it in a padded column (the secret, its
     // rule, file, line and commit), up to a blank line.
     rule(

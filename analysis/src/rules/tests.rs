@@ -51,6 +51,10 @@ fn recognises_tools() {
             "deno-check",
         ),
         ("  We've found a bug for you!", "rescript"),
+        (
+            "[1] openapi.yaml:14:5 at #/paths/~1carts~1{id}/get/parameters",
+            "redocly-problem",
+        ),
         ("App.java:5: error: cannot find symbol", "javac"),
         ("E: Unable to locate package libfoo-dev", "apt"),
         (
