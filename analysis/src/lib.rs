@@ -1104,6 +1104,20 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
             run.splice(0..0, [text, title]);
         }
     }
+    // Findings grouped under titles ruled off (djLint's template name over `───`): the groups
+    // above the last, a blank line apart, are the same report.
+    let ruled_title = |run: &[&(u64, String)]| run.len() >= 2 && engine::underline(&run[1].1);
+    while cut == 0 && ruled_title(&run) {
+        let first = run[0].0;
+        let above = last_run(source.iter().filter(|l| l.0 + 1 < first), max, false);
+        if above.last().is_none_or(|l| l.0 + 2 != first)
+            || !ruled_title(&above)
+            || above.len() + run.len() > max
+        {
+            break;
+        }
+        run.splice(0..0, above);
+    }
     // A table drawn in a box says which cases, not what is wrong: the sentence a blank line or
     // two above it does (attw's `Import resolved to JavaScript files, but no type declarations
     // were found.` over its table of resolutions).

@@ -528,9 +528,13 @@ pub(super) fn usage_heading(line: &str) -> bool {
 /// A line drawn with one repeated character (`-----`, `=====`), as tools rule off a title.
 pub(crate) fn underline(text: &str) -> bool {
     let t = text.trim();
-    t.len() >= 5
-        && t.bytes().all(|b| b == t.as_bytes()[0])
-        && matches!(t.as_bytes()[0], b'-' | b'=' | b'~' | b'_' | b'*')
+    let Some(first) = t.chars().next() else {
+        return false;
+    };
+    // Box-drawing rules too (djLint's `───` under a template's name).
+    t.chars().count() >= 5
+        && t.chars().all(|c| c == first)
+        && matches!(first, '-' | '=' | '~' | '_' | '*' | '─' | '━' | '═')
 }
 
 /// A compiler's or checker's count of what it found, closing its diagnostics: `1 error`,
