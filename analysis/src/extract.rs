@@ -34,6 +34,8 @@ pub(super) fn location_patterns() -> &'static [Regex] {
             // `Syntax error on line 12 of /etc/httpd.conf:`; Graphviz's `Error: x.dot: syntax
             // error in line 5 near ';'`.
             r"\b[Ll]ine (?P<line>\d+) of (?:file )?(?P<path>[\w./-]+\.\w+)",
+            // libxslt's and libxml's `compilation error: file xsl/invoice.xsl line 6 element …`.
+            r"\bfile (?P<path>[\w./-]+\.\w+),? line (?P<line>\d+)",
             // puppet-lint's `manifests/init.pp - WARNING: unquoted file mode on line 5`.
             r"(?P<path>[\w./-]+\.[A-Za-z]\w*)(?:: | - ).*?\b(?:in|on|at) line (?P<line>\d+)",
             // POSIX sh (dash, BusyBox ash) names a script's line as `scripts/test.sh: 4: `.
@@ -425,9 +427,10 @@ mod tests {
             "Error: docs/arch.dot: syntax error in line 5 near ';'",
             "scripts/test.sh: 4: source: not found",
             "manifests//init.pp - WARNING: unquoted file mode on line 5 (check: unquoted_file_mode)",
+            "compilation error: file xsl/invoice.xsl line 6 element for-each",
             "see line 3 of 10 and sh: 1: source: not found",
         ];
-        let found = locations(lines, 18);
+        let found = locations(lines, 19);
         let pairs: Vec<(&str, u32)> = found.iter().map(|l| (l.path.as_str(), l.line)).collect();
         assert_eq!(
             pairs,
@@ -448,6 +451,7 @@ mod tests {
                 ("docs/arch.dot", 5),
                 ("scripts/test.sh", 4),
                 ("manifests/init.pp", 5),
+                ("xsl/invoice.xsl", 6),
                 ("/usr/lib/python3/site-packages/x.py", 3),
                 ("Assertions.scala", 274),
             ]
