@@ -1074,6 +1074,9 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
         &step.tail
     };
     let mut run = last_run(source.iter(), MAX_SHOWN_LINES.max(max), true);
+    if let Some(section) = first_section_before_advice(source, &run, max) {
+        return section;
+    }
     let cut = run.len().saturating_sub(max);
     if let Some(start) = whole_diff(&run).filter(|start| *start < cut) {
         return run.split_off(start);
@@ -1134,6 +1137,48 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
         run.insert(0, sentence);
     }
     run
+}
+
+/// A report in sections under headings in capitals (REUSE's `# MISSING COPYRIGHT AND LICENSING
+/// INFORMATION`, `# SUMMARY`, `# RECOMMENDATIONS`) that ends in advice: the advice is the same
+/// whatever failed, and the first section says what is wrong. Its heading and up to `max` of its
+/// lines; `None` when the run is not under a heading of advice.
+fn first_section_before_advice<'a>(
+    source: &'a std::collections::VecDeque<(u64, String)>,
+    run: &[&(u64, String)],
+    max: usize,
+) -> Option<Vec<&'a (u64, String)>> {
+    let heading = |l: &str| {
+        l.strip_prefix("# ").is_some_and(|title| {
+            title.len() >= 4
+                && title
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b == b' ' || b == b'/')
+        })
+    };
+    let start = run.first()?.0;
+    let headings: Vec<&(u64, String)> = source.iter().filter(|l| heading(&l.1)).collect();
+    let last = headings.iter().rev().find(|l| l.0 <= start)?;
+    let advice = [
+        "RECOMMENDATION",
+        "SUGGESTION",
+        "HINT",
+        "NEXT STEPS",
+        "HOW TO FIX",
+    ]
+    .iter()
+    .any(|w| last.1.contains(w));
+    let first = headings
+        .first()
+        .filter(|first| advice && first.0 < last.0)?;
+    let end = headings.get(1).map_or(start, |next| next.0);
+    Some(
+        source
+            .iter()
+            .filter(|l| l.0 >= first.0 && l.0 < end)
+            .take(max)
+            .collect(),
+    )
 }
 
 /// Where the bracketed value a run of lines ends with begins (a JavaScript object or a JSON
@@ -1454,6 +1499,19 @@ fn step_report(
         let last_words = whole_value(&tail)
             .and_then(|i| tail.get(i))
             .or_else(|| tail.iter().find(|l| said_error(&l.1)))
+            // A sentence that announces the list under it (REUSE's `The following files have no
+            // copyright and licensing information:` over `* pyproject.toml`).
+            .or_else(|| {
+                tail.windows(2)
+                    .find(|pair| {
+                        let (sentence, item) = (&pair[0].1, pair[1].1.trim_start());
+                        sentence.ends_with(':')
+                            && sentence.split_whitespace().count() >= 4
+                            && !sentence.starts_with(' ')
+                            && ["* ", "- ", "• "].iter().any(|m| item.starts_with(m))
+                    })
+                    .map(|pair| &pair[0])
+            })
             .or_else(|| {
                 tail.iter()
                     .rev()

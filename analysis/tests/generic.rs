@@ -2555,3 +2555,33 @@ fn a_script_whose_last_words_are_its_own_echo_failed_in_the_command_after_it() {
         report.summary
     );
 }
+
+#[test]
+fn a_report_in_sections_that_ends_in_advice_is_read_from_its_first_section() {
+    // Line 11 is `$ ./licenses.sh`; the first section's heading is line 12.
+    let log = job(concat!(
+        "$ ./licenses.sh\n",
+        "# MISSING LICENSES\n",
+        "\n",
+        "These files name no licence of the project's:\n",
+        "* src/cart.py\n",
+        "* src/tax.py\n",
+        "\n",
+        "# SUMMARY\n",
+        "\n",
+        "* Files with a licence: 1 / 3\n",
+        "\n",
+        "# RECOMMENDATIONS\n",
+        "\n",
+        "* Add a licence header to each file: the tutorial shows how\n",
+        "  <https://example.com/tutorial/>\n",
+    ));
+    let report = assert_first_excerpt(&log, (12, 16));
+    assert!(
+        report
+            .summary
+            .contains("These files name no licence of the project's:"),
+        "{}",
+        report.summary
+    );
+}
