@@ -33,11 +33,11 @@ pub(super) fn location_patterns() -> &'static [Regex] {
             // A line of a file in words: gfortran's `At line 8 of file src/cart.f90`, Apache's
             // `Syntax error on line 12 of /etc/httpd.conf:`; Graphviz's `Error: x.dot: syntax
             // error in line 5 near ';'`.
-            r"\b[Ll]ine (?P<line>\d+) of (?:file )?(?P<path>[\w./-]+\.\w+)",
+            r"(?-u:\b)[Ll]ine (?P<line>\d+) of (?:file )?(?P<path>[\w./-]+\.\w+)",
             // libxslt's and libxml's `compilation error: file xsl/invoice.xsl line 6 element …`.
-            r"\bfile (?P<path>[\w./-]+\.\w+),? line (?P<line>\d+)",
+            r"(?-u:\b)file (?P<path>[\w./-]+\.\w+),? line (?P<line>\d+)",
             // puppet-lint's `manifests/init.pp - WARNING: unquoted file mode on line 5`.
-            r"(?P<path>[\w./-]+\.[A-Za-z]\w*)(?:: | - ).*?\b(?:in|on|at) line (?P<line>\d+)",
+            r"(?P<path>[\w./-]+\.[A-Za-z]\w*)(?:: | - ).*?(?-u:\b)(?:in|on|at) line (?P<line>\d+)",
             // POSIX sh (dash, BusyBox ash) names a script's line as `scripts/test.sh: 4: `.
             r"^(?P<path>[\w./-]+\.[A-Za-z]\w*): (?P<line>\d+): ",
             // .NET's frames (`in /src/CartTests.cs:line 11`), Pester 4's (`Cart.Tests.ps1: line 9`)

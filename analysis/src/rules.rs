@@ -275,6 +275,15 @@ pub(crate) static LOGGED_BELOW_ERROR: Rule = rule(
     "Only lines logged below error level look like failures: read the lines shown and the output just above them.",
 );
 
+/// `[1] openapi.yaml:14:5 …`: a problem's number in brackets, then its place.
+fn numbered_place(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix('[') else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && rest[digits..].strip_prefix("] ").is_some_and(located)
+}
+
 /// Whether `line` says that what failed will be tried again (`retrying`, `will retry`, `retry in
 /// 5s`), as a client says of a connection it has not given up on.
 fn says_it_retries(line: &str) -> bool {
@@ -399,8 +408,7 @@ impl Rules {
                 // ReScript's report has none either: `  We've found a bug for you!`; nor a
                 // numbered problem at a place (Redocly's `[1] openapi.yaml:14:5 at #/…`).
                 || trimmed.starts_with("We've found a bug")
-                || trimmed.starts_with('[')
-                    && trimmed.split_once("] ").is_some_and(|(_, at)| located(at))
+                || numbered_place(trimmed)
                 || line.starts_with("File \"")
                 || line.starts_with("! ")
                 || located(line)
