@@ -391,6 +391,19 @@ pub(super) fn caret_frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> 
         _ if frame.len() > 1 => {}
         _ => return Vec::new(),
     }
+    // A tool's title right over the frame, naming its file in quotes (`python -m compileall`'s
+    // `*** Error compiling 'src/shop/tax.py'...` over `File "src/shop/tax.py", line 1`).
+    let (top, place) = &frame[frame.len() - 1];
+    let quoted = place
+        .trim_start()
+        .strip_prefix("File \"")
+        .and_then(|rest| rest.split_once('"'))
+        .map(|(path, _)| format!("'{path}'"));
+    if let Some(title) = above.next().filter(|(n, title)| {
+        n + 1 == *top && quoted.as_ref().is_some_and(|q| title.contains(q.as_str()))
+    }) {
+        frame.push(title.clone());
+    }
     frame.reverse();
     frame.push(caret.clone());
     frame.extend((caret.0 + 1..number).map(|n| (n, String::new())));
