@@ -1259,12 +1259,13 @@ fn whole_diff(run: &[&(u64, String)]) -> Option<usize> {
     is_diff.then_some(header - above)
 }
 
-/// The run of consecutive lines of the step that ends right above line `anchor`: its last few
-/// lines, and above them the lines of the same form as its top one (a linter's findings, one per
-/// line: `rules/es6.js failed indent_char: …`), up to `max`.
-fn paragraph_above(step: &Step, anchor: u64, max: usize) -> Vec<&(u64, String)> {
+/// The run of consecutive lines of the step that ends right above line `anchor` (or a blank line
+/// above it, `over_blank`): its last few lines, and above them the lines of the same form as its
+/// top one (a linter's findings, one per line: `rules/es6.js failed indent_char: …`), up to `max`.
+fn paragraph_above(step: &Step, anchor: u64, over_blank: bool, max: usize) -> Vec<&(u64, String)> {
     let mut run = last_run(step.tail.iter().filter(|l| l.0 < anchor), max, false);
-    if run.last().is_none_or(|l| l.0 + 1 != anchor) {
+    let gap = if over_blank { 2 } else { 1 };
+    if run.last().is_none_or(|l| l.0 + gap < anchor) {
         return Vec::new();
     }
     let cut = run.len().saturating_sub(TAIL_SHOWN);
@@ -1637,7 +1638,11 @@ fn step_report(
     // at is the unknown tool's output right above them, shown with them.
     let budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
     if primary.rule.tier >= 3 && !pointed && budget > 0 {
-        shown.add(paragraph_above(&step, anchor, budget));
+        // npm parts its error summary from the script's output by a blank line (`npm error code
+        // ELSPROBLEMS` under `npm ls`' tree, `npm error audit endpoint returned an error` under
+        // the registry's 405).
+        let npm = primary.rule.name == "npm-summary";
+        shown.add(paragraph_above(&step, anchor, npm, budget));
     }
     // A weak anchor (a generic shape or word) is a guess: the step's last lines after it, where
     // it gave up, are shown too, since an unknown tool's verdict is most often there.
