@@ -912,7 +912,7 @@ fn earlier_cause<'a>(earlier: &'a mut Step, names: &[&str], weak: bool) -> Vec<&
 /// `c.String undefined`, `no such table: orders`): what an earlier command the script let fail
 /// (a code generator, a migration) was to make.
 fn says_missing(line: &str) -> bool {
-    says_any(
+    rules::says_any(
         line,
         &[
             "cannot find",
@@ -931,7 +931,7 @@ fn says_missing(line: &str) -> bool {
 /// Whether a command is one that makes what later steps use (a generator, a migration, an
 /// install or fetch, a build), by the words it is run with; a checker (`./lint.sh`) makes nothing.
 fn makes_things(command: &str) -> bool {
-    says_any(
+    rules::says_any(
         command,
         &[
             "gen",
@@ -948,12 +948,6 @@ fn makes_things(command: &str) -> bool {
             "sync",
         ],
     )
-}
-
-/// Whether `text` holds any of `words` (lower case), in any case.
-fn says_any(text: &str, words: &[&str]) -> bool {
-    let text = text.to_lowercase();
-    words.iter().any(|word| text.contains(word))
 }
 
 /// The command that follows the `echo` whose text is `said` in a shell command line (`echo
@@ -1638,11 +1632,8 @@ fn step_report(
     // at is the unknown tool's output right above them, shown with them.
     let budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
     if primary.rule.tier >= 3 && !pointed && budget > 0 {
-        // npm parts its error summary from the script's output by a blank line (`npm error code
-        // ELSPROBLEMS` under `npm ls`' tree, `npm error audit endpoint returned an error` under
-        // the registry's 405).
-        let npm = primary.rule.name == "npm-summary";
-        shown.add(paragraph_above(&step, anchor, npm, budget));
+        let over_blank = primary.rule.parts_from_output_by_a_blank_line();
+        shown.add(paragraph_above(&step, anchor, over_blank, budget));
     }
     // A weak anchor (a generic shape or word) is a guess: the step's last lines after it, where
     // it gave up, are shown too, since an unknown tool's verdict is most often there.

@@ -184,6 +184,13 @@ impl Rule {
     pub fn reads_only_a_tag(&self) -> bool {
         self.name == "generic-error"
     }
+
+    /// Whether the tool parts the summary the rule reads from the script's output by a blank
+    /// line (npm's `npm error code ELSPROBLEMS` under `npm ls`' tree, `npm error audit endpoint
+    /// returned an error` under the registry's 405): what it points at is the paragraph above it.
+    pub fn parts_from_output_by_a_blank_line(&self) -> bool {
+        self.name == "npm-summary"
+    }
 }
 
 /// A rule whose block starts with the delimited section just above its anchor.
@@ -287,10 +294,13 @@ fn numbered_place(text: &str) -> bool {
 /// Whether `line` says that what failed will be tried again (`retrying`, `will retry`, `retry in
 /// 5s`), as a client says of a connection it has not given up on.
 fn says_it_retries(line: &str) -> bool {
-    let lower = line.to_ascii_lowercase();
-    ["retrying", "will retry", "retry in "]
-        .iter()
-        .any(|w| lower.contains(w))
+    says_any(line, &["retrying", "will retry", "retry in "])
+}
+
+/// Whether `text` holds any of `words` (ASCII, lower case), ASCII case aside.
+pub(crate) fn says_any(text: &str, words: &[&str]) -> bool {
+    let text = text.to_ascii_lowercase();
+    words.iter().any(|word| text.contains(word))
 }
 
 /// Whether `text` starts with `prefix`, ASCII case aside, without building a lower-cased copy.

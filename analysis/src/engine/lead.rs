@@ -394,11 +394,7 @@ pub(super) fn caret_frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> 
     // A tool's title right over the frame, naming its file in quotes (`python -m compileall`'s
     // `*** Error compiling 'src/shop/tax.py'...` over `File "src/shop/tax.py", line 1`).
     let (top, place) = &frame[frame.len() - 1];
-    let quoted = place
-        .trim_start()
-        .strip_prefix("File \"")
-        .and_then(|rest| rest.split_once('"'))
-        .map(|(path, _)| format!("'{path}'"));
+    let quoted = file_line_path(place).map(|path| format!("'{path}'"));
     if let Some(title) = above.next().filter(|(n, title)| {
         n + 1 == *top && quoted.as_ref().is_some_and(|q| title.contains(q.as_str()))
     }) {
@@ -427,10 +423,16 @@ fn node_builtin_location(line: &str) -> bool {
 /// A location in words over a code frame: OCaml's `File "bin/main.ml", line 5, characters 29-41:`,
 /// as Python's tracebacks and Nim's name a place.
 pub(super) fn file_line_title(line: &str) -> bool {
+    file_line_path(line).is_some()
+}
+
+/// The path such a title names.
+fn file_line_path(line: &str) -> Option<&str> {
     line.trim_start()
         .strip_prefix("File \"")
         .and_then(|rest| rest.split_once("\", line "))
-        .is_some_and(|(_, at)| at.starts_with(|c: char| c.is_ascii_digit()))
+        .filter(|(_, at)| at.starts_with(|c: char| c.is_ascii_digit()))
+        .map(|(path, _)| path)
 }
 
 /// Whether `line` is an item of the same list as `anchor`: the same indentation, then the same
