@@ -334,9 +334,68 @@ pub(crate) static NAMED_REPORT: Rule = rule(
 
 pub struct Rules {
     pub keywords: Keywords,
-    set: RegexSet,
+    /// The rules whose every alternative starts at the line's start, and the rest, each with
+    /// the indexes of its rules in [`RULES`]: apart, the lazy DFA of each stays small, where
+    /// one set's states multiplied the two kinds' threads.
+    anchored: RuleSet,
+    unanchored: RuleSet,
     noise: Regex,
     below_error: Regex,
+}
+
+/// Some of the rules in one regex set, with their indexes in [`RULES`].
+struct RuleSet {
+    set: RegexSet,
+    rule_index: Vec<usize>,
+}
+
+impl RuleSet {
+    fn new(keep: impl Fn(&str) -> bool) -> Self {
+        let rule_index: Vec<usize> = (0..RULES.len())
+            .filter(|&i| keep(RULES[i].pattern))
+            .collect();
+        RuleSet {
+            set: RegexSetBuilder::new(rule_index.iter().map(|&i| RULES[i].pattern))
+                .unicode(false)
+                .dfa_size_limit(32 << 20)
+                .build()
+                .expect("rule patterns compile"),
+            rule_index,
+        }
+    }
+
+    /// The index in [`RULES`] of the first rule that matches `line`.
+    fn first_match(&self, line: &str) -> Option<usize> {
+        // Most candidates match no rule: a plain search, which stops at its first match, tells
+        // so faster than the overlapping search that finds every rule that matches.
+        if !self.set.is_match(line.as_bytes()) {
+            return None;
+        }
+        let first = self.set.matches(line.as_bytes()).into_iter().next()?;
+        Some(self.rule_index[first])
+    }
+}
+
+/// Whether every top-level alternative of `pattern` starts with `^`.
+fn anchored_at_start(pattern: &str) -> bool {
+    let (mut depth, mut in_class, mut escaped, mut alternative_starts) = (0, false, false, true);
+    for c in pattern.chars() {
+        if alternative_starts && c != '^' {
+            return false;
+        }
+        alternative_starts = false;
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => depth += 1,
+            ')' if !in_class => depth -= 1,
+            '|' if !in_class && depth == 0 => alternative_starts = true,
+            _ => {}
+        }
+    }
+    true
 }
 
 impl Rules {
@@ -347,11 +406,8 @@ impl Rules {
             // ASCII classes and word boundaries keep the whole set on the lazy DFA (a Unicode
             // `\b` sends it to the slow PikeVM on any non-ASCII line); a cache big enough for
             // the set keeps it there.
-            set: RegexSetBuilder::new(RULES.iter().map(|r| r.pattern))
-                .unicode(false)
-                .dfa_size_limit(32 << 20)
-                .build()
-                .expect("rule patterns compile"),
+            anchored: RuleSet::new(anchored_at_start),
+            unanchored: RuleSet::new(|pattern| !anchored_at_start(pattern)),
             noise: RegexBuilder::new(NOISE)
                 .unicode(false)
                 .build()
@@ -426,17 +482,11 @@ impl Rules {
         if !candidate {
             return None;
         }
-        // Most candidates match no rule: a plain search, which stops at its first match, tells
-        // so faster than the overlapping search that finds every rule that matches.
-        if !self.set.is_match(line.as_bytes()) {
-            return None;
-        }
-        let best = self
-            .set
-            .matches(line.as_bytes())
+        let best = [&self.anchored, &self.unanchored]
             .into_iter()
-            .map(|i| RULES[i])
-            .next()?;
+            .filter_map(|set| set.first_match(line))
+            .min()
+            .map(|i| RULES[i])?;
         // Specific rules are precise enough to stand; generic ones yield to known noise.
         if best.yields_to_noise && self.noise.is_match(line.as_bytes()) {
             return None;

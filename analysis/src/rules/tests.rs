@@ -15,6 +15,35 @@ fn every_pattern_compiles() {
 }
 
 #[test]
+fn tells_patterns_anchored_at_the_line_s_start() {
+    for (pattern, anchored) in [
+        (r"^error: ", true),
+        (r"^a|^b", true),
+        (r"^(a|b) c", true),
+        (r"^[|(]x|^y", true),
+        (r"^a\|b", true),
+        (r"^a|b", false),
+        (r"a|^b", false),
+        (r"(?i)^a", false),
+        (r"^a(|b)|c", false),
+    ] {
+        assert_eq!(anchored_at_start(pattern), anchored, "{pattern}");
+    }
+}
+
+#[test]
+fn the_first_rule_in_order_wins_whichever_set_holds_it() {
+    // `node-error` (unanchored) comes before `java-exception` (anchored); both match this line.
+    let line = "java.lang.IllegalStateException: cart is empty";
+    let node = RULES.iter().position(|r| r.name == "node-error");
+    let java = RULES.iter().position(|r| r.name == "java-exception");
+    assert!(node < java);
+    assert!(!anchored_at_start(RULES[node.unwrap()].pattern));
+    assert!(anchored_at_start(RULES[java.unwrap()].pattern));
+    assert_eq!(rule_of(line), Some("node-error"));
+}
+
+#[test]
 fn recognises_tools() {
     let cases = [
         ("error[E0425]: cannot find value `x` in this scope", "rustc"),
