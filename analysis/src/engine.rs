@@ -24,18 +24,19 @@ use super::rules::{Category, FATAL_WARNING, Lead, NAMED_REPORT, Rule, Rules, Sha
 use boilerplate::{runner_boilerplate, tool_epilogue};
 use lead::{
     announced_test_above, caret_frame_above, cause_chain_above, completed_by, decorated_title,
-    diff_line, findings_above, frame_above, framed_heading_above, is_header, is_parent, quoted_by,
-    ruled_frame_above, run_up_from, same_item_shape, same_program_above, section_above,
-    test_run_above, warnings_above,
+    diff_line, findings_above, frame_above, framed_heading_above, is_header, is_parent,
+    python_frames_above, quoted_by, ruled_frame_above, run_up_from, same_item_shape,
+    same_program_above, section_above, test_run_above, warnings_above,
 };
 use regex::Regex;
 pub(crate) use shape::{
-    announces, code_frame, heads_a_message, names_same_file, numbered_source, shouted, underline,
-    without_level_tag,
+    announces, code_frame, heads_a_message, names_same_file, numbered_source, raised, shouted,
+    underline, without_level_tag,
 };
 use shape::{
-    code_fence, continues, ends_report, indent_of, looks_like_path, passed_unit_title,
-    program_prefix, reports_exit, starts_test_class, test_run_verdict, untagged, usage_heading,
+    code_fence, continues, ends_report, in_titled_section, indent_of, looks_like_path,
+    passed_unit_title, program_prefix, reports_exit, starts_test_class, test_run_verdict, untagged,
+    usage_heading,
 };
 pub(crate) use shape::{reported_program, traced_command};
 use std::collections::{HashSet, VecDeque};
@@ -980,10 +981,22 @@ impl Engine {
     fn open_block(&mut self, rule: &'static Rule, number: u64, shown: &str, text: &str) {
         self.current.seq += 1;
         let mut lines = Vec::new();
+        let python_frames =
+            python_frames_above(&self.current.tail, number, text, self.last_block_end);
+        // The title over them may name the test that raised (green's `Error in module.Class.test`).
+        if let Some((title_number, title)) = python_frames.first()
+            && super::extract::failing_test(title).is_some()
+        {
+            self.note_test(*title_number, &title.clone());
+        }
         // The lines just above the anchor that are not part of a block already.
         let above = run_up_from(&self.current.tail, number - 1, self.last_block_end)
             .map(|(n, line)| (*n, line));
-        let frame = caret_frame_above(&self.current.tail, number);
+        let frame = if python_frames.is_empty() {
+            caret_frame_above(&self.current.tail, number)
+        } else {
+            python_frames
+        };
         match rule.lead {
             _ if !frame.is_empty() => lines.extend(frame),
             Lead::Paths => {
@@ -1266,6 +1279,15 @@ impl Engine {
                     || block.lead > 0 && warning(&block.lines[0].1))
             {
                 block.passed_over = true;
+            }
+            // A test's verdict that went on into its report (subunit-trace's) awaits no later one.
+            if block.rule.shape == Shape::Line
+                && in_titled_section(&block)
+                && let Some(name) = super::extract::failing_test(&block.lines[block.lead].1)
+            {
+                self.current
+                    .awaited_reports
+                    .retain(|awaited| *awaited != name);
             }
             // A block of bare tags (`[ERROR]` alone, after a tool's epilogue) says nothing.
             let says_something = block.lines.iter().any(|(_, l)| !untagged(l).is_empty());

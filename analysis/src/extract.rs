@@ -251,7 +251,8 @@ pub(super) fn test_patterns() -> &'static TestPatterns {
             // libtest's `test tests::two ... FAILED` (a doctest's name has spaces: `src/lib.rs -
             // total (line 3)`), Deno's `two prices ... FAILED (1ms)`.
             r"^test (?P<name>\S+)( - should panic)? \.\.\. FAILED$",
-            r"^(test )?(?P<name>\S.*?) \.\.\. FAILED( \([\d.]+[^)\s]*\))?$",
+            // subunit-trace's (stestr's) worker and time around the name: `{0} name [0.0001s]`.
+            r"^(test |\{\d+\} )?(?P<name>\S.*?)( \[[\d.]+s\])? \.\.\. FAILED( \([\d.]+[^)\s]*\))?$",
             r"^_{3,} (?P<name>[^\s:]([^:]|:[^ ])*?) _{3,}$",
             r"^(FAILED|ERROR) (?P<name>\S+::\S+)",
             // QTest: `FAIL!  : TestCart::twoItems() Compared values are not the same`
@@ -275,6 +276,11 @@ pub(super) fn test_patterns() -> &'static TestPatterns {
             // `FAILED: name`, EUnit's `cart: total_test...*failed*`, JUnit 5's Failures block,
             // Tasty's `  two prices: FAIL`.
             r"^(FAIL|ERROR): (?P<name>\w+) \(",
+            // zope.testrunner's `Failure in test name (module.Class.name)`, green's `Error in
+            // module.Class.name` over its traceback, Twisted trial's verbose `name ... [FAIL]`.
+            r"^(Failure|Error) in test (?P<name>\w+) \(",
+            r"^(Failure|Error) in (?P<name>\w+(\.\w+)+)$",
+            r"^\s+(?P<name>\w+) \.\.\. +\[(FAIL|ERROR)\]$",
             r"^(FAIL|XPASS): (?P<name>\S+)$|^FAILED: (?P<method>[A-Za-z_]\w*)(\(.*\))?$",
             r"^\s*(?P<name>\w+: \w+)\.\.\.\*failed\*",
             r"^\s*JUnit (Jupiter|Vintage):(?P<name>[\w$.]+:[\w$]+\(.*?\))",
@@ -492,6 +498,24 @@ mod tests {
         assert_eq!(
             failing_test("two prices ... FAILED (1ms)").as_deref(),
             Some("two prices")
+        );
+        assert_eq!(
+            failing_test("{0} shop.tests.StockTest.test_reserve [0.000041s] ... FAILED").as_deref(),
+            Some("shop.tests.StockTest.test_reserve")
+        );
+        assert_eq!(
+            failing_test("Failure in test test_rounding (shop.tests.VatTest.test_rounding)")
+                .as_deref(),
+            Some("test_rounding")
+        );
+        assert_eq!(
+            failing_test("Error in shop.test_discount.DiscountTest.test_code").as_deref(),
+            Some("shop.test_discount.DiscountTest.test_code")
+        );
+        assert_eq!(failing_test("Error in main"), None);
+        assert_eq!(
+            failing_test("    test_two_prices ...                       [FAIL]").as_deref(),
+            Some("test_two_prices")
         );
         assert_eq!(
             failing_test("---- tests::parses_empty stdout ----").as_deref(),

@@ -470,8 +470,11 @@ fn headline(block: &Block) -> &str {
                             rules::located(at) && m.contains(char::is_alphabetic)
                         })
             };
+            // The exception it raised, over a frame's source line that asserts (subunit-trace's
+            // captured traceback under the verdict).
             printed()
-                .find(|l| says_what(l))
+                .find(|l| engine::raised(l))
+                .or_else(|| printed().find(|l| says_what(l)))
                 .or_else(|| printed().find(|l| placed(l) && !rules.logged_below_error(l)))
                 .unwrap_or(first)
         }

@@ -109,8 +109,15 @@ pub(super) fn frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u
     else {
         return Vec::new();
     };
-    let verdict =
-        |l: &str| ["FAILURE", "FAILED", "FAIL", "ERROR", "Failure", "Error"].contains(&l.trim());
+    // Bracketed too (Twisted trial's `[FAIL]` under its `===` rule).
+    let verdict = |l: &str| {
+        let t = l.trim();
+        let t = t
+            .strip_prefix('[')
+            .and_then(|t| t.strip_suffix(']'))
+            .unwrap_or(t);
+        ["FAILURE", "FAILED", "FAIL", "ERROR", "Failure", "Error"].contains(&t)
+    };
     if !run[..rule].iter().any(|(_, l)| verdict(l)) {
         return Vec::new();
     }
@@ -404,6 +411,50 @@ pub(super) fn caret_frame_above(tail: &VecDeque<(u64, String)>, number: u64) -> 
     frame.push(caret.clone());
     frame.extend((caret.0 + 1..number).map(|n| (n, String::new())));
     frame
+}
+
+/// The frames of a Python traceback printed without its `Traceback (most recent call last):`
+/// line, right over the exception they raised (green's report under a test's title): `File
+/// "path", line N, in name` lines indented deeper than the exception, with their source and
+/// caret lines, and the title right above the first frame. None of them part of a block
+/// already (at or before `taken`).
+pub(super) fn python_frames_above(
+    tail: &VecDeque<(u64, String)>,
+    number: u64,
+    anchor: &str,
+    taken: u64,
+) -> Vec<(u64, String)> {
+    let indent = indent_of(anchor);
+    let frame = |line: &str| {
+        line.trim_start()
+            .strip_prefix("File \"")
+            .is_some_and(|rest| rest.contains("\", line "))
+    };
+    let run: Vec<&(u64, String)> = run_up_from(tail, number - 1, taken).collect();
+    let under = run
+        .iter()
+        .take_while(|(_, line)| indent_of(line) > indent)
+        .count();
+    // The frames start right under the title; one with a `Traceback` line is a whole traceback,
+    // and its own rule reads it where it stands at the margin.
+    match (
+        run.get(under),
+        under.checked_sub(1).and_then(|top| run.get(top)),
+    ) {
+        (Some(title), Some(top))
+            if frame(&top.1)
+                && under < MAX_BLOCK_LINES / 2
+                && !title.1.starts_with("$ ")
+                && !title.1.trim_start().starts_with("Traceback (") =>
+        {
+            run[..=under]
+                .iter()
+                .rev()
+                .map(|line| (*line).clone())
+                .collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Node's location of a throw inside one of its own modules (`node:assert:90`), over the

@@ -2,7 +2,7 @@
 //! the lines that end a block whatever its shape.
 
 use super::Block;
-use crate::rules::{Rule, Shape};
+use crate::rules::{Category, Rule, Shape};
 
 /// Whether the block has reached an error chain's causes (anyhow's and Cargo's `Caused by:`):
 /// what is indented under it is the chain's, whatever rules it matches.
@@ -11,6 +11,18 @@ fn in_error_chain(block: &Block) -> bool {
         .anchored_lines()
         .iter()
         .any(|(_, l)| l == "Caused by:")
+}
+
+/// Whether a test's report has reached a section titled and underlined at the verdict's
+/// indent (subunit-trace's `Captured traceback:` over `~~~`): what is indented under it is the
+/// section's, blank lines and all.
+pub(super) fn in_titled_section(block: &Block) -> bool {
+    block.rule.category == Category::TestFailure
+        && block.lines[block.lead..].windows(2).any(|pair| {
+            indent_of(&pair[0].1) == block.indent
+                && pair[0].1.ends_with(':')
+                && underline(&pair[1].1)
+        })
 }
 
 /// Whether `line` belongs to the open `block`. Blank lines are held back and kept only when
@@ -64,16 +76,19 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
         // which quote a program's output with its blank lines (Cargo's `--- stderr`).
         let chained = text == "Caused by:"
             || indented
-                && in_error_chain(block)
+                && (in_error_chain(block) || in_titled_section(block))
                 && block
                     .lines
                     .last()
                     .is_some_and(|(_, l)| indent_of(l) > anchor_indent);
         // A one-line error's reasons, under a heading a blank line below it (pip's `ERROR:
         // Cannot install …`, blank, `The conflict is caused by:` over the pins).
+        // A test's verdict, its report's sections a blank line under it (subunit-trace's
+        // `Captured traceback:` over a `~~~` rule).
         let reasons = block.lines.len() == block.lead + 1
             && text.ends_with(':')
-            && text.split_whitespace().count() >= 3
+            && (text.split_whitespace().count() >= 3
+                || block.rule.category == Category::TestFailure)
             && !indented;
         return !new_anchor && (announced || frame || chained || reasons);
     }
@@ -107,8 +122,11 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                     // The lines of a diff under its legend, at any indent.
                     || text.starts_with(['+', '-'])
                         && block.lines.iter().any(|(_, l)| diff_legend(l))
-                    // A rule line right under the anchor underlines it (unittest's `FAIL: t`).
-                    || block.lines.len() == block.lead + 1 && underline(text)
+                    // A rule line right under the anchor underlines it (unittest's `FAIL: t`),
+                    // as one under a section's title does the title.
+                    || (block.lines.len() == block.lead + 1
+                        || block.lines.last().is_some_and(|(_, l)| l.ends_with(':')))
+                        && underline(text)
                     || block
                         .lines
                         .last()
@@ -169,8 +187,21 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                     .iter()
                     .any(|p| text.starts_with(p))
                 && block.lines.last().is_some_and(|(_, l)| raised(l));
+            // Twisted trial names the test a blank line under its traceback, dotted in full.
+            let test_id = block.pending_blank.is_some()
+                && !indented
+                && text.matches('.').count() >= 2
+                && text
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+                && block.exception_seen
+                && block
+                    .lines
+                    .last()
+                    .is_some_and(|(_, l)| !l.starts_with(char::is_whitespace));
             !block.exception_seen
                 || message_goes_on
+                || test_id
                 || indented
                 || !new_anchor
                     && block.pending_blank.is_none()
@@ -368,7 +399,7 @@ fn goes_on_whatever_shape(block: &Block, text: &str) -> bool {
 }
 
 /// A Python exception's line: its class, dotted or not, and its message (`ValueError: …`).
-fn raised(line: &str) -> bool {
+pub(crate) fn raised(line: &str) -> bool {
     line.split_once(": ").is_some_and(|(class, _)| {
         ["Error", "Exception"].iter().any(|k| class.ends_with(k))
             && class
