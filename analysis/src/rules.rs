@@ -304,6 +304,17 @@ pub(crate) fn says_any(text: &str, words: &[&str]) -> bool {
 }
 
 /// Whether `text` starts with `prefix`, ASCII case aside, without building a lower-cased copy.
+/// A progress line that ends in its verdict (amtool's `Checking 'alertmanager.yml'  FAILED:
+/// undefined receiver …`): a result, not the progress noise its first word reads as.
+fn progress_verdict(line: &str) -> bool {
+    let t = line.trim_start();
+    ["checking ", "compiling ", "running "]
+        .iter()
+        .any(|p| starts_with_ignoring_case(t, p))
+        && t.split_whitespace()
+            .any(|w| matches!(w.trim_end_matches(':'), "FAILED" | "ERROR"))
+}
+
 pub(crate) fn starts_with_ignoring_case(text: &str, prefix: &str) -> bool {
     text.get(..prefix.len())
         .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
@@ -488,7 +499,7 @@ impl Rules {
             .min()
             .map(|i| RULES[i])?;
         // Specific rules are precise enough to stand; generic ones yield to known noise.
-        if best.yields_to_noise && self.noise.is_match(line.as_bytes()) {
+        if best.yields_to_noise && self.noise.is_match(line.as_bytes()) && !progress_verdict(line) {
             return None;
         }
         // A source line quoted in a code frame is what the code says, not what happened.

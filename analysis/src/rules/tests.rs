@@ -640,9 +640,15 @@ fn ignores_noise() {
         "7         msg: \"cache said: connection refused\"",
         "  12 |     throw new Error('connection refused')",
         "> 3 | retry(ECONNREFUSED)",
+        "Checking for gcc... failed to find it in /opt, trying /usr",
     ] {
         assert_eq!(rule_of(line), None, "{line}");
     }
+    // A progress line that ends in its verdict is a result.
+    assert_eq!(
+        rule_of("Checking 'alertmanager.yml'  FAILED: undefined receiver \"oncall\" used in route"),
+        Some("failed-word")
+    );
     // Unquoted, the same words are an event.
     assert_eq!(
         rule_of("cache said: connection refused"),
