@@ -478,6 +478,17 @@ fn headline(block: &Block) -> &str {
                 .or_else(|| printed().find(|l| placed(l) && !rules.logged_below_error(l)))
                 .unwrap_or(first)
         }
+        // A check's bare verdict (twine's `Checking dist/shop.tar.gz: FAILED`) over the lines
+        // that say why: the first of them.
+        _ if lines.len() > 1
+            && first
+                .trim_end()
+                .rsplit([' ', ':'])
+                .next()
+                .is_some_and(|verdict| matches!(verdict, "FAILED" | "FAIL" | "ERROR")) =>
+        {
+            body().find(|l| !l.is_empty()).unwrap_or(first)
+        }
         _ => first,
     }
     // A boxed title (`│ 1 Code Finding │`) without its box.
@@ -1084,8 +1095,27 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
     if let Some(start) = whole_value(&run).filter(|start| *start < cut) {
         return run.split_off(start);
     }
-    let mut run = run.split_off(cut);
     let line = |n: u64| source.iter().rev().find(|l| l.0 == n);
+    // An outline (abidiff's changed function over how each of its types changed): its root says
+    // what the indented lines are about, so it is shown whole when it fits, with the sentence
+    // a blank line above that announces it (`1 function with some indirect sub-type change:`).
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    if cut > 0
+        && run.len() < MAX_SHOWN_LINES
+        && run[1..].iter().all(|l| indent(&l.1) > indent(&run[0].1))
+    {
+        let first = run[0].0;
+        if let Some(sentence) = first
+            .checked_sub(2)
+            .and_then(line)
+            .filter(|l| l.1.ends_with(':') && indent(&l.1) <= indent(&run[0].1))
+            .filter(|_| line(first - 1).is_none())
+        {
+            run.insert(0, sentence);
+        }
+        return run;
+    }
+    let mut run = run.split_off(cut);
     if cut == 0
         && let Some(first) = run.first().map(|l| l.0)
         && first > 3

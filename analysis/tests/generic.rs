@@ -2585,3 +2585,39 @@ fn a_report_in_sections_that_ends_in_advice_is_read_from_its_first_section() {
         report.summary
     );
 }
+
+#[test]
+fn a_check_s_bare_verdict_gives_the_summary_to_the_line_that_says_why() {
+    let log = job(
+        "$ twine check --strict dist/*\nChecking dist/shop-0.1.0.tar.gz: FAILED\nERROR    `long_description` has syntax errors in markup and would not be rendered on PyPI.\n         line 6: Error: Error in \"code-block\" directive:\n",
+    );
+    let report = analyze(&log);
+    assert!(
+        report
+            .summary
+            .contains("`long_description` has syntax errors"),
+        "{}",
+        report.summary
+    );
+}
+
+#[test]
+fn a_python_traceback_printed_without_its_header_is_shown_from_the_title_over_its_frames() {
+    // green's report: the test's title, the frames, the exception (lines 5-12 of the job).
+    let log = job(
+        "$ green -vv shop\nE   test_code\n\nError in shop.test_discount.DiscountTest.test_code\n  File \"/builds/acme/shop/shop/test_discount.py\", line 17, in test_code\n    self.assertEqual(discount(1000, \"sale\"), 900)\n  File \"/builds/acme/shop/shop/test_discount.py\", line 6, in discount\n    return total - total * rates[code] // 100\n                           ~~~~~^^^^^^\nKeyError: 'sale'\n\nFAILED (errors=1, passes=2)\n",
+    );
+    let report = analyze(&log);
+    let (start, end, _) = first_excerpt(&report);
+    let title = log
+        .lines()
+        .position(|l| l.starts_with("Error in "))
+        .expect("title") as u64
+        + 1;
+    assert_eq!((start, end), (title, title + 6), "{:?}", report.excerpts);
+    assert_eq!(
+        report.failing_tests,
+        ["shop.test_discount.DiscountTest.test_code"]
+    );
+    assert_eq!(report.category, Category::TestFailure);
+}
