@@ -1096,13 +1096,15 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
         return run.split_off(start);
     }
     let line = |n: u64| source.iter().rev().find(|l| l.0 == n);
-    // An outline (abidiff's changed function over how each of its types changed): its root says
-    // what the indented lines are about, so it is shown whole when it fits, with the sentence
-    // a blank line above that announces it (`1 function with some indirect sub-type change:`).
+    // An outline (abidiff's changed function over how each of its types changed), or a report
+    // under its underlined title (write-good's `In README.md` over `=====`): its root or title
+    // says what the lines are about, so it is shown whole when it fits, with the sentence a
+    // blank line above that announces it (`1 function with some indirect sub-type change:`).
     let indent = |l: &str| l.len() - l.trim_start().len();
     if cut > 0
         && run.len() < MAX_SHOWN_LINES
-        && run[1..].iter().all(|l| indent(&l.1) > indent(&run[0].1))
+        && (run[1..].iter().all(|l| indent(&l.1) > indent(&run[0].1))
+            || engine::underline(&run[1].1) && !engine::underline(&run[0].1))
     {
         let first = run[0].0;
         if let Some(sentence) = first
