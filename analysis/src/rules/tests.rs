@@ -254,6 +254,7 @@ fn recognises_tools() {
             "ERROR: AddressSanitizer: heap-buffer-overflow on address 0x6020",
             "memory-error",
         ),
+        ("ERROR: libFuzzer: deadly signal", "libfuzzer"),
         ("Invalid read of size 4", "memory-error"),
         (
             "33 bytes in 3 blocks are definitely lost in loss record 1 of 1",
