@@ -425,11 +425,6 @@ pub(super) fn python_frames_above(
     taken: u64,
 ) -> Vec<(u64, String)> {
     let indent = indent_of(anchor);
-    let frame = |line: &str| {
-        line.trim_start()
-            .strip_prefix("File \"")
-            .is_some_and(|rest| rest.contains("\", line "))
-    };
     let run: Vec<&(u64, String)> = run_up_from(tail, number - 1, taken).collect();
     let under = run
         .iter()
@@ -442,7 +437,7 @@ pub(super) fn python_frames_above(
         under.checked_sub(1).and_then(|top| run.get(top)),
     ) {
         (Some(title), Some(top))
-            if frame(&top.1)
+            if file_line_title(&top.1)
                 && under < MAX_BLOCK_LINES / 2
                 && !title.1.starts_with("$ ")
                 && !title.1.trim_start().starts_with("Traceback (") =>
