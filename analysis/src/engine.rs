@@ -30,13 +30,12 @@ use lead::{
 };
 use regex::Regex;
 pub(crate) use shape::{
-    announces, code_frame, heads_a_message, names_same_file, numbered_source, raised, shouted,
-    underline, without_level_tag,
+    announces, code_frame, heads_a_message, indent_of, names_same_file, numbered_source, raised,
+    shouted, underline, without_level_tag,
 };
 use shape::{
-    code_fence, continues, ends_report, in_titled_section, indent_of, looks_like_path,
-    passed_unit_title, program_prefix, reports_exit, starts_test_class, test_run_verdict, untagged,
-    usage_heading,
+    code_fence, continues, ends_report, in_titled_section, looks_like_path, passed_unit_title,
+    program_prefix, reports_exit, starts_test_class, test_run_verdict, untagged, usage_heading,
 };
 pub(crate) use shape::{reported_program, traced_command};
 use std::collections::{HashSet, VecDeque};
@@ -987,7 +986,7 @@ impl Engine {
         if let Some((title_number, title)) = python_frames.first()
             && super::extract::failing_test(title).is_some()
         {
-            self.note_test(*title_number, &title.clone());
+            self.note_test(*title_number, title);
         }
         // The lines just above the anchor that are not part of a block already.
         let above = run_up_from(&self.current.tail, number - 1, self.last_block_end)

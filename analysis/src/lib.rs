@@ -1100,17 +1100,20 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
     // under its underlined title (write-good's `In README.md` over `=====`): its root or title
     // says what the lines are about, so it is shown whole when it fits, with the sentence a
     // blank line above that announces it (`1 function with some indirect sub-type change:`).
-    let indent = |l: &str| l.len() - l.trim_start().len();
     if cut > 0
         && run.len() < MAX_SHOWN_LINES
-        && (run[1..].iter().all(|l| indent(&l.1) > indent(&run[0].1))
+        && (run[1..]
+            .iter()
+            .all(|l| engine::indent_of(&l.1) > engine::indent_of(&run[0].1))
             || engine::underline(&run[1].1) && !engine::underline(&run[0].1))
     {
         let first = run[0].0;
         if let Some(sentence) = first
             .checked_sub(2)
             .and_then(line)
-            .filter(|l| l.1.ends_with(':') && indent(&l.1) <= indent(&run[0].1))
+            .filter(|l| {
+                l.1.ends_with(':') && engine::indent_of(&l.1) <= engine::indent_of(&run[0].1)
+            })
             .filter(|_| line(first - 1).is_none())
         {
             run.insert(0, sentence);

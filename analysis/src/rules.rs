@@ -303,7 +303,6 @@ pub(crate) fn says_any(text: &str, words: &[&str]) -> bool {
     words.iter().any(|word| text.contains(word))
 }
 
-/// Whether `text` starts with `prefix`, ASCII case aside, without building a lower-cased copy.
 /// A progress line that ends in its verdict (amtool's `Checking 'alertmanager.yml'  FAILED:
 /// undefined receiver …`): a result, not the progress noise its first word reads as.
 fn progress_verdict(line: &str) -> bool {
@@ -315,6 +314,7 @@ fn progress_verdict(line: &str) -> bool {
             .any(|w| matches!(w.trim_end_matches(':'), "FAILED" | "ERROR"))
 }
 
+/// Whether `text` starts with `prefix`, ASCII case aside, without building a lower-cased copy.
 pub(crate) fn starts_with_ignoring_case(text: &str, prefix: &str) -> bool {
     text.get(..prefix.len())
         .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
@@ -361,11 +361,11 @@ struct RuleSet {
 }
 
 impl RuleSet {
-    fn new(keep: impl Fn(&str) -> bool) -> Self {
-        let rule_index: Vec<usize> = (0..RULES.len())
-            .filter(|&i| keep(RULES[i].pattern))
-            .collect();
+    fn new(rule_index: Vec<usize>) -> Self {
         RuleSet {
+            // ASCII classes and word boundaries keep the whole set on the lazy DFA (a Unicode
+            // `\b` sends it to the slow PikeVM on any non-ASCII line); a cache big enough for
+            // the set keeps it there.
             set: RegexSetBuilder::new(rule_index.iter().map(|&i| RULES[i].pattern))
                 .unicode(false)
                 .dfa_size_limit(32 << 20)
@@ -412,21 +412,22 @@ fn anchored_at_start(pattern: &str) -> bool {
 impl Rules {
     pub fn get() -> &'static Rules {
         static RULES_CELL: OnceLock<Rules> = OnceLock::new();
-        RULES_CELL.get_or_init(|| Rules {
-            keywords: Keywords::new(),
-            // ASCII classes and word boundaries keep the whole set on the lazy DFA (a Unicode
-            // `\b` sends it to the slow PikeVM on any non-ASCII line); a cache big enough for
-            // the set keeps it there.
-            anchored: RuleSet::new(anchored_at_start),
-            unanchored: RuleSet::new(|pattern| !anchored_at_start(pattern)),
-            noise: RegexBuilder::new(NOISE)
-                .unicode(false)
-                .build()
-                .expect("noise pattern compiles"),
-            below_error: RegexBuilder::new(BELOW_ERROR)
-                .unicode(false)
-                .build()
-                .expect("log level pattern compiles"),
+        RULES_CELL.get_or_init(|| {
+            let (anchored, unanchored) =
+                (0..RULES.len()).partition(|&i| anchored_at_start(RULES[i].pattern));
+            Rules {
+                keywords: Keywords::new(),
+                anchored: RuleSet::new(anchored),
+                unanchored: RuleSet::new(unanchored),
+                noise: RegexBuilder::new(NOISE)
+                    .unicode(false)
+                    .build()
+                    .expect("noise pattern compiles"),
+                below_error: RegexBuilder::new(BELOW_ERROR)
+                    .unicode(false)
+                    .build()
+                    .expect("log level pattern compiles"),
+            }
         })
     }
 

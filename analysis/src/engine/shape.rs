@@ -955,7 +955,7 @@ pub(super) fn passed_unit_title(text: &str) -> bool {
 }
 
 /// How far a line is indented: the bytes of white space it starts with.
-pub(super) fn indent_of(line: &str) -> usize {
+pub(crate) fn indent_of(line: &str) -> usize {
     line.len() - line.trim_start().len()
 }
 

@@ -214,9 +214,6 @@ pub(super) static RULES: &[Rule] = &[
             "Go's race detector found two goroutines using the same memory without synchronisation: the frames show both accesses.",
         )
     },
-    // The sanitizers' and Valgrind's memory error reports (read behind their `==pid==` prefix,
-    // see `lines.rs`): the error, the access and its frames; a leak's record; ThreadSanitizer's
-    // race, which it reports as a warning.
     // libFuzzer's verdict on the input it ran (`==1749== ERROR: libFuzzer: deadly signal`,
     // `… timeout after 2 seconds`, `… out-of-memory`), over the stack of the target it ran.
     rule(
@@ -227,6 +224,9 @@ pub(super) static RULES: &[Rule] = &[
         Stack,
         "The fuzzer found an input the target crashed on, hung on or ran out of memory with: the first frame in your code is where; the input is written where its `Test unit written to` line says.",
     ),
+    // The sanitizers' and Valgrind's memory error reports (read behind their `==pid==` prefix,
+    // see `lines.rs`): the error, the access and its frames; a leak's record; ThreadSanitizer's
+    // race, which it reports as a warning.
     Rule {
         names_its_level: true,
         ..rule(
