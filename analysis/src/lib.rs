@@ -1120,6 +1120,7 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
         }
         return run;
     }
+    let cut = status_column_start(&run, cut);
     let mut run = run.split_off(cut);
     if cut == 0
         && let Some(first) = run.first().map(|l| l.0)
@@ -1169,6 +1170,29 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
         run.insert(0, sentence);
     }
     run
+}
+
+/// Where the list the cut falls into starts, when its lines open with one status word in capitals
+/// (cargo-mutants' `MISSED   src/lib.rs:3:17: replace > with ==`, one line per finding): the
+/// list is the report, so it is not cut in the middle. A logger's low level (`INFO`, `DEBUG`) is
+/// no status; `cut` itself otherwise.
+fn status_column_start(run: &[&(u64, String)], cut: usize) -> usize {
+    fn status(text: &str) -> Option<&str> {
+        text.split_once(' ').map(|(word, _)| word).filter(|word| {
+            word.len() >= 3
+                && word.bytes().all(|b| b.is_ascii_uppercase())
+                && !Rules::get().logged_below_error(text)
+        })
+    }
+    let Some(word) = run.get(cut).and_then(|l| status(&l.1)) else {
+        return cut;
+    };
+    let above = run[..cut]
+        .iter()
+        .rev()
+        .take_while(|l| status(&l.1) == Some(word))
+        .count();
+    cut - above
 }
 
 /// A report in sections under headings in capitals (REUSE's `# MISSING COPYRIGHT AND LICENSING

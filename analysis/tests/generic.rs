@@ -2621,3 +2621,21 @@ fn a_python_traceback_printed_without_its_header_is_shown_from_the_title_over_it
     );
     assert_eq!(report.category, Category::TestFailure);
 }
+
+#[test]
+fn a_list_of_findings_under_one_status_word_is_not_cut_in_the_middle() {
+    // One finding per line, each under the same word in capitals, then the count: more than the
+    // tail's eight lines, all of them shown.
+    let findings: String = (1..=10)
+        .map(|n| format!("MISSED   src/lib.rs:{n}:5: replace + with - in total\n"))
+        .collect();
+    let log = job(&format!(
+        "$ mutate --all\nFound 14 mutants to test\nok       Unmutated baseline\n{findings}14 mutants tested: 10 missed, 4 caught\n"
+    ));
+    let first = log
+        .lines()
+        .position(|l| l.starts_with("MISSED"))
+        .expect("finding") as u64
+        + 1;
+    assert_first_excerpt(&log, (first, first + 10));
+}
