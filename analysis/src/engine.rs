@@ -84,6 +84,9 @@ pub struct Block {
     /// exc_info=True)`), or the chain it begins: the record's, not a crash, once the program
     /// goes on printing (see [`Step::pass_over_logged`]).
     logged: bool,
+    /// What the program printed right above a traceback (see [`lead::paragraph_above`]): the
+    /// report its exception may only name.
+    pub preface: Vec<(u64, String)>,
 }
 
 impl Block {
@@ -1160,6 +1163,11 @@ impl Engine {
         let above = self.current.tail.iter().rev().find(|l| l.0 < number);
         let chained = rule.shape == Shape::Traceback
             && above.is_some_and(|(n, line)| n + 2 >= number && chains_exceptions(line));
+        let preface = if rule.shape == Shape::Traceback {
+            lead::paragraph_above(&self.current.tail, number)
+        } else {
+            Vec::new()
+        };
         let logged = rule.shape == Shape::Traceback
             && (above
                 .is_some_and(|(n, line)| n + 1 == number && self.rules.logged_below_error(line))
@@ -1178,6 +1186,7 @@ impl Engine {
             in_fence: false,
             quoted_traceback: None,
             logged,
+            preface,
         });
     }
 

@@ -418,14 +418,7 @@ fn headline(block: &Block) -> &str {
         // A location heading its message (`./app/page.tsx:4:30` over `Type error: …`).
         Shape::Diagnostic if engine::heads_a_message(block) && lines.len() > 1 => &lines[1].1,
         // The exception line: the first unindented line after the frames.
-        Shape::Traceback => lines
-            .iter()
-            .skip(1)
-            .map(|l| l.1.as_str())
-            .find(|l| {
-                !l.is_empty() && !l.starts_with(char::is_whitespace) && !l.starts_with("Traceback")
-            })
-            .unwrap_or(first),
+        Shape::Traceback => exception_line(lines).unwrap_or(first),
         // A report is headed by its `E` line, else by its anchor when that says what is wrong
         // (`… expected: <5> but was: <3>`), else by its error line; under a shouted banner
         // (`APPLICATION FAILED TO START`), which says only that it failed, by its first sentence.
@@ -608,6 +601,29 @@ fn names_a_place(line: &str) -> bool {
                 !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())
             })
     })
+}
+
+/// A traceback's exception line: the first unindented line after the frames.
+fn exception_line(lines: &[(u64, String)]) -> Option<&str> {
+    lines.iter().skip(1).map(|l| l.1.as_str()).find(|l| {
+        !l.is_empty() && !l.starts_with(char::is_whitespace) && !l.starts_with("Traceback")
+    })
+}
+
+/// What the program printed right above its traceback, when it says what the exception says
+/// (pytest-benchmark's `Performance has regressed:` and the benchmark that did, over the
+/// plugin's frames and `PerformanceRegression: Performance has regressed.`): the report the
+/// exception only names. Empty otherwise.
+fn echoed_preface(block: &Block) -> Vec<&(u64, String)> {
+    let bare = |text: &str| text.trim().trim_end_matches(['.', ':', '!']).to_owned();
+    let message = exception_line(&block.lines)
+        .and_then(|l| l.split_once(": "))
+        .map(|(_, message)| bare(message))
+        .filter(|m| m.split_whitespace().count() >= 2);
+    match (message, block.preface.first()) {
+        (Some(message), Some(first)) if bare(&first.1) == message => block.preface.iter().collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The lines of `block` worth showing within `budget` raw lines.
@@ -1676,11 +1692,16 @@ fn step_report(
     let unit = pointed_unit(&step, primary, TAIL_SHOWN);
     let pointed = !unit.is_empty();
     shown.add(unit.clone());
+    let preface = chosen.first().map_or_else(Vec::new, |b| echoed_preface(b));
     for (i, block) in chosen.iter().enumerate() {
         let mut budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
-        // The last traceback of a chain leaves room for the end of the first, the root cause.
+        // The last traceback of a chain leaves room for the end of the first, the root cause;
+        // a traceback under the report its exception names leaves room for that report.
         if i == 0 && block.chained {
             budget = budget.saturating_sub(ROOT_CAUSE_LINES);
+        }
+        if i == 0 {
+            budget = budget.saturating_sub(preface.len());
         }
         if budget == 0 {
             break;
@@ -1689,6 +1710,7 @@ fn step_report(
             shown.add(piece);
         }
     }
+    shown.lead_with(preface);
     let anchor = primary.lines.first().map_or(0, |l| l.0);
     // The weakest anchors are pointers (`make: *** … Error 1`, a bare FAILED): what they point
     // at is the unknown tool's output right above them, shown with them.

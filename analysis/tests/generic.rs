@@ -2639,3 +2639,41 @@ fn a_list_of_findings_under_one_status_word_is_not_cut_in_the_middle() {
         + 1;
     assert_first_excerpt(&log, (first, first + 10));
 }
+
+#[test]
+fn the_report_a_program_printed_above_its_traceback_is_shown_when_the_exception_names_it() {
+    // The plugin's frames, more than a report shows: the traceback is read from its end.
+    let frames: String = (1..=16)
+        .map(|n| format!("  File \"/usr/lib/python3/site-packages/pluggy/_hooks.py\", line {n}, in call\n    return hook()\n"))
+        .collect();
+    let traceback = format!(
+        "Traceback (most recent call last):\n{frames}  File \"/usr/lib/python3/site-packages/bench/session.py\", line 260, in check\n    raise Regression('Performance has regressed.')\nbench.session.Regression: Performance has regressed.\n"
+    );
+    let report = |message: &str| {
+        analyze(&job(&format!(
+            "$ python3 -m bench compare\n{}\n{message}\n\ttest_total (0001) - 'mean' failed: 3044.4 > 20.0\n{}\n{traceback}",
+            "-".repeat(40),
+            "-".repeat(40),
+        )))
+    };
+    let echoed = report("Performance has regressed:");
+    let shown = excerpt_texts(&echoed);
+    assert_eq!(
+        shown[0], "Performance has regressed:\n\ttest_total (0001) - 'mean' failed: 3044.4 > 20.0",
+        "{shown:?}"
+    );
+    assert!(
+        shown[1].ends_with("Regression: Performance has regressed."),
+        "{shown:?}"
+    );
+    // A paragraph that says something else is not the exception's report.
+    let other = report("Comparing against run 0001:");
+    assert!(
+        other
+            .excerpts
+            .iter()
+            .all(|e| !e.text.contains("Comparing against")),
+        "{:?}",
+        other.excerpts
+    );
+}

@@ -46,6 +46,32 @@ pub(super) fn section_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<
     Vec::new()
 }
 
+/// The short paragraph a program printed right above line `number`, over at most one rule line
+/// (pytest-benchmark's `Performance has regressed:` and the benchmark that did, ruled off above
+/// its traceback): up to four lines, from a blank or a rule line down; none when more run on
+/// above them.
+pub(super) fn paragraph_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, String)> {
+    const MOST: usize = 4;
+    let mut above = tail.iter().rev().skip_while(|l| l.0 >= number).peekable();
+    let mut next = number;
+    if let Some(rule) = above.next_if(|l| l.0 + 1 == next && underline(&l.1)) {
+        next = rule.0;
+    }
+    let mut paragraph = Vec::new();
+    for line in above {
+        if line.0 + 1 != next || underline(&line.1) {
+            break;
+        }
+        if paragraph.len() == MOST {
+            return Vec::new();
+        }
+        paragraph.push(line.clone());
+        next = line.0;
+    }
+    paragraph.reverse();
+    paragraph
+}
+
 /// The heading a test framework sets under a rule line, one blank line above a failure's
 /// report (Catch2's test case and section between `---` rules over its location and a dotted
 /// rule; Buttercup's spec name under a `===` rule): the paragraph of remembered lines that ends
