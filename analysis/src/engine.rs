@@ -94,6 +94,22 @@ impl Block {
     pub fn anchored_lines(&self) -> &[(u64, String)] {
         &self.lines[self.lead.min(self.lines.len())..]
     }
+
+    /// Whether the block is a test's report whose message is only a count of failed cases
+    /// (`1 of 2 tests failed`, `3 tests failed`): the cases' verdicts say which and why.
+    fn only_counts_failures(&self) -> bool {
+        self.rule.category == Category::TestFailure
+            && self.anchored_lines().iter().any(|(_, l)| {
+                let words: Vec<&str> = l.split_whitespace().collect();
+                let number = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
+                let counted = match words.as_slice() {
+                    [n, "of", m, rest @ ..] if number(n) && number(m) => rest,
+                    [n, rest @ ..] if number(n) => rest,
+                    _ => return false,
+                };
+                matches!(counted, ["tests" | "test", "failed" | "failed."])
+            })
+    }
 }
 
 #[derive(Debug, Default, Clone)]
@@ -420,7 +436,9 @@ impl Step {
                 .iter()
                 .copied()
                 .filter(|b| !tests_failed || b.rule.category.masquerade_rank().is_none())
-                .min_by_key(|b| (b.rule.tier, b.seq))
+                // A test whose failure only counts the cases it ran (trybuild's `1 of 2 tests
+                // failed`) comes after the cases' own verdicts.
+                .min_by_key(|b| (b.rule.tier + 2 * u8::from(b.only_counts_failures()), b.seq))
                 .or_else(|| {
                     let last = self
                         .generic

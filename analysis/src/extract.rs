@@ -251,6 +251,8 @@ pub(super) fn test_patterns() -> &'static TestPatterns {
             // libtest's `test tests::two ... FAILED` (a doctest's name has spaces: `src/lib.rs -
             // total (line 3)`), Deno's `two prices ... FAILED (1ms)`.
             r"^test (?P<name>\S+)( - should panic)? \.\.\. FAILED$",
+            // trybuild's verdict on a compile-fail case: `test tests/ui/a.rs ... mismatch`.
+            r"^test (?P<name>\S+\.rs) \.\.\. (error|mismatch)$",
             // subunit-trace's (stestr's) worker and time around the name: `{0} name [0.0001s]`.
             r"^(test |\{\d+\} )?(?P<name>\S.*?)( \[[\d.]+s\])? \.\.\. FAILED( \([\d.]+[^)\s]*\))?$",
             r"^_{3,} (?P<name>[^\s:]([^:]|:[^ ])*?) _{3,}$",
@@ -486,6 +488,10 @@ mod tests {
         assert_eq!(
             failing_test("--- FAIL: TestParse (0.01s)").as_deref(),
             Some("TestParse")
+        );
+        assert_eq!(
+            failing_test("test tests/ui/private_field.rs ... mismatch").as_deref(),
+            Some("tests/ui/private_field.rs")
         );
         assert_eq!(
             failing_test("test tests::rejects_letters - should panic ... FAILED").as_deref(),

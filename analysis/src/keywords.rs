@@ -104,7 +104,8 @@ static KEYWORDS: &[&str] = &[
     "invalid free",
     "conditional jump",
     "uninitialised",
-    "mismatched free",
+    // Valgrind's `Mismatched free()`, trybuild's verdict `... mismatch`.
+    "mismatch",
     "syscall param",
     "destination overlap",
     "took longer",

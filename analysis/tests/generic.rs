@@ -2677,3 +2677,49 @@ fn the_report_a_program_printed_above_its_traceback_is_shown_when_the_exception_
         other.excerpts
     );
 }
+
+#[test]
+fn a_test_that_only_counts_its_failed_cases_yields_to_the_cases_own_reports() {
+    // A compile-fail harness in libtest's shape: each case's verdict and report, then the
+    // harness' own test, whose panic only counts them. The report of the case that failed
+    // quotes the compiler's output under its expected and actual headings.
+    let log = job(concat!(
+        "$ cargo test\n",
+        "running 1 test\n",
+        "test tests/ui/a.rs ... ok\n",
+        "test tests/ui/private_field.rs ... mismatch\n",
+        "\n",
+        "EXPECTED:\n",
+        "error[E0603]: tuple struct constructor `Price` is private\n",
+        " --> tests/ui/private_field.rs:4:17\n",
+        "\n",
+        "ACTUAL OUTPUT:\n",
+        "error[E0423]: cannot initialize a tuple struct which contains private fields\n",
+        " --> tests/ui/private_field.rs:4:17\n",
+        "\n",
+        "test tests/ui/z.rs ... ok\n",
+        "\n",
+        "test ui ... FAILED\n",
+        "\n",
+        "failures:\n",
+        "\n",
+        "---- ui stdout ----\n",
+        "thread 'ui' panicked at /root/.cargo/registry/src/trybuild-1.0.122/src/run.rs:103:13:\n",
+        "1 of 3 tests failed\n",
+        "\n",
+        "failures:\n",
+        "    ui\n",
+        "\n",
+        "test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out\n",
+    ));
+    let report = analyze(&log);
+    let text = excerpt_texts(&report)[0];
+    assert!(
+        text.starts_with("test tests/ui/private_field.rs ... mismatch")
+            && text.ends_with(" --> tests/ui/private_field.rs:4:17")
+            && text.contains("ACTUAL OUTPUT:\nerror[E0423]"),
+        "{text}"
+    );
+    assert_eq!(report.category, Category::TestFailure);
+    assert_eq!(report.failing_tests, ["tests/ui/private_field.rs", "ui"]);
+}

@@ -2,7 +2,7 @@
 //! the lines that end a block whatever its shape.
 
 use super::Block;
-use crate::rules::{Category, Rule, Shape};
+use crate::rules::{Category, Rule, Shape, starts_with_ignoring_case};
 
 /// Whether the block has reached an error chain's causes (anyhow's and Cargo's `Caused by:`):
 /// what is indented under it is the chain's, whatever rules it matches.
@@ -49,9 +49,12 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
     // A new anchor of a decisive tier starts its own block, unless it is part of a stack trace;
     // one more decisive than the open block always does.
     // What is indented under an error chain's `Caused by:` is the chain's, whatever it matches.
+    // What a test's report quotes under its expected or actual heading (trybuild's compiler
+    // output under `EXPECTED:` and `ACTUAL OUTPUT:`) is the report's, whatever it matches.
     let new_anchor = rule.is_some_and(|r| {
         (r.tier <= 1 && !indented) || r.tier < block.rule.tier && block.rule.tier >= 2
-    }) && !(indented && in_error_chain(block));
+    }) && !(indented && in_error_chain(block))
+        && !(rule.is_some_and(|r| r.shape != Shape::Report) && quotes_compared_output(block));
     let short = matches!(block.rule.shape, Shape::Line | Shape::Diagnostic);
     // A compiler's guess at what was meant, a blank line under its error (Crystal's `Did you
     // mean 'total'?`).
@@ -753,6 +756,12 @@ pub(super) fn ends_report(block: &Block, text: &str) -> bool {
             && text.ends_with(':')
             && text.split(' ').count() <= 3
             && !text.contains(|c: char| c.is_ascii_digit())
+            // The actual output under the expected is the report's second half (trybuild's
+            // `ACTUAL OUTPUT:` under its `EXPECTED:`).
+            && !starts_with_ignoring_case(t, "actual")
+        // The next case's verdict in libtest's shape ends the report of one (trybuild's `test
+        // tests/ui/b.rs ... ok` under the report of `test tests/ui/a.rs ... error`).
+        || test_verdict(t) && block.lines.get(block.lead).is_some_and(|(_, l)| test_verdict(l))
         // TAP's YAML diagnostics end at `...`, under the `---` that opened them.
         || block.lines.last().is_some_and(|(_, l)| l.trim() == "...")
             && block.lines.iter().any(|(_, l)| l.trim() == "---")
@@ -763,6 +772,32 @@ pub(super) fn ends_report(block: &Block, text: &str) -> bool {
             && indent_of(text) <= block.indent + 1
             && t.len() >= 4
             && t.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// Whether the block is a test's report that has begun quoting what was expected or what was
+/// produced, under a heading of its own (`EXPECTED:`, `ACTUAL OUTPUT:`, `Expected:`).
+fn quotes_compared_output(block: &Block) -> bool {
+    block.rule.shape == Shape::Report
+        && block.rule.category == Category::TestFailure
+        && block.anchored_lines().iter().any(|(_, l)| {
+            let t = l.trim();
+            t.ends_with(':')
+                && t.split(' ').count() <= 2
+                && (starts_with_ignoring_case(t, "expected")
+                    || starts_with_ignoring_case(t, "actual"))
+        })
+}
+
+/// A test's verdict in libtest's shape: `test name ... ok`, `test tests/ui/a.rs ... mismatch`.
+fn test_verdict(line: &str) -> bool {
+    line.trim()
+        .strip_prefix("test ")
+        .and_then(|rest| rest.rsplit_once(" ... "))
+        .is_some_and(|(name, verdict)| {
+            !name.is_empty()
+                && !name.contains(' ')
+                && verdict.bytes().all(|b| b.is_ascii_alphabetic())
+        })
 }
 
 /// A banner in capitals (`APPLICATION FAILED TO START`, `BUILD FAILED`): it says only that

@@ -325,6 +325,17 @@ pub(super) static RULES: &[Rule] = &[
         Section,
         "A TAP test failed: the diagnostics under it show expected and actual values.",
     ),
+    // trybuild's verdict on a compile-fail case, in libtest's shape (`test tests/ui/x.rs ...
+    // error` over `Expected test case to fail to compile, but it succeeded.`; `... mismatch` over
+    // the expected and the actual compiler output): the harness' own test only counts them.
+    rule(
+        "trybuild",
+        r"^test \S+\.rs \.\.\. (error|mismatch)$",
+        TestFailure,
+        1,
+        Report,
+        "A compile-fail test failed: the case compiled when it should not have, or the compiler's output differs from its .stderr file (shown expected, then actual). Fix the code or, if the new output is right, bless it with TRYBUILD=overwrite.",
+    ),
     rule(
         "test-summary-failed",
         r"^(FAILED|ERROR) \S+::\S+|^(test )?\S.* \.\.\. FAILED( \([\d.]+[^)\s]*\))?$|^\s*Test: .+\.\.\.FAILED$",

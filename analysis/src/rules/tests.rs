@@ -255,6 +255,8 @@ fn recognises_tools() {
             "memory-error",
         ),
         ("ERROR: libFuzzer: deadly signal", "libfuzzer"),
+        ("test tests/ui/negative_price.rs ... error", "trybuild"),
+        ("test tests/ui/private_field.rs ... mismatch", "trybuild"),
         ("Invalid read of size 4", "memory-error"),
         (
             "33 bytes in 3 blocks are definitely lost in loss record 1 of 1",
