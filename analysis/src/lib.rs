@@ -1136,7 +1136,7 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
         }
         return run;
     }
-    let cut = status_column_start(&run, cut);
+    let cut = box_table_start(&run, status_column_start(&run, cut));
     let mut run = run.split_off(cut);
     if cut == 0
         && let Some(first) = run.first().map(|l| l.0)
@@ -1209,6 +1209,37 @@ fn status_column_start(run: &[&(u64, String)], cut: usize) -> usize {
         .take_while(|l| status(&l.1) == Some(word))
         .count();
     cut - above
+}
+
+/// Where the table drawn in a box that the cut falls into starts, at its top border
+/// (frictionless' table of invalid rows, `┏━━━┳━━━┓` over the header and the rows): the rows are
+/// the report, so it is not cut in the middle; `cut` itself otherwise.
+fn box_table_start(run: &[&(u64, String)], cut: usize) -> usize {
+    let in_box = |text: &str| {
+        text.trim_start()
+            .starts_with(['│', '┃', '├', '┡', '╞', '║', '┣'])
+    };
+    if !run.get(cut).is_some_and(|l| in_box(&l.1)) {
+        return cut;
+    }
+    let above = run[..cut].iter().rev().take_while(|l| in_box(&l.1)).count();
+    match cut.checked_sub(above + 1) {
+        Some(top) if run[top].1.trim_start().starts_with(['┌', '┏', '╭', '╔']) => top,
+        _ => cut,
+    }
+}
+
+/// The cells of a row of a table drawn in a box (`│ 3   │ type-error │ Type error in … │`), the
+/// empty ones left out, in words; `None` for a line that is no such row.
+fn box_row(line: &str) -> Option<String> {
+    let row = line.trim();
+    let cells = row.strip_prefix(['│', '┃'])?.strip_suffix(['│', '┃'])?;
+    let cells: Vec<&str> = cells
+        .split(['│', '┃'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    (!cells.is_empty()).then(|| cells.join(" · "))
 }
 
 /// A report in sections under headings in capitals (REUSE's `# MISSING COPYRIGHT AND LICENSING
@@ -1585,6 +1616,16 @@ fn step_report(
                     })
                     .map(|pair| &pair[0])
             })
+            // A table drawn in a box (frictionless' invalid rows): its first row under the
+            // header's rule.
+            .or_else(|| {
+                tail.windows(2)
+                    .find(|pair| {
+                        pair[0].1.trim_start().starts_with(['┡', '├', '╞'])
+                            && box_row(&pair[1].1).is_some()
+                    })
+                    .map(|pair| &pair[1])
+            })
             .or_else(|| {
                 tail.iter()
                     .rev()
@@ -1592,7 +1633,9 @@ fn step_report(
             })
             .or(tail.last());
         let said_last = last_words.map(|l| l.0) == tail.last().map(|l| l.0);
-        let last_words = last_words.map(|l| l.1.clone()).unwrap_or_default();
+        let last_words = last_words
+            .map(|l| box_row(&l.1).unwrap_or_else(|| l.1.clone()))
+            .unwrap_or_default();
         let mut earlier = earlier;
         let cause = earlier
             .as_mut()

@@ -2723,3 +2723,23 @@ fn a_test_that_only_counts_its_failed_cases_yields_to_the_cases_own_reports() {
     assert_eq!(report.category, Category::TestFailure);
     assert_eq!(report.failing_tests, ["tests/ui/private_field.rs", "ui"]);
 }
+
+#[test]
+fn a_table_drawn_in_a_box_is_not_cut_in_the_middle_and_its_first_row_sums_it_up() {
+    let rows: String = (1..=5)
+        .map(|n| format!("│ {n}   │ type-error │ Type error in row {n}      │\n│     │            │ of field \"price\"         │\n"))
+        .collect();
+    let log = job(&format!(
+        "$ validate data/prices.csv\n{}\n┏━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━┓\n┃ Row ┃ Type       ┃ Message                  ┃\n┡━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━┩\n{rows}└─────┴────────────┴──────────────────────────┘\n",
+        "─".repeat(20)
+    ));
+    let top = log.lines().position(|l| l.starts_with('┏')).expect("table") as u64 + 1;
+    let report = assert_first_excerpt(&log, (top, top + 13));
+    assert!(
+        report
+            .summary
+            .ends_with("1 · type-error · Type error in row 1"),
+        "{}",
+        report.summary
+    );
+}
