@@ -1603,6 +1603,17 @@ fn step_report(
         let last_words = whole_value(&tail)
             .and_then(|i| tail.get(i))
             .or_else(|| tail.iter().find(|l| said_error(&l.1)))
+            // A tool that says it gives up with a failing code (Jest's and Vitest's `No tests
+            // found, exiting with code 1`): that sentence is its verdict.
+            .or_else(|| {
+                tail.iter().find(|l| {
+                    l.1.to_ascii_lowercase()
+                        .split_once("exiting with code ")
+                        .is_some_and(|(_, code)| {
+                            code.starts_with(|c: char| ('1'..='9').contains(&c))
+                        })
+                })
+            })
             // A sentence that announces the list under it (REUSE's `The following files have no
             // copyright and licensing information:` over `* pyproject.toml`).
             .or_else(|| {

@@ -2743,3 +2743,18 @@ fn a_table_drawn_in_a_box_is_not_cut_in_the_middle_and_its_first_row_sums_it_up(
         report.summary
     );
 }
+
+#[test]
+fn a_tool_that_says_it_exits_with_a_failing_code_is_summed_up_by_that_sentence() {
+    let log = job(
+        "$ npx jest --ci\nNo tests found, exiting with code 1\nRun with `--passWithNoTests` to exit with code 0\nIn /builds/acme/shop\n  3 files checked.\n  testMatch: **/__tests__/**/*.test.js - 0 matches\nPattern:  - 0 matches\n",
+    );
+    let report = analyze(&log);
+    assert!(
+        report
+            .summary
+            .ends_with("No tests found, exiting with code 1"),
+        "{}",
+        report.summary
+    );
+}
