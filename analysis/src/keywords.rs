@@ -106,6 +106,8 @@ static KEYWORDS: &[&str] = &[
     "uninitialised",
     // Valgrind's `Mismatched free()`, trybuild's verdict `... mismatch`.
     "mismatch",
+    // webpack's and schema-utils' `… does not match the API schema.`
+    "api schema",
     "syscall param",
     "destination overlap",
     "took longer",

@@ -238,6 +238,19 @@ pub(super) static RULES: &[Rule] = &[
             "A memory error was detected at the frames shown: the first frame in your code is where to look.",
         )
     },
+    // webpack's schema check of its configuration, and schema-utils' of a loader's or plugin's
+    // options (`Invalid configuration object. Webpack has been initialized using a configuration
+    // object that does not match the API schema.`, `Invalid options object. Babel Loader has
+    // been initialized …`), behind webpack-cli's `✖` or a `ValidationError:`; the lines under it
+    // name the property.
+    rule(
+        "webpack-schema",
+        r"Invalid (configuration|options) object\. .+ has been initiali[sz]ed using an? (configuration|options) object that does not match the API schema",
+        Configuration,
+        1,
+        Line,
+        "The bundler's configuration, or a loader's or plugin's options, do not match its schema: the lines under it name the property and what is allowed there.",
+    ),
     rule(
         "syntax-error",
         r"^\s*(SyntaxError|IndentationError|TabError): ",

@@ -255,6 +255,14 @@ fn recognises_tools() {
             "memory-error",
         ),
         ("ERROR: libFuzzer: deadly signal", "libfuzzer"),
+        (
+            "✖ Invalid configuration object. Webpack has been initialized using a configuration object that does not match the API schema.",
+            "webpack-schema",
+        ),
+        (
+            "ValidationError: Invalid options object. Babel Loader has been initialized using an options object that does not match the API schema.",
+            "webpack-schema",
+        ),
         ("test tests/ui/negative_price.rs ... error", "trybuild"),
         ("test tests/ui/private_field.rs ... mismatch", "trybuild"),
         ("Invalid read of size 4", "memory-error"),
