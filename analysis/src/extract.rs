@@ -246,6 +246,9 @@ pub(super) fn test_patterns() -> &'static TestPatterns {
         let patterns = [
             r"^\s*--- FAIL: (?P<name>\S+)",
             r"^\s*\[FAILED\] (?P<name>.+)$",
+            // GoogleTest's verdict, with the time it took (its closing list repeats the names
+            // without it): `[  FAILED  ] Cart.Sums (0 ms)`, a parameter's after `, where`.
+            r"^\[  FAILED  \] (?P<name>[^\s,]+)(, where .+)? \(\d+ ms\)$",
             r#"^\s*FAIL\s+"(?P<name>[^"]+)"\s*$"#,
             r"^---- (?P<name>\S+) stdout ----$",
             // libtest's `test tests::two ... FAILED` (a doctest's name has spaces: `src/lib.rs -
@@ -488,6 +491,11 @@ mod tests {
         assert_eq!(
             failing_test("--- FAIL: TestParse (0.01s)").as_deref(),
             Some("TestParse")
+        );
+        assert_eq!(
+            failing_test("[  FAILED  ] Half/1.TwiceIsTheWhole, where TypeParam = int (0 ms)")
+                .as_deref(),
+            Some("Half/1.TwiceIsTheWhole")
         );
         assert_eq!(
             failing_test("test tests/ui/private_field.rs ... mismatch").as_deref(),

@@ -234,7 +234,10 @@ pub(super) static RULES: &[Rule] = &[
         lead: Lead::TestRun,
         ..rule(
             "gtest-failed",
-            r"^\[  FAILED  \] \S+ \(\d+ ms\)$",
+            // A value-parameterized or typed test's verdict names its parameter too
+            // (`[  FAILED  ] Percents/Discount.AppliesPercent/2, where GetParam() = (33, 100)
+            // (0 ms)`).
+            r"^\[  FAILED  \] \S+(, where (GetParam\(\)|TypeParam) = .+)? \(\d+ ms\)$",
             TestFailure,
             0,
             Line,

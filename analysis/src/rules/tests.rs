@@ -263,6 +263,10 @@ fn recognises_tools() {
             "ValidationError: Invalid options object. Babel Loader has been initialized using an options object that does not match the API schema.",
             "webpack-schema",
         ),
+        (
+            "[  FAILED  ] Percents/Discount.AppliesPercent/2, where GetParam() = (33, 100) (0 ms)",
+            "gtest-failed",
+        ),
         ("test tests/ui/negative_price.rs ... error", "trybuild"),
         ("test tests/ui/private_field.rs ... mismatch", "trybuild"),
         ("Invalid read of size 4", "memory-error"),
