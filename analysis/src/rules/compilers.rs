@@ -245,7 +245,7 @@ pub(super) static RULES: &[Rule] = &[
     // name the property.
     rule(
         "webpack-schema",
-        r"Invalid (configuration|options) object\. .+ has been initiali[sz]ed using an? (configuration|options) object that does not match the API schema",
+        r"^(✖ |ValidationError: )?Invalid (configuration|options) object\. .+ has been initiali[sz]ed using an? (configuration|options) object that does not match the API schema",
         Configuration,
         1,
         Line,
