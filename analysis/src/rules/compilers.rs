@@ -163,11 +163,21 @@ pub(super) static RULES: &[Rule] = &[
     ),
     rule(
         "elixir-compile",
-        r"^\*\* \((CompileError|SyntaxError|TokenMissingError|KeyError|UndefinedFunctionError|ArgumentError|RuntimeError|MatchError)\)",
+        r"^\*\* \((CompileError|SyntaxError|TokenMissingError)\)",
         Compilation,
         0,
         Stack,
         "Elixir failed: fix the error at the file and line shown.",
+    ),
+    // An exception Elixir raised while running code (`mix run`, a release task, a compile-time
+    // call), over its frames: the code ran, so it compiled; the context says which step it was.
+    rule(
+        "elixir-exception",
+        r"^\*\* \((KeyError|UndefinedFunctionError|ArgumentError|RuntimeError|MatchError)\)",
+        Unknown,
+        0,
+        Stack,
+        "Elixir raised an exception: the first frame in your code, under the message, is where.",
     ),
     // PHP's memory limit, which its fatal error names (`PHP Fatal error:  Allowed memory size of
     // 134217728 bytes exhausted`).

@@ -538,10 +538,11 @@ pub(super) static RULES: &[Rule] = &[
     // reached`), gcovr's `Failed minimum line coverage (got 75.0%, …)`, and any coverage said
     // to be lower than its target (type-coverage's `The type coverage rate(53.84%) is lower than
     // the target(90%).`, SimpleCov's `Line coverage (75.00%) is below the expected minimum
-    // coverage (90.00%).` and its `SimpleCov failed with exit 2 due to a coverage related error`).
+    // coverage (90.00%).` and its `SimpleCov failed with exit 2 due to a coverage related error`;
+    // `mix test --cover`'s `Coverage test failed, threshold not met:`).
     rule(
         "coverage-threshold",
-        r"^(Jest: |ERROR: )?Coverage for \w+ \([\d.]+%\) does not meet|^Coverage failure: total of [\d.]+ is less than fail-under|^FAIL Required test coverage of [\d.]+% not reached|^\(ERROR\) Failed minimum \w+ coverage|[Cc]overage\b[^\n]{0,60} is (lower|less) than the (target|threshold|minimum|required)\b|[Cc]overage\b[^\n]{0,60} is below the (expected )?(target|threshold|minimum)\b|^SimpleCov failed with exit \d+ due to a coverage",
+        r"^(Jest: |ERROR: )?Coverage for \w+ \([\d.]+%\) does not meet|^Coverage failure: total of [\d.]+ is less than fail-under|^FAIL Required test coverage of [\d.]+% not reached|^\(ERROR\) Failed minimum \w+ coverage|[Cc]overage\b[^\n]{0,60} is (lower|less) than the (target|threshold|minimum|required)\b|[Cc]overage\b[^\n]{0,60} is below the (expected )?(target|threshold|minimum)\b|^SimpleCov failed with exit \d+ due to a coverage|^Coverage test failed, threshold not met",
         TestFailure,
         1,
         Line,

@@ -267,6 +267,18 @@ fn recognises_tools() {
             "[  FAILED  ] Percents/Discount.AppliesPercent/2, where GetParam() = (33, 100) (0 ms)",
             "gtest-failed",
         ),
+        (
+            "** (CompileError) lib/cart.ex:3: undefined function totl/1",
+            "elixir-compile",
+        ),
+        (
+            "** (UndefinedFunctionError) function Shop.Cart.totals/1 is undefined or private",
+            "elixir-exception",
+        ),
+        (
+            "Coverage test failed, threshold not met:",
+            "coverage-threshold",
+        ),
         ("test tests/ui/negative_price.rs ... error", "trybuild"),
         ("test tests/ui/private_field.rs ... mismatch", "trybuild"),
         ("Invalid read of size 4", "memory-error"),
