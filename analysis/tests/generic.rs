@@ -2758,3 +2758,34 @@ fn a_tool_that_says_it_exits_with_a_failing_code_is_summed_up_by_that_sentence()
         report.summary
     );
 }
+
+#[test]
+fn a_test_report_goes_on_over_its_parts_under_one_word_headings() {
+    let log = job(concat!(
+        "$ python3 -m pytest --nbval notebooks/\n",
+        "notebooks/totals.ipynb .F\n",
+        "\n",
+        "=================================== FAILURES ===================================\n",
+        "________________________ notebooks/totals.ipynb::Cell 1 ________________________\n",
+        "Notebook cell execution failed\n",
+        "Cell 1: Cell outputs differ\n",
+        "\n",
+        "Input:\n",
+        "print('total', sum(prices))\n",
+        "\n",
+        "Traceback:\n",
+        " mismatch 'stdout'\n",
+        "\n",
+        "  'total 2.00\\n' == 'total 2.05\\n'\n",
+        "\n",
+        "=========================== short test summary info ============================\n",
+        "FAILED notebooks/totals.ipynb::Cell 1 - Notebook cell execution failed\n",
+    ));
+    let report = analyze(&log);
+    let text = excerpt_texts(&report)[0];
+    assert!(
+        text.contains("Input:\nprint('total', sum(prices))")
+            && text.ends_with("'total 2.00\\n' == 'total 2.05\\n'"),
+        "{text}"
+    );
+}

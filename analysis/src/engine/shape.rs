@@ -267,7 +267,10 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                 || block.lines.last().is_some_and(|(_, l)| l.ends_with(':'))
                 // A report indented as a whole off the margin (ReScript's `  We've found a bug
                 // for you!` over its place, code frame and types) goes on at its indent.
-                || block.indent >= 2 && indent >= block.indent;
+                || block.indent >= 2 && indent >= block.indent
+                // A test report's parts under one-word headings (nbval's `Input:` over the
+                // cell's code, `Traceback:` over the outputs' diff), a blank line apart.
+                || block.rule.category == Category::TestFailure && part_heading(text);
             // What another kind of rule reads in a test's report (a refused connection the test
             // logged) is the report's; only the next report starts a block of its own. Under
             // another section's title (Gradle's `What went wrong:`), a root cause's line does.
@@ -757,8 +760,10 @@ pub(super) fn ends_report(block: &Block, text: &str) -> bool {
             && text.split(' ').count() <= 3
             && !text.contains(|c: char| c.is_ascii_digit())
             // The actual output under the expected is the report's second half (trybuild's
-            // `ACTUAL OUTPUT:` under its `EXPECTED:`).
+            // `ACTUAL OUTPUT:` under its `EXPECTED:`), and a one-word heading in a test's report
+            // heads one of its parts (nbval's `Input:`, `Traceback:`).
             && !starts_with_ignoring_case(t, "actual")
+            && !(block.rule.category == Category::TestFailure && part_heading(t))
         // The next case's verdict in libtest's shape ends the report of one (trybuild's `test
         // tests/ui/b.rs ... ok` under the report of `test tests/ui/a.rs ... error`).
         || test_verdict(t) && block.lines.get(block.lead).is_some_and(|(_, l)| test_verdict(l))
@@ -786,6 +791,12 @@ fn quotes_compared_output(block: &Block) -> bool {
                 && (starts_with_ignoring_case(t, "expected")
                     || starts_with_ignoring_case(t, "actual"))
         })
+}
+
+/// A heading of one word over a part of a report: `Input:`, `Traceback:`, `diff:`.
+fn part_heading(text: &str) -> bool {
+    text.strip_suffix(':')
+        .is_some_and(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphabetic()))
 }
 
 /// A test's verdict in libtest's shape: `test name ... ok`, `test tests/ui/a.rs ... mismatch`.
