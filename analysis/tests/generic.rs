@@ -2789,3 +2789,30 @@ fn a_test_report_goes_on_over_its_parts_under_one_word_headings() {
         "{text}"
     );
 }
+
+#[test]
+fn an_exception_whose_message_starts_under_it_goes_on_to_the_message_s_end() {
+    let log = job(concat!(
+        "$ papermill notebooks/report.ipynb run.ipynb\n",
+        "Traceback (most recent call last):\n",
+        "  File \"/usr/lib/python3/site-packages/papermill/execute.py\", line 251, in raise_for_execution_errors\n",
+        "    raise error\n",
+        "papermill.exceptions.PapermillExecutionError: \n",
+        "---------------------------------------------------------------------------\n",
+        "Exception encountered at \"In [2]\":\n",
+        "---------------------------------------------------------------------------\n",
+        "KeyError                                  Traceback (most recent call last)\n",
+        "Cell In[2], line 1\n",
+        "----> 1 total = sum(o['price'] for o in orders)\n",
+        "\n",
+        "KeyError: 'price'\n",
+        "\n",
+    ));
+    let report = analyze(&log);
+    let text = excerpt_texts(&report)[0];
+    assert!(
+        text.starts_with("Traceback (most recent call last):")
+            && text.ends_with("KeyError: 'price'"),
+        "{text}"
+    );
+}

@@ -202,10 +202,13 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                     .lines
                     .last()
                     .is_some_and(|(_, l)| !l.starts_with(char::is_whitespace));
+            // An exception whose message starts under it goes on to the message's end, blank
+            // lines and all (a notebook cell's IPython traceback, quoted in papermill's).
             !block.exception_seen
                 || message_goes_on
                 || test_id
                 || indented
+                || message_below(block)
                 || !new_anchor
                     && block.pending_blank.is_none()
                     && block
@@ -406,12 +409,28 @@ fn goes_on_whatever_shape(block: &Block, text: &str) -> bool {
 
 /// A Python exception's line: its class, dotted or not, and its message (`ValueError: …`).
 pub(crate) fn raised(line: &str) -> bool {
-    line.split_once(": ").is_some_and(|(class, _)| {
-        ["Error", "Exception"].iter().any(|k| class.ends_with(k))
-            && class
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
-    })
+    line.split_once(": ")
+        .is_some_and(|(class, _)| exception_class(class))
+}
+
+/// Whether `class` names an exception's class (`KeyError`, `papermill.exceptions.PapermillExecutionError`).
+fn exception_class(class: &str) -> bool {
+    ["Error", "Exception"].iter().any(|k| class.ends_with(k))
+        && class
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+}
+
+/// Whether a traceback's exception line leaves its message to the lines under it
+/// (`papermill.exceptions.PapermillExecutionError:` over the failed cell's IPython traceback).
+fn message_below(block: &Block) -> bool {
+    block
+        .lines
+        .iter()
+        .skip(block.lead + 1)
+        .find(|(_, l)| !l.is_empty() && !l.starts_with(char::is_whitespace))
+        .and_then(|(_, l)| l.trim_end().strip_suffix(':'))
+        .is_some_and(exception_class)
 }
 
 /// A field PostgreSQL sends with an error, as psql and the drivers print it under the message:
