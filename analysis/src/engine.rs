@@ -30,8 +30,8 @@ use lead::{
 };
 use regex::Regex;
 pub(crate) use shape::{
-    announces, code_frame, heads_a_message, indent_of, names_same_file, numbered_source, raised,
-    shouted, underline, without_level_tag,
+    announces, code_frame, exception_line, heads_a_message, indent_of, names_same_file,
+    numbered_source, raised, shouted, underline, without_level_tag,
 };
 use shape::{
     code_fence, continues, ends_report, in_titled_section, looks_like_path, passed_unit_title,

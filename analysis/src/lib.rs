@@ -418,7 +418,7 @@ fn headline(block: &Block) -> &str {
         // A location heading its message (`./app/page.tsx:4:30` over `Type error: …`).
         Shape::Diagnostic if engine::heads_a_message(block) && lines.len() > 1 => &lines[1].1,
         // The exception line: the first unindented line after the frames.
-        Shape::Traceback => exception_line(lines).unwrap_or(first),
+        Shape::Traceback => engine::exception_line(lines).unwrap_or(first),
         // A report is headed by its `E` line, else by its anchor when that says what is wrong
         // (`… expected: <5> but was: <3>`), else by its error line; under a shouted banner
         // (`APPLICATION FAILED TO START`), which says only that it failed, by its first sentence.
@@ -603,20 +603,13 @@ fn names_a_place(line: &str) -> bool {
     })
 }
 
-/// A traceback's exception line: the first unindented line after the frames.
-fn exception_line(lines: &[(u64, String)]) -> Option<&str> {
-    lines.iter().skip(1).map(|l| l.1.as_str()).find(|l| {
-        !l.is_empty() && !l.starts_with(char::is_whitespace) && !l.starts_with("Traceback")
-    })
-}
-
 /// What the program printed right above its traceback, when it says what the exception says
 /// (pytest-benchmark's `Performance has regressed:` and the benchmark that did, over the
 /// plugin's frames and `PerformanceRegression: Performance has regressed.`): the report the
 /// exception only names. Empty otherwise.
 fn echoed_preface(block: &Block) -> Vec<&(u64, String)> {
     let bare = |text: &str| text.trim().trim_end_matches(['.', ':', '!']).to_owned();
-    let message = exception_line(&block.lines)
+    let message = engine::exception_line(&block.lines)
         .and_then(|l| l.split_once(": "))
         .map(|(_, message)| bare(message))
         .filter(|m| m.split_whitespace().count() >= 2);

@@ -421,15 +421,18 @@ fn exception_class(class: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
 }
 
+/// A traceback's exception line: the first unindented line after the frames.
+pub(crate) fn exception_line(lines: &[(u64, String)]) -> Option<&str> {
+    lines.iter().skip(1).map(|l| l.1.as_str()).find(|l| {
+        !l.is_empty() && !l.starts_with(char::is_whitespace) && !l.starts_with("Traceback")
+    })
+}
+
 /// Whether a traceback's exception line leaves its message to the lines under it
 /// (`papermill.exceptions.PapermillExecutionError:` over the failed cell's IPython traceback).
 fn message_below(block: &Block) -> bool {
-    block
-        .lines
-        .iter()
-        .skip(block.lead + 1)
-        .find(|(_, l)| !l.is_empty() && !l.starts_with(char::is_whitespace))
-        .and_then(|(_, l)| l.trim_end().strip_suffix(':'))
+    exception_line(&block.lines)
+        .and_then(|l| l.trim_end().strip_suffix(':'))
         .is_some_and(exception_class)
 }
 
