@@ -452,7 +452,11 @@ fn prefix_len(b: &[u8]) -> usize {
             Some(b'#') => buildkit_prefix_len(rest),
             Some(b' ') => ant_prefix_len(rest),
             Some(b'=') => process_id_prefix_len(rest),
-            Some(c) if c.is_ascii_alphabetic() => compose_prefix_len(rest),
+            Some(c) if c.is_ascii_alphabetic() => match compose_prefix_len(rest) {
+                0 => tab_tag_len(rest),
+                compose => compose,
+            },
+            Some(b'.' | b'/') => tab_tag_len(rest),
             // After a time it is a logger's thread (`10:00:00.123 [main] ERROR …`).
             Some(b'[') if timestamp == 0 => tool_tag_len(rest),
             _ => 0,
@@ -460,8 +464,10 @@ fn prefix_len(b: &[u8]) -> usize {
 }
 
 /// Length of the tag a tool puts on each line it prints, `[11ty] ` (Eleventy), `[vite] `,
-/// `[nodemon] `: its name in brackets, lower case, then a space; 0 when there is none. Not a
-/// log level (`[info]`, sbt's `[error]`, read as levels) nor a pytest-xdist worker (`[gw0]`).
+/// `[nodemon] `, or on each line of a command it runs beside others (concurrently's `[test] `,
+/// npm-run-all's `[lint ] `, padded to the longest name): a name in brackets, lower case, then
+/// a space; 0 when there is none. Not a log level (`[info]`, sbt's `[error]`, read as levels)
+/// nor a pytest-xdist worker (`[gw0]`).
 fn tool_tag_len(b: &[u8]) -> usize {
     const LEVELS: [&[u8]; 17] = [
         b"trace", b"debug", b"info", b"notice", b"note", b"warn", b"warning", b"error", b"crit",
@@ -470,7 +476,7 @@ fn tool_tag_len(b: &[u8]) -> usize {
     let Some(close) = b.iter().take(32).position(|c| *c == b']') else {
         return 0;
     };
-    let name = &b[1..close];
+    let name = b[1..close].trim_ascii_end();
     let worker =
         name.starts_with(b"gw") && name.len() > 2 && name[2..].iter().all(u8::is_ascii_digit);
     let named = name
@@ -484,6 +490,21 @@ fn tool_tag_len(b: &[u8]) -> usize {
         return 0;
     }
     close + 2
+}
+
+/// Length of GNU parallel's `--tag` on a job's output, `data/south.json\t`: the job's argument,
+/// a file's path or name, then a tab; 0 when there is none. A word before a tab that names no
+/// file is kept (Go's `FAIL\texample.com/shop`), and so is a location (`cart.go:3:\tTotal`).
+fn tab_tag_len(b: &[u8]) -> usize {
+    const LONGEST: usize = 64;
+    let Some(tab) = memchr::memchr(b'\t', &b[..b.len().min(LONGEST + 1)]) else {
+        return 0;
+    };
+    let tag = &b[..tab];
+    let names_a_file = tag.iter().any(u8::is_ascii_alphabetic)
+        && tag.iter().any(|c| matches!(c, b'.' | b'/'))
+        && !tag.iter().any(|c| c.is_ascii_whitespace() || *c == b':');
+    if names_a_file { tab + 1 } else { 0 }
 }
 
 /// Length of Ant's prefix on a task's output, `    [javac] `: the task's name in brackets,
@@ -958,7 +979,7 @@ mod tests {
 
     #[test]
     fn strips_buildkit_docker_compose_ant_process_id_and_tool_prefixes_only() {
-        let stripped: [(&[u8], &str); 18] = [
+        let stripped: [(&[u8], &str); 22] = [
             (
                 b"#4 2.711 E: Unable to locate package x",
                 "E: Unable to locate package x",
@@ -1004,6 +1025,16 @@ mod tests {
                 b"[vite] Internal server error: x",
                 "Internal server error: x",
             ),
+            (b"[test ]   1) cart", "  1) cart"),
+            (b"[lint ] ", ""),
+            (
+                b"data/south.json\t  File \"check.py\", line 5",
+                "  File \"check.py\", line 5",
+            ),
+            (
+                b"./north.json\tTraceback (most recent call last):",
+                "Traceback (most recent call last):",
+            ),
         ];
         for (raw, text) in stripped {
             assert_eq!(cleaned(raw), text);
@@ -1034,6 +1065,11 @@ mod tests {
             "[Fail] Cart [It] totals",
             "[11ty]",
             "[1] 12345",
+            "[info ] x",
+            "FAIL\texample.com/shop\t0.003s",
+            "ok  \texample.com/shop\t0.003s",
+            "example.com/shop/cart.go:3:\tTotal\t100.0%",
+            "M\tsrc/cart.c",
         ] {
             assert_eq!(cleaned(kept.as_bytes()), kept);
         }

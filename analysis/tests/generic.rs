@@ -2816,3 +2816,45 @@ fn an_exception_whose_message_starts_under_it_goes_on_to_the_message_s_end() {
         "{text}"
     );
 }
+
+#[test]
+fn lines_tagged_by_the_command_or_file_they_came_from_read_as_untagged_ones() {
+    // npm-run-all pads its labels to the longest; the failure report is mocha's.
+    let side_by_side = job(concat!(
+        "$ run-p --print-label lint test\n",
+        "[lint] > eslint src\n",
+        "[test]   1 passing (12ms)\n",
+        "[test]   1 failing\n",
+        "[test] \n",
+        "[test]   1) cart\n",
+        "[test]        formats roubles:\n",
+        "[test] \n",
+        "[test]       AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:\n",
+        "[test]       at Context.<anonymous> (test/cart.test.js:8:38)\n",
+        "[test] \n",
+        "ERROR: \"test\" exited with 1.\n",
+    ))
+    .replace("[lint]", "[lint ]");
+    let report = analyze(&side_by_side);
+    assert_eq!(report.category, Category::TestFailure, "{report:#?}");
+    assert!(
+        excerpt_texts(&report)[0].contains("AssertionError [ERR_ASSERTION]"),
+        "{report:#?}"
+    );
+    // GNU parallel's --tag: each line behind its input file's name and a tab.
+    let tagged = job(concat!(
+        "$ parallel --tag python3 check.py ::: north.json south.json\n",
+        "north.json\t2 prices checked\n",
+        "south.json\tTraceback (most recent call last):\n",
+        "south.json\t  File \"/builds/acme/shop/check.py\", line 5, in <module>\n",
+        "south.json\t    prices = json.load(open(path))\n",
+        "south.json\tjson.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)\n",
+        "west.json\t1 prices checked\n",
+    ));
+    let report = analyze(&tagged);
+    let (start, _, text) = first_excerpt(&report);
+    assert!(
+        start == 13 && text.contains("\njson.decoder.JSONDecodeError: Expecting value"),
+        "{report:#?}"
+    );
+}
