@@ -25,8 +25,8 @@ use boilerplate::{runner_boilerplate, tool_epilogue};
 use lead::{
     announced_test_above, caret_frame_above, cause_chain_above, completed_by, decorated_title,
     diff_line, findings_above, frame_above, framed_heading_above, is_header, is_parent,
-    python_frames_above, quoted_by, ruled_frame_above, run_up_from, same_item_shape,
-    same_program_above, section_above, test_run_above, warnings_above,
+    logged_error_above, python_frames_above, quoted_by, ruled_frame_above, run_up_from,
+    same_item_shape, same_program_above, section_above, test_run_above, warnings_above,
 };
 use regex::Regex;
 pub(crate) use shape::{
@@ -1129,6 +1129,25 @@ impl Engine {
                         lines.push((*n, (*line).clone()));
                     }
                     _ => {}
+                }
+                // The logged message over an exception is its heading, when a weaker rule read
+                // it on its own too: the block takes it over.
+                if lines.is_empty() && matches!(rule.shape, Shape::Traceback | Shape::Stack) {
+                    let logged_alone = self.current.generic.back().and_then(|b| {
+                        let (n, _) = b.lines.first()?;
+                        (b.rule.tier > rule.tier && b.lines.len() == 1 && n + 3 >= number)
+                            .then_some(*n)
+                    });
+                    let taken = logged_alone.map_or(self.last_block_end, |n| n - 1);
+                    let heading = logged_error_above(&self.current.tail, number, taken);
+                    if heading
+                        .first()
+                        .map(|l| l.0)
+                        .is_some_and(|n| Some(n) == logged_alone)
+                    {
+                        self.current.generic.pop_back();
+                    }
+                    lines.extend(heading);
                 }
                 if lines.is_empty() {
                     lines.extend(framed_heading_above(

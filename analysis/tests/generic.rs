@@ -2858,3 +2858,40 @@ fn lines_tagged_by_the_command_or_file_they_came_from_read_as_untagged_ones() {
         "{report:#?}"
     );
 }
+
+#[test]
+fn the_message_a_logger_printed_over_an_exception_heads_it() {
+    // asyncio's handler: its ERROR line, the task it names, then the task's traceback.
+    let python = job(concat!(
+        "$ python3 feeds.py\n",
+        "INFO feeds: north: 12 prices\n",
+        "ERROR asyncio: Task exception was never retrieved\n",
+        "future: <Task finished name='Task-3' coro=<fetch() done>>\n",
+        "Traceback (most recent call last):\n",
+        "  File \"/builds/acme/shop/feeds.py\", line 13, in fetch\n",
+        "    raise ValueError(\"feed south: price 'n/a' is not a number\")\n",
+        "ValueError: feed south: price 'n/a' is not a number\n",
+        "INFO feeds: west: 12 prices\n",
+    ));
+    assert_first_excerpt(&python, (13, 19));
+    // SLF4J's log.error(message, exception), a line of context between.
+    let java = job(concat!(
+        "$ java -jar shop.jar import\n",
+        "10:00:00.123 [main] INFO  shop.App - starting import\n",
+        "10:00:00.456 [main] ERROR shop.Importer - Failed to import prices from feeds/south.csv\n",
+        "  (while reading row 12)\n",
+        "java.lang.NumberFormatException: For input string: \"n/a\"\n",
+        "\tat java.base/java.lang.Integer.parseInt(Integer.java:668)\n",
+        "\tat shop.Importer.parse(Importer.java:42)\n",
+    ));
+    assert_first_excerpt(&java, (13, 17));
+    // A build tool's [ERROR] tag over a test's report is no logger's message about it.
+    let maven = job(concat!(
+        "$ mvn test\n",
+        "[ERROR] Tests run: 2, Failures: 1, Errors: 0, Skipped: 0 <<< FAILURE! - in shop.TaxTest\n",
+        "[ERROR] rounding(shop.TaxTest)  Time elapsed: 0 s  <<< FAILURE!\n",
+        "java.lang.AssertionError: tax of 1025 cents expected:<210> but was:<205>\n",
+        "\tat shop.TaxTest.rounding(TaxTest.java:6)\n",
+    ));
+    assert_eq!(first_excerpt(&analyze(&maven)).0, 13);
+}

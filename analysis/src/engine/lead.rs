@@ -236,6 +236,41 @@ pub(super) fn run_up_from(
         })
 }
 
+/// The message a logger printed over the exception it was handed (Python's `logger.exception`,
+/// SLF4J's `log.error(msg, e)`, asyncio's `Task exception was never retrieved` over the task it
+/// names): the lines from one logged at error level down to line `number`, when it is among the
+/// three lines right above, none of them taken by a block already.
+pub(super) fn logged_error_above(
+    tail: &VecDeque<(u64, String)>,
+    number: u64,
+    taken: u64,
+) -> Vec<(u64, String)> {
+    const MOST: usize = 3;
+    let mut lines: Vec<(u64, String)> = Vec::new();
+    for line in run_up_from(tail, number - 1, taken).take(MOST) {
+        lines.push(line.clone());
+        if logged_at_error(&line.1) {
+            lines.reverse();
+            return lines;
+        }
+    }
+    Vec::new()
+}
+
+/// Whether a logger wrote `line` at error level or above, its level among its first four words
+/// (`ERROR importer: …`, `ERROR:asyncio:…`, `[main] ERROR shop.App - …`, `- ERROR -`,
+/// `level=error`). The timestamp before it is stripped already. Not a build tool's `[ERROR]` tag, which it puts on whatever it logs at that level (Maven's
+/// count of a class's failed tests over the first one's report).
+fn logged_at_error(line: &str) -> bool {
+    !line.trim_start().starts_with("[ERROR]")
+        && line.split_whitespace().take(4).any(|word| {
+            let word = word.trim_matches(|c: char| matches!(c, '[' | ']' | '(' | ')' | '|'));
+            let level = word.split(':').next().unwrap_or(word);
+            matches!(level, "ERROR" | "ERR" | "CRITICAL" | "FATAL" | "SEVERE")
+                || word.eq_ignore_ascii_case("level=error")
+        })
+}
+
 /// A line that introduces the block under it: `In function 'f':`, `# package`, `1) test name`,
 /// `In file included from …`, a file's name. Not a command, and not a line that is an error of
 /// its own.
