@@ -922,7 +922,9 @@ impl Engine {
                 Shape::Traceback => Some(0),
                 _ => block.quoted_traceback,
             };
-            if keep
+            // A blank line held before the last one kept may have taken the block past its
+            // bound: as many lines give way as it takes to make room.
+            while keep
                 && block.lines.len() >= MAX_BLOCK_LINES
                 && let Some(at) = traceback_at
             {
@@ -931,7 +933,7 @@ impl Engine {
             // A report whose conclusion comes after pages of code (pytest's `E` lines) keeps its
             // head, its conclusion lines and the location under them; the lines between give
             // way to newer ones.
-            if keep
+            while keep
                 && block.lines.len() >= MAX_BLOCK_LINES
                 && let Some(prefix) = block.rule.conclusion_prefix
             {
@@ -940,11 +942,12 @@ impl Engine {
                 let under_conclusion = |i: usize| {
                     (i.saturating_sub(2)..i).any(|j| concludes(j) && lines[i].0 - lines[j].0 <= 2)
                 };
-                if let Some(i) = (MAX_BLOCK_LINES / 2..lines.len())
+                let Some(i) = (MAX_BLOCK_LINES / 2..lines.len())
                     .find(|&i| !concludes(i) && !under_conclusion(i))
-                {
-                    block.lines.remove(i);
-                }
+                else {
+                    break;
+                };
+                block.lines.remove(i);
             }
             if keep && block.lines.len() < MAX_BLOCK_LINES {
                 if let Some(blank) = block.pending_blank.take() {

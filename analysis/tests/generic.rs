@@ -2895,3 +2895,36 @@ fn the_message_a_logger_printed_over_an_exception_heads_it() {
     ));
     assert_eq!(first_excerpt(&analyze(&maven)).0, 13);
 }
+
+#[test]
+fn a_long_test_report_with_blank_lines_in_its_code_still_ends_with_its_conclusion() {
+    // pytest's long traceback quotes a library function's source, blank lines and all, over
+    // more lines than a block holds; its `E` line comes last.
+    let mut source = String::new();
+    for i in 0..30 {
+        source.push_str(&format!("        step_{i} = prepare({i})\n\n"));
+    }
+    let log = job(&format!(
+        concat!(
+            "$ python3 -m pytest tests\n",
+            "=================================== FAILURES ===================================\n",
+            "__________________________ test_euro_answers_quickly ___________________________\n",
+            "\n",
+            "    async def wait_for(fut, timeout):\n",
+            "{}",
+            ">       raise exceptions.TimeoutError() from exc\n",
+            "E       TimeoutError\n",
+            "\n",
+            "/usr/lib/python3.11/asyncio/tasks.py:502: TimeoutError\n",
+            "=========================== short test summary info ============================\n",
+            "FAILED tests/test_rates.py::test_euro_answers_quickly - TimeoutError\n",
+        ),
+        source
+    ));
+    let report = analyze(&log);
+    let shown = excerpt_texts(&report).join("\n");
+    assert!(
+        shown.contains("E       TimeoutError") && shown.contains("tasks.py:502: TimeoutError"),
+        "{report:#?}"
+    );
+}
