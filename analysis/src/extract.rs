@@ -44,7 +44,8 @@ pub(super) fn location_patterns() -> &'static [Regex] {
             r"(?P<path>(?:\b[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.\w+): ?line (?P<line>\d+)",
             // path:line[:col] (rustc's -->, gcc, go, eslint's file header is separate); a
             // drive letter only where a word does not go on into it (`psql:migrations/x.sql:3`).
-            r"(?P<path>(?:\b[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z][\w]{0,9}):(?P<line>\d+)(:(?P<col>\d+))?",
+            // The GNU standard's `path:line.col:` and `path:line.col-line.col:` (Vala, Bison).
+            r"(?P<path>(?:\b[A-Za-z]:)?[\w.@~/\\+-]*[\w-]\.[A-Za-z][\w]{0,9}):(?P<line>\d+)(:(?P<col>\d+)|\.(?P<gnu_col>\d+)(?:-\d+(?:\.\d+)?)?:)?",
         ]
         .iter()
         .map(|p| Regex::new(p).expect("location pattern compiles"))
@@ -205,7 +206,8 @@ pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Ve
                 let location = Location {
                     path: path.replace("//", "/"),
                     line: line_no,
-                    column: caps.name("col").and_then(|c| c.as_str().parse().ok()),
+                    column: (caps.name("col").or_else(|| caps.name("gnu_col")))
+                        .and_then(|c| c.as_str().parse().ok()),
                 };
                 let seen = marked.contains(&location)
                     || own.contains(&location)
@@ -440,8 +442,10 @@ mod tests {
             "manifests//init.pp - WARNING: unquoted file mode on line 5 (check: unquoted_file_mode)",
             "compilation error: file xsl/invoice.xsl line 6 element for-each",
             "see line 3 of 10 and sh: 1: source: not found",
+            "src/cart.vala:13.16-13.19: error: The name `summ' does not exist",
+            "parse.y:12.3: error: syntax error",
         ];
-        let found = locations(lines, 19);
+        let found = locations(lines, 21);
         let pairs: Vec<(&str, u32)> = found.iter().map(|l| (l.path.as_str(), l.line)).collect();
         assert_eq!(
             pairs,
@@ -463,11 +467,14 @@ mod tests {
                 ("scripts/test.sh", 4),
                 ("manifests/init.pp", 5),
                 ("xsl/invoice.xsl", 6),
+                ("src/cart.vala", 13),
+                ("parse.y", 12),
                 ("/usr/lib/python3/site-packages/x.py", 3),
                 ("Assertions.scala", 274),
             ]
         );
         assert_eq!(found[0].column, Some(5));
+        assert_eq!(found[17].column, Some(16));
     }
 
     #[test]

@@ -155,7 +155,7 @@ pub(super) static RULES: &[Rule] = &[
     ),
     rule(
         "gcc",
-        r"^[^\s:][^:]*:\d+:(\d+:)? (fatal error|error|Error):? ",
+        r"^[^\s:][^:]*:\d+(?:[.:]\d+)?(?:-\d+(?:[.:]\d+)?)?: (fatal error|error|Error):? ",
         Compilation,
         0,
         Diagnostic,

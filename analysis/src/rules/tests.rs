@@ -51,6 +51,11 @@ fn recognises_tools() {
             "src/main.c:12:5: error: expected ';' before '}' token",
             "gcc",
         ),
+        (
+            "src/cart.vala:13.16-13.19: error: The name `summ' does not exist",
+            "gcc",
+        ),
+        ("parse.y:12.3: warning: unused value: $2", "diagnostic"),
         ("./main.go:5:2: undefined: foo", "go-build"),
         ("--- FAIL: TestParse (0.00s)", "go-test"),
         (
