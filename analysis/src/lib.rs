@@ -1095,10 +1095,10 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
         return section;
     }
     let cut = run.len().saturating_sub(max);
-    if let Some(start) = whole_diff(&run).filter(|start| *start < cut) {
-        return run.split_off(start);
+    if let Some(start) = whole_diff(&run, 0).filter(|start| *start < cut) {
+        return run.split_off(diff_introduced(start));
     }
-    if let Some(diff) = diff_over_blank_context(source, &run) {
+    if let Some(diff) = diff_over_blank_context(source, &run, 0) {
         return diff;
     }
     if let Some(start) = whole_value(&run).filter(|start| *start < cut) {
@@ -1304,13 +1304,12 @@ fn whole_value(run: &[&(u64, String)]) -> Option<usize> {
     None
 }
 
-/// Where the unified diff a run of lines ends with begins: its `---`/`+++` header, or the
-/// `diff --git`/`index` lines over it; `None` when the run ends otherwise.
 /// The whole unified diff a run of its lines ends, when blank lines part it from its headers:
 /// a context line that is a lone space reads as a blank line (`git diff` of a go.mod tidied).
 fn diff_over_blank_context<'a>(
     source: &'a VecDeque<(u64, String)>,
     run: &[&'a (u64, String)],
+    trailing: usize,
 ) -> Option<Vec<&'a (u64, String)>> {
     let first = run
         .first()
@@ -1324,19 +1323,24 @@ fn diff_over_blank_context<'a>(
         diff.insert(0, line);
         next = line.0;
     }
-    let start = whole_diff(&diff)?;
-    Some(diff.split_off(start))
+    let start = whole_diff(&diff, trailing)?;
+    Some(diff.split_off(diff_introduced(start)))
 }
 
-fn whole_diff(run: &[&(u64, String)]) -> Option<usize> {
+/// Where the unified diff a run of lines ends with begins: its `---`/`+++` header, or the
+/// `diff --git`/`index` lines over it; `None` when the run ends otherwise, after at most
+/// `trailing` lines of something else (cram's `.` for the next test, which passed).
+fn whole_diff(run: &[&(u64, String)], trailing: usize) -> Option<usize> {
     let header = run
         .windows(2)
         .rposition(|w| w[0].1.starts_with("--- ") && w[1].1.starts_with("+++ "))?;
     let body = &run[header + 2..];
-    let is_diff = body.first().is_some_and(|l| l.1.starts_with("@@"))
-        && body
-            .iter()
-            .all(|l| l.1.starts_with(['+', '-', ' ', '@', '\\']));
+    let diff_lines = body
+        .iter()
+        .take_while(|l| l.1.starts_with(['+', '-', ' ', '@', '\\']))
+        .count();
+    let is_diff =
+        body.first().is_some_and(|l| l.1.starts_with("@@")) && body.len() - diff_lines <= trailing;
     const GIT_HEADER: [&str; 8] = [
         "diff ",
         "index ",
@@ -1355,6 +1359,14 @@ fn whole_diff(run: &[&(u64, String)]) -> Option<usize> {
     is_diff.then_some(header - above)
 }
 
+/// Where a diff that starts at `start` in a run is shown from: the few lines the tool printed
+/// right over it in the same run say what it compared (dune's `File "test/total.t", line 1,
+/// characters 0-0:` and the command it ran; cram's `!` for the test that failed).
+fn diff_introduced(start: usize) -> usize {
+    const INTRODUCTION: usize = 3;
+    start.saturating_sub(INTRODUCTION)
+}
+
 /// The run of consecutive lines of the step that ends right above line `anchor` (or a blank line
 /// above it, `over_blank`): its last few lines, and above them the lines of the same form as its
 /// top one (a linter's findings, one per line: `rules/es6.js failed indent_char: …`), up to `max`.
@@ -1363,6 +1375,14 @@ fn paragraph_above(step: &Step, anchor: u64, over_blank: bool, max: usize) -> Ve
     let gap = if over_blank { 2 } else { 1 };
     if run.last().is_none_or(|l| l.0 + gap < anchor) {
         return Vec::new();
+    }
+    // A weak verdict under a diff (cram's `# Ran 2 tests, 0 skipped, 1 failed.`): the diff is
+    // what failed.
+    if let Some(start) = whole_diff(&run, 2) {
+        return run.split_off(diff_introduced(start));
+    }
+    if let Some(diff) = diff_over_blank_context(&step.tail, &run, 2) {
+        return diff;
     }
     let cut = run.len().saturating_sub(TAIL_SHOWN);
     let form_run = run[..cut]
@@ -1690,7 +1710,7 @@ fn step_report(
             }
             // A step that ends with a unified diff (a formatter's check, `git diff --exit-code`
             // after a generator) says which files differ: its last context line says nothing.
-            _ if whole_diff(&tail) == Some(0) => {
+            _ if whole_diff(&tail, 0).is_some_and(|start| diff_introduced(start) == 0) => {
                 let files: Vec<&str> = tail
                     .iter()
                     .filter_map(|l| l.1.strip_prefix("+++ "))

@@ -2928,3 +2928,41 @@ fn a_long_test_report_with_blank_lines_in_its_code_still_ends_with_its_conclusio
         "{report:#?}"
     );
 }
+
+#[test]
+fn a_transcript_s_diff_is_shown_with_the_lines_that_introduce_it() {
+    // dune's cram test: the transcript's place and the command that compared, over the diff.
+    let dune = job(concat!(
+        "$ dune test\n",
+        "File \"test/total.t\", line 1, characters 0-0:\n",
+        "         git (internal) (exit 1)\n",
+        "(cd _build/default && git --no-pager diff --no-index -u test/total.t test/total.t.corrected)\n",
+        "diff --git a/test/total.t b/test/total.t.corrected\n",
+        "--- a/test/total.t\n",
+        "+++ b/test/total.t.corrected\n",
+        "@@ -8,4 +8,4 @@ Two items:\n",
+        " \n",
+        "   $ ../bin/cart.exe 120 80\n",
+        "   items: 2\n",
+        "-  total: 200\n",
+        "+  total: 80\n",
+    ));
+    assert_first_excerpt(&dune, (12, 23));
+    // cram: a progress mark over the diff, another under it, then a count that only says how
+    // many failed.
+    let cram = job(concat!(
+        "$ cram tests\n",
+        "!\n",
+        "--- tests/total.t\n",
+        "+++ tests/total.t.err\n",
+        "@@ -8,4 +8,4 @@\n",
+        " \n",
+        "   $ python3 cart.py 120 80\n",
+        "   items: 2\n",
+        "-  total: 200\n",
+        "+  total: 80\n",
+        ".\n",
+        "# Ran 2 tests, 0 skipped, 1 failed.\n",
+    ));
+    assert_first_excerpt(&cram, (12, 22));
+}
