@@ -484,6 +484,17 @@ pub(super) static RULES: &[Rule] = &[
             TESTS_FAILED,
         )
     },
+    // A test's verdict in brackets at the end of its line, after its name or place
+    // (shelltestrunner's `:tests/cart.test:2: [Failed]`, a script's `check prices ... [FAIL]`):
+    // what the test printed under it, to a blank line, says how it failed.
+    rule(
+        "bracketed-verdict",
+        r"^\S.*\S\s*\[(FAIL|FAILED|Failed|failed|fail)\]\s*$",
+        TestFailure,
+        1,
+        Section,
+        TESTS_FAILED,
+    ),
     // Common Lisp (SBCL): an unhandled condition and its description, before the backtrace; a
     // compiler's full WARNING or ERROR, which fails `compile-file` (a STYLE-WARNING does not).
     rule(

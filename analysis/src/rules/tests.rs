@@ -56,6 +56,11 @@ fn recognises_tools() {
             "gcc",
         ),
         ("parse.y:12.3: warning: unused value: $2", "diagnostic"),
+        (":tests/cart.test:2: [Failed]", "bracketed-verdict"),
+        (
+            "check prices of north.json ...  [FAIL]",
+            "bracketed-verdict",
+        ),
         ("./main.go:5:2: undefined: foo", "go-build"),
         ("--- FAIL: TestParse (0.00s)", "go-test"),
         (

@@ -581,6 +581,7 @@ static HINTS: &[(&str, &str)] = &[
         "Тест gocheck упал: его отчёт показывает проверку, полученное и ожидаемое значения.",
     ),
     ("test-verdict-line", TESTS_FAILED),
+    ("bracketed-verdict", TESTS_FAILED),
     (
         "testthat",
         "Тест на R упал: строки под заголовком показывают ожидание и сравнённые значения.",
