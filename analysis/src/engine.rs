@@ -26,7 +26,8 @@ use lead::{
     announced_test_above, caret_frame_above, cause_chain_above, completed_by, decorated_title,
     diff_line, findings_above, frame_above, framed_heading_above, is_header, is_parent,
     logged_error_above, python_frames_above, quoted_by, ruled_frame_above, run_up_from,
-    same_item_shape, same_program_above, section_above, test_run_above, warnings_above,
+    same_item_shape, same_program_above, section_above, test_run_above, verdict_on_file,
+    warnings_above,
 };
 use regex::Regex;
 pub(crate) use shape::{
@@ -1113,6 +1114,7 @@ impl Engine {
                     }
                     [(n, line), ..]
                         if is_header(line)
+                            || verdict_on_file(line, text)
                             || is_parent(line, text)
                             || quoted_by(line, text)
                             || completed_by(line, text)

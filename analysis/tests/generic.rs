@@ -2966,3 +2966,23 @@ fn a_transcript_s_diff_is_shown_with_the_lines_that_introduce_it() {
     ));
     assert_first_excerpt(&cram, (12, 22));
 }
+
+#[test]
+fn a_tool_s_verdict_on_a_file_right_above_the_error_in_it_heads_the_error() {
+    let lint = job(concat!(
+        "$ composer lint\n",
+        "> find src -name \"*.php\" -print0 | xargs -0 -n1 php -l\n",
+        "No syntax errors detected in src/Cart.php\n",
+        "Errors parsing src/Invoice.php\n",
+        "PHP Parse error:  syntax error, unexpected token \"}\" in src/Invoice.php on line 9\n",
+        "xargs: php: exited with status 255; aborting\n",
+    ));
+    assert_eq!(first_excerpt(&analyze(&lint)).0, 14);
+    // A build's progress line names the file it compiles: it is no verdict on it.
+    let build = job(concat!(
+        "$ make\n",
+        "cc -c -o src/cart.o src/cart.c\n",
+        "src/cart.c:3:12: error: 'summ' undeclared (first use in this function)\n",
+    ));
+    assert_eq!(first_excerpt(&analyze(&build)).0, 13);
+}

@@ -3,8 +3,8 @@
 
 use super::MAX_BLOCK_LINES;
 use super::shape::{
-    caret_line, code_frame, indent_of, location_only, looks_like_path, program_prefix,
-    reported_program, underline,
+    caret_line, code_frame, indent_of, location_only, looks_like_path, names_same_file,
+    program_prefix, reported_program, underline,
 };
 use crate::rules::{numbered, starts_with_ignoring_case};
 use std::collections::VecDeque;
@@ -269,6 +269,16 @@ fn logged_at_error(line: &str) -> bool {
             matches!(level, "ERROR" | "ERR" | "CRITICAL" | "FATAL" | "SEVERE")
                 || word.eq_ignore_ascii_case("level=error")
         })
+}
+
+/// Whether `line`, right above an anchor, is a tool's verdict on the file the anchor names
+/// (`php -l`'s `Errors parsing src/Invoice.php` over PHP's parse error in it): it says errors
+/// or failure and names the file, and no place in it, so it is no finding of its own (nor a
+/// build's progress line naming the file it compiles).
+pub(super) fn verdict_on_file(line: &str, anchor: &str) -> bool {
+    (starts_with_ignoring_case(line, "error") || starts_with_ignoring_case(line, "fail"))
+        && names_same_file(anchor, line)
+        && !location(line)
 }
 
 /// A line that introduces the block under it: `In function 'f':`, `# package`, `1) test name`,
