@@ -653,6 +653,23 @@ fn block_lines(block: &Block, budget: usize) -> Vec<&(u64, String)> {
             .take_while(|l| l.0 - first < budget)
             .collect()
     };
+    // A stack's outermost callers under its last frame in the project's own code (the test
+    // runner's, the interpreter's) say nothing of where it failed.
+    if block.rule.shape == Shape::Stack {
+        let place = |l: &str| extract::locations([l], 1).pop();
+        let own = |l: &str| place(l).is_some_and(|at| !extract::is_foreign(&at.path));
+        // Python names code that has no file of its own `<frozen runpy>`, `<string>`.
+        let foreign = |l: &str| {
+            place(l).is_some_and(|at| extract::is_foreign(&at.path))
+                || l.trim_start().starts_with("File \"<")
+        };
+        if let Some(last_own) = lines.iter().rposition(|l| own(&l.1)) {
+            let callers = &lines[last_own + 1..];
+            if callers.len() >= 3 && callers.iter().all(|l| l.1.is_empty() || foreign(&l.1)) {
+                lines.truncate(last_own + 1);
+            }
+        }
+    }
     while lines.last().is_some_and(|l| l.1.is_empty()) {
         lines.pop();
     }

@@ -2986,3 +2986,22 @@ fn a_tool_s_verdict_on_a_file_right_above_the_error_in_it_heads_the_error() {
     ));
     assert_eq!(first_excerpt(&analyze(&build)).0, 13);
 }
+
+#[test]
+fn a_stack_s_outermost_callers_in_installed_code_are_not_shown() {
+    let log = job(concat!(
+        "$ python3 -m pytest tests\n",
+        "tests/test_native.py .Fatal Python error: Segmentation fault\n",
+        "\n",
+        "Current thread 0x00007f20439e3b80 (most recent call first):\n",
+        "  File \"/usr/lib/python3.11/ctypes/__init__.py\", line 519 in string_at\n",
+        "  File \"/builds/acme/shop/shop/native.py\", line 7 in checksum\n",
+        "  File \"/builds/acme/shop/tests/test_native.py\", line 12 in test_checksum_of_nothing\n",
+        "  File \"/venv/lib/python3.11/site-packages/_pytest/python.py\", line 187 in pytest_pyfunc_call\n",
+        "  File \"/venv/lib/python3.11/site-packages/pluggy/_execution.py\", line 147 in _multicall\n",
+        "  File \"/venv/lib/python3.11/site-packages/pluggy/_manager.py\", line 183 in _hookexec\n",
+        "  File \"/venv/lib/python3.11/site-packages/pytest/__main__.py\", line 9 in <module>\n",
+        "  File \"<frozen runpy>\", line 88 in _run_code\n",
+    ));
+    assert_first_excerpt(&log, (12, 17));
+}

@@ -232,6 +232,9 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                 || text.starts_with("Stack trace:")
                 || text.starts_with('#') && text[1..].starts_with(|c: char| c.is_ascii_digit())
                 || text.starts_with("Caused by")
+                // faulthandler's header over each thread's frames (`Current thread 0x…
+                // (most recent call first):`).
+                || text.ends_with("(most recent call first):")
                 || text.starts_with("goroutine ")
                 || text.starts_with("[signal ")
                 // Go's goroutine trace alternates unindented calls and indented files.

@@ -248,6 +248,20 @@ pub(super) static RULES: &[Rule] = &[
             "A memory error was detected at the frames shown: the first frame in your code is where to look.",
         )
     },
+    // CPython's fatal error (faulthandler's dump, which pytest turns on): `Fatal Python error:
+    // Segmentation fault`, then each thread's frames, most recent first, the current one's
+    // among them. Not anchored: pytest's progress dots come before it on the same line.
+    Rule {
+        names_its_level: true,
+        ..rule(
+            "python-fatal",
+            r"Fatal Python error: ",
+            Unknown,
+            0,
+            Stack,
+            "Python itself crashed (a segmentation fault or an abort in native code): the current thread's frames, most recent first, show the call that crashed.",
+        )
+    },
     // webpack's schema check of its configuration, and schema-utils' of a loader's or plugin's
     // options (`Invalid configuration object. Webpack has been initialized using a configuration
     // object that does not match the API schema.`, `Invalid options object. Babel Loader has

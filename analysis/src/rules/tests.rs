@@ -61,6 +61,10 @@ fn recognises_tools() {
             "check prices of north.json ...  [FAIL]",
             "bracketed-verdict",
         ),
+        (
+            "tests/test_native.py .Fatal Python error: Segmentation fault",
+            "python-fatal",
+        ),
         ("./main.go:5:2: undefined: foo", "go-build"),
         ("--- FAIL: TestParse (0.00s)", "go-test"),
         (

@@ -583,6 +583,10 @@ static HINTS: &[(&str, &str)] = &[
     ("test-verdict-line", TESTS_FAILED),
     ("bracketed-verdict", TESTS_FAILED),
     (
+        "python-fatal",
+        "Упал сам Python (segmentation fault или abort в нативном коде): кадры текущего потока, последние сверху, показывают вызов, на котором он упал.",
+    ),
+    (
         "testthat",
         "Тест на R упал: строки под заголовком показывают ожидание и сравнённые значения.",
     ),
