@@ -50,6 +50,7 @@ static KEYWORDS: &[&str] = &[
     "unexpected eof",
     "does not meet",
     "segmentation fault",
+    "overflowed its stack",
     "illegal instruction",
     "unknown",
     "no matching",

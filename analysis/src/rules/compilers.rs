@@ -248,6 +248,17 @@ pub(super) static RULES: &[Rule] = &[
             "A memory error was detected at the frames shown: the first frame in your code is where to look.",
         )
     },
+    // The Rust runtime's abort: a thread that overflowed its stack (`thread 'tests::cycle'
+    // (8770) has overflowed its stack`), then `fatal runtime error: stack overflow, aborting`;
+    // a test harness dies of it, and cargo's `test failed` under it only points.
+    rule(
+        "rust-runtime-abort",
+        r"^thread '[^']*'( \(\d+\))? has overflowed its stack$|^fatal runtime error: ",
+        Unknown,
+        1,
+        Section,
+        "The Rust runtime aborted the process (a stack overflow, often unbounded recursion): the thread named is where it happened.",
+    ),
     // CPython's fatal error (faulthandler's dump, which pytest turns on): `Fatal Python error:
     // Segmentation fault`, then each thread's frames, most recent first, the current one's
     // among them. Not anchored: pytest's progress dots come before it on the same line.

@@ -65,6 +65,14 @@ fn recognises_tools() {
             "tests/test_native.py .Fatal Python error: Segmentation fault",
             "python-fatal",
         ),
+        (
+            "thread 'tests::cycle_is_caught' (8770) has overflowed its stack",
+            "rust-runtime-abort",
+        ),
+        (
+            "fatal runtime error: stack overflow, aborting",
+            "rust-runtime-abort",
+        ),
         ("./main.go:5:2: undefined: foo", "go-build"),
         ("--- FAIL: TestParse (0.00s)", "go-test"),
         (

@@ -583,6 +583,10 @@ static HINTS: &[(&str, &str)] = &[
     ("test-verdict-line", TESTS_FAILED),
     ("bracketed-verdict", TESTS_FAILED),
     (
+        "rust-runtime-abort",
+        "Среда выполнения Rust аварийно остановила процесс (переполнение стека, часто бесконечная рекурсия): названный поток — место, где это случилось.",
+    ),
+    (
         "python-fatal",
         "Упал сам Python (segmentation fault или abort в нативном коде): кадры текущего потока, последние сверху, показывают вызов, на котором он упал.",
     ),
