@@ -3005,3 +3005,19 @@ fn a_stack_s_outermost_callers_in_installed_code_are_not_shown() {
     ));
     assert_first_excerpt(&log, (12, 17));
 }
+
+#[test]
+fn a_test_binary_that_died_under_cargo_is_a_test_failure_not_a_compilation_one() {
+    let log = job(concat!(
+        "$ cargo test\n",
+        "     Running unittests src/lib.rs (target/debug/deps/shop-1)\n",
+        "\n",
+        "running 1 test\n",
+        "error: test failed, to rerun pass `--lib`\n",
+        "\n",
+        "Caused by:\n",
+        "  process didn't exit successfully: `/builds/acme/shop/target/debug/deps/shop-1` (signal: 11, SIGSEGV: invalid memory reference)\n",
+    ));
+    let report = analyze(&log);
+    assert_eq!(report.category, Category::TestFailure, "{report:#?}");
+}

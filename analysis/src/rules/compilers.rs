@@ -16,11 +16,21 @@ pub(super) static RULES: &[Rule] = &[
     ),
     rule(
         "cargo-wrapper",
-        r"^error: (failed to run custom build command|build failed|could not compile|aborting due to|test failed, to rerun|linking with `[^`]+` failed|process didn't exit successfully)|^error: Could not compile",
+        r"^error: (failed to run custom build command|build failed|could not compile|aborting due to|linking with `[^`]+` failed|process didn't exit successfully)|^error: Could not compile",
         Compilation,
         3,
         Diagnostic,
         "Cargo stopped: the error it reports is above, or in the build script's output below.",
+    ),
+    // The same pointer over a test binary's failure: the tests' own report (or the signal the
+    // harness died of, in its `Caused by:`) is above it.
+    rule(
+        "cargo-test-wrapper",
+        r"^error: test failed, to rerun",
+        TestFailure,
+        3,
+        Diagnostic,
+        "A test binary failed: its report, or the signal it died of, is above cargo's message.",
     ),
     rule(
         "autoconf",

@@ -73,6 +73,10 @@ fn recognises_tools() {
             "fatal runtime error: stack overflow, aborting",
             "rust-runtime-abort",
         ),
+        (
+            "error: test failed, to rerun pass `--lib`",
+            "cargo-test-wrapper",
+        ),
         ("./main.go:5:2: undefined: foo", "go-build"),
         ("--- FAIL: TestParse (0.00s)", "go-test"),
         (
