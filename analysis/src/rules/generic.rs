@@ -165,12 +165,13 @@ pub(super) static RULES: &[Rule] = &[
         "The job reported an error: read the lines shown and the output just above them.",
     ),
     // The GNU form `program: error: message` (`dh_install: error: missing files, aborting`,
-    // `dpkg-buildpackage: error: …`): the program's warnings right above it are its detail.
+    // `dpkg-buildpackage: error: …`): the program's warnings right above it are its detail. And
+    // the coreutils form `program: cannot verb …` (`report: cannot open feed 'south': …`).
     // A file in the program's place is what the error is about (xcodebuild's
     // `/path/Shop.xcodeproj: error: No signing certificate …`).
     rule(
         "program-error",
-        r"^([A-Za-z][\w.+-]{0,29}|[\w./@~+-]*/[\w.@~+-]+): (error|fatal error|fatal|ERROR): \S",
+        r"^([A-Za-z][\w.+-]{0,29}|[\w./@~+-]*/[\w.@~+-]+): ((error|fatal error|fatal|ERROR): \S|cannot [a-z]+ )",
         Unknown,
         2,
         Line,

@@ -501,6 +501,10 @@ fn recognises_tools() {
             "program-error",
         ),
         (
+            "report: cannot open feed 'south': no such file",
+            "program-error",
+        ),
+        (
             "/builds/shop/Shop.xcodeproj: error: No signing certificate \"iOS Distribution\" found",
             "program-error",
         ),
