@@ -100,16 +100,29 @@ impl Block {
     /// (`1 of 2 tests failed`, `3 tests failed`): the cases' verdicts say which and why.
     fn only_counts_failures(&self) -> bool {
         self.rule.category == Category::TestFailure
-            && self.anchored_lines().iter().any(|(_, l)| {
-                let words: Vec<&str> = l.split_whitespace().collect();
-                let number = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
-                let counted = match words.as_slice() {
-                    [n, "of", m, rest @ ..] if number(n) && number(m) => rest,
-                    [n, rest @ ..] if number(n) => rest,
-                    _ => return false,
-                };
-                matches!(counted, ["tests" | "test", "failed" | "failed."])
-            })
+            && self
+                .anchored_lines()
+                .iter()
+                .any(|(_, l)| counts_failures(l))
+    }
+}
+
+/// Whether a line only counts the tests that failed (`1 of 2 tests failed`, `3 tests failed.`),
+/// behind whatever names the program or suite (`error: cart_total: 1 of 2 tests failed`).
+fn counts_failures(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let number = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
+    let Some(count) = words
+        .iter()
+        .rposition(|w| matches!(*w, "tests" | "test"))
+        .filter(|&i| matches!(&words[i + 1..], ["failed" | "failed."]))
+    else {
+        return false;
+    };
+    match &words[..count] {
+        [.., n, "of", m] => number(n) && number(m),
+        [.., n] => number(n),
+        _ => false,
     }
 }
 
@@ -449,7 +462,19 @@ impl Step {
                     // A line that only reports how a subprocess exited (`build`'s `ERROR Backend
                     // subprocess exited when trying to invoke …`) points at the error the
                     // subprocess printed above it.
-                    let last = if said(last).is_some_and(reports_exit) {
+                    // A count of the tests that failed (octave's `error: cart_total: 1 of 2 tests
+                    // failed`) points at the verdicts just above it, whatever read them.
+                    let last = if said(last).is_some_and(counts_failures) {
+                        let end = last.lines.first().map_or(0, |l| l.0);
+                        self.generic
+                            .iter()
+                            .filter(candidate)
+                            .filter(|b| b.seq < last.seq)
+                            .filter(|b| b.lines.last().is_some_and(|l| l.0 + 10 >= end))
+                            .filter(|b| !said(b).is_some_and(counts_failures))
+                            .max_by_key(|b| b.seq)
+                            .unwrap_or(last)
+                    } else if said(last).is_some_and(reports_exit) {
                         self.generic
                             .iter()
                             .filter(candidate)

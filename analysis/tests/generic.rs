@@ -3021,3 +3021,21 @@ fn a_test_binary_that_died_under_cargo_is_a_test_failure_not_a_compilation_one()
     let report = analyze(&log);
     assert_eq!(report.category, Category::TestFailure, "{report:#?}");
 }
+
+#[test]
+fn a_count_of_failed_tests_points_at_the_verdicts_just_above_it() {
+    let log = job(concat!(
+        "$ octave --eval 'test(\"cart_total\", \"verbose\", stdout)'\n",
+        ">>>>> processing cart_total\n",
+        "***** assert (cart_total ([120 80]), 200)\n",
+        "!!!!! test failed\n",
+        "ASSERT errors for:  assert (cart_total ([120, 80]),200)\n",
+        "\n",
+        "  Location  |  Observed  |  Expected  |  Reason\n",
+        "     ()           80          200        Abs err 120 exceeds tol 0 by 1e+02\n",
+        "error: cart_total: 1 of 2 tests failed\n",
+    ));
+    let report = analyze(&log);
+    let (start, end, _) = first_excerpt(&report);
+    assert!(start <= 14 && end >= 18, "{report:#?}");
+}
