@@ -661,6 +661,9 @@ pub struct Engine {
     /// Where the runner checked the project out (`Reinitialized existing Git repository in
     /// /builds/acme/shop/.git/`): paths under it are the project's, relative to it.
     checkout: Option<String>,
+    /// The script's last step, set aside when the runner starts the job's after_script: what
+    /// after_script prints comes after the failure and is not it.
+    before_after_script: Option<Step>,
 }
 
 /// What the engine found: the failing step, the log's length, and the baseline it compared with.
@@ -695,6 +698,7 @@ impl Engine {
             baseline: None,
             step_echo_until: 0,
             checkout: None,
+            before_after_script: None,
         }
     }
 
@@ -831,6 +835,11 @@ impl Engine {
             let code = exit.is_none_or(|m| m.as_str() != "0");
             let is_final = caps.name("d").is_some();
             self.close_open();
+            // The job's script ended before its after_script: the verdict is the script's (and
+            // so is a cause the verdict states, a timeout's).
+            if let Some(script) = self.before_after_script.take() {
+                self.current = script;
+            }
             if let Some(cause) = caps.name("other") {
                 // "ERROR: Job failed: <reason>" states a cause of its own (a timeout, a runner fault).
                 if let Some(rule) = self.rules.classify(cause.as_str()) {
@@ -845,6 +854,14 @@ impl Engine {
             } else if !is_final {
                 self.end_step(false);
             }
+            return;
+        }
+        if let Some(section) = RunnerSection::of(text) {
+            self.runner_section(section);
+            return;
+        }
+        // What the job's after_script prints comes after the script's failure: not the cause.
+        if self.before_after_script.is_some() {
             return;
         }
         if runner_boilerplate(text) {
@@ -1379,6 +1396,25 @@ impl Engine {
         step
     }
 
+    /// The runner leaves the job's script for its after_script or its artifacts: the script's
+    /// last step is the failing one when the runner says the job failed.
+    fn runner_section(&mut self, section: RunnerSection) {
+        self.close_open();
+        match section {
+            RunnerSection::AfterScript => {
+                if self.before_after_script.is_none() {
+                    self.before_after_script = Some(self.take_step());
+                }
+            }
+            RunnerSection::Artifacts { job_failed } => {
+                if let Some(script) = self.before_after_script.take() {
+                    self.current = script;
+                }
+                self.end_step(job_failed);
+            }
+        }
+    }
+
     fn end_step(&mut self, failed: bool) {
         if self.failing.is_some() {
             self.current = Step::default();
@@ -1416,6 +1452,24 @@ impl Engine {
             lines_total: self.lines_total,
             baseline: self.baseline,
             checkout: self.checkout,
+        }
+    }
+}
+
+/// A runner's line that ends the job's script: it starts the after_script, or uploads the
+/// artifacts of a job it says failed or succeeded.
+enum RunnerSection {
+    AfterScript,
+    Artifacts { job_failed: bool },
+}
+
+impl RunnerSection {
+    fn of(text: &str) -> Option<Self> {
+        match text {
+            "Running after_script" => Some(Self::AfterScript),
+            "Uploading artifacts for failed job" => Some(Self::Artifacts { job_failed: true }),
+            "Uploading artifacts for successful job" => Some(Self::Artifacts { job_failed: false }),
+            _ => None,
         }
     }
 }

@@ -3039,3 +3039,37 @@ fn a_count_of_failed_tests_points_at_the_verdicts_just_above_it() {
     let (start, end, _) = first_excerpt(&report);
     assert!(start <= 14 && end >= 18, "{report:#?}");
 }
+
+#[test]
+fn what_the_after_script_and_the_artifacts_upload_print_is_not_the_cause() {
+    let log = job(concat!(
+        "$ go test ./...\n",
+        "--- FAIL: TestTotal (0.00s)\n",
+        "    cart_test.go:7: Total([120 80]) = 80, want 200\n",
+        "FAIL\n",
+        "Running after_script\n",
+        "Running after script...\n",
+        "$ ls coverage/ && tail logs/app.log\n",
+        "ls: cannot access 'coverage/': No such file or directory\n",
+        "2026-12-05 10:00:02,481 ERROR shop.db: connection refused (db:5432)\n",
+        "Uploading artifacts for failed job\n",
+        "Uploading artifacts...\n",
+        "WARNING: coverage/: no matching files. Ensure that the artifact path is relative to the working directory (/builds/acme/shop)\n",
+        "ERROR: No files to upload\n",
+    ));
+    let report = assert_first_excerpt(&log, (12, 13));
+    assert_eq!(report.category, Category::TestFailure, "{report:#?}");
+    // A timeout the runner states after the after_script is still the script's cause.
+    let timeout = concat!(
+        "Executing \"step_script\" stage of the job script\n",
+        "$ make integration\n",
+        "waiting for the payment service\n",
+        "Running after_script\n",
+        "Running after script...\n",
+        "$ docker compose logs\n",
+        "ERROR: payment-1 exited with code 1\n",
+        "Cleaning up project directory and file based variables\n",
+        "ERROR: Job failed: execution took longer than 1h0m0s seconds\n",
+    );
+    assert_eq!(analyze(timeout).category, Category::Timeout);
+}
