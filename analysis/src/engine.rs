@@ -976,10 +976,22 @@ impl Engine {
             // A report whose conclusion comes after pages of code (pytest's `E` lines) keeps its
             // head, its conclusion lines and the location under them; the lines between give
             // way to newer ones.
+            // Once its conclusion and the place under it are kept, what the report goes on with
+            // (pytest's captured logs, thousands of lines) is not read line by line: it costs.
+            let concluded = block.lines.len() >= MAX_BLOCK_LINES
+                && block.rule.conclusion_prefix.is_some_and(|prefix| {
+                    let mut last = block.lines.iter().rev().take(4);
+                    !text.starts_with(prefix)
+                        && last.any(|(_, l)| crate::names_a_place(l))
+                        && last.any(|(_, l)| l.starts_with(prefix))
+                });
+            let mut rolling = false;
             while keep
+                && !concluded
                 && block.lines.len() >= MAX_BLOCK_LINES
                 && let Some(prefix) = block.rule.conclusion_prefix
             {
+                rolling = true;
                 let lines = &block.lines;
                 let concludes = |i: usize| lines[i].1.starts_with(prefix);
                 let under_conclusion = |i: usize| {
@@ -1013,7 +1025,11 @@ impl Engine {
                 {
                     block.exception_seen = true;
                 }
-                self.note_test(number, text);
+                // The middle of a report read for its conclusion (pytest's captured logs under a
+                // test's source) names no failed test of its own.
+                if !rolling {
+                    self.note_test(number, text);
+                }
                 self.push_tail(number, shown, known);
                 return;
             }
