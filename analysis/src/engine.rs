@@ -980,10 +980,14 @@ impl Engine {
             // (pytest's captured logs, thousands of lines) is not read line by line: it costs.
             let concluded = block.lines.len() >= MAX_BLOCK_LINES
                 && block.rule.conclusion_prefix.is_some_and(|prefix| {
-                    let mut last = block.lines.iter().rev().take(4);
+                    let last: Vec<&(u64, String)> = block.lines.iter().rev().take(4).collect();
                     !text.starts_with(prefix)
-                        && last.any(|(_, l)| crate::names_a_place(l))
-                        && last.any(|(_, l)| l.starts_with(prefix))
+                        && last
+                            .iter()
+                            .position(|(_, l)| l.starts_with(prefix))
+                            .is_some_and(|at| {
+                                last[..at].iter().any(|(_, l)| crate::names_a_place(l))
+                            })
                 });
             let mut rolling = false;
             while keep

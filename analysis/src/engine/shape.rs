@@ -797,8 +797,8 @@ pub(super) fn ends_report(block: &Block, text: &str) -> bool {
         // tests/ui/b.rs ... ok` under the report of `test tests/ui/a.rs ... error`).
         || test_verdict(t) && block.lines.get(block.lead).is_some_and(|(_, l)| test_verdict(l))
         // TAP's YAML diagnostics end at `...`, under the `---` that opened them.
-        || block.lines.last().is_some_and(|(_, l)| l.trim() == "...")
-            && block.lines.iter().any(|(_, l)| l.trim() == "---")
+        || block.lines.last().is_some_and(|(_, l)| trim_fast(l) == "...")
+            && block.lines.iter().any(|(_, l)| trim_fast(l) == "---")
         // A heading of one word in capitals, alone after a blank line (Deno's ` FAILURES `
         // over its list of failed tests, under the ERRORS it reported).
         || block.pending_blank.is_some()
@@ -830,7 +830,7 @@ fn part_heading(text: &str) -> bool {
 
 /// A test's verdict in libtest's shape: `test name ... ok`, `test tests/ui/a.rs ... mismatch`.
 fn test_verdict(line: &str) -> bool {
-    line.trim()
+    trim_fast(line)
         .strip_prefix("test ")
         .and_then(|rest| rest.rsplit_once(" ... "))
         .is_some_and(|(name, verdict)| {
@@ -907,7 +907,7 @@ fn titled_box(block: &Block) -> bool {
 /// Where a section or report ends regardless of its content: test runners' summary banners, the
 /// frame around BuildKit's digest of a failed step, the next item's verdict.
 fn ends_section(text: &str) -> bool {
-    let t = text.trim();
+    let t = trim_fast(text);
     (t.starts_with("===") && t.ends_with("===") && t.len() > 6)
         || t == "------"
         // A full-width rule of stars between reports (doctest's).
@@ -925,7 +925,7 @@ fn ends_section(text: &str) -> bool {
         || t.starts_with("Failed!  - ")
         || t.starts_with("Total tests: ")
         // The next item's verdict, padded with dots (pre-commit's `name......Passed`).
-        || t.contains("....") && t.ends_with(['d', 'k', 'K'])
+        || t.ends_with(['d', 'k', 'K']) && t.contains("....")
             && ["Passed", "Failed", "Skipped", "ok", "OK"].iter().any(|v| {
                 t.strip_suffix(v).is_some_and(|rest| rest.ends_with("...."))
             })
