@@ -1452,6 +1452,11 @@ impl Engine {
     pub fn finish(mut self) -> Finished {
         self.flush();
         self.close_open();
+        // A log that ends in the after_script (cut short, or a runner that printed no verdict)
+        // still ends with the script's last step.
+        if let Some(script) = self.before_after_script.take() {
+            self.current = script;
+        }
         let current = self.take_step();
         let (step, earlier) = if let Some(failing) = self.failing {
             (Some(failing), self.last_with_errors)

@@ -3073,3 +3073,21 @@ fn what_the_after_script_and_the_artifacts_upload_print_is_not_the_cause() {
     );
     assert_eq!(analyze(timeout).category, Category::Timeout);
 }
+
+#[test]
+fn a_log_cut_short_in_the_after_script_ends_with_the_script_s_step() {
+    let log = concat!(
+        "Executing \"step_script\" stage of the job script\n",
+        "$ go test ./...\n",
+        "--- FAIL: TestTotal (0.00s)\n",
+        "    cart_test.go:7: Total([120 80]) = 80, want 200\n",
+        "FAIL\n",
+        "Running after_script\n",
+        "Running after script...\n",
+        "$ ls coverage/\n",
+        "ls: cannot access 'coverage/': No such file or directory\n",
+    );
+    let report = analyze(log);
+    assert_eq!(report.category, Category::TestFailure, "{report:#?}");
+    assert_eq!(first_excerpt(&report).0, 3, "{report:#?}");
+}
