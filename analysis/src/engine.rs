@@ -24,8 +24,8 @@ use super::rules::{Category, FATAL_WARNING, Lead, NAMED_REPORT, Rule, Rules, Sha
 use boilerplate::{runner_boilerplate, tool_epilogue};
 use lead::{
     announced_test_above, caret_frame_above, cause_chain_above, completed_by, decorated_title,
-    diff_line, findings_above, frame_above, framed_heading_above, is_header, is_parent,
-    logged_error_above, python_frames_above, quoted_by, ruled_frame_above, run_up_from,
+    died_script_above, diff_line, findings_above, frame_above, framed_heading_above, is_header,
+    is_parent, logged_error_above, python_frames_above, quoted_by, ruled_frame_above, run_up_from,
     same_item_shape, same_program_above, section_above, test_run_above, verdict_on_file,
     warnings_above,
 };
@@ -1215,6 +1215,14 @@ impl Engine {
                         self.current.generic.pop_back();
                     }
                     lines.extend(heading);
+                }
+                // What a test script printed before it died is more than the TAP comment over
+                // Test::Builder's line; what weaker rules read there (`Compilation failed`) is
+                // the script's too.
+                let died =
+                    died_script_above(&self.current.tail, number, text, self.last_decisive_end);
+                if died.len() > lines.len() {
+                    lines = died;
                 }
                 if lines.is_empty() {
                     lines.extend(framed_heading_above(

@@ -3091,3 +3091,16 @@ fn a_log_cut_short_in_the_after_script_ends_with_the_script_s_step() {
     assert_eq!(report.category, Category::TestFailure, "{report:#?}");
     assert_eq!(first_excerpt(&report).0, 3, "{report:#?}");
 }
+
+#[test]
+fn what_a_test_script_printed_before_it_died_heads_test_builder_s_line() {
+    let log = job(concat!(
+        "$ prove t\n",
+        "Use of uninitialized value in multiplication (*) at lib/Invoice.pm line 8.\n",
+        "# Tests were run but no plan was declared and done_testing() was not seen.\n",
+        "# Looks like your test exited with 255 just after 1.\n",
+        "t/invoice.t .. \n",
+        "Dubious, test returned 255 (wstat 65280, 0xff00)\n",
+    ));
+    assert_eq!(first_excerpt(&analyze(&log)).0, 12);
+}

@@ -354,6 +354,45 @@ pub(super) fn decorated_title(t: &str) -> bool {
         && title.trim().starts_with(char::is_alphanumeric)
 }
 
+/// What a test script printed before it died, right above Test::Builder's `# Looks like your
+/// test exited with 255 …` (a `die` message, a FATAL warning, strict's undeclared symbol and the
+/// compile failure under it, on stderr): up to four lines that are not TAP's own (`ok`, `not
+/// ok`, `1..N`, `#` comments, which are taken when they lie between), none of them part of a block
+/// already.
+pub(super) fn died_script_above(
+    tail: &VecDeque<(u64, String)>,
+    number: u64,
+    anchor: &str,
+    taken: u64,
+) -> Vec<(u64, String)> {
+    const MOST: usize = 4;
+    if !anchor.contains("Looks like your test exited with") {
+        return Vec::new();
+    }
+    let tap = |l: &str| {
+        let t = l.trim_start();
+        t.starts_with("ok ") || t.starts_with("not ok ") || t.starts_with("1..")
+    };
+    let mut lines: Vec<(u64, String)> = Vec::new();
+    let mut said = 0;
+    for line in run_up_from(tail, number - 1, taken) {
+        if tap(&line.1) || said == MOST {
+            break;
+        }
+        said += usize::from(!line.1.trim_start().starts_with('#'));
+        lines.push(line.clone());
+    }
+    // The topmost lines kept are what the script said, not Test::Builder's comments.
+    while lines
+        .last()
+        .is_some_and(|l| l.1.trim_start().starts_with('#'))
+    {
+        lines.pop();
+    }
+    lines.reverse();
+    lines
+}
+
 /// What the program that reports an error (`dh_install: error: missing files, aborting`)
 /// printed right above it, blank lines apart at most (`dh_install: warning: Cannot find
 /// "usr/bin/shop"`): the detail its error sums up. Not a severity taken for a program
