@@ -656,16 +656,22 @@ fn block_lines(block: &Block, budget: usize) -> Vec<&(u64, String)> {
     // A stack's outermost callers under its last frame in the project's own code (the test
     // runner's, the interpreter's) say nothing of where it failed.
     if block.rule.shape == Shape::Stack {
-        let place = |l: &str| extract::locations([l], 1).pop();
-        let own = |l: &str| place(l).is_some_and(|at| !extract::is_foreign(&at.path));
+        // Each line's place, once: in installed code (`Some(true)`), the project's own
+        // (`Some(false)`), or none.
+        let installed: Vec<Option<bool>> = lines
+            .iter()
+            .map(|l| {
+                let place = extract::locations([l.1.as_str()], 1).pop();
+                place.map(|at| extract::is_foreign(&at.path))
+            })
+            .collect();
         // Python names code that has no file of its own `<frozen runpy>`, `<string>`.
-        let foreign = |l: &str| {
-            place(l).is_some_and(|at| extract::is_foreign(&at.path))
-                || l.trim_start().starts_with("File \"<")
+        let foreign = |i: usize| {
+            installed[i] == Some(true) || lines[i].1.trim_start().starts_with("File \"<")
         };
-        if let Some(last_own) = lines.iter().rposition(|l| own(&l.1)) {
-            let callers = &lines[last_own + 1..];
-            if callers.len() >= 3 && callers.iter().all(|l| l.1.is_empty() || foreign(&l.1)) {
+        if let Some(last_own) = installed.iter().rposition(|p| *p == Some(false)) {
+            let callers = last_own + 1..lines.len();
+            if callers.len() >= 3 && callers.clone().all(|i| lines[i].1.is_empty() || foreign(i)) {
                 lines.truncate(last_own + 1);
             }
         }
