@@ -440,9 +440,21 @@ fn strip_ansi(raw: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(&raw[start..]);
 }
 
-/// Length of what a runner, builder or container runtime puts before a tool's own text.
+/// Length of what a runner, builder or container runtime puts before a tool's own text. A
+/// runner's timestamp may come before what the tool puts before its own (a logger's time, a
+/// service's or a task's tag), which goes too.
 fn prefix_len(b: &[u8]) -> usize {
-    let timestamp = timestamp_prefix_len(b);
+    match timestamp_prefix_len(b) {
+        (runner, true) => {
+            runner + tool_prefix_len(&b[runner..], timestamp_prefix_len(&b[runner..]).0)
+        }
+        (timestamp, false) => tool_prefix_len(b, timestamp),
+    }
+}
+
+/// Length of what comes before a tool's own text after a runner's timestamp, when `timestamp`
+/// bytes of `b` are a time.
+fn tool_prefix_len(b: &[u8], timestamp: usize) -> usize {
     let rest = &b[timestamp..];
     timestamp
         + match rest.first() {
@@ -597,12 +609,12 @@ fn buildkit_prefix_len(b: &[u8]) -> usize {
 /// GitHub Actions' ISO-8601 alone), and so do loggers (SLF4J's and Logback's `10:00:00,123 `,
 /// Python's and Log4j's `2024-05-01 10:00:00,123 `, with or without a zone) and task runners
 /// (gulp's `[10:00:00] `): behind it a tool's `[ERROR]`, `error:` or level reads as it does
-/// without one.
-fn timestamp_prefix_len(b: &[u8]) -> usize {
+/// without one. The flag tells a runner's timestamp (dated, in UTC) from a tool's.
+fn timestamp_prefix_len(b: &[u8]) -> (usize, bool) {
     // A time in brackets: gulp's `[10:00:00] `, Jenkins' timestamper `[2024-05-01T10:00:00Z] `,
     // fastlane's `[10:03:16]: `.
     if b.first() == Some(&b'[') {
-        return match clock_end(&b[1..]) {
+        let len = match clock_end(&b[1..]) {
             Some((end, _)) if b.get(end + 1) == Some(&b']') => {
                 let colon = usize::from(b.get(end + 2) == Some(&b':'));
                 match b.get(end + 2 + colon) {
@@ -614,16 +626,17 @@ fn timestamp_prefix_len(b: &[u8]) -> usize {
             }
             _ => 0,
         };
+        return (len, false);
     }
     let Some((mut i, runner)) = clock_end(b) else {
-        return 0;
+        return (0, false);
     };
     if b.get(i) != Some(&b' ') {
-        return 0;
+        return (0, false);
     }
     i += 1;
     if !runner {
-        return i;
+        return (i, false);
     }
     // GitLab's stream tag: two digits, O or E, optional '+'.
     let tag_start = i;
@@ -638,9 +651,9 @@ fn timestamp_prefix_len(b: &[u8]) -> usize {
         if b.get(i) == Some(&b' ') {
             i += 1;
         }
-        return i;
+        return (i, true);
     }
-    tag_start
+    (tag_start, true)
 }
 
 /// Where a date-and-time or a time of day at the start of `b` ends, and whether it is dated and
@@ -979,7 +992,7 @@ mod tests {
 
     #[test]
     fn strips_buildkit_docker_compose_ant_process_id_and_tool_prefixes_only() {
-        let stripped: [(&[u8], &str); 22] = [
+        let stripped: [(&[u8], &str); 24] = [
             (
                 b"#4 2.711 E: Unable to locate package x",
                 "E: Unable to locate package x",
@@ -994,6 +1007,12 @@ mod tests {
             ),
             (b"\x1b[36mshop_api.v2_1  | \x1b[0m  indented", "  indented"),
             (b"2024-05-01T10:00:00Z 01O db-1 | FATAL: x", "FATAL: x"),
+            // A runner's time, then the tool's own time or tag.
+            (
+                b"2024-05-01T10:00:00Z 01O 21:06:25,243 [ERROR] x",
+                "[ERROR] x",
+            ),
+            (b"2024-05-01T10:00:00Z 01O [vite] error: x", "error: x"),
             (b"app-1  |", ""),
             (
                 b"    [javac] src/Cart.java:6: error: cannot find symbol",

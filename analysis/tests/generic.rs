@@ -798,6 +798,54 @@ fn a_logger_s_timestamp_does_not_hide_the_level_and_diagnostic_behind_it() {
 }
 
 #[test]
+fn a_runner_s_timestamp_and_the_tool_s_own_after_it_are_both_read_past() {
+    // A runner that stamps each line (GitLab's and GitFlic's `… 01O `) before a tool that
+    // stamps its own (a logger's time, a task's tag).
+    let stamped = |lines: &[&str]| {
+        let script: String = lines
+            .iter()
+            .map(|line| format!("2026-12-05T10:00:01.123456Z 01O {line}\n"))
+            .collect();
+        analyze(&job(&script))
+    };
+    let report = stamped(&[
+        "$ mvn -B compile",
+        "21:06:24,646 [INFO] Compiling 1 source file to /builds/shop/target/classes",
+        "21:06:25,243 [ERROR] /builds/shop/src/main/java/shop/Order.java:[7,48] cannot find symbol",
+        "  symbol:   method orElse(java.lang.String)",
+        "  location: class java.lang.String",
+        "21:06:25,243 [INFO] 1 error",
+        "21:06:25,244 [INFO] BUILD FAILURE",
+    ]);
+    assert_eq!(
+        (first_excerpt(&report).0, first_excerpt(&report).1),
+        (13, 15)
+    );
+    assert!(
+        first_excerpt(&report)
+            .2
+            .starts_with("[ERROR] /builds/shop/"),
+        "{report:#?}"
+    );
+    assert_eq!(report.locations[0].line, 7, "{report:#?}");
+    let report = stamped(&[
+        "$ npx eleventy",
+        "[11ty] Problem writing Eleventy templates:",
+        "[11ty] 1. Having trouble rendering njk template ./src/index.njk (via TemplateContentRenderError)",
+        "[11ty] 2. (./src/index.njk)",
+        "[11ty]   Error: filter not found: money (via Template render error)",
+        "[11ty] 3. filter not found: money",
+        "[11ty] Wrote 0 files in 0.06 seconds (v3.1.8)",
+    ]);
+    let text = first_excerpt(&report).2;
+    assert!(
+        text.contains("\n  Error: filter not found: money"),
+        "{report:#?}"
+    );
+    assert!(!text.contains("[11ty]"), "{report:#?}");
+}
+
+#[test]
 fn an_environment_event_is_shown_with_what_the_command_said_after_it() {
     let log = job(concat!(
         "$ rsync -az dist/ deploy@203.0.113.7:/srv/shop/\n",
