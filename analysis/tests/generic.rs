@@ -846,6 +846,41 @@ fn a_runner_s_timestamp_and_the_tool_s_own_after_it_are_both_read_past() {
 }
 
 #[test]
+fn a_unified_diff_in_a_report_is_read_to_the_end_of_its_hunk_whatever_its_lines_look_like() {
+    // A golden file's rule (` ------`) is a context line of the diff, not the report's end.
+    let log = job(concat!(
+        "$ python3 -m pytest -q tests\n",
+        "F                                                                        [100%]\n",
+        "=================================== FAILURES ===================================\n",
+        "__________________________ test_invoice_for_two_lines __________________________\n",
+        "\n",
+        "    def test_invoice_for_two_lines():\n",
+        ">       verify(render(\"ACME\", LINES))\n",
+        "E       ApprovalException: Approval Mismatch, received != approved\n",
+        "\n",
+        "tests/test_invoice.py:7: ApprovalException\n",
+        "----------------------------- Captured stdout call -----------------------------\n",
+        "--- tests/invoice.received.txt\n",
+        "+++ tests/invoice.approved.txt\n",
+        "@@ -1,5 +1,5 @@\n",
+        " Invoice for ACME\n",
+        " ------------------------\n",
+        "-A-1       2 x  120.00\n",
+        "+A-1       2 x 120.00\n",
+        " ------------------------\n",
+        " Total             240.00\n",
+        "------------------------\n",
+        "1 failed in 0.06s\n",
+    ));
+    let report = analyze(&log);
+    let text = first_excerpt(&report).2;
+    assert!(text.contains("\n+A-1       2 x 120.00\n"), "{report:#?}");
+    assert!(text.contains("\n Total             240.00"), "{report:#?}");
+    // The hunk complete, a rule ends the report as before.
+    assert!(!text.contains("1 failed"), "{report:#?}");
+}
+
+#[test]
 fn an_environment_event_is_shown_with_what_the_command_said_after_it() {
     let log = job(concat!(
         "$ rsync -az dist/ deploy@203.0.113.7:/srv/shop/\n",

@@ -2,6 +2,7 @@
 //! the lines that end a block whatever its shape.
 
 use super::Block;
+use super::lead::diff_line;
 use crate::rules::{Category, Rule, Shape, starts_with_ignoring_case};
 
 /// Whether the block has reached an error chain's causes (anyhow's and Cargo's `Caused by:`):
@@ -764,6 +765,47 @@ pub(super) fn block_prefix(block: &Block) -> Option<&str> {
 /// between reports (Ginkgo's) — not one that
 /// underlines the block's title (FiveAM's under `Failure Details:`).
 pub(super) fn ends_report(block: &Block, text: &str) -> bool {
+    // A line of a unified diff the report quotes (a golden file's ` ------` context line, a
+    // `+=====` added one) is the diff's, whatever it looks like, until its hunk is complete.
+    ends_report_here(block, text) && !(diff_line(text) && in_open_hunk(block))
+}
+
+/// Whether the block's last lines are a hunk of a unified diff (`@@ -1,6 +1,6 @@`) with fewer
+/// lines under its header than the header counts.
+fn in_open_hunk(block: &Block) -> bool {
+    // A hunk longer than this is not read line by line here; the report rolls past it anyway.
+    const LONGEST: usize = 64;
+    let (mut old, mut new) = (0, 0);
+    for (_, line) in block.lines.iter().rev().take(LONGEST) {
+        if let Some((old_count, new_count)) = hunk_counts(line) {
+            return old < old_count || new < new_count;
+        }
+        match line.as_bytes().first() {
+            // A context line that is a lone space was trimmed to nothing.
+            Some(b' ') | None => (old, new) = (old + 1, new + 1),
+            Some(b'-') => old += 1,
+            Some(b'+') => new += 1,
+            Some(b'\\') => {}
+            Some(_) => return false,
+        }
+    }
+    false
+}
+
+/// The old and new line counts of a unified diff's hunk header, `@@ -1,6 +1,7 @@` (a count left
+/// out is 1).
+fn hunk_counts(line: &str) -> Option<(usize, usize)> {
+    let (ranges, _) = line.strip_prefix("@@ -")?.split_once(" @@")?;
+    let (old, new) = ranges.split_once(" +")?;
+    let count = |range: &str| {
+        range
+            .split_once(',')
+            .map_or(Some(1), |(_, n)| n.parse().ok())
+    };
+    Some((count(old)?, count(new)?))
+}
+
+fn ends_report_here(block: &Block, text: &str) -> bool {
     let t = trim_fast(text);
     // A rule as long as the title right above it underlines it (Spring Boot's stars under
     // `APPLICATION FAILED TO START`).
