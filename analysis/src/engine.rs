@@ -516,6 +516,8 @@ impl Step {
                 .iter()
                 .chain(self.generic.iter())
                 .filter(candidate)
+                // A line logged below error level (a retry's warning) titles nothing.
+                .filter(|b| !std::ptr::eq(b.rule, &crate::rules::LOGGED_BELOW_ERROR))
                 .find(|b| {
                     b.lines.last().is_some_and(|l| {
                         l.0 + 1 == top
@@ -526,7 +528,6 @@ impl Step {
                             || b.anchored_lines().len() == 1
                                 && b.rule.tier >= 2
                                 && b.rule.category != Category::TestFailure
-                                && !std::ptr::eq(b.rule, &crate::rules::LOGGED_BELOW_ERROR)
                                 && !l.1.starts_with(char::is_whitespace)
                                 && l.0 + 2 == top
                                 && self.blanks.iter().any(|(n, _)| n + 1 == top)

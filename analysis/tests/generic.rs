@@ -80,6 +80,19 @@ fn a_line_logged_below_error_level_is_not_the_cause() {
 }
 
 #[test]
+fn a_line_logged_below_error_level_right_above_the_cause_is_not_its_title() {
+    let log = job(concat!(
+        "$ java -cp build Main\n",
+        "WARNING: connection refused by cache, continuing\n",
+        "Exception in thread \"main\" java.lang.IllegalStateException: bad PORT setting\n",
+        "\tat Main.port(Main.java:6)\n",
+        "\tat Main.main(Main.java:10)\n",
+    ));
+    let report = assert_first_excerpt(&log, (13, 15));
+    assert!(!first_excerpt(&report).2.contains("WARNING"), "{report:#?}");
+}
+
+#[test]
 fn without_an_error_line_the_answer_is_the_command_s_last_output_not_the_runner_s() {
     let log = job(
         "$ ./deploy.sh\nuploading bundle to staging\nstaging answered 500 Internal Server Error\n",
