@@ -459,6 +459,17 @@ impl Step {
                         .iter()
                         .filter(candidate)
                         .min_by_key(|b| (b.rule.tier, u64::MAX - b.seq))?;
+                    // A line logged below error level that the step went on well past says
+                    // less than the step's own last words; a retry's warning says less than
+                    // any line after it, which tells what became of the attempt.
+                    if std::ptr::eq(last.rule, &crate::rules::LOGGED_BELOW_ERROR) {
+                        let end = last.lines.last().map_or(0, |l| l.0);
+                        let retried = said(last).is_some_and(crate::rules::says_it_retries);
+                        let past = if retried { 0 } else { WENT_ON_PAST as u64 };
+                        if self.tail.back().is_some_and(|l| l.0 > end + past) {
+                            return None;
+                        }
+                    }
                     // A line that only reports how a subprocess exited (`build`'s `ERROR Backend
                     // subprocess exited when trying to invoke …`) points at the error the
                     // subprocess printed above it.
@@ -615,6 +626,10 @@ fn follow_on<'a>(
         }
     }
 }
+
+/// Lines a step may print after a line logged below error level with that line still its
+/// answer (when nothing stronger is).
+const WENT_ON_PAST: usize = 8;
 
 pub(super) fn exit_pointer() -> &'static Regex {
     static CELL: OnceLock<Regex> = OnceLock::new();

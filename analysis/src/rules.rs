@@ -293,7 +293,7 @@ fn numbered_place(text: &str) -> bool {
 
 /// Whether `line` says that what failed will be tried again (`retrying`, `will retry`, `retry in
 /// 5s`), as a client says of a connection it has not given up on.
-fn says_it_retries(line: &str) -> bool {
+pub(crate) fn says_it_retries(line: &str) -> bool {
     says_any(line, &["retrying", "will retry", "retry in "])
 }
 

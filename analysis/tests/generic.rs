@@ -93,6 +93,43 @@ fn a_line_logged_below_error_level_right_above_the_cause_is_not_its_title() {
 }
 
 #[test]
+fn a_retry_or_a_warning_the_step_went_on_past_yields_to_the_step_s_last_words() {
+    // A retry's warning is an attempt: what the step printed after it tells what became of it.
+    let log = job(concat!(
+        "$ ./release-check\n",
+        "WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) after connection broken by 'NewConnectionError(': Failed to establish a new connection: [Errno 111] Connection refused')': /simple/shopx/\n",
+        "checking 14 packages\n",
+        "package shop-core 2.1.0 is not signed by a trusted key\n",
+    ));
+    let report = analyze(&log);
+    assert!(!report.summary.contains("Retrying"), "{report:#?}");
+    assert!(
+        report
+            .summary
+            .ends_with("package shop-core 2.1.0 is not signed by a trusted key"),
+        "{report:#?}"
+    );
+    // A warning the step printed far above its end says less than the end.
+    let mut busy = String::from("$ ./release-check\nWARN cache: connection refused\n");
+    for i in 0..10 {
+        busy.push_str(&format!("checked package {i}\n"));
+    }
+    busy.push_str("package shop-core 2.1.0 is not signed by a trusted key\n");
+    let report = analyze(&job(&busy));
+    assert!(!first_excerpt(&report).2.contains("refused"), "{report:#?}");
+    assert!(
+        report
+            .summary
+            .ends_with("package shop-core 2.1.0 is not signed by a trusted key"),
+        "{report:#?}"
+    );
+    // Close above the end, it is still shown, with the lines after it.
+    let near = job("$ ./release-check\nWARN cache: connection refused\nchecked 14 packages\n");
+    let report = analyze(&near);
+    assert!(first_excerpt(&report).2.contains("refused"), "{report:#?}");
+}
+
+#[test]
 fn without_an_error_line_the_answer_is_the_command_s_last_output_not_the_runner_s() {
     let log = job(
         "$ ./deploy.sh\nuploading bundle to staging\nstaging answered 500 Internal Server Error\n",
