@@ -232,7 +232,9 @@ pub static RULES: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
 
 /// Lines that look like errors and are not: commands echoed by the CI, summaries of zero
 /// failures, compiler flags, progress output, a place followed by a name alone (type-coverage's
-/// list of untyped identifiers: `src/cart.ts:1:23: prices`).
+/// list of untyped identifiers: `src/cart.ts:1:23: prices`), SLF4J's warnings about its own
+/// binding (`SLF4J: Failed to load class "org.slf4j.impl.StaticLoggerBinder".`, its documented
+/// diagnostics, which a passing program prints).
 static NOISE: &str = r"(?ix)
     ^\$\s
   | ^\+\s
@@ -251,6 +253,7 @@ static NOISE: &str = r"(?ix)
   | ^\S+(:\d+)+:?\s*(warning|note|info|hint|remark|deprecated|\w+Warning)\b
   | ^\S+\(\d+(,\d+)?\):\s*(warning|note|info|message)\b
   | ^\S+:\d+:\d+:\ \w+$
+  | ^SLF4J:\s
 ";
 
 /// A log line written at a level below error (`[INFO]`, `WARN:`, `Warning:`, PHP's `PHP Notice:`,

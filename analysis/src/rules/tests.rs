@@ -698,6 +698,8 @@ fn ignores_noise() {
         "  12 |     throw new Error('connection refused')",
         "> 3 | retry(ECONNREFUSED)",
         "Checking for gcc... failed to find it in /opt, trying /usr",
+        // SLF4J's warning about its binding, which a passing program prints.
+        "SLF4J: Failed to load class \"org.slf4j.impl.StaticLoggerBinder\".",
     ] {
         assert_eq!(rule_of(line), None, "{line}");
     }
