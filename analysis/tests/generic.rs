@@ -130,6 +130,25 @@ fn a_retry_or_a_warning_the_step_went_on_past_yields_to_the_step_s_last_words() 
 }
 
 #[test]
+fn a_file_s_heading_heads_the_diagnostic_under_it_not_the_line_above() {
+    let log = job(concat!(
+        "$ make\n",
+        "[WARNING] Could not transfer metadata org.acme:shop-parent:1.0-SNAPSHOT/maven-metadata.xml from/to snapshots (https://repo.acme.ru/snapshots): Connection refused\n",
+        "src/cart.c: In function 'main':\n",
+        "src/cart.c:4:43: error: expected ';' before 'return'\n",
+        "    4 | int main(void) { int x = 1 return x; }\n",
+        "      |                           ^\n",
+    ));
+    let report = assert_first_excerpt(&log, (13, 16));
+    assert!(
+        first_excerpt(&report)
+            .2
+            .starts_with("src/cart.c: In function 'main':"),
+        "{report:#?}"
+    );
+}
+
+#[test]
 fn without_an_error_line_the_answer_is_the_command_s_last_output_not_the_runner_s() {
     let log = job(
         "$ ./deploy.sh\nuploading bundle to staging\nstaging answered 500 Internal Server Error\n",

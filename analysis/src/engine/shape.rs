@@ -395,9 +395,15 @@ fn goes_on_whatever_shape(block: &Block, text: &str) -> bool {
     let announced = block.lines.last().is_some_and(|(_, l)| l.ends_with(':'));
     // (A line with a log level's tag of its own, `[INFO] ----`, is a record of its own.)
     let source = |l: &str| code_frame(l) || numbered_source(l);
+    // A file's heading (gcc's `src/cart.c: In function 'main':`) heads the diagnostics under
+    // it, not the line above.
+    let file_heading = || {
+        text.split_once(": ")
+            .is_some_and(|(path, _)| looks_like_path(path))
+    };
     right_under_anchor
         && (announced && !text.starts_with('[')
-            || text.ends_with(':')
+            || text.ends_with(':') && !file_heading()
             || labelled_location(text)
             || block
                 .lines
