@@ -1,0 +1,178 @@
+//! A job's report does not depend on how its log was printed: every job of fixtures/jobs, printed
+//! again as other runners and terminals print the same output (line for line, so the line numbers
+//! stay), gets the same excerpts and category.
+
+use exlogare_analysis::{JobMeta, Report, analyze_bytes};
+use std::{fs, path::Path};
+
+/// The excerpts' line ranges and the category: what a reprint must not change.
+fn outcome(log: &[u8]) -> (Vec<(u64, u64)>, String) {
+    let report: Report = analyze_bytes(log, JobMeta::default());
+    let ranges = report
+        .excerpts
+        .iter()
+        .map(|e| (e.start_line, e.end_line))
+        .collect();
+    (ranges, report.category.as_str().to_owned())
+}
+
+/// Each line with `f` applied, the line ends kept.
+fn each_line(log: &[u8], f: impl Fn(usize, &[u8]) -> Vec<u8>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(log.len() * 2);
+    for (i, line) in log.split(|b| *b == b'\n').enumerate() {
+        if i > 0 {
+            out.push(b'\n');
+        }
+        out.extend(f(i, line));
+    }
+    out
+}
+
+/// Windows' line ends.
+fn crlf(log: &[u8]) -> Vec<u8> {
+    each_line(log, |_, line| {
+        let mut l = line.to_vec();
+        if !l.is_empty() {
+            l.push(b'\r');
+        }
+        l
+    })
+}
+
+/// A runner that stamps every line (GitLab's and GitFlic's timestamps, with the stream's tag).
+fn stamped(log: &[u8]) -> Vec<u8> {
+    each_line(log, |i, line| {
+        if line.is_empty() {
+            return Vec::new();
+        }
+        let mut l = format!(
+            "2026-12-05T10:{:02}:{:02}.{:06}Z 00O ",
+            i / 60 % 60,
+            i % 60,
+            i
+        )
+        .into_bytes();
+        l.extend_from_slice(line);
+        l
+    })
+}
+
+/// A terminal's colours on every other line (one that holds no escape or carriage return of
+/// its own), its first word in another colour.
+fn coloured(log: &[u8]) -> Vec<u8> {
+    each_line(log, |i, line| {
+        if i % 2 == 1 || line.is_empty() || line.iter().any(|b| matches!(b, 0x1b | b'\r')) {
+            return line.to_vec();
+        }
+        let word = line
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(line.len());
+        let mut l = b"\x1b[1;31m\x1b[36m".to_vec();
+        l.extend_from_slice(&line[..word]);
+        l.extend_from_slice(b"\x1b[0m");
+        l.extend_from_slice(&line[word..]);
+        l.extend_from_slice(b"\x1b[0m");
+        l
+    })
+}
+
+/// The same job as Travis CI prints it, line for line: its worker's header in place of the
+/// runner's, each command timed (the timer's marks before its `$ ` line), the failing command's
+/// verdict and Travis' closing line in place of the runner's two. `None` for a log not in a
+/// GitFlic runner's shape, or whose cause is in the runner's own lines.
+fn travis(log: &str) -> Option<String> {
+    let lines: Vec<&str> = log.split('\n').collect();
+    if !lines.first()?.starts_with("Running with gitlab-runner") {
+        return None;
+    }
+    let script = lines
+        .iter()
+        .position(|l| l.starts_with("Executing \"step_script\""))?;
+    let footer = lines
+        .iter()
+        .rposition(|l| l.starts_with("Cleaning up project directory"))?;
+    let code = lines
+        .get(footer + 1)?
+        .strip_prefix("ERROR: Job failed: exit code ")?;
+    // The runner's lines carry causes of their own (a service that never started).
+    if lines[..script].iter().any(|l| l.contains("WARNING")) {
+        return None;
+    }
+    let header = [
+        "travis_fold:start:worker_info\r\x1b[0K\x1b[33;1mWorker information\x1b[0m",
+        "hostname: 9be505fd-694b@1.worker-org-5dcc948c89-d76j6.gce-production-2",
+        "version: v6.2.1 https://github.com/travis-ci/worker/tree/4e3246c044eb4915c2378ffacd0b3d3ed0136bba",
+        "travis_fold:end:worker_info\r\x1b[0K",
+        "travis_fold:start:git.checkout\r\x1b[0Ktravis_time:start:0a1b2c3d\r\x1b[0K$ git clone --depth=50 https://github.com/acme/shop.git acme/shop",
+        "Cloning into 'acme/shop'...",
+        "travis_time:end:0a1b2c3d:start=1564584247837572311,finish=1564584248837572311,duration=1000000000\r\x1b[0K$ cd acme/shop",
+        "travis_fold:end:git.checkout\r\x1b[0K",
+    ];
+    let mut out: Vec<String> = (0..=script)
+        .map(|i| header.get(i).copied().unwrap_or("").to_owned())
+        .collect();
+    let mut last_command = None;
+    let mut timers = 0;
+    for line in &lines[script + 1..footer] {
+        match line.strip_prefix("$ ") {
+            Some(command) => {
+                let end = if timers > 0 {
+                    format!("travis_time:end:t{timers}:start=1,finish=2,duration=1\r\x1b[0K")
+                } else {
+                    String::new()
+                };
+                timers += 1;
+                out.push(format!("{end}travis_time:start:t{timers}\r\x1b[0K{line}"));
+                last_command = Some(command);
+            }
+            None => out.push((*line).to_owned()),
+        }
+    }
+    out.push(format!(
+        "travis_time:end:t{timers}:start=1,finish=2,duration=1\r\x1b[0K\x1b[31;1mThe command \"{}\" exited with {code}.\x1b[0m",
+        last_command?
+    ));
+    out.push("Done. Your build exited with 1.".to_owned());
+    out.extend(lines[footer + 2..].iter().map(|l| (*l).to_owned()));
+    Some(out.join("\r\n"))
+}
+
+#[test]
+fn a_job_reprinted_by_another_runner_or_terminal_gets_the_same_report() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/jobs");
+    let mut logs: Vec<_> = fs::read_dir(&folder)
+        .expect("fixtures/jobs")
+        .map(|entry| entry.expect("an entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "log"))
+        .collect();
+    logs.sort();
+    let mut differ = Vec::new();
+    let mut travis_shaped = 0;
+    for path in &logs {
+        let log = fs::read(path).expect("a log");
+        let name = path.file_name().expect("a name").to_string_lossy();
+        let expected = outcome(&log);
+        let mut reprints = vec![
+            ("CRLF", crlf(&log)),
+            ("runner timestamps", stamped(&log)),
+            ("colours", coloured(&log)),
+        ];
+        if let Some(t) = std::str::from_utf8(&log).ok().and_then(travis) {
+            travis_shaped += 1;
+            reprints.push(("Travis", t.into_bytes()));
+        }
+        for (how, reprint) in reprints {
+            let got = outcome(&reprint);
+            if got != expected {
+                differ.push(format!("{name} ({how}): {expected:?} became {got:?}"));
+            }
+        }
+    }
+    assert!(
+        logs.len() > 1000 && travis_shaped > 900,
+        "{} logs",
+        logs.len()
+    );
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
