@@ -430,18 +430,32 @@ impl Step {
         }
         // What passing tests printed is not a cause. When it is all there is, the step's last
         // output says more (a coverage gate after a passing suite's console noise).
-        let candidate = |b: &&Block| !b.passed_over;
-        let decisive: Vec<&Block> = self.decisive.iter().filter(candidate).collect();
+        let decisive: Vec<&Block> = self.decisive.iter().filter(|b| !b.passed_over).collect();
         // When a test runner reports failed tests, the tests are the verdict: a network error
         // a passing test printed, or one quoted in a failure's report, is the test's business
         // (a test that failed because of the network says so in its own report).
         let tests_failed = decisive
             .iter()
             .any(|b| b.rule.category == Category::TestFailure && b.rule.tier <= 1);
+        // A program's dying words (git's `fatal:` in a build's version stamp) with more of the
+        // step after them: the script went on past that failure, unless what follows names the
+        // program (its caller's report of its exit: dep's `command failed: [git clone …]`).
+        let went_past = |b: &Block| {
+            let (Some(program), Some(end)) = (b.rule.ends_its_program, b.lines.last()) else {
+                return false;
+            };
+            let mut after = self.tail.iter().filter(|l| l.0 > end.0).peekable();
+            after.peek().is_some()
+                && !after.take(3).any(|(_, l)| {
+                    l.split(|c: char| !c.is_ascii_alphanumeric())
+                        .any(|word| word == program)
+                })
+        };
+        let candidate = |b: &&Block| !b.passed_over && !went_past(b);
         let environment = decisive
             .iter()
             .copied()
-            .filter(|_| !tests_failed)
+            .filter(|b| !tests_failed && !went_past(b))
             .filter_map(|b| b.rule.category.masquerade_rank().map(|rank| (rank, b)))
             .min_by_key(|(rank, b)| (*rank, b.seq))
             .map(|(_, b)| b);
@@ -451,7 +465,10 @@ impl Step {
                 .copied()
                 .filter(|b| !tests_failed || b.rule.category.masquerade_rank().is_none())
                 // A test whose failure only counts the cases it ran (trybuild's `1 of 2 tests
-                // failed`) comes after the cases' own verdicts.
+                // failed`) comes after the cases' own verdicts; a program's dying words the
+                // script went on past (git's `fatal:` in a build's version stamp) after what
+                // failed later.
+                .filter(|b| !went_past(b))
                 .min_by_key(|b| (b.rule.tier + 2 * u8::from(b.only_counts_failures()), b.seq))
                 .or_else(|| {
                     let last = self

@@ -120,6 +120,9 @@ pub struct Rule {
     /// The prefix of the line that, with the line under it, closes the report (TeX's `l.N`,
     /// the input line up to the error over the rest of it).
     pub closing_prefix: Option<&'static str>,
+    /// The program that exits with the line the rule matches (git, with its `fatal:`): what the
+    /// step prints after it is another program's, which went on past it unless it names it.
+    pub ends_its_program: Option<&'static str>,
 }
 
 /// Lines above an anchor that belong to its block.
@@ -175,6 +178,7 @@ const fn rule(
         names_its_level: false,
         conclusion_prefix: None,
         closing_prefix: None,
+        ends_its_program: None,
     }
 }
 

@@ -149,6 +149,34 @@ fn a_file_s_heading_heads_the_diagnostic_under_it_not_the_line_above() {
 }
 
 #[test]
+fn git_s_dying_words_the_script_went_on_past_are_not_the_step_s_failure() {
+    // A build's version stamp (`git describe` in a Makefile) fails, the build goes on and fails
+    // later of its own.
+    let log = job(concat!(
+        "$ make test\n",
+        "fatal: No names found, cannot describe anything.\n",
+        "cc -DVERSION=\"unknown\" -o cart_test cart_test.c cart.c\n",
+        "./cart_test\n",
+        "cart_test.c:12: total of two prices: expected 5, got 3\n",
+        "make: *** [Makefile:9: test] Error 1\n",
+    ));
+    let report = analyze(&log);
+    assert!(!report.summary.contains("No names found"), "{report:#?}");
+    assert!(
+        first_excerpt(&report).2.contains("expected 5, got 3"),
+        "{report:#?}"
+    );
+    // When what follows names git, its caller reported git's exit: git's failure stopped it.
+    let log = job(concat!(
+        "$ dep ensure\n",
+        "fatal: unable to access 'https://go.googlesource.com/sys/': The requested URL returned error: 502\n",
+        ": command failed: [git clone https://go.googlesource.com/sys /go/pkg/dep/sources/sys]: exit status 128\n",
+    ));
+    let report = analyze(&log);
+    assert!(report.summary.contains("502"), "{report:#?}");
+}
+
+#[test]
 fn without_an_error_line_the_answer_is_the_command_s_last_output_not_the_runner_s() {
     let log = job(
         "$ ./deploy.sh\nuploading bundle to staging\nstaging answered 500 Internal Server Error\n",

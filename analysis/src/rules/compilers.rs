@@ -53,15 +53,18 @@ pub(super) static RULES: &[Rule] = &[
             "An Ansible task failed: its result's msg, stderr and rc say why, at the task the origin names.",
         )
     },
-    // Before rustc's `error: …`, which git's own errors share.
-    rule(
-        "git",
-        r"^fatal: |^error: (pathspec|failed to push|src refspec|Your local changes)",
-        Configuration,
-        1,
-        Line,
-        "git failed: check the ref, the remote and the credentials of the job.",
-    ),
+    // Before rustc's `error: …`, which git's own errors share. git dies with its `fatal:`.
+    Rule {
+        ends_its_program: Some("git"),
+        ..rule(
+            "git",
+            r"^fatal: |^error: (pathspec|failed to push|src refspec|Your local changes)",
+            Configuration,
+            1,
+            Line,
+            "git failed: check the ref, the remote and the credentials of the job.",
+        )
+    },
     rule(
         "rustc",
         r"^error\[E\d{4}\]: [^\n]",
