@@ -868,9 +868,14 @@ impl Engine {
             let code = exit.is_none_or(|m| m.as_str() != "0");
             let is_final = caps.name("d").is_some();
             self.close_open();
-            // The job's script ended before its after_script: the verdict is the script's (and
-            // so is a cause the verdict states, a timeout's).
-            if let Some(script) = self.before_after_script.take() {
+            // The job's script ended before its after_script, or before the runner saved its
+            // cache or artifacts: the verdict is the script's (and so is a cause the verdict
+            // states, a timeout's).
+            if let Some(script) = self
+                .before_after_script
+                .take()
+                .or_else(|| self.failing.take_if(|step| step.exit_pointer.is_none()))
+            {
                 self.current = script;
             }
             if let Some(cause) = caps.name("other") {
@@ -1467,7 +1472,7 @@ impl Engine {
                     self.before_after_script = Some(self.take_step());
                 }
             }
-            RunnerSection::Artifacts { job_failed } => {
+            RunnerSection::Upload { job_failed } => {
                 if let Some(script) = self.before_after_script.take() {
                     self.current = script;
                 }
@@ -1522,19 +1527,23 @@ impl Engine {
     }
 }
 
-/// A runner's line that ends the job's script: it starts the after_script, or uploads the
-/// artifacts of a job it says failed or succeeded.
+/// A runner's line that ends the job's script: it starts the after_script, or saves the cache
+/// or uploads the artifacts of a job it says failed or succeeded.
 enum RunnerSection {
     AfterScript,
-    Artifacts { job_failed: bool },
+    Upload { job_failed: bool },
 }
 
 impl RunnerSection {
     fn of(text: &str) -> Option<Self> {
         match text {
             "Running after_script" => Some(Self::AfterScript),
-            "Uploading artifacts for failed job" => Some(Self::Artifacts { job_failed: true }),
-            "Uploading artifacts for successful job" => Some(Self::Artifacts { job_failed: false }),
+            "Saving cache for failed job" | "Uploading artifacts for failed job" => {
+                Some(Self::Upload { job_failed: true })
+            }
+            "Saving cache for successful job" | "Uploading artifacts for successful job" => {
+                Some(Self::Upload { job_failed: false })
+            }
             _ => None,
         }
     }

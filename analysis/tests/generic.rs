@@ -3255,6 +3255,40 @@ fn what_the_after_script_and_the_artifacts_upload_print_is_not_the_cause() {
 }
 
 #[test]
+fn what_the_runner_prints_saving_the_cache_is_not_the_cause_nor_hides_the_verdict() {
+    // A job whose cache is saved on failure (`cache: when: on_failure`): the runner saves it
+    // between the script and the verdict.
+    let log = job(concat!(
+        "$ timeout 2 ./wait-for-db.sh\n",
+        "Saving cache for failed job\n",
+        "Creating cache default-protected...\n",
+        "WARNING: .cache/pip: no matching files. Ensure that the artifact path is relative to the working directory (/builds/acme/shop)\n",
+        "Archive is up to date!\n",
+        "Created cache\n",
+    ))
+    .replace("exit code 1", "exit code 124");
+    let report = analyze(&log);
+    // The exit code the verdict states (timeout(1)'s 124) is the script's.
+    assert_eq!(report.category, Category::Timeout, "{report:#?}");
+    assert!(
+        excerpt_texts(&report).iter().all(|t| !t.contains("cache")),
+        "{report:#?}"
+    );
+    let log = job(concat!(
+        "$ go test ./...\n",
+        "--- FAIL: TestTotal (0.00s)\n",
+        "    cart_test.go:7: Total([120 80]) = 80, want 200\n",
+        "FAIL\n",
+        "Saving cache for failed job\n",
+        "Creating cache default-protected...\n",
+        "WARNING: .cache/go-build: no matching files. Ensure that the artifact path is relative to the working directory (/builds/acme/shop)\n",
+        "Created cache\n",
+    ));
+    let report = assert_first_excerpt(&log, (12, 13));
+    assert_eq!(report.category, Category::TestFailure, "{report:#?}");
+}
+
+#[test]
 fn a_log_cut_short_in_the_after_script_ends_with_the_script_s_step() {
     let log = concat!(
         "Executing \"step_script\" stage of the job script\n",
