@@ -35,8 +35,9 @@ pub(crate) use shape::{
     numbered_source, raised, shouted, underline, without_level_tag,
 };
 use shape::{
-    code_fence, continues, ends_report, in_titled_section, looks_like_path, passed_unit_title,
-    program_prefix, reports_exit, starts_test_class, test_run_verdict, untagged, usage_heading,
+    code_fence, continues, ends_report, error_tag, in_titled_section, looks_like_path,
+    passed_unit_title, program_prefix, reports_exit, starts_test_class, test_run_verdict, untagged,
+    usage_heading,
 };
 pub(crate) use shape::{reported_program, traced_command};
 use std::collections::{HashSet, VecDeque};
@@ -98,6 +99,36 @@ impl Block {
 
     /// Whether the block is a test's report whose message is only a count of failed cases
     /// (`1 of 2 tests failed`, `3 tests failed`): the cases' verdicts say which and why.
+    /// Drops the lines level with its anchor or left of it that the block ends with and that
+    /// were logged below error level (`npm notice …`): records of their own. Not from a block
+    /// whose anchor was logged so too (a list of warnings), nor one about the anchor's file (the
+    /// same tool's next finding in it).
+    fn drop_logged_below_error_after(&mut self, rules: &Rules) {
+        let Some((_, anchor)) = self.lines.get(self.lead) else {
+            return;
+        };
+        // A location alone on its line heads its message, whatever level that is at.
+        if rules.logged_below_error(anchor) || heads_a_message(self) {
+            return;
+        }
+        // (Under an error tag, a level is quoted: Maven's `[ERROR] [2] [INFO] File: …`.)
+        let own_record = |l: &str| {
+            indent_of(l) <= self.indent
+                && rules.logged_below_error(l)
+                && error_tag(l).is_none()
+                && !names_same_file(anchor, l)
+        };
+        let mut end = self.lines.len();
+        while end > self.lead + 1 && own_record(&self.lines[end - 1].1) {
+            end -= 1;
+        }
+        // Under a heading that announces what follows (Maven's `[ERROR] COMPILATION ERROR :`
+        // over its `[INFO] ---` rule), they are the heading's.
+        if !announces(&self.lines[end - 1].1) {
+            self.lines.truncate(end);
+        }
+    }
+
     fn only_counts_failures(&self) -> bool {
         self.rule.category == Category::TestFailure
             && self
@@ -444,7 +475,11 @@ impl Step {
             let (Some(program), Some(end)) = (b.rule.ends_its_program, b.lines.last()) else {
                 return false;
             };
-            let mut after = self.tail.iter().filter(|l| l.0 > end.0).peekable();
+            let mut after = self
+                .tail
+                .range(..said_last(&self.tail))
+                .filter(|l| l.0 > end.0)
+                .peekable();
             after.peek().is_some()
                 && !after.take(3).any(|(_, l)| {
                     l.split(|c: char| !c.is_ascii_alphanumeric())
@@ -483,7 +518,8 @@ impl Step {
                         let end = last.lines.last().map_or(0, |l| l.0);
                         let retried = said(last).is_some_and(crate::rules::says_it_retries);
                         let past = if retried { 0 } else { WENT_ON_PAST as u64 };
-                        if self.tail.back().is_some_and(|l| l.0 > end + past) {
+                        let said = self.tail.range(..said_last(&self.tail));
+                        if said.last().is_some_and(|l| l.0 > end + past) {
                             return None;
                         }
                     }
@@ -656,6 +692,25 @@ pub(super) fn exit_pointer() -> &'static Regex {
         )
         .expect("exit pointer pattern compiles")
     })
+}
+
+/// How many of `tail`'s lines lead up to its last words: not what the step logged below error
+/// level after them (npm's update notice, pip's warning about running as root), which it prints
+/// whatever happened; all of them when that is all it printed, or when the first of those
+/// lines is about the file the words are (a list of findings, the last at a lower level).
+pub(crate) fn said_last(tail: &VecDeque<(u64, String)>) -> usize {
+    let below_error = tail
+        .iter()
+        .rev()
+        .take_while(|l| Rules::get().logged_below_error(&l.1))
+        .count();
+    let said = tail.len() - below_error;
+    let same_report = || names_same_file(&tail[said - 1].1, &tail[said].1);
+    if said == 0 || below_error == 0 || same_report() {
+        tail.len()
+    } else {
+        said
+    }
 }
 
 /// Cleaned lines waiting for the keyword scan, which runs over many lines at once (see
@@ -867,7 +922,7 @@ impl Engine {
             // A pointer without a number (`ERROR: Job failed: <reason>`) is a failure.
             let code = exit.is_none_or(|m| m.as_str() != "0");
             let is_final = caps.name("d").is_some();
-            self.close_open();
+            self.close_at_step_end();
             // The job's script ended before its after_script, or before the runner saved its
             // cache or artifacts: the verdict is the script's (and so is a cause the verdict
             // states, a timeout's).
@@ -993,6 +1048,19 @@ impl Engine {
                             && block.lines[block.lines.len() - 2..]
                                 .iter()
                                 .all(|(_, l)| l.trim() == text.trim())
+                }
+                // A second line logged below error level under a line or a diagnostic (npm's
+                // update notice, under the error it logged last) makes a run of records of
+                // their own, not the error's next lines.
+                Shape::Line | Shape::Diagnostic
+                    if self.rules.logged_below_error(text)
+                        && block
+                            .lines
+                            .last()
+                            .is_some_and(|(_, l)| self.rules.logged_below_error(l)) =>
+                {
+                    block.drop_logged_below_error_after(self.rules);
+                    true
                 }
                 _ => false,
             };
@@ -1419,6 +1487,10 @@ impl Engine {
     fn close_open(&mut self) {
         if let Some(mut block) = self.open.take() {
             block.pending_blank = None;
+            // (A report may quote what was logged: pytest's captured log.)
+            if !matches!(block.rule.shape, Shape::Report | Shape::Section) {
+                block.drop_logged_below_error_after(self.rules);
+            }
             self.last_block_end = block.lines.last().map(|l| l.0).unwrap_or(0);
             if block.rule.tier <= 1 {
                 self.last_decisive_end = self.last_block_end;
@@ -1455,6 +1527,15 @@ impl Engine {
         }
     }
 
+    /// [`Engine::close_open`] where the step ends: what the step logged below error level
+    /// after a report's last words (npm's update notice) is printed whatever happened.
+    fn close_at_step_end(&mut self) {
+        if let Some(block) = self.open.as_mut() {
+            block.drop_logged_below_error_after(self.rules);
+        }
+        self.close_open();
+    }
+
     /// The step read so far, done with: its logged tracebacks passed over.
     fn take_step(&mut self) -> Step {
         let mut step = std::mem::take(&mut self.current);
@@ -1465,7 +1546,7 @@ impl Engine {
     /// The runner leaves the job's script for its after_script or its artifacts: the script's
     /// last step is the failing one when the runner says the job failed.
     fn runner_section(&mut self, section: RunnerSection) {
-        self.close_open();
+        self.close_at_step_end();
         match section {
             RunnerSection::AfterScript => {
                 if self.before_after_script.is_none() {
@@ -1497,7 +1578,7 @@ impl Engine {
     /// The failing step, by the rules in the module documentation.
     pub fn finish(mut self) -> Finished {
         self.flush();
-        self.close_open();
+        self.close_at_step_end();
         // A log that ends in the after_script (cut short, or a runner that printed no verdict)
         // still ends with the script's last step.
         if let Some(script) = self.before_after_script.take() {

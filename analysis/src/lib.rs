@@ -1113,7 +1113,11 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
     } else {
         &step.tail
     };
-    let mut run = last_run(source.iter(), MAX_SHOWN_LINES.max(max), true);
+    let mut run = last_run(
+        source.range(..engine::said_last(source)),
+        MAX_SHOWN_LINES.max(max),
+        true,
+    );
     if let Some(section) = first_section_before_advice(source, &run, max) {
         return section;
     }
@@ -1824,14 +1828,15 @@ fn step_report(
         // Under a weak anchor, all the step printed after it, when that fits, is the report the
         // anchor heads (sqlfluff's `== [file] FAIL` over its table of violations, detect-secrets'
         // findings under its `ERROR:`); otherwise its last few lines.
+        let said = step.tail.range(..engine::said_last(&step.tail));
         let fits = primary.rule.tier >= 2
             && step.tail.front().is_some_and(|l| l.0 <= anchor)
-            && step
-                .tail
-                .back()
+            && said
+                .clone()
+                .next_back()
                 .is_some_and(|l| l.0 > anchor && l.0 - anchor < budget as u64);
         let last: Vec<&(u64, String)> = if fits {
-            step.tail.iter().filter(|l| l.0 > anchor).collect()
+            said.filter(|l| l.0 > anchor).collect()
         } else {
             last_paragraph(&step, compared, budget.min(TAIL_SHOWN))
         };

@@ -277,6 +277,7 @@ static BELOW_ERROR: &str = r"(?x)
   | ^\S+:\d+:\ \w*Warning:\s
   | \blevel=(trace|debug|info|warn|warning)\b
   | ^[IWD]\d{4}\ \d\d:\d\d:\d\d\.\d+\s
+  | ^npm\ (notice|WARN|warn|info|http|timing|verb)\b
 ";
 
 /// What a line logged below error level is at most: a weak signal.

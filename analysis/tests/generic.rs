@@ -3053,7 +3053,7 @@ fn the_message_a_logger_printed_over_an_exception_heads_it() {
         "ValueError: feed south: price 'n/a' is not a number\n",
         "INFO feeds: west: 12 prices\n",
     ));
-    assert_first_excerpt(&python, (13, 19));
+    assert_first_excerpt(&python, (13, 18));
     // SLF4J's log.error(message, exception), a line of context between.
     let java = job(concat!(
         "$ java -jar shop.jar import\n",
@@ -3286,6 +3286,41 @@ fn what_the_runner_prints_saving_the_cache_is_not_the_cause_nor_hides_the_verdic
     ));
     let report = assert_first_excerpt(&log, (12, 13));
     assert_eq!(report.category, Category::TestFailure, "{report:#?}");
+}
+
+#[test]
+fn what_a_step_logs_below_error_level_after_its_last_words_is_not_them() {
+    // npm's update notice, printed as npm exits whatever happened.
+    const NOTICE: &str = concat!(
+        "npm notice\n",
+        "npm notice New major version of npm available! 10.2.4 -> 11.0.0\n",
+        "npm notice Changelog: https://github.com/npm/cli/releases/tag/v11.0.0\n",
+        "npm notice Run npm install -g npm@11.0.0 to update!\n",
+        "npm notice\n",
+    );
+    // A one-line error: the notice is no line of it.
+    let log = job(&format!(
+        "$ npm run deploy\ndeploy.sh: line 4: DEPLOY_HOST: unbound variable\n{NOTICE}"
+    ));
+    assert_first_excerpt(&log, (12, 12));
+    // An unknown tool's verdict: its last words are the step's last before the notice.
+    let log = job(&format!(
+        "$ npx api-extractor run\nAPI Extractor completed with warnings\nWarning: the API report changed: etc/shop.api.md\nPlease copy the file to update it\n{NOTICE}"
+    ));
+    let report = analyze(&log);
+    assert!(
+        excerpt_texts(&report)
+            .iter()
+            .any(|t| t.ends_with("Please copy the file to update it")),
+        "{report:#?}"
+    );
+    assert!(!report.summary.contains("npm notice"), "{report:#?}");
+    // git's dying words are the step's last: the notice does not make the script go on past them.
+    let log = job(&format!(
+        "$ npm run release\nfatal: detected dubious ownership in repository at '/builds/acme/shop'\n{NOTICE}"
+    ));
+    let report = assert_first_excerpt(&log, (12, 12));
+    assert_eq!(report.category, Category::Configuration, "{report:#?}");
 }
 
 #[test]
