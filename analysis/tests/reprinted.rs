@@ -1,6 +1,7 @@
 //! A job's report does not depend on how its log was printed: every job of fixtures/jobs, printed
 //! again as other runners and terminals print the same output (line for line, so the line numbers
-//! stay), gets the same excerpts and category.
+//! stay), gets the same excerpts and category; and so does the job with what a runner prints
+//! after the script of a job that saves its cache and artifacts on failure.
 
 use exlogare_analysis::{JobMeta, Report, analyze_bytes};
 use std::{fs, path::Path};
@@ -17,7 +18,7 @@ fn outcome(log: &[u8]) -> (Vec<(u64, u64)>, String) {
 }
 
 /// Each line with `f` applied, the line ends kept.
-fn each_line(log: &[u8], f: impl Fn(usize, &[u8]) -> Vec<u8>) -> Vec<u8> {
+fn each_line(log: &[u8], mut f: impl FnMut(usize, &[u8]) -> Vec<u8>) -> Vec<u8> {
     let mut out = Vec::with_capacity(log.len() * 2);
     for (i, line) in log.split(|b| *b == b'\n').enumerate() {
         if i > 0 {
@@ -75,6 +76,70 @@ fn coloured(log: &[u8]) -> Vec<u8> {
         l.extend_from_slice(b"\x1b[0m");
         l
     })
+}
+
+/// The runner's raw trace, as its API serves it: each stage's header inside the section markers
+/// the web page folds on (on the header's own line, behind a carriage return), headers and
+/// commands in colour.
+fn raw_trace(log: &[u8]) -> Vec<u8> {
+    const STAGES: [(&str, &str); 6] = [
+        ("Preparing the ", "prepare_executor"),
+        ("Preparing environment", "prepare_script"),
+        ("Getting source from Git", "get_sources"),
+        ("Executing \"step_script\"", "step_script"),
+        ("Running after_script", "after_script"),
+        ("Cleaning up project directory", "cleanup_file_variables"),
+    ];
+    let mut open: Option<&str> = None;
+    let mut time = 1_733_392_800;
+    each_line(log, |_, line| {
+        let text = String::from_utf8_lossy(line);
+        if let Some((_, stage)) = STAGES.iter().find(|(header, _)| text.starts_with(header)) {
+            let mut l = String::new();
+            if let Some(previous) = open.replace(stage) {
+                l.push_str(&format!("section_end:{time}:{previous}\r\x1b[0K"));
+            }
+            time += 1;
+            l.push_str(&format!(
+                "\x1b[0Ksection_start:{time}:{stage}\r\x1b[0K\x1b[0K\x1b[36;1m"
+            ));
+            let mut l = l.into_bytes();
+            l.extend_from_slice(line);
+            l.extend_from_slice(b"\x1b[0;m");
+            l
+        } else if line.starts_with(b"$ ") {
+            [b"\x1b[32;1m", line, b"\x1b[0;m"].concat()
+        } else {
+            line.to_vec()
+        }
+    })
+}
+
+/// What the runner prints between the script and its epilogue for a job that saves its cache
+/// and uploads its artifacts on failure.
+const SAVED_ON_FAILURE: &str = "Saving cache for failed job
+Creating cache default-protected...
+WARNING: .cache/pip: no matching files. Ensure that the artifact path is relative to the working directory (/builds/acme/shop)
+Archive is up to date!
+Created cache
+Uploading artifacts for failed job
+Uploading artifacts...
+WARNING: reports/junit.xml: no matching files. Ensure that the artifact path is relative to the working directory (/builds/acme/shop)
+ERROR: No files to upload
+";
+
+/// The job with [`SAVED_ON_FAILURE`] before the runner's epilogue, and where that went: `None`
+/// for a log without that epilogue, or that has such lines already.
+fn saved_on_failure(log: &str) -> Option<(String, u64)> {
+    let footer = log.rfind("\nCleaning up project directory")? + 1;
+    if log.contains("\nSaving cache for") || log.contains("\nUploading artifacts for") {
+        return None;
+    }
+    let at = log[..footer].matches('\n').count() as u64;
+    Some((
+        format!("{}{SAVED_ON_FAILURE}{}", &log[..footer], &log[footer..]),
+        at,
+    ))
 }
 
 /// The same job as Travis CI prints it, line for line: its worker's header in place of the
@@ -149,6 +214,7 @@ fn a_job_reprinted_by_another_runner_or_terminal_gets_the_same_report() {
     logs.sort();
     let mut differ = Vec::new();
     let mut travis_shaped = 0;
+    let mut saved = 0;
     for path in &logs {
         let log = fs::read(path).expect("a log");
         let name = path.file_name().expect("a name").to_string_lossy();
@@ -157,6 +223,7 @@ fn a_job_reprinted_by_another_runner_or_terminal_gets_the_same_report() {
             ("CRLF", crlf(&log)),
             ("runner timestamps", stamped(&log)),
             ("colours", coloured(&log)),
+            ("raw trace", raw_trace(&log)),
         ];
         if let Some(t) = std::str::from_utf8(&log).ok().and_then(travis) {
             travis_shaped += 1;
@@ -168,9 +235,23 @@ fn a_job_reprinted_by_another_runner_or_terminal_gets_the_same_report() {
                 differ.push(format!("{name} ({how}): {expected:?} became {got:?}"));
             }
         }
+        if let Some((longer, at)) = std::str::from_utf8(&log).ok().and_then(saved_on_failure) {
+            saved += 1;
+            let added = SAVED_ON_FAILURE.matches('\n').count() as u64;
+            let shift = |n: u64| if n > at { n + added } else { n };
+            let (ranges, category) = &expected;
+            let moved: Vec<_> = ranges.iter().map(|&(s, e)| (shift(s), shift(e))).collect();
+            let got = outcome(longer.as_bytes());
+            if got != (moved.clone(), category.clone()) {
+                differ.push(format!(
+                    "{name} (cache and artifacts saved): {:?} became {got:?}",
+                    (moved, category)
+                ));
+            }
+        }
     }
     assert!(
-        logs.len() > 1000 && travis_shaped > 900,
+        logs.len() > 1000 && travis_shaped > 900 && saved > 900,
         "{} logs",
         logs.len()
     );
