@@ -3324,6 +3324,37 @@ fn what_a_step_logs_below_error_level_after_its_last_words_is_not_them() {
 }
 
 #[test]
+fn a_report_framed_in_stars_ends_at_its_closing_row() {
+    // The runner's warning about a service, then its cache restored with a warning of its own.
+    let log = concat!(
+        "Running with gitlab-runner 16.11.0 (91a27b2a)\n",
+        "Preparing the \"docker\" executor\n",
+        "Starting service postgres:16 ...\n",
+        "Waiting for services to be up and running (timeout 30 seconds)...\n",
+        "*** WARNING: Service runner-xy3abcd-project-118-concurrent-0-postgres-0 probably didn't start properly.\n",
+        "Health check error:\n",
+        "service \"runner-xy3abcd-project-118-concurrent-0-postgres-0-wait-for-service\" timeout\n",
+        "Service container logs:\n",
+        "2026-12-04T10:00:30.117Z Error: Database is uninitialized and superuser password is not specified.\n",
+        "*********\n",
+        "Restoring cache\n",
+        "WARNING: Failed to extract cache\n",
+        "Executing \"step_script\" stage of the job script\n",
+        "$ psql -h postgres -U shop -c 'select 1'\n",
+        "psql: error: connection to server at \"postgres\" (172.17.0.3), port 5432 failed: Connection refused\n",
+        "Cleaning up project directory and file based variables\n",
+        "ERROR: Job failed: exit code 2\n",
+    );
+    let report = analyze(log);
+    let service = report
+        .excerpts
+        .iter()
+        .find(|e| e.start_line == 5)
+        .unwrap_or_else(|| panic!("{report:#?}"));
+    assert_eq!(service.end_line, 10, "{report:#?}");
+}
+
+#[test]
 fn a_log_cut_short_in_the_after_script_ends_with_the_script_s_step() {
     let log = concat!(
         "Executing \"step_script\" stage of the job script\n",

@@ -822,6 +822,14 @@ fn ends_report_here(block: &Block, text: &str) -> bool {
             .last()
             .is_some_and(|(_, l)| l.trim().chars().count() == t.chars().count());
     closed(block)
+        // A report framed in stars (the runner's `*** WARNING: Service … probably didn't
+        // start properly.` over the service's logs) ends at its closing row of them.
+        || block.lines.len() > block.lead + 1
+            && block.lines.get(block.lead).is_some_and(|(_, l)| l.starts_with("*** "))
+            && block.lines.last().is_some_and(|(_, l)| {
+                let l = trim_fast(l);
+                l.len() >= 3 && l.bytes().all(|b| b == b'*')
+            })
         || ends_section(text) && !(box_rule(t) && titled_box(block)) && !underlines_title
         || t.len() >= 6 && t.bytes().all(|b| b == b'-') && block.lines.len() > block.lead + 1
         // The heading of the runner's next section, after a blank line (RSpec's `Deprecation
