@@ -97,8 +97,6 @@ impl Block {
         &self.lines[self.lead.min(self.lines.len())..]
     }
 
-    /// Whether the block is a test's report whose message is only a count of failed cases
-    /// (`1 of 2 tests failed`, `3 tests failed`): the cases' verdicts say which and why.
     /// Drops the lines level with its anchor or left of it that the block ends with and that
     /// were logged below error level (`npm notice …`): records of their own. Not from a block
     /// whose anchor was logged so too (a list of warnings), nor one about the anchor's file (the
@@ -129,6 +127,8 @@ impl Block {
         }
     }
 
+    /// Whether the block is a test's report whose message is only a count of failed cases
+    /// (`1 of 2 tests failed`, `3 tests failed`): the cases' verdicts say which and why.
     fn only_counts_failures(&self) -> bool {
         self.rule.category == Category::TestFailure
             && self
@@ -1051,16 +1051,13 @@ impl Engine {
                 }
                 // A second line logged below error level under a line or a diagnostic (npm's
                 // update notice, under the error it logged last) makes a run of records of
-                // their own, not the error's next lines.
-                Shape::Line | Shape::Diagnostic
-                    if self.rules.logged_below_error(text)
+                // their own, not the error's next lines (closing drops the first).
+                Shape::Line | Shape::Diagnostic => {
+                    self.rules.logged_below_error(text)
                         && block
                             .lines
                             .last()
-                            .is_some_and(|(_, l)| self.rules.logged_below_error(l)) =>
-                {
-                    block.drop_logged_below_error_after(self.rules);
-                    true
+                            .is_some_and(|(_, l)| self.rules.logged_below_error(l))
                 }
                 _ => false,
             };
