@@ -268,7 +268,7 @@ static NOISE: &str = r"(?ix)
 /// a `connection refused` at INFO is not the job's failure while another candidate exists.
 static BELOW_ERROR: &str = r"(?x)
     ^\s*(\d{4}-\d\d-\d\d[T\ ][\d:.,]+(Z|[+-]\d\d:?\d\d)?\s+)?
-     (\[\s*(TRACE|DEBUG|INFO|WARN|WARNING|NOTICE|warn|warning)\s*\]|(TRACE|DEBUG|INFO|WARN|WARNING|NOTICE)(:|\s))
+     (\[\s*(TRACE|DEBUG|INFO|WARN|WARNING|NOTICE|warn|warning|notice)\s*\]|(TRACE|DEBUG|INFO|WARN|WARNING|NOTICE)(:|\s))
   | ^\S*\s*\[[^\]]{1,40}\]\s+(TRACE|DEBUG|INFO|WARN|WARNING)\s
   | ^\s*(\d{4}-\d\d-\d\d[T\ ][\d:.,]+\s+)?(\[[^\]]{1,40}\]\s*){1,3}\[(TRACE|DEBUG|INFO|WARN)[A-Z]{0,3}\s*\]
   | ^\d\d:\d\d(:\d\d)?(AM|PM)?\ (TRC|DBG|INF|WRN)\ 

@@ -3321,6 +3321,20 @@ fn what_a_step_logs_below_error_level_after_its_last_words_is_not_them() {
     ));
     let report = assert_first_excerpt(&log, (12, 12));
     assert_eq!(report.category, Category::Configuration, "{report:#?}");
+    // pip's notice of a new release, printed as pip exits whatever happened.
+    let log = job(concat!(
+        "$ ./scripts/check-release.sh\n",
+        "checking the changelog\n",
+        "CHANGELOG.md has no entry for 2.4.0\n",
+        "\n",
+        "[notice] A new release of pip is available: 23.2.1 -> 24.3.1\n",
+        "[notice] To update, run: pip install --upgrade pip\n",
+    ));
+    let report = analyze(&log);
+    assert!(
+        report.summary.contains("CHANGELOG.md has no entry"),
+        "{report:#?}"
+    );
 }
 
 #[test]
