@@ -102,9 +102,18 @@ impl Block {
     /// whose anchor was logged so too (a list of warnings), nor one about the anchor's file (the
     /// same tool's next finding in it).
     fn drop_logged_below_error_after(&mut self, rules: &Rules) {
+        // Most blocks end with their anchor, or with a line logged at no level: nothing to drop.
         let Some((_, anchor)) = self.lines.get(self.lead) else {
             return;
         };
+        if self.lines.len() <= self.lead + 1
+            || self
+                .lines
+                .last()
+                .is_none_or(|(_, l)| !rules.logged_below_error(l))
+        {
+            return;
+        }
         // A location alone on its line heads its message, whatever level that is at.
         if rules.logged_below_error(anchor) || heads_a_message(self) {
             return;
@@ -462,6 +471,7 @@ impl Step {
         // What passing tests printed is not a cause. When it is all there is, the step's last
         // output says more (a coverage gate after a passing suite's console noise).
         let decisive: Vec<&Block> = self.decisive.iter().filter(|b| !b.passed_over).collect();
+        let last_words = self.tail.range(..said_last(&self.tail));
         // When a test runner reports failed tests, the tests are the verdict: a network error
         // a passing test printed, or one quoted in a failure's report, is the test's business
         // (a test that failed because of the network says so in its own report).
@@ -475,11 +485,7 @@ impl Step {
             let (Some(program), Some(end)) = (b.rule.ends_its_program, b.lines.last()) else {
                 return false;
             };
-            let mut after = self
-                .tail
-                .range(..said_last(&self.tail))
-                .filter(|l| l.0 > end.0)
-                .peekable();
+            let mut after = last_words.clone().filter(|l| l.0 > end.0).peekable();
             after.peek().is_some()
                 && !after.take(3).any(|(_, l)| {
                     l.split(|c: char| !c.is_ascii_alphanumeric())
@@ -518,8 +524,11 @@ impl Step {
                         let end = last.lines.last().map_or(0, |l| l.0);
                         let retried = said(last).is_some_and(crate::rules::says_it_retries);
                         let past = if retried { 0 } else { WENT_ON_PAST as u64 };
-                        let said = self.tail.range(..said_last(&self.tail));
-                        if said.last().is_some_and(|l| l.0 > end + past) {
+                        if last_words
+                            .clone()
+                            .next_back()
+                            .is_some_and(|l| l.0 > end + past)
+                        {
                             return None;
                         }
                     }
