@@ -36,10 +36,10 @@ pub(crate) use shape::{
 };
 use shape::{
     code_fence, continues, ends_report, error_tag, in_titled_section, looks_like_path,
-    passed_unit_title, program_prefix, reports_exit, starts_test_class, test_run_verdict, untagged,
+    passed_unit_title, program_prefix, starts_test_class, test_run_verdict, untagged,
     usage_heading,
 };
-pub(crate) use shape::{reported_program, traced_command};
+pub(crate) use shape::{reported_program, reports_exit, traced_command};
 use std::collections::{HashSet, VecDeque};
 use std::sync::OnceLock;
 
@@ -512,10 +512,14 @@ impl Step {
                 .filter(|b| !went_past(b))
                 .min_by_key(|b| (b.rule.tier + 2 * u8::from(b.only_counts_failures()), b.seq))
                 .or_else(|| {
+                    // A wrapper's report of how the command it ran exited (make's `*** [ci]
+                    // Error 1`, BuildKit's `did not complete successfully`) points at what the
+                    // command printed: its errors, or else its last words.
                     let last = self
                         .generic
                         .iter()
                         .filter(candidate)
+                        .filter(|b| !said(b).is_some_and(reports_exit))
                         .min_by_key(|b| (b.rule.tier, u64::MAX - b.seq))?;
                     // A line logged below error level that the step went on well past says
                     // less than the step's own last words; a retry's warning says less than
@@ -545,14 +549,6 @@ impl Step {
                             .filter(|b| b.seq < last.seq)
                             .filter(|b| b.lines.last().is_some_and(|l| l.0 + 10 >= end))
                             .filter(|b| !said(b).is_some_and(counts_failures))
-                            .max_by_key(|b| b.seq)
-                            .unwrap_or(last)
-                    } else if said(last).is_some_and(reports_exit) {
-                        self.generic
-                            .iter()
-                            .filter(candidate)
-                            .filter(|b| b.seq < last.seq && b.rule.tier == last.rule.tier)
-                            .filter(|b| !said(b).is_some_and(reports_exit))
                             .max_by_key(|b| b.seq)
                             .unwrap_or(last)
                     } else {
@@ -705,18 +701,26 @@ pub(super) fn exit_pointer() -> &'static Regex {
 
 /// How many of `tail`'s lines lead up to its last words: not what the step logged below error
 /// level after them (npm's update notice, pip's warning about running as root), which it prints
-/// whatever happened; all of them when that is all it printed, or when the first of those
+/// whatever happened, nor a wrapper's report of how the command exited (make's); all of them when that is all it printed, or when the first of those
 /// lines is about the file the words are (a list of findings, the last at a lower level).
 pub(crate) fn said_last(tail: &VecDeque<(u64, String)>) -> usize {
-    let below_error = tail
+    let rules = Rules::get();
+    let closing = tail
         .iter()
         .rev()
-        .take_while(|l| Rules::get().logged_below_error(&l.1))
+        .take_while(|l| rules.logged_below_error(&l.1) || reports_exit(&l.1))
         .count();
-    let said = tail.len() - below_error;
-    let same_report = || names_same_file(&tail[said - 1].1, &tail[said].1);
-    if said == 0 || below_error == 0 || same_report() {
-        tail.len()
+    let said = tail.len() - closing;
+    if said == 0 || closing == 0 {
+        return tail.len();
+    }
+    // The last of a list of findings, at a lower level, is one of the words.
+    let findings = tail
+        .range(said..)
+        .take_while(|l| !reports_exit(&l.1))
+        .count();
+    if findings > 0 && names_same_file(&tail[said - 1].1, &tail[said].1) {
+        said + findings
     } else {
         said
     }

@@ -1103,6 +1103,24 @@ fn last_run<'a>(
     run
 }
 
+/// A wrapper's reports of how the command exited right under `lines`, the command's last words
+/// (xargs' `sh: exited with status 255; aborting`, make's `*** [ci] Error 1`): shown with them.
+fn exit_reports_under<'a>(step: &'a Step, lines: &[&(u64, String)]) -> Vec<&'a (u64, String)> {
+    let Some(last) = lines.last().map(|l| l.0) else {
+        return Vec::new();
+    };
+    let mut end = last;
+    step.tail
+        .iter()
+        .skip_while(|l| l.0 <= last)
+        .take_while(|l| {
+            let under = l.0 == end + 1 && engine::reports_exit(&l.1);
+            end = l.0;
+            under
+        })
+        .collect()
+}
+
 /// The step's last run of consecutive lines, bridging a closing count (see [`last_run`]): of the
 /// lines new since the passing run, when the log was `compared` with one and printed any. Up to
 /// `max` lines, or the whole unified diff the step ends with (a formatter's check printing
@@ -1716,6 +1734,11 @@ fn step_report(
         } else {
             with_command.as_ref().unwrap_or(&tail)
         };
+        let last: Vec<&(u64, String)> = last
+            .iter()
+            .copied()
+            .chain(exit_reports_under(&step, last))
+            .collect();
         let excerpts = Excerpt::within_budget([cause_lines.as_slice(), last.as_slice()]);
         let category = from_context(&step, meta);
         // A script that traced its commands (`set -x`) and stopped right after one: that
@@ -1810,7 +1833,10 @@ fn step_report(
     // at is the unknown tool's output right above them, shown with them.
     let budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
     if primary.rule.tier >= 3 && !pointed && budget > 0 {
-        let over_blank = primary.rule.parts_from_output_by_a_blank_line();
+        // A wrapper's report of the command's exit (make's) may be a blank line under what the
+        // command said last (clisp's closing blank line).
+        let over_blank = primary.rule.parts_from_output_by_a_blank_line()
+            || engine::reports_exit(headline(primary));
         shown.add(paragraph_above(&step, anchor, over_blank, budget));
     }
     // A weak anchor (a generic shape or word) is a guess: the step's last lines after it, where
@@ -1840,6 +1866,11 @@ fn step_report(
         } else {
             last_paragraph(&step, compared, budget.min(TAIL_SHOWN))
         };
+        let last: Vec<&(u64, String)> = last
+            .iter()
+            .copied()
+            .chain(exit_reports_under(&step, &last))
+            .collect();
         let verdict = last
             .iter()
             .rposition(|l| rules.logged_below_error(&l.1))

@@ -470,7 +470,7 @@ fn a_pointer_under_unknown_output_shows_the_output_above_it() {
         "make: *** [Makefile:3: dist] Error 1\n",
     ));
     let report = analyze(&log);
-    assert_eq!(report.rule, "make-error", "{report:#?}");
+    assert!(report.summary.contains("archive incomplete"), "{report:#?}");
     let (start, end, text) = first_excerpt(&report);
     assert_eq!((start, end), (12, 15), "{report:#?}");
     assert!(text.contains("archive incomplete"), "{text}");
@@ -3397,4 +3397,40 @@ fn what_a_test_script_printed_before_it_died_heads_test_builder_s_line() {
         "Dubious, test returned 255 (wstat 65280, 0xff00)\n",
     ));
     assert_eq!(first_excerpt(&analyze(&log)).0, 12);
+}
+
+#[test]
+fn a_wrapper_s_report_of_how_the_command_exited_points_at_what_the_command_said() {
+    // make's report a blank line under the program's last words.
+    let make = job(concat!(
+        "$ make report\n",
+        "./bin/report\n",
+        "loading prices\n",
+        "*** - EVAL: variable TAX has no value\n",
+        "\n",
+        "make: *** [Makefile:5: report] Error 1\n",
+    ));
+    let report = analyze(&make);
+    let (start, end, text) = first_excerpt(&report);
+    assert!(start <= 14 && end >= 14, "{report:#?}");
+    assert!(text.contains("variable TAX has no value"), "{report:#?}");
+    assert!(report.summary.contains("variable TAX"), "{report:#?}");
+    // tox's closing lines, which name the program's file too: the program's last words are the
+    // summary, and the lines that report its exit are shown under them.
+    let tox = job(concat!(
+        "$ tox -e py\n",
+        "py: commands[0]> ./check-prices data/prices.csv\n",
+        "checking data/prices.csv\n",
+        "data/prices.csv: 3 prices above the limit\n",
+        "py: exit 1 (0.52 seconds) /builds/acme/shop> ./check-prices data/prices.csv pid=412\n",
+        "  py: FAIL code 1 (3.21=setup[2.69]+cmd[0.52] seconds)\n",
+        "  evaluation failed :( (3.30 seconds)\n",
+    ));
+    let report = analyze(&tox);
+    assert!(
+        report.summary.contains("3 prices above the limit"),
+        "{report:#?}"
+    );
+    let (start, end, _) = first_excerpt(&report);
+    assert!(start <= 14 && end == 17, "{report:#?}");
 }

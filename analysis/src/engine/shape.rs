@@ -370,8 +370,9 @@ pub(super) fn anchored_at_location(block: &Block) -> bool {
 }
 
 /// Whether a line only reports how a command exited (rustc's `linking with `cc` failed: exit
-/// code: 1` says more, and titles the linker's lines).
-pub(super) fn reports_exit(line: &str) -> bool {
+/// code: 1` says more, and titles the linker's lines): a wrapper's report on the command it ran
+/// points at what that command printed above it.
+pub(crate) fn reports_exit(line: &str) -> bool {
     [
         "exited with",
         "subprocess exited",
@@ -379,9 +380,36 @@ pub(super) fn reports_exit(line: &str) -> bool {
         // dpkg-buildpackage's `debian/rules binary subprocess returned exit status 2`.
         "returned exit status",
         "did not complete successfully",
+        // Docker's legacy builder: `The command '/bin/sh -c make' returned a non-zero code: 2`.
+        "returned a non-zero code",
+        // yarn's and pnpm's `Command failed with exit code 1.`, just's `Recipe `ci` failed on
+        // line 3 with exit code 1`.
+        " with exit code ",
+        // Gradle's `Process 'command 'make'' finished with non-zero exit value 2`.
+        "non-zero exit value",
+        // tox's `py: FAIL code 1 (3.2=setup[2.7]+cmd[0.5] seconds)` and `evaluation failed :(
+        // (3.3 seconds)`; tox 3's `ERROR:   py: commands failed`.
+        ": FAIL code ",
+        "evaluation failed :(",
+        ": commands failed",
     ]
     .iter()
     .any(|p| line.contains(p))
+        || make_reports_exit(line)
+        // tox's `py: exit 1 (0.52 seconds) /builds/acme/app> pytest pid=412`.
+        || line.contains(": exit ") && line.contains(" seconds) ") && line.contains(" pid=")
+}
+
+/// GNU make's report of a recipe that failed, `make: *** [Makefile:12: ci] Error 1` (or
+/// `make[2]: *** [all] Error 2` from a sub-make); not its own errors (`No rule to make target
+/// 'x'.  Stop.`).
+fn make_reports_exit(line: &str) -> bool {
+    line.starts_with("make")
+        && line.contains(": *** [")
+        && line
+            .trim_end_matches(" (ignored)")
+            .rsplit_once("] Error ")
+            .is_some_and(|(_, code)| !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The lines that go on a report of one or a few lines, whatever its shape: what an anchor
