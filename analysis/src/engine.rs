@@ -519,7 +519,11 @@ impl Step {
                         .generic
                         .iter()
                         .filter(candidate)
-                        .filter(|b| !said(b).is_some_and(reports_exit))
+                        .filter(|b| {
+                            !b.anchored_lines()
+                                .first()
+                                .is_some_and(|(_, l)| reports_exit(l))
+                        })
                         .min_by_key(|b| (b.rule.tier, u64::MAX - b.seq))?;
                     // A line logged below error level that the step went on well past says
                     // less than the step's own last words; a retry's warning says less than
@@ -708,7 +712,9 @@ pub(crate) fn said_last(tail: &VecDeque<(u64, String)>) -> usize {
     let closing = tail
         .iter()
         .rev()
-        .take_while(|l| rules.logged_below_error(&l.1) || reports_exit(&l.1))
+        .take_while(|l| {
+            rules.logged_below_error(&l.1) || reports_exit(&l.1) || untagged(&l.1).is_empty()
+        })
         .count();
     let said = tail.len() - closing;
     if said == 0 || closing == 0 {
@@ -724,6 +730,31 @@ pub(crate) fn said_last(tail: &VecDeque<(u64, String)>) -> usize {
     } else {
         said
     }
+}
+
+/// Where the output of the last command a wrapper echoed starts in `tail[..said]`, as the
+/// runner's `$ cmd` starts a step's: past npm's `> shop@1.0.0 test` and `> jest`, tox's `py:
+/// commands[0]> pytest`, BuildKit's `#7 [3/3] RUN make`, Docker's legacy builder's `Step 3/3 :
+/// RUN make` and ` ---> Running in 1a2b3c4d5e6f`. 0 when there is none, or nothing after it.
+pub(crate) fn wrapped_output_start(tail: &VecDeque<(u64, String)>, said: usize) -> usize {
+    let npm_script = |l: &str| {
+        l.strip_prefix("> ")
+            .and_then(|rest| rest.split_once(' '))
+            .is_some_and(|(package, _)| package.get(1..).is_some_and(|p| p.contains('@')))
+    };
+    let echo = |i: usize| {
+        let l = tail[i].1.trim();
+        npm_script(l)
+            || l.starts_with("> ") && i > 0 && npm_script(tail[i - 1].1.trim())
+            || l.contains(": commands[") && (l.contains("]> ") || l.contains("] | "))
+            || l.starts_with('#') && l.contains("] RUN ")
+            || l.starts_with("Step ") && l.contains(" : ")
+            || l.starts_with("---> Running in ")
+    };
+    (0..said.min(tail.len()))
+        .rev()
+        .find(|&i| echo(i))
+        .map_or(0, |i| if i + 1 < said { i + 1 } else { 0 })
 }
 
 /// Cleaned lines waiting for the keyword scan, which runs over many lines at once (see

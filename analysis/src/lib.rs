@@ -1131,8 +1131,9 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
     } else {
         &step.tail
     };
+    let said = engine::said_last(source);
     let mut run = last_run(
-        source.range(..engine::said_last(source)),
+        source.range(engine::wrapped_output_start(source, said)..said),
         MAX_SHOWN_LINES.max(max),
         true,
     );

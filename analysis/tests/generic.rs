@@ -3434,3 +3434,37 @@ fn a_wrapper_s_report_of_how_the_command_exited_points_at_what_the_command_said(
     let (start, end, _) = first_excerpt(&report);
     assert!(start <= 14 && end == 17, "{report:#?}");
 }
+
+#[test]
+fn npm_s_report_that_a_script_failed_points_at_what_the_script_said() {
+    // npm 6's lifecycle block and its debug log's path under a program no rule knows.
+    let log = job(concat!(
+        "$ npm run check\n",
+        "\n",
+        "> shop@1.0.0 check /builds/acme/shop\n",
+        "> ./bin/check-prices\n",
+        "\n",
+        "data/prices.csv: 3 prices above the limit\n",
+        "npm ERR! code ELIFECYCLE\n",
+        "npm ERR! errno 1\n",
+        "npm ERR! shop@1.0.0 check: `./bin/check-prices`\n",
+        "npm ERR! Exit status 1\n",
+        "npm ERR! \n",
+        "npm ERR! Failed at the shop@1.0.0 check script.\n",
+        "npm ERR! This is probably not a problem with npm. There is likely additional logging output above.\n",
+        "\n",
+        "npm ERR! A complete log of this run can be found in:\n",
+        "npm ERR!     /root/.npm/_logs/2026-12-05T10_00_00_000Z-debug.log\n",
+    ));
+    let report = analyze(&log);
+    assert!(
+        report.summary.contains("3 prices above the limit"),
+        "{report:#?}"
+    );
+    let (start, _, _) = first_excerpt(&report);
+    assert_eq!(start, 16, "{report:#?}");
+    assert!(
+        excerpt_texts(&report).iter().all(|t| !t.contains("_logs/")),
+        "{report:#?}"
+    );
+}

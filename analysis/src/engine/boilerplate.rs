@@ -59,6 +59,7 @@ pub(super) fn tool_epilogue(text: &str) -> bool {
         "> Run with --scan to get full insights",
         "> Get more help at ",
         "A complete log of this run can be found in",
+        "This is probably not a problem with npm",
         "For more information about this error, try `rustc --explain",
     ];
     let body = ["[ERROR] ", "npm ERR! ", "npm error "]
@@ -67,6 +68,8 @@ pub(super) fn tool_epilogue(text: &str) -> bool {
         .unwrap_or(text)
         .trim_start();
     PREFIXES.iter().any(|p| body.starts_with(p))
+        // npm's debug log, under `A complete log of this run can be found in:`.
+        || body.contains("/_logs/") && body.ends_with(".log")
         // Maven's numbered links: `[Help 2] http://cwiki.apache.org/…`.
         || body
             .strip_prefix("[Help ")

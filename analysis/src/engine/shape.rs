@@ -208,7 +208,8 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                     .last()
                     .is_some_and(|(_, l)| !l.starts_with(char::is_whitespace));
             // An exception whose message starts under it goes on to the message's end, blank
-            // lines and all (a notebook cell's IPython traceback, quoted in papermill's).
+            // lines and all (a notebook cell's IPython traceback, quoted in papermill's); a
+            // wrapper's report of the program's exit is not the message's.
             !block.exception_seen
                 || message_goes_on
                 || test_id
@@ -216,6 +217,7 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
                 || message_below(block)
                 || !new_anchor
                     && block.pending_blank.is_none()
+                    && !reports_exit(line)
                     && block
                         .lines
                         .iter()
@@ -396,8 +398,39 @@ pub(crate) fn reports_exit(line: &str) -> bool {
     .iter()
     .any(|p| line.contains(p))
         || make_reports_exit(line)
+        || npm_reports_exit(line)
         // tox's `py: exit 1 (0.52 seconds) /builds/acme/app> pytest pid=412`.
         || line.contains(": exit ") && line.contains(" seconds) ") && line.contains(" pid=")
+}
+
+/// npm's report that a package script it ran failed: npm 6's `npm ERR! code ELIFECYCLE` block
+/// (`errno 1`, `shop@1.0.0 test: `jest``, `Exit status 1`, `Failed at the shop@1.0.0 test
+/// script.`), npm 7's and later ones' (`code 1`, `path /builds/acme/shop`, `command failed`,
+/// `command sh -c jest`, `Lifecycle script `test` failed with error:`).
+fn npm_reports_exit(line: &str) -> bool {
+    let Some(said) = ["npm ERR!", "npm error"]
+        .iter()
+        .find_map(|tag| line.strip_prefix(tag))
+        .map(str::trim)
+    else {
+        return false;
+    };
+    ["code ELIFECYCLE", "command failed", "Error: command failed"].contains(&said)
+        || [
+            "errno ",
+            "Exit status ",
+            "Failed at the ",
+            "command sh -c ",
+            "Lifecycle script ",
+            "path /",
+        ]
+        .iter()
+        .any(|p| said.starts_with(p))
+        || said
+            .strip_prefix("code ")
+            .is_some_and(|code| code.bytes().all(|b| b.is_ascii_digit()))
+        // `shop@1.0.0 test: `jest``: the script and its command.
+        || said.ends_with('`') && said.split_once(": `").is_some_and(|(script, _)| script.contains('@'))
 }
 
 /// GNU make's report of a recipe that failed, `make: *** [Makefile:12: ci] Error 1` (or
