@@ -203,6 +203,10 @@ pub struct Step {
     pub exit_pointer: Option<u64>,
     /// Its command makes warnings fatal (see [`Rules::makes_warnings_fatal`]).
     warnings_fatal: bool,
+    /// BuildKit reported that a RUN step failed: what it prints after that (the step's last
+    /// lines again, the Dockerfile around the step, `ERROR: failed to solve: …`) repeats what
+    /// the step showed.
+    build_step_failed: bool,
 }
 
 /// A failure list's numbered title and the lines that went on it so far.
@@ -732,29 +736,47 @@ pub(crate) fn said_last(tail: &VecDeque<(u64, String)>) -> usize {
     }
 }
 
-/// Where the output of the last command a wrapper echoed starts in `tail[..said]`, as the
-/// runner's `$ cmd` starts a step's: past npm's `> shop@1.0.0 test` and `> jest`, tox's `py:
-/// commands[0]> pytest`, BuildKit's `#7 [3/3] RUN make`, Docker's legacy builder's `Step 3/3 :
-/// RUN make` and ` ---> Running in 1a2b3c4d5e6f`. 0 when there is none, or nothing after it.
-pub(crate) fn wrapped_output_start(tail: &VecDeque<(u64, String)>, said: usize) -> usize {
+/// The last command a wrapper echoed in `tail[..said]` and where: npm's `> shop@1.0.0 test` and
+/// `> jest`, tox's `py: commands[0]> pytest`, BuildKit's `#7 [3/3] RUN make`, Docker's legacy
+/// builder's `Step 3/3 : RUN make` and ` ---> Running in 1a2b3c4d5e6f` (the command empty on a
+/// line that only heads or follows the echo).
+pub(crate) fn wrapped_command(
+    tail: &VecDeque<(u64, String)>,
+    said: usize,
+) -> Option<(usize, &str)> {
     let npm_script = |l: &str| {
         l.strip_prefix("> ")
             .and_then(|rest| rest.split_once(' '))
             .is_some_and(|(package, _)| package.get(1..).is_some_and(|p| p.contains('@')))
     };
-    let echo = |i: usize| {
+    (0..said.min(tail.len())).rev().find_map(|i| {
         let l = tail[i].1.trim();
-        npm_script(l)
-            || l.starts_with("> ") && i > 0 && npm_script(tail[i - 1].1.trim())
-            || l.contains(": commands[") && (l.contains("]> ") || l.contains("] | "))
-            || l.starts_with('#') && l.contains("] RUN ")
-            || l.starts_with("Step ") && l.contains(" : ")
-            || l.starts_with("---> Running in ")
-    };
-    (0..said.min(tail.len()))
-        .rev()
-        .find(|&i| echo(i))
-        .map_or(0, |i| if i + 1 < said { i + 1 } else { 0 })
+        let command = if let Some(command) = l.strip_prefix("> ")
+            && i > 0
+            && npm_script(tail[i - 1].1.trim())
+        {
+            command
+        } else if npm_script(l) || l.starts_with("---> Running in ") {
+            ""
+        } else if l.contains(": commands[") {
+            l.split_once("]> ").or_else(|| l.split_once("] | "))?.1
+        } else if l.starts_with('#') && l.contains("] RUN ") || l.starts_with("Step ") {
+            l.split_once(" : ")
+                .map_or(l, |(_, instruction)| instruction)
+                .split_once("RUN ")?
+                .1
+        } else {
+            return None;
+        };
+        Some((i, command.trim()))
+    })
+}
+
+/// Where the output of the last command a wrapper echoed starts in `tail[..said]`, as the
+/// runner's `$ cmd` starts a step's (see [`wrapped_command`]); 0 when there is none, or nothing
+/// after it.
+pub(crate) fn wrapped_output_start(tail: &VecDeque<(u64, String)>, said: usize) -> usize {
+    wrapped_command(tail, said).map_or(0, |(i, _)| if i + 1 < said { i + 1 } else { 0 })
 }
 
 /// Cleaned lines waiting for the keyword scan, which runs over many lines at once (see
@@ -1034,6 +1056,15 @@ impl Engine {
                 self.step_echo_until = number + STEP_ECHO_LINES;
             }
             return;
+        }
+
+        if self.current.build_step_failed {
+            return;
+        }
+        // BuildKit's `#7 ERROR: process "/bin/sh -c make" did not complete successfully: exit
+        // code: 2`, under the step's own lines.
+        if text.starts_with('#') && text.contains(" ERROR: process ") && reports_exit(text) {
+            self.current.build_step_failed = true;
         }
 
         // What is listed under a heading that says it is allowed (RSpec's pending examples'
@@ -1748,10 +1779,10 @@ pub fn category_from_job(name: &str) -> Category {
         Category::Lint
     } else if name.contains("test") {
         Category::TestFailure
-    } else if ["build", "compile"].iter().any(|w| name.contains(w)) {
-        Category::Compilation
     } else if name.contains("docker") || name.contains("image") {
         Category::DockerBuild
+    } else if ["build", "compile"].iter().any(|w| name.contains(w)) {
+        Category::Compilation
     } else if installs(&name) {
         Category::Dependency
     } else {

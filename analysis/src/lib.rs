@@ -315,16 +315,27 @@ fn from_context(step: &Step, meta: &JobMeta) -> Category {
     {
         return Category::Timeout;
     }
-    [
-        step.command.as_deref(),
-        meta.name.as_deref(),
-        meta.stage.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .map(engine::category_from_job)
-    .find(|c| *c != Category::Unknown)
-    .unwrap_or(Category::Unknown)
+    let of = |command: Option<&str>| {
+        command
+            .map(engine::category_from_job)
+            .filter(|c| *c != Category::Unknown)
+    };
+    let command = of(step.command.as_deref());
+    // An install runs the packages' own scripts (npm's postinstall): their failure is the
+    // install's.
+    if command == Some(Category::Dependency) {
+        return Category::Dependency;
+    }
+    // Otherwise the command a wrapper ran (`npm run ci`'s script, a Dockerfile's RUN step) says
+    // more than the wrapper's.
+    let wrapped = engine::wrapped_command(&step.tail, step.tail.len())
+        .map(|(_, command)| command)
+        .filter(|command| !command.is_empty());
+    of(wrapped)
+        .or(command)
+        .or_else(|| of(meta.name.as_deref()))
+        .or_else(|| of(meta.stage.as_deref()))
+        .unwrap_or(Category::Unknown)
 }
 
 /// The line that best names the cause within a block.

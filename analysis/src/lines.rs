@@ -461,7 +461,11 @@ fn tool_prefix_len(b: &[u8], timestamp: usize) -> usize {
             // fastlane's mark on the output of the command it runs (xcodebuild's, through
             // xcpretty): `▸ ❌  Cart.swift:12:16: …`, `▸         return totl`.
             Some(0xe2) if rest.starts_with("▸ ".as_bytes()) => "▸ ".len(),
-            Some(b'#') => buildkit_prefix_len(rest),
+            // What a tool in the build step puts before its own text comes after BuildKit's.
+            Some(b'#') => match buildkit_prefix_len(rest) {
+                0 => 0,
+                buildkit => buildkit + prefix_len(&rest[buildkit..]),
+            },
             Some(b' ') => ant_prefix_len(rest),
             Some(b'=') => process_id_prefix_len(rest),
             Some(c) if c.is_ascii_alphabetic() => match compose_prefix_len(rest) {

@@ -3468,3 +3468,37 @@ fn npm_s_report_that_a_script_failed_points_at_what_the_script_said() {
         "{report:#?}"
     );
 }
+
+#[test]
+fn buildkit_s_closing_repeats_what_the_failed_step_showed() {
+    // A RUN step's program, no rule knows it; then BuildKit's copy of the step's last lines
+    // (the digest), the Dockerfile around the step and its verdict.
+    let log = job(concat!(
+        "$ docker build --progress=plain -t shop .\n",
+        "#7 [3/3] RUN ./bin/price-report\n",
+        "#7 0.201 ==412== reading data/prices.csv\n",
+        "#7 0.214 ==412== data/prices.csv: 3 prices above the limit\n",
+        "#7 ERROR: process \"/bin/sh -c ./bin/price-report\" did not complete successfully: exit code: 1\n",
+        "------\n",
+        " > [3/3] RUN ./bin/price-report:\n",
+        "0.201 ==412== reading data/prices.csv\n",
+        "0.214 ==412== data/prices.csv: 3 prices above the limit\n",
+        "------\n",
+        "Dockerfile:3\n",
+        "--------------------\n",
+        "   2 |     COPY . .\n",
+        "   3 | >>> RUN ./bin/price-report\n",
+        "--------------------\n",
+        "ERROR: failed to solve: process \"/bin/sh -c ./bin/price-report\" did not complete successfully: exit code: 1\n",
+    ));
+    let report = analyze(&log);
+    let (start, end, text) = first_excerpt(&report);
+    assert!((13..=14).contains(&start) && end <= 15, "{report:#?}");
+    assert!(text.contains("3 prices above the limit"), "{report:#?}");
+    assert_eq!(report.excerpts.len(), 1, "{report:#?}");
+    assert!(
+        report.summary.contains("3 prices above the limit"),
+        "{report:#?}"
+    );
+    assert_eq!(report.category, Category::DockerBuild, "{report:#?}");
+}
