@@ -69,7 +69,7 @@ pub(super) fn tool_epilogue(text: &str) -> bool {
         .trim_start();
     PREFIXES.iter().any(|p| body.starts_with(p))
         // npm's debug log, under `A complete log of this run can be found in:`.
-        || body.contains("/_logs/") && body.ends_with(".log")
+        || body.ends_with(".log") && body.contains("/_logs/")
         // Maven's numbered links: `[Help 2] http://cwiki.apache.org/…`.
         || body
             .strip_prefix("[Help ")
