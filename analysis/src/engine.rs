@@ -709,8 +709,10 @@ pub(super) fn exit_pointer() -> &'static Regex {
 
 /// How many of `tail`'s lines lead up to its last words: not what the step logged below error
 /// level after them (npm's update notice, pip's warning about running as root), which it prints
-/// whatever happened, nor a wrapper's report of how the command exited (make's); all of them when that is all it printed, or when the first of those
-/// lines is about the file the words are (a list of findings, the last at a lower level).
+/// whatever happened, nor a wrapper's report of how the command exited (make's `*** [ci] Error
+/// 1`, npm's lifecycle block and its empty `npm ERR!` lines); all of them when that is all it
+/// printed, and the lines logged below error level too when the first of them is about the file
+/// the words are (a list of findings, the last at a lower level).
 pub(crate) fn said_last(tail: &VecDeque<(u64, String)>) -> usize {
     let rules = Rules::get();
     let closing = tail

@@ -1845,10 +1845,7 @@ fn step_report(
     // at is the unknown tool's output right above them, shown with them.
     let budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
     if primary.rule.tier >= 3 && !pointed && budget > 0 {
-        // A wrapper's report of the command's exit (make's) may be a blank line under what the
-        // command said last (clisp's closing blank line).
-        let over_blank = primary.rule.parts_from_output_by_a_blank_line()
-            || engine::reports_exit(headline(primary));
+        let over_blank = primary.rule.parts_from_output_by_a_blank_line();
         shown.add(paragraph_above(&step, anchor, over_blank, budget));
     }
     // A weak anchor (a generic shape or word) is a guess: the step's last lines after it, where
