@@ -1,7 +1,8 @@
 //! A job's report does not depend on how its log was printed: every job of fixtures/jobs, printed
 //! again as other runners and terminals print the same output (line for line, so the line numbers
 //! stay), gets the same excerpts and category; and so does the job with what a runner prints
-//! after the script of a job that saves its cache and artifacts on failure.
+//! after the script of a job that saves its cache and artifacts on failure. A job whose command
+//! runs through a wrapper (make, tox) is explained by what the command said, not the wrapper.
 
 use exlogare_analysis::{JobMeta, Report, analyze_bytes};
 use std::{fs, path::Path};
@@ -256,4 +257,114 @@ fn a_job_reprinted_by_another_runner_or_terminal_gets_the_same_report() {
         logs.len()
     );
     assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
+
+/// The job's failing command run through a wrapper, as GNU make and tox 4 print it (their real
+/// output around a failing command): the wrapper's command, its echo of the command, the
+/// command's output, the wrapper's report of its exit. With where each line of the job went.
+/// `None` for a log not in a GitFlic runner's shape.
+fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
+    let lines: Vec<&str> = log.split('\n').collect();
+    if !lines.first()?.starts_with("Running with gitlab-runner") {
+        return None;
+    }
+    let command_at = lines.iter().rposition(|l| l.starts_with("$ "))?;
+    let epilogue = [
+        "Running after_script",
+        "Saving cache",
+        "Uploading artifacts",
+    ]
+    .iter()
+    .chain(&["Cleaning up project directory", "ERROR: Job failed"]);
+    let output_end = (command_at + 1..lines.len())
+        .find(|&i| epilogue.clone().any(|p| lines[i].starts_with(p)))?;
+    let code = log
+        .split("ERROR: Job failed: exit code ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or("1");
+    let command = &lines[command_at][2..];
+    let (call, head, tail) = match wrapper {
+        "make" => (
+            "$ make ci".to_owned(),
+            vec![command.to_owned()],
+            vec![format!("make: *** [Makefile:12: ci] Error {code}")],
+        ),
+        _ => (
+            "$ tox -e py".to_owned(),
+            vec![format!("py: commands[0]> {command}")],
+            vec![
+                format!("py: exit {code} (12.31 seconds) /builds/acme/app> {command} pid=412"),
+                format!("  py: FAIL code {code} (20.17=setup[7.86]+cmd[12.31] seconds)"),
+                "  evaluation failed :( (20.25 seconds)".to_owned(),
+            ],
+        ),
+    };
+    let mut out: Vec<String> = lines[..command_at].iter().map(|l| l.to_string()).collect();
+    out.push(call);
+    out.extend(head.iter().cloned());
+    out.extend(lines[command_at + 1..].iter().map(|l| l.to_string()));
+    out.splice(
+        output_end + head.len()..output_end + head.len(),
+        tail.iter().cloned(),
+    );
+    let (head, tail, command_at, output_end) = (
+        head.len() as u64,
+        tail.len() as u64,
+        command_at as u64 + 1,
+        output_end as u64 + 1,
+    );
+    let place = move |n: u64| match n {
+        n if n <= command_at => n,
+        n if n < output_end => n + head,
+        n => n + head + tail,
+    };
+    Some((out.join("\n"), place))
+}
+
+#[test]
+fn a_job_run_through_a_wrapper_is_explained_by_what_the_command_said() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/jobs");
+    let mut logs: Vec<_> = fs::read_dir(&folder)
+        .expect("fixtures/jobs")
+        .map(|entry| entry.expect("an entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "log"))
+        .collect();
+    logs.sort();
+    for wrapper in ["make", "tox"] {
+        let (mut jobs, mut lost) = (0, Vec::new());
+        for path in &logs {
+            let log = fs::read_to_string(path).unwrap_or_default();
+            let Some((longer, place)) = wrapped(&log, wrapper) else {
+                continue;
+            };
+            let report = analyze_bytes(log.as_bytes(), JobMeta::default());
+            // A command that printed nothing is shown by its line, which the wrapper echoes.
+            let Some(first) = report
+                .excerpts
+                .first()
+                .filter(|e| !e.text.starts_with("$ "))
+            else {
+                continue;
+            };
+            jobs += 1;
+            let (start, end) = (place(first.start_line), place(first.end_line));
+            let got = analyze_bytes(longer.as_bytes(), JobMeta::default());
+            // The first excerpt shows some of what the command said there, not only the
+            // wrapper's lines.
+            if !got
+                .excerpts
+                .first()
+                .is_some_and(|e| e.start_line <= end && e.end_line >= start)
+            {
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                lost.push(format!(
+                    "{name}: {start}-{end}, got {:?}",
+                    got.excerpts.first()
+                ));
+            }
+        }
+        assert!(jobs > 1000, "{wrapper}: {jobs} jobs");
+        assert!(lost.len() * 100 <= jobs, "{wrapper}: {}", lost.join("\n"));
+    }
 }
