@@ -321,10 +321,10 @@ fn from_context(step: &Step, meta: &JobMeta) -> Category {
             .filter(|c| *c != Category::Unknown)
     };
     let command = of(step.command.as_deref());
-    // An install runs the packages' own scripts (npm's postinstall): their failure is the
-    // install's.
-    if command == Some(Category::Dependency) {
-        return Category::Dependency;
+    // An install runs the packages' own scripts (npm's postinstall), an image build its RUN
+    // steps: their failure is the install's, the build's.
+    if let Some(whole @ (Category::Dependency | Category::DockerBuild)) = command {
+        return whole;
     }
     // Otherwise the command a wrapper ran (`npm run ci`'s script, a Dockerfile's RUN step) says
     // more than the wrapper's.
