@@ -1114,22 +1114,23 @@ fn last_run<'a>(
     run
 }
 
-/// A wrapper's reports of how the command exited right under `lines`, the command's last words
-/// (xargs' `sh: exited with status 255; aborting`, make's `*** [ci] Error 1`): shown with them.
-fn exit_reports_under<'a>(step: &'a Step, lines: &[&(u64, String)]) -> Vec<&'a (u64, String)> {
+/// `lines`, the command's last words, and a wrapper's reports of how the command exited right
+/// under them (xargs' `sh: exited with status 255; aborting`, make's `*** [ci] Error 1`).
+fn with_exit_reports<'a>(step: &'a Step, lines: &[&'a (u64, String)]) -> Vec<&'a (u64, String)> {
     let Some(last) = lines.last().map(|l| l.0) else {
         return Vec::new();
     };
     let mut end = last;
-    step.tail
+    let reports = step
+        .tail
         .iter()
         .skip_while(|l| l.0 <= last)
         .take_while(|l| {
             let under = l.0 == end + 1 && engine::reports_exit(&l.1);
             end = l.0;
             under
-        })
-        .collect()
+        });
+    lines.iter().copied().chain(reports).collect()
 }
 
 /// The step's last run of consecutive lines, bridging a closing count (see [`last_run`]): of the
@@ -1746,11 +1747,7 @@ fn step_report(
         } else {
             with_command.as_ref().unwrap_or(&tail)
         };
-        let last: Vec<&(u64, String)> = last
-            .iter()
-            .copied()
-            .chain(exit_reports_under(&step, last))
-            .collect();
+        let last = with_exit_reports(&step, last);
         let excerpts = Excerpt::within_budget([cause_lines.as_slice(), last.as_slice()]);
         let category = from_context(&step, meta);
         // A script that traced its commands (`set -x`) and stopped right after one: that
@@ -1875,11 +1872,7 @@ fn step_report(
         } else {
             last_paragraph(&step, compared, budget.min(TAIL_SHOWN))
         };
-        let last: Vec<&(u64, String)> = last
-            .iter()
-            .copied()
-            .chain(exit_reports_under(&step, &last))
-            .collect();
+        let last = with_exit_reports(&step, &last);
         let verdict = last
             .iter()
             .rposition(|l| rules.logged_below_error(&l.1))

@@ -5,7 +5,8 @@
 //! runs through a wrapper (make, tox) is explained by what the command said, not the wrapper.
 
 use exlogare_analysis::{JobMeta, Report, analyze_bytes};
-use std::{fs, path::Path};
+use std::fs;
+use std::path::{Path, PathBuf};
 
 /// The excerpts' line ranges and the category: what a reprint must not change.
 fn outcome(log: &[u8]) -> (Vec<(u64, u64)>, String) {
@@ -204,8 +205,8 @@ fn travis(log: &str) -> Option<String> {
     Some(out.join("\r\n"))
 }
 
-#[test]
-fn a_job_reprinted_by_another_runner_or_terminal_gets_the_same_report() {
+/// The jobs of fixtures/jobs, in order.
+fn fixture_jobs() -> Vec<PathBuf> {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/jobs");
     let mut logs: Vec<_> = fs::read_dir(&folder)
         .expect("fixtures/jobs")
@@ -213,6 +214,12 @@ fn a_job_reprinted_by_another_runner_or_terminal_gets_the_same_report() {
         .filter(|path| path.extension().is_some_and(|e| e == "log"))
         .collect();
     logs.sort();
+    logs
+}
+
+#[test]
+fn a_job_reprinted_by_another_runner_or_terminal_gets_the_same_report() {
+    let logs = fixture_jobs();
     let mut differ = Vec::new();
     let mut travis_shaped = 0;
     let mut saved = 0;
@@ -324,13 +331,7 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
 
 #[test]
 fn a_job_run_through_a_wrapper_is_explained_by_what_the_command_said() {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/jobs");
-    let mut logs: Vec<_> = fs::read_dir(&folder)
-        .expect("fixtures/jobs")
-        .map(|entry| entry.expect("an entry").path())
-        .filter(|path| path.extension().is_some_and(|e| e == "log"))
-        .collect();
-    logs.sort();
+    let logs = fixture_jobs();
     for wrapper in ["make", "tox"] {
         let (mut jobs, mut lost) = (0, Vec::new());
         for path in &logs {
