@@ -468,9 +468,32 @@ fn tool_prefix_len(b: &[u8], timestamp: usize) -> usize {
             },
             Some(b' ') => ant_prefix_len(rest),
             Some(b'=') => process_id_prefix_len(rest),
-            Some(c) if c.is_ascii_alphabetic() => match compose_prefix_len(rest) {
-                0 => tab_tag_len(rest),
-                compose => compose,
+            // What a tool puts before its own text comes after the container's or the package's
+            // tag too (`app-1  | 10:00:00,123 [ERROR] x`, `web:build: [vite] error: x`).
+            Some(c) if c.is_ascii_alphabetic() => {
+                // What follows the first word tells which tag it could be: a container's is
+                // padded with spaces, a package's ends with a colon or goes on as a directory.
+                let word = rest
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
+                    .count();
+                let tag = match rest.get(word) {
+                    Some(b' ') => compose_prefix_len(rest, word),
+                    // (`error: x`, the commonest, is no package's task.)
+                    Some(b':') if rest.get(word + 1).is_some_and(u8::is_ascii_alphabetic) => {
+                        workspace_prefix_len(rest)
+                    }
+                    Some(b'/') => workspace_prefix_len(rest),
+                    _ => 0,
+                };
+                match tag {
+                    0 => tab_tag_len(rest),
+                    tag => tag + prefix_len(&rest[tag..]),
+                }
+            }
+            Some(b'@') => match workspace_prefix_len(rest) {
+                0 => 0,
+                workspace => workspace + prefix_len(&rest[workspace..]),
             },
             Some(b'.' | b'/') => tab_tag_len(rest),
             // After a time it is a logger's thread (`10:00:00.123 [main] ERROR …`).
@@ -479,16 +502,18 @@ fn tool_prefix_len(b: &[u8], timestamp: usize) -> usize {
         }
 }
 
+/// Log levels and verdicts, which a tag or a script's name never is.
+const LEVELS: [&[u8]; 17] = [
+    b"trace", b"debug", b"info", b"notice", b"note", b"warn", b"warning", b"error", b"crit",
+    b"alert", b"emerg", b"fatal", b"success", b"ok", b"fail", b"failed", b"pass",
+];
+
 /// Length of the tag a tool puts on each line it prints, `[11ty] ` (Eleventy), `[vite] `,
 /// `[nodemon] `, or on each line of a command it runs beside others (concurrently's `[test] `,
 /// npm-run-all's `[lint ] `, padded to the longest name): a name in brackets, lower case, then
 /// a space; 0 when there is none. Not a log level (`[info]`, sbt's `[error]`, read as levels)
 /// nor a pytest-xdist worker (`[gw0]`).
 fn tool_tag_len(b: &[u8]) -> usize {
-    const LEVELS: [&[u8]; 17] = [
-        b"trace", b"debug", b"info", b"notice", b"note", b"warn", b"warning", b"error", b"crit",
-        b"alert", b"emerg", b"fatal", b"success", b"ok", b"fail", b"failed", b"pass",
-    ];
     let Some(close) = b.iter().take(32).position(|c| *c == b']') else {
         return 0;
     };
@@ -555,14 +580,83 @@ fn process_id_prefix_len(b: &[u8]) -> usize {
     end + usize::from(b.get(end) == Some(&b' '))
 }
 
+/// Length of the prefix a monorepo's task runner puts on each line a package's script prints,
+/// so that several packages' lines can interleave: Turborepo's `@acme/web:test: ` (package and
+/// task), pnpm's `packages/web test: ` (the package's directory and script), Lerna's and Nx's
+/// streamed `@acme/web: ` (a scoped package alone: an unscoped `web: ` reads as a tool's own
+/// `error: `); 0 when there is none. Nothing in it is a path with a line (`src/a.ts:3: `,
+/// `tests/a.py::test_x`), a log level (`ERROR:root:`) or a message (`sh: 1: x: not found`).
+fn workspace_prefix_len(b: &[u8]) -> usize {
+    // End of the word at `from` whose first byte passes `first` and the rest `rest`; `from`
+    // when there is none.
+    fn word(b: &[u8], from: usize, first: impl Fn(u8) -> bool, rest: impl Fn(u8) -> bool) -> usize {
+        match b.get(from) {
+            Some(&c) if first(c) => {
+                from + 1 + b[from + 1..].iter().take_while(|c| rest(**c)).count()
+            }
+            _ => from,
+        }
+    }
+    let lower = |c: u8| c.is_ascii_lowercase();
+    let alphabetic = |c: u8| c.is_ascii_alphabetic();
+    let package = |c: u8| {
+        c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'.' | b'_' | b'~' | b'-')
+    };
+    // A script's name, colons in it too (`test:unit`): it ends with the prefix's colon.
+    let script = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b':' | b'_' | b'-');
+    let after_colon = |at: usize| match b.get(at) {
+        None => at,
+        Some(b' ') => at + 1,
+        Some(_) => 0,
+    };
+    let scoped = b.first() == Some(&b'@');
+    let name_start = if scoped {
+        let scope = word(b, 1, lower, package);
+        if scope == 1 || b.get(scope) != Some(&b'/') {
+            return 0;
+        }
+        scope + 1
+    } else {
+        0
+    };
+    let name = word(b, name_start, lower, package);
+    match b.get(name) {
+        _ if name == name_start => 0,
+        Some(b':') => match word(b, name + 1, alphabetic, script) {
+            task if task > name + 2 && b[task - 1] == b':' => after_colon(task),
+            _ if scoped => after_colon(name + 1),
+            _ => 0,
+        },
+        Some(b'/') if !scoped => {
+            let directory = name
+                + b[name..]
+                    .iter()
+                    .take_while(|c| {
+                        c.is_ascii_alphanumeric() || matches!(c, b'/' | b'.' | b'_' | b'@' | b'-')
+                    })
+                    .count();
+            if b.get(directory) != Some(&b' ') {
+                return 0;
+            }
+            match word(b, directory + 1, alphabetic, script) {
+                end if end > directory + 2
+                    && b[end - 1] == b':'
+                    && !LEVELS.contains(&&b[directory + 1..end - 1]) =>
+                {
+                    after_colon(end)
+                }
+                _ => 0,
+            }
+        }
+        _ => 0,
+    }
+}
+
 /// Length of Docker Compose's prefix on a container's output, `app-1  | ` (Compose v2) or
 /// `project_app_1  | ` (v1), the name padded to the longest; 0 when there is none. Tests run with
-/// `docker compose up` print every line of theirs behind it.
-fn compose_prefix_len(b: &[u8]) -> usize {
-    let name = b
-        .iter()
-        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
-        .count();
+/// `docker compose up` print every line of theirs behind it. The line's first `name` bytes are a
+/// word of letters, digits, `_`, `.` and `-`.
+fn compose_prefix_len(b: &[u8], name: usize) -> usize {
     let replica = b[..name]
         .iter()
         .rev()
@@ -995,8 +1089,8 @@ mod tests {
     }
 
     #[test]
-    fn strips_buildkit_docker_compose_ant_process_id_and_tool_prefixes_only() {
-        let stripped: [(&[u8], &str); 24] = [
+    fn strips_buildkit_docker_compose_workspace_ant_process_id_and_tool_prefixes_only() {
+        let stripped: [(&[u8], &str); 32] = [
             (
                 b"#4 2.711 E: Unable to locate package x",
                 "E: Unable to locate package x",
@@ -1058,6 +1152,21 @@ mod tests {
                 b"./north.json\tTraceback (most recent call last):",
                 "Traceback (most recent call last):",
             ),
+            // Monorepo task runners: Turborepo, pnpm, Lerna's and Nx's stream.
+            (
+                b"@acme/web:test: src/a.ts(2,3): error TS2322: x",
+                "src/a.ts(2,3): error TS2322: x",
+            ),
+            (b"web:test:unit: FAIL src/a.test.ts", "FAIL src/a.test.ts"),
+            (b"web:build: ", ""),
+            (b"\x1b[35mweb:build: \x1b[0m[vite] error: x", "error: x"),
+            (b"packages/web test: E   assert 3 == 5", "E   assert 3 == 5"),
+            (b"apps/site build:   at x (a.js:1:2)", "  at x (a.js:1:2)"),
+            (
+                b"\x1b[1m\x1b[96m@acme/web:\x1b[39m\x1b[22m Error: x",
+                "Error: x",
+            ),
+            (b"@acme/web:", ""),
         ];
         for (raw, text) in stripped {
             assert_eq!(cleaned(raw), text);
@@ -1093,6 +1202,19 @@ mod tests {
             "ok  \texample.com/shop\t0.003s",
             "example.com/shop/cart.go:3:\tTotal\t100.0%",
             "M\tsrc/cart.c",
+            "src/cart.js:12:5: error: total is not defined",
+            "main.go:12: x",
+            "ERROR:root:x",
+            "sh: 1: x: not found",
+            "test_a.py::test_x PASSED",
+            "tests/test_a.py::test_x PASSED",
+            "localhost:5432: connection refused",
+            "packages/web test$ jest",
+            "src/app.ts error: x",
+            "web: x",
+            "@acme/web#test:  ERROR  command exited (1)",
+            "@types/node is deprecated",
+            "Error:Foo: x",
         ] {
             assert_eq!(cleaned(kept.as_bytes()), kept);
         }
