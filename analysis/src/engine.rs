@@ -1138,7 +1138,17 @@ impl Engine {
                 }
                 _ => false,
             };
-            let keep = !ends && continues(block, text, rule);
+            // A wrapper's report of how the command exited closes what the command printed
+            // (npm's `Lifecycle script `test` failed`, make's `*** [ci] Error 1` under a
+            // compiler's error), unless the block is such reports (make's from each sub-make).
+            // The report's first line names an error or a failure, which the prefilter sees, and
+            // starts at the margin, or a space off it (pnpm's ` ELIFECYCLE  Command failed`).
+            let closes = has_keyword
+                && !text.starts_with("  ")
+                && !text.starts_with('\t')
+                && reports_exit(text)
+                && !(block.anchored_lines().first()).is_some_and(|(_, l)| reports_exit(l));
+            let keep = !ends && !closes && continues(block, text, rule);
             // A traceback's decisive line is its last: a long one drops frames from its middle,
             // and so does a report that quotes one.
             let traceback_at = match block.rule.shape {

@@ -1114,19 +1114,25 @@ fn last_run<'a>(
     run
 }
 
-/// `lines`, the command's last words, and a wrapper's reports of how the command exited right
-/// under them (xargs' `sh: exited with status 255; aborting`, make's `*** [ci] Error 1`).
+/// `lines`, the command's last words, and the report of how the command exited right under
+/// them (xargs' `sh: exited with status 255; aborting`, make's `*** [ci] Error 1`, npm's block):
+/// one wrapper's, its lines under the same tag. The wrappers around that one (a task runner's
+/// over npm's) report the same exit again.
 fn with_exit_reports<'a>(step: &'a Step, lines: &[&'a (u64, String)]) -> Vec<&'a (u64, String)> {
     let Some(last) = lines.last().map(|l| l.0) else {
         return Vec::new();
     };
+    let tag = |l: &str| l.split_whitespace().next().unwrap_or_default().to_owned();
     let mut end = last;
+    let mut wrapper = None;
     let reports = step
         .tail
         .iter()
         .skip_while(|l| l.0 <= last)
         .take_while(|l| {
-            let under = l.0 == end + 1 && engine::reports_exit(&l.1);
+            let under = l.0 == end + 1
+                && engine::reports_exit(&l.1)
+                && *wrapper.get_or_insert_with(|| tag(&l.1)) == tag(&l.1);
             end = l.0;
             under
         });

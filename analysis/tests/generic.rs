@@ -2314,12 +2314,13 @@ fn a_report_under_a_shouted_banner_keeps_its_headings_and_is_summed_up_by_its_fi
 
 #[test]
 fn a_program_s_error_comes_with_what_it_printed_right_above_it() {
-    // Lines 12-16: dh_install's warnings (a blank line between) and its error; line 11 is
-    // another program's.
+    // Lines 13-16: dh_install's warnings (a blank line between) and its error; line 12 is
+    // another program's. Line 17 is make's report of the exit right under it, line 18 the outer
+    // wrapper's (dpkg-buildpackage's) report of the same exit.
     let log = job(
         "$ dpkg-buildpackage -us -uc -b\n   dh_install\ndh_install: warning: Cannot find (any matches for) \"usr/bin/shop-cli\" (tried in ., debian/tmp)\n\ndh_install: warning: shop missing files: usr/bin/shop-cli\ndh_install: error: missing files, aborting\nmake: *** [debian/rules:3: binary] Error 25\ndpkg-buildpackage: error: debian/rules binary subprocess returned exit status 2\n",
     );
-    let report = assert_first_excerpt(&log, (13, 18));
+    let report = assert_first_excerpt(&log, (13, 17));
     assert_eq!(
         report.headline, "dh_install: error: missing files, aborting",
         "{report:#?}"
@@ -3416,7 +3417,8 @@ fn a_wrapper_s_report_of_how_the_command_exited_points_at_what_the_command_said(
     assert!(text.contains("variable TAX has no value"), "{report:#?}");
     assert!(report.summary.contains("variable TAX"), "{report:#?}");
     // tox's closing lines, which name the program's file too: the program's last words are the
-    // summary, and the lines that report its exit are shown under them.
+    // summary, and the lines under tox's tag that report its exit are shown under them (not its
+    // closing `evaluation failed :(`).
     let tox = job(concat!(
         "$ tox -e py\n",
         "py: commands[0]> ./check-prices data/prices.csv\n",
@@ -3432,7 +3434,39 @@ fn a_wrapper_s_report_of_how_the_command_exited_points_at_what_the_command_said(
         "{report:#?}"
     );
     let (start, end, _) = first_excerpt(&report);
-    assert!(start <= 14 && end == 17, "{report:#?}");
+    assert!(start <= 14 && end == 16, "{report:#?}");
+}
+
+#[test]
+fn a_monorepo_task_runner_s_closing_points_at_the_failing_package_s_output() {
+    // Lerna 9's `--stream` (Nx inside), as it prints it: each package's lines behind its scoped
+    // name, in colour; npm's report of the script's exit; Nx's closing list of failed tasks.
+    // Line 14 is the package's last word of its own.
+    let log = job(concat!(
+        "$ npx lerna run ci --stream\n",
+        "\x1b[1m\x1b[96m@acme/app:\x1b[39m\x1b[22m > @acme/app@1.0.0 ci\n",
+        "\x1b[1m\x1b[96m@acme/app:\x1b[39m\x1b[22m > ./check-prices\n",
+        "\x1b[1m\x1b[96m@acme/app:\x1b[39m\x1b[22m data/prices.csv: 3 prices above the limit\n",
+        "\x1b[1m\x1b[96m@acme/app:\x1b[39m\x1b[22m npm error Lifecycle script `ci` failed with error:\n",
+        "\x1b[1m\x1b[96m@acme/app:\x1b[39m\x1b[22m npm error code 1\n",
+        "\x1b[1m\x1b[96m@acme/app:\x1b[39m\x1b[22m npm error path /builds/acme/shop/packages/app\n",
+        "\x1b[1m\x1b[96m@acme/app:\x1b[39m\x1b[22m npm error command failed\n",
+        "\x1b[1m\x1b[96m@acme/app:\x1b[39m\x1b[22m npm error command sh -c ./check-prices\n",
+        "\n",
+        "\x1b[7m\x1b[1m\x1b[31m Lerna (powered by Nx) \x1b[39m\x1b[22m\x1b[27m  \x1b[31mRunning target ci for 2 projects failed\x1b[39m\n",
+        "\n",
+        "\x1b[2mFailed tasks:\x1b[22m\n",
+        "\n",
+        "\x1b[2m-\x1b[22m @acme/app:ci\n",
+    ));
+    let report = analyze(&log);
+    let (start, _, text) = first_excerpt(&report);
+    assert_eq!(start, 14, "{report:#?}");
+    assert!(text.starts_with("data/prices.csv: 3 prices"), "{report:#?}");
+    assert!(
+        report.summary.contains("3 prices above the limit"),
+        "{report:#?}"
+    );
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //! again as other runners and terminals print the same output (line for line, so the line numbers
 //! stay), gets the same excerpts and category; and so does the job with what a runner prints
 //! after the script of a job that saves its cache and artifacts on failure. A job whose command
-//! runs through a wrapper (make, tox) is explained by what the command said, not the wrapper.
+//! runs through a wrapper (make, tox, a monorepo's task runner) is explained by what the command
+//! said, not the wrapper.
 
 use exlogare_analysis::{JobMeta, Report, analyze_bytes};
 use std::fs;
@@ -266,10 +267,11 @@ fn a_job_reprinted_by_another_runner_or_terminal_gets_the_same_report() {
     assert!(differ.is_empty(), "{}", differ.join("\n"));
 }
 
-/// The job's failing command run through a wrapper, as GNU make and tox 4 print it (their real
-/// output around a failing command): the wrapper's command, its echo of the command, the
-/// command's output, the wrapper's report of its exit. With where each line of the job went.
-/// `None` for a log not in a GitFlic runner's shape.
+/// The job's failing command run through a wrapper, as GNU make, tox 4 and, as a package's
+/// script in a monorepo, Turborepo 2 and pnpm 9 print it (their real output around a failing
+/// command): the wrapper's command, its echo of the command (a passing package's lines beside
+/// it), the command's output (behind the package's tag), the wrapper's report of its exit. With
+/// where each line of the job went. `None` for a log not in a GitFlic runner's shape.
 fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
     let lines: Vec<&str> = log.split('\n').collect();
     if !lines.first()?.starts_with("Running with gitlab-runner") {
@@ -291,12 +293,69 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
         .and_then(|rest| rest.split_whitespace().next())
         .unwrap_or("1");
     let command = &lines[command_at][2..];
+    let turbo = |package: &str, line: &str| format!("{package}:ci: {line}");
+    let passing = ["✔ health (1.204ms)", "ℹ tests 1", "ℹ pass 1", "ℹ fail 0"];
+    let mut tag = "";
     let (call, head, tail) = match wrapper {
         "make" => (
             "$ make ci".to_owned(),
             vec![command.to_owned()],
             vec![format!("make: *** [Makefile:12: ci] Error {code}")],
         ),
+        "turbo" => {
+            tag = "@acme/app:ci: ";
+            let mut head = vec![
+                "   • Packages in scope: @acme/api, @acme/app".to_owned(),
+                "   • Running ci in 2 packages".to_owned(),
+                String::new(),
+                turbo("@acme/app", "cache miss, executing 0687f5b903f1439d"),
+                turbo("@acme/api", "cache miss, executing ca98064f43145df2"),
+                turbo("@acme/app", "> @acme/app@1.0.0 ci"),
+                turbo("@acme/app", &format!("> {command}")),
+            ];
+            head.extend(passing.iter().map(|l| turbo("@acme/api", l)));
+            let mut tail: Vec<String> = [
+                "npm error Lifecycle script `ci` failed with error:",
+                &format!("npm error code {code}"),
+                "npm error path /builds/acme/app/packages/app",
+                "npm error workspace @acme/app@1.0.0",
+                "npm error location /builds/acme/app/packages/app",
+                "npm error command failed",
+                &format!("npm error command sh -c {command}"),
+            ]
+            .iter()
+            .map(|l| turbo("@acme/app", l))
+            .collect();
+            tail.extend([
+                format!("@acme/app#ci:  ERROR  command (/builds/acme/app/packages/app) /usr/bin/npm run ci exited ({code})"),
+                String::new(),
+                " Tasks:    1 successful, 2 total".to_owned(),
+                "Cached:    0 cached, 2 total".to_owned(),
+                "  Time:    2.31s ".to_owned(),
+                "Failed:    @acme/app#ci".to_owned(),
+                String::new(),
+                format!(" ERROR  run failed: command  exited ({code})"),
+            ]);
+            ("$ npx turbo run ci".to_owned(), head, tail)
+        }
+        "pnpm" => {
+            tag = "packages/app ci: ";
+            let mut head = vec![
+                "Scope: 2 of 3 workspace projects".to_owned(),
+                "packages/api ci$ node --test".to_owned(),
+                format!("packages/app ci$ {command}"),
+            ];
+            head.extend(passing.iter().map(|l| format!("packages/api ci: {l}")));
+            let tail = vec![
+                "packages/app ci: Failed".to_owned(),
+                "/builds/acme/app/packages/app:".to_owned(),
+                format!(
+                    "\u{2009}ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL\u{2009} @acme/app@1.0.0 ci: `{command}`"
+                ),
+                format!("Exit status {code}"),
+            ];
+            ("$ pnpm -r run ci".to_owned(), head, tail)
+        }
         _ => (
             "$ tox -e py".to_owned(),
             vec![format!("py: commands[0]> {command}")],
@@ -310,7 +369,12 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
     let mut out: Vec<String> = lines[..command_at].iter().map(|l| l.to_string()).collect();
     out.push(call);
     out.extend(head.iter().cloned());
-    out.extend(lines[command_at + 1..].iter().map(|l| l.to_string()));
+    out.extend(
+        lines[command_at + 1..output_end]
+            .iter()
+            .map(|l| format!("{tag}{l}")),
+    );
+    out.extend(lines[output_end..].iter().map(|l| l.to_string()));
     out.splice(
         output_end + head.len()..output_end + head.len(),
         tail.iter().cloned(),
@@ -332,7 +396,7 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
 #[test]
 fn a_job_run_through_a_wrapper_is_explained_by_what_the_command_said() {
     let logs = fixture_jobs();
-    for wrapper in ["make", "tox"] {
+    for wrapper in ["make", "tox", "turbo", "pnpm"] {
         let (mut jobs, mut lost) = (0, Vec::new());
         for path in &logs {
             let log = fs::read_to_string(path).unwrap_or_default();

@@ -4,6 +4,8 @@
 use super::Block;
 use super::lead::diff_line;
 use crate::rules::{Category, Rule, Shape, starts_with_ignoring_case};
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::sync::OnceLock;
 
 /// Whether the block has reached an error chain's causes (anyhow's and Cargo's `Caused by:`):
 /// what is indented under it is the chain's, whatever rules it matches.
@@ -375,10 +377,19 @@ pub(super) fn anchored_at_location(block: &Block) -> bool {
 /// code: 1` says more, and titles the linker's lines): a wrapper's report on the command it ran
 /// points at what that command printed above it.
 pub(crate) fn reports_exit(line: &str) -> bool {
-    [
+    make_reports_exit(line)
+        || npm_reports_exit(line)
+        || task_runner_reports_exit(line)
+        || says_how_it_exited(line)
+}
+
+/// Whether a line says, in a wrapper's words, how the command it ran exited. One pass of an
+/// automaton over the line finds the phrases: the engine asks this of every line a block could
+/// go on with.
+fn says_how_it_exited(line: &str) -> bool {
+    const PHRASES: [&str; 15] = [
         "exited with",
         "subprocess exited",
-        "returned non-zero",
         // dpkg-buildpackage's `debian/rules binary subprocess returned exit status 2`.
         "returned exit status",
         "did not complete successfully",
@@ -394,13 +405,46 @@ pub(crate) fn reports_exit(line: &str) -> bool {
         ": FAIL code ",
         "evaluation failed :(",
         ": commands failed",
-    ]
-    .iter()
-    .any(|p| line.contains(p))
-        || make_reports_exit(line)
-        || npm_reports_exit(line)
+        // A command's (`Command '['make']' returned non-zero exit status 2.`), not a
+        // function's: shUnit2's `testTotal() returned non-zero return code.` is its test's
+        // verdict.
+        "returned non-zero",
         // tox's `py: exit 1 (0.52 seconds) /builds/acme/app> pytest pid=412`.
-        || line.contains(": exit ") && line.contains(" seconds) ") && line.contains(" pid=")
+        ": exit ",
+        // Turborepo's `@acme/web#test:  ERROR  command (…) exited (1)`.
+        " exited (",
+        // Nx's and Lerna's ` NX   Running target test for 2 projects failed`.
+        "Running target ",
+        // pnpm's ` ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL  @acme/web@1.0.0 test: `jest``.
+        "ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL",
+    ];
+    // Leftmost-first matching lets the automaton skip ahead with its vectorised prefilter: most
+    // lines hold no phrase, and only those that do are read again for the one that counts.
+    static AUTOMATON: OnceLock<AhoCorasick> = OnceLock::new();
+    let automaton = AUTOMATON.get_or_init(|| {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(PHRASES)
+            .expect("the exit phrases build an automaton")
+    });
+    automaton.is_match(line)
+        && PHRASES.iter().any(|&phrase| {
+            let Some(at) = line.find(phrase) else {
+                return false;
+            };
+            match phrase {
+                "returned non-zero" => !line.contains("() returned"),
+                ": exit " => line.contains(" seconds) ") && line.contains(" pid="),
+                " exited (" => line[at + phrase.len()..]
+                    .trim_end()
+                    .strip_suffix(')')
+                    .is_some_and(|code| {
+                        !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit())
+                    }),
+                "Running target " => line.trim_end().ends_with(" failed"),
+                _ => true,
+            }
+        })
 }
 
 /// npm's report that a package script it ran failed: npm 6's `npm ERR! code ELIFECYCLE` block
@@ -423,6 +467,9 @@ fn npm_reports_exit(line: &str) -> bool {
             "command sh -c ",
             "Lifecycle script ",
             "path /",
+            // In a workspace: `workspace @acme/web@1.0.0`, `location /builds/acme/shop/web`.
+            "workspace ",
+            "location /",
         ]
         .iter()
         .any(|p| said.starts_with(p))
@@ -431,6 +478,54 @@ fn npm_reports_exit(line: &str) -> bool {
             .is_some_and(|code| code.bytes().all(|b| b.is_ascii_digit()))
         // `shop@1.0.0 test: `jest``: the script and its command.
         || said.ends_with('`') && said.split_once(": `").is_some_and(|(script, _)| script.contains('@'))
+}
+
+/// A monorepo task runner's report of the packages' scripts it ran, closing a run in which one
+/// failed: Turborepo's `@acme/web#test:  ERROR  command (…) exited (1)` and its run summary
+/// (` Tasks:    1 successful, 2 total`, `Cached:    0 cached, 2 total`, `  Time:    2.31s`,
+/// `Failed:    @acme/web#test`); Nx's and Lerna's ` NX   Running target test for 2 projects
+/// failed`, `Failed tasks:` and their list (`- @acme/web:test`); pnpm's `Failed` under a
+/// package's lines, ` ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL  @acme/web@1.0.0 test: `jest`` and
+/// `Exit status 1`, the package's directory over them.
+fn task_runner_reports_exit(line: &str) -> bool {
+    let t = line.trim();
+    let counted = |label: &str, unit: &str| {
+        t.strip_prefix(label)
+            .is_some_and(|rest| rest.contains(unit) && rest.ends_with(" total"))
+    };
+    counted("Tasks:", " successful, ")
+        || counted("Cached:", " cached, ")
+        || line.starts_with("  Time:") && t.ends_with('s') && !t.contains(',')
+        || t.strip_prefix("Failed:")
+            .is_some_and(|tasks| task_ids(tasks.trim_start(), '#'))
+        || t.strip_prefix("- ").is_some_and(|task| task_ids(task, ':'))
+        || t == "Failed tasks:"
+        || t == "Failed"
+        || t.strip_prefix("Exit status ")
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        || t.starts_with('/') && t.ends_with(':') && !t.contains(char::is_whitespace)
+}
+
+/// Whether `text` lists tasks the way a monorepo task runner names them, a package's name and
+/// a script's, `@acme/web#test, api#lint` (Turborepo) or `@acme/web:test` (Nx).
+fn task_ids(text: &str, between: char) -> bool {
+    let task_id = |id: &str| {
+        id.split_once(between).is_some_and(|(package, task)| {
+            let name = package.strip_prefix('@').map_or(Some(package), |scoped| {
+                scoped.split_once('/').map(|(_, name)| name)
+            });
+            name.is_some_and(|n| {
+                n.starts_with(|c: char| c.is_ascii_lowercase())
+                    && n.bytes().all(|b| {
+                        b.is_ascii_lowercase() || b.is_ascii_digit() || b"._~-".contains(&b)
+                    })
+            }) && task.starts_with(|c: char| c.is_ascii_alphabetic())
+                && task
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b":_-".contains(&b))
+        })
+    };
+    !text.is_empty() && text.split(", ").all(task_id)
 }
 
 /// GNU make's report of a recipe that failed, `make: *** [Makefile:12: ci] Error 1` (or
