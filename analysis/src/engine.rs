@@ -739,9 +739,9 @@ pub(crate) fn said_last(tail: &VecDeque<(u64, String)>) -> usize {
 }
 
 /// The last command a wrapper echoed in `tail[..said]` and where: npm's `> shop@1.0.0 test` and
-/// `> jest`, tox's `py: commands[0]> pytest`, BuildKit's `#7 [3/3] RUN make`, Docker's legacy
-/// builder's `Step 3/3 : RUN make` and ` ---> Running in 1a2b3c4d5e6f` (the command empty on a
-/// line that only heads or follows the echo).
+/// `> jest`, pnpm's `packages/web test$ jest`, tox's `py: commands[0]> pytest`, BuildKit's `#7
+/// [3/3] RUN make`, Docker's legacy builder's `Step 3/3 : RUN make` and ` ---> Running in
+/// 1a2b3c4d5e6f` (the command empty on a line that only heads or follows the echo).
 pub(crate) fn wrapped_command(
     tail: &VecDeque<(u64, String)>,
     said: usize,
@@ -751,9 +751,23 @@ pub(crate) fn wrapped_command(
             .and_then(|rest| rest.split_once(' '))
             .is_some_and(|(package, _)| package.get(1..).is_some_and(|p| p.contains('@')))
     };
+    // pnpm's `-r`: the package's directory, its script, then the command.
+    fn pnpm_script(l: &str) -> Option<&str> {
+        let (package, command) = l.split_once("$ ")?;
+        let (directory, script) = package.split_once(' ')?;
+        (directory.contains('/')
+            && !directory.contains(char::is_whitespace)
+            && !script.is_empty()
+            && script
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-')))
+        .then_some(command)
+    }
     (0..said.min(tail.len())).rev().find_map(|i| {
         let l = tail[i].1.trim();
-        let command = if let Some(command) = l.strip_prefix("> ")
+        let command = if let Some(command) = pnpm_script(l) {
+            command
+        } else if let Some(command) = l.strip_prefix("> ")
             && i > 0
             && npm_script(tail[i - 1].1.trim())
         {

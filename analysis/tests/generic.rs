@@ -3467,6 +3467,27 @@ fn a_monorepo_task_runner_s_closing_points_at_the_failing_package_s_output() {
         report.summary.contains("3 prices above the limit"),
         "{report:#?}"
     );
+    // pnpm 9's `-r`, as it prints it: the package's echo of its script's command is what names
+    // the kind of job, not `pnpm -r run ci`.
+    let log = job(concat!(
+        "$ pnpm -r run ci\n",
+        "Scope: 2 of 3 workspace projects\n",
+        "packages/api ci$ node --test\n",
+        "packages/app ci$ ./check-prices data/prices.csv\n",
+        "packages/api ci: ✔ health (1.204ms)\n",
+        "packages/app ci: data/prices.csv: 3 prices above the limit\n",
+        "packages/api ci: Done\n",
+        "packages/app ci: Failed\n",
+        "/builds/acme/shop/packages/app:\n",
+        "\u{2009}ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL\u{2009} @acme/app@1.0.0 ci: `./check-prices data/prices.csv`\n",
+        "Exit status 1\n",
+    ));
+    let report = analyze(&log);
+    assert_eq!(report.category, Category::Lint, "{report:#?}");
+    assert!(
+        report.summary.contains("3 prices above the limit"),
+        "{report:#?}"
+    );
 }
 
 #[test]

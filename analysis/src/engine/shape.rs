@@ -484,8 +484,8 @@ fn npm_reports_exit(line: &str) -> bool {
 /// failed: Turborepo's `@acme/web#test:  ERROR  command (…) exited (1)` and its run summary
 /// (` Tasks:    1 successful, 2 total`, `Cached:    0 cached, 2 total`, `  Time:    2.31s`,
 /// `Failed:    @acme/web#test`); Nx's and Lerna's ` NX   Running target test for 2 projects
-/// failed`, `Failed tasks:` and their list (`- @acme/web:test`); pnpm's `Failed` under a
-/// package's lines, ` ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL  @acme/web@1.0.0 test: `jest`` and
+/// failed`, `Failed tasks:` and their list (`- @acme/web:test`); pnpm's `Failed` (and a passing
+/// package's `Done`, which may come last) under a package's lines, ` ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL  @acme/web@1.0.0 test: `jest`` and
 /// `Exit status 1`, the package's directory over them.
 fn task_runner_reports_exit(line: &str) -> bool {
     let t = line.trim();
@@ -501,6 +501,7 @@ fn task_runner_reports_exit(line: &str) -> bool {
         || t.strip_prefix("- ").is_some_and(|task| task_ids(task, ':'))
         || t == "Failed tasks:"
         || t == "Failed"
+        || t == "Done"
         || t.strip_prefix("Exit status ")
             .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
         || t.starts_with('/') && t.ends_with(':') && !t.contains(char::is_whitespace)
