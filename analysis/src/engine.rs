@@ -36,8 +36,8 @@ pub(crate) use shape::{
 };
 use shape::{
     code_fence, continues, ends_report, error_tag, in_titled_section, looks_like_path,
-    passed_unit_title, program_prefix, starts_test_class, test_run_verdict, untagged,
-    usage_heading,
+    passed_unit_title, program_prefix, starts_test_class, task_header, task_ids, test_run_verdict,
+    untagged, usage_heading,
 };
 pub(crate) use shape::{reported_program, reports_exit, traced_command};
 use std::collections::{HashSet, VecDeque};
@@ -207,7 +207,13 @@ pub struct Step {
     /// lines again, the Dockerfile around the step, `ERROR: failed to solve: …`) repeats what
     /// the step showed.
     build_step_failed: bool,
+    /// The tasks a monorepo task runner headed its output with (Nx's `> nx run web:test`), and
+    /// the lines they start on.
+    task_sections: Vec<(u64, String)>,
 }
+
+/// How many task headers a step remembers: more packages than most monorepos hold.
+const MAX_TASK_SECTIONS: usize = 256;
 
 /// A failure list's numbered title and the lines that went on it so far.
 #[derive(Debug, Clone)]
@@ -1076,6 +1082,24 @@ impl Engine {
 
         if self.current.build_step_failed {
             return;
+        }
+        // Nx and Lerna print each task's output whole under its header, the failed task's
+        // among the others, and close by listing the failed tasks (`- @acme/web:test`): what
+        // the tasks after the first failed one printed is not its last words.
+        if text.starts_with('>') {
+            if let Some(task) = task_header(text)
+                && self.current.task_sections.len() < MAX_TASK_SECTIONS
+            {
+                self.current.task_sections.push((number, task.to_owned()));
+            }
+        } else if let Some(task) = text.strip_prefix("- ")
+            && !self.current.task_sections.is_empty()
+            && task_ids(task, ':')
+            && let Some(failed) = (self.current.task_sections.iter()).position(|(_, t)| t == task)
+            && let Some(&(next, _)) = self.current.task_sections.get(failed + 1)
+        {
+            self.current.tail.retain(|l| l.0 < next);
+            self.current.task_sections.truncate(failed + 1);
         }
         // BuildKit's `#7 ERROR: process "/bin/sh -c make" did not complete successfully: exit
         // code: 2`, under the step's own lines.

@@ -3488,6 +3488,42 @@ fn a_monorepo_task_runner_s_closing_points_at_the_failing_package_s_output() {
         report.summary.contains("3 prices above the limit"),
         "{report:#?}"
     );
+    // Nx 22, as it prints it: each task's output whole under its header, the failed task's
+    // (its last words on line 17) before a passing one's, and the list of failed tasks at the end.
+    let log = job(concat!(
+        "$ npx nx run-many -t ci\n",
+        "\x1b[2m> \x1b[22m\x1b[2mnx run\x1b[22m @acme/app:ci\n",
+        "\n",
+        "> @acme/app@1.0.0 ci\n",
+        "> ./check-prices data/prices.csv\n",
+        "\n",
+        "data/prices.csv: 3 prices above the limit\n",
+        "npm error Lifecycle script `ci` failed with error:\n",
+        "npm error code 1\n",
+        "\n",
+        "\x1b[2m> \x1b[22m\x1b[2mnx run\x1b[22m @acme/api:ci\n",
+        "\n",
+        "> @acme/api@1.0.0 ci\n",
+        "> node --test\n",
+        "\n",
+        "✔ health (1.204ms)\n",
+        "ℹ tests 1\n",
+        "ℹ pass 1\n",
+        "ℹ fail 0\n",
+        "\n",
+        "\x1b[7m\x1b[1m\x1b[31m NX \x1b[39m\x1b[22m\x1b[27m  \x1b[31mRunning target ci for 2 projects failed\x1b[39m\n",
+        "\n",
+        "\x1b[2mFailed tasks:\x1b[22m\n",
+        "\n",
+        "\x1b[2m-\x1b[22m @acme/app:ci\n",
+    ));
+    let report = analyze(&log);
+    let (start, end, _) = first_excerpt(&report);
+    assert!(start <= 17 && (17..21).contains(&end), "{report:#?}");
+    assert!(
+        report.summary.contains("3 prices above the limit"),
+        "{report:#?}"
+    );
 }
 
 #[test]

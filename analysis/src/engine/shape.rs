@@ -507,9 +507,21 @@ fn task_runner_reports_exit(line: &str) -> bool {
         || t.starts_with('/') && t.ends_with(':') && !t.contains(char::is_whitespace)
 }
 
+/// The task a monorepo task runner's header names over the task's output, as Nx prints it
+/// (`> nx run @acme/web:test`) and Lerna does (`> @acme/web:test`); not npm's echo of a script
+/// (`> @acme/web@1.0.0 test`).
+pub(super) fn task_header(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix("> ")?;
+    let task = rest.strip_prefix("nx run ").map_or(rest, |run| {
+        run.split_whitespace().next().unwrap_or_default()
+    });
+    // (Most lines under a `>` are prose or code, with a space in them.)
+    (!task.contains(' ') && task_ids(task, ':')).then_some(task)
+}
+
 /// Whether `text` lists tasks the way a monorepo task runner names them, a package's name and
 /// a script's, `@acme/web#test, api#lint` (Turborepo) or `@acme/web:test` (Nx).
-fn task_ids(text: &str, between: char) -> bool {
+pub(super) fn task_ids(text: &str, between: char) -> bool {
     let task_id = |id: &str| {
         id.split_once(between).is_some_and(|(package, task)| {
             let name = package.strip_prefix('@').map_or(Some(package), |scoped| {
