@@ -485,8 +485,9 @@ fn npm_reports_exit(line: &str) -> bool {
 /// (` Tasks:    1 successful, 2 total`, `Cached:    0 cached, 2 total`, `  Time:    2.31s`,
 /// `Failed:    @acme/web#test`); Nx's and Lerna's ` NX   Running target test for 2 projects
 /// failed`, `Failed tasks:` and their list (`- @acme/web:test`); pnpm's `Failed` (and a passing
-/// package's `Done`, which may come last) under a package's lines, ` ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL  @acme/web@1.0.0 test: `jest`` and
-/// `Exit status 1`, the package's directory over them.
+/// package's `Done`, which may come last) under a package's lines, and its closing: the
+/// package's directory over ` ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL  @acme/web@1.0.0 test: `jest``
+/// and `Exit status 1`.
 fn task_runner_reports_exit(line: &str) -> bool {
     let t = line.trim();
     let counted = |label: &str, unit: &str| {
