@@ -505,7 +505,13 @@ fn task_runner_reports_exit(line: &str) -> bool {
         || t == "Done"
         || t.strip_prefix("Exit status ")
             .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
-        || t.starts_with('/') && t.ends_with(':') && !t.contains(char::is_whitespace)
+        // pnpm's heading: the package's directory, not a location (pytest's `/…/tasks.py:500:`
+        // over a frame).
+        || t.strip_suffix(':').is_some_and(|directory| {
+            directory.starts_with('/')
+                && !directory.contains(':')
+                && !directory.contains(char::is_whitespace)
+        })
 }
 
 /// The task a monorepo task runner's header names over the task's output, as Nx prints it
@@ -1347,7 +1353,39 @@ pub(crate) fn traced_command(line: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{closing_count, test_run_verdict};
+    use super::{closing_count, reports_exit, test_run_verdict};
+
+    #[test]
+    fn a_wrappers_report_of_the_exit_is_told_from_what_the_command_said() {
+        for report in [
+            "make: *** [Makefile:12: ci] Error 2",
+            "npm error Lifecycle script `ci` failed with error:",
+            "npm error workspace @acme/web@1.0.0",
+            "@acme/web#test:  ERROR  command (/builds/acme/web) /usr/bin/npm run test exited (1)",
+            " Tasks:    1 successful, 2 total",
+            "  Time:    2.31s",
+            "Failed:    @acme/web#test, api#lint",
+            " NX   Running target test for 2 projects failed",
+            "- @acme/web:test",
+            "/builds/acme/shop/packages/web:",
+            "\u{2009}ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL\u{2009} @acme/web@1.0.0 test: `jest`",
+            "Command '['make']' returned non-zero exit status 2.",
+            "py: exit 1 (0.52 seconds) /builds/acme/app> pytest pid=412",
+        ] {
+            assert!(reports_exit(report), "{report}");
+        }
+        for said in [
+            "/root/.pyenv/versions/3.11.7/lib/python3.11/asyncio/tasks.py:500:",
+            "testTotal() returned non-zero return code.",
+            "Time:        1.234 s",
+            "- a list item",
+            "Running target practice for 2 players",
+            "the worker exited (unexpectedly)",
+            "src/cart.ts:3:5: error TS2322: x",
+        ] {
+            assert!(!reports_exit(said), "{said}");
+        }
+    }
 
     #[test]
     fn reads_a_tool_s_count_of_what_it_found() {
