@@ -764,9 +764,7 @@ pub(crate) fn wrapped_command(
         (directory.contains('/')
             && !directory.contains(char::is_whitespace)
             && !script.is_empty()
-            && script
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-')))
+            && script.bytes().all(crate::lines::in_script_name))
         .then_some(command)
     }
     (0..said.min(tail.len())).rev().find_map(|i| {

@@ -580,6 +580,16 @@ fn process_id_prefix_len(b: &[u8]) -> usize {
     end + usize::from(b.get(end) == Some(&b' '))
 }
 
+/// Whether a byte may be in an npm package's name (after its scope): lower case, digits, `._~-`.
+pub(crate) fn in_package_name(c: u8) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'.' | b'_' | b'~' | b'-')
+}
+
+/// Whether a byte may be in a package script's or a task's name (`test:unit`, `type-check`).
+pub(crate) fn in_script_name(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b':' | b'_' | b'-')
+}
+
 /// Length of the prefix a monorepo's task runner puts on each line a package's script prints,
 /// so that several packages' lines can interleave: Turborepo's `@acme/web:test: ` (package and
 /// task), pnpm's `packages/web test: ` (the package's directory and script), Lerna's and Nx's
@@ -599,11 +609,9 @@ fn workspace_prefix_len(b: &[u8]) -> usize {
     }
     let lower = |c: u8| c.is_ascii_lowercase();
     let alphabetic = |c: u8| c.is_ascii_alphabetic();
-    let package = |c: u8| {
-        c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'.' | b'_' | b'~' | b'-')
-    };
+    let package = in_package_name;
     // A script's name, colons in it too (`test:unit`): it ends with the prefix's colon.
-    let script = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b':' | b'_' | b'-');
+    let script = in_script_name;
     let after_colon = |at: usize| match b.get(at) {
         None => at,
         Some(b' ') => at + 1,

@@ -536,13 +536,9 @@ pub(super) fn task_ids(text: &str, between: char) -> bool {
             });
             name.is_some_and(|n| {
                 n.starts_with(|c: char| c.is_ascii_lowercase())
-                    && n.bytes().all(|b| {
-                        b.is_ascii_lowercase() || b.is_ascii_digit() || b"._~-".contains(&b)
-                    })
+                    && n.bytes().all(crate::lines::in_package_name)
             }) && task.starts_with(|c: char| c.is_ascii_alphabetic())
-                && task
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b":_-".contains(&b))
+                && task.bytes().all(crate::lines::in_script_name)
         })
     };
     !text.is_empty() && text.split(", ").all(task_id)
