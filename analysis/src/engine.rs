@@ -713,23 +713,46 @@ pub(super) fn exit_pointer() -> &'static Regex {
     })
 }
 
+/// Lines a wrapper may print after its report of how the command exited (yarn's `info Visit …`,
+/// nox's `Session tests failed.`, rake's frames and `Tasks: TOP => ci`).
+const WRAPPER_EPILOGUE: usize = 5;
+
 /// How many of `tail`'s lines lead up to its last words: not what the step logged below error
 /// level after them (npm's update notice, pip's warning about running as root), which it prints
 /// whatever happened, nor a wrapper's report of how the command exited (make's `*** [ci] Error
-/// 1`, npm's lifecycle block and its empty `npm ERR!` lines); all of them when that is all it
-/// printed, and the lines logged below error level too when the first of them is about the file
-/// the words are (a list of findings, the last at a lower level).
+/// 1`, npm's lifecycle block and its empty `npm ERR!` lines), its heading (rake's `rake
+/// aborted!`) and the few lines it says after it, once the command is over; all of them when
+/// that is all it printed, and the lines logged below error level too when the first of them is
+/// about the file the words are (a list of findings, the last at a lower level).
 pub(crate) fn said_last(tail: &VecDeque<(u64, String)>) -> usize {
     let rules = Rules::get();
-    let closing = tail
-        .iter()
-        .rev()
-        .take_while(|l| {
-            rules.logged_below_error(&l.1) || reports_exit(&l.1) || untagged(&l.1).is_empty()
-        })
-        .count();
-    let said = tail.len() - closing;
-    if said == 0 || closing == 0 {
+    let closing_line = |l: &(u64, String)| {
+        rules.logged_below_error(&l.1) || reports_exit(&l.1) || untagged(&l.1).is_empty()
+    };
+    let exit_report =
+        |l: &(u64, String)| !l.1.starts_with(char::is_whitespace) && reports_exit(&l.1);
+    let end = (tail.iter().rev().take(WRAPPER_EPILOGUE + 1))
+        .position(exit_report)
+        .map_or(tail.len(), |back| tail.len() - 1 - back);
+    let mut said = end
+        - tail
+            .range(..end)
+            .rev()
+            .take_while(|l| closing_line(l))
+            .count();
+    let heading = |l: &(u64, String)| {
+        !l.1.starts_with(char::is_whitespace)
+            && l.1.ends_with(['!', ':'])
+            && l.1.split_whitespace().count() <= 3
+    };
+    if said > 0
+        && tail.get(said).is_some_and(exit_report)
+        && tail[said].0 == tail[said - 1].0 + 1
+        && heading(&tail[said - 1])
+    {
+        said -= 1;
+    }
+    if said == 0 || said == tail.len() {
         return tail.len();
     }
     // The last of a list of findings, at a lower level, is one of the words.
@@ -1179,10 +1202,18 @@ impl Engine {
             // compiler's error), unless the block is such reports (make's from each sub-make).
             // The report's first line names an error or a failure, which the prefilter sees, and
             // starts at the margin, or a space off it (pnpm's ` ELIFECYCLE  Command failed`).
+            // A heading's next line is what it announces (rake's `rake aborted!` over `Command
+            // failed with status (1)`).
+            let heading = block.anchored_lines().len() == 1
+                && block
+                    .lines
+                    .last()
+                    .is_some_and(|(_, l)| l.ends_with(['!', ':']));
             let closes = has_keyword
                 && !text.starts_with("  ")
                 && !text.starts_with('\t')
                 && reports_exit(text)
+                && !heading
                 && !(block.anchored_lines().first()).is_some_and(|(_, l)| reports_exit(l));
             let keep = !ends && !closes && continues(block, text, rule);
             // A traceback's decisive line is its last: a long one drops frames from its middle,
@@ -1638,6 +1669,16 @@ impl Engine {
                 self.current
                     .awaited_reports
                     .retain(|awaited| *awaited != name);
+            }
+            // A wrapper's heading over its report of how the command exited (rake's `rake
+            // aborted!` over `Command failed with status (1): [pytest…]`, Gradle's `* What went
+            // wrong:` over `> Process 'command 'make'' finished with non-zero exit value 2`)
+            // points at what the command printed, as the report alone does.
+            if matches!(block.rule.shape, Shape::Section | Shape::Report)
+                && block.rule.tier <= 1
+                && (block.anchored_lines().iter().skip(1).take(2)).any(|(_, l)| reports_exit(l))
+            {
+                block.passed_over = true;
             }
             // A block of bare tags (`[ERROR]` alone, after a tool's epilogue) says nothing.
             let says_something = block.lines.iter().any(|(_, l)| !untagged(l).is_empty());

@@ -1873,8 +1873,20 @@ fn step_report(
                 .clone()
                 .next_back()
                 .is_some_and(|l| l.0 > anchor && l.0 - anchor < budget as u64);
+        // After an environment event, the few lines that run on to the step's end are what
+        // the command gave up on, its wrappers' reports of the exit among them (buildah's
+        // `Error: building at STEP "RUN …": exit status 1`).
+        let gave_up: Vec<&(u64, String)> = event_end
+            .map(|end| step.tail.iter().filter(|l| l.0 > end).collect())
+            .unwrap_or_default();
+        let runs_on = (gave_up
+            .iter()
+            .zip(event_end.into_iter().chain(gave_up.iter().map(|l| l.0))))
+        .all(|(l, above)| l.0 == above + 1);
         let last: Vec<&(u64, String)> = if fits {
             said.filter(|l| l.0 > anchor).collect()
+        } else if !gave_up.is_empty() && gave_up.len() <= LAST_WORDS && runs_on {
+            gave_up
         } else {
             last_paragraph(&step, compared, budget.min(TAIL_SHOWN))
         };

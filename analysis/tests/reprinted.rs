@@ -2,8 +2,8 @@
 //! again as other runners and terminals print the same output (line for line, so the line numbers
 //! stay), gets the same excerpts and category; and so does the job with what a runner prints
 //! after the script of a job that saves its cache and artifacts on failure. A job whose command
-//! runs through a wrapper (make, tox, a monorepo's task runner) is explained by what the command
-//! said, not the wrapper.
+//! runs through a wrapper (make, tox, rake, go-task, nox, yarn, a monorepo's task runner) is
+//! explained by what the command said, not the wrapper.
 
 use exlogare_analysis::{JobMeta, Report, analyze_bytes};
 use std::fs;
@@ -267,11 +267,12 @@ fn a_job_reprinted_by_another_runner_or_terminal_gets_the_same_report() {
     assert!(differ.is_empty(), "{}", differ.join("\n"));
 }
 
-/// The job's failing command run through a wrapper, as GNU make, tox 4 and, as a package's
-/// script in a monorepo, Turborepo 2 and pnpm 9 print it (their real output around a failing
-/// command): the wrapper's command, its echo of the command (a passing package's lines beside
-/// it), the command's output (behind the package's tag), the wrapper's report of its exit. With
-/// where each line of the job went. `None` for a log not in a GitFlic runner's shape.
+/// The job's failing command run through a wrapper, as GNU make, tox 4, Rake 13, go-task 3, nox
+/// 2026, Yarn 1 and, as a package's script in a monorepo, Turborepo 2 and pnpm 9 print it (their
+/// real output around a failing command): the wrapper's command, its echo of the command (a
+/// passing package's lines beside it), the command's output (behind the package's tag), the
+/// wrapper's report of its exit and what it says after it. With where each line of the job went.
+/// `None` for a log not in a GitFlic runner's shape.
 fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
     let lines: Vec<&str> = log.split('\n').collect();
     if !lines.first()?.starts_with("Running with gitlab-runner") {
@@ -356,6 +357,46 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
             ];
             ("$ pnpm -r run ci".to_owned(), head, tail)
         }
+        "rake" => (
+            "$ rake ci".to_owned(),
+            vec![command.to_owned()],
+            vec![
+                "rake aborted!".to_owned(),
+                // Rake shows the command's first 42 characters.
+                format!(
+                    "Command failed with status ({code}): [{}...]",
+                    command.chars().take(42).collect::<String>()
+                ),
+                "/builds/acme/app/Rakefile:2:in `block in <top (required)>'".to_owned(),
+                "Tasks: TOP => ci".to_owned(),
+                "(See full trace by running task with --trace)".to_owned(),
+            ],
+        ),
+        "go-task" => (
+            "$ task ci".to_owned(),
+            vec![format!("task: [ci] {command}")],
+            vec![format!("task: Failed to run task \"ci\": exit status {code}")],
+        ),
+        "nox" => (
+            "$ nox -s tests".to_owned(),
+            vec![
+                "nox > Running session tests".to_owned(),
+                format!("nox > {command}"),
+            ],
+            vec![
+                format!("nox > Command {command} failed with exit code {code}"),
+                "nox > Session tests failed.".to_owned(),
+            ],
+        ),
+        "yarn" => (
+            "$ yarn run ci".to_owned(),
+            vec!["yarn run v1.22.22".to_owned(), format!("$ {command}")],
+            vec![
+                format!("error Command failed with exit code {code}."),
+                "info Visit https://yarnpkg.com/en/docs/cli/run for documentation about this command."
+                    .to_owned(),
+            ],
+        ),
         _ => (
             "$ tox -e py".to_owned(),
             vec![format!("py: commands[0]> {command}")],
@@ -396,7 +437,9 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
 #[test]
 fn a_job_run_through_a_wrapper_is_explained_by_what_the_command_said() {
     let logs = fixture_jobs();
-    for wrapper in ["make", "tox", "turbo", "pnpm"] {
+    for wrapper in [
+        "make", "tox", "turbo", "pnpm", "rake", "go-task", "nox", "yarn",
+    ] {
         let (mut jobs, mut lost) = (0, Vec::new());
         for path in &logs {
             let log = fs::read_to_string(path).unwrap_or_default();

@@ -387,7 +387,7 @@ pub(crate) fn reports_exit(line: &str) -> bool {
 /// automaton over the line finds the phrases: the engine asks this of every line a block could
 /// go on with.
 fn says_how_it_exited(line: &str) -> bool {
-    const PHRASES: [&str; 15] = [
+    const PHRASES: [&str; 17] = [
         "exited with",
         "subprocess exited",
         // dpkg-buildpackage's `debian/rules binary subprocess returned exit status 2`.
@@ -417,6 +417,11 @@ fn says_how_it_exited(line: &str) -> bool {
         "Running target ",
         // pnpm's ` ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL  @acme/web@1.0.0 test: `jest``.
         "ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL",
+        // Rake's `sh`: `Command failed with status (1): [pytest -q...]`.
+        "Command failed with status (",
+        // Go's os/exec, in the words of the tools written in Go that run commands (go-task's
+        // `task: Failed to run task "ci": exit status 1`, `go run`'s `exit status 2`).
+        "exit status ",
     ];
     // Leftmost-first matching lets the automaton skip ahead with its vectorised prefilter: most
     // lines hold no phrase, and only those that do are read again for the one that counts.
@@ -442,6 +447,15 @@ fn says_how_it_exited(line: &str) -> bool {
                         !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit())
                     }),
                 "Running target " => line.trim_end().ends_with(" failed"),
+                // The error's last link (`…: exit status 1`), or all of it: not a log record's
+                // words about a command (`Error running notify command: nginx -s reload, exit
+                // status 1`).
+                "exit status " => {
+                    let code = line[at + phrase.len()..].trim_end();
+                    (at == 0 || line[..at].ends_with(": "))
+                        && !code.is_empty()
+                        && code.bytes().all(|b| b.is_ascii_digit())
+                }
                 _ => true,
             }
         })
@@ -1367,6 +1381,9 @@ mod tests {
             "\u{2009}ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL\u{2009} @acme/web@1.0.0 test: `jest`",
             "Command '['make']' returned non-zero exit status 2.",
             "py: exit 1 (0.52 seconds) /builds/acme/app> pytest pid=412",
+            "Command failed with status (1): [pytest -q tests...]",
+            "task: Failed to run task \"ci\": exit status 1",
+            "exit status 2",
         ] {
             assert!(reports_exit(report), "{report}");
         }
@@ -1378,6 +1395,8 @@ mod tests {
             "Running target practice for 2 players",
             "the worker exited (unexpectedly)",
             "src/cart.ts:3:5: error TS2322: x",
+            "Error running notify command: nginx -s reload, exit status 1",
+            "the exit status 1 means a failure",
         ] {
             assert!(!reports_exit(said), "{said}");
         }
