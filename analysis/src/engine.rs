@@ -481,6 +481,21 @@ impl Step {
         // What passing tests printed is not a cause. When it is all there is, the step's last
         // output says more (a coverage gate after a passing suite's console noise).
         let decisive: Vec<&Block> = self.decisive.iter().filter(|b| !b.passed_over).collect();
+        // A wrapper's title over the output of what it ran (pre-commit's `hook.....Failed`)
+        // heads the decisive blocks in that output, before the next such title: the causes the
+        // wrapped tool printed come first.
+        let heads_a_cause = |title: &Block| {
+            let next_title = (decisive.iter())
+                .filter(|b| b.seq > title.seq && b.rule.titles_output)
+                .map(|b| b.seq)
+                .min()
+                .unwrap_or(u64::MAX);
+            (decisive.iter())
+                .any(|b| b.seq > title.seq && b.seq < next_title && !b.rule.titles_output)
+        };
+        let decisive: Vec<&Block> = (decisive.iter().copied())
+            .filter(|b| !b.rule.titles_output || !heads_a_cause(b))
+            .collect();
         let last_words = self.tail.range(..said_last(&self.tail));
         // When a test runner reports failed tests, the tests are the verdict: a network error
         // a passing test printed, or one quoted in a failure's report, is the test's business
@@ -740,10 +755,12 @@ pub(crate) fn said_last(tail: &VecDeque<(u64, String)>) -> usize {
             .rev()
             .take_while(|l| closing_line(l))
             .count();
+    // (A tool's last words may be a short exclamation too: sqlfluff's `All Finished!`.)
     let heading = |l: &(u64, String)| {
         !l.1.starts_with(char::is_whitespace)
             && l.1.ends_with(['!', ':'])
             && l.1.split_whitespace().count() <= 3
+            && crate::rules::says_any(&l.1, &["abort", "fail", "error"])
     };
     if said > 0
         && tail.get(said).is_some_and(exit_report)
@@ -1215,7 +1232,10 @@ impl Engine {
                 && reports_exit(text)
                 && !heading
                 && !(block.anchored_lines().first()).is_some_and(|(_, l)| reports_exit(l));
-            let keep = !ends && !closes && continues(block, text, rule);
+            // A decisive line in the output a wrapper's title heads starts a block of its own.
+            let cause_under_title =
+                block.rule.titles_output && rule.is_some_and(|r| r.tier <= 1 && !r.titles_output);
+            let keep = !ends && !closes && !cause_under_title && continues(block, text, rule);
             // A traceback's decisive line is its last: a long one drops frames from its middle,
             // and so does a report that quotes one.
             let traceback_at = match block.rule.shape {

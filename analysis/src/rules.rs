@@ -123,6 +123,9 @@ pub struct Rule {
     /// The program that exits with the line the rule matches (git, with its `fatal:`): what the
     /// step prints after it is another program's, which went on past it unless it names it.
     pub ends_its_program: Option<&'static str>,
+    /// Whether the line is a wrapper's title over the output of what it ran (pre-commit's
+    /// `hook.....Failed`): a decisive block in that output is the cause, the title its heading.
+    pub titles_output: bool,
 }
 
 /// Lines above an anchor that belong to its block.
@@ -179,6 +182,7 @@ const fn rule(
         conclusion_prefix: None,
         closing_prefix: None,
         ends_its_program: None,
+        titles_output: false,
     }
 }
 
@@ -209,6 +213,14 @@ const fn with_section_lead(rule: Rule) -> Rule {
 const fn with_path_lead(rule: Rule) -> Rule {
     Rule {
         lead: Lead::Paths,
+        ..rule
+    }
+}
+
+/// A wrapper's title over the output of what it ran (see [`Rule::titles_output`]).
+const fn titling_output(rule: Rule) -> Rule {
+    Rule {
+        titles_output: true,
         ..rule
     }
 }

@@ -3593,3 +3593,40 @@ fn buildkit_s_closing_repeats_what_the_failed_step_showed() {
     );
     assert_eq!(report.category, Category::DockerBuild, "{report:#?}");
 }
+
+#[test]
+fn a_hook_runner_s_title_over_a_tool_s_output_heads_the_cause_the_tool_printed() {
+    // pre-commit 4, as it prints a failed hook that ran pytest: the hook's title, id and exit
+    // code, then pytest's own report; a passing hook after it.
+    let dots =
+        |name: &str, verdict: &str| format!("{name}{}{verdict}\n", ".".repeat(73 - name.len()));
+    let log = job(&[
+        "$ pre-commit run --all-files\n".to_owned(),
+        dots("ruff", "Passed"),
+        dots("tests", "Failed"),
+        "- hook id: tests\n- exit code: 1\n\n".to_owned(),
+        "F                                                                        [100%]\n"
+            .to_owned(),
+        "=================================== FAILURES ===================================\n"
+            .to_owned(),
+        "__________________________________ test_total __________________________________\n\n"
+            .to_owned(),
+        "    def test_total():\n>       assert 1 + 1 == 3\nE       assert (1 + 1) == 3\n\n"
+            .to_owned(),
+        "test_a.py:2: AssertionError\n".to_owned(),
+        "=========================== short test summary info ============================\n"
+            .to_owned(),
+        "FAILED test_a.py::test_total - assert (1 + 1) == 3\n1 failed in 0.03s\n\n".to_owned(),
+        dots("trailing check", "Passed"),
+    ]
+    .concat());
+    let report = analyze(&log);
+    let (_, end, text) = first_excerpt(&report);
+    assert_eq!(report.category, Category::TestFailure, "{report:#?}");
+    assert!(end >= 25, "{report:#?}");
+    assert!(text.contains("E       assert (1 + 1) == 3"), "{report:#?}");
+    assert!(
+        report.summary.contains("assert (1 + 1) == 3"),
+        "{report:#?}"
+    );
+}

@@ -3,7 +3,7 @@
 
 use super::Category::Lint;
 use super::Shape::{Line, List, Report, Section};
-use super::{Lead, Rule, rule, with_path_lead};
+use super::{Lead, Rule, rule, titling_output, with_path_lead};
 
 pub(super) static RULES: &[Rule] = &[
     // Bandit's report of a security issue: the check, its severity, the location and the code.
@@ -59,14 +59,14 @@ pub(super) static RULES: &[Rule] = &[
     ),
     // pre-commit's hook line, padded with dots to its verdict, over the hook's id, exit code and
     // output; the next hook's line ends it.
-    rule(
+    titling_output(rule(
         "pre-commit-hook",
         r"^\S.*\.{4,}Failed$",
         Lint,
         0,
         Report,
         "A pre-commit hook failed: its output says what to fix; a hook that modified files fixed them itself, so commit its changes.",
-    ),
+    )),
     // The "stylish" list many linters print under a file's name: `  12:5  error  message  rule`
     // (ESLint, yamllint), with a mark for the level in stylelint's (`  2:3  ✖  message`).
     with_path_lead(rule(
