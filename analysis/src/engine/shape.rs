@@ -387,7 +387,7 @@ pub(crate) fn reports_exit(line: &str) -> bool {
 /// automaton over the line finds the phrases: the engine asks this of every line a block could
 /// go on with.
 fn says_how_it_exited(line: &str) -> bool {
-    const PHRASES: [&str; 17] = [
+    const PHRASES: [&str; 18] = [
         "exited with",
         "subprocess exited",
         // dpkg-buildpackage's `debian/rules binary subprocess returned exit status 2`.
@@ -417,6 +417,8 @@ fn says_how_it_exited(line: &str) -> bool {
         "Running target ",
         // pnpm's ` ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL  @acme/web@1.0.0 test: `jest``.
         "ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL",
+        // Ninja's `ninja: build stopped: subcommand failed.`
+        "build stopped: subcommand failed",
         // Rake's `sh`: `Command failed with status (1): [pytest -q...]`.
         "Command failed with status (",
         // Go's os/exec, in the words of the tools written in Go that run commands (go-task's
@@ -1384,6 +1386,7 @@ mod tests {
             "Command failed with status (1): [pytest -q tests...]",
             "task: Failed to run task \"ci\": exit status 1",
             "exit status 2",
+            "ninja: build stopped: subcommand failed.",
         ] {
             assert!(reports_exit(report), "{report}");
         }
