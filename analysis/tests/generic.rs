@@ -3630,3 +3630,27 @@ fn a_hook_runner_s_title_over_a_tool_s_output_heads_the_cause_the_tool_printed()
         "{report:#?}"
     );
 }
+
+#[test]
+fn gnu_make_under_another_name_reports_the_exit_as_make_does() {
+    // CMake's Makefiles under `gmake` (Red Hat's systems, the BSDs): the sub-makes' reports of
+    // the exit are not the check's last words (line 15); the innermost one is shown under them.
+    let log = job(concat!(
+        "$ cmake --build build --target check\n",
+        "[ 50%] Built target cart\n",
+        "[100%] Running the checks\n",
+        "./check-prices data/prices.csv\n",
+        "data/prices.csv: 3 prices above the limit\n",
+        "gmake[3]: *** [CMakeFiles/check.dir/build.make:70: CMakeFiles/check] Error 1\n",
+        "gmake[2]: *** [CMakeFiles/Makefile2:111: CMakeFiles/check.dir/all] Error 2\n",
+        "gmake[1]: *** [CMakeFiles/Makefile2:118: CMakeFiles/check.dir/rule] Error 2\n",
+        "gmake: *** [Makefile:137: check] Error 2\n",
+    ));
+    let report = analyze(&log);
+    let (_, end, _) = first_excerpt(&report);
+    assert_eq!(end, 16, "{report:#?}");
+    assert!(
+        report.summary.contains("3 prices above the limit"),
+        "{report:#?}"
+    );
+}

@@ -267,12 +267,13 @@ fn a_job_reprinted_by_another_runner_or_terminal_gets_the_same_report() {
     assert!(differ.is_empty(), "{}", differ.join("\n"));
 }
 
-/// The job's failing command run through a wrapper, as GNU make, tox 4, Rake 13, go-task 3, nox
-/// 2026, Yarn 1 and, as a package's script in a monorepo, Turborepo 2 and pnpm 9 print it (their
-/// real output around a failing command): the wrapper's command, its echo of the command (a
-/// passing package's lines beside it), the command's output (behind the package's tag), the
-/// wrapper's report of its exit and what it says after it. With where each line of the job went.
-/// `None` for a log not in a GitFlic runner's shape.
+/// The job's failing command run through a wrapper, as GNU make (and CMake's Makefiles under
+/// `gmake`), tox 4, Rake 13, go-task 3, nox 2026, Yarn 1 and, as a package's script in a
+/// monorepo, Turborepo 2 and pnpm 9 print it (their real output around a failing command): the
+/// wrapper's command, its echo of the command (a passing package's lines beside it), the
+/// command's output (behind the package's tag), the wrapper's report of its exit and what it
+/// says after it. With where each line of the job went. `None` for a log not in a GitFlic
+/// runner's shape.
 fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
     let lines: Vec<&str> = log.split('\n').collect();
     if !lines.first()?.starts_with("Running with gitlab-runner") {
@@ -370,6 +371,21 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
                 "/builds/acme/app/Rakefile:2:in `block in <top (required)>'".to_owned(),
                 "Tasks: TOP => ci".to_owned(),
                 "(See full trace by running task with --trace)".to_owned(),
+            ],
+        ),
+        // CMake's Makefiles under GNU make as Red Hat's systems and the BSDs name it.
+        "gmake" => (
+            "$ cmake --build build --target check".to_owned(),
+            vec![
+                "[ 50%] Built target cart".to_owned(),
+                "[100%] Running the checks".to_owned(),
+                command.to_owned(),
+            ],
+            vec![
+                format!("gmake[3]: *** [CMakeFiles/check.dir/build.make:70: CMakeFiles/check] Error {code}"),
+                "gmake[2]: *** [CMakeFiles/Makefile2:111: CMakeFiles/check.dir/all] Error 2".to_owned(),
+                "gmake[1]: *** [CMakeFiles/Makefile2:118: CMakeFiles/check.dir/rule] Error 2".to_owned(),
+                "gmake: *** [Makefile:137: check] Error 2".to_owned(),
             ],
         ),
         "go-task" => (

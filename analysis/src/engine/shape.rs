@@ -561,10 +561,13 @@ pub(super) fn task_ids(text: &str, between: char) -> bool {
 }
 
 /// GNU make's report of a recipe that failed, `make: *** [Makefile:12: ci] Error 1` (or
-/// `make[2]: *** [all] Error 2` from a sub-make); not its own errors (`No rule to make target
-/// 'x'.  Stop.`).
+/// `make[2]: *** [all] Error 2` from a sub-make), under any of its names (`gmake`, as the BSDs,
+/// Homebrew and CMake on Red Hat's systems call it; `mingw32-make`); not its own errors (`No
+/// rule to make target 'x'.  Stop.`).
 fn make_reports_exit(line: &str) -> bool {
-    line.starts_with("make")
+    ["make", "gmake", "mingw32-make"]
+        .iter()
+        .any(|name| line.starts_with(name))
         && line.contains(": *** [")
         && line
             .trim_end_matches(" (ignored)")
@@ -1371,6 +1374,7 @@ mod tests {
     fn a_wrappers_report_of_the_exit_is_told_from_what_the_command_said() {
         for report in [
             "make: *** [Makefile:12: ci] Error 2",
+            "gmake[2]: *** [CMakeFiles/check.dir/build.make:70: CMakeFiles/check] Error 1",
             "npm error Lifecycle script `ci` failed with error:",
             "npm error workspace @acme/web@1.0.0",
             "@acme/web#test:  ERROR  command (/builds/acme/web) /usr/bin/npm run test exited (1)",

@@ -187,7 +187,7 @@ pub(super) static RULES: &[Rule] = &[
     ),
     rule(
         "make-error",
-        r"^make(\[\d+\])?: \*\*\* .*(Error \d+|Stop\.)",
+        r"^(g|mingw32-)?make(\[\d+\])?: \*\*\* .*(Error \d+|Stop\.)",
         Compilation,
         3,
         Line,

@@ -169,6 +169,12 @@ fn recognises_tools() {
         ),
         ("make: *** [Makefile:2: test] Aborted", "killed-by-signal"),
         (
+            "gmake[1]: *** [Makefile:2: test] Aborted",
+            "killed-by-signal",
+        ),
+        ("gmake: *** [Makefile:137: check] Error 2", "make-error"),
+        ("mingw32-make: *** [Makefile:9: all] Error 2", "make-error"),
+        (
             "cart_test: cart.c:13: main: Assertion `total(prices, 2) == 450' failed.",
             "c-assert",
         ),
