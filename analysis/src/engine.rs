@@ -37,7 +37,7 @@ pub(crate) use shape::{
 use shape::{
     code_fence, continues, ends_report, error_tag, in_titled_section, looks_like_path,
     passed_unit_title, program_prefix, starts_test_class, task_header, task_ids, test_run_verdict,
-    untagged, usage_heading,
+    untagged, usage_heading, wrapper_heading,
 };
 pub(crate) use shape::{reported_program, reports_exit, traced_command};
 use std::collections::{HashSet, VecDeque};
@@ -755,17 +755,10 @@ pub(crate) fn said_last(tail: &VecDeque<(u64, String)>) -> usize {
             .rev()
             .take_while(|l| closing_line(l))
             .count();
-    // (A tool's last words may be a short exclamation too: sqlfluff's `All Finished!`.)
-    let heading = |l: &(u64, String)| {
-        !l.1.starts_with(char::is_whitespace)
-            && l.1.ends_with(['!', ':'])
-            && l.1.split_whitespace().count() <= 3
-            && crate::rules::says_any(&l.1, &["abort", "fail", "error"])
-    };
     if said > 0
         && tail.get(said).is_some_and(exit_report)
         && tail[said].0 == tail[said - 1].0 + 1
-        && heading(&tail[said - 1])
+        && wrapper_heading(&tail[said - 1].1)
     {
         said -= 1;
     }
@@ -1219,13 +1212,10 @@ impl Engine {
             // compiler's error), unless the block is such reports (make's from each sub-make).
             // The report's first line names an error or a failure, which the prefilter sees, and
             // starts at the margin, or a space off it (pnpm's ` ELIFECYCLE  Command failed`).
-            // A heading's next line is what it announces (rake's `rake aborted!` over `Command
-            // failed with status (1)`).
+            // A wrapper's heading announces its report of the exit (rake's `rake aborted!` over
+            // `Command failed with status (1)`).
             let heading = block.anchored_lines().len() == 1
-                && block
-                    .lines
-                    .last()
-                    .is_some_and(|(_, l)| l.ends_with(['!', ':']));
+                && (block.lines.last()).is_some_and(|(_, l)| wrapper_heading(l));
             let closes = has_keyword
                 && !text.starts_with("  ")
                 && !text.starts_with('\t')

@@ -560,6 +560,16 @@ pub(super) fn task_ids(text: &str, between: char) -> bool {
     !text.is_empty() && text.split(", ").all(task_id)
 }
 
+/// A wrapper's short heading over its report of how the command exited (rake's `rake aborted!`
+/// over `Command failed with status (1): [pytest…]`): it ends with `!` or `:` and says the
+/// wrapper failed, as a tool's last words may not (sqlfluff's `All Finished!`).
+pub(super) fn wrapper_heading(line: &str) -> bool {
+    !line.starts_with(char::is_whitespace)
+        && line.ends_with(['!', ':'])
+        && line.split_whitespace().count() <= 3
+        && crate::rules::says_any(line, &["abort", "fail", "error"])
+}
+
 /// GNU make's report of a recipe that failed, `make: *** [Makefile:12: ci] Error 1` (or
 /// `make[2]: *** [all] Error 2` from a sub-make), under any of its names (`gmake`, as the BSDs,
 /// Homebrew and CMake on Red Hat's systems call it; `mingw32-make`); not its own errors (`No
