@@ -1879,13 +1879,16 @@ fn step_report(
         let gave_up: Vec<&(u64, String)> = event_end
             .map(|end| step.tail.iter().filter(|l| l.0 > end).collect())
             .unwrap_or_default();
-        let runs_on = (gave_up
-            .iter()
-            .zip(event_end.into_iter().chain(gave_up.iter().map(|l| l.0))))
-        .all(|(l, above)| l.0 == above + 1);
+        // (The tail's line numbers rise: the lines run on from the event when the last is as
+        // many lines below it as there are.)
+        let runs_on = event_end.is_some_and(|end| {
+            gave_up
+                .last()
+                .is_some_and(|l| l.0 == end + gave_up.len() as u64)
+        });
         let last: Vec<&(u64, String)> = if fits {
             said.filter(|l| l.0 > anchor).collect()
-        } else if !gave_up.is_empty() && gave_up.len() <= LAST_WORDS && runs_on {
+        } else if runs_on && gave_up.len() <= LAST_WORDS {
             gave_up
         } else {
             last_paragraph(&step, compared, budget.min(TAIL_SHOWN))

@@ -609,9 +609,6 @@ fn workspace_prefix_len(b: &[u8]) -> usize {
     }
     let lower = |c: u8| c.is_ascii_lowercase();
     let alphabetic = |c: u8| c.is_ascii_alphabetic();
-    let package = in_package_name;
-    // A script's name, colons in it too (`test:unit`): it ends with the prefix's colon.
-    let script = in_script_name;
     let after_colon = |at: usize| match b.get(at) {
         None => at,
         Some(b' ') => at + 1,
@@ -619,7 +616,7 @@ fn workspace_prefix_len(b: &[u8]) -> usize {
     };
     let scoped = b.first() == Some(&b'@');
     let name_start = if scoped {
-        let scope = word(b, 1, lower, package);
+        let scope = word(b, 1, lower, in_package_name);
         if scope == 1 || b.get(scope) != Some(&b'/') {
             return 0;
         }
@@ -627,10 +624,11 @@ fn workspace_prefix_len(b: &[u8]) -> usize {
     } else {
         0
     };
-    let name = word(b, name_start, lower, package);
+    let name = word(b, name_start, lower, in_package_name);
     match b.get(name) {
         _ if name == name_start => 0,
-        Some(b':') => match word(b, name + 1, alphabetic, script) {
+        // A script's name, colons in it too (`test:unit`): it ends with the prefix's colon.
+        Some(b':') => match word(b, name + 1, alphabetic, in_script_name) {
             task if task > name + 2 && b[task - 1] == b':' => after_colon(task),
             _ if scoped => after_colon(name + 1),
             _ => 0,
@@ -646,7 +644,7 @@ fn workspace_prefix_len(b: &[u8]) -> usize {
             if b.get(directory) != Some(&b' ') {
                 return 0;
             }
-            match word(b, directory + 1, alphabetic, script) {
+            match word(b, directory + 1, alphabetic, in_script_name) {
                 end if end > directory + 2
                     && b[end - 1] == b':'
                     && !LEVELS.contains(&&b[directory + 1..end - 1]) =>
