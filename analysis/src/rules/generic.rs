@@ -187,7 +187,7 @@ pub(super) static RULES: &[Rule] = &[
     ),
     rule(
         "make-error",
-        r"^(g|mingw32-)?make(\[\d+\])?: \*\*\* .*(Error \d+|Stop\.)",
+        concat!(make_report!(), r".*(Error \d+|Stop\.)"),
         Compilation,
         3,
         Line,

@@ -537,7 +537,11 @@ pub(super) static RULES: &[Rule] = &[
     // ./app`, make's `*** [Makefile:2: test] Aborted`, `Aborted (core dumped)`.
     rule(
         "killed-by-signal",
-        r"^\S+: (line )?\d+: +\d+ (Segmentation fault|Aborted|Bus error|Floating point exception|Illegal instruction)|^(g|mingw32-)?make(\[\d+\])?: \*\*\* \[[^\]]*\] (Aborted|Segmentation fault)|^(Segmentation fault|Aborted|Bus error|Illegal instruction) \(core dumped\)$",
+        concat!(
+            r"^\S+: (line )?\d+: +\d+ (Segmentation fault|Aborted|Bus error|Floating point exception|Illegal instruction)|",
+            make_report!(),
+            r"\[[^\]]*\] (Aborted|Segmentation fault)|^(Segmentation fault|Aborted|Bus error|Illegal instruction) \(core dumped\)$"
+        ),
         Unknown,
         1,
         Line,
