@@ -35,11 +35,11 @@ pub(crate) use shape::{
     numbered_source, raised, shouted, underline, without_level_tag,
 };
 use shape::{
-    code_fence, continues, ends_report, error_tag, in_titled_section, looks_like_path,
-    passed_unit_title, program_prefix, starts_test_class, task_header, task_ids, test_run_verdict,
-    untagged, usage_heading, wrapper_heading,
+    code_fence, continues, ends_report, ends_with_hook_title, error_tag, hook_passed,
+    in_titled_section, looks_like_path, passed_unit_title, program_prefix, starts_test_class,
+    task_header, task_ids, test_run_verdict, untagged, usage_heading, wrapper_heading,
 };
-pub(crate) use shape::{reported_program, reports_exit, traced_command};
+pub(crate) use shape::{hook_name, reported_program, reports_exit, traced_command};
 use std::collections::{HashSet, VecDeque};
 use std::sync::OnceLock;
 
@@ -474,28 +474,13 @@ impl Step {
     }
 
     /// The primary block and the blocks worth showing with it, by the precedence above.
-    pub fn choose(&self) -> Vec<&Block> {
+    pub fn choose<'s>(&'s self) -> Vec<&'s Block> {
         fn said(b: &Block) -> Option<&str> {
             b.anchored_lines().first().map(|(_, l)| untagged(l))
         }
         // What passing tests printed is not a cause. When it is all there is, the step's last
         // output says more (a coverage gate after a passing suite's console noise).
         let decisive: Vec<&Block> = self.decisive.iter().filter(|b| !b.passed_over).collect();
-        // A wrapper's title over the output of what it ran (pre-commit's `hook.....Failed`)
-        // heads the decisive blocks in that output, before the next such title: the causes the
-        // wrapped tool printed come first.
-        let heads_a_cause = |title: &Block| {
-            let next_title = (decisive.iter())
-                .filter(|b| b.seq > title.seq && b.rule.titles_output)
-                .map(|b| b.seq)
-                .min()
-                .unwrap_or(u64::MAX);
-            (decisive.iter())
-                .any(|b| b.seq > title.seq && b.seq < next_title && !b.rule.titles_output)
-        };
-        let decisive: Vec<&Block> = (decisive.iter().copied())
-            .filter(|b| !b.rule.titles_output || !heads_a_cause(b))
-            .collect();
         let last_words = self.tail.range(..said_last(&self.tail));
         // When a test runner reports failed tests, the tests are the verdict: a network error
         // a passing test printed, or one quoted in a failure's report, is the test's business
@@ -518,86 +503,104 @@ impl Step {
                 })
         };
         let candidate = |b: &&Block| !b.passed_over && !went_past(b);
-        let environment = decisive
-            .iter()
-            .copied()
-            .filter(|b| !tests_failed && !went_past(b))
-            .filter_map(|b| b.rule.category.masquerade_rank().map(|rank| (rank, b)))
-            .min_by_key(|(rank, b)| (*rank, b.seq))
-            .map(|(_, b)| b);
-        let primary = environment.or_else(|| {
-            decisive
+        // The primary by the precedence above, among `decisive` and the generic blocks.
+        let pick = |decisive: &[&'s Block]| -> Option<&'s Block> {
+            let environment = decisive
                 .iter()
                 .copied()
-                .filter(|b| !tests_failed || b.rule.category.masquerade_rank().is_none())
-                // A test whose failure only counts the cases it ran (trybuild's `1 of 2 tests
-                // failed`) comes after the cases' own verdicts; a program's dying words the
-                // script went on past (git's `fatal:` in a build's version stamp) after what
-                // failed later.
-                .filter(|b| !went_past(b))
-                .min_by_key(|b| (b.rule.tier + 2 * u8::from(b.only_counts_failures()), b.seq))
-                .or_else(|| {
-                    // A wrapper's report of how the command it ran exited (make's `*** [ci]
-                    // Error 1`, BuildKit's `did not complete successfully`) points at what the
-                    // command printed: its errors, or else its last words.
-                    let last = self
-                        .generic
-                        .iter()
-                        .filter(candidate)
-                        .filter(|b| {
-                            !b.anchored_lines()
-                                .first()
-                                .is_some_and(|(_, l)| reports_exit(l))
-                        })
-                        .min_by_key(|b| (b.rule.tier, u64::MAX - b.seq))?;
-                    // A line logged below error level that the step went on well past says
-                    // less than the step's own last words; a retry's warning says less than
-                    // any line after it, which tells what became of the attempt.
-                    if std::ptr::eq(last.rule, &crate::rules::LOGGED_BELOW_ERROR) {
-                        let end = last.lines.last().map_or(0, |l| l.0);
-                        let retried = said(last).is_some_and(crate::rules::says_it_retries);
-                        let past = if retried { 0 } else { WENT_ON_PAST as u64 };
-                        if last_words
-                            .clone()
-                            .next_back()
-                            .is_some_and(|l| l.0 > end + past)
-                        {
-                            return None;
+                .filter(|b| !tests_failed && !went_past(b))
+                .filter_map(|b| b.rule.category.masquerade_rank().map(|rank| (rank, b)))
+                .min_by_key(|(rank, b)| (*rank, b.seq))
+                .map(|(_, b)| b);
+            environment.or_else(|| {
+                decisive
+                    .iter()
+                    .copied()
+                    .filter(|b| !tests_failed || b.rule.category.masquerade_rank().is_none())
+                    // A test whose failure only counts the cases it ran (trybuild's `1 of 2 tests
+                    // failed`) comes after the cases' own verdicts; a program's dying words the
+                    // script went on past (git's `fatal:` in a build's version stamp) after what
+                    // failed later.
+                    .filter(|b| !went_past(b))
+                    .min_by_key(|b| (b.rule.tier + 2 * u8::from(b.only_counts_failures()), b.seq))
+                    .or_else(|| {
+                        // A wrapper's report of how the command it ran exited (make's `*** [ci]
+                        // Error 1`, BuildKit's `did not complete successfully`) points at what the
+                        // command printed: its errors, or else its last words.
+                        let last = self
+                            .generic
+                            .iter()
+                            .filter(candidate)
+                            .filter(|b| {
+                                !b.anchored_lines()
+                                    .first()
+                                    .is_some_and(|(_, l)| reports_exit(l))
+                            })
+                            .min_by_key(|b| (b.rule.tier, u64::MAX - b.seq))?;
+                        // A line logged below error level that the step went on well past says
+                        // less than the step's own last words; a retry's warning says less than
+                        // any line after it, which tells what became of the attempt.
+                        if std::ptr::eq(last.rule, &crate::rules::LOGGED_BELOW_ERROR) {
+                            let end = last.lines.last().map_or(0, |l| l.0);
+                            let retried = said(last).is_some_and(crate::rules::says_it_retries);
+                            let past = if retried { 0 } else { WENT_ON_PAST as u64 };
+                            if last_words
+                                .clone()
+                                .next_back()
+                                .is_some_and(|l| l.0 > end + past)
+                            {
+                                return None;
+                            }
                         }
-                    }
-                    // A line that only reports how a subprocess exited (`build`'s `ERROR Backend
-                    // subprocess exited when trying to invoke …`) points at the error the
-                    // subprocess printed above it.
-                    // A count of the tests that failed (octave's `error: cart_total: 1 of 2 tests
-                    // failed`) points at the verdicts just above it, whatever read them.
-                    let last = if said(last).is_some_and(counts_failures) {
-                        let end = last.lines.first().map_or(0, |l| l.0);
+                        // A line that only reports how a subprocess exited (`build`'s `ERROR Backend
+                        // subprocess exited when trying to invoke …`) points at the error the
+                        // subprocess printed above it.
+                        // A count of the tests that failed (octave's `error: cart_total: 1 of 2 tests
+                        // failed`) points at the verdicts just above it, whatever read them.
+                        let last = if said(last).is_some_and(counts_failures) {
+                            let end = last.lines.first().map_or(0, |l| l.0);
+                            self.generic
+                                .iter()
+                                .filter(candidate)
+                                .filter(|b| b.seq < last.seq)
+                                .filter(|b| b.lines.last().is_some_and(|l| l.0 + 10 >= end))
+                                .filter(|b| !said(b).is_some_and(counts_failures))
+                                .max_by_key(|b| b.seq)
+                                .unwrap_or(last)
+                        } else {
+                            last
+                        };
+                        // A tool that repeats its error in its closing summary (Maven under
+                        // `Failed to execute goal`) said it first where it happened: shown there.
+                        let message = said(last);
                         self.generic
                             .iter()
                             .filter(candidate)
-                            .filter(|b| b.seq < last.seq)
-                            .filter(|b| b.lines.last().is_some_and(|l| l.0 + 10 >= end))
-                            .filter(|b| !said(b).is_some_and(counts_failures))
-                            .max_by_key(|b| b.seq)
-                            .unwrap_or(last)
-                    } else {
-                        last
-                    };
-                    // A tool that repeats its error in its closing summary (Maven under
-                    // `Failed to execute goal`) said it first where it happened: shown there.
-                    let message = said(last);
-                    self.generic
-                        .iter()
-                        .filter(candidate)
-                        .find(|b| {
-                            b.seq < last.seq
-                                && b.anchored_lines()
-                                    .iter()
-                                    .any(|(_, l)| Some(untagged(l)) == message)
-                        })
-                        .or(Some(last))
-                })
-        });
+                            .find(|b| {
+                                b.seq < last.seq
+                                    && b.anchored_lines()
+                                        .iter()
+                                        .any(|(_, l)| Some(untagged(l)) == message)
+                            })
+                            .or(Some(last))
+                    })
+            })
+        };
+        // A wrapper's title over the output of what it ran (pre-commit's `hook.....Failed`)
+        // heads what that output says: the cause the wrapped tool printed comes first, the
+        // title with it. When the output says nothing a rule reads, the title is the answer.
+        let untitled: Vec<&Block> = (decisive.iter().copied())
+            .filter(|b| !b.rule.titles_output)
+            .collect();
+        let title_over = |b: &Block| {
+            (decisive.iter().copied())
+                .filter(|t| t.rule.titles_output && t.seq < b.seq)
+                .max_by_key(|t| t.seq)
+        };
+        let (primary, title) = match pick(&untitled) {
+            Some(cause) if let Some(title) = title_over(cause) => (Some(cause), Some(title)),
+            _ => (pick(&decisive), None),
+        };
         let Some(primary) = primary else {
             return Vec::new();
         };
@@ -685,6 +688,11 @@ impl Step {
                 chosen.insert(0, last);
             }
         }
+        if let Some(title) = title
+            && !chosen.iter().any(|c| std::ptr::eq(*c, title))
+        {
+            chosen.push(title);
+        }
         chosen
     }
 }
@@ -742,7 +750,10 @@ const WRAPPER_EPILOGUE: usize = 5;
 pub(crate) fn said_last(tail: &VecDeque<(u64, String)>) -> usize {
     let rules = Rules::get();
     let closing_line = |l: &(u64, String)| {
-        rules.logged_below_error(&l.1) || reports_exit(&l.1) || untagged(&l.1).is_empty()
+        rules.logged_below_error(&l.1)
+            || reports_exit(&l.1)
+            || untagged(&l.1).is_empty()
+            || hook_passed(&l.1)
     };
     let exit_report =
         |l: &(u64, String)| !l.1.starts_with(char::is_whitespace) && reports_exit(&l.1);
@@ -764,6 +775,14 @@ pub(crate) fn said_last(tail: &VecDeque<(u64, String)>) -> usize {
     }
     if said == 0 || said == tail.len() {
         return tail.len();
+    }
+    // Under a hook runner's title, output that is all closing lines (the warning a hook failed
+    // on) is what the hook said: all of it, up to the runner's verdicts on the next hooks.
+    if ends_with_hook_title(tail.range(..said).map(|l| l.1.as_str())) {
+        let verdicts = (tail.iter().rev())
+            .take_while(|l| hook_passed(&l.1) || untagged(&l.1).is_empty())
+            .count();
+        return tail.len() - verdicts;
     }
     // The last of a list of findings, at a lower level, is one of the words.
     let findings = tail
@@ -1222,10 +1241,7 @@ impl Engine {
                 && reports_exit(text)
                 && !heading
                 && !(block.anchored_lines().first()).is_some_and(|(_, l)| reports_exit(l));
-            // A decisive line in the output a wrapper's title heads starts a block of its own.
-            let cause_under_title =
-                block.rule.titles_output && rule.is_some_and(|r| r.tier <= 1 && !r.titles_output);
-            let keep = !ends && !closes && !cause_under_title && continues(block, text, rule);
+            let keep = !ends && !closes && continues(block, text, rule);
             // A traceback's decisive line is its last: a long one drops frames from its middle,
             // and so does a report that quotes one.
             let traceback_at = match block.rule.shape {

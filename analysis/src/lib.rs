@@ -1861,13 +1861,17 @@ fn step_report(
     let event_end = (primary.rule.category.masquerade_rank().is_some() && primary.lines.len() <= 2)
         .then(|| primary.lines.last().map(|l| l.0))
         .flatten();
-    if (primary.rule.tier >= 2 || event_end.is_some()) && budget > 0 {
+    // A wrapper's title (pre-commit's `hook.....Failed`) that is the answer heads output no
+    // rule reads: the output is shown with it, as under a weak anchor.
+    let heads_output = primary.rule.tier >= 2 || primary.rule.titles_output;
+    let mut titled: Vec<&(u64, String)> = Vec::new();
+    if (heads_output || event_end.is_some()) && budget > 0 {
         let rules = Rules::get();
         // Under a weak anchor, all the step printed after it, when that fits, is the report the
         // anchor heads (sqlfluff's `== [file] FAIL` over its table of violations, detect-secrets'
         // findings under its `ERROR:`); otherwise its last few lines.
         let said = step.tail.range(..engine::said_last(&step.tail));
-        let fits = primary.rule.tier >= 2
+        let fits = heads_output
             && step.tail.front().is_some_and(|l| l.0 <= anchor)
             && said
                 .clone()
@@ -1894,9 +1898,9 @@ fn step_report(
             last_paragraph(&step, compared, budget.min(TAIL_SHOWN))
         };
         let last = with_exit_reports(&step, &last);
-        let verdict = last
-            .iter()
-            .rposition(|l| rules.logged_below_error(&l.1))
+        // (Under a title, all the output is the hook's: a warning may be what it failed on.)
+        let verdict = (last.iter())
+            .rposition(|l| rules.logged_below_error(&l.1) && !primary.rule.titles_output)
             .map_or(&last[..], |i| &last[i + 1..]);
         let after: Vec<&(u64, String)> = verdict
             .iter()
@@ -1905,7 +1909,11 @@ fn step_report(
             .collect();
         let last_words =
             |end: u64| after.len() <= LAST_WORDS && after.first().is_some_and(|l| l.0 == end + 1);
-        if primary.rule.tier >= 2 || event_end.is_some_and(last_words) {
+        // What a title heads is what went wrong; the title says only where.
+        if primary.rule.titles_output {
+            titled.clone_from(&after);
+            shown.lead_with(after);
+        } else if heads_output || event_end.is_some_and(last_words) {
             shown.add(after);
         }
     }
@@ -1932,8 +1940,7 @@ fn step_report(
     }
     let excerpts = shown.into_excerpts();
     // Python prints the innermost frame last: read tracebacks bottom-up for locations.
-    let shown: Vec<&str> = unit
-        .iter()
+    let shown: Vec<&str> = (unit.iter().chain(&titled))
         .map(|l| l.1.as_str())
         .chain(chosen.iter().flat_map(|b| {
             let lines = b.lines.iter().map(|l| l.1.as_str());
@@ -1971,7 +1978,18 @@ fn step_report(
         .find(|l| extract::names_a_place(&l.1))
         .or_else(|| unit.iter().rev().find(|l| finding(&l.1)))
         .map(|l| l.1.trim().to_owned());
-    let headline = unit_finding.unwrap_or_else(|| with_its_message(telling, headline(telling)));
+    // What a hook printed under its title says why it failed (its first finding at a place,
+    // else its last words), and the title which hook it was.
+    let titled_finding = (titled.iter().find(|l| extract::names_a_place(&l.1)))
+        .or_else(|| {
+            titled
+                .iter()
+                .rev()
+                .find(|l| l.1.contains(char::is_alphabetic))
+        })
+        .map(|l| format!("{}: {}", engine::hook_name(headline(primary)), l.1.trim()));
+    let headline = (unit_finding.or(titled_finding))
+        .unwrap_or_else(|| with_its_message(telling, headline(telling)));
     let mut summary = format!("{}: {}", label(category), shorten(&headline, 200));
     // A place in a library's own file (a gem's, `/usr/share/…/block_body.rb:70`) is where it
     // raised, not what to fix.

@@ -3632,6 +3632,48 @@ fn a_hook_runner_s_title_over_a_tool_s_output_heads_the_cause_the_tool_printed()
 }
 
 #[test]
+fn a_hook_s_output_that_no_rule_reads_is_shown_first_under_its_title() {
+    // A hook that failed on a warning (a lock file check), between passing hooks: the warning
+    // is what it said (line 17), not the title's header nor either hook's verdict; the title
+    // (lines 13-15) says which hook it was.
+    let dots =
+        |name: &str, verdict: &str| format!("{name}{}{verdict}\n", ".".repeat(73 - name.len()));
+    let log = job(&[
+        "$ pre-commit run --all-files\n".to_owned(),
+        dots("ruff", "Passed"),
+        dots("lock", "Failed"),
+        "- hook id: pdm-lock-check\n- exit code: 1\n\n".to_owned(),
+        "WARNING: Lockfile doesn't satisfy the project requirements\n\n".to_owned(),
+        dots("trailing check", "Passed"),
+    ]
+    .concat());
+    let report = analyze(&log);
+    let lines: Vec<(u64, u64)> = (report.excerpts.iter())
+        .map(|e| (e.start_line, e.end_line))
+        .collect();
+    assert_eq!(lines, [(13, 17)], "{report:#?}");
+    assert!(
+        (report.summary)
+            .ends_with(": lock: WARNING: Lockfile doesn't satisfy the project requirements"),
+        "{report:#?}"
+    );
+    // A finding at a place in a hook's output is the report's location.
+    let log = job(&[
+        "$ pre-commit run --all-files\n".to_owned(),
+        dots("no print statements", "Failed"),
+        "- hook id: no-print\n- exit code: 1\n\n".to_owned(),
+        "app/cart.py:2:    print(\"debug\", prices)\n\n".to_owned(),
+        dots("no TODO markers", "Passed"),
+    ]
+    .concat());
+    let report = analyze(&log);
+    let (start, end, _) = first_excerpt(&report);
+    assert_eq!((start, end), (12, 16), "{report:#?}");
+    let place = report.locations.first().map(|l| (l.path.as_str(), l.line));
+    assert_eq!(place, Some(("app/cart.py", 2)), "{report:#?}");
+}
+
+#[test]
 fn gnu_make_under_another_name_reports_the_exit_as_make_does() {
     // CMake's Makefiles under `gmake` (Red Hat's systems, the BSDs): the sub-makes' reports of
     // the exit are not the check's last words (line 15); the innermost one is shown under them.

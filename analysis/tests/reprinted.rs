@@ -2,8 +2,8 @@
 //! again as other runners and terminals print the same output (line for line, so the line numbers
 //! stay), gets the same excerpts and category; and so does the job with what a runner prints
 //! after the script of a job that saves its cache and artifacts on failure. A job whose command
-//! runs through a wrapper (make, tox, rake, go-task, nox, yarn, a monorepo's task runner) is
-//! explained by what the command said, not the wrapper.
+//! runs through a wrapper (make, tox, rake, go-task, nox, yarn, pre-commit, a monorepo's task
+//! runner) is explained by what the command said, not the wrapper.
 
 use exlogare_analysis::{JobMeta, Report, analyze_bytes};
 use std::fs;
@@ -268,8 +268,8 @@ fn a_job_reprinted_by_another_runner_or_terminal_gets_the_same_report() {
 }
 
 /// The job's failing command run through a wrapper, as GNU make (and CMake's Makefiles under
-/// `gmake`), tox 4, Rake 13, go-task 3, nox 2026, Yarn 1 and, as a package's script in a
-/// monorepo, Turborepo 2 and pnpm 9 print it (their real output around a failing command): the
+/// `gmake`), tox 4, Rake 13, go-task 3, nox 2026, Yarn 1, a pre-commit 4 hook and, as a
+/// package's script in a monorepo, Turborepo 2 and pnpm 9 print it (their real output around a failing command): the
 /// wrapper's command, its echo of the command (a passing package's lines beside it), the
 /// command's output (behind the package's tag), the wrapper's report of its exit and what it
 /// says after it. With where each line of the job went. `None` for a log not in a GitFlic
@@ -413,6 +413,22 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
                     .to_owned(),
             ],
         ),
+        // pre-commit 4's hook running the command: the hooks' names padded to the verdict,
+        // the failed hook's id and exit code over its output.
+        "pre-commit" => (
+            "$ pre-commit run --all-files".to_owned(),
+            vec![
+                format!("{:.<73}Passed", "ruff"),
+                format!("{:.<73}Failed", "ci"),
+                "- hook id: ci".to_owned(),
+                format!("- exit code: {code}"),
+                String::new(),
+            ],
+            vec![
+                String::new(),
+                format!("{:.<53}(no files to check)Skipped", "mypy"),
+            ],
+        ),
         _ => (
             "$ tox -e py".to_owned(),
             vec![format!("py: commands[0]> {command}")],
@@ -454,7 +470,15 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
 fn a_job_run_through_a_wrapper_is_explained_by_what_the_command_said() {
     let logs = fixture_jobs();
     for wrapper in [
-        "make", "tox", "turbo", "pnpm", "rake", "go-task", "nox", "yarn",
+        "make",
+        "tox",
+        "turbo",
+        "pnpm",
+        "rake",
+        "go-task",
+        "nox",
+        "yarn",
+        "pre-commit",
     ] {
         let (mut jobs, mut lost) = (0, Vec::new());
         for path in &logs {

@@ -31,6 +31,11 @@ pub(super) fn in_titled_section(block: &Block) -> bool {
 /// Whether `line` belongs to the open `block`. Blank lines are held back and kept only when
 /// the block goes on after them.
 pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
+    // A wrapper's title holds its own lines right under it (pre-commit's `- hook id: …`, `-
+    // exit code: 1`); the output after them is what it ran, read as the step's own.
+    if block.rule.titles_output {
+        return block.pending_blank.is_none() && line.starts_with("- ");
+    }
     // A fenced code block (xcpretty quotes a failed assertion's code in one) belongs to the
     // block it opens under, up to its closing fence.
     if block.in_fence || code_fence(line) {
@@ -568,6 +573,49 @@ pub(super) fn wrapper_heading(line: &str) -> bool {
         && line.ends_with(['!', ':'])
         && line.split_whitespace().count() <= 3
         && crate::rules::says_any(line, &["abort", "fail", "error"])
+}
+
+/// A hook runner's verdict on a hook, its name padded with dots (pre-commit's `ruff.....Passed`,
+/// `mypy.....(no files to check)Skipped`, `ci.....Failed`): the verdict's word.
+fn hook_verdict(line: &str) -> Option<&'static str> {
+    let (rest, verdict) = ["Passed", "Skipped", "Failed"]
+        .iter()
+        .find_map(|v| line.strip_suffix(v).map(|rest| (rest, *v)))?;
+    let rest = match rest.strip_suffix(')') {
+        Some(noted) => noted.rsplit_once('(').map_or(noted, |(before, _)| before),
+        None => rest,
+    };
+    (!line.starts_with(char::is_whitespace) && rest.ends_with("....")).then_some(verdict)
+}
+
+/// The hook a hook runner's verdict is on: `ci` of `ci.....Failed`.
+pub(crate) fn hook_name(verdict: &str) -> &str {
+    match hook_verdict(verdict) {
+        Some(word) => verdict
+            .trim_end_matches(word)
+            .split("....")
+            .next()
+            .unwrap_or(verdict)
+            .trim_end_matches('.'),
+        None => verdict,
+    }
+}
+
+/// A hook runner's verdict on a hook that did not fail: the runner's line, not the output of
+/// the hook that failed before it.
+pub(super) fn hook_passed(line: &str) -> bool {
+    matches!(hook_verdict(line), Some("Passed" | "Skipped"))
+}
+
+/// Whether `lines` end with a hook runner's title over a failed hook's output (pre-commit's
+/// `ci.....Failed`, then `- hook id: ci` and `- exit code: 1`): what comes after is that
+/// output.
+pub(super) fn ends_with_hook_title<'a>(
+    mut lines: impl DoubleEndedIterator<Item = &'a str>,
+) -> bool {
+    lines
+        .rfind(|l| !l.starts_with("- "))
+        .is_some_and(|title| hook_verdict(title) == Some("Failed"))
 }
 
 /// GNU make's report of a recipe that failed, `make: *** [Makefile:12: ci] Error 1` (or
@@ -1345,7 +1393,11 @@ pub(super) fn looks_like_path(line: &str) -> bool {
         && t.rsplit(['/', '\\']).next().is_some_and(|name| {
             // A dotfile counts (`.gitlab-ci.yml`, `.eslintrc.js`).
             let name = name.strip_prefix('.').unwrap_or(name);
-            name.contains('.') && name.chars().next().is_some_and(char::is_alphanumeric)
+            // A run of dots is a leader to a verdict (pre-commit's `ruff.....Passed`) or an
+            // ellipsis, not a name's.
+            name.contains('.')
+                && !name.contains("...")
+                && name.chars().next().is_some_and(char::is_alphanumeric)
         })
 }
 
@@ -1378,7 +1430,47 @@ pub(crate) fn traced_command(line: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{closing_count, reports_exit, test_run_verdict};
+    use super::{
+        closing_count, ends_with_hook_title, hook_passed, looks_like_path, reports_exit,
+        test_run_verdict,
+    };
+
+    #[test]
+    fn reads_a_hook_runner_s_verdicts_and_the_title_over_a_failed_hook_s_output() {
+        let pad = |name: &str, verdict: &str| format!("{name:.<73}{verdict}");
+        for (line, passed) in [
+            (pad("ruff", "Passed"), true),
+            (pad("mypy", "(no files to check)Skipped"), true),
+            (pad("ci", "Failed"), false),
+            // A sentence that ends with the word, and a name that is not padded to it.
+            ("All checks Passed".to_owned(), false),
+            ("  step.....Passed".to_owned(), false),
+            ("Test Passed".to_owned(), false),
+        ] {
+            assert_eq!(hook_passed(&line), passed, "{line}");
+        }
+        assert_eq!(
+            super::hook_name(&pad("no print statements", "Failed")),
+            "no print statements"
+        );
+        let title = pad("ci", "Failed");
+        let header = [title.as_str(), "- hook id: ci", "- exit code: 1"];
+        assert!(ends_with_hook_title(header.into_iter()));
+        assert!(ends_with_hook_title(header[..1].iter().copied()));
+        let output = [
+            title.as_str(),
+            "- hook id: ci",
+            "- exit code: 1",
+            "E   assert 3 == 5",
+        ];
+        assert!(!ends_with_hook_title(output.into_iter()));
+        let passed = pad("ruff", "Passed");
+        assert!(!ends_with_hook_title([passed.as_str()].into_iter()));
+        // A leader of dots, or an ellipsis, is not in a file's name.
+        assert!(looks_like_path("src/cart.py"));
+        assert!(!looks_like_path(&passed));
+        assert!(!looks_like_path("Generating..."));
+    }
 
     #[test]
     fn a_wrappers_report_of_the_exit_is_told_from_what_the_command_said() {
