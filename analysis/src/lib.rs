@@ -1985,7 +1985,7 @@ fn step_report(
             titled
                 .iter()
                 .rev()
-                .find(|l| l.1.contains(char::is_alphabetic))
+                .find(|l| l.1.contains(char::is_alphabetic) && !engine::reports_exit(&l.1))
         })
         .map(|l| format!("{}: {}", engine::hook_name(headline(primary)), l.1.trim()));
     let headline = (unit_finding.or(titled_finding))

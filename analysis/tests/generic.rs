@@ -3674,6 +3674,29 @@ fn a_hook_s_output_that_no_rule_reads_is_shown_first_under_its_title() {
 }
 
 #[test]
+fn ninja_s_failed_edge_heads_what_its_command_printed() {
+    // Ninja 1.11's output (captured) for an edge whose command printed nothing a rule reads:
+    // its title, the command, then the command's output; not the progress line over them.
+    let log = job(concat!(
+        "$ ninja -j1\n",
+        "[1/1] sh -c 'echo \"checking data/prices.csv\"; echo \"data/prices.csv: 3 prices above the limit\"; exit 1'\n",
+        "FAILED: out/prices.ok \n",
+        "sh -c 'echo \"checking data/prices.csv\"; echo \"data/prices.csv: 3 prices above the limit\"; exit 1'\n",
+        "checking data/prices.csv\n",
+        "data/prices.csv: 3 prices above the limit\n",
+        "ninja: build stopped: subcommand failed.\n",
+    ));
+    let report = analyze(&log);
+    let (start, end, _) = first_excerpt(&report);
+    assert_eq!((start, end), (13, 17), "{report:#?}");
+    assert!(
+        (report.summary)
+            .ends_with("FAILED: out/prices.ok: data/prices.csv: 3 prices above the limit"),
+        "{report:#?}"
+    );
+}
+
+#[test]
 fn gnu_make_under_another_name_reports_the_exit_as_make_does() {
     // CMake's Makefiles under `gmake` (Red Hat's systems, the BSDs): the sub-makes' reports of
     // the exit are not the check's last words (line 15); the innermost one is shown under them.

@@ -2,8 +2,8 @@
 //! again as other runners and terminals print the same output (line for line, so the line numbers
 //! stay), gets the same excerpts and category; and so does the job with what a runner prints
 //! after the script of a job that saves its cache and artifacts on failure. A job whose command
-//! runs through a wrapper (make, tox, rake, go-task, nox, yarn, pre-commit, a monorepo's task
-//! runner) is explained by what the command said, not the wrapper.
+//! runs through a wrapper (make, ninja, tox, rake, go-task, nox, yarn, pre-commit, a monorepo's
+//! task runner) is explained by what the command said, not the wrapper.
 
 use exlogare_analysis::{JobMeta, Report, analyze_bytes};
 use std::fs;
@@ -268,7 +268,7 @@ fn a_job_reprinted_by_another_runner_or_terminal_gets_the_same_report() {
 }
 
 /// The job's failing command run through a wrapper, as GNU make (and CMake's Makefiles under
-/// `gmake`), tox 4, Rake 13, go-task 3, nox 2026, Yarn 1, a pre-commit 4 hook and, as a
+/// `gmake` and Ninja), tox 4, Rake 13, go-task 3, nox 2026, Yarn 1, a pre-commit 4 hook and, as a
 /// package's script in a monorepo, Turborepo 2 and pnpm 9 print it (their real output around a failing command): the
 /// wrapper's command, its echo of the command (a passing package's lines beside it), the
 /// command's output (behind the package's tag), the wrapper's report of its exit and what it
@@ -388,6 +388,18 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
                 "gmake: *** [Makefile:137: check] Error 2".to_owned(),
             ],
         ),
+        // CMake's custom target under Ninja 1.11: the edge's title, its command, its output.
+        "ninja" => (
+            "$ cmake --build build --target check".to_owned(),
+            vec![
+                "ninja: Entering directory `build'".to_owned(),
+                "[1/2] Building C object CMakeFiles/cart.dir/src/cart.c.o".to_owned(),
+                format!("[2/2] cd /builds/acme/app && {command}"),
+                "FAILED: CMakeFiles/check ".to_owned(),
+                format!("cd /builds/acme/app && {command}"),
+            ],
+            vec!["ninja: build stopped: subcommand failed.".to_owned()],
+        ),
         "go-task" => (
             "$ task ci".to_owned(),
             vec![format!("task: [ci] {command}")],
@@ -479,6 +491,7 @@ fn a_job_run_through_a_wrapper_is_explained_by_what_the_command_said() {
         "nox",
         "yarn",
         "pre-commit",
+        "ninja",
     ] {
         let (mut jobs, mut lost) = (0, Vec::new());
         for path in &logs {

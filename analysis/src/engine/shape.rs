@@ -422,8 +422,9 @@ fn says_how_it_exited(line: &str) -> bool {
         "Running target ",
         // pnpm's ` ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL  @acme/web@1.0.0 test: `jest``.
         "ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL",
-        // Ninja's `ninja: build stopped: subcommand failed.`
-        "build stopped: subcommand failed",
+        // Ninja's `ninja: build stopped: subcommand failed.` (`… cannot make progress due to
+        // previous errors.` under `-k`).
+        "ninja: build stopped: ",
         // Rake's `sh`: `Command failed with status (1): [pytest -q...]`.
         "Command failed with status (",
         // Go's os/exec, in the words of the tools written in Go that run commands (go-task's
@@ -1493,6 +1494,7 @@ mod tests {
             "task: Failed to run task \"ci\": exit status 1",
             "exit status 2",
             "ninja: build stopped: subcommand failed.",
+            "ninja: build stopped: cannot make progress due to previous errors.",
         ] {
             assert!(reports_exit(report), "{report}");
         }

@@ -3,7 +3,7 @@
 
 use super::Category::{Compilation, Configuration, Lint, TestFailure, Unknown};
 use super::Shape::{Diagnostic, Line, List, Report, Section};
-use super::{Lead, Rule, rule};
+use super::{Lead, Rule, rule, titling_output};
 
 pub(super) static RULES: &[Rule] = &[
     rule(
@@ -177,6 +177,16 @@ pub(super) static RULES: &[Rule] = &[
         Line,
         "A program reported an error: its line, and what it printed just above, say what it could not do.",
     ),
+    // Ninja's title over a build edge that failed: its outputs (each a file, or under 1.12 the
+    // exit code first, `FAILED: [code=1] a.o`), then the command and what the command printed.
+    titling_output(rule(
+        "ninja-failed-edge",
+        r"^FAILED: (\[code=\d+\] \S|\S*[./]\S*)",
+        Compilation,
+        0,
+        Report,
+        "A build step failed: what its command printed under Ninja's FAILED line says why (ninja -v shows each command in full).",
+    )),
     rule(
         "failed-word",
         r"(?i:\b(failed|failure|aborted)\b)|\bFAIL(ED)?\b|\bERROR\b",
