@@ -1861,8 +1861,8 @@ fn step_report(
     let event_end = (primary.rule.category.masquerade_rank().is_some() && primary.lines.len() <= 2)
         .then(|| primary.lines.last().map(|l| l.0))
         .flatten();
-    // A wrapper's title (pre-commit's `hook.....Failed`) that is the answer heads output no
-    // rule reads: the output is shown with it, as under a weak anchor.
+    // A wrapper's title (pre-commit's `hook.....Failed`, Ninja's `FAILED: a.o`) that is the
+    // answer heads output no rule reads: the output is shown with it, as under a weak anchor.
     let heads_output = primary.rule.tier >= 2 || primary.rule.titles_output;
     let mut titled: Vec<&(u64, String)> = Vec::new();
     if (heads_output || event_end.is_some()) && budget > 0 {

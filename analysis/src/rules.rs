@@ -133,7 +133,8 @@ pub struct Rule {
     /// step prints after it is another program's, which went on past it unless it names it.
     pub ends_its_program: Option<&'static str>,
     /// Whether the line is a wrapper's title over the output of what it ran (pre-commit's
-    /// `hook.....Failed`): a decisive block in that output is the cause, the title its heading.
+    /// `hook.....Failed`, Ninja's `FAILED: a.o`): a block in that output is the cause, the
+    /// title its heading; with none, the title is the answer and the output is shown with it.
     pub titles_output: bool,
 }
 

@@ -3594,16 +3594,19 @@ fn buildkit_s_closing_repeats_what_the_failed_step_showed() {
     assert_eq!(report.category, Category::DockerBuild, "{report:#?}");
 }
 
+/// pre-commit's line for a hook: its name padded with dots to the verdict, at 79 columns.
+fn hook_verdict(name: &str, verdict: &str) -> String {
+    format!("{name:.<73}{verdict}\n")
+}
+
 #[test]
 fn a_hook_runner_s_title_over_a_tool_s_output_heads_the_cause_the_tool_printed() {
     // pre-commit 4, as it prints a failed hook that ran pytest: the hook's title, id and exit
     // code, then pytest's own report; a passing hook after it.
-    let dots =
-        |name: &str, verdict: &str| format!("{name}{}{verdict}\n", ".".repeat(73 - name.len()));
     let log = job(&[
         "$ pre-commit run --all-files\n".to_owned(),
-        dots("ruff", "Passed"),
-        dots("tests", "Failed"),
+        hook_verdict("ruff", "Passed"),
+        hook_verdict("tests", "Failed"),
         "- hook id: tests\n- exit code: 1\n\n".to_owned(),
         "F                                                                        [100%]\n"
             .to_owned(),
@@ -3617,7 +3620,7 @@ fn a_hook_runner_s_title_over_a_tool_s_output_heads_the_cause_the_tool_printed()
         "=========================== short test summary info ============================\n"
             .to_owned(),
         "FAILED test_a.py::test_total - assert (1 + 1) == 3\n1 failed in 0.03s\n\n".to_owned(),
-        dots("trailing check", "Passed"),
+        hook_verdict("trailing check", "Passed"),
     ]
     .concat());
     let report = analyze(&log);
@@ -3636,15 +3639,13 @@ fn a_hook_s_output_that_no_rule_reads_is_shown_first_under_its_title() {
     // A hook that failed on a warning (a lock file check), between passing hooks: the warning
     // is what it said (line 17), not the title's header nor either hook's verdict; the title
     // (lines 13-15) says which hook it was.
-    let dots =
-        |name: &str, verdict: &str| format!("{name}{}{verdict}\n", ".".repeat(73 - name.len()));
     let log = job(&[
         "$ pre-commit run --all-files\n".to_owned(),
-        dots("ruff", "Passed"),
-        dots("lock", "Failed"),
+        hook_verdict("ruff", "Passed"),
+        hook_verdict("lock", "Failed"),
         "- hook id: pdm-lock-check\n- exit code: 1\n\n".to_owned(),
         "WARNING: Lockfile doesn't satisfy the project requirements\n\n".to_owned(),
-        dots("trailing check", "Passed"),
+        hook_verdict("trailing check", "Passed"),
     ]
     .concat());
     let report = analyze(&log);
@@ -3660,10 +3661,10 @@ fn a_hook_s_output_that_no_rule_reads_is_shown_first_under_its_title() {
     // A finding at a place in a hook's output is the report's location.
     let log = job(&[
         "$ pre-commit run --all-files\n".to_owned(),
-        dots("no print statements", "Failed"),
+        hook_verdict("no print statements", "Failed"),
         "- hook id: no-print\n- exit code: 1\n\n".to_owned(),
         "app/cart.py:2:    print(\"debug\", prices)\n\n".to_owned(),
-        dots("no TODO markers", "Passed"),
+        hook_verdict("no TODO markers", "Passed"),
     ]
     .concat());
     let report = analyze(&log);

@@ -31,8 +31,9 @@ pub(super) fn in_titled_section(block: &Block) -> bool {
 /// Whether `line` belongs to the open `block`. Blank lines are held back and kept only when
 /// the block goes on after them.
 pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) -> bool {
-    // A wrapper's title holds its own lines right under it (pre-commit's `- hook id: …`, `-
-    // exit code: 1`); the output after them is what it ran, read as the step's own.
+    // A wrapper's title holds only its own lines right under it (pre-commit's `- hook id: …`,
+    // `- exit code: 1`; none under Ninja's `FAILED: a.o`); the output after them is what it
+    // ran, read as the step's own.
     if block.rule.titles_output {
         return block.pending_blank.is_none() && line.starts_with("- ");
     }
