@@ -533,6 +533,10 @@ impl Rules {
         if best.yields_to_noise && self.noise.is_match(line.as_bytes()) && !progress_verdict(line) {
             return None;
         }
+        // tox 3's banner over each environment's verdict is not a failed test's title.
+        if best.name == "pytest-section" && tox_summary(line) {
+            return None;
+        }
         // A source line quoted in a code frame is what the code says, not what happened.
         if best.category.masquerade_rank().is_some() && quoted_source(line) {
             return None;
@@ -546,6 +550,12 @@ impl Rules {
         }
         Some(best)
     }
+}
+
+/// tox 3's banner over its environments' verdicts, `_____ summary _____`, at the end of its run.
+pub(crate) fn tox_summary(line: &str) -> bool {
+    let t = line.trim();
+    t.starts_with("___") && t.ends_with("___") && t.trim_matches('_').trim() == "summary"
 }
 
 /// Whether `line` starts with a file location (`name.ext:12`, `name.ext(12`), which the

@@ -2,8 +2,8 @@
 //! again as other runners and terminals print the same output (line for line, so the line numbers
 //! stay), gets the same excerpts and category; and so does the job with what a runner prints
 //! after the script of a job that saves its cache and artifacts on failure. A job whose command
-//! runs through a wrapper (make, ninja, tox, rake, go-task, nox, yarn, pre-commit, a monorepo's
-//! task runner) is explained by what the command said, not the wrapper.
+//! runs through a wrapper (make, ninja, tox 3 and 4, rake, go-task, nox, yarn, pre-commit, a
+//! monorepo's task runner) is explained by what the command said, not the wrapper.
 
 use exlogare_analysis::{JobMeta, Report, analyze_bytes};
 use std::fs;
@@ -268,7 +268,7 @@ fn a_job_reprinted_by_another_runner_or_terminal_gets_the_same_report() {
 }
 
 /// The job's failing command run through a wrapper, as GNU make (and CMake's Makefiles under
-/// `gmake` and Ninja), tox 4, Rake 13, go-task 3, nox 2026, Yarn 1, a pre-commit 4 hook and, as a
+/// `gmake` and Ninja), tox 4 and 3, Rake 13, go-task 3, nox 2026, Yarn 1, a pre-commit 4 hook and, as a
 /// package's script in a monorepo, Turborepo 2 and pnpm 9 print it (their real output around a failing command): the
 /// wrapper's command, its echo of the command (a passing package's lines beside it), the
 /// command's output (behind the package's tag), the wrapper's report of its exit and what it
@@ -425,6 +425,26 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
                     .to_owned(),
             ],
         ),
+        // tox 3: the environment's set-up, the command, tox's report of its exit and summary.
+        "tox3" => (
+            "$ tox -e py".to_owned(),
+            vec![
+                "py create: /builds/acme/app/.tox/py".to_owned(),
+                "py installdeps: -rrequirements.txt".to_owned(),
+                "py installed: iniconfig==2.0.0,packaging==23.2,pluggy==1.3.0,pytest==7.4.3"
+                    .to_owned(),
+                "py run-test-pre: PYTHONHASHSEED='2413562829'".to_owned(),
+                format!("py run-test: commands[0] | {command}"),
+            ],
+            vec![
+                format!(
+                    "ERROR: InvocationError for command /builds/acme/app/.tox/py/bin/{} (exited with code {code})",
+                    command.split_whitespace().next().unwrap_or(command)
+                ),
+                format!("{:_^80}", " summary "),
+                "ERROR:   py: commands failed".to_owned(),
+            ],
+        ),
         // pre-commit 4's hook running the command: the hooks' names padded to the verdict,
         // the failed hook's id and exit code over its output.
         "pre-commit" => (
@@ -484,6 +504,7 @@ fn a_job_run_through_a_wrapper_is_explained_by_what_the_command_said() {
     for wrapper in [
         "make",
         "tox",
+        "tox3",
         "turbo",
         "pnpm",
         "rake",

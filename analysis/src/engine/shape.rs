@@ -393,7 +393,7 @@ pub(crate) fn reports_exit(line: &str) -> bool {
 /// automaton over the line finds the phrases: the engine asks this of every line a block could
 /// go on with.
 fn says_how_it_exited(line: &str) -> bool {
-    const PHRASES: [&str; 18] = [
+    const PHRASES: [&str; 19] = [
         "exited with",
         "subprocess exited",
         // dpkg-buildpackage's `debian/rules binary subprocess returned exit status 2`.
@@ -411,6 +411,9 @@ fn says_how_it_exited(line: &str) -> bool {
         ": FAIL code ",
         "evaluation failed :(",
         ": commands failed",
+        // tox 2's and 3's report of the command: `ERROR: InvocationError for command
+        // /…/.tox/py/bin/pytest (exited with code 1)`, `ERROR: InvocationError: '/…/bin/pytest'`.
+        "InvocationError",
         // A command's (`Command '['make']' returned non-zero exit status 2.`), not a
         // function's: shUnit2's `testTotal() returned non-zero return code.` is its test's
         // verdict.
@@ -526,6 +529,10 @@ fn task_runner_reports_exit(line: &str) -> bool {
         || t == "Failed tasks:"
         || t == "Failed"
         || t == "Done"
+        // tox 3's closing: its banner, and an environment's verdict (`py311: commands
+        // succeeded`) beside the failed one's (`ERROR:   py312: commands failed`).
+        || crate::rules::tox_summary(t)
+        || t.ends_with(": commands succeeded")
         || t.strip_prefix("Exit status ")
             .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
         // pnpm's heading: the package's directory, not a location (pytest's `/…/tasks.py:500:`
@@ -1496,6 +1503,11 @@ mod tests {
             "exit status 2",
             "ninja: build stopped: subcommand failed.",
             "ninja: build stopped: cannot make progress due to previous errors.",
+            "ERROR: InvocationError for command /builds/acme/app/.tox/py/bin/pytest (exited with code 1)",
+            "ERROR: InvocationError: '/home/travis/build/acme/app/.tox/py27/bin/py.test tests'",
+            "___________________________________ summary ____________________________________",
+            "  py311: commands succeeded",
+            "ERROR:   py312: commands failed",
         ] {
             assert!(reports_exit(report), "{report}");
         }

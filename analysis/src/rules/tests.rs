@@ -223,6 +223,10 @@ fn recognises_tools() {
             "_________________________ test_parse _________________________",
             "pytest-section",
         ),
+        (
+            "_________________________ test_summary _________________________",
+            "pytest-section",
+        ),
         ("E   assert 10200 == 12000", "pytest-explanation"),
         ("  ● Parser › parses empty input", "jest"),
         ("CartTest > twoPrices() FAILED", "gradle-test"),
@@ -694,6 +698,8 @@ fn ignores_noise() {
         "warning: unused variable: `x`",
         "Tests run: 5, Failures: 0, Errors: 0, Skipped: 0",
         "src/app.c:12:1: warning: unused variable 'x'",
+        // tox 3's banner over its environments' verdicts: not a test's title.
+        "___________________________________ summary ____________________________________",
         // A traceback's frame is indented: not a doctest report.
         r#"  File "/builds/acme/shop/cart.py", line 6, in total"#,
         "All good",
