@@ -532,9 +532,9 @@ impl Step {
                             .iter()
                             .filter(candidate)
                             .filter(|b| {
-                                !b.anchored_lines()
-                                    .first()
-                                    .is_some_and(|(_, l)| reports_exit(l))
+                                !b.anchored_lines().first().is_some_and(|(_, l)| {
+                                    reports_exit(l) || shouted(l) && wrapper_heading(l)
+                                })
                             })
                             .min_by_key(|b| (b.rule.tier, u64::MAX - b.seq))?;
                         // A line logged below error level that the step went on well past says

@@ -260,7 +260,8 @@ pub static RULES: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
 /// failures, compiler flags, progress output, a place followed by a name alone (type-coverage's
 /// list of untyped identifiers: `src/cart.ts:1:23: prices`), SLF4J's warnings about its own
 /// binding (`SLF4J: Failed to load class "org.slf4j.impl.StaticLoggerBinder".`, its documented
-/// diagnostics, which a passing program prints).
+/// diagnostics, which a passing program prints), Ant's report of a command's exit at its exec
+/// task's line (`build.xml:3: exec returned: 1`).
 static NOISE: &str = r"(?ix)
     ^\$\s
   | ^\+\s
@@ -280,6 +281,7 @@ static NOISE: &str = r"(?ix)
   | ^\S+\(\d+(,\d+)?\):\s*(warning|note|info|message)\b
   | ^\S+:\d+:\d+:\ \w+$
   | ^SLF4J:\s
+  | :\ exec\ returned:\ -?\d+$
 ";
 
 /// A log line written at a level below error (`[INFO]`, `WARN:`, `Warning:`, PHP's `PHP Notice:`,

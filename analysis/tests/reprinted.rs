@@ -2,7 +2,7 @@
 //! again as other runners and terminals print the same output (line for line, so the line numbers
 //! stay), gets the same excerpts and category; and so does the job with what a runner prints
 //! after the script of a job that saves its cache and artifacts on failure. A job whose command
-//! runs through a wrapper (make, ninja, tox 3 and 4, rake, go-task, nox, yarn, pre-commit, a
+//! runs through a wrapper (make, ninja, ant, tox 3 and 4, rake, go-task, nox, yarn, pre-commit, a
 //! monorepo's task runner) is explained by what the command said, not the wrapper.
 
 use exlogare_analysis::{JobMeta, Report, analyze_bytes};
@@ -268,7 +268,7 @@ fn a_job_reprinted_by_another_runner_or_terminal_gets_the_same_report() {
 }
 
 /// The job's failing command run through a wrapper, as GNU make (and CMake's Makefiles under
-/// `gmake` and Ninja), tox 4 and 3, Rake 13, go-task 3, nox 2026, Yarn 1, a pre-commit 4 hook and, as a
+/// `gmake` and Ninja), Ant's exec task, tox 4 and 3, Rake 13, go-task 3, nox 2026, Yarn 1, a pre-commit 4 hook and, as a
 /// package's script in a monorepo, Turborepo 2 and pnpm 9 print it (their real output around a failing command): the
 /// wrapper's command, its echo of the command (a passing package's lines beside it), the
 /// command's output (behind the package's tag), the wrapper's report of its exit and what it
@@ -425,6 +425,26 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
                     .to_owned(),
             ],
         ),
+        // Ant 1.10's exec task: each line the command printed under the task's tag, then Ant's
+        // banner over the task's line and the command's exit code.
+        "ant" => {
+            tag = "     [exec] ";
+            (
+                "$ ant ci".to_owned(),
+                vec![
+                    "Buildfile: /builds/acme/app/build.xml".to_owned(),
+                    String::new(),
+                    "ci:".to_owned(),
+                ],
+                vec![
+                    String::new(),
+                    "BUILD FAILED".to_owned(),
+                    format!("/builds/acme/app/build.xml:3: exec returned: {code}"),
+                    String::new(),
+                    "Total time: 2 seconds".to_owned(),
+                ],
+            )
+        }
         // tox 3: the environment's set-up, the command, tox's report of its exit and summary.
         "tox3" => (
             "$ tox -e py".to_owned(),
@@ -513,6 +533,7 @@ fn a_job_run_through_a_wrapper_is_explained_by_what_the_command_said() {
         "yarn",
         "pre-commit",
         "ninja",
+        "ant",
     ] {
         let (mut jobs, mut lost) = (0, Vec::new());
         for path in &logs {

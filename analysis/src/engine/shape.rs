@@ -393,7 +393,7 @@ pub(crate) fn reports_exit(line: &str) -> bool {
 /// automaton over the line finds the phrases: the engine asks this of every line a block could
 /// go on with.
 fn says_how_it_exited(line: &str) -> bool {
-    const PHRASES: [&str; 19] = [
+    const PHRASES: [&str; 20] = [
         "exited with",
         "subprocess exited",
         // dpkg-buildpackage's `debian/rules binary subprocess returned exit status 2`.
@@ -429,6 +429,8 @@ fn says_how_it_exited(line: &str) -> bool {
         // Ninja's `ninja: build stopped: subcommand failed.` (`… cannot make progress due to
         // previous errors.` under `-k`).
         "ninja: build stopped: ",
+        // Ant's exec task: `/builds/acme/app/build.xml:3: exec returned: 1`.
+        ": exec returned: ",
         // Rake's `sh`: `Command failed with status (1): [pytest -q...]`.
         "Command failed with status (",
         // Go's os/exec, in the words of the tools written in Go that run commands (go-task's
@@ -575,11 +577,12 @@ pub(super) fn task_ids(text: &str, between: char) -> bool {
 }
 
 /// A wrapper's short heading over its report of how the command exited (rake's `rake aborted!`
-/// over `Command failed with status (1): [pytest…]`): it ends with `!` or `:` and says the
-/// wrapper failed, as a tool's last words may not (sqlfluff's `All Finished!`).
+/// over `Command failed with status (1): [pytest…]`, Ant's `BUILD FAILED` over `build.xml:3:
+/// exec returned: 1`): it ends with `!` or `:`, or is in capitals, and says the wrapper failed,
+/// as a tool's last words may not (sqlfluff's `All Finished!`).
 pub(super) fn wrapper_heading(line: &str) -> bool {
     !line.starts_with(char::is_whitespace)
-        && line.ends_with(['!', ':'])
+        && (line.ends_with(['!', ':']) || shouted(line))
         && line.split_whitespace().count() <= 3
         && crate::rules::says_any(line, &["abort", "fail", "error"])
 }
@@ -1507,6 +1510,7 @@ mod tests {
             "ERROR: InvocationError: '/home/travis/build/acme/app/.tox/py27/bin/py.test tests'",
             "___________________________________ summary ____________________________________",
             "  py311: commands succeeded",
+            "/builds/acme/app/build.xml:3: exec returned: 1",
             "ERROR:   py312: commands failed",
         ] {
             assert!(reports_exit(report), "{report}");

@@ -698,6 +698,8 @@ fn ignores_noise() {
         "warning: unused variable: `x`",
         "Tests run: 5, Failures: 0, Errors: 0, Skipped: 0",
         "src/app.c:12:1: warning: unused variable 'x'",
+        // Ant's report of its exec task's exit, at the task's line: not a diagnostic.
+        "/builds/acme/app/build.xml:3: exec returned: 1",
         // tox 3's banner over its environments' verdicts: not a test's title.
         "___________________________________ summary ____________________________________",
         // A traceback's frame is indented: not a doctest report.
