@@ -461,6 +461,8 @@ fn says_how_it_exited(line: &str) -> bool {
                         !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit())
                     }),
                 "Running target " => line.trim_end().ends_with(" failed"),
+                // tox's line, not a traceback's mention of the class.
+                "InvocationError" => line[..at].trim() == "ERROR:",
                 // The error's last link (`…: exit status 1`), or all of it: not a log record's
                 // words about a command (`Error running notify command: nginx -s reload, exit
                 // status 1`).
@@ -1518,6 +1520,7 @@ mod tests {
         for said in [
             "/root/.pyenv/versions/3.11.7/lib/python3.11/asyncio/tasks.py:500:",
             "testTotal() returned non-zero return code.",
+            "    raise InvocationError(cmd)",
             "Time:        1.234 s",
             "- a list item",
             "Running target practice for 2 players",
