@@ -21,7 +21,7 @@ use std::sync::{LazyLock, OnceLock};
 /// (`engine/shape.rs`'s `make_reports_exit` reads the same names.)
 macro_rules! make_report {
     () => {
-        r"^(g|mingw32-)?make(\[\d+\])?: \*\*\* "
+        r"^((g|mingw32-)?make(\[\d+\])?|scons): \*\*\* "
     };
 }
 

@@ -2,8 +2,8 @@
 //! again as other runners and terminals print the same output (line for line, so the line numbers
 //! stay), gets the same excerpts and category; and so does the job with what a runner prints
 //! after the script of a job that saves its cache and artifacts on failure. A job whose command
-//! runs through a wrapper (make, ninja, ant, tox 3 and 4, rake, go-task, nox, yarn, pre-commit, a
-//! monorepo's task runner) is explained by what the command said, not the wrapper.
+//! runs through a wrapper (make, ninja, scons, ant, tox 3 and 4, rake, go-task, nox, yarn,
+//! pre-commit, a monorepo's task runner) is explained by what the command said, not the wrapper.
 
 use exlogare_analysis::{JobMeta, Report, analyze_bytes};
 use std::fs;
@@ -268,11 +268,11 @@ fn a_job_reprinted_by_another_runner_or_terminal_gets_the_same_report() {
 }
 
 /// The job's failing command run through a wrapper, as GNU make (and CMake's Makefiles under
-/// `gmake` and Ninja), Ant's exec task, tox 4 and 3, Rake 13, go-task 3, nox 2026, Yarn 1, a pre-commit 4 hook and, as a
-/// package's script in a monorepo, Turborepo 2 and pnpm 9 print it (their real output around a failing command): the
-/// wrapper's command, its echo of the command (a passing package's lines beside it), the
-/// command's output (behind the package's tag), the wrapper's report of its exit and what it
-/// says after it. With where each line of the job went. `None` for a log not in a GitFlic
+/// `gmake` and Ninja), SCons, Ant's exec task, tox 4 and 3, Rake 13, go-task 3, nox 2026, Yarn
+/// 1, a pre-commit 4 hook and, as a package's script in a monorepo, Turborepo 2 and pnpm 9 print
+/// it (their real output around a failing command): the wrapper's command, its echo of the
+/// command (a passing package's lines beside it), the command's output (behind the package's
+/// tag), the wrapper's report of its exit and what it says after it. With where each line of the job went. `None` for a log not in a GitFlic
 /// runner's shape.
 fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
     let lines: Vec<&str> = log.split('\n').collect();
@@ -425,6 +425,20 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
                     .to_owned(),
             ],
         ),
+        // SCons 4: its reading of the SConstruct, the command, its make-shaped report.
+        "scons" => (
+            "$ scons check".to_owned(),
+            vec![
+                "scons: Reading SConscript files ...".to_owned(),
+                "scons: done reading SConscript files.".to_owned(),
+                "scons: Building targets ...".to_owned(),
+                command.to_owned(),
+            ],
+            vec![
+                format!("scons: *** [check] Error {code}"),
+                "scons: building terminated because of errors.".to_owned(),
+            ],
+        ),
         // Ant 1.10's exec task: each line the command printed under the task's tag, then Ant's
         // banner over the task's line and the command's exit code.
         "ant" => {
@@ -534,6 +548,7 @@ fn a_job_run_through_a_wrapper_is_explained_by_what_the_command_said() {
         "pre-commit",
         "ninja",
         "ant",
+        "scons",
     ] {
         let (mut jobs, mut lost) = (0, Vec::new());
         for path in &logs {

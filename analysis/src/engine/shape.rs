@@ -393,7 +393,7 @@ pub(crate) fn reports_exit(line: &str) -> bool {
 /// automaton over the line finds the phrases: the engine asks this of every line a block could
 /// go on with.
 fn says_how_it_exited(line: &str) -> bool {
-    const PHRASES: [&str; 20] = [
+    const PHRASES: [&str; 21] = [
         "exited with",
         "subprocess exited",
         // dpkg-buildpackage's `debian/rules binary subprocess returned exit status 2`.
@@ -429,6 +429,8 @@ fn says_how_it_exited(line: &str) -> bool {
         // Ninja's `ninja: build stopped: subcommand failed.` (`… cannot make progress due to
         // previous errors.` under `-k`).
         "ninja: build stopped: ",
+        // SCons' closing under its make-shaped `scons: *** [check] Error 1`.
+        "scons: building terminated because of errors.",
         // Ant's exec task: `/builds/acme/app/build.xml:3: exec returned: 1`.
         ": exec returned: ",
         // Rake's `sh`: `Command failed with status (1): [pytest -q...]`.
@@ -637,7 +639,7 @@ pub(super) fn ends_with_hook_title<'a>(
 /// Homebrew and CMake on Red Hat's systems call it; `mingw32-make`); not its own errors (`No
 /// rule to make target 'x'.  Stop.`).
 fn make_reports_exit(line: &str) -> bool {
-    ["make", "gmake", "mingw32-make"]
+    ["make", "gmake", "mingw32-make", "scons"]
         .iter()
         .any(|name| line.starts_with(name))
         && line.contains(": *** [")
@@ -1513,6 +1515,8 @@ mod tests {
             "___________________________________ summary ____________________________________",
             "  py311: commands succeeded",
             "/builds/acme/app/build.xml:3: exec returned: 1",
+            "scons: *** [check] Error 1",
+            "scons: building terminated because of errors.",
             "ERROR:   py312: commands failed",
         ] {
             assert!(reports_exit(report), "{report}");

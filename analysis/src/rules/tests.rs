@@ -174,6 +174,8 @@ fn recognises_tools() {
         ),
         ("gmake: *** [Makefile:137: check] Error 2", "make-error"),
         ("mingw32-make: *** [Makefile:9: all] Error 2", "make-error"),
+        // SCons reports a failed target in make's words.
+        ("scons: *** [build/cart.o] Error 1", "make-error"),
         (
             "cart_test: cart.c:13: main: Assertion `total(prices, 2) == 450' failed.",
             "c-assert",
