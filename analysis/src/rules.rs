@@ -17,8 +17,9 @@ use serde::{Deserialize, Serialize};
 use std::sync::{LazyLock, OnceLock};
 
 /// The start of GNU make's report on a recipe, under any of its names (`gmake`, as the BSDs and
-/// CMake on Red Hat's systems call it; `mingw32-make`) and from a sub-make too: `make[2]: *** `.
-/// (`engine/shape.rs`'s `make_reports_exit` reads the same names.)
+/// CMake on Red Hat's systems call it; `mingw32-make`) and from a sub-make too: `make[2]: *** `;
+/// SCons writes its own in make's words (`scons: *** [check] Error 1`). (`engine/shape.rs`'s
+/// `make_reports_exit` reads the same names.)
 macro_rules! make_report {
     () => {
         r"^((g|mingw32-)?make(\[\d+\])?|scons): \*\*\* "

@@ -636,8 +636,8 @@ pub(super) fn ends_with_hook_title<'a>(
 
 /// GNU make's report of a recipe that failed, `make: *** [Makefile:12: ci] Error 1` (or
 /// `make[2]: *** [all] Error 2` from a sub-make), under any of its names (`gmake`, as the BSDs,
-/// Homebrew and CMake on Red Hat's systems call it; `mingw32-make`); not its own errors (`No
-/// rule to make target 'x'.  Stop.`).
+/// Homebrew and CMake on Red Hat's systems call it; `mingw32-make`), and SCons' in make's words
+/// (`scons: *** [check] Error 1`); not make's own errors (`No rule to make target 'x'.  Stop.`).
 fn make_reports_exit(line: &str) -> bool {
     ["make", "gmake", "mingw32-make", "scons"]
         .iter()
