@@ -1567,6 +1567,16 @@ fn pointed_unit<'a>(step: &'a Step, primary: &Block, max: usize) -> Vec<&'a (u64
 
 /// Whether a line a unit of work printed may be a finding: it names a place, or it is not
 /// logged at INFO level (where a build tool's plugins log their progress).
+/// The first of `lines` that names a place, else the last that is `said`, trimmed.
+fn first_place_else_last<'a>(
+    lines: &[&'a (u64, String)],
+    said: impl Fn(&str) -> bool,
+) -> Option<&'a str> {
+    (lines.iter().find(|l| extract::names_a_place(&l.1)))
+        .or_else(|| lines.iter().rev().find(|l| said(&l.1)))
+        .map(|l| l.1.trim())
+}
+
 fn finding(line: &str) -> bool {
     extract::names_a_place(line) || !(line.starts_with("[INFO]") || line.starts_with("[info]"))
 }
@@ -1973,21 +1983,13 @@ fn step_report(
     let category = category_of(telling, &step, meta);
     // What the pointed unit printed names the cause: its first finding at a place, else its
     // last finding.
-    let unit_finding = unit
-        .iter()
-        .find(|l| extract::names_a_place(&l.1))
-        .or_else(|| unit.iter().rev().find(|l| finding(&l.1)))
-        .map(|l| l.1.trim().to_owned());
+    let unit_finding = first_place_else_last(&unit, finding).map(str::to_owned);
     // What a hook printed under its title says why it failed (its first finding at a place,
     // else its last words), and the title which hook it was.
-    let titled_finding = (titled.iter().find(|l| extract::names_a_place(&l.1)))
-        .or_else(|| {
-            titled
-                .iter()
-                .rev()
-                .find(|l| l.1.contains(char::is_alphabetic) && !engine::reports_exit(&l.1))
-        })
-        .map(|l| format!("{}: {}", engine::hook_name(headline(primary)), l.1.trim()));
+    let titled_finding = first_place_else_last(&titled, |l| {
+        l.contains(char::is_alphabetic) && !engine::reports_exit(l)
+    })
+    .map(|l| format!("{}: {l}", engine::hook_name(headline(primary))));
     let headline = (unit_finding.or(titled_finding))
         .unwrap_or_else(|| with_its_message(telling, headline(telling)));
     let mut summary = format!("{}: {}", label(category), shorten(&headline, 200));
