@@ -466,7 +466,12 @@ fn tool_prefix_len(b: &[u8], timestamp: usize) -> usize {
                 0 => 0,
                 buildkit => buildkit + prefix_len(&rest[buildkit..]),
             },
-            Some(b' ') => ant_prefix_len(rest),
+            // What the command an Ant task runs puts before its own text comes after Ant's
+            // (`     [exec] ==28811== Invalid read`, `     [exec] [11ty] Problem writing`).
+            Some(b' ') => match ant_prefix_len(rest) {
+                0 => 0,
+                ant => ant + prefix_len(&rest[ant..]),
+            },
             Some(b'=') => process_id_prefix_len(rest),
             // What a tool puts before its own text comes after the container's or the package's
             // tag too (`app-1  | 10:00:00,123 [ERROR] x`, `web:build: [vite] error: x`).
@@ -1096,7 +1101,7 @@ mod tests {
 
     #[test]
     fn strips_buildkit_docker_compose_workspace_ant_process_id_and_tool_prefixes_only() {
-        let stripped: [(&[u8], &str); 32] = [
+        let stripped: [(&[u8], &str); 34] = [
             (
                 b"#4 2.711 E: Unable to locate package x",
                 "E: Unable to locate package x",
@@ -1127,6 +1132,12 @@ mod tests {
                 "\tat shop.CartTest.total",
             ),
             (b"    [junit] ", ""),
+            // What the command Ant's exec task runs puts before its own text goes too.
+            (
+                b"     [exec] ==28811== Invalid read of size 4",
+                "Invalid read of size 4",
+            ),
+            (b"     [exec] [11ty] Error: x", "Error: x"),
             (
                 b"==28811== Invalid read of size 4",
                 "Invalid read of size 4",
