@@ -35,9 +35,10 @@ pub(crate) use shape::{
     numbered_source, raised, shouted, underline, without_level_tag,
 };
 use shape::{
-    code_fence, continues, ends_report, ends_with_hook_title, error_tag, hook_passed,
-    in_titled_section, looks_like_path, passed_unit_title, program_prefix, starts_test_class,
-    task_header, task_ids, test_run_verdict, untagged, usage_heading, wrapper_heading,
+    code_fence, continues, ends_report, ends_with_hook_title, error_tag, gradle_reports_failure,
+    gradle_task, gradle_task_failed, hook_passed, in_titled_section, looks_like_path,
+    passed_unit_title, program_prefix, starts_test_class, task_header, task_ids, test_run_verdict,
+    untagged, usage_heading, wrapper_heading, wrapper_reports,
 };
 pub(crate) use shape::{hook_name, reported_program, reports_exit, traced_command};
 use std::collections::{HashSet, VecDeque};
@@ -533,7 +534,9 @@ impl Step {
                             .filter(candidate)
                             .filter(|b| {
                                 !b.anchored_lines().first().is_some_and(|(_, l)| {
-                                    reports_exit(l) || shouted(l) && wrapper_heading(l)
+                                    reports_exit(l)
+                                        || shouted(l) && wrapper_heading(l)
+                                        || gradle_reports_failure(l)
                                 })
                             })
                             .min_by_key(|b| (b.rule.tier, u64::MAX - b.seq))?;
@@ -744,8 +747,9 @@ const WRAPPER_EPILOGUE: usize = 5;
 /// level after them (npm's update notice, pip's warning about running as root), which it prints
 /// whatever happened, nor a wrapper's report of how the command exited (make's `*** [ci] Error
 /// 1`, npm's lifecycle block and its empty `npm ERR!` lines), its heading (rake's `rake
-/// aborted!`) and the few lines it says after it, once the command is over; all of them when
-/// that is all it printed, and the lines logged below error level too when the first of them is
+/// aborted!`) and the few lines it says after it, once the command is over, nor Gradle's report
+/// on the build; all of them when that is all it printed (under a wrapper's header, up to the
+/// wrapper's own lines), and the lines logged below error level too when the first of them is
 /// about the file the words are (a list of findings, the last at a lower level).
 pub(crate) fn said_last(tail: &VecDeque<(u64, String)>) -> usize {
     let rules = Rules::get();
@@ -754,6 +758,7 @@ pub(crate) fn said_last(tail: &VecDeque<(u64, String)>) -> usize {
             || reports_exit(&l.1)
             || untagged(&l.1).is_empty()
             || hook_passed(&l.1)
+            || gradle_reports_failure(&l.1)
     };
     let exit_report =
         |l: &(u64, String)| !l.1.starts_with(char::is_whitespace) && reports_exit(&l.1);
@@ -776,13 +781,21 @@ pub(crate) fn said_last(tail: &VecDeque<(u64, String)>) -> usize {
     if said == 0 || said == tail.len() {
         return tail.len();
     }
-    // Under a hook runner's title, output that is all closing lines (the warning a hook failed
-    // on) is what the hook said: all of it, up to the runner's verdicts on the next hooks.
-    if ends_with_hook_title(tail.range(..said).map(|l| l.1.as_str())) {
-        let verdicts = (tail.iter().rev())
-            .take_while(|l| hook_passed(&l.1) || untagged(&l.1).is_empty())
+    // Under a wrapper's header over what it ran (a hook's title, an echoed command, Gradle's
+    // `> Task :ci`), output that is all closing lines (the warnings a tool failed on) is what
+    // the command said: all of it, up to the wrapper's own lines after it.
+    if ends_with_hook_title(tail.range(..said).map(|l| l.1.as_str()))
+        || wrapped_command(tail, said).is_some_and(|(echo, _)| echo + 1 == said)
+    {
+        let output: Vec<&(u64, String)> = (tail.range(said..))
+            .take_while(|l| !wrapper_reports(&l.1))
+            .collect();
+        let blank_end = output
+            .iter()
+            .rev()
+            .take_while(|l| untagged(&l.1).is_empty())
             .count();
-        return tail.len() - verdicts;
+        return said + output.len() - blank_end;
     }
     // The last of a list of findings, at a lower level, is one of the words.
     let findings = tail
@@ -799,7 +812,8 @@ pub(crate) fn said_last(tail: &VecDeque<(u64, String)>) -> usize {
 /// The last command a wrapper echoed in `tail[..said]` and where: npm's `> shop@1.0.0 test` and
 /// `> jest`, pnpm's `packages/web test$ jest`, tox's `py: commands[0]> pytest`, BuildKit's `#7
 /// [3/3] RUN make`, Docker's legacy builder's `Step 3/3 : RUN make` and ` ---> Running in
-/// 1a2b3c4d5e6f` (the command empty on a line that only heads or follows the echo).
+/// 1a2b3c4d5e6f`, Gradle's header over a task's output, `> Task :ci` (the command empty on a
+/// line that only heads or follows the echo, or names a task).
 pub(crate) fn wrapped_command(
     tail: &VecDeque<(u64, String)>,
     said: usize,
@@ -828,7 +842,7 @@ pub(crate) fn wrapped_command(
             && npm_script(tail[i - 1].1.trim())
         {
             command
-        } else if npm_script(l) || l.starts_with("---> Running in ") {
+        } else if npm_script(l) || l.starts_with("---> Running in ") || gradle_task(l) {
             ""
         } else if l.contains(": commands[") {
             l.split_once("]> ").or_else(|| l.split_once("] | "))?.1
@@ -1238,7 +1252,7 @@ impl Engine {
             let closes = has_keyword
                 && !text.starts_with("  ")
                 && !text.starts_with('\t')
-                && reports_exit(text)
+                && (reports_exit(text) || gradle_task_failed(text))
                 && !heading
                 && !(block.anchored_lines().first()).is_some_and(|(_, l)| reports_exit(l));
             let keep = !ends && !closes && continues(block, text, rule);

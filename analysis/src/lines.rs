@@ -473,6 +473,7 @@ fn tool_prefix_len(b: &[u8], timestamp: usize) -> usize {
                 ant => ant + prefix_len(&rest[ant..]),
             },
             Some(b'=') => process_id_prefix_len(rest),
+            Some(b':') => gradle_task_prefix_len(rest),
             // What a tool puts before its own text comes after the container's or the package's
             // tag too (`app-1  | 10:00:00,123 [ERROR] x`, `web:build: [vite] error: x`).
             Some(c) if c.is_ascii_alphabetic() => {
@@ -569,6 +570,43 @@ fn ant_prefix_len(b: &[u8]) -> usize {
             .iter()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'));
     if valid { (CLOSE + 2).min(b.len()) } else { 0 }
+}
+
+/// Length of the task Gradle 4 and earlier print, without a rich console, before a task's
+/// first line on standard error, `:compileJava/builds/acme/shop/src/Cart.java:3: error: …` (the
+/// task's header waits on its line for the verdict, which comes as ` FAILED` on a line of its
+/// own after the output); 0 when there is none. Only where what follows is an absolute path, as
+/// compilers print them under Gradle, or kotlinc's `e: /…`: elsewhere the task's name cannot be
+/// told from the output's first word (`:ciWARNING: …`).
+fn gradle_task_prefix_len(b: &[u8]) -> usize {
+    if !b.get(1).is_some_and(u8::is_ascii_alphabetic) {
+        return 0;
+    }
+    let path = 1 + b[1..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b':' | b'_' | b'-'))
+        .count();
+    let (task, rest) = b.split_at(path);
+    // A file's absolute path, directories deep (`/builds/acme/shop/…`), not shelltest's
+    // `:tests/cart.test:1: [OK]`.
+    let absolute = |rest: &[u8]| {
+        rest.first() == Some(&b'/')
+            && (rest.iter())
+                .take_while(|c| **c != b':' && !c.is_ascii_whitespace())
+                .filter(|c| **c == b'/')
+                .count()
+                >= 3
+    };
+    if absolute(rest) && !task.ends_with(b":") {
+        path
+    } else if rest.first() == Some(&b' ')
+        && absolute(&rest[1..])
+        && (task.ends_with(b"e:") || task.ends_with(b"w:"))
+    {
+        path - 2
+    } else {
+        0
+    }
 }
 
 /// Length of the process id Valgrind and the sanitizers print before each line of a report,
@@ -1101,7 +1139,7 @@ mod tests {
 
     #[test]
     fn strips_buildkit_docker_compose_workspace_ant_process_id_and_tool_prefixes_only() {
-        let stripped: [(&[u8], &str); 34] = [
+        let stripped: [(&[u8], &str); 36] = [
             (
                 b"#4 2.711 E: Unable to locate package x",
                 "E: Unable to locate package x",
@@ -1138,6 +1176,15 @@ mod tests {
                 "Invalid read of size 4",
             ),
             (b"     [exec] [11ty] Error: x", "Error: x"),
+            // Gradle 4's task header, its line not ended before the task's standard error.
+            (
+                b":compileJava/builds/acme/shop/src/Cart.java:3: error: x",
+                "/builds/acme/shop/src/Cart.java:3: error: x",
+            ),
+            (
+                b":app:compileKotline: /builds/a/Cart.kt: (3, 5): x",
+                "e: /builds/a/Cart.kt: (3, 5): x",
+            ),
             (
                 b"==28811== Invalid read of size 4",
                 "Invalid read of size 4",
@@ -1214,6 +1261,12 @@ mod tests {
             "[Fail] Cart [It] totals",
             "[11ty]",
             "[1] 12345",
+            ":ciWARNING: x",
+            ":ci",
+            ":http://example.com/",
+            ":/usr/lib",
+            ":compileKotline: x",
+            ":tests/cart.test:2: [Failed]",
             "[info ] x",
             "FAIL\texample.com/shop\t0.003s",
             "ok  \texample.com/shop\t0.003s",

@@ -3720,3 +3720,99 @@ fn gnu_make_under_another_name_reports_the_exit_as_make_does() {
         "{report:#?}"
     );
 }
+
+/// Gradle's report on a build whose `Exec` task's process failed, as Gradle 4.4 (captured,
+/// without a rich console) and Gradle 8 print it under the task's output.
+const GRADLE_4_EXEC_REPORT: &str = concat!(
+    ":ci FAILED\n",
+    "\n",
+    "FAILURE: Build failed with an exception.\n",
+    "\n",
+    "* What went wrong:\n",
+    "Execution failed for task ':ci'.\n",
+    "> Process 'command 'sh'' finished with non-zero exit value 1\n",
+    "\n",
+    "* Try:\n",
+    "Run with --stacktrace option to get the stack trace. Run with --info or --debug option to get more log output. Run with --scan to get full insights.\n",
+    "\n",
+    "* Get more help at https://help.gradle.org\n",
+    "\n",
+    "BUILD FAILED in 4s\n",
+    "1 actionable task: 1 executed\n",
+);
+
+#[test]
+fn what_a_gradle_exec_task_s_process_printed_is_the_cause_not_gradle_s_report() {
+    // Gradle 4.4's output (captured): the task's header, what the process printed, the report.
+    let log = job(&format!(
+        "$ gradle ci\n:ci\nchecking data/prices.csv\ndata/prices.csv: 3 prices above the limit\n{GRADLE_4_EXEC_REPORT}"
+    ));
+    let report = assert_first_excerpt(&log, (13, 14));
+    assert_eq!(report.excerpts.len(), 1, "{report:#?}");
+    assert!(
+        report.summary.contains("3 prices above the limit"),
+        "{report:#?}"
+    );
+    // Gradle 8's, the process's output all warnings: they are what it said, not the header.
+    let log = job(concat!(
+        "$ ./gradlew ci\n",
+        "> Task :ci\n",
+        "WARNING: Lockfile doesn't satisfy the project requirements\n",
+        "\n",
+        "> Task :ci FAILED\n",
+        "\n",
+        "FAILURE: Build failed with an exception.\n",
+        "\n",
+        "* What went wrong:\n",
+        "Execution failed for task ':ci'.\n",
+        "> Process 'command 'pdm'' finished with non-zero exit value 1\n",
+        "\n",
+        "* Try:\n",
+        "> Run with --stacktrace option to get the stack trace.\n",
+        "> Run with --info or --debug option to get more log output.\n",
+        "> Run with --scan to get full insights.\n",
+        "> Get more help at https://help.gradle.org.\n",
+        "\n",
+        "BUILD FAILED in 3s\n",
+        "1 actionable task: 1 executed\n",
+    ));
+    let report = assert_first_excerpt(&log, (13, 13));
+    assert!(report.summary.contains("Lockfile"), "{report:#?}");
+    // Gradle 4.4's, the process's output on standard error: the task's header is not ended
+    // before it, and its verdict comes as ` FAILED` after it.
+    let log = job(&format!(
+        "$ gradle ci\n:ciWARNING: Lockfile does not satisfy the project requirements\n FAILED\n{}",
+        &GRADLE_4_EXEC_REPORT[":ci FAILED\n".len()..]
+    ));
+    let report = assert_first_excerpt(&log, (12, 12));
+    assert!(report.summary.contains("Lockfile"), "{report:#?}");
+}
+
+#[test]
+fn a_compiler_s_error_glued_to_gradle_4_s_task_header_names_its_file() {
+    // Gradle 4.4 (captured): javac's first line on standard error follows the task's header
+    // on its line; ` FAILED` after the compiler's count is the task's verdict, not the error's.
+    let log = job(concat!(
+        "$ gradle build\n",
+        ":compileJava/builds/acme/shop/src/main/java/shop/Cart.java:3: error: cannot find symbol\n",
+        "    int total() { return totl; }\n",
+        "                         ^\n",
+        "  symbol:   variable totl\n",
+        "  location: class Cart\n",
+        "1 error\n",
+        " FAILED\n",
+        "\n",
+        "FAILURE: Build failed with an exception.\n",
+        "\n",
+        "* What went wrong:\n",
+        "Execution failed for task ':compileJava'.\n",
+        "> Compilation failed; see the compiler error output for details.\n",
+    ));
+    let report = assert_first_excerpt(&log, (12, 17));
+    let place = report.locations.first().map(|l| (l.path.as_str(), l.line));
+    assert_eq!(
+        place,
+        Some(("/builds/acme/shop/src/main/java/shop/Cart.java", 3)),
+        "{report:#?}"
+    );
+}

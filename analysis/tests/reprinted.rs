@@ -495,6 +495,52 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
                 format!("{:.<53}(no files to check)Skipped", "mypy"),
             ],
         ),
+        // Gradle's Exec task running the command: the task's header over its output, then
+        // Gradle's report on the build, as Gradle 8 prints it and Gradle 4.4 (captured, plain
+        // console) did.
+        "gradle" | "gradle4" => {
+            let modern = wrapper == "gradle";
+            let task = |verdict: &str| match modern {
+                true => format!("> Task :ci{verdict}"),
+                false => format!(":ci{verdict}"),
+            };
+            let mut report = vec![
+                String::new(),
+                task(" FAILED"),
+                String::new(),
+                "FAILURE: Build failed with an exception.".to_owned(),
+                String::new(),
+                "* What went wrong:".to_owned(),
+                "Execution failed for task ':ci'.".to_owned(),
+                format!(
+                    "> Process 'command '{}'' finished with non-zero exit value {code}",
+                    command.split_whitespace().next().unwrap_or(command)
+                ),
+                String::new(),
+                "* Try:".to_owned(),
+            ];
+            report.extend(match modern {
+                true => vec![
+                    "> Run with --stacktrace option to get the stack trace.",
+                    "> Run with --info or --debug option to get more log output.",
+                    "> Run with --scan to get full insights.",
+                    "> Get more help at https://help.gradle.org.",
+                ],
+                false => vec![
+                    "Run with --stacktrace option to get the stack trace. Run with --info or --debug option to get more log output. Run with --scan to get full insights.",
+                    "",
+                    "* Get more help at https://help.gradle.org",
+                ],
+            }
+            .into_iter()
+            .map(str::to_owned));
+            report.extend(["", "BUILD FAILED in 3s", "1 actionable task: 1 executed"].map(str::to_owned));
+            (
+                format!("$ {} ci", if modern { "./gradlew" } else { "gradle" }),
+                vec![task("")],
+                report,
+            )
+        }
         _ => (
             "$ tox -e py".to_owned(),
             vec![format!("py: commands[0]> {command}")],
@@ -549,6 +595,8 @@ fn a_job_run_through_a_wrapper_is_explained_by_what_the_command_said() {
         "ninja",
         "ant",
         "scons",
+        "gradle",
+        "gradle4",
     ] {
         let (mut jobs, mut lost) = (0, Vec::new());
         for path in &logs {
@@ -583,6 +631,7 @@ fn a_job_run_through_a_wrapper_is_explained_by_what_the_command_said() {
             }
         }
         assert!(jobs > 1000, "{wrapper}: {jobs} jobs");
-        assert!(lost.len() * 100 <= jobs, "{wrapper}: {}", lost.join("\n"));
+        // At most one job in 200 (the fixture jobs whose output says least).
+        assert!(lost.len() * 200 <= jobs, "{wrapper}: {}", lost.join("\n"));
     }
 }

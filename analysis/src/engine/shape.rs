@@ -580,6 +580,56 @@ pub(super) fn task_ids(text: &str, between: char) -> bool {
     !text.is_empty() && text.split(", ").all(task_id)
 }
 
+/// Whether a line is Gradle's header over a task's output: `> Task :ci`, or `:ci` as Gradle 4
+/// and earlier print it without a rich console; a task's path, `:app:compileJava`.
+pub(crate) fn gradle_task(line: &str) -> bool {
+    line.strip_prefix("> Task :")
+        .or_else(|| line.strip_prefix(':'))
+        .is_some_and(|task| {
+            task.starts_with(|c: char| c.is_ascii_alphabetic())
+                && !task.ends_with(':')
+                && task
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'-' | b'_'))
+        })
+}
+
+/// Gradle's verdict on a failed task: `> Task :ci FAILED` (`:ci FAILED`), or ` FAILED` alone
+/// under a task that wrote to standard error, as Gradle 4 prints it (the header went out,
+/// unended, before the output).
+pub(crate) fn gradle_task_failed(line: &str) -> bool {
+    let line = line.trim_end();
+    line == " FAILED" || gradle_task(line.strip_suffix(" FAILED").unwrap_or_default())
+}
+
+/// A fixed line of Gradle's report on a failed build: a task's verdict (`> Task :ci FAILED`),
+/// `FAILURE: Build failed with an exception.`, the headings `* What went wrong:` and `* Try:`,
+/// the task the first names (`Execution failed for task ':ci'.`), the advice under the second
+/// (`> Run with --stacktrace option …`, `> Get more help at https://help.gradle.org.`), `BUILD
+/// FAILED in 3s` and the count of tasks run. They say only that a task failed: the cause is in
+/// the line under `What went wrong`, or, when that reports how a process exited (an `Exec`
+/// task's), in what the process printed above the report.
+pub(crate) fn gradle_reports_failure(line: &str) -> bool {
+    let t = line.trim_end();
+    let counted = t.split_once(" actionable task").is_some_and(|(n, rest)| {
+        !n.is_empty()
+            && n.bytes().all(|b| b.is_ascii_digit())
+            && (rest.contains(" executed") || rest.contains(" up-to-date"))
+    });
+    gradle_task_failed(t)
+        || counted
+        || t.starts_with("FAILURE: Build ")
+        || t == "* What went wrong:"
+        || t == "* Try:"
+        || t.starts_with("> Run with --")
+        || t.starts_with("> Get more help at ")
+        // Gradle 4's advice, on one line and under a star.
+        || t.starts_with("Run with --stacktrace option")
+        || t.starts_with("* Get more help at ")
+        || t.starts_with("BUILD FAILED in ")
+        || t.starts_with("Execution failed for task '") && t.ends_with("'.")
+}
+
 /// A wrapper's short heading over its report of how the command exited (rake's `rake aborted!`
 /// over `Command failed with status (1): [pytest…]`, Ant's `BUILD FAILED` over `build.xml:3:
 /// exec returned: 1`): it ends with `!` or `:`, or is in capitals, and says the wrapper failed,
@@ -632,6 +682,12 @@ pub(super) fn ends_with_hook_title<'a>(
     lines
         .rfind(|l| !l.starts_with("- "))
         .is_some_and(|title| hook_verdict(title) == Some("Failed"))
+}
+
+/// A wrapper's own line after the output of what it ran: its report of how that exited, a
+/// hook runner's verdict on a hook, a line of Gradle's report on the build.
+pub(super) fn wrapper_reports(line: &str) -> bool {
+    reports_exit(line) || hook_verdict(line).is_some() || gradle_reports_failure(line)
 }
 
 /// GNU make's report of a recipe that failed, `make: *** [Makefile:12: ci] Error 1` (or
@@ -1447,8 +1503,8 @@ pub(crate) fn traced_command(line: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::{
-        closing_count, ends_with_hook_title, hook_passed, looks_like_path, reports_exit,
-        test_run_verdict,
+        closing_count, ends_with_hook_title, gradle_reports_failure, gradle_task, hook_passed,
+        looks_like_path, reports_exit, test_run_verdict,
     };
 
     #[test]
@@ -1486,6 +1542,56 @@ mod tests {
         assert!(looks_like_path("src/cart.py"));
         assert!(!looks_like_path(&passed));
         assert!(!looks_like_path("Generating..."));
+    }
+
+    #[test]
+    fn reads_gradle_s_report_on_a_failed_build_and_the_header_over_a_task_s_output() {
+        for line in [
+            "> Task :ci FAILED",
+            "> Task :app:compileJava FAILED",
+            ":ci FAILED",
+            " FAILED",
+            "FAILURE: Build failed with an exception.",
+            "FAILURE: Build completed with 2 failures.",
+            "* What went wrong:",
+            "Execution failed for task ':ci'.",
+            "* Try:",
+            "> Run with --stacktrace option to get the stack trace.",
+            "> Get more help at https://help.gradle.org.",
+            "Run with --stacktrace option to get the stack trace. Run with --info or --debug option to get more log output.",
+            "* Get more help at https://help.gradle.org",
+            "BUILD FAILED in 3s",
+            "1 actionable task: 1 executed",
+            "4 actionable tasks: 2 executed, 2 up-to-date",
+            "1 actionable task: 1 up-to-date",
+        ] {
+            assert!(gradle_reports_failure(line), "{line}");
+        }
+        // The cause under `What went wrong`, a task's header, a test's verdict, a sentence.
+        for line in [
+            "> Compilation failed; see the compiler error output for details.",
+            "> Task :ci",
+            "CartTest > total() FAILED",
+            "FAILURE: 1 test failed",
+            "BUILD FAILED",
+            "FAILED",
+            "no actionable tasks were found",
+            "some actionable tasks were up-to-date",
+        ] {
+            assert!(!gradle_reports_failure(line), "{line}");
+        }
+        for (line, header) in [
+            ("> Task :ci", true),
+            ("> Task :app:lint", true),
+            (":ci", true),
+            (":app:compileJava", true),
+            (":80", false),
+            (":smile:", false),
+            ("> Task :ci FAILED", false),
+            ("> Task :", false),
+        ] {
+            assert_eq!(gradle_task(line), header, "{line}");
+        }
     }
 
     #[test]
