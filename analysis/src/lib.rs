@@ -1565,8 +1565,6 @@ fn pointed_unit<'a>(step: &'a Step, primary: &Block, max: usize) -> Vec<&'a (u64
     }
 }
 
-/// Whether a line a unit of work printed may be a finding: it names a place, or it is not
-/// logged at INFO level (where a build tool's plugins log their progress).
 /// The first of `lines` that names a place, else the last that is `said`, trimmed.
 fn first_place_else_last<'a>(
     lines: &[&'a (u64, String)],
@@ -1577,6 +1575,8 @@ fn first_place_else_last<'a>(
         .map(|l| l.1.trim())
 }
 
+/// Whether a line a unit of work printed may be a finding: it names a place, or it is not
+/// logged at INFO level (where a build tool's plugins log their progress).
 fn finding(line: &str) -> bool {
     extract::names_a_place(line) || !(line.starts_with("[INFO]") || line.starts_with("[info]"))
 }
