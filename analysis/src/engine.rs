@@ -36,7 +36,7 @@ pub(crate) use shape::{
 };
 use shape::{
     code_fence, continues, ends_report, ends_with_hook_title, error_tag, gradle_reports_failure,
-    gradle_task, gradle_task_failed, hook_passed, in_titled_section, looks_like_path,
+    gradle_task, gradle_task_failed, grunt_task, hook_passed, in_titled_section, looks_like_path,
     passed_unit_title, program_prefix, starts_test_class, task_header, task_ids, test_run_verdict,
     untagged, usage_heading, wrapper_heading, wrapper_reports,
 };
@@ -812,12 +812,22 @@ pub(crate) fn said_last(tail: &VecDeque<(u64, String)>) -> usize {
 /// The last command a wrapper echoed in `tail[..said]` and where: npm's `> shop@1.0.0 test` and
 /// `> jest`, pnpm's `packages/web test$ jest`, tox's `py: commands[0]> pytest`, BuildKit's `#7
 /// [3/3] RUN make`, Docker's legacy builder's `Step 3/3 : RUN make` and ` ---> Running in
-/// 1a2b3c4d5e6f`, Gradle's header over a task's output, `> Task :ci` (the command empty on a
-/// line that only heads or follows the echo, or names a task).
+/// 1a2b3c4d5e6f`, the header over a task's output, Gradle's `> Task :ci` and Grunt's `Running
+/// "exec:test" (exec) task` (the command empty on a line that only heads or follows the echo,
+/// or names a task).
 pub(crate) fn wrapped_command(
     tail: &VecDeque<(u64, String)>,
     said: usize,
 ) -> Option<(usize, &str)> {
+    (0..said.min(tail.len())).rev().find_map(|i| {
+        let above = i.checked_sub(1).map(|i| tail[i].1.as_str());
+        echoed_command(&tail[i].1, above).map(|command| (i, command))
+    })
+}
+
+/// The command a wrapper's line echoes, or "" when it only heads or follows the echo or names
+/// a task (see [`wrapped_command`]); `above` is the line over it, if any.
+pub(super) fn echoed_command<'a>(line: &'a str, above: Option<&str>) -> Option<&'a str> {
     let npm_script = |l: &str| {
         l.strip_prefix("> ")
             .and_then(|rest| rest.split_once(' '))
@@ -833,29 +843,27 @@ pub(crate) fn wrapped_command(
             && script.bytes().all(crate::lines::in_script_name))
         .then_some(command)
     }
-    (0..said.min(tail.len())).rev().find_map(|i| {
-        let l = tail[i].1.trim();
-        let command = if let Some(command) = pnpm_script(l) {
-            command
-        } else if let Some(command) = l.strip_prefix("> ")
-            && i > 0
-            && npm_script(tail[i - 1].1.trim())
-        {
-            command
-        } else if npm_script(l) || l.starts_with("---> Running in ") || gradle_task(l) {
-            ""
-        } else if l.contains(": commands[") {
-            l.split_once("]> ").or_else(|| l.split_once("] | "))?.1
-        } else if l.starts_with('#') && l.contains("] RUN ") || l.starts_with("Step ") {
-            l.split_once(" : ")
-                .map_or(l, |(_, instruction)| instruction)
-                .split_once("RUN ")?
-                .1
-        } else {
-            return None;
-        };
-        Some((i, command.trim()))
-    })
+    let l = line.trim();
+    let command = if let Some(command) = pnpm_script(l) {
+        command
+    } else if let Some(command) = l.strip_prefix("> ")
+        && above.is_some_and(|above| npm_script(above.trim()))
+    {
+        command
+    } else if npm_script(l) || l.starts_with("---> Running in ") || gradle_task(l) || grunt_task(l)
+    {
+        ""
+    } else if l.contains(": commands[") {
+        l.split_once("]> ").or_else(|| l.split_once("] | "))?.1
+    } else if l.starts_with('#') && l.contains("] RUN ") || l.starts_with("Step ") {
+        l.split_once(" : ")
+            .map_or(l, |(_, instruction)| instruction)
+            .split_once("RUN ")?
+            .1
+    } else {
+        return None;
+    };
+    Some(command.trim())
 }
 
 /// Where the output of the last command a wrapper echoed starts in `tail[..said]`, as the

@@ -87,7 +87,7 @@ static KEYWORDS: &[&str] = &[
     "data race",
     "; caught ",
     " condition:",
-    ">> issue:",
+    "issue: [b",
     "could not resolve",
     "unhandled",
     "debugger invoked",

@@ -1435,7 +1435,10 @@ fn diff_introduced(start: usize) -> usize {
 /// above it, `over_blank`): its last few lines, and above them the lines of the same form as its
 /// top one (a linter's findings, one per line: `rules/es6.js failed indent_char: …`), up to `max`.
 fn paragraph_above(step: &Step, anchor: u64, over_blank: bool, max: usize) -> Vec<&(u64, String)> {
-    let mut run = last_run(step.tail.iter().filter(|l| l.0 < anchor), max, false);
+    // From the output of the last command a wrapper echoed, not its echo.
+    let above = step.tail.partition_point(|l| l.0 < anchor);
+    let start = engine::wrapped_output_start(&step.tail, above);
+    let mut run = last_run(step.tail.range(start..above), max, false);
     let gap = if over_blank { 2 } else { 1 };
     if run.last().is_none_or(|l| l.0 + gap < anchor) {
         return Vec::new();

@@ -474,6 +474,11 @@ fn tool_prefix_len(b: &[u8], timestamp: usize) -> usize {
             },
             Some(b'=') => process_id_prefix_len(rest),
             Some(b':') => gradle_task_prefix_len(rest),
+            // Grunt's mark on a line it logs as an error, its own (`>> 1 error in 2 files`) or
+            // the standard error of a command it runs (grunt-exec's `>> src/cart.py:3: …`);
+            // Bandit's `>> Issue:` too; alone on an empty line. Not a doctest's `>>> `.
+            Some(b'>') if rest.starts_with(b">> ") => 3 + prefix_len(&rest[3..]),
+            Some(b'>') if rest == b">>" => 2,
             // What a tool puts before its own text comes after the container's or the package's
             // tag too (`app-1  | 10:00:00,123 [ERROR] x`, `web:build: [vite] error: x`).
             Some(c) if c.is_ascii_alphabetic() => {
@@ -1139,7 +1144,7 @@ mod tests {
 
     #[test]
     fn strips_buildkit_docker_compose_workspace_ant_process_id_and_tool_prefixes_only() {
-        let stripped: [(&[u8], &str); 36] = [
+        let stripped: [(&[u8], &str); 40] = [
             (
                 b"#4 2.711 E: Unable to locate package x",
                 "E: Unable to locate package x",
@@ -1176,6 +1181,10 @@ mod tests {
                 "Invalid read of size 4",
             ),
             (b"     [exec] [11ty] Error: x", "Error: x"),
+            (b">> Exited with code: 1.", "Exited with code: 1."),
+            (b">> src/cart.py:3: error: x", "src/cart.py:3: error: x"),
+            (b">>   at x (a.js:1:2)", "  at x (a.js:1:2)"),
+            (b">>", ""),
             // Gradle 4's task header, its line not ended before the task's standard error.
             (
                 b":compileJava/builds/acme/shop/src/Cart.java:3: error: x",
@@ -1267,6 +1276,8 @@ mod tests {
             ":/usr/lib",
             ":compileKotline: x",
             ":tests/cart.test:2: [Failed]",
+            ">>> total(2, 3)",
+            ">>x",
             "[info ] x",
             "FAIL\texample.com/shop\t0.003s",
             "ok  \texample.com/shop\t0.003s",

@@ -261,8 +261,7 @@ pub static RULES: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
 /// failures, compiler flags, progress output, a place followed by a name alone (type-coverage's
 /// list of untyped identifiers: `src/cart.ts:1:23: prices`), SLF4J's warnings about its own
 /// binding (`SLF4J: Failed to load class "org.slf4j.impl.StaticLoggerBinder".`, its documented
-/// diagnostics, which a passing program prints), Ant's report of a command's exit at its exec
-/// task's line (`build.xml:3: exec returned: 1`).
+/// diagnostics, which a passing program prints).
 static NOISE: &str = r"(?ix)
     ^\$\s
   | ^\+\s
@@ -282,7 +281,6 @@ static NOISE: &str = r"(?ix)
   | ^\S+\(\d+(,\d+)?\):\s*(warning|note|info|message)\b
   | ^\S+:\d+:\d+:\ \w+$
   | ^SLF4J:\s
-  | :\ exec\ returned:\ -?\d+$
 ";
 
 /// A log line written at a level below error (`[INFO]`, `WARN:`, `Warning:`, PHP's `PHP Notice:`,
@@ -534,6 +532,13 @@ impl Rules {
             .map(|i| RULES[i])?;
         // Specific rules are precise enough to stand; generic ones yield to known noise.
         if best.yields_to_noise && self.noise.is_match(line.as_bytes()) && !progress_verdict(line) {
+            return None;
+        }
+        // An error's or a diagnostic's shape on a line that only reports how a command
+        // exited (grunt-exec's `Error executing child process: Error: Process exited with
+        // code 1.`, Ant's `build.xml:3: exec returned: 1`) is a wrapper's report: it points at
+        // what the command printed, and is read as such (see `engine::reports_exit`).
+        if matches!(best.shape, Stack | Diagnostic) && crate::engine::reports_exit(line) {
             return None;
         }
         // tox 3's banner over each environment's verdict is not a failed test's title.

@@ -3816,3 +3816,51 @@ fn a_compiler_s_error_glued_to_gradle_4_s_task_header_names_its_file() {
         "{report:#?}"
     );
 }
+
+#[test]
+fn what_a_command_grunt_ran_printed_is_the_cause_not_grunt_s_closing() {
+    // Grunt 1.6 (captured): grunt-shell's task, the command's output (the second line on its
+    // standard error, which grunt-shell repeats under its warning), then Grunt's closing.
+    let log = job(concat!(
+        "$ grunt shell:test\n",
+        "Running \"shell:test\" (shell) task\n",
+        "checking data/prices.csv\n",
+        "data/prices.csv: 3 prices above the limit\n",
+        "Warning: Command failed: echo \"checking data/prices.csv\"; echo \"data/prices.csv: 3 prices above the limit\" >&2; exit 1\n",
+        "data/prices.csv: 3 prices above the limit\n",
+        "\u{7} Use --force to continue.\n",
+        "\n",
+        "Aborted due to warnings.\n",
+    ));
+    let report = analyze(&log);
+    let (start, end, text) = first_excerpt(&report);
+    assert!(start <= 14 && end >= 14, "{report:#?}");
+    assert!(!text.contains("Aborted due to warnings."), "{report:#?}");
+    assert!(!text.contains("Running \"shell:test\""), "{report:#?}");
+    assert!(
+        report.summary.contains("3 prices above the limit"),
+        "{report:#?}"
+    );
+    // grunt-exec's (captured): the standard error under Grunt's `>> ` mark, then its reports
+    // of the exit, the second of them shaped as an error; the first is shown under the output,
+    // as a wrapper's report of the exit right under it is.
+    let log = job(concat!(
+        "$ grunt exec:test\n",
+        "Running \"exec:test\" (exec) task\n",
+        "checking data/prices.csv\n",
+        ">> data/prices.csv: 3 prices above the limit\n",
+        ">> Exited with code: 1.\n",
+        ">> Error executing child process: Error: Process exited with code 1.\n",
+        "Warning: Task \"exec:test\" failed.\u{7} Use --force to continue.\n",
+        "\n",
+        "Aborted due to warnings.\n",
+    ));
+    let report = assert_first_excerpt(&log, (13, 15));
+    assert_eq!(report.excerpts.len(), 1, "{report:#?}");
+    assert!(
+        report
+            .summary
+            .ends_with(": data/prices.csv: 3 prices above the limit"),
+        "{report:#?}"
+    );
+}

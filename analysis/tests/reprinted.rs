@@ -495,6 +495,35 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
                 format!("{:.<53}(no files to check)Skipped", "mypy"),
             ],
         ),
+        // Grunt 1.6's task running the command (captured): grunt-shell's warning that the
+        // command failed, or grunt-exec's reports of its exit (with the command's standard
+        // error under Grunt's `>> `, all of it here), then Grunt's closing.
+        "grunt-shell" => (
+            "$ grunt test".to_owned(),
+            vec!["Running \"shell:test\" (shell) task".to_owned()],
+            vec![
+                format!("Warning: Command failed: {command}"),
+                "\u{7} Use --force to continue.".to_owned(),
+                String::new(),
+                "Aborted due to warnings.".to_owned(),
+            ],
+        ),
+        "grunt-exec" => {
+            tag = ">> ";
+            (
+                "$ grunt test".to_owned(),
+                vec!["Running \"exec:test\" (exec) task".to_owned()],
+                vec![
+                    format!(">> Exited with code: {code}."),
+                    format!(
+                        ">> Error executing child process: Error: Process exited with code {code}."
+                    ),
+                    "Warning: Task \"exec:test\" failed.\u{7} Use --force to continue.".to_owned(),
+                    String::new(),
+                    "Aborted due to warnings.".to_owned(),
+                ],
+            )
+        }
         // Gradle's Exec task running the command: the task's header over its output, then
         // Gradle's report on the build, as Gradle 8 prints it and Gradle 4.4 (captured, plain
         // console) did.
@@ -597,6 +626,8 @@ fn a_job_run_through_a_wrapper_is_explained_by_what_the_command_said() {
         "scons",
         "gradle",
         "gradle4",
+        "grunt-shell",
+        "grunt-exec",
     ] {
         let (mut jobs, mut lost) = (0, Vec::new());
         for path in &logs {

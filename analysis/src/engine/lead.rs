@@ -220,7 +220,9 @@ pub(super) fn cause_chain_above(tail: &VecDeque<(u64, String)>, number: u64) -> 
 }
 
 /// The remembered lines that run without a gap up to line `end`, from it upward, none of them at
-/// or before `taken` (part of a block already). Blank lines are not remembered: a gap is one.
+/// or before `taken` (part of a block already). Blank lines are not remembered: a gap is one;
+/// so is a wrapper's echo of the command whose output the lines are, or its header over it
+/// (Grunt's `Running "exec:test" (exec) task`), as the runner's `$ cmd` starts a step.
 pub(super) fn run_up_from(
     tail: &VecDeque<(u64, String)>,
     end: u64,
@@ -230,7 +232,9 @@ pub(super) fn run_up_from(
         .rev()
         .skip_while(move |(n, _)| *n > end)
         .scan(end + 1, move |expected, line| {
-            let next = line.0 + 1 == *expected && line.0 > taken;
+            let next = line.0 + 1 == *expected
+                && line.0 > taken
+                && super::echoed_command(&line.1, None).is_none();
             *expected = line.0;
             next.then_some(line)
         })

@@ -393,7 +393,7 @@ pub(crate) fn reports_exit(line: &str) -> bool {
 /// automaton over the line finds the phrases: the engine asks this of every line a block could
 /// go on with.
 fn says_how_it_exited(line: &str) -> bool {
-    const PHRASES: [&str; 21] = [
+    const PHRASES: [&str; 25] = [
         "exited with",
         "subprocess exited",
         // dpkg-buildpackage's `debian/rules binary subprocess returned exit status 2`.
@@ -435,6 +435,16 @@ fn says_how_it_exited(line: &str) -> bool {
         ": exec returned: ",
         // Rake's `sh`: `Command failed with status (1): [pytest -q...]`.
         "Command failed with status (",
+        // Grunt's closing when a task failed, `Aborted due to warnings.`, over its warning
+        // that the task or the command it ran failed (`Warning: Task "exec:test" failed. Use
+        // --force to continue.`, grunt-shell's `Warning: Command failed: npm test`, the
+        // command's standard error, then ` Use --force to continue.`), and grunt-exec's
+        // `Exited with code: 1.`. A warning that says more (`Warning: Unable to read "a.json"
+        // file (Error code: ENOENT). Use --force to continue.`) is the task's cause.
+        "Aborted due to warnings.",
+        "Use --force to continue.",
+        "Warning: Command failed: ",
+        "Exited with code: ",
         // Go's os/exec, in the words of the tools written in Go that run commands (go-task's
         // `task: Failed to run task "ci": exit status 1`, `go run`'s `exit status 2`).
         "exit status ",
@@ -463,6 +473,16 @@ fn says_how_it_exited(line: &str) -> bool {
                         !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit())
                     }),
                 "Running target " => line.trim_end().ends_with(" failed"),
+                "Aborted due to warnings." | "Warning: Command failed: " | "Exited with code: " => {
+                    at == 0
+                }
+                "Use --force to continue." => {
+                    let warning = line[..at].trim_matches(|c: char| c == ' ' || c == '\u{7}');
+                    warning.is_empty()
+                        || warning
+                            .strip_prefix("Warning: Task \"")
+                            .is_some_and(|task| task.ends_with("\" failed."))
+                }
                 // tox's line, not a traceback's mention of the class.
                 "InvocationError" => line[..at].trim() == "ERROR:",
                 // The error's last link (`…: exit status 1`), or all of it: not a log record's
@@ -591,6 +611,17 @@ pub(crate) fn gradle_task(line: &str) -> bool {
                 && task
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'-' | b'_'))
+        })
+}
+
+/// Whether a line is Grunt's header over a task's output: `Running "exec:test" (exec) task`,
+/// the task and its target quoted, the task again in brackets.
+pub(crate) fn grunt_task(line: &str) -> bool {
+    line.strip_prefix("Running \"")
+        .and_then(|rest| rest.strip_suffix(") task"))
+        .and_then(|rest| rest.split_once("\" ("))
+        .is_some_and(|(target, task)| {
+            !task.contains(char::is_whitespace) && target.split(':').next() == Some(task)
         })
 }
 
@@ -1503,8 +1534,8 @@ pub(crate) fn traced_command(line: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::{
-        closing_count, ends_with_hook_title, gradle_reports_failure, gradle_task, hook_passed,
-        looks_like_path, reports_exit, test_run_verdict,
+        closing_count, ends_with_hook_title, gradle_reports_failure, gradle_task, grunt_task,
+        hook_passed, looks_like_path, reports_exit, test_run_verdict,
     };
 
     #[test]
@@ -1545,7 +1576,7 @@ mod tests {
     }
 
     #[test]
-    fn reads_gradle_s_report_on_a_failed_build_and_the_header_over_a_task_s_output() {
+    fn reads_gradle_s_report_on_a_failed_build_and_gradle_s_and_grunt_s_task_headers() {
         for line in [
             "> Task :ci FAILED",
             "> Task :app:compileJava FAILED",
@@ -1579,6 +1610,14 @@ mod tests {
             "some actionable tasks were up-to-date",
         ] {
             assert!(!gradle_reports_failure(line), "{line}");
+        }
+        for (line, header) in [
+            ("Running \"exec:test\" (exec) task", true),
+            ("Running \"jshint\" (jshint) task", true),
+            ("Running \"exec:test\" (shell) task", false),
+            ("Running \"a test\" task", false),
+        ] {
+            assert_eq!(grunt_task(line), header, "{line}");
         }
         for (line, header) in [
             ("> Task :ci", true),
@@ -1624,6 +1663,11 @@ mod tests {
             "scons: *** [check] Error 1",
             "scons: building terminated because of errors.",
             "ERROR:   py312: commands failed",
+            "Aborted due to warnings.",
+            "Warning: Task \"exec:test\" failed.\u{7} Use --force to continue.",
+            "\u{7} Use --force to continue.",
+            "Warning: Command failed: npm test",
+            "Exited with code: 1.",
         ] {
             assert!(reports_exit(report), "{report}");
         }
@@ -1638,6 +1682,9 @@ mod tests {
             "src/cart.ts:3:5: error TS2322: x",
             "Error running notify command: nginx -s reload, exit status 1",
             "the exit status 1 means a failure",
+            // Grunt's warning that says what went wrong is the task's cause.
+            "Warning: Unable to read \"a.json\" file (Error code: ENOENT). Use --force to continue.",
+            "The tests were Aborted due to warnings.",
         ] {
             assert!(!reports_exit(said), "{said}");
         }

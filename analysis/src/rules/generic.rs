@@ -111,14 +111,14 @@ pub(super) static RULES: &[Rule] = &[
         Report,
         "The tool stopped on an error of its own: the lines under its banner say what it could not do.",
     ),
-    // A count of errors standing on its own (`>> 1 error in 2 files`, `TypeScript: 2 errors`,
+    // A count of errors standing on its own (Grunt's `>> 1 error in 2 files`, `TypeScript: 2 errors`,
     // PHPStan's `[ERROR] Found 2 errors`): whatever the tool, what it counted is the paragraph
     // above.
     Rule {
         lead: Lead::Findings,
         ..rule(
             "error-count",
-            r"^(?:>> |\s*\[ERROR\] |[A-Za-z][\w.-]*: )?(?:Found )?[1-9]\d* (?:[a-z]+ )?errors?\b",
+            r"^(?:\s*\[ERROR\] |[A-Za-z][\w.-]*: )?(?:Found )?[1-9]\d* (?:[a-z]+ )?errors?\b",
             Unknown,
             2,
             Line,

@@ -6,10 +6,11 @@ use super::Shape::{Line, List, Report, Section};
 use super::{Lead, Rule, rule, titling_output, with_path_lead};
 
 pub(super) static RULES: &[Rule] = &[
-    // Bandit's report of a security issue: the check, its severity, the location and the code.
+    // Bandit's report of a security issue: the check, its severity, the location and the code
+    // (its `>> ` mark goes as Grunt's does).
     rule(
         "bandit-issue",
-        r"^>> Issue: \[B\d+:\w+\] ",
+        r"^Issue: \[B\d+:\w+\] ",
         Lint,
         0,
         Section,

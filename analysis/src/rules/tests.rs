@@ -450,7 +450,7 @@ fn recognises_tools() {
         ),
         ("<450> expected but was", "expected-but-was"),
         ("FAIL in (two-prices) (cart_test.clj:7)", "clojure-test"),
-        (">> 1 error in 2 files", "error-count"),
+        ("1 error in 2 files", "error-count"),
         ("TypeScript: 2 semantic errors", "error-count"),
         ("FAILED: twoItems", "test-verdict-line"),
         // Ruby's message and class, as Cucumber prints them under the failed step.
@@ -529,7 +529,7 @@ fn recognises_tools() {
             "meson-test",
         ),
         (
-            ">> Issue: [B602:subprocess_popen_with_shell_equals_true] subprocess call with shell=True identified, security issue.",
+            "Issue: [B602:subprocess_popen_with_shell_equals_true] subprocess call with shell=True identified, security issue.",
             "bandit-issue",
         ),
         ("• [FAILED] [0.001 seconds]", "ginkgo-spec"),
@@ -700,8 +700,10 @@ fn ignores_noise() {
         "warning: unused variable: `x`",
         "Tests run: 5, Failures: 0, Errors: 0, Skipped: 0",
         "src/app.c:12:1: warning: unused variable 'x'",
-        // Ant's report of its exec task's exit, at the task's line: not a diagnostic.
+        // A diagnostic's or an error's shape on a wrapper's report of how a command exited
+        // (Ant's exec task at its line, grunt-exec's): not a diagnostic, not an error.
         "/builds/acme/app/build.xml:3: exec returned: 1",
+        "Error executing child process: Error: Process exited with code 1.",
         // tox 3's banner over its environments' verdicts: not a test's title.
         "___________________________________ summary ____________________________________",
         // A traceback's frame is indented: not a doctest report.
