@@ -827,7 +827,7 @@ pub(crate) fn wrapped_command(
 
 /// The command a wrapper's line echoes, or "" when it only heads or follows the echo or names
 /// a task (see [`wrapped_command`]); `above` is the line over it, if any.
-pub(super) fn echoed_command<'a>(line: &'a str, above: Option<&str>) -> Option<&'a str> {
+fn echoed_command<'a>(line: &'a str, above: Option<&str>) -> Option<&'a str> {
     let npm_script = |l: &str| {
         l.strip_prefix("> ")
             .and_then(|rest| rest.split_once(' '))
