@@ -785,7 +785,11 @@ pub(crate) fn said_last(tail: &VecDeque<(u64, String)>) -> usize {
     // `> Task :ci`), output that is all closing lines (the warnings a tool failed on) is what
     // the command said: all of it, up to the wrapper's own lines after it.
     if ends_with_hook_title(tail.range(..said).map(|l| l.1.as_str()))
-        || wrapped_command(tail, said).is_some_and(|(echo, _)| echo + 1 == said)
+        || echoed_command(
+            &tail[said - 1].1,
+            said.checked_sub(2).map(|i| tail[i].1.as_str()),
+        )
+        .is_some()
     {
         let output: Vec<&(u64, String)> = (tail.range(said..))
             .take_while(|l| !wrapper_reports(&l.1))
