@@ -194,6 +194,10 @@ pub struct Step {
     seq: u64,
     /// The anchor count at the last test-run verdict line: what a passing verdict covers.
     last_verdict: u64,
+    /// Whether the last line in the tail has a keyword, and whether the lines now read are the
+    /// frames of a wrapper's exception under it (see `Engine::push_tail`).
+    keyword_above: bool,
+    skipping_frames: bool,
     /// Inside a section of failures the runner expects (RSpec's `Pending:`): what it prints is
     /// not a cause while another candidate exists.
     expected_failures: bool,
@@ -244,7 +248,17 @@ impl Step {
     /// from: a crash's traceback is the last thing its program prints, and a step whose output
     /// ends on an exception (`KeyError: 'coffee'`, a message's last line) crashed.
     fn pass_over_logged(&mut self) {
-        let Some((last_output, last_line)) = self.tail.back() else {
+        if !self.decisive.iter().any(|b| b.logged && !b.passed_over) {
+            return;
+        }
+        // The program's last output, not a wrapper's report of how it exited after it (make's
+        // `*** [ci] Error 1`, Maven's exec plugin's closing).
+        let said = said_last(&self.tail);
+        let last = match self.tail.range(said..).any(|l| reports_exit(&l.1)) {
+            true => said.checked_sub(1).and_then(|at| self.tail.get(at)),
+            false => self.tail.back(),
+        };
+        let Some((last_output, last_line)) = last else {
             return;
         };
         let exception = last_line
@@ -539,7 +553,11 @@ impl Step {
                                         || gradle_reports_failure(l)
                                 })
                             })
-                            .min_by_key(|b| (b.rule.tier, u64::MAX - b.seq))?;
+                            // A line logged below error level is the weakest of its tier.
+                            .min_by_key(|b| {
+                                let below = std::ptr::eq(b.rule, &crate::rules::LOGGED_BELOW_ERROR);
+                                (b.rule.tier, below, u64::MAX - b.seq)
+                            })?;
                         // A line logged below error level that the step went on well past says
                         // less than the step's own last words; a retry's warning says less than
                         // any line after it, which tells what became of the attempt.
@@ -1343,7 +1361,7 @@ impl Engine {
                 if !rolling {
                     self.note_test(number, text);
                 }
-                self.push_tail(number, shown, known);
+                self.push_tail(number, shown, known, has_keyword);
                 return;
             }
             // Too long to show: the block ends here, and the rest is not a new anchor unless it
@@ -1351,7 +1369,7 @@ impl Engine {
             let same_rule = rule.is_some_and(|r| std::ptr::eq(r, block.rule));
             if keep && !same_rule {
                 self.close_open();
-                self.push_tail(number, shown, known);
+                self.push_tail(number, shown, known, has_keyword);
                 return;
             }
             self.close_open();
@@ -1369,7 +1387,7 @@ impl Engine {
                 self.current.awaited_reports.push(name);
             }
         }
-        self.push_tail(number, shown, known);
+        self.push_tail(number, shown, known, has_keyword);
     }
 
     /// Opens a block of `rule` at line `number`; `text` decides its lead, `shown` is kept.
@@ -1675,12 +1693,32 @@ impl Engine {
         }
     }
 
-    fn push_tail(&mut self, number: u64, text: &str, known: bool) {
+    // Every line goes through here: the call costs more than the checks (callgrind: ~0.5 % of
+    // all instructions when not inlined).
+    #[inline(always)]
+    fn push_tail(&mut self, number: u64, text: &str, known: bool, has_keyword: bool) {
         // A bare error tag (Maven's `[ERROR]` alone) is a blank line that carries a tag. Tags
         // are short, so longer lines (nearly all) skip the check on this hot path.
         if text.len() <= 12 && untagged(text).is_empty() {
             return;
         }
+        // The frames of an exception whose message reports how a command exited (Maven's exec
+        // plugin's `ExecuteException: Process exited with an error: 1`, over some thirty of
+        // Commons Exec's and Maven's) are the wrapper's report, as the message is: kept out of
+        // the tail, they leave room for what the command printed. (Such a message has a
+        // keyword: other lines skip the check, on this hot path.)
+        let frame = |l: &str| {
+            matches!(l.as_bytes().first(), Some(b' ' | b'\t'))
+                && l.trim_ascii_start().starts_with("at ")
+        };
+        let step = &mut self.current;
+        step.skipping_frames = (step.skipping_frames || step.keyword_above)
+            && frame(text)
+            && (step.skipping_frames || step.tail.back().is_some_and(|(_, l)| reports_exit(l)));
+        if step.skipping_frames {
+            return;
+        }
+        step.keyword_above = has_keyword;
         push_bounded(&mut self.current.tail, number, text);
         if self.baseline.is_some() && !known {
             push_bounded(&mut self.current.new_tail, number, text);

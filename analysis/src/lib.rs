@@ -1555,6 +1555,12 @@ fn pointed_unit<'a>(step: &'a Step, primary: &Block, max: usize) -> Vec<&'a (u64
     else {
         return Vec::new();
     };
+    // Not the report of how the command a goal ran exited (the exec plugin's), which points
+    // at what the command printed above it.
+    let mut last = last;
+    while last > first && engine::reports_exit(&output[last].1) {
+        last -= 1;
+    }
     let said = &output[first..=last];
     if !said.iter().any(|l| finding(&l.1)) {
         return Vec::new();

@@ -393,7 +393,7 @@ pub(crate) fn reports_exit(line: &str) -> bool {
 /// automaton over the line finds the phrases: the engine asks this of every line a block could
 /// go on with.
 fn says_how_it_exited(line: &str) -> bool {
-    const PHRASES: [&str; 25] = [
+    const PHRASES: [&str; 26] = [
         "exited with",
         "subprocess exited",
         // dpkg-buildpackage's `debian/rules binary subprocess returned exit status 2`.
@@ -448,6 +448,9 @@ fn says_how_it_exited(line: &str) -> bool {
         // Go's os/exec, in the words of the tools written in Go that run commands (go-task's
         // `task: Failed to run task "ci": exit status 1`, `go run`'s `exit status 2`).
         "exit status ",
+        // Maven's exec plugin, over Commons Exec's `ExecuteException: Process exited with an
+        // error: 1 (Exit value: 1)`: `[ERROR] Command execution failed.`
+        "Command execution failed.",
     ];
     // Leftmost-first matching lets the automaton skip ahead with its vectorised prefilter: most
     // lines hold no phrase, and only those that do are read again for the one that counts.
@@ -483,6 +486,7 @@ fn says_how_it_exited(line: &str) -> bool {
                             .strip_prefix("Warning: Task \"")
                             .is_some_and(|task| task.ends_with("\" failed."))
                 }
+                "Command execution failed." => untagged(line) == phrase,
                 // tox's line, not a traceback's mention of the class.
                 "InvocationError" => line[..at].trim() == "ERROR:",
                 // The error's last link (`…: exit status 1`), or all of it: not a log record's
@@ -1668,6 +1672,8 @@ mod tests {
             "\u{7} Use --force to continue.",
             "Warning: Command failed: npm test",
             "Exited with code: 1.",
+            "[ERROR] Command execution failed.",
+            "org.apache.commons.exec.ExecuteException: Process exited with an error: 1 (Exit value: 1)",
         ] {
             assert!(reports_exit(report), "{report}");
         }
@@ -1685,6 +1691,7 @@ mod tests {
             // Grunt's warning that says what went wrong is the task's cause.
             "Warning: Unable to read \"a.json\" file (Error code: ENOENT). Use --force to continue.",
             "The tests were Aborted due to warnings.",
+            "[ERROR] Command execution failed. Retrying with --offline",
         ] {
             assert!(!reports_exit(said), "{said}");
         }
