@@ -934,6 +934,9 @@ pub struct Engine {
     /// The script's last step, set aside when the runner starts the job's after_script: what
     /// after_script prints comes after the failure and is not it.
     before_after_script: Option<Step>,
+    /// Inside a Maven goal that relays a process's output line by line under Maven's level
+    /// tags (see [`Engine::relayed`]).
+    relaying: bool,
 }
 
 /// What the engine found: the failing step, the log's length, and the baseline it compared with.
@@ -969,6 +972,7 @@ impl Engine {
             step_echo_until: 0,
             checkout: None,
             before_after_script: None,
+            relaying: false,
         }
     }
 
@@ -1025,6 +1029,10 @@ impl Engine {
     }
 
     fn process(&mut self, number: u64, text: &str, has_keyword: bool) {
+        let (text, has_keyword) = match self.relayed(text) {
+            Some(said) => (said, self.rules.keywords.contains(said.as_bytes())),
+            None => (text, has_keyword),
+        };
         // A tool that speaks Russian (a runner with LANG=ru_RU.UTF-8) is read in English, and
         // its line shown as it printed it.
         match in_english(text) {
@@ -1034,6 +1042,51 @@ impl Engine {
             }
             None => self.read(number, text, text, has_keyword),
         }
+    }
+
+    /// What a process printed on `text`, when a Maven goal relays it under Maven's level tags:
+    /// the frontend plugin logs each line of the command it runs (`[INFO] Running 'npm run ci'
+    /// in /builds/acme/app`) at INFO level, or ERROR for standard error, and WARNING for npm's
+    /// warnings. Read without the tag, the lines are what the command said, as a terminal shows
+    /// them; Maven's own lines (the next goal's header, its closing) and the next step end the
+    /// relay.
+    fn relayed<'t>(&mut self, text: &'t str) -> Option<&'t str> {
+        // (A line a progress bar drew over has lost its tag: it is the process's too. The
+        // runner's echo of the next command is not.)
+        if !text.starts_with('[') {
+            if self.relaying && text.starts_with("$ ") {
+                self.relaying = false;
+            }
+            return None;
+        }
+        if !self.relaying {
+            self.relaying = text
+                .strip_prefix("[INFO] Running '")
+                .is_some_and(|rest| rest.contains("' in "));
+            return None;
+        }
+        // Maven's: a goal's header (`--- exec-maven-plugin:3.1.0:exec (ci) @ app ---`), a
+        // module's (`---< com.acme:app >---`), its rules and its verdict.
+        let maven_s_own = text.strip_prefix("[INFO] ").is_some_and(|said| {
+            let between_rules = said.trim_matches('-');
+            said.starts_with("--- ") && said.contains(" @ ")
+                // (72 wide, as a tool's own rule seldom is; a table's has columns.)
+                || said.len() == 72 && between_rules.is_empty()
+                || said.len() >= 72
+                    && said.starts_with("---")
+                    && (between_rules.starts_with("< ") && between_rules.ends_with(" >")
+                        || between_rules.starts_with("[ ") && between_rules.ends_with(" ]"))
+                || said == "BUILD FAILURE"
+                || said == "BUILD SUCCESS"
+        });
+        if maven_s_own {
+            self.relaying = false;
+            return None;
+        }
+        ["[INFO]", "[ERROR]", "[WARNING]"]
+            .into_iter()
+            .find_map(|tag| text.strip_prefix(tag))
+            .map(|said| crate::lines::without_tool_prefix(said.strip_prefix(' ').unwrap_or(said)))
     }
 
     /// Reads line `number`: `text` decides what it is, `shown` is what is kept of it.

@@ -440,6 +440,12 @@ fn strip_ansi(raw: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(&raw[start..]);
 }
 
+/// `text` without what a tool puts before its own text (see [`prefix_len`]): for a line that a
+/// build tool relayed under a level tag of its own, once that tag is off.
+pub(crate) fn without_tool_prefix(text: &str) -> &str {
+    text.get(prefix_len(text.as_bytes())..).unwrap_or(text)
+}
+
 /// Length of what a runner, builder or container runtime puts before a tool's own text. A
 /// runner's timestamp may come before what the tool puts before its own (a logger's time, a
 /// service's or a task's tag), which goes too.

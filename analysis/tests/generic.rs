@@ -3949,3 +3949,82 @@ fn what_a_command_maven_s_exec_plugin_ran_printed_is_the_cause_not_the_plugin_s_
     let report = assert_first_excerpt(&log, (19, 23));
     assert_eq!(report.rule, "py-traceback", "{report:#?}");
 }
+
+/// Maven's closing after the frontend plugin's npm goal failed.
+const MAVEN_FRONTEND_CLOSING: &str = concat!(
+    "[INFO] ------------------------------------------------------------------------\n",
+    "[INFO] BUILD FAILURE\n",
+    "[INFO] ------------------------------------------------------------------------\n",
+    "[INFO] Total time:  4.117 s\n",
+    "[INFO] Finished at: 2026-12-06T08:27:22Z\n",
+    "[INFO] ------------------------------------------------------------------------\n",
+    "[ERROR] Failed to execute goal com.github.eirslett:frontend-maven-plugin:1.15.0:npm (ci) on project app: Failed to run task: 'npm run ci' failed. org.apache.commons.exec.ExecuteException: Process exited with an error: 2 (Exit value: 2) -> [Help 1]\n",
+    "[ERROR] \n",
+    "[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.\n",
+    "[ERROR] Re-run Maven using the -X switch to enable full debug logging.\n",
+);
+
+#[test]
+fn what_maven_s_frontend_plugin_relays_is_read_as_the_command_printed_it() {
+    // The plugin logs each line its npm script prints at INFO level, standard error at ERROR
+    // (npm's report of the exit among them), under its `Running '…' in …` line.
+    let log = job(&format!(
+        concat!(
+            "$ mvn -B verify\n",
+            "[INFO] --- frontend-maven-plugin:1.15.0:npm (ci) @ app ---\n",
+            "[INFO] Running 'npm run ci' in /builds/acme/app\n",
+            "[INFO] \n",
+            "[INFO] > app@1.0.0 ci\n",
+            "[INFO] > tsc --noEmit\n",
+            "[INFO] \n",
+            "[INFO] src/cart.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.\n",
+            "[ERROR] npm error Lifecycle script `ci` failed with error:\n",
+            "[ERROR] npm error code 2\n",
+            "[ERROR] npm error path /builds/acme/app\n",
+            "[ERROR] npm error command failed\n",
+            "[ERROR] npm error command sh -c tsc --noEmit\n",
+            "{}"
+        ),
+        MAVEN_FRONTEND_CLOSING
+    ));
+    let report = analyze(&log);
+    let (start, _, text) = first_excerpt(&report);
+    assert_eq!(start, 18, "{report:#?}");
+    assert!(text.contains("error TS2322"), "{report:#?}");
+    assert_eq!(report.locations[0].path, "src/cart.ts", "{report:#?}");
+    assert_eq!(report.locations[0].line, 3, "{report:#?}");
+    // The relay ends at the next goal's header: what the compiler plugin logs after it is
+    // Maven's again, read by its tags.
+    let log = job(concat!(
+        "$ mvn -B verify\n",
+        "[INFO] --- frontend-maven-plugin:1.15.0:npm (ci) @ app ---\n",
+        "[INFO] Running 'npm run ci' in /builds/acme/app\n",
+        "[INFO] \n",
+        "[INFO] > app@1.0.0 ci\n",
+        "[INFO] > tsc --noEmit\n",
+        "[INFO] \n",
+        "[INFO] --- maven-compiler-plugin:3.10.1:compile (default-compile) @ app ---\n",
+        "[INFO] Compiling 2 source files to /builds/acme/app/target/classes\n",
+        "[INFO] -------------------------------------------------------------\n",
+        "[ERROR] COMPILATION ERROR : \n",
+        "[INFO] -------------------------------------------------------------\n",
+        "[ERROR] /builds/acme/app/src/main/java/shop/Order.java:[5,31] cannot find symbol\n",
+        "  symbol:   method sum()\n",
+        "  location: variable cart of type shop.Cart\n",
+        "[INFO] 1 error\n",
+        "[INFO] -------------------------------------------------------------\n",
+        "[INFO] ------------------------------------------------------------------------\n",
+        "[INFO] BUILD FAILURE\n",
+        "[INFO] ------------------------------------------------------------------------\n",
+        "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.10.1:compile (default-compile) on project app: Compilation failure\n",
+    ));
+    let report = analyze(&log);
+    let (start, _, _) = first_excerpt(&report);
+    assert!((21..=23).contains(&start), "{report:#?}");
+    assert!(
+        report.locations[0]
+            .path
+            .ends_with("src/main/java/shop/Order.java"),
+        "{report:#?}"
+    );
+}
