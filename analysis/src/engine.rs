@@ -1044,10 +1044,23 @@ impl Engine {
         }
     }
 
+    /// Whether `text`, a line carrying a build tool's error tag, goes on the tool's report of how
+    /// a command exited on the line above (Maven's `[ERROR] around Ant part ...<exec …>... @
+    /// 4:46 in …/build-main.xml` under `… An Ant BuildException has occured: exec returned: 1`).
+    fn goes_on_exit_report(&self, number: u64, text: &str) -> bool {
+        self.current.tail.back().is_some_and(|(n, above)| {
+            n + 1 == number
+                && error_tag(above).is_some()
+                && error_tag(above) == error_tag(text)
+                && reports_exit(above)
+        })
+    }
+
     /// What a process printed on `text`, when a Maven goal relays it under Maven's level tags:
     /// the frontend plugin logs each line of the command it runs (`[INFO] Running 'npm run ci'
     /// in /builds/acme/app`) at INFO level, or ERROR for standard error, and WARNING for npm's
-    /// warnings. Read without the tag, the lines are what the command said, as a terminal shows
+    /// warnings; the AntRun plugin, Ant's output (`[INFO] Executing tasks`, then `[INFO]
+    /// [exec] …` for each line a command printed). Read without the tag, the lines are what the command said, as a terminal shows
     /// them; Maven's own lines (the next goal's header, its closing) and the next step end the
     /// relay.
     fn relayed<'t>(&mut self, text: &'t str) -> Option<&'t str> {
@@ -1062,7 +1075,8 @@ impl Engine {
         if !self.relaying {
             self.relaying = text
                 .strip_prefix("[INFO] Running '")
-                .is_some_and(|rest| rest.contains("' in "));
+                .is_some_and(|rest| rest.contains("' in "))
+                || text == "[INFO] Executing tasks";
             return None;
         }
         // Maven's: a goal's header (`--- exec-maven-plugin:3.1.0:exec (ci) @ app ---`), a
@@ -1281,7 +1295,8 @@ impl Engine {
         let rule = self
             .rules
             .classify_scanned(text, has_keyword)
-            .filter(|_| !usage_heading(text));
+            .filter(|_| !usage_heading(text))
+            .filter(|r| !(r.reads_only_a_tag() && self.goes_on_exit_report(number, text)));
         // A line the passing run printed too is not a cause, whatever it says.
         let known = self.baseline.as_ref().is_some_and(|b| b.contains(shown));
         let rule = rule.filter(|_| !known).or_else(|| {

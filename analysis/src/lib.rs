@@ -1562,15 +1562,16 @@ fn pointed_unit<'a>(step: &'a Step, primary: &Block, max: usize) -> Vec<&'a (u64
         last -= 1;
     }
     let said = &output[first..=last];
-    if !said.iter().any(|l| finding(&l.1)) {
+    let Some(first_finding) = said.iter().position(|l| finding(&l.1)) else {
         return Vec::new();
-    }
+    };
     match said
         .iter()
         .position(|l| rules::located(engine::without_level_tag(&l.1)))
     {
         Some(place) => said[place..].iter().take(max).copied().collect(),
-        None => said[said.len().saturating_sub(max)..].to_vec(),
+        // (Not the plugin's progress before it: AntRun's `[INFO] Executing tasks`.)
+        None => said[said.len().saturating_sub(max).max(first_finding)..].to_vec(),
     }
 }
 

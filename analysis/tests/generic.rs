@@ -4028,3 +4028,33 @@ fn what_maven_s_frontend_plugin_relays_is_read_as_the_command_printed_it() {
         "{report:#?}"
     );
 }
+
+#[test]
+fn what_a_command_maven_s_antrun_plugin_ran_printed_is_the_cause_not_ant_s_exception() {
+    // Maven 3.8's AntRun plugin 3.1 (captured): Ant's output at INFO level, the exec task's tag
+    // on each line the command printed, then Ant's exception and where in the target it was.
+    let log = job(concat!(
+        "$ mvn -B verify\n",
+        "[INFO] --- maven-antrun-plugin:3.1.0:run (ci) @ app ---\n",
+        "[INFO] Executing tasks\n",
+        "[INFO]      [exec] checking data/prices.csv\n",
+        "[INFO]      [exec] data/prices.csv: 3 prices above the limit\n",
+        "[INFO] ------------------------------------------------------------------------\n",
+        "[INFO] BUILD FAILURE\n",
+        "[INFO] ------------------------------------------------------------------------\n",
+        "[INFO] Total time:  0.604 s\n",
+        "[INFO] Finished at: 2026-12-06T09:21:38Z\n",
+        "[INFO] ------------------------------------------------------------------------\n",
+        "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-antrun-plugin:3.1.0:run (ci) on project app: An Ant BuildException has occured: exec returned: 1\n",
+        "[ERROR] around Ant part ...<exec failonerror=\"true\" executable=\"sh\">... @ 4:46 in /builds/acme/app/target/antrun/build-main.xml\n",
+        "[ERROR] -> [Help 1]\n",
+    ));
+    let report = analyze(&log);
+    let (start, end, _) = first_excerpt(&report);
+    assert_eq!(start, 14, "{report:#?}");
+    assert!(end >= 15, "{report:#?}");
+    assert!(
+        report.summary.contains("3 prices above the limit"),
+        "{report:#?}"
+    );
+}

@@ -689,6 +689,34 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
                 tail,
             )
         }
+        // Maven's AntRun plugin 3.1 running the command with Ant's exec task (captured): Ant's
+        // output logged by Maven at INFO level, the task's tag on each line the command printed,
+        // then Maven's closing with Ant's exception and where in the target it failed.
+        "maven-antrun" => {
+            tag = "[INFO]      [exec] ";
+            let rule = format!("[INFO] {:-<72}", "");
+            (
+                "$ mvn -B verify".to_owned(),
+                vec![
+                    "[INFO] --- maven-antrun-plugin:3.1.0:run (ci) @ app ---".to_owned(),
+                    "[INFO] Executing tasks".to_owned(),
+                ],
+                vec![
+                    rule.clone(),
+                    "[INFO] BUILD FAILURE".to_owned(),
+                    rule.clone(),
+                    "[INFO] Total time:  0.604 s".to_owned(),
+                    "[INFO] Finished at: 2026-12-06T09:21:38Z".to_owned(),
+                    rule,
+                    format!("[ERROR] Failed to execute goal org.apache.maven.plugins:maven-antrun-plugin:3.1.0:run (ci) on project app: An Ant BuildException has occured: exec returned: {code}"),
+                    "[ERROR] around Ant part ...<exec failonerror=\"true\" executable=\"sh\">... @ 4:46 in /builds/acme/app/target/antrun/build-main.xml".to_owned(),
+                    "[ERROR] -> [Help 1]".to_owned(),
+                    "[ERROR] ".to_owned(),
+                    "[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.".to_owned(),
+                    "[ERROR] Re-run Maven using the -X switch to enable full debug logging.".to_owned(),
+                ],
+            )
+        }
         _ => (
             "$ tox -e py".to_owned(),
             vec![format!("py: commands[0]> {command}")],
@@ -749,6 +777,7 @@ fn a_job_run_through_a_wrapper_is_explained_by_what_the_command_said() {
         "grunt-exec",
         "maven-exec",
         "maven-frontend",
+        "maven-antrun",
     ] {
         let (mut jobs, mut lost) = (0, Vec::new());
         for path in &logs {
