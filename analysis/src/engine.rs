@@ -832,7 +832,8 @@ pub(crate) fn said_last(tail: &VecDeque<(u64, String)>) -> usize {
 }
 
 /// The last command a wrapper echoed in `tail[..said]` and where: npm's `> shop@1.0.0 test` and
-/// `> jest`, pnpm's `packages/web test$ jest`, tox's `py: commands[0]> pytest`, BuildKit's `#7
+/// `> jest`, pnpm's `packages/web test$ jest`, Ninja's under `FAILED: a.o`, go-task's `task:
+/// [ci] pytest`, nox's `nox > pytest`, tox's `py: commands[0]> pytest`, BuildKit's `#7
 /// [3/3] RUN make`, Docker's legacy builder's `Step 3/3 : RUN make` and ` ---> Running in
 /// 1a2b3c4d5e6f`, the header over a task's output, Gradle's `> Task :ci` and Grunt's `Running
 /// "exec:test" (exec) task` (the command empty on a line that only heads or follows the echo,
@@ -875,6 +876,22 @@ fn echoed_command<'a>(line: &'a str, above: Option<&str>) -> Option<&'a str> {
     } else if npm_script(l) || l.starts_with("---> Running in ") || gradle_task(l) || grunt_task(l)
     {
         ""
+    } else if above.is_some_and(|above| {
+        above
+            .trim()
+            .strip_prefix("FAILED: ")
+            .is_some_and(|target| !target.is_empty())
+    }) {
+        // Ninja's: the failed edge's title (`FAILED: CMakeFiles/check`), then its command.
+        l
+    } else if let Some(command) = l
+        .strip_prefix("task: [")
+        .and_then(|rest| rest.split_once("] "))
+        .map(|(_, command)| command)
+        .or_else(|| l.strip_prefix("nox > "))
+    {
+        // go-task's `task: [ci] pytest`, nox's `nox > pytest`.
+        command
     } else if l.contains(": commands[") {
         l.split_once("]> ").or_else(|| l.split_once("] | "))?.1
     } else if l.starts_with('#') && l.contains("] RUN ") || l.starts_with("Step ") {

@@ -4058,3 +4058,27 @@ fn what_a_command_maven_s_antrun_plugin_ran_printed_is_the_cause_not_ant_s_excep
         "{report:#?}"
     );
 }
+
+#[test]
+fn output_that_is_all_warnings_under_a_wrapper_s_echo_is_what_the_command_said() {
+    let warning = "WARNING: Lockfile does not satisfy the project requirements\n";
+    // Ninja 1.11 under CMake: the failed edge's title, its command, then the command's output.
+    let log = job(&format!(
+        "$ cmake --build build --target check\nninja: Entering directory `build'\n[1/2] Building C object CMakeFiles/cart.dir/src/cart.c.o\n[2/2] cd /builds/acme/app && pdm lock --check\nFAILED: CMakeFiles/check \ncd /builds/acme/app && pdm lock --check\n{warning}ninja: build stopped: subcommand failed.\n"
+    ));
+    // (Shown under the title, as Ninja's title heads what the command printed.)
+    let report = analyze(&log);
+    let (start, end, _) = first_excerpt(&report);
+    assert!(start <= 17 && 17 <= end, "{report:#?}");
+    assert!(report.summary.contains("Lockfile"), "{report:#?}");
+    // go-task 3 and nox echo the command they run on a line of their own.
+    let log = job(&format!(
+        "$ task ci\ntask: [ci] pdm lock --check\n{warning}task: Failed to run task \"ci\": exit status 1\n"
+    ));
+    // (With the wrapper's report of the exit right under it.)
+    assert_eq!(first_excerpt(&analyze(&log)).0, 13);
+    let log = job(&format!(
+        "$ nox -s tests\nnox > Running session tests\nnox > pdm lock --check\n{warning}nox > Command pdm lock --check failed with exit code 1\nnox > Session tests failed.\n"
+    ));
+    assert_eq!(first_excerpt(&analyze(&log)).0, 14);
+}
