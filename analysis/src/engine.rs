@@ -1077,9 +1077,9 @@ impl Engine {
     /// the frontend plugin logs each line of the command it runs (`[INFO] Running 'npm run ci'
     /// in /builds/acme/app`) at INFO level, or ERROR for standard error, and WARNING for npm's
     /// warnings; the AntRun plugin, Ant's output (`[INFO] Executing tasks`, then `[INFO]
-    /// [exec] …` for each line a command printed). Read without the tag, the lines are what the command said, as a terminal shows
-    /// them; Maven's own lines (the next goal's header, its closing) and the next step end the
-    /// relay.
+    /// [exec] …` for each line a command printed). Read without the tag, the lines are what
+    /// the command said, as a terminal shows them; Maven's own lines (the next goal's header,
+    /// its closing) and the next step end the relay.
     fn relayed<'t>(&mut self, text: &'t str) -> Option<&'t str> {
         // (A line a progress bar drew over has lost its tag: it is the process's too. The
         // runner's echo of the next command is not.)
