@@ -4082,3 +4082,41 @@ fn output_that_is_all_warnings_under_a_wrapper_s_echo_is_what_the_command_said()
     ));
     assert_eq!(first_excerpt(&analyze(&log)).0, 14);
 }
+
+#[test]
+fn maven_s_trace_of_a_failed_goal_under_e_is_its_epilogue_not_the_cause() {
+    // Maven 3.8 with `-e` (captured, its frames cut short): under the goal's failure, the
+    // LifecycleExecutionException and its causes, each with Maven's and the JDK's frames.
+    let log = job(concat!(
+        "$ mvn -B -e exec:exec@ci\n",
+        "[INFO] --- exec-maven-plugin:3.1.0:exec (ci) @ app ---\n",
+        "checking data/prices.csv\n",
+        "data/prices.csv: 3 prices above the limit\n",
+        "[INFO] ------------------------------------------------------------------------\n",
+        "[INFO] BUILD FAILURE\n",
+        "[INFO] ------------------------------------------------------------------------\n",
+        "[ERROR] Failed to execute goal org.codehaus.mojo:exec-maven-plugin:3.1.0:exec (ci) on project app: Command execution failed. Process exited with an error: 1 (Exit value: 1) -> [Help 1]\n",
+        "org.apache.maven.lifecycle.LifecycleExecutionException: Failed to execute goal org.codehaus.mojo:exec-maven-plugin:3.1.0:exec (ci) on project app: Command execution failed.\n",
+        "    at org.apache.maven.lifecycle.internal.MojoExecutor.doExecute2 (MojoExecutor.java:375)\n",
+        "    at org.apache.maven.lifecycle.internal.MojoExecutor.doExecute (MojoExecutor.java:351)\n",
+        "Caused by: org.apache.maven.plugin.MojoExecutionException: Command execution failed.\n",
+        "    at org.codehaus.mojo.exec.ExecMojo.execute (ExecMojo.java:492)\n",
+        "    at org.apache.maven.plugin.DefaultBuildPluginManager.executeMojo (DefaultBuildPluginManager.java:137)\n",
+        "Caused by: org.apache.commons.exec.ExecuteException: Process exited with an error: 1 (Exit value: 1)\n",
+        "    at org.apache.commons.exec.DefaultExecutor.executeInternal (DefaultExecutor.java:404)\n",
+        "    at org.codehaus.plexus.classworlds.launcher.Launcher.main (Launcher.java:348)\n",
+        "[ERROR] \n",
+        "[ERROR] Re-run Maven using the -X switch to enable full debug logging.\n",
+    ));
+    let report = analyze(&log);
+    let (start, end, _) = first_excerpt(&report);
+    assert_eq!(start, 13, "{report:#?}");
+    assert!(end >= 14, "{report:#?}");
+    assert!(
+        report
+            .excerpts
+            .iter()
+            .all(|e| !e.text.contains("Lifecycle")),
+        "{report:#?}"
+    );
+}

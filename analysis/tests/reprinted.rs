@@ -267,6 +267,91 @@ fn a_job_reprinted_by_another_runner_or_terminal_gets_the_same_report() {
     assert!(differ.is_empty(), "{}", differ.join("\n"));
 }
 
+/// What Maven 3.8 prints under its failure with `-e` when the exec plugin's command failed
+/// (captured): its LifecycleExecutionException and the chain of causes, each with its frames.
+const MAVEN_E_TRACE: &str = concat!(
+    "org.apache.maven.lifecycle.LifecycleExecutionException: Failed to execute goal org.codehaus.mojo:exec-maven-plugin:3.1.0:exec (ci) on project app: Command execution failed.\n",
+    "    at org.apache.maven.lifecycle.internal.MojoExecutor.doExecute2 (MojoExecutor.java:375)\n",
+    "    at org.apache.maven.lifecycle.internal.MojoExecutor.doExecute (MojoExecutor.java:351)\n",
+    "    at org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:215)\n",
+    "    at org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:171)\n",
+    "    at org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:163)\n",
+    "    at org.apache.maven.lifecycle.internal.LifecycleModuleBuilder.buildProject (LifecycleModuleBuilder.java:117)\n",
+    "    at org.apache.maven.lifecycle.internal.LifecycleModuleBuilder.buildProject (LifecycleModuleBuilder.java:81)\n",
+    "    at org.apache.maven.lifecycle.internal.builder.singlethreaded.SingleThreadedBuilder.build (SingleThreadedBuilder.java:56)\n",
+    "    at org.apache.maven.lifecycle.internal.LifecycleStarter.execute (LifecycleStarter.java:128)\n",
+    "    at org.apache.maven.DefaultMaven.doExecute (DefaultMaven.java:298)\n",
+    "    at org.apache.maven.DefaultMaven.doExecute (DefaultMaven.java:192)\n",
+    "    at org.apache.maven.DefaultMaven.execute (DefaultMaven.java:105)\n",
+    "    at org.apache.maven.cli.MavenCli.execute (MavenCli.java:960)\n",
+    "    at org.apache.maven.cli.MavenCli.doMain (MavenCli.java:293)\n",
+    "    at org.apache.maven.cli.MavenCli.main (MavenCli.java:196)\n",
+    "    at jdk.internal.reflect.NativeMethodAccessorImpl.invoke0 (Native Method)\n",
+    "    at jdk.internal.reflect.NativeMethodAccessorImpl.invoke (NativeMethodAccessorImpl.java:77)\n",
+    "    at jdk.internal.reflect.DelegatingMethodAccessorImpl.invoke (DelegatingMethodAccessorImpl.java:43)\n",
+    "    at java.lang.reflect.Method.invoke (Method.java:569)\n",
+    "    at org.codehaus.plexus.classworlds.launcher.Launcher.launchEnhanced (Launcher.java:283)\n",
+    "    at org.codehaus.plexus.classworlds.launcher.Launcher.launch (Launcher.java:226)\n",
+    "    at org.codehaus.plexus.classworlds.launcher.Launcher.mainWithExitCode (Launcher.java:407)\n",
+    "    at org.codehaus.plexus.classworlds.launcher.Launcher.main (Launcher.java:348)\n",
+    "Caused by: org.apache.maven.plugin.MojoExecutionException: Command execution failed.\n",
+    "    at org.codehaus.mojo.exec.ExecMojo.execute (ExecMojo.java:492)\n",
+    "    at org.apache.maven.plugin.DefaultBuildPluginManager.executeMojo (DefaultBuildPluginManager.java:137)\n",
+    "    at org.apache.maven.lifecycle.internal.MojoExecutor.doExecute2 (MojoExecutor.java:370)\n",
+    "    at org.apache.maven.lifecycle.internal.MojoExecutor.doExecute (MojoExecutor.java:351)\n",
+    "    at org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:215)\n",
+    "    at org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:171)\n",
+    "    at org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:163)\n",
+    "    at org.apache.maven.lifecycle.internal.LifecycleModuleBuilder.buildProject (LifecycleModuleBuilder.java:117)\n",
+    "    at org.apache.maven.lifecycle.internal.LifecycleModuleBuilder.buildProject (LifecycleModuleBuilder.java:81)\n",
+    "    at org.apache.maven.lifecycle.internal.builder.singlethreaded.SingleThreadedBuilder.build (SingleThreadedBuilder.java:56)\n",
+    "    at org.apache.maven.lifecycle.internal.LifecycleStarter.execute (LifecycleStarter.java:128)\n",
+    "    at org.apache.maven.DefaultMaven.doExecute (DefaultMaven.java:298)\n",
+    "    at org.apache.maven.DefaultMaven.doExecute (DefaultMaven.java:192)\n",
+    "    at org.apache.maven.DefaultMaven.execute (DefaultMaven.java:105)\n",
+    "    at org.apache.maven.cli.MavenCli.execute (MavenCli.java:960)\n",
+    "    at org.apache.maven.cli.MavenCli.doMain (MavenCli.java:293)\n",
+    "    at org.apache.maven.cli.MavenCli.main (MavenCli.java:196)\n",
+    "    at jdk.internal.reflect.NativeMethodAccessorImpl.invoke0 (Native Method)\n",
+    "    at jdk.internal.reflect.NativeMethodAccessorImpl.invoke (NativeMethodAccessorImpl.java:77)\n",
+    "    at jdk.internal.reflect.DelegatingMethodAccessorImpl.invoke (DelegatingMethodAccessorImpl.java:43)\n",
+    "    at java.lang.reflect.Method.invoke (Method.java:569)\n",
+    "    at org.codehaus.plexus.classworlds.launcher.Launcher.launchEnhanced (Launcher.java:283)\n",
+    "    at org.codehaus.plexus.classworlds.launcher.Launcher.launch (Launcher.java:226)\n",
+    "    at org.codehaus.plexus.classworlds.launcher.Launcher.mainWithExitCode (Launcher.java:407)\n",
+    "    at org.codehaus.plexus.classworlds.launcher.Launcher.main (Launcher.java:348)\n",
+    "Caused by: org.apache.commons.exec.ExecuteException: Process exited with an error: {code} (Exit value: {code})\n",
+    "    at org.apache.commons.exec.DefaultExecutor.executeInternal (DefaultExecutor.java:404)\n",
+    "    at org.apache.commons.exec.DefaultExecutor.execute (DefaultExecutor.java:166)\n",
+    "    at org.codehaus.mojo.exec.ExecMojo.executeCommandLine (ExecMojo.java:1000)\n",
+    "    at org.codehaus.mojo.exec.ExecMojo.executeCommandLine (ExecMojo.java:947)\n",
+    "    at org.codehaus.mojo.exec.ExecMojo.execute (ExecMojo.java:471)\n",
+    "    at org.apache.maven.plugin.DefaultBuildPluginManager.executeMojo (DefaultBuildPluginManager.java:137)\n",
+    "    at org.apache.maven.lifecycle.internal.MojoExecutor.doExecute2 (MojoExecutor.java:370)\n",
+    "    at org.apache.maven.lifecycle.internal.MojoExecutor.doExecute (MojoExecutor.java:351)\n",
+    "    at org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:215)\n",
+    "    at org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:171)\n",
+    "    at org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:163)\n",
+    "    at org.apache.maven.lifecycle.internal.LifecycleModuleBuilder.buildProject (LifecycleModuleBuilder.java:117)\n",
+    "    at org.apache.maven.lifecycle.internal.LifecycleModuleBuilder.buildProject (LifecycleModuleBuilder.java:81)\n",
+    "    at org.apache.maven.lifecycle.internal.builder.singlethreaded.SingleThreadedBuilder.build (SingleThreadedBuilder.java:56)\n",
+    "    at org.apache.maven.lifecycle.internal.LifecycleStarter.execute (LifecycleStarter.java:128)\n",
+    "    at org.apache.maven.DefaultMaven.doExecute (DefaultMaven.java:298)\n",
+    "    at org.apache.maven.DefaultMaven.doExecute (DefaultMaven.java:192)\n",
+    "    at org.apache.maven.DefaultMaven.execute (DefaultMaven.java:105)\n",
+    "    at org.apache.maven.cli.MavenCli.execute (MavenCli.java:960)\n",
+    "    at org.apache.maven.cli.MavenCli.doMain (MavenCli.java:293)\n",
+    "    at org.apache.maven.cli.MavenCli.main (MavenCli.java:196)\n",
+    "    at jdk.internal.reflect.NativeMethodAccessorImpl.invoke0 (Native Method)\n",
+    "    at jdk.internal.reflect.NativeMethodAccessorImpl.invoke (NativeMethodAccessorImpl.java:77)\n",
+    "    at jdk.internal.reflect.DelegatingMethodAccessorImpl.invoke (DelegatingMethodAccessorImpl.java:43)\n",
+    "    at java.lang.reflect.Method.invoke (Method.java:569)\n",
+    "    at org.codehaus.plexus.classworlds.launcher.Launcher.launchEnhanced (Launcher.java:283)\n",
+    "    at org.codehaus.plexus.classworlds.launcher.Launcher.launch (Launcher.java:226)\n",
+    "    at org.codehaus.plexus.classworlds.launcher.Launcher.mainWithExitCode (Launcher.java:407)\n",
+    "    at org.codehaus.plexus.classworlds.launcher.Launcher.main (Launcher.java:348)\n",
+);
+
 /// The job's failing command run through a wrapper, as GNU make (and CMake's Makefiles under
 /// `gmake` and Ninja), SCons, Ant's exec task, tox 4 and 3, Rake 13, go-task 3, nox 2026, Yarn
 /// 1, a pre-commit 4 hook and, as a package's script in a monorepo, Turborepo 2 and pnpm 9 print
@@ -577,7 +662,7 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
         // Maven 3.8's exec plugin 3.1 running the command (captured): the plugin's header over
         // the command's output, then the plugin's exception with Maven's and the JDK's frames,
         // and Maven's closing.
-        "maven-exec" => {
+        "maven-exec" | "maven-exec-e" => {
             let frames = [
                 "org.apache.commons.exec.DefaultExecutor.executeInternal (DefaultExecutor.java:404)",
                 "org.apache.commons.exec.DefaultExecutor.execute (DefaultExecutor.java:166)",
@@ -623,6 +708,12 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
                 "[INFO] Finished at: 2026-12-06T08:27:22Z".to_owned(),
                 rule,
                 format!("[ERROR] Failed to execute goal org.codehaus.mojo:exec-maven-plugin:3.1.0:exec (ci) on project app: Command execution failed. Process exited with an error: {code} (Exit value: {code}) -> [Help 1]"),
+            ]);
+            // With `-e`, Maven's trace of the failure, and no advice to re-run with it.
+            if wrapper == "maven-exec-e" {
+                tail.extend(MAVEN_E_TRACE.lines().map(|l| l.replace("{code}", code)));
+            }
+            tail.extend([
                 "[ERROR] ".to_owned(),
                 "[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.".to_owned(),
                 "[ERROR] Re-run Maven using the -X switch to enable full debug logging.".to_owned(),
@@ -630,8 +721,14 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
                 "[ERROR] For more information about the errors and possible solutions, please read the following articles:".to_owned(),
                 "[ERROR] [Help 1] http://cwiki.apache.org/confluence/display/MAVEN/MojoExecutionException".to_owned(),
             ]);
+            if wrapper == "maven-exec-e" {
+                tail.retain(|l| !l.contains("re-run Maven with the -e switch"));
+            }
             (
-                "$ mvn -B exec:exec@ci".to_owned(),
+                format!(
+                    "$ mvn -B {}exec:exec@ci",
+                    if wrapper == "maven-exec-e" { "-e " } else { "" }
+                ),
                 vec![
                     "\u{1b}[0m\u{1b}[0m[INFO] Scanning for projects...".to_owned(),
                     "[INFO] ".to_owned(),
@@ -776,6 +873,7 @@ fn a_job_run_through_a_wrapper_is_explained_by_what_the_command_said() {
         "grunt-shell",
         "grunt-exec",
         "maven-exec",
+        "maven-exec-e",
         "maven-frontend",
         "maven-antrun",
     ] {
