@@ -3865,66 +3865,16 @@ fn what_a_command_grunt_ran_printed_is_the_cause_not_grunt_s_closing() {
     );
 }
 
-/// Maven 3.8's exec plugin 3.1 (captured): its goal's header, over the command's output.
+/// Maven 3.8's exec plugin 3.1 (captured, see fixtures/maven): its goal's header, over the
+/// command's output.
 const MAVEN_EXEC_HEAD: &str = concat!(
     "$ mvn -B exec:exec@ci\n",
-    "\u{1b}[0m\u{1b}[0m[INFO] Scanning for projects...\n",
-    "[INFO] \n",
-    "[INFO] ----------------------------< com.acme:app >----------------------------\n",
-    "[INFO] Building app 1.0.0\n",
-    "[INFO] --------------------------------[ pom ]---------------------------------\n",
-    "[INFO] \n",
-    "[INFO] --- exec-maven-plugin:3.1.0:exec (ci) @ app ---\n",
+    include_str!("fixtures/maven/exec-head.txt")
 );
 
 /// Its report when the command exits with 1: Commons Exec's exception with Maven's frames, then
 /// Maven's closing.
-const MAVEN_EXEC_REPORT: &str = concat!(
-    "[ERROR] Command execution failed.\n",
-    "org.apache.commons.exec.ExecuteException: Process exited with an error: 1 (Exit value: 1)\n",
-    "    at org.apache.commons.exec.DefaultExecutor.executeInternal (DefaultExecutor.java:404)\n",
-    "    at org.apache.commons.exec.DefaultExecutor.execute (DefaultExecutor.java:166)\n",
-    "    at org.codehaus.mojo.exec.ExecMojo.executeCommandLine (ExecMojo.java:1000)\n",
-    "    at org.codehaus.mojo.exec.ExecMojo.executeCommandLine (ExecMojo.java:947)\n",
-    "    at org.codehaus.mojo.exec.ExecMojo.execute (ExecMojo.java:471)\n",
-    "    at org.apache.maven.plugin.DefaultBuildPluginManager.executeMojo (DefaultBuildPluginManager.java:137)\n",
-    "    at org.apache.maven.lifecycle.internal.MojoExecutor.doExecute2 (MojoExecutor.java:370)\n",
-    "    at org.apache.maven.lifecycle.internal.MojoExecutor.doExecute (MojoExecutor.java:351)\n",
-    "    at org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:215)\n",
-    "    at org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:171)\n",
-    "    at org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:163)\n",
-    "    at org.apache.maven.lifecycle.internal.LifecycleModuleBuilder.buildProject (LifecycleModuleBuilder.java:117)\n",
-    "    at org.apache.maven.lifecycle.internal.LifecycleModuleBuilder.buildProject (LifecycleModuleBuilder.java:81)\n",
-    "    at org.apache.maven.lifecycle.internal.builder.singlethreaded.SingleThreadedBuilder.build (SingleThreadedBuilder.java:56)\n",
-    "    at org.apache.maven.lifecycle.internal.LifecycleStarter.execute (LifecycleStarter.java:128)\n",
-    "    at org.apache.maven.DefaultMaven.doExecute (DefaultMaven.java:298)\n",
-    "    at org.apache.maven.DefaultMaven.doExecute (DefaultMaven.java:192)\n",
-    "    at org.apache.maven.DefaultMaven.execute (DefaultMaven.java:105)\n",
-    "    at org.apache.maven.cli.MavenCli.execute (MavenCli.java:960)\n",
-    "    at org.apache.maven.cli.MavenCli.doMain (MavenCli.java:293)\n",
-    "    at org.apache.maven.cli.MavenCli.main (MavenCli.java:196)\n",
-    "    at jdk.internal.reflect.NativeMethodAccessorImpl.invoke0 (Native Method)\n",
-    "    at jdk.internal.reflect.NativeMethodAccessorImpl.invoke (NativeMethodAccessorImpl.java:77)\n",
-    "    at jdk.internal.reflect.DelegatingMethodAccessorImpl.invoke (DelegatingMethodAccessorImpl.java:43)\n",
-    "    at java.lang.reflect.Method.invoke (Method.java:569)\n",
-    "    at org.codehaus.plexus.classworlds.launcher.Launcher.launchEnhanced (Launcher.java:283)\n",
-    "    at org.codehaus.plexus.classworlds.launcher.Launcher.launch (Launcher.java:226)\n",
-    "    at org.codehaus.plexus.classworlds.launcher.Launcher.mainWithExitCode (Launcher.java:407)\n",
-    "    at org.codehaus.plexus.classworlds.launcher.Launcher.main (Launcher.java:348)\n",
-    "[INFO] ------------------------------------------------------------------------\n",
-    "[INFO] BUILD FAILURE\n",
-    "[INFO] ------------------------------------------------------------------------\n",
-    "[INFO] Total time:  0.191 s\n",
-    "[INFO] Finished at: 2026-12-06T08:27:22Z\n",
-    "[INFO] ------------------------------------------------------------------------\n",
-    "[ERROR] Failed to execute goal org.codehaus.mojo:exec-maven-plugin:3.1.0:exec (ci) on project app: Command execution failed. Process exited with an error: 1 (Exit value: 1) -> [Help 1]\n",
-    "[ERROR] \n",
-    "[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.\n",
-    "[ERROR] Re-run Maven using the -X switch to enable full debug logging.\n",
-    "[ERROR] \n",
-    "[ERROR] For more information about the errors and possible solutions, please read the following articles:\n",
-    "[ERROR] [Help 1] http://cwiki.apache.org/confluence/display/MAVEN/MojoExecutionException\n",
-);
+const MAVEN_EXEC_REPORT: &str = include_str!("fixtures/maven/exec-report.txt");
 
 #[test]
 fn what_a_command_maven_s_exec_plugin_ran_printed_is_the_cause_not_the_plugin_s_exception() {

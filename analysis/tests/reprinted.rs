@@ -3,7 +3,8 @@
 //! stay), gets the same excerpts and category; and so does the job with what a runner prints
 //! after the script of a job that saves its cache and artifacts on failure. A job whose command
 //! runs through a wrapper (make, ninja, scons, ant, tox 3 and 4, rake, go-task, nox, yarn,
-//! pre-commit, a monorepo's task runner) is explained by what the command said, not the wrapper.
+//! pre-commit, grunt, gradle, maven, a monorepo's task runner) is explained by what the command
+//! said, not the wrapper.
 
 use exlogare_analysis::{JobMeta, Report, analyze_bytes};
 use std::fs;
@@ -267,98 +268,14 @@ fn a_job_reprinted_by_another_runner_or_terminal_gets_the_same_report() {
     assert!(differ.is_empty(), "{}", differ.join("\n"));
 }
 
-/// What Maven 3.8 prints under its failure with `-e` when the exec plugin's command failed
-/// (captured): its LifecycleExecutionException and the chain of causes, each with its frames.
-const MAVEN_E_TRACE: &str = concat!(
-    "org.apache.maven.lifecycle.LifecycleExecutionException: Failed to execute goal org.codehaus.mojo:exec-maven-plugin:3.1.0:exec (ci) on project app: Command execution failed.\n",
-    "    at org.apache.maven.lifecycle.internal.MojoExecutor.doExecute2 (MojoExecutor.java:375)\n",
-    "    at org.apache.maven.lifecycle.internal.MojoExecutor.doExecute (MojoExecutor.java:351)\n",
-    "    at org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:215)\n",
-    "    at org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:171)\n",
-    "    at org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:163)\n",
-    "    at org.apache.maven.lifecycle.internal.LifecycleModuleBuilder.buildProject (LifecycleModuleBuilder.java:117)\n",
-    "    at org.apache.maven.lifecycle.internal.LifecycleModuleBuilder.buildProject (LifecycleModuleBuilder.java:81)\n",
-    "    at org.apache.maven.lifecycle.internal.builder.singlethreaded.SingleThreadedBuilder.build (SingleThreadedBuilder.java:56)\n",
-    "    at org.apache.maven.lifecycle.internal.LifecycleStarter.execute (LifecycleStarter.java:128)\n",
-    "    at org.apache.maven.DefaultMaven.doExecute (DefaultMaven.java:298)\n",
-    "    at org.apache.maven.DefaultMaven.doExecute (DefaultMaven.java:192)\n",
-    "    at org.apache.maven.DefaultMaven.execute (DefaultMaven.java:105)\n",
-    "    at org.apache.maven.cli.MavenCli.execute (MavenCli.java:960)\n",
-    "    at org.apache.maven.cli.MavenCli.doMain (MavenCli.java:293)\n",
-    "    at org.apache.maven.cli.MavenCli.main (MavenCli.java:196)\n",
-    "    at jdk.internal.reflect.NativeMethodAccessorImpl.invoke0 (Native Method)\n",
-    "    at jdk.internal.reflect.NativeMethodAccessorImpl.invoke (NativeMethodAccessorImpl.java:77)\n",
-    "    at jdk.internal.reflect.DelegatingMethodAccessorImpl.invoke (DelegatingMethodAccessorImpl.java:43)\n",
-    "    at java.lang.reflect.Method.invoke (Method.java:569)\n",
-    "    at org.codehaus.plexus.classworlds.launcher.Launcher.launchEnhanced (Launcher.java:283)\n",
-    "    at org.codehaus.plexus.classworlds.launcher.Launcher.launch (Launcher.java:226)\n",
-    "    at org.codehaus.plexus.classworlds.launcher.Launcher.mainWithExitCode (Launcher.java:407)\n",
-    "    at org.codehaus.plexus.classworlds.launcher.Launcher.main (Launcher.java:348)\n",
-    "Caused by: org.apache.maven.plugin.MojoExecutionException: Command execution failed.\n",
-    "    at org.codehaus.mojo.exec.ExecMojo.execute (ExecMojo.java:492)\n",
-    "    at org.apache.maven.plugin.DefaultBuildPluginManager.executeMojo (DefaultBuildPluginManager.java:137)\n",
-    "    at org.apache.maven.lifecycle.internal.MojoExecutor.doExecute2 (MojoExecutor.java:370)\n",
-    "    at org.apache.maven.lifecycle.internal.MojoExecutor.doExecute (MojoExecutor.java:351)\n",
-    "    at org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:215)\n",
-    "    at org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:171)\n",
-    "    at org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:163)\n",
-    "    at org.apache.maven.lifecycle.internal.LifecycleModuleBuilder.buildProject (LifecycleModuleBuilder.java:117)\n",
-    "    at org.apache.maven.lifecycle.internal.LifecycleModuleBuilder.buildProject (LifecycleModuleBuilder.java:81)\n",
-    "    at org.apache.maven.lifecycle.internal.builder.singlethreaded.SingleThreadedBuilder.build (SingleThreadedBuilder.java:56)\n",
-    "    at org.apache.maven.lifecycle.internal.LifecycleStarter.execute (LifecycleStarter.java:128)\n",
-    "    at org.apache.maven.DefaultMaven.doExecute (DefaultMaven.java:298)\n",
-    "    at org.apache.maven.DefaultMaven.doExecute (DefaultMaven.java:192)\n",
-    "    at org.apache.maven.DefaultMaven.execute (DefaultMaven.java:105)\n",
-    "    at org.apache.maven.cli.MavenCli.execute (MavenCli.java:960)\n",
-    "    at org.apache.maven.cli.MavenCli.doMain (MavenCli.java:293)\n",
-    "    at org.apache.maven.cli.MavenCli.main (MavenCli.java:196)\n",
-    "    at jdk.internal.reflect.NativeMethodAccessorImpl.invoke0 (Native Method)\n",
-    "    at jdk.internal.reflect.NativeMethodAccessorImpl.invoke (NativeMethodAccessorImpl.java:77)\n",
-    "    at jdk.internal.reflect.DelegatingMethodAccessorImpl.invoke (DelegatingMethodAccessorImpl.java:43)\n",
-    "    at java.lang.reflect.Method.invoke (Method.java:569)\n",
-    "    at org.codehaus.plexus.classworlds.launcher.Launcher.launchEnhanced (Launcher.java:283)\n",
-    "    at org.codehaus.plexus.classworlds.launcher.Launcher.launch (Launcher.java:226)\n",
-    "    at org.codehaus.plexus.classworlds.launcher.Launcher.mainWithExitCode (Launcher.java:407)\n",
-    "    at org.codehaus.plexus.classworlds.launcher.Launcher.main (Launcher.java:348)\n",
-    "Caused by: org.apache.commons.exec.ExecuteException: Process exited with an error: {code} (Exit value: {code})\n",
-    "    at org.apache.commons.exec.DefaultExecutor.executeInternal (DefaultExecutor.java:404)\n",
-    "    at org.apache.commons.exec.DefaultExecutor.execute (DefaultExecutor.java:166)\n",
-    "    at org.codehaus.mojo.exec.ExecMojo.executeCommandLine (ExecMojo.java:1000)\n",
-    "    at org.codehaus.mojo.exec.ExecMojo.executeCommandLine (ExecMojo.java:947)\n",
-    "    at org.codehaus.mojo.exec.ExecMojo.execute (ExecMojo.java:471)\n",
-    "    at org.apache.maven.plugin.DefaultBuildPluginManager.executeMojo (DefaultBuildPluginManager.java:137)\n",
-    "    at org.apache.maven.lifecycle.internal.MojoExecutor.doExecute2 (MojoExecutor.java:370)\n",
-    "    at org.apache.maven.lifecycle.internal.MojoExecutor.doExecute (MojoExecutor.java:351)\n",
-    "    at org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:215)\n",
-    "    at org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:171)\n",
-    "    at org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:163)\n",
-    "    at org.apache.maven.lifecycle.internal.LifecycleModuleBuilder.buildProject (LifecycleModuleBuilder.java:117)\n",
-    "    at org.apache.maven.lifecycle.internal.LifecycleModuleBuilder.buildProject (LifecycleModuleBuilder.java:81)\n",
-    "    at org.apache.maven.lifecycle.internal.builder.singlethreaded.SingleThreadedBuilder.build (SingleThreadedBuilder.java:56)\n",
-    "    at org.apache.maven.lifecycle.internal.LifecycleStarter.execute (LifecycleStarter.java:128)\n",
-    "    at org.apache.maven.DefaultMaven.doExecute (DefaultMaven.java:298)\n",
-    "    at org.apache.maven.DefaultMaven.doExecute (DefaultMaven.java:192)\n",
-    "    at org.apache.maven.DefaultMaven.execute (DefaultMaven.java:105)\n",
-    "    at org.apache.maven.cli.MavenCli.execute (MavenCli.java:960)\n",
-    "    at org.apache.maven.cli.MavenCli.doMain (MavenCli.java:293)\n",
-    "    at org.apache.maven.cli.MavenCli.main (MavenCli.java:196)\n",
-    "    at jdk.internal.reflect.NativeMethodAccessorImpl.invoke0 (Native Method)\n",
-    "    at jdk.internal.reflect.NativeMethodAccessorImpl.invoke (NativeMethodAccessorImpl.java:77)\n",
-    "    at jdk.internal.reflect.DelegatingMethodAccessorImpl.invoke (DelegatingMethodAccessorImpl.java:43)\n",
-    "    at java.lang.reflect.Method.invoke (Method.java:569)\n",
-    "    at org.codehaus.plexus.classworlds.launcher.Launcher.launchEnhanced (Launcher.java:283)\n",
-    "    at org.codehaus.plexus.classworlds.launcher.Launcher.launch (Launcher.java:226)\n",
-    "    at org.codehaus.plexus.classworlds.launcher.Launcher.mainWithExitCode (Launcher.java:407)\n",
-    "    at org.codehaus.plexus.classworlds.launcher.Launcher.main (Launcher.java:348)\n",
-);
-
 /// The job's failing command run through a wrapper, as GNU make (and CMake's Makefiles under
 /// `gmake` and Ninja), SCons, Ant's exec task, tox 4 and 3, Rake 13, go-task 3, nox 2026, Yarn
-/// 1, a pre-commit 4 hook and, as a package's script in a monorepo, Turborepo 2 and pnpm 9 print
-/// it (their real output around a failing command): the wrapper's command, its echo of the
-/// command (a passing package's lines beside it), the command's output (behind the package's
-/// tag), the wrapper's report of its exit and what it says after it. With where each line of the job went. `None` for a log not in a GitFlic
-/// runner's shape.
+/// 1, a pre-commit 4 hook, Grunt, Gradle's Exec task, Maven's exec, frontend and AntRun plugins
+/// and, as a package's script in a monorepo, Turborepo 2 and pnpm 9 print it (their real output
+/// around a failing command): the wrapper's command, its echo of the command (a passing
+/// package's lines beside it), the command's output (behind the package's tag), the wrapper's
+/// report of its exit and what it says after it. With where each line of the job went. `None`
+/// for a log not in a GitFlic runner's shape.
 fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
     let lines: Vec<&str> = log.split('\n').collect();
     if !lines.first()?.starts_with("Running with gitlab-runner") {
@@ -659,85 +576,40 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
                 report,
             )
         }
-        // Maven 3.8's exec plugin 3.1 running the command (captured): the plugin's header over
-        // the command's output, then the plugin's exception with Maven's and the JDK's frames,
-        // and Maven's closing.
+        // Maven 3.8's exec plugin 3.1 running the command (captured, see fixtures/maven): the
+        // plugin's header over the command's output, then the plugin's exception with Maven's
+        // and the JDK's frames, and Maven's closing; with `-e`, Maven's trace of the failure
+        // under its closing's first line, and no advice to re-run with it.
         "maven-exec" | "maven-exec-e" => {
-            let frames = [
-                "org.apache.commons.exec.DefaultExecutor.executeInternal (DefaultExecutor.java:404)",
-                "org.apache.commons.exec.DefaultExecutor.execute (DefaultExecutor.java:166)",
-                "org.codehaus.mojo.exec.ExecMojo.executeCommandLine (ExecMojo.java:1000)",
-                "org.codehaus.mojo.exec.ExecMojo.executeCommandLine (ExecMojo.java:947)",
-                "org.codehaus.mojo.exec.ExecMojo.execute (ExecMojo.java:471)",
-                "org.apache.maven.plugin.DefaultBuildPluginManager.executeMojo (DefaultBuildPluginManager.java:137)",
-                "org.apache.maven.lifecycle.internal.MojoExecutor.doExecute2 (MojoExecutor.java:370)",
-                "org.apache.maven.lifecycle.internal.MojoExecutor.doExecute (MojoExecutor.java:351)",
-                "org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:215)",
-                "org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:171)",
-                "org.apache.maven.lifecycle.internal.MojoExecutor.execute (MojoExecutor.java:163)",
-                "org.apache.maven.lifecycle.internal.LifecycleModuleBuilder.buildProject (LifecycleModuleBuilder.java:117)",
-                "org.apache.maven.lifecycle.internal.LifecycleModuleBuilder.buildProject (LifecycleModuleBuilder.java:81)",
-                "org.apache.maven.lifecycle.internal.builder.singlethreaded.SingleThreadedBuilder.build (SingleThreadedBuilder.java:56)",
-                "org.apache.maven.lifecycle.internal.LifecycleStarter.execute (LifecycleStarter.java:128)",
-                "org.apache.maven.DefaultMaven.doExecute (DefaultMaven.java:298)",
-                "org.apache.maven.DefaultMaven.doExecute (DefaultMaven.java:192)",
-                "org.apache.maven.DefaultMaven.execute (DefaultMaven.java:105)",
-                "org.apache.maven.cli.MavenCli.execute (MavenCli.java:960)",
-                "org.apache.maven.cli.MavenCli.doMain (MavenCli.java:293)",
-                "org.apache.maven.cli.MavenCli.main (MavenCli.java:196)",
-                "jdk.internal.reflect.NativeMethodAccessorImpl.invoke0 (Native Method)",
-                "jdk.internal.reflect.NativeMethodAccessorImpl.invoke (NativeMethodAccessorImpl.java:77)",
-                "jdk.internal.reflect.DelegatingMethodAccessorImpl.invoke (DelegatingMethodAccessorImpl.java:43)",
-                "java.lang.reflect.Method.invoke (Method.java:569)",
-                "org.codehaus.plexus.classworlds.launcher.Launcher.launchEnhanced (Launcher.java:283)",
-                "org.codehaus.plexus.classworlds.launcher.Launcher.launch (Launcher.java:226)",
-                "org.codehaus.plexus.classworlds.launcher.Launcher.mainWithExitCode (Launcher.java:407)",
-                "org.codehaus.plexus.classworlds.launcher.Launcher.main (Launcher.java:348)",
-            ];
-            let mut tail = vec![
-                "[ERROR] Command execution failed.".to_owned(),
-                format!("org.apache.commons.exec.ExecuteException: Process exited with an error: {code} (Exit value: {code})"),
-            ];
-            tail.extend(frames.iter().map(|f| format!("    at {f}")));
-            let rule = format!("[INFO] {:-<72}", "");
-            tail.extend([
-                rule.clone(),
-                "[INFO] BUILD FAILURE".to_owned(),
-                rule.clone(),
-                "[INFO] Total time:  0.191 s".to_owned(),
-                "[INFO] Finished at: 2026-12-06T08:27:22Z".to_owned(),
-                rule,
-                format!("[ERROR] Failed to execute goal org.codehaus.mojo:exec-maven-plugin:3.1.0:exec (ci) on project app: Command execution failed. Process exited with an error: {code} (Exit value: {code}) -> [Help 1]"),
-            ]);
-            // With `-e`, Maven's trace of the failure, and no advice to re-run with it.
-            if wrapper == "maven-exec-e" {
-                tail.extend(MAVEN_E_TRACE.lines().map(|l| l.replace("{code}", code)));
-            }
-            tail.extend([
-                "[ERROR] ".to_owned(),
-                "[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.".to_owned(),
-                "[ERROR] Re-run Maven using the -X switch to enable full debug logging.".to_owned(),
-                "[ERROR] ".to_owned(),
-                "[ERROR] For more information about the errors and possible solutions, please read the following articles:".to_owned(),
-                "[ERROR] [Help 1] http://cwiki.apache.org/confluence/display/MAVEN/MojoExecutionException".to_owned(),
-            ]);
-            if wrapper == "maven-exec-e" {
-                tail.retain(|l| !l.contains("re-run Maven with the -e switch"));
+            let exited = |l: &str| {
+                l.replace(
+                    "error: 1 (Exit value: 1)",
+                    &format!("error: {code} (Exit value: {code})"),
+                )
+            };
+            let trace = match wrapper {
+                "maven-exec-e" => include_str!("fixtures/maven/exec-e-trace.txt"),
+                _ => "",
+            };
+            let mut tail = Vec::new();
+            for line in include_str!("fixtures/maven/exec-report.txt").lines() {
+                if !trace.is_empty() && line.contains("re-run Maven with the -e switch") {
+                    continue;
+                }
+                tail.push(exited(line));
+                if line.starts_with("[ERROR] Failed to execute goal") {
+                    tail.extend(trace.lines().map(exited));
+                }
             }
             (
                 format!(
                     "$ mvn -B {}exec:exec@ci",
-                    if wrapper == "maven-exec-e" { "-e " } else { "" }
+                    if trace.is_empty() { "" } else { "-e " }
                 ),
-                vec![
-                    "\u{1b}[0m\u{1b}[0m[INFO] Scanning for projects...".to_owned(),
-                    "[INFO] ".to_owned(),
-                    "[INFO] ----------------------------< com.acme:app >----------------------------".to_owned(),
-                    "[INFO] Building app 1.0.0".to_owned(),
-                    "[INFO] --------------------------------[ pom ]---------------------------------".to_owned(),
-                    "[INFO] ".to_owned(),
-                    "[INFO] --- exec-maven-plugin:3.1.0:exec (ci) @ app ---".to_owned(),
-                ],
+                include_str!("fixtures/maven/exec-head.txt")
+                    .lines()
+                    .map(str::to_owned)
+                    .collect(),
                 tail,
             )
         }
