@@ -1082,7 +1082,7 @@ impl Engine {
         let step = &mut self.current;
         step.maven_trace = if step.maven_trace {
             let t = text.trim_start();
-            t.starts_with("at ") && t.len() < text.len()
+            java_frame(text)
                 || text.starts_with("Caused by: ")
                 || t.starts_with("... ") && t.ends_with(" more")
         } else {
@@ -1822,13 +1822,9 @@ impl Engine {
         // Commons Exec's and Maven's) are the wrapper's report, as the message is: kept out of
         // the tail, they leave room for what the command printed. (Such a message has a
         // keyword: other lines skip the check, on this hot path.)
-        let frame = |l: &str| {
-            matches!(l.as_bytes().first(), Some(b' ' | b'\t'))
-                && l.trim_ascii_start().starts_with("at ")
-        };
         let step = &mut self.current;
         step.skipping_frames = (step.skipping_frames || step.keyword_above)
-            && frame(text)
+            && java_frame(text)
             && (step.skipping_frames || step.tail.back().is_some_and(|(_, l)| reports_exit(l)));
         if step.skipping_frames {
             return;
@@ -2025,6 +2021,13 @@ fn run_above<'a>(
         .collect();
     run.reverse();
     run
+}
+
+/// Whether `line` is a frame of a JVM stack trace as Java prints it, indented under the
+/// exception (`\tat shop.Cart.total(Cart.java:3)`, Maven's `    at org.apache.maven.…`).
+fn java_frame(line: &str) -> bool {
+    matches!(line.as_bytes().first(), Some(b' ' | b'\t'))
+        && line.trim_ascii_start().starts_with("at ")
 }
 
 /// Every line passes through a tail: the oldest entry's buffer is recycled.
