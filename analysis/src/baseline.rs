@@ -95,7 +95,7 @@ impl BaselineBuilder {
 /// and `_` that holds a digit (a number, a time's part, a hash, a UUID's group, `3.2s`, a
 /// runner's or a temporary file's random name) counts as one placeholder; whitespace runs count
 /// as one space; only what the engine keeps of a line counts.
-fn key(visible: &str) -> Option<u64> {
+pub(crate) fn key(visible: &str) -> Option<u64> {
     let text = lines::kept(visible).as_bytes().trim_ascii();
     if text.is_empty() {
         return None;

@@ -362,6 +362,16 @@ impl Step {
         true
     }
 
+    /// The step's command runs again: what it printed so far is done with.
+    fn restart(&mut self) {
+        *self = Step {
+            command: self.command.take(),
+            command_line: self.command_line,
+            warnings_fatal: self.warnings_fatal,
+            ..Step::default()
+        };
+    }
+
     fn has_errors(&self) -> bool {
         !self.decisive.is_empty() || !self.generic.is_empty()
     }
@@ -1243,6 +1253,17 @@ impl Engine {
             } else if !is_final {
                 self.end_step(false);
             }
+            return;
+        }
+        // Travis' travis_retry runs the command again after `The command "npm ci" failed.
+        // Retrying, 2 of 3.`, and travis_wait prints the command's output only after its report
+        // of the exit (`The command npm ci exited with 1.`), under `Log:`: in both the step
+        // starts again, and what is above is not what failed the job.
+        if pointer && text.contains("\" failed. Retrying, ")
+            || text == "Log:" && self.current.tail.back().is_some_and(|l| reports_exit(&l.1))
+        {
+            self.close_open();
+            self.current.restart();
             return;
         }
         if let Some(section) = RunnerSection::of(text) {

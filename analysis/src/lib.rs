@@ -1948,15 +1948,26 @@ fn step_report(
     if budget > 0
         && let Some(earlier) = earlier.as_mut()
     {
-        let headline = headline(primary);
+        let symptom = headline(primary);
+        let let_fail = earlier.command.as_deref().is_some_and(ignores_failure);
         let cause = earlier_cause(
             earlier,
-            &named_things(headline),
+            &named_things(symptom),
             primary.rule.tier >= 3
-                || says_missing(headline) && earlier.command.as_deref().is_some_and(makes_things),
+                || says_missing(symptom) && earlier.command.as_deref().is_some_and(makes_things),
         );
-        root = cause.first().copied();
-        shown.lead_with(cause.iter().flat_map(|b| block_lines(b, budget)).collect());
+        // An error (a headline, up to its numbers) that this step prints again, printed earlier
+        // by a command the script did not let fail (a mirror's 404 while the machine was set
+        // up, and again in the build), is a repeat; by one it let fail (`cargo fetch || true`),
+        // the root cause.
+        let said_here = |line: &str| {
+            let key = baseline::key(line);
+            (chosen.iter()).any(|b| b.lines.iter().any(|l| baseline::key(&l.1) == key))
+        };
+        if let_fail || !cause.iter().any(|b| said_here(headline(b))) {
+            root = cause.first().copied();
+            shown.lead_with(cause.iter().flat_map(|b| block_lines(b, budget)).collect());
+        }
     }
     let excerpts = shown.into_excerpts();
     // Python prints the innermost frame last: read tracebacks bottom-up for locations.

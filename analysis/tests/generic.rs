@@ -271,6 +271,54 @@ fn a_retried_command_s_verdict_is_a_pointer_not_the_cause() {
 }
 
 #[test]
+fn a_retried_command_is_explained_by_its_last_try() {
+    // travis_retry (travis-build's bash function, its red report of each try): the first try
+    // timed out, the two after it found no such version; the last is what failed the job.
+    let red = |l: &str| format!("\n\x1b[31;1m{l}\x1b[0m\n\n");
+    let timeout = "npm ERR! code ETIMEDOUT\nnpm ERR! network request to https://registry.npmjs.org/left-pad failed, reason: connect ETIMEDOUT 104.16.0.35:443\n";
+    let missing =
+        "npm ERR! code ETARGET\nnpm ERR! notarget No matching version found for left-pad@^9.0.0.\n";
+    let log = job(&format!(
+        "$ travis_retry npm install\n{timeout}{}{missing}{}{missing}{}",
+        red("The command \"npm install\" failed. Retrying, 2 of 3."),
+        red("The command \"npm install\" failed. Retrying, 3 of 3."),
+        red("The command \"npm install\" failed 3 times."),
+    ));
+    let report = analyze(&log);
+    let (start, _, text) = first_excerpt(&report);
+    assert_eq!(start, 22, "{report:#?}");
+    assert!(text.contains("No matching version found"), "{text}");
+    assert!(
+        report
+            .excerpts
+            .iter()
+            .all(|e| !e.text.contains("ETIMEDOUT") && !e.text.contains("Retrying")),
+        "{report:#?}"
+    );
+}
+
+#[test]
+fn a_command_under_travis_wait_is_explained_by_the_log_printed_after_its_exit() {
+    // travis_wait keeps the command's output in a file while its timer writes over one line,
+    // reports the exit, then prints the file under `Log:`.
+    let log = "travis_time:start:1c2d3e4f\r\x1b[0K$ travis_wait 30 autoflake --check -r shop\n\n\nStill running (1 of 30): autoflake --check -r shop\rStill running (2 of 30): autoflake --check -r shop\r\n\x1b[31;1mThe command autoflake --check -r shop exited with 1.\x1b[0m\n\n\x1b[32;1mLog:\x1b[0m\n\nshop/cart.py: Unused imports/variables detected\n\ntravis_time:end:1c2d3e4f:start=1,finish=2,duration=1\r\x1b[0K\x1b[31;1mThe command \"travis_wait 30 autoflake --check -r shop\" exited with 1.\x1b[0m\n\nDone. Your build exited with 1.\n";
+    let report = analyze(log);
+    let (start, end, text) = first_excerpt(&report);
+    assert_eq!((start, end), (9, 9), "{report:#?}");
+    assert_eq!(text, "shop/cart.py: Unused imports/variables detected");
+}
+
+#[test]
+fn an_earlier_error_the_failing_command_prints_again_is_not_shown_twice() {
+    // The machine's set-up updated its package lists past a mirror's 404 and went on; the
+    // build's own update fails on the same 404 (another address of the mirror).
+    let log = "$ sudo apt-get update -qq\nW: Failed to fetch http://dl.example.org/debian/dists/stable/InRelease  Could not connect to dl.example.org:80 (10.0.0.7), connection timed out\nE: Failed to fetch http://dl.example.org/debian/dists/stable/main/binary-i386/Packages  404  Not Found [IP: 52.84.14.76 80]\nE: Some index files failed to download. They have been ignored, or old ones used instead.\n$ ./script/cibuild\nReading package lists...\nE: Failed to fetch http://dl.example.org/debian/dists/stable/main/binary-i386/Packages  404  Not Found [IP: 13.33.164.117 80]\nE: Some index files failed to download. They have been ignored, or old ones used instead.\n\nThe command \"./script/cibuild\" exited with 100.\n";
+    let report = analyze(log);
+    assert_eq!(report.excerpts.len(), 1, "{report:#?}");
+    assert_eq!(first_excerpt(&report).0, 7, "{report:#?}");
+}
+
+#[test]
 fn gradle_s_failed_test_is_the_cause_not_its_what_went_wrong_pointer() {
     // Gradle's default test logging, written after its documented format (Gradle cannot fetch
     // its distribution on this machine): the failed test with its exception indented under it,

@@ -3,8 +3,8 @@
 //! stay), gets the same excerpts and category; and so does the job with what a runner prints
 //! after the script of a job that saves its cache and artifacts on failure. A job whose command
 //! runs through a wrapper (make, ninja, scons, ant, tox 3 and 4, rake, go-task, nox, yarn,
-//! pre-commit, grunt, gradle, maven, a monorepo's task runner) is explained by what the command
-//! said, not the wrapper.
+//! pre-commit, grunt, gradle, maven, a monorepo's task runner, a Docker build, Travis' retry and
+//! wait) is explained by what the command said, not the wrapper.
 
 use exlogare_analysis::{JobMeta, Report, analyze_bytes};
 use std::fs;
@@ -272,10 +272,12 @@ fn a_job_reprinted_by_another_runner_or_terminal_gets_the_same_report() {
 /// `gmake` and Ninja), SCons, Ant's exec task, tox 4 and 3, Rake 13, go-task 3, nox 2026, Yarn
 /// 1, a pre-commit 4 hook, Grunt, Gradle's Exec task, Maven's exec, frontend and AntRun plugins
 /// and, as a package's script in a monorepo, Turborepo 2 and pnpm 9 print it (their real output
-/// around a failing command): the wrapper's command, its echo of the command (a passing
-/// package's lines beside it), the command's output (behind the package's tag), the wrapper's
-/// report of its exit and what it says after it. With where each line of the job went. `None`
-/// for a log not in a GitFlic runner's shape.
+/// around a failing command), and as a Dockerfile's RUN step under BuildKit and the legacy
+/// builder and Travis' travis_retry and travis_wait print it (as their sources print it, which
+/// cannot run here): the wrapper's command, its echo of the command (a passing package's lines
+/// beside it), the command's output (behind the package's tag), the wrapper's report of its exit
+/// and what it says after it. With where each line of the job went (a retried command's: its
+/// last try). `None` for a log not in a GitFlic runner's shape.
 fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
     let lines: Vec<&str> = log.split('\n').collect();
     if !lines.first()?.starts_with("Running with gitlab-runner") {
@@ -304,6 +306,11 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
     let turbo = |package: &str, line: &str| format!("{package}:ci: {line}");
     let passing = ["✔ health (1.204ms)", "ℹ tests 1", "ℹ pass 1", "ℹ fail 0"];
     let mut tag = "";
+    let output = &lines[command_at + 1..output_end];
+    // BuildKit stamps each line a step prints with the seconds since the step started, `%#.4g`
+    // cut to five characters.
+    let mut timed = false;
+    let since_start = |i: usize| format!("{:.3}", 0.2 + i as f64 * 0.011)[..5].to_owned();
     let (call, head, tail) = match wrapper {
         "make" => (
             "$ make ci".to_owned(),
@@ -686,6 +693,124 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
                 ],
             )
         }
+        // `docker build` with BuildKit's plain progress (what it prints with no terminal): the
+        // steps before, each line the RUN step's command printed under the step's number and
+        // time, the step's error, its last ten lines again, the Dockerfile around the step
+        // and the build's error.
+        "docker" => {
+            tag = "#8 ";
+            timed = true;
+            let run = format!(
+                "process \"/bin/sh -c {command}\" did not complete successfully: exit code: {code}"
+            );
+            let head = [
+                "#0 building with \"default\" instance using docker driver",
+                "",
+                "#1 [internal] load build definition from Dockerfile",
+                "#1 transferring dockerfile: 389B done",
+                "#1 DONE 0.0s",
+                "",
+                "#2 [internal] load metadata for docker.io/library/golang:1.22-alpine",
+                "#2 DONE 1.1s",
+                "",
+                "#3 [internal] load .dockerignore",
+                "#3 transferring context: 2B done",
+                "#3 DONE 0.0s",
+                "",
+                "#4 [build 1/4] FROM docker.io/library/golang:1.22-alpine",
+                "#4 DONE 0.0s",
+                "",
+                "#5 [internal] load build context",
+                "#5 transferring context: 31.52kB 0.0s done",
+                "#5 DONE 0.0s",
+                "",
+                "#6 [build 2/4] WORKDIR /src",
+                "#6 CACHED",
+                "",
+                "#7 [build 3/4] COPY . .",
+                "#7 DONE 0.1s",
+                "",
+            ];
+            let mut head: Vec<String> = head.iter().map(|l| (*l).to_owned()).collect();
+            head.push(format!("#8 [build 4/4] RUN {command}"));
+            let mut tail = vec![
+                format!("#8 ERROR: {run}"),
+                "------".to_owned(),
+                format!(" > [build 4/4] RUN {command}:"),
+            ];
+            let last = output.len().saturating_sub(10);
+            tail.extend(
+                output[last..]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| format!("{} {l}", since_start(last + i))),
+            );
+            tail.extend(
+                [
+                    "------",
+                    "Dockerfile:4",
+                    "--------------------",
+                    "   2 |     WORKDIR /src",
+                    "   3 |     COPY . .",
+                ]
+                .map(str::to_owned),
+            );
+            tail.push(format!("   4 | >>> RUN {command}"));
+            tail.extend(["   5 |     ", "   6 |     FROM alpine:3.20", "--------------------"].map(str::to_owned));
+            tail.push(format!("ERROR: failed to solve: {run}"));
+            ("$ docker build -t registry.gitflic.ru/acme/app .".to_owned(), head, tail)
+        }
+        // The legacy builder (Docker before BuildKit, as Travis' workers ran it): each step,
+        // the RUN step's container, the command's output as it is, the step's exit code.
+        "docker-legacy" => (
+            "$ docker build -t acme/app .".to_owned(),
+            vec![
+                "Sending build context to Docker daemon  31.52kB".to_owned(),
+                "Step 1/4 : FROM golang:1.22".to_owned(),
+                " ---> 3f2ba9a9d6ea".to_owned(),
+                "Step 2/4 : WORKDIR /src".to_owned(),
+                " ---> Using cache".to_owned(),
+                " ---> 8c1a2b3c4d5e".to_owned(),
+                "Step 3/4 : COPY . .".to_owned(),
+                " ---> 9d8e7f6a5b4c".to_owned(),
+                format!("Step 4/4 : RUN {command}"),
+                " ---> Running in 3f1c2d4e5a6b".to_owned(),
+            ],
+            vec![format!(
+                "The command '/bin/sh -c {command}' returned a non-zero code: {code}"
+            )],
+        ),
+        // Travis' travis_retry (travis-build's bash function): the command run three times,
+        // its red report of each failed try (on standard error) between them, and after the
+        // third.
+        "travis-retry" => {
+            let said = |line: String| vec![String::new(), format!("\x1b[31;1m{line}\x1b[0m"), String::new()];
+            let mut head = Vec::new();
+            for attempt in 2..=3 {
+                head.extend(output.iter().map(|l| (*l).to_owned()));
+                head.extend(said(format!("The command \"{command}\" failed. Retrying, {attempt} of 3.")));
+            }
+            (
+                format!("$ travis_retry {command}"),
+                head,
+                said(format!("The command \"{command}\" failed 3 times.")),
+            )
+        }
+        // Travis' travis_wait: the command's output kept in a file while a minute's timer
+        // writes over its own line, the command's exit, then the file.
+        "travis-wait" => (
+            format!("$ travis_wait 30 {command}"),
+            vec![
+                String::new(),
+                String::new(),
+                format!("Still running (1 of 30): {command}\rStill running (2 of 30): {command}\r"),
+                format!("\x1b[31;1mThe command {command} exited with {code}.\x1b[0m"),
+                String::new(),
+                "\x1b[32;1mLog:\x1b[0m".to_owned(),
+                String::new(),
+            ],
+            Vec::new(),
+        ),
         _ => (
             "$ tox -e py".to_owned(),
             vec![format!("py: commands[0]> {command}")],
@@ -699,11 +824,10 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
     let mut out: Vec<String> = lines[..command_at].iter().map(|l| l.to_string()).collect();
     out.push(call);
     out.extend(head.iter().cloned());
-    out.extend(
-        lines[command_at + 1..output_end]
-            .iter()
-            .map(|l| format!("{tag}{l}")),
-    );
+    out.extend(output.iter().enumerate().map(|(i, l)| match timed {
+        true => format!("{tag}{} {l}", since_start(i)),
+        false => format!("{tag}{l}"),
+    }));
     out.extend(lines[output_end..].iter().map(|l| l.to_string()));
     out.splice(
         output_end + head.len()..output_end + head.len(),
@@ -748,6 +872,10 @@ fn a_job_run_through_a_wrapper_is_explained_by_what_the_command_said() {
         "maven-exec-e",
         "maven-frontend",
         "maven-antrun",
+        "docker",
+        "docker-legacy",
+        "travis-retry",
+        "travis-wait",
     ] {
         let (mut jobs, mut lost) = (0, Vec::new());
         for path in &logs {
