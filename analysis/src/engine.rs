@@ -924,6 +924,59 @@ pub(crate) fn wrapped_output_start(tail: &VecDeque<(u64, String)>, said: usize) 
     wrapped_command(tail, said).map_or(0, |(i, _)| if i + 1 < said { i + 1 } else { 0 })
 }
 
+/// Which of the commands or packages whose output is interleaved in a step printed its last
+/// lines (the commands concurrently runs, the packages of a monorepo's task, see
+/// [`crate::lines::clean_into`]), and which of them a wrapper reported failed.
+#[derive(Default)]
+struct Sources {
+    /// Line, source, and whether the line reports that the source failed (`[api] npm test
+    /// exited with code 1`, `packages/web test: Failed`, npm's report behind a package's name;
+    /// not an exit with 0).
+    lines: VecDeque<(u64, u64, bool)>,
+}
+
+impl Sources {
+    fn note(&mut self, number: u64, text: &str, source: u64) {
+        if text.is_empty() {
+            return;
+        }
+        // (A batch's lines are all noted before its first is read: room for a batch and a tail.)
+        if self.lines.len() == BATCH_LINES + 2 * TAIL_LINES {
+            self.lines.pop_front();
+        }
+        let exited_zero = || {
+            text.trim_end_matches(['.', ')'])
+                .rsplit(|c: char| !c.is_ascii_digit())
+                .next()
+                == Some("0")
+        };
+        let failed = text == "Failed" || reports_exit(text) && !exited_zero();
+        self.lines.push_back((number, source, failed));
+    }
+
+    /// The step's tail without the lines of other sources than the one that failed last in
+    /// it, when one did: what a command or package that passed printed after it is not its
+    /// last words.
+    fn keep_failed(&self, step: &mut Step) {
+        let first = step.command_line.unwrap_or(0);
+        let last = step.tail.back().map_or(0, |l| l.0);
+        let Some(failed) = (self.lines.iter().rev())
+            .skip_while(|l| l.0 > last)
+            .take_while(|l| l.0 > first)
+            .find(|l| l.2)
+            .map(|l| l.1)
+        else {
+            return;
+        };
+        let other = |number: u64| {
+            (self.lines.binary_search_by_key(&number, |l| l.0))
+                .is_ok_and(|i| self.lines[i].1 != failed)
+        };
+        step.tail.retain(|l| !other(l.0));
+        step.new_tail.retain(|l| !other(l.0));
+    }
+}
+
 /// Cleaned lines waiting for the keyword scan, which runs over many lines at once (see
 /// `keywords.rs`). Bounded: flushed at [`BATCH_BYTES`] or [`BATCH_LINES`].
 #[derive(Default)]
@@ -933,6 +986,18 @@ struct Batch {
     /// Line number, and the line's end in `text` (it starts after the previous one's `\n`).
     lines: Vec<(u64, usize)>,
     has_keyword: Vec<bool>,
+    /// The lines that carry a source's tag (see [`lines::clean_into`]): their index, the key.
+    sources: Vec<(usize, u64)>,
+}
+
+impl Batch {
+    // Out of the way of every line's path (few lines carry a source), which stays small enough
+    // to inline.
+    #[cold]
+    #[inline(never)]
+    fn note_source(&mut self, source: u64) {
+        self.sources.push((self.lines.len(), source));
+    }
 }
 
 const BATCH_BYTES: usize = 32 * 1024;
@@ -966,6 +1031,8 @@ pub struct Engine {
     /// Inside a Maven goal that relays a process's output line by line under Maven's level
     /// tags (see [`Engine::relayed`]).
     relaying: bool,
+    /// The last lines that carried a source's tag (see [`Sources`]).
+    sources: Sources,
 }
 
 /// What the engine found: the failing step, the log's length, and the baseline it compared with.
@@ -1002,6 +1069,7 @@ impl Engine {
             checkout: None,
             before_after_script: None,
             relaying: false,
+            sources: Sources::default(),
         }
     }
 
@@ -1015,7 +1083,9 @@ impl Engine {
     pub fn line(&mut self, line: RawLine<'_>) {
         self.lines_total = line.number;
         let batch = &mut self.batch;
-        clean_into(line.bytes, &mut batch.text);
+        if let Some(source) = clean_into(line.bytes, &mut batch.text) {
+            batch.note_source(source);
+        }
         batch.lines.push((line.number, batch.text.len()));
         batch.text.push(b'\n');
         if batch.text.len() >= BATCH_BYTES || batch.lines.len() >= BATCH_LINES {
@@ -1047,6 +1117,14 @@ impl Engine {
                 *flag = true;
             }
         });
+        // (Few lines carry a source: they are noted apart, and every line's path stays as it is.)
+        for &(i, source) in &batch.sources {
+            let start = i
+                .checked_sub(1)
+                .map_or(0, |before| batch.lines[before].1 + 1);
+            let (number, end) = batch.lines[i];
+            self.sources.note(number, &text[start..end], source);
+        }
         let mut start = 0;
         for (&(number, end), &has_keyword) in batch.lines.iter().zip(&batch.has_keyword) {
             self.process(number, &text[start..end], has_keyword);
@@ -1054,6 +1132,7 @@ impl Engine {
         }
         batch.text.clear();
         batch.lines.clear();
+        batch.sources.clear();
         self.batch = batch;
     }
 
@@ -1314,7 +1393,9 @@ impl Engine {
         }
         // Nx and Lerna print each task's output whole under its header, the failed task's
         // among the others, and close by listing the failed tasks (`- @acme/web:test`): what
-        // the tasks after the first failed one printed is not its last words.
+        // the tasks after the first failed one printed is not its last words. With `--stream`
+        // the headers come first, with nothing under them, and the output after, behind each
+        // package's name.
         if text.starts_with('>') {
             if let Some(task) = task_header(text)
                 && self.current.task_sections.len() < MAX_TASK_SECTIONS
@@ -1326,6 +1407,8 @@ impl Engine {
             && task_ids(task, ':')
             && let Some(failed) = (self.current.task_sections.iter()).position(|(_, t)| t == task)
             && let Some(&(next, _)) = self.current.task_sections.get(failed + 1)
+            && let header = self.current.task_sections[failed].0
+            && self.current.tail.iter().any(|l| l.0 > header && l.0 < next)
         {
             self.current.tail.retain(|l| l.0 < next);
             self.current.task_sections.truncate(failed + 1);
@@ -1922,6 +2005,7 @@ impl Engine {
     /// The step read so far, done with: its logged tracebacks passed over.
     fn take_step(&mut self) -> Step {
         let mut step = std::mem::take(&mut self.current);
+        self.sources.keep_failed(&mut step);
         step.pass_over_logged();
         step
     }

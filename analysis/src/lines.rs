@@ -161,13 +161,19 @@ fn push_capped(line: &mut Vec<u8>, bytes: &[u8]) {
 /// step or Docker Compose service prefix, no section marker, no trailing white space. The bytes
 /// are not checked for UTF-8 here: the engine checks a whole batch of lines at once, which costs
 /// far less than a check per line.
-pub fn clean_into(raw: &[u8], out: &mut Vec<u8>) {
+pub fn clean_into(raw: &[u8], out: &mut Vec<u8>) -> Option<u64> {
     let start = out.len();
+    let source;
     if memchr::memchr(0x1b, raw).is_none() {
-        out.extend_from_slice(&raw[prefix_len(raw)..]);
+        let prefix = prefix_len(raw);
+        source = (prefix > 0).then(|| source_tag(&raw[..prefix])).flatten();
+        out.extend_from_slice(&raw[prefix..]);
     } else {
         strip_ansi(raw, out);
         let prefix = prefix_len(&out[start..]);
+        source = (prefix > 0)
+            .then(|| source_tag(&out[start..start + prefix]))
+            .flatten();
         out.drain(start..start + prefix);
     }
     const MARKERS: [&[u8]; 4] = [
@@ -205,6 +211,41 @@ pub fn clean_into(raw: &[u8], out: &mut Vec<u8>) {
         let end = start + trimmed_len(&out[start..]);
         out.truncate(end);
     }
+    source
+}
+
+/// Which of the commands or packages whose output is interleaved in one stream printed a line,
+/// as a key of the tag before its text (see [`prefix_len`], whose `prefix` this is): a command
+/// run beside others (concurrently's `[api] `), a package's task (Turborepo's `web:build: `,
+/// pnpm's `packages/web build: `, Lerna's `@acme/web: `), a container (`app-1  | `); `None`
+/// for a line without one (a runner's timestamp or a logger's time is no source).
+fn source_tag(prefix: &[u8]) -> Option<u64> {
+    // As `prefix_len` reads it: a runner's timestamp, then maybe a tool's time.
+    let (runner, time) = match timestamp_prefix_len(prefix) {
+        (runner, true) => (runner, timestamp_prefix_len(&prefix[runner..]).0),
+        (time, false) => (0, time),
+    };
+    let rest = &prefix[runner + time..];
+    let len = match rest.first()? {
+        b'[' if time == 0 => tool_tag_len(rest),
+        b'@' => workspace_prefix_len(rest),
+        c if c.is_ascii_alphabetic() => match named_tag_len(rest) {
+            0 => tab_tag_len(rest),
+            tag => tag,
+        },
+        // GNU parallel's `--tag`, a file's path.
+        b'.' | b'/' => tab_tag_len(rest),
+        _ => 0,
+    };
+    let tag = &rest[..len];
+    let name = tag.trim_ascii_end();
+    let name = name.strip_suffix(b"|").unwrap_or(name).trim_ascii_end();
+    (!name.is_empty()).then(|| {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let mut hasher = DefaultHasher::new();
+        name.hash(&mut hasher);
+        hasher.finish()
+    })
 }
 
 /// A line that is one JSON event of a tool that logs structured (`go test -json`'s
@@ -487,36 +528,44 @@ fn tool_prefix_len(b: &[u8], timestamp: usize) -> usize {
             Some(b'>') if rest == b">>" => 2,
             // What a tool puts before its own text comes after the container's or the package's
             // tag too (`app-1  | 10:00:00,123 [ERROR] x`, `web:build: [vite] error: x`).
-            Some(c) if c.is_ascii_alphabetic() => {
-                // What follows the first word tells which tag it could be: a container's is
-                // padded with spaces, a package's ends with a colon or goes on as a directory.
-                let word = rest
-                    .iter()
-                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
-                    .count();
-                let tag = match rest.get(word) {
-                    Some(b' ') => compose_prefix_len(rest, word),
-                    // (`error: x`, the commonest, is no package's task.)
-                    Some(b':') if rest.get(word + 1).is_some_and(u8::is_ascii_alphabetic) => {
-                        workspace_prefix_len(rest)
-                    }
-                    Some(b'/') => workspace_prefix_len(rest),
-                    _ => 0,
-                };
-                match tag {
-                    0 => tab_tag_len(rest),
-                    tag => tag + prefix_len(&rest[tag..]),
-                }
-            }
+            Some(c) if c.is_ascii_alphabetic() => match named_tag_len(rest) {
+                0 => tab_tag_len(rest),
+                tag => tag + prefix_len(&rest[tag..]),
+            },
             Some(b'@') => match workspace_prefix_len(rest) {
                 0 => 0,
                 workspace => workspace + prefix_len(&rest[workspace..]),
             },
             Some(b'.' | b'/') => tab_tag_len(rest),
-            // After a time it is a logger's thread (`10:00:00.123 [main] ERROR …`).
-            Some(b'[') if timestamp == 0 => tool_tag_len(rest),
+            // After a time it is a logger's thread (`10:00:00.123 [main] ERROR …`). What the
+            // command behind it puts before its own text goes too (`[api] ==42== Invalid read`).
+            Some(b'[') if timestamp == 0 => match tool_tag_len(rest) {
+                0 => 0,
+                tag => tag + prefix_len(&rest[tag..]),
+            },
             _ => 0,
         }
+}
+
+/// Length of a container's or a package's tag on a line that starts with a letter: what follows
+/// the first word tells which it could be, a container's is padded with spaces, a package's
+/// ends with a colon or goes on as a directory; 0 when there is none.
+// Inlined into `tool_prefix_len` on every line's path, as it was written there.
+#[inline(always)]
+fn named_tag_len(rest: &[u8]) -> usize {
+    let word = rest
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
+        .count();
+    match rest.get(word) {
+        Some(b' ') => compose_prefix_len(rest, word),
+        // (`error: x`, the commonest, is no package's task.)
+        Some(b':') if rest.get(word + 1).is_some_and(u8::is_ascii_alphabetic) => {
+            workspace_prefix_len(rest)
+        }
+        Some(b'/') => workspace_prefix_len(rest),
+        _ => 0,
+    }
 }
 
 /// Log levels and verdicts, which a tag or a script's name never is.
@@ -889,6 +938,36 @@ mod tests {
         clean_into(raw, &mut out);
         assert_eq!(&out[..4], b"kept", "appends, never touches what is there");
         String::from_utf8_lossy(&out[4..]).into_owned()
+    }
+
+    #[test]
+    fn a_source_s_tag_names_the_command_or_package_not_what_its_tool_put_after_it() {
+        let source = |raw: &[u8]| clean_into(raw, &mut Vec::new());
+        // concurrently's; what the command puts before its own text goes too.
+        assert_eq!(
+            cleaned(b"[api] ==42== Invalid read of size 4"),
+            "Invalid read of size 4"
+        );
+        assert!(source(b"[api] x").is_some());
+        assert_eq!(source(b"[api] ==42== Invalid read"), source(b"[api] x"));
+        assert_ne!(source(b"[api] x"), source(b"[app] x"));
+        // Turborepo's task, whatever its tool puts after it; Lerna's package; a container.
+        assert_eq!(
+            source(b"web:build: [vite] error"),
+            source(b"web:build: done")
+        );
+        assert_ne!(source(b"web:build: done"), source(b"api:build: done"));
+        assert_eq!(source(b"@acme/app: > jest"), source(b"@acme/app: PASS"));
+        assert_eq!(source(b"app-1  | x"), source(b"\x1b[36mapp-1  |\x1b[0m y"));
+        // Behind a runner's timestamp, the same source; a timestamp or a logger's time alone
+        // is none.
+        assert_eq!(
+            source(b"2026-12-05T10:00:00.000001Z 00O [api] x"),
+            source(b"[api] y")
+        );
+        assert_eq!(source(b"2026-12-05T10:00:00.000001Z 00O make"), None);
+        assert_eq!(source(b"10:00:00,123 [main] ERROR x"), None);
+        assert_eq!(source(b"error: x"), None);
     }
 
     #[test]

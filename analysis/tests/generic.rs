@@ -319,6 +319,58 @@ fn an_earlier_error_the_failing_command_prints_again_is_not_shown_twice() {
 }
 
 #[test]
+fn of_commands_run_side_by_side_the_one_that_failed_is_explained_by_its_own_lines() {
+    // concurrently 9 (captured): each line behind its command's name, the failed command's
+    // report of its exit, then the other command's lines, which passed, after them.
+    let log = job(
+        "$ npx concurrently -n api,app \"npm:ci -w @acme/api\" \"autoflake --check -r shop\"\n[app] shop/cart.py: Unused imports/variables detected\n[app] autoflake --check -r shop exited with code 1\n[api] \n[api] > @acme/api@1.0.0 ci\n[api] > node --test\n[api] \n[api] ℹ tests 1\n[api] ℹ pass 1\n[api] npm run ci -w @acme/api exited with code 0\n",
+    );
+    let report = assert_first_excerpt(&log, (12, 13));
+    assert!(
+        first_excerpt(&report)
+            .2
+            .starts_with("shop/cart.py: Unused imports/variables detected"),
+        "{report:#?}"
+    );
+    assert!(
+        excerpt_texts(&report).iter().all(|t| !t.contains("pass 1")),
+        "{report:#?}"
+    );
+}
+
+#[test]
+fn a_monorepo_task_streamed_behind_its_package_s_name_is_explained_by_that_package_s_lines() {
+    // Lerna 9 with `--stream` (captured): the tasks' headers first, with nothing under them,
+    // then each line behind its package's name as it comes, then the failed tasks.
+    let npm_exit = [
+        "npm error Lifecycle script `ci` failed with error:",
+        "npm error code 1",
+        "npm error path /builds/acme/shop/packages/app",
+        "npm error workspace @acme/app@1.0.0",
+        "npm error location /builds/acme/shop/packages/app",
+        "npm error command failed",
+        "npm error command sh -c autoflake --check -r shop",
+    ]
+    .map(|l| format!("@acme/app: {l}\n"))
+    .concat();
+    let log = job(&format!(
+        "$ npx lerna run ci --stream\nlerna notice cli v9.0.7\n\n Lerna (powered by Nx)   Running target ci for 2 projects:\n\n- @acme/api\n- @acme/app\n\n\n\n> @acme/app:ci\n\n\n> @acme/api:ci\n\n@acme/app: > @acme/app@1.0.0 ci\n@acme/app: > autoflake --check -r shop\n@acme/app: shop/cart.py: Unused imports/variables detected\n{npm_exit}@acme/api: > @acme/api@1.0.0 ci\n@acme/api: > echo api ok\n@acme/api: api ok\n\n\n\n Lerna (powered by Nx)   Running target ci for 2 projects failed\n\nFailed tasks:\n\n- @acme/app:ci\n\n"
+    ));
+    // The line, and npm's report of the exit under it.
+    let report = assert_first_excerpt(&log, (28, 35));
+    assert!(
+        first_excerpt(&report)
+            .2
+            .starts_with("shop/cart.py: Unused imports/variables detected"),
+        "{report:#?}"
+    );
+    assert!(
+        excerpt_texts(&report).iter().all(|t| !t.contains("api ok")),
+        "{report:#?}"
+    );
+}
+
+#[test]
 fn gradle_s_failed_test_is_the_cause_not_its_what_went_wrong_pointer() {
     // Gradle's default test logging, written after its documented format (Gradle cannot fetch
     // its distribution on this machine): the failed test with its exception indented under it,

@@ -2,9 +2,9 @@
 //! again as other runners and terminals print the same output (line for line, so the line numbers
 //! stay), gets the same excerpts and category; and so does the job with what a runner prints
 //! after the script of a job that saves its cache and artifacts on failure. A job whose command
-//! runs through a wrapper (make, ninja, scons, ant, tox 3 and 4, rake, go-task, nox, yarn,
-//! pre-commit, grunt, gradle, maven, a monorepo's task runner, a Docker build, Travis' retry and
-//! wait) is explained by what the command said, not the wrapper.
+//! runs through a wrapper (make, ninja, scons, ant, tox 3 and 4, rake, go-task, nox, npm, yarn,
+//! pre-commit, grunt, gradle, maven, a monorepo's task runner, concurrently, a Docker build,
+//! Travis' retry and wait) is explained by what the command said, not the wrapper.
 
 use exlogare_analysis::{JobMeta, Report, analyze_bytes};
 use std::fs;
@@ -271,13 +271,14 @@ fn a_job_reprinted_by_another_runner_or_terminal_gets_the_same_report() {
 /// The job's failing command run through a wrapper, as GNU make (and CMake's Makefiles under
 /// `gmake` and Ninja), SCons, Ant's exec task, tox 4 and 3, Rake 13, go-task 3, nox 2026, Yarn
 /// 1, a pre-commit 4 hook, Grunt, Gradle's Exec task, Maven's exec, frontend and AntRun plugins
-/// and, as a package's script in a monorepo, Turborepo 2 and pnpm 9 print it (their real output
-/// around a failing command), and as a Dockerfile's RUN step under BuildKit and the legacy
-/// builder and Travis' travis_retry and travis_wait print it (as their sources print it, which
-/// cannot run here): the wrapper's command, its echo of the command (a passing package's lines
-/// beside it), the command's output (behind the package's tag), the wrapper's report of its exit
-/// and what it says after it. With where each line of the job went (a retried command's: its
-/// last try). `None` for a log not in a GitFlic runner's shape.
+/// and, as a package's script, npm 6 and 11, in a monorepo Turborepo 2, pnpm 9 and Lerna 9 (with
+/// and without `--stream`), and concurrently 9 beside another command print it (their real
+/// output around a failing command); and as a Dockerfile's RUN step under BuildKit and the
+/// legacy builder, and Travis' travis_retry and travis_wait print it (as their sources print it:
+/// they cannot run here). The wrapper's command, its echo of the command (a passing package's
+/// lines beside it), the command's output (behind the package's tag), the wrapper's report of
+/// its exit and what it says after it, with where each line of the job went (a retried
+/// command's: its last try). `None` for a log not in a GitFlic runner's shape.
 fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
     let lines: Vec<&str> = log.split('\n').collect();
     if !lines.first()?.starts_with("Running with gitlab-runner") {
@@ -693,6 +694,120 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
                 ],
             )
         }
+        // npm running the command as the package's script (captured): npm 7 and later echo
+        // the script and say nothing after it; npm 6 reports the exit.
+        "npm" | "npm6" => {
+            let modern = wrapper == "npm";
+            let mut tail = Vec::new();
+            if !modern {
+                tail.extend([
+                    "npm ERR! code ELIFECYCLE".to_owned(),
+                    format!("npm ERR! errno {code}"),
+                    format!("npm ERR! app@1.0.0 ci: `{command}`"),
+                    format!("npm ERR! Exit status {code}"),
+                    "npm ERR! ".to_owned(),
+                    "npm ERR! Failed at the app@1.0.0 ci script.".to_owned(),
+                    "npm ERR! This is probably not a problem with npm. There is likely additional logging output above.".to_owned(),
+                    String::new(),
+                    "npm ERR! A complete log of this run can be found in:".to_owned(),
+                    "npm ERR!     /root/.npm/_logs/2026-12-06T11_52_14_334Z-debug.log".to_owned(),
+                ]);
+            }
+            (
+                "$ npm run ci".to_owned(),
+                vec![
+                    String::new(),
+                    match modern {
+                        true => "> app@1.0.0 ci".to_owned(),
+                        false => "> app@1.0.0 ci /builds/acme/app".to_owned(),
+                    },
+                    format!("> {command}"),
+                    String::new(),
+                ],
+                tail,
+            )
+        }
+        // Lerna 9 (its Nx task runner) running the script in two packages (captured): each
+        // task's output whole under its header, or with `--stream` behind the package's name
+        // as it comes; then the failed tasks.
+        "lerna" | "lerna-stream" => {
+            let stream = wrapper == "lerna-stream";
+            let npm_exit = [
+                "npm error Lifecycle script `ci` failed with error:".to_owned(),
+                format!("npm error code {code}"),
+                "npm error path /builds/acme/app/packages/app".to_owned(),
+                "npm error workspace @acme/app@1.0.0".to_owned(),
+                "npm error location /builds/acme/app/packages/app".to_owned(),
+                "npm error command failed".to_owned(),
+                format!("npm error command sh -c {command}"),
+            ];
+            let mut head: Vec<String> = [
+                "lerna notice cli v9.0.7",
+                "",
+                " Lerna (powered by Nx)   Running target ci for 2 projects:",
+                "",
+                "- @acme/api",
+                "- @acme/app",
+                "",
+                "",
+                "",
+            ]
+            .map(str::to_owned)
+            .to_vec();
+            let mut tail = Vec::new();
+            if stream {
+                tag = "@acme/app: ";
+                head.extend(["> @acme/app:ci", "", "", "> @acme/api:ci", ""].map(str::to_owned));
+                head.push("@acme/app: > @acme/app@1.0.0 ci".to_owned());
+                head.push(format!("@acme/app: > {command}"));
+                tail.extend(npm_exit.iter().map(|l| format!("@acme/app: {l}")));
+                tail.extend(
+                    ["> @acme/api@1.0.0 ci", "> echo api ok", "api ok"]
+                        .map(|l| format!("@acme/api: {l}")),
+                );
+            } else {
+                head.extend(
+                    ["> @acme/api:ci", "", "", "> @acme/api@1.0.0 ci", "> echo api ok", "", "api ok", ""]
+                        .map(str::to_owned),
+                );
+                head.extend(["> @acme/app:ci", "", "", "> @acme/app@1.0.0 ci"].map(str::to_owned));
+                head.push(format!("> {command}"));
+                head.push(String::new());
+                tail.extend(npm_exit);
+            }
+            tail.extend(
+                [
+                    "",
+                    "",
+                    "",
+                    " Lerna (powered by Nx)   Running target ci for 2 projects failed",
+                    "",
+                    "Failed tasks:",
+                    "",
+                    "- @acme/app:ci",
+                ]
+                .map(str::to_owned),
+            );
+            ("$ npx lerna run ci".to_owned() + if stream { " --stream" } else { "" }, head, tail)
+        }
+        // concurrently 9 running the command beside another (captured): each line behind its
+        // command's name, its report of the exit, the other's lines after.
+        "concurrently" => {
+            tag = "[app] ";
+            (
+                "$ npx concurrently -n api,app \"npm:ci -w @acme/api\" \"./ci.sh\"".to_owned(),
+                Vec::new(),
+                vec![
+                    format!("[app] {command} exited with code {code}"),
+                    "[api] ".to_owned(),
+                    "[api] > @acme/api@1.0.0 ci".to_owned(),
+                    "[api] > echo api ok".to_owned(),
+                    "[api] ".to_owned(),
+                    "[api] api ok".to_owned(),
+                    "[api] npm run ci -w @acme/api exited with code 0".to_owned(),
+                ],
+            )
+        }
         // `docker build` with BuildKit's plain progress (what it prints with no terminal): the
         // steps before, each line the RUN step's command printed under the step's number and
         // time, the step's error, its last ten lines again, the Dockerfile around the step
@@ -876,6 +991,11 @@ fn a_job_run_through_a_wrapper_is_explained_by_what_the_command_said() {
         "docker-legacy",
         "travis-retry",
         "travis-wait",
+        "npm",
+        "npm6",
+        "lerna",
+        "lerna-stream",
+        "concurrently",
     ] {
         let (mut jobs, mut lost) = (0, Vec::new());
         for path in &logs {
