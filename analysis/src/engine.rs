@@ -18,7 +18,7 @@ mod lead;
 mod shape;
 
 use super::baseline::Baseline;
-use super::lines::{RawLine, clean_into, kept};
+use super::lines::{RawLine, clean_into, kept, source_key};
 use super::localized::in_english;
 use super::rules::{Category, FATAL_WARNING, Lead, NAMED_REPORT, Rule, Rules, Shape};
 use boilerplate::{runner_boilerplate, tool_epilogue};
@@ -847,9 +847,9 @@ pub(crate) fn said_last(tail: &VecDeque<(u64, String)>) -> usize {
 /// `> jest`, pnpm's `packages/web test$ jest`, Ninja's under `FAILED: a.o`, go-task's `task:
 /// [ci] pytest`, nox's `nox > pytest`, tox's `py: commands[0]> pytest`, BuildKit's `#7
 /// [3/3] RUN make`, Docker's legacy builder's `Step 3/3 : RUN make` and ` ---> Running in
-/// 1a2b3c4d5e6f`, the header over a task's output, Gradle's `> Task :ci` and Grunt's `Running
-/// "exec:test" (exec) task` (the command empty on a line that only heads or follows the echo,
-/// or names a task).
+/// 1a2b3c4d5e6f`, the header over a task's output, Gradle's `> Task :ci`, Grunt's `Running
+/// "exec:test" (exec) task` and Docker Compose's `Attaching to app-1, db-1` (the command empty
+/// on a line that only heads or follows the echo, or names a task).
 pub(crate) fn wrapped_command(
     tail: &VecDeque<(u64, String)>,
     said: usize,
@@ -885,7 +885,11 @@ fn echoed_command<'a>(line: &'a str, above: Option<&str>) -> Option<&'a str> {
         && above.is_some_and(|above| npm_script(above.trim()))
     {
         command
-    } else if npm_script(l) || l.starts_with("---> Running in ") || gradle_task(l) || grunt_task(l)
+    } else if npm_script(l)
+        || l.starts_with("---> Running in ")
+        || l.starts_with("Attaching to ")
+        || gradle_task(l)
+        || grunt_task(l)
     {
         ""
     } else if above.is_some_and(|above| {
@@ -944,13 +948,7 @@ impl Sources {
         if self.lines.len() == BATCH_LINES + 2 * TAIL_LINES {
             self.lines.pop_front();
         }
-        let exited_zero = || {
-            text.trim_end_matches(['.', ')'])
-                .rsplit(|c: char| !c.is_ascii_digit())
-                .next()
-                == Some("0")
-        };
-        let failed = text == "Failed" || reports_exit(text) && !exited_zero();
+        let failed = text == "Failed" || reports_failed_exit(text);
         self.lines.push_back((number, source, failed));
     }
 
@@ -960,12 +958,21 @@ impl Sources {
     fn keep_failed(&self, step: &mut Step) {
         let first = step.command_line.unwrap_or(0);
         let last = step.tail.back().map_or(0, |l| l.0);
-        let Some(failed) = (self.lines.iter().rev())
-            .skip_while(|l| l.0 > last)
-            .take_while(|l| l.0 > first)
-            .find(|l| l.2)
-            .map(|l| l.1)
-        else {
+        let in_step = || {
+            (self.lines.iter().rev())
+                .skip_while(|l| l.0 > last)
+                .take_while(|l| l.0 > first)
+        };
+        // Docker Compose reports a container's exit on a line of its own, by the name its
+        // lines are tagged with (`app-1 exited with code 1`).
+        let named = || {
+            step.tail.iter().rev().find_map(|l| {
+                let (name, status) = l.1.split_once(' ')?;
+                let key = reports_failed_exit(status).then(|| source_key(name.as_bytes()))?;
+                in_step().any(|s| s.1 == key).then_some(key)
+            })
+        };
+        let Some(failed) = in_step().find(|l| l.2).map(|l| l.1).or_else(named) else {
             return;
         };
         let other = |number: u64| {
@@ -975,6 +982,17 @@ impl Sources {
         step.tail.retain(|l| !other(l.0));
         step.new_tail.retain(|l| !other(l.0));
     }
+}
+
+/// Whether a wrapper's line reports that a command exited, not with 0.
+fn reports_failed_exit(text: &str) -> bool {
+    let exited_zero = || {
+        text.trim_end_matches(['.', ')'])
+            .rsplit(|c: char| !c.is_ascii_digit())
+            .next()
+            == Some("0")
+    };
+    reports_exit(text) && !exited_zero()
 }
 
 /// Cleaned lines waiting for the keyword scan, which runs over many lines at once (see

@@ -240,12 +240,16 @@ fn source_tag(prefix: &[u8]) -> Option<u64> {
     let tag = &rest[..len];
     let name = tag.trim_ascii_end();
     let name = name.strip_suffix(b"|").unwrap_or(name).trim_ascii_end();
-    (!name.is_empty()).then(|| {
-        use std::hash::{DefaultHasher, Hash, Hasher};
-        let mut hasher = DefaultHasher::new();
-        name.hash(&mut hasher);
-        hasher.finish()
-    })
+    (!name.is_empty()).then(|| source_key(name))
+}
+
+/// The key of a source's name (a container's, as its tag and Compose's `app-1 exited with code
+/// 1` name it).
+pub(crate) fn source_key(name: &[u8]) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut hasher = DefaultHasher::new();
+    name.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// A line that is one JSON event of a tool that logs structured (`go test -json`'s

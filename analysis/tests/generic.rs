@@ -371,6 +371,28 @@ fn a_monorepo_task_streamed_behind_its_package_s_name_is_explained_by_that_packa
 }
 
 #[test]
+fn a_container_that_exited_is_explained_by_its_own_lines_not_the_others_after_it() {
+    // docker compose up (Compose 2, as its source formats it): each container's lines behind
+    // its name, the app's exit reported by its name; the database logs its shutdown after.
+    let log = job(
+        "$ docker compose up --abort-on-container-exit --exit-code-from app\nAttaching to app-1, db-1\ndb-1   | 2026-12-06 12:00:00.214 UTC [1] LOG:  database system is ready to accept connections\napp-1  | shop/cart.py: Unused imports/variables detected\n\r\x1b[Kapp-1 exited with code 1\nAborting on container exit...\n Container shop-app-1  Stopping\n Container shop-app-1  Stopped\n Container shop-db-1  Stopping\ndb-1   | 2026-12-06 12:00:03.201 UTC [1] LOG:  received fast shutdown request\ndb-1   | 2026-12-06 12:00:03.231 UTC [1] LOG:  database system is shut down\n Container shop-db-1  Stopped\n",
+    );
+    let report = analyze(&log);
+    let (start, _, text) = first_excerpt(&report);
+    assert_eq!(start, 14, "{report:#?}");
+    assert!(
+        text.starts_with("shop/cart.py: Unused imports/variables detected"),
+        "{report:#?}"
+    );
+    assert!(
+        excerpt_texts(&report)
+            .iter()
+            .all(|t| !t.contains("shutdown")),
+        "{report:#?}"
+    );
+}
+
+#[test]
 fn gradle_s_failed_test_is_the_cause_not_its_what_went_wrong_pointer() {
     // Gradle's default test logging, written after its documented format (Gradle cannot fetch
     // its distribution on this machine): the failed test with its exception indented under it,

@@ -4,7 +4,8 @@
 //! after the script of a job that saves its cache and artifacts on failure. A job whose command
 //! runs through a wrapper (make, ninja, scons, ant, tox 3 and 4, rake, go-task, nox, npm, yarn,
 //! pre-commit, grunt, gradle, maven, a monorepo's task runner, concurrently, a Docker build,
-//! Travis' retry and wait) is explained by what the command said, not the wrapper.
+//! Docker Compose, Travis' retry and wait) is explained by what the command said, not the
+//! wrapper.
 
 use exlogare_analysis::{JobMeta, Report, analyze_bytes};
 use std::fs;
@@ -274,8 +275,8 @@ fn a_job_reprinted_by_another_runner_or_terminal_gets_the_same_report() {
 /// and, as a package's script, npm 6 and 11, in a monorepo Turborepo 2, pnpm 9 and Lerna 9 (with
 /// and without `--stream`), and concurrently 9 beside another command print it (their real
 /// output around a failing command); and as a Dockerfile's RUN step under BuildKit and the
-/// legacy builder, and Travis' travis_retry and travis_wait print it (as their sources print it:
-/// they cannot run here). The wrapper's command, its echo of the command (a passing package's
+/// legacy builder, a container of Docker Compose's, and Travis' travis_retry and travis_wait
+/// print it (as their sources print it: they cannot run here). The wrapper's command, its echo of the command (a passing package's
 /// lines beside it), the command's output (behind the package's tag), the wrapper's report of
 /// its exit and what it says after it, with where each line of the job went (a retried
 /// command's: its last try). `None` for a log not in a GitFlic runner's shape.
@@ -808,6 +809,41 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
                 ],
             )
         }
+        // `docker compose up --abort-on-container-exit` (Compose 2, as its source prints it:
+        // each line behind its container's name padded to the longest and ` | `, a container's
+        // status by its name on a line of its own): the command in the app's container, the
+        // database's lines before and after it.
+        "compose" => {
+            tag = "app-1  | ";
+            let db = |l: &str| format!("db-1   | 2026-12-06 12:00:0{l}");
+            let head = vec![
+                " Network shop_default  Creating".to_owned(),
+                " Network shop_default  Created".to_owned(),
+                " Container shop-db-1  Creating".to_owned(),
+                " Container shop-db-1  Created".to_owned(),
+                " Container shop-app-1  Creating".to_owned(),
+                " Container shop-app-1  Created".to_owned(),
+                "Attaching to app-1, db-1".to_owned(),
+                db("0.112 UTC [1] LOG:  starting PostgreSQL 16.4 on x86_64-pc-linux-gnu"),
+                db("0.214 UTC [1] LOG:  database system is ready to accept connections"),
+            ];
+            let tail = vec![
+                format!("\r\x1b[Kapp-1 exited with code {code}"),
+                "Aborting on container exit...".to_owned(),
+                " Container shop-app-1  Stopping".to_owned(),
+                " Container shop-app-1  Stopped".to_owned(),
+                " Container shop-db-1  Stopping".to_owned(),
+                db("3.201 UTC [1] LOG:  received fast shutdown request"),
+                db("3.208 UTC [1] LOG:  aborting any active transactions"),
+                db("3.231 UTC [1] LOG:  database system is shut down"),
+                " Container shop-db-1  Stopped".to_owned(),
+            ];
+            (
+                "$ docker compose up --abort-on-container-exit --exit-code-from app".to_owned(),
+                head,
+                tail,
+            )
+        }
         // `docker build` with BuildKit's plain progress (what it prints with no terminal): the
         // steps before, each line the RUN step's command printed under the step's number and
         // time, the step's error, its last ten lines again, the Dockerfile around the step
@@ -996,6 +1032,7 @@ fn a_job_run_through_a_wrapper_is_explained_by_what_the_command_said() {
         "lerna",
         "lerna-stream",
         "concurrently",
+        "compose",
     ] {
         let (mut jobs, mut lost) = (0, Vec::new());
         for path in &logs {
