@@ -972,6 +972,10 @@ impl Sources {
                 in_step().any(|s| s.1 == key).then_some(key)
             })
         };
+        // (Most steps have no tagged line: they skip the search for a named exit.)
+        if in_step().next().is_none() {
+            return;
+        }
         let Some(failed) = in_step().find(|l| l.2).map(|l| l.1).or_else(named) else {
             return;
         };
@@ -1051,6 +1055,10 @@ pub struct Engine {
     relaying: bool,
     /// The last lines that carried a source's tag (see [`Sources`]).
     sources: Sources,
+    /// The last line that carried a source's tag, and the source.
+    line_source: Option<(u64, u64)>,
+    /// The source whose tagged line opened the open block, if any.
+    open_source: Option<u64>,
 }
 
 /// What the engine found: the failing step, the log's length, and the baseline it compared with.
@@ -1088,6 +1096,8 @@ impl Engine {
             before_after_script: None,
             relaying: false,
             sources: Sources::default(),
+            line_source: None,
+            open_source: None,
         }
     }
 
@@ -1144,7 +1154,20 @@ impl Engine {
             self.sources.note(number, &text[start..end], source);
         }
         let mut start = 0;
-        for (&(number, end), &has_keyword) in batch.lines.iter().zip(&batch.has_keyword) {
+        let mut sourced_at = 0;
+        let mut next_sourced = batch.sources.first().map_or(usize::MAX, |s| s.0);
+        for (i, (&(number, end), &has_keyword)) in
+            batch.lines.iter().zip(&batch.has_keyword).enumerate()
+        {
+            if i == next_sourced {
+                let source = batch.sources[sourced_at].1;
+                sourced_at += 1;
+                next_sourced = batch.sources.get(sourced_at).map_or(usize::MAX, |s| s.0);
+                if !self.reads_sourced_line(number, source) {
+                    start = end + 1;
+                    continue;
+                }
+            }
             self.process(number, &text[start..end], has_keyword);
             start = end + 1;
         }
@@ -1152,6 +1175,19 @@ impl Engine {
         batch.lines.clear();
         batch.sources.clear();
         self.batch = batch;
+    }
+
+    /// Whether to read a line that carries a source's tag, noting its source for a block it may
+    /// open: not another source's line inside a block a source's tagged line opened (a
+    /// database's log line amid the app's traceback), which is neither the block's nor its end.
+    // Out of line: few lines carry a source, and every line's loop stays small.
+    #[inline(never)]
+    fn reads_sourced_line(&mut self, number: u64, source: u64) -> bool {
+        if self.open.is_some() && self.open_source.is_some_and(|s| s != source) {
+            return false;
+        }
+        self.line_source = Some((number, source));
+        true
     }
 
     fn process(&mut self, number: u64, text: &str, has_keyword: bool) {
@@ -1864,6 +1900,8 @@ impl Engine {
             logged,
             preface,
         });
+        self.open_source =
+            (self.line_source).and_then(|(line, source)| (line == number).then_some(source));
     }
 
     /// Remembers the test a line reports as failed, and returns its name.

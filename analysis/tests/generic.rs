@@ -25,6 +25,17 @@ fn assert_first_excerpt(log: &str, lines: (u64, u64)) -> Report {
     report
 }
 
+/// Asserts that `log`'s first excerpt spans `lines` and starts with `said`, what the command
+/// that failed said, and that no excerpt shows `other`, what a command beside it printed.
+fn assert_said_by_the_failed_one(log: &str, lines: (u64, u64), said: &str, other: &str) {
+    let report = assert_first_excerpt(log, lines);
+    assert!(first_excerpt(&report).2.starts_with(said), "{report:#?}");
+    assert!(
+        excerpt_texts(&report).iter().all(|t| !t.contains(other)),
+        "{report:#?}"
+    );
+}
+
 /// A GitFlic runner's job: its header, the job's script, the runner's epilogue.
 fn job(script_output: &str) -> String {
     format!(
@@ -325,17 +336,8 @@ fn of_commands_run_side_by_side_the_one_that_failed_is_explained_by_its_own_line
     let log = job(
         "$ npx concurrently -n api,app \"npm:ci -w @acme/api\" \"autoflake --check -r shop\"\n[app] shop/cart.py: Unused imports/variables detected\n[app] autoflake --check -r shop exited with code 1\n[api] \n[api] > @acme/api@1.0.0 ci\n[api] > node --test\n[api] \n[api] ℹ tests 1\n[api] ℹ pass 1\n[api] npm run ci -w @acme/api exited with code 0\n",
     );
-    let report = assert_first_excerpt(&log, (12, 13));
-    assert!(
-        first_excerpt(&report)
-            .2
-            .starts_with("shop/cart.py: Unused imports/variables detected"),
-        "{report:#?}"
-    );
-    assert!(
-        excerpt_texts(&report).iter().all(|t| !t.contains("pass 1")),
-        "{report:#?}"
-    );
+    let said = "shop/cart.py: Unused imports/variables detected";
+    assert_said_by_the_failed_one(&log, (12, 13), said, "pass 1");
 }
 
 #[test]
@@ -357,17 +359,8 @@ fn a_monorepo_task_streamed_behind_its_package_s_name_is_explained_by_that_packa
         "$ npx lerna run ci --stream\nlerna notice cli v9.0.7\n\n Lerna (powered by Nx)   Running target ci for 2 projects:\n\n- @acme/api\n- @acme/app\n\n\n\n> @acme/app:ci\n\n\n> @acme/api:ci\n\n@acme/app: > @acme/app@1.0.0 ci\n@acme/app: > autoflake --check -r shop\n@acme/app: shop/cart.py: Unused imports/variables detected\n{npm_exit}@acme/api: > @acme/api@1.0.0 ci\n@acme/api: > echo api ok\n@acme/api: api ok\n\n\n\n Lerna (powered by Nx)   Running target ci for 2 projects failed\n\nFailed tasks:\n\n- @acme/app:ci\n\n"
     ));
     // The line, and npm's report of the exit under it.
-    let report = assert_first_excerpt(&log, (28, 35));
-    assert!(
-        first_excerpt(&report)
-            .2
-            .starts_with("shop/cart.py: Unused imports/variables detected"),
-        "{report:#?}"
-    );
-    assert!(
-        excerpt_texts(&report).iter().all(|t| !t.contains("api ok")),
-        "{report:#?}"
-    );
+    let said = "shop/cart.py: Unused imports/variables detected";
+    assert_said_by_the_failed_one(&log, (28, 35), said, "api ok");
 }
 
 #[test]
@@ -377,19 +370,23 @@ fn a_container_that_exited_is_explained_by_its_own_lines_not_the_others_after_it
     let log = job(
         "$ docker compose up --abort-on-container-exit --exit-code-from app\nAttaching to app-1, db-1\ndb-1   | 2026-12-06 12:00:00.214 UTC [1] LOG:  database system is ready to accept connections\napp-1  | shop/cart.py: Unused imports/variables detected\n\r\x1b[Kapp-1 exited with code 1\nAborting on container exit...\n Container shop-app-1  Stopping\n Container shop-app-1  Stopped\n Container shop-db-1  Stopping\ndb-1   | 2026-12-06 12:00:03.201 UTC [1] LOG:  received fast shutdown request\ndb-1   | 2026-12-06 12:00:03.231 UTC [1] LOG:  database system is shut down\n Container shop-db-1  Stopped\n",
     );
+    // The line, and Compose's report of the exit under it.
+    let said = "shop/cart.py: Unused imports/variables detected";
+    assert_said_by_the_failed_one(&log, (14, 15), said, "shutdown");
+}
+
+#[test]
+fn another_container_s_lines_amid_a_traceback_are_not_part_of_it() {
+    // The database logs a connection while the app prints its traceback (Compose 2's tags).
+    let log = job(
+        "$ docker compose up --abort-on-container-exit --exit-code-from app\nAttaching to app-1, db-1\napp-1  | Traceback (most recent call last):\napp-1  |   File \"/app/migrate.py\", line 3, in <module>\ndb-1   | 2026-12-06 12:00:01.002 UTC [7] LOG:  connection received: host=172.18.0.3 port=40112\napp-1  |     run(\"ALTER TABLE orders ADD total int\")\ndb-1   | 2026-12-06 12:00:01.004 UTC [7] LOG:  connection authorized: user=shop database=shop\napp-1  | psycopg2.errors.DuplicateColumn: column \"total\" of relation \"orders\" already exists\n\r\x1b[Kapp-1 exited with code 1\nAborting on container exit...\n",
+    );
     let report = analyze(&log);
-    let (start, _, text) = first_excerpt(&report);
-    assert_eq!(start, 14, "{report:#?}");
-    assert!(
-        text.starts_with("shop/cart.py: Unused imports/variables detected"),
-        "{report:#?}"
-    );
-    assert!(
-        excerpt_texts(&report)
-            .iter()
-            .all(|t| !t.contains("shutdown")),
-        "{report:#?}"
-    );
+    let (start, end, text) = first_excerpt(&report);
+    assert_eq!((start, end), (13, 18), "{report:#?}");
+    assert!(text.starts_with("Traceback"), "{text}");
+    assert!(text.contains("DuplicateColumn"), "{text}");
+    assert!(!text.contains("LOG:"), "{text}");
 }
 
 #[test]
