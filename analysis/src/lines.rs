@@ -160,7 +160,8 @@ fn push_capped(line: &mut Vec<u8>, bytes: &[u8]) {
 /// Appends the visible text of a raw line to `out`: no ANSI escapes, no CI timestamp, BuildKit
 /// step or Docker Compose service prefix, no section marker, no trailing white space. The bytes
 /// are not checked for UTF-8 here: the engine checks a whole batch of lines at once, which costs
-/// far less than a check per line.
+/// far less than a check per line. Returns the key of the source the line's tag names, if it has
+/// one: a command run beside others, a package's task, a container (not a timestamp).
 pub fn clean_into(raw: &[u8], out: &mut Vec<u8>) -> Option<u64> {
     let start = out.len();
     let source;
