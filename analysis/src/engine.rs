@@ -964,7 +964,8 @@ impl Sources {
                 .take_while(|l| l.0 > first)
         };
         // Docker Compose reports a container's exit on a line of its own, by the name its
-        // lines are tagged with (`app-1 exited with code 1`).
+        // lines are tagged with (`app-1 exited with code 1`), as BuildKit does a step's (`#8
+        // ERROR: process "/bin/sh -c make" did not complete successfully: exit code: 2`).
         let named = || {
             step.tail.iter().rev().find_map(|l| {
                 let (name, status) = l.1.split_once(' ')?;

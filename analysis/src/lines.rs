@@ -218,8 +218,9 @@ pub fn clean_into(raw: &[u8], out: &mut Vec<u8>) -> Option<u64> {
 /// Which of the commands or packages whose output is interleaved in one stream printed a line,
 /// as a key of the tag before its text (see [`prefix_len`], whose `prefix` this is): a command
 /// run beside others (concurrently's `[api] `), a package's task (Turborepo's `web:build: `,
-/// pnpm's `packages/web build: `, Lerna's `@acme/web: `), a container (`app-1  | `); `None`
-/// for a line without one (a runner's timestamp or a logger's time is no source).
+/// pnpm's `packages/web build: `, Lerna's `@acme/web: `), a container (`app-1  | `), a build
+/// step (BuildKit's `#8 0.512 `); `None` for a line without one (a runner's timestamp or a
+/// logger's time is no source).
 fn source_tag(prefix: &[u8]) -> Option<u64> {
     // As `prefix_len` reads it: a runner's timestamp, then maybe a tool's time.
     let (runner, time) = match timestamp_prefix_len(prefix) {
@@ -236,6 +237,8 @@ fn source_tag(prefix: &[u8]) -> Option<u64> {
         },
         // GNU parallel's `--tag`, a file's path.
         b'.' | b'/' => tab_tag_len(rest),
+        // A BuildKit step's number (`#8`), not the time after it: stages build side by side.
+        b'#' if buildkit_prefix_len(rest) > 0 => memchr::memchr(b' ', rest).unwrap_or(0),
         _ => 0,
     };
     let tag = &rest[..len];
@@ -972,6 +975,10 @@ mod tests {
         );
         assert_eq!(source(b"2026-12-05T10:00:00.000001Z 00O make"), None);
         assert_eq!(source(b"10:00:00,123 [main] ERROR x"), None);
+        // A BuildKit step, whatever the time after its number.
+        assert_eq!(source(b"#8 0.512 x"), source(b"#8 12.31 y"));
+        assert_ne!(source(b"#8 0.512 x"), source(b"#7 0.512 x"));
+        assert_eq!(source(b"#8 DONE 0.1s"), None);
         assert_eq!(source(b"error: x"), None);
     }
 

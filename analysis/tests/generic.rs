@@ -376,6 +376,17 @@ fn a_container_that_exited_is_explained_by_its_own_lines_not_the_others_after_it
 }
 
 #[test]
+fn a_build_step_that_failed_is_explained_by_its_own_lines_not_a_stage_beside_it() {
+    // BuildKit builds two stages side by side (its plain progress, as its source prints it):
+    // the other stage's lines come between the failed step's and its error.
+    let log = job(
+        "$ docker build -t app .\n#0 building with \"default\" instance using docker driver\n\n#7 [web 2/3] RUN npm ci\n#8 [api 3/4] RUN autoflake --check -r shop\n#8 0.512 shop/cart.py: Unused imports/variables detected\n#7 1.204 npm warn deprecated inflight@1.0.6: This module is not supported\n#7 2.311 added 312 packages in 2s\n#8 ERROR: process \"/bin/sh -c autoflake --check -r shop\" did not complete successfully: exit code: 1\n#7 CANCELED\n------\n > [api 3/4] RUN autoflake --check -r shop:\n0.512 shop/cart.py: Unused imports/variables detected\n------\nERROR: failed to solve: process \"/bin/sh -c autoflake --check -r shop\" did not complete successfully: exit code: 1\n",
+    );
+    let said = "shop/cart.py: Unused imports/variables detected";
+    assert_said_by_the_failed_one(&log, (16, 16), said, "packages");
+}
+
+#[test]
 fn another_container_s_lines_amid_a_traceback_are_not_part_of_it() {
     // The database logs a connection while the app prints its traceback (Compose 2's tags).
     let log = job(
