@@ -944,8 +944,7 @@ impl Sources {
         if text.is_empty() {
             return;
         }
-        // (A batch's lines are all noted before its first is read: room for a batch and a tail.)
-        if self.lines.len() == BATCH_LINES + 2 * TAIL_LINES {
+        if self.lines.len() == MAX_SOURCED_LINES {
             self.lines.pop_front();
         }
         let failed = text == "Failed" || reports_failed_exit(text);
@@ -988,6 +987,10 @@ impl Sources {
         step.new_tail.retain(|l| !other(l.0));
     }
 }
+
+/// Tagged lines a step looks back over for a source's report that it failed: the report stays in
+/// reach under a long run of the other sources' lines after it.
+const MAX_SOURCED_LINES: usize = 1104;
 
 /// Whether a wrapper's line reports that a command exited, not with 0.
 fn reports_failed_exit(text: &str) -> bool {
@@ -1146,14 +1149,6 @@ impl Engine {
                 *flag = true;
             }
         });
-        // (Few lines carry a source: they are noted apart, and every line's path stays as it is.)
-        for &(i, source) in &batch.sources {
-            let start = i
-                .checked_sub(1)
-                .map_or(0, |before| batch.lines[before].1 + 1);
-            let (number, end) = batch.lines[i];
-            self.sources.note(number, &text[start..end], source);
-        }
         let mut start = 0;
         let mut sourced_at = 0;
         let mut next_sourced = batch.sources.first().map_or(usize::MAX, |s| s.0);
@@ -1164,7 +1159,7 @@ impl Engine {
                 let source = batch.sources[sourced_at].1;
                 sourced_at += 1;
                 next_sourced = batch.sources.get(sourced_at).map_or(usize::MAX, |s| s.0);
-                if !self.reads_sourced_line(number, source) {
+                if !self.reads_sourced_line(number, &text[start..end], source) {
                     start = end + 1;
                     continue;
                 }
@@ -1178,12 +1173,14 @@ impl Engine {
         self.batch = batch;
     }
 
-    /// Whether to read a line that carries a source's tag, noting its source for a block it may
-    /// open: not another source's line inside a block a source's tagged line opened (a
-    /// database's log line amid the app's traceback), which is neither the block's nor its end.
+    /// Notes a line that carries a source's tag (see [`Sources`]), and whether to read it,
+    /// noting its source for a block it may open: not another source's line inside a block a
+    /// source's tagged line opened (a database's log line amid the app's traceback), which is
+    /// neither the block's nor its end.
     // Out of line: few lines carry a source, and every line's loop stays small.
     #[inline(never)]
-    fn reads_sourced_line(&mut self, number: u64, source: u64) -> bool {
+    fn reads_sourced_line(&mut self, number: u64, text: &str, source: u64) -> bool {
+        self.sources.note(number, text, source);
         if self.open.is_some() && self.open_source.is_some_and(|s| s != source) {
             return false;
         }
