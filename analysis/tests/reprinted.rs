@@ -306,6 +306,16 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
         return None;
     }
     let turbo = |package: &str, line: &str| format!("{package}:ci: {line}");
+    // npm 10's and 11's report of a workspace package's script that failed (captured).
+    let npm_workspace_exit = [
+        "npm error Lifecycle script `ci` failed with error:".to_owned(),
+        format!("npm error code {code}"),
+        "npm error path /builds/acme/app/packages/app".to_owned(),
+        "npm error workspace @acme/app@1.0.0".to_owned(),
+        "npm error location /builds/acme/app/packages/app".to_owned(),
+        "npm error command failed".to_owned(),
+        format!("npm error command sh -c {command}"),
+    ];
     let passing = ["✔ health (1.204ms)", "ℹ tests 1", "ℹ pass 1", "ℹ fail 0"];
     let mut tag = "";
     let output = &lines[command_at + 1..output_end];
@@ -331,18 +341,9 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
                 turbo("@acme/app", &format!("> {command}")),
             ];
             head.extend(passing.iter().map(|l| turbo("@acme/api", l)));
-            let mut tail: Vec<String> = [
-                "npm error Lifecycle script `ci` failed with error:",
-                &format!("npm error code {code}"),
-                "npm error path /builds/acme/app/packages/app",
-                "npm error workspace @acme/app@1.0.0",
-                "npm error location /builds/acme/app/packages/app",
-                "npm error command failed",
-                &format!("npm error command sh -c {command}"),
-            ]
-            .iter()
-            .map(|l| turbo("@acme/app", l))
-            .collect();
+            let mut tail: Vec<String> = (npm_workspace_exit.iter())
+                .map(|l| turbo("@acme/app", l))
+                .collect();
             tail.extend([
                 format!("@acme/app#ci:  ERROR  command (/builds/acme/app/packages/app) /usr/bin/npm run ci exited ({code})"),
                 String::new(),
@@ -733,15 +734,6 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
         // as it comes; then the failed tasks.
         "lerna" | "lerna-stream" => {
             let stream = wrapper == "lerna-stream";
-            let npm_exit = [
-                "npm error Lifecycle script `ci` failed with error:".to_owned(),
-                format!("npm error code {code}"),
-                "npm error path /builds/acme/app/packages/app".to_owned(),
-                "npm error workspace @acme/app@1.0.0".to_owned(),
-                "npm error location /builds/acme/app/packages/app".to_owned(),
-                "npm error command failed".to_owned(),
-                format!("npm error command sh -c {command}"),
-            ];
             let mut head: Vec<String> = [
                 "lerna notice cli v9.0.7",
                 "",
@@ -761,7 +753,7 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
                 head.extend(["> @acme/app:ci", "", "", "> @acme/api:ci", ""].map(str::to_owned));
                 head.push("@acme/app: > @acme/app@1.0.0 ci".to_owned());
                 head.push(format!("@acme/app: > {command}"));
-                tail.extend(npm_exit.iter().map(|l| format!("@acme/app: {l}")));
+                tail.extend(npm_workspace_exit.iter().map(|l| format!("@acme/app: {l}")));
                 tail.extend(
                     ["> @acme/api@1.0.0 ci", "> echo api ok", "api ok"]
                         .map(|l| format!("@acme/api: {l}")),
@@ -774,7 +766,7 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
                 head.extend(["> @acme/app:ci", "", "", "> @acme/app@1.0.0 ci"].map(str::to_owned));
                 head.push(format!("> {command}"));
                 head.push(String::new());
-                tail.extend(npm_exit);
+                tail.extend(npm_workspace_exit);
             }
             tail.extend(
                 [
