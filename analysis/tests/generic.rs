@@ -44,6 +44,21 @@ fn job(script_output: &str) -> String {
 }
 
 #[test]
+fn make_4_1_s_line_on_the_recipe_that_failed_is_make_s_report_not_a_diagnostic() {
+    // make 4.0 and 4.1 (Ubuntu 16.04's) print the recipe's place above each `*** [x] Error`.
+    let log = job(
+        "$ cmake --build build\n[ 50%] Building CXX object CMakeFiles/shop.dir/main.cpp.o\n/builds/acme/shop/main.cpp: In function 'int main()':\n/builds/acme/shop/main.cpp:5:26: error: conversion from 'int' to non-scalar type 'std::string' requested\n    5 |     std::string s = total(1, 2);\n      |                     ~~~~~^~~~~~\nCMakeFiles/shop.dir/build.make:76: recipe for target 'CMakeFiles/shop.dir/main.cpp.o' failed\ngmake[2]: *** [CMakeFiles/shop.dir/main.cpp.o] Error 1\nCMakeFiles/Makefile2:111: recipe for target 'CMakeFiles/shop.dir/all' failed\ngmake[1]: *** [CMakeFiles/shop.dir/all] Error 2\nMakefile:91: recipe for target 'all' failed\ngmake: *** [all] Error 2\n",
+    );
+    let report = assert_first_excerpt(&log, (13, 16));
+    let places: Vec<_> = report
+        .locations
+        .iter()
+        .map(|l| (l.path.as_str(), l.line))
+        .collect();
+    assert_eq!(places, [("/builds/acme/shop/main.cpp", 5)], "{report:#?}");
+}
+
+#[test]
 fn a_diagnostic_of_an_unknown_tool_is_the_cause_not_make_s_pointer() {
     let log = job(
         "$ make\nerlc -o ebin src/shop.erl\nsrc/shop.erl:91:5: function total/1 undefined\nsrc/shop.erl:12:1: Warning: function unused/0 is unused\nmake: *** [Makefile:4: ebin/shop.beam] Error 1\n",

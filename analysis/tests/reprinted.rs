@@ -2,7 +2,7 @@
 //! again as other runners and terminals print the same output (line for line, so the line numbers
 //! stay), gets the same excerpts and category; and so does the job with what a runner prints
 //! after the script of a job that saves its cache and artifacts on failure. A job whose command
-//! runs through a wrapper (make, ninja, scons, ant, tox 3 and 4, rake, go-task, nox, npm, yarn,
+//! runs through a wrapper (make 4.0 to 4.3, ninja, scons, ant, tox 3 and 4, rake, go-task, nox, npm, yarn,
 //! pre-commit, grunt, gradle, maven, a monorepo's task runner, concurrently, a Docker build,
 //! Docker Compose, Travis' retry and wait) is explained by what the command said, not the
 //! wrapper.
@@ -328,6 +328,16 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
             "$ make ci".to_owned(),
             vec![command.to_owned()],
             vec![format!("make: *** [Makefile:12: ci] Error {code}")],
+        ),
+        // make 4.0 and 4.1 (Ubuntu 16.04's, Travis CI's xenial image's) name the recipe's place
+        // on a line of its own.
+        "make41" => (
+            "$ make ci".to_owned(),
+            vec![command.to_owned()],
+            vec![
+                "Makefile:12: recipe for target 'ci' failed".to_owned(),
+                format!("make: *** [ci] Error {code}"),
+            ],
         ),
         "turbo" => {
             tag = "@acme/app:ci: ";
@@ -995,6 +1005,7 @@ fn a_job_run_through_a_wrapper_is_explained_by_what_the_command_said() {
     let logs = fixture_jobs();
     for wrapper in [
         "make",
+        "make41",
         "tox",
         "tox3",
         "turbo",

@@ -728,8 +728,19 @@ pub(super) fn wrapper_reports(line: &str) -> bool {
 /// GNU make's report of a recipe that failed, `make: *** [Makefile:12: ci] Error 1` (or
 /// `make[2]: *** [all] Error 2` from a sub-make), under any of its names (`gmake`, as the BSDs,
 /// Homebrew and CMake on Red Hat's systems call it; `mingw32-make`), and SCons' in make's words
-/// (`scons: *** [check] Error 1`); not make's own errors (`No rule to make target 'x'.  Stop.`).
+/// (`scons: *** [check] Error 1`), and the line make 4.0 and 4.1 (Ubuntu 16.04's, Travis CI's
+/// xenial image's) print above it, the recipe's place and target (`Makefile:12: recipe for
+/// target 'ci' failed`); not make's own errors (`No rule to make target 'x'.  Stop.`).
 fn make_reports_exit(line: &str) -> bool {
+    if let Some(place) = line
+        .strip_suffix("' failed")
+        .and_then(|rest| rest.split_once(": recipe for target '"))
+        .map(|(place, _)| place)
+    {
+        return place.rsplit_once(':').is_some_and(|(makefile, number)| {
+            !makefile.is_empty() && !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())
+        });
+    }
     ["make", "gmake", "mingw32-make", "scons"]
         .iter()
         .any(|name| line.starts_with(name))
@@ -1642,6 +1653,9 @@ mod tests {
         for report in [
             "make: *** [Makefile:12: ci] Error 2",
             "gmake[2]: *** [CMakeFiles/check.dir/build.make:70: CMakeFiles/check] Error 1",
+            "make: *** [ci] Error 2",
+            "Makefile:12: recipe for target 'ci' failed",
+            "CMakeFiles/shop.dir/build.make:76: recipe for target 'CMakeFiles/shop.dir/main.cpp.o' failed",
             "npm error Lifecycle script `ci` failed with error:",
             "npm error workspace @acme/web@1.0.0",
             "@acme/web#test:  ERROR  command (/builds/acme/web) /usr/bin/npm run test exited (1)",
@@ -1686,6 +1700,8 @@ mod tests {
             "Running target practice for 2 players",
             "the worker exited (unexpectedly)",
             "src/cart.ts:3:5: error TS2322: x",
+            "the recipe for target 'ci' failed",
+            "Makefile: recipe for target 'ci' failed",
             "Error running notify command: nginx -s reload, exit status 1",
             "the exit status 1 means a failure",
             // Grunt's warning that says what went wrong is the task's cause.
