@@ -126,6 +126,7 @@ pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Ve
     let mut marked = Vec::new();
     let mut own = Vec::new();
     let mut foreign = Vec::new();
+    let mut framework = Vec::new();
     for line in lines {
         // A list of places with one marked as where it failed (CHICKEN's call history ends on
         // `cart.scm:12: discount	<--`): that one comes first.
@@ -152,6 +153,13 @@ pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Ve
                 "org.scalatest.",
                 "munit.",
                 "scala.",
+                // The build tools' test launchers (Surefire's booter, Gradle's workers, sbt's
+                // runner), under every test's frames in a trace they did not trim.
+                "org.apache.maven.",
+                "org.gradle.",
+                "worker.org.gradle.",
+                "sbt.",
+                "xsbt.",
             ]
             .iter()
             .any(|p| frame.starts_with(p));
@@ -211,15 +219,19 @@ pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Ve
                 };
                 let seen = marked.contains(&location)
                     || own.contains(&location)
-                    || foreign.contains(&location);
+                    || foreign.contains(&location)
+                    || framework.contains(&location);
                 if is_marked {
                     own.retain(|l| *l != location);
                     foreign.retain(|l| *l != location);
+                    framework.retain(|l| *l != location);
                     if !marked.contains(&location) {
                         marked.push(location);
                     }
                 } else if !seen {
-                    if jdk_frame || is_foreign(&location.path) {
+                    if jdk_frame {
+                        framework.push(location);
+                    } else if is_foreign(&location.path) {
                         foreign.push(location);
                     } else {
                         own.push(location);
@@ -230,6 +242,11 @@ pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Ve
     }
     marked.extend(own);
     marked.extend(foreign);
+    // The JVM's and the frameworks' frames say where the project's code called them, which
+    // its own frame says better: they stand only for a trace with no frame of the project.
+    if marked.is_empty() {
+        marked = framework;
+    }
     marked.truncate(max);
     marked
 }
@@ -470,11 +487,33 @@ mod tests {
                 ("src/cart.vala", 13),
                 ("parse.y", 12),
                 ("/usr/lib/python3/site-packages/x.py", 3),
-                ("Assertions.scala", 274),
             ]
         );
         assert_eq!(found[0].column, Some(5));
         assert_eq!(found[17].column, Some(16));
+    }
+
+    #[test]
+    fn the_jvm_s_and_the_frameworks_frames_stand_only_for_a_trace_with_none_of_the_project_s() {
+        let trace = [
+            "java.lang.AssertionError: expected:<6> but was:<7>",
+            "\tat org.junit.Assert.fail(Assert.java:88)",
+            "\tat com.acme.shop.CartTest.totalSumsPrices(CartTest.java:14)",
+            "\tat sun.reflect.NativeMethodAccessorImpl.invoke(NativeMethodAccessorImpl.java:62)",
+            "\tat org.apache.maven.surefire.junit4.JUnit4Provider.execute(JUnit4Provider.java:252)",
+            "\tat org.gradle.api.internal.tasks.testing.SuiteTestClassProcessor.processTestClass(SuiteTestClassProcessor.java:51)",
+        ];
+        let found = locations(trace, 3);
+        let pairs: Vec<(&str, u32)> = found.iter().map(|l| (l.path.as_str(), l.line)).collect();
+        assert_eq!(pairs, [("CartTest.java", 14)]);
+        let unresolved = [
+            "sbt.ResolveException: unresolved dependency: org.acme#shop_2.12;1.0: not found",
+            "\tat sbt.IvyActions$.resolve(IvyActions.scala:313)",
+            "\tat xsbt.boot.Boot.main(Boot.scala:17)",
+        ];
+        let found = locations(unresolved, 3);
+        let pairs: Vec<(&str, u32)> = found.iter().map(|l| (l.path.as_str(), l.line)).collect();
+        assert_eq!(pairs, [("IvyActions.scala", 313), ("Boot.scala", 17)]);
     }
 
     #[test]
