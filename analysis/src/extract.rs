@@ -75,6 +75,39 @@ pub fn relative(locations: Vec<Location>, checkout: Option<&str>) -> Vec<Locatio
     out
 }
 
+/// Whether a line is a frame of the JVM's own classes, of a test framework or of a build tool's
+/// test launcher (Surefire's booter, Gradle's workers, sbt's runner), or such an exception's
+/// line: it names a bare file (Integer.java, MatcherAssert.java) that is not the project's.
+/// JUnit 5's console prints frames without their `at `.
+pub(crate) fn framework_frame(line: &str) -> bool {
+    const FRAMEWORKS: [&str; 21] = [
+        "java.",
+        "javax.",
+        "sun.",
+        "jdk.",
+        "kotlin.",
+        "org.junit.",
+        "junit.framework.",
+        "org.hamcrest.",
+        "org.opentest4j.",
+        "org.assertj.",
+        "org.testng.",
+        "org.mockito.",
+        "org.scalatest.",
+        "munit.",
+        "scala.",
+        "org.apache.maven.",
+        "org.gradle.",
+        "worker.org.gradle.",
+        "sbt.",
+        "xsbt.",
+        "org.codehaus.plexus.classworlds.",
+    ];
+    let frame = outside_tree(line);
+    let frame = frame.strip_prefix("at ").unwrap_or(frame);
+    line.contains("java.base/") || FRAMEWORKS.iter().any(|p| frame.starts_with(p))
+}
+
 /// A line without the indent and the tree's rules a runner draws it in (JUnit 5's
 /// `│  │  │   at CartTest.twoPrices(…)`).
 pub(crate) fn outside_tree(line: &str) -> &str {
@@ -131,38 +164,7 @@ pub fn locations<'a>(lines: impl IntoIterator<Item = &'a str>, max: usize) -> Ve
         // A list of places with one marked as where it failed (CHICKEN's call history ends on
         // `cart.scm:12: discount	<--`): that one comes first.
         let is_marked = line.trim_end().ends_with("<--");
-        // Frames of the JVM's own classes and of the test frameworks name a bare file
-        // (Integer.java, MatcherAssert.java) that is not ours; JUnit 5's console prints frames
-        // without their `at `.
-        let frame = outside_tree(line);
-        let frame = frame.strip_prefix("at ").unwrap_or(frame);
-        let jdk_frame = line.contains("java.base/")
-            || [
-                "java.",
-                "javax.",
-                "sun.",
-                "jdk.",
-                "kotlin.",
-                "org.junit.",
-                "junit.framework.",
-                "org.hamcrest.",
-                "org.opentest4j.",
-                "org.assertj.",
-                "org.testng.",
-                "org.mockito.",
-                "org.scalatest.",
-                "munit.",
-                "scala.",
-                // The build tools' test launchers (Surefire's booter, Gradle's workers, sbt's
-                // runner), under every test's frames in a trace they did not trim.
-                "org.apache.maven.",
-                "org.gradle.",
-                "worker.org.gradle.",
-                "sbt.",
-                "xsbt.",
-            ]
-            .iter()
-            .any(|p| frame.starts_with(p));
+        let jdk_frame = framework_frame(line);
         for pattern in location_patterns() {
             for caps in pattern.captures_iter(line) {
                 let mut path = &caps["path"];
