@@ -708,6 +708,18 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
         }
         // npm running the command as the package's script (captured): npm 7 and later echo
         // the script and say nothing after it; npm 6 reports the exit.
+        // npm 6 and earlier (Travis CI's default script for Node.js, `npm test`): the test
+        // script's failure in one line (captured).
+        "npm6-test" => (
+            "$ npm test".to_owned(),
+            vec![
+                String::new(),
+                "> app@1.0.0 test /builds/acme/app".to_owned(),
+                format!("> {command}"),
+                String::new(),
+            ],
+            vec!["npm ERR! Test failed.  See above for more details.".to_owned()],
+        ),
         "npm" | "npm6" => {
             let modern = wrapper == "npm";
             let mut tail = Vec::new();
@@ -1032,6 +1044,7 @@ fn a_job_run_through_a_wrapper_is_explained_by_what_the_command_said() {
         "travis-wait",
         "npm",
         "npm6",
+        "npm6-test",
         "lerna",
         "lerna-stream",
         "concurrently",

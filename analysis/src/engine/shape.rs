@@ -515,7 +515,14 @@ fn npm_reports_exit(line: &str) -> bool {
     else {
         return false;
     };
-    ["code ELIFECYCLE", "command failed", "Error: command failed"].contains(&said)
+    // npm 6 and earlier report a failed `npm test` in one line of their own.
+    [
+        "code ELIFECYCLE",
+        "command failed",
+        "Error: command failed",
+        "Test failed.  See above for more details.",
+    ]
+    .contains(&said)
         || [
             "errno ",
             "Exit status ",
@@ -1658,6 +1665,7 @@ mod tests {
             "CMakeFiles/shop.dir/build.make:76: recipe for target 'CMakeFiles/shop.dir/main.cpp.o' failed",
             "npm error Lifecycle script `ci` failed with error:",
             "npm error workspace @acme/web@1.0.0",
+            "npm ERR! Test failed.  See above for more details.",
             "@acme/web#test:  ERROR  command (/builds/acme/web) /usr/bin/npm run test exited (1)",
             " Tasks:    1 successful, 2 total",
             "  Time:    2.31s",
