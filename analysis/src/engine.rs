@@ -1063,6 +1063,9 @@ pub struct Engine {
     line_source: Option<(u64, u64)>,
     /// The source whose tagged line opened the open block, if any.
     open_source: Option<u64>,
+    /// The last line was a build tool's epilogue that quotes something on the next line (npm 2's
+    /// and 3's `Tell the author that this fails on your system:` over the script's command).
+    epilogue_quotes_next: bool,
 }
 
 /// What the engine found: the failing step, the log's length, and the baseline it compared with.
@@ -1102,6 +1105,7 @@ impl Engine {
             sources: Sources::default(),
             line_source: None,
             open_source: None,
+            epilogue_quotes_next: false,
         }
     }
 
@@ -1411,8 +1415,10 @@ impl Engine {
             }
             return;
         }
-        if tool_epilogue(text) {
+        if tool_epilogue(text) || self.epilogue_quotes_next {
             // It ends the report above it and is never the last output worth showing.
+            self.epilogue_quotes_next =
+                text.ends_with("Tell the author that this fails on your system:");
             self.close_open();
             return;
         }

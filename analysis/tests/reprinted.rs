@@ -720,6 +720,43 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
             ],
             vec!["npm ERR! Test failed.  See above for more details.".to_owned()],
         ),
+        // npm 3 (Node.js 6's, captured from npm 3.10.10): the platform, the script's exit, and
+        // what to tell its author, the command again among it.
+        "npm3" => (
+            "$ npm run ci".to_owned(),
+            vec![
+                String::new(),
+                "> app@1.0.0 ci /builds/acme/app".to_owned(),
+                format!("> {command}"),
+                String::new(),
+            ],
+            [
+                String::new(),
+                "npm ERR! Linux 4.4.0-101-generic".to_owned(),
+                r#"npm ERR! argv "/usr/local/bin/node" "/usr/local/bin/npm" "run" "ci""#.to_owned(),
+                "npm ERR! node v6.17.1".to_owned(),
+                "npm ERR! npm  v3.10.10".to_owned(),
+                "npm ERR! code ELIFECYCLE".to_owned(),
+                format!("npm ERR! app@1.0.0 ci: `{command}`"),
+                format!("npm ERR! Exit status {code}"),
+                "npm ERR! ".to_owned(),
+                format!("npm ERR! Failed at the app@1.0.0 ci script '{command}'."),
+                "npm ERR! Make sure you have the latest version of node.js and npm installed.".to_owned(),
+                "npm ERR! If you do, this is most likely a problem with the app package,".to_owned(),
+                "npm ERR! not with npm itself.".to_owned(),
+                "npm ERR! Tell the author that this fails on your system:".to_owned(),
+                format!("npm ERR!     {command}"),
+                "npm ERR! You can get information on how to open an issue for this project with:".to_owned(),
+                "npm ERR!     npm bugs app".to_owned(),
+                "npm ERR! Or if that isn't available, you can get their info via:".to_owned(),
+                "npm ERR!     npm owner ls app".to_owned(),
+                "npm ERR! There is likely additional logging output above.".to_owned(),
+                String::new(),
+                "npm ERR! Please include the following file with any support request:".to_owned(),
+                "npm ERR!     /builds/acme/app/npm-debug.log".to_owned(),
+            ]
+            .to_vec(),
+        ),
         "npm" | "npm6" => {
             let modern = wrapper == "npm";
             let mut tail = Vec::new();
@@ -1045,6 +1082,7 @@ fn a_job_run_through_a_wrapper_is_explained_by_what_the_command_said() {
         "npm",
         "npm6",
         "npm6-test",
+        "npm3",
         "lerna",
         "lerna-stream",
         "concurrently",

@@ -60,6 +60,19 @@ pub(super) fn tool_epilogue(text: &str) -> bool {
         "> Get more help at ",
         "A complete log of this run can be found in",
         "This is probably not a problem with npm",
+        // npm 2's and 3's: the platform over every error, the advice under a script's failure.
+        "argv \"",
+        "Make sure you have the latest version of node.js and npm installed.",
+        "If you do, this is most likely a problem with the ",
+        "This is most likely a problem with the ",
+        "not with npm itself.",
+        "Tell the author that this fails on your system:",
+        "You can get information on how to open an issue for this project with:",
+        "npm bugs ",
+        "Or if that isn't available, you can get their info via:",
+        "npm owner ls ",
+        "There is likely additional logging output above.",
+        "Please include the following file with any support request:",
         "For more information about this error, try `rustc --explain",
     ];
     let body = ["[ERROR] ", "npm ERR! ", "npm error "]
@@ -68,11 +81,58 @@ pub(super) fn tool_epilogue(text: &str) -> bool {
         .unwrap_or(text)
         .trim_start();
     PREFIXES.iter().any(|p| body.starts_with(p))
-        // npm's debug log, under `A complete log of this run can be found in:`.
-        || body.ends_with(".log") && body.contains("/_logs/")
+        // npm's debug log, under `A complete log of this run can be found in:` (npm 2's and
+        // 3's in the project's folder).
+        || body.ends_with(".log") && (body.contains("/_logs/") || body.ends_with("/npm-debug.log"))
+        // npm 2's and 3's platform: `node v6.17.1`, `npm  v3.10.10`, `Linux 4.4.0-101-generic`.
+        || text.starts_with("npm ERR! ") && npm_platform(body)
         // Maven's numbered links: `[Help 2] http://cwiki.apache.org/…`.
         || body
             .strip_prefix("[Help ")
             .and_then(|rest| rest.split_once("] "))
             .is_some_and(|(n, link)| n.bytes().all(|b| b.is_ascii_digit()) && link.starts_with("http"))
+}
+
+/// npm 2's and 3's versions of the platform it ran on, over every error it reports: `node
+/// v6.17.1`, `npm  v3.10.10`, `Linux 4.4.0-101-generic`, `Darwin 17.7.0`.
+fn npm_platform(body: &str) -> bool {
+    let Some((name, version)) = body.split_once(' ') else {
+        return false;
+    };
+    let version = version
+        .trim_start()
+        .strip_prefix('v')
+        .unwrap_or(version.trim_start());
+    ["node", "npm", "Linux", "Darwin", "Windows_NT"].contains(&name)
+        && version.starts_with(|c: char| c.is_ascii_digit())
+        && !version.contains(char::is_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn npm_2_s_and_3_s_platform_and_advice_are_its_epilogue() {
+        for line in [
+            "npm ERR! Linux 4.4.0-101-generic",
+            "npm ERR! node v6.17.1",
+            "npm ERR! npm  v3.10.10",
+            r#"npm ERR! argv "/usr/local/bin/node" "/usr/local/bin/npm" "run" "ci""#,
+            "npm ERR! This is most likely a problem with the dugite package,",
+            "npm ERR! Tell the author that this fails on your system:",
+            "npm ERR!     npm owner ls app",
+            "npm ERR!     /home/travis/build/acme/app/npm-debug.log",
+        ] {
+            assert!(tool_epilogue(line), "{line}");
+        }
+        for line in [
+            "npm ERR! node is not found",
+            "npm ERR! 404 Not Found - GET https://registry.npmjs.org/leftpad",
+            "node v6.17.1",
+            "npm ERR! code ELIFECYCLE",
+        ] {
+            assert!(!tool_epilogue(line), "{line}");
+        }
+    }
 }
