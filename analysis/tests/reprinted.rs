@@ -3,7 +3,7 @@
 //! stay), gets the same excerpts and category; and so does the job with what a runner prints
 //! after the script of a job that saves its cache and artifacts on failure. A job whose command
 //! runs through a wrapper (make 4.0 to 4.3, ninja, scons, ant, tox 3 and 4, rake, go-task, nox, npm, yarn,
-//! pre-commit, grunt, gradle, maven, a monorepo's task runner, concurrently, a Docker build,
+//! pre-commit, grunt, gulp, gradle, maven, a monorepo's task runner, concurrently, a Docker build,
 //! Docker Compose, Travis' retry and wait) is explained by what the command said, not the
 //! wrapper.
 
@@ -757,6 +757,21 @@ fn wrapped(log: &str, wrapper: &str) -> Option<(String, impl Fn(u64) -> u64)> {
             ]
             .to_vec(),
         ),
+        // Gulp 4 running the command through gulp-shell 0.8 (captured): its log's times, the
+        // task's start, its error and the plugin's message.
+        "gulp" => (
+            "$ npx gulp ci".to_owned(),
+            vec![
+                "[10:42:07] Using gulpfile /builds/acme/app/gulpfile.js".to_owned(),
+                "[10:42:07] Starting 'ci'...".to_owned(),
+            ],
+            vec![
+                "[10:42:09] 'ci' errored after 1.97 s".to_owned(),
+                "[10:42:09] \x1b[31mError\x1b[39m in plugin \"\x1b[36mgulp-shell\x1b[39m\"".to_owned(),
+                "Message:".to_owned(),
+                format!("    Command `{command}` failed with exit code {code}"),
+            ],
+        ),
         "npm" | "npm6" => {
             let modern = wrapper == "npm";
             let mut tail = Vec::new();
@@ -1083,6 +1098,7 @@ fn a_job_run_through_a_wrapper_is_explained_by_what_the_command_said() {
         "npm6",
         "npm6-test",
         "npm3",
+        "gulp",
         "lerna",
         "lerna-stream",
         "concurrently",

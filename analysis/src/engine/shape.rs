@@ -393,7 +393,7 @@ pub(crate) fn reports_exit(line: &str) -> bool {
 /// automaton over the line finds the phrases: the engine asks this of every line a block could
 /// go on with.
 fn says_how_it_exited(line: &str) -> bool {
-    const PHRASES: [&str; 26] = [
+    const PHRASES: [&str; 27] = [
         "exited with",
         "subprocess exited",
         // dpkg-buildpackage's `debian/rules binary subprocess returned exit status 2`.
@@ -451,6 +451,8 @@ fn says_how_it_exited(line: &str) -> bool {
         // Maven's exec plugin, over Commons Exec's `ExecuteException: Process exited with an
         // error: 1 (Exit value: 1)`: `[ERROR] Command execution failed.`
         "Command execution failed.",
+        // Gulp's verdict on a task, `'ci' errored after 1.97 s`, over the error that failed it.
+        "' errored after ",
     ];
     // Leftmost-first matching lets the automaton skip ahead with its vectorised prefilter: most
     // lines hold no phrase, and only those that do are read again for the one that counts.
