@@ -74,6 +74,12 @@ pub(super) fn tool_epilogue(text: &str) -> bool {
         "There is likely additional logging output above.",
         "Please include the following file with any support request:",
         "For more information about this error, try `rustc --explain",
+        // RubyGems' and mkmf's under a native extension's failed build, and Bundler's advice.
+        "Provided configuration options:",
+        "To see why this extension failed to compile, please check the mkmf.log",
+        "Gem files will remain installed in",
+        "Results logged to",
+        "Make sure that `gem install ",
     ];
     let body = ["[ERROR] ", "npm ERR! ", "npm error "]
         .iter()

@@ -168,11 +168,34 @@ pub(super) static RULES: &[Rule] = &[
     ),
     rule(
         "gem-bundler",
-        r"(?i)^(Could not find gem|Bundler could not find compatible versions|Gem::MissingSpecError|Gem::LoadError|An error occurred while installing .* and Bundler cannot continue|ERROR:  Could not find a valid gem)",
+        r"(?i)^(Could not find gem|Bundler could not find compatible versions|Gem::MissingSpecError|Gem::LoadError|ERROR:  Could not find a valid gem)",
         Dependency,
         0,
         Line,
         "Bundler could not install the gems: check the Gemfile and Gemfile.lock against the Ruby version of the job.",
+    ),
+    // RubyGems' report of a gem whose native extension did not build (`Gem::Ext::BuildError:
+    // ERROR: Failed to build gem native extension.` under Bundler, the same indented under `gem
+    // install`'s `ERROR:  Error installing mysql2:`): what its extconf.rb checked and did not
+    // find (`checking for mysql_config... no`, `*** extconf.rb failed ***`), blank lines
+    // included, or the compiler's error in it, which is a cause of its own.
+    rule(
+        "gem-native-extension",
+        r"^(Gem::Ext::BuildError: )?\s*ERROR: Failed to build gem native extension\.",
+        Dependency,
+        1,
+        Report,
+        "A gem's native extension did not build: what its extconf.rb did not find (`checking for … no`), or the compiler's error, names the library whose development package the machine lacks.",
+    ),
+    // Bundler's word on a gem it could not install points at the gem's own report above it (its
+    // native extension's build, its download's error).
+    rule(
+        "bundler-cannot-continue",
+        r"^An error occurred while installing .* and Bundler cannot continue",
+        Dependency,
+        3,
+        Line,
+        "Bundler could not install a gem: the lines above it say why (its native extension's build, its download).",
     ),
     // A gem command stopped by an exception (`ERROR:  While executing gem ... (Gem::…)`, the
     // message indented under it): RubyGems' format, whose two spaces are PostgreSQL's too.
