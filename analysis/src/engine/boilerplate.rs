@@ -1,5 +1,8 @@
 //! Lines a runner or a build tool prints around every job or failure: never a cause.
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
+use std::sync::OnceLock;
+
 /// What a GitLab-style runner (GitFlic's among them) prints around the job's own commands:
 /// never the cause, and not "the last output" of a job that failed without an error line.
 pub(super) fn runner_boilerplate(text: &str) -> bool {
@@ -45,7 +48,7 @@ pub(super) fn runner_boilerplate(text: &str) -> bool {
 /// re-run with -e or -X, Gradle's `* Try:` and `* Get more help`, npm's pointer to its debug
 /// log, rustc's `--explain` offer): the same whatever failed, so never part of a cause.
 pub(super) fn tool_epilogue(text: &str) -> bool {
-    const PREFIXES: &[&str] = &[
+    const PREFIXES: [&str; 32] = [
         "-> [Help 1]",
         "To see the full stack trace of the errors, re-run Maven",
         "Re-run Maven using the -X switch",
@@ -81,12 +84,23 @@ pub(super) fn tool_epilogue(text: &str) -> bool {
         "Results logged to",
         "Make sure that `gem install ",
     ];
+    // Asked of every line: one anchored automaton reads the few bytes a line shares with any
+    // of the prefixes, not each prefix in turn.
+    static AUTOMATON: OnceLock<AhoCorasick> = OnceLock::new();
+    let prefixes = AUTOMATON.get_or_init(|| {
+        AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
+            .match_kind(MatchKind::LeftmostFirst)
+            .start_kind(StartKind::Anchored)
+            .build(PREFIXES)
+            .expect("the epilogue's prefixes build an automaton")
+    });
     let body = ["[ERROR] ", "npm ERR! ", "npm error "]
         .iter()
         .find_map(|tag| text.strip_prefix(tag))
         .unwrap_or(text)
         .trim_start();
-    PREFIXES.iter().any(|p| body.starts_with(p))
+    prefixes.is_match(Input::new(body).anchored(Anchored::Yes))
         // npm's debug log, under `A complete log of this run can be found in:` (npm 2's and
         // 3's in the project's folder).
         || body.ends_with(".log") && (body.contains("/_logs/") || body.ends_with("/npm-debug.log"))
