@@ -44,6 +44,20 @@ fn job(script_output: &str) -> String {
 }
 
 #[test]
+fn cocoapods_last_word_is_its_verdict() {
+    // CocoaPods marks what it says with `[!]`, its warnings and, last, why it stopped.
+    let log = job(
+        "$ pod install\nAnalyzing dependencies\n[!] The version of CocoaPods used to generate the lockfile (1.8.4) is higher than the version of the current executable (1.8.0). Incompatibility issues may arise.\nFetching podspec for `Shop` from `.`\n[!] Unable to find a specification for `Alamofire (~> 5.0)`\n\nYou have either:\n * out-of-date source repos which you can update with `pod repo update` or with `pod install --repo-update`.\n * mistyped the name or version.\n",
+    );
+    let report = analyze(&log);
+    assert_eq!(report.rule, "cocoapods", "{report:#?}");
+    // (Its warning two lines above heads the run of `[!]` lines: the headline is the run's
+    // first.)
+    let (start, end, _) = first_excerpt(&report);
+    assert!(start <= 15 && end >= 15, "{report:#?}");
+}
+
+#[test]
 fn make_4_1_s_line_on_the_recipe_that_failed_is_make_s_report_not_a_diagnostic() {
     // make 4.0 and 4.1 (Ubuntu 16.04's) print the recipe's place above each `*** [x] Error`.
     let log = job(

@@ -393,7 +393,7 @@ pub(crate) fn reports_exit(line: &str) -> bool {
 /// automaton over the line finds the phrases: the engine asks this of every line a block could
 /// go on with.
 fn says_how_it_exited(line: &str) -> bool {
-    const PHRASES: [&str; 27] = [
+    const PHRASES: [&str; 28] = [
         "exited with",
         "subprocess exited",
         // dpkg-buildpackage's `debian/rules binary subprocess returned exit status 2`.
@@ -453,6 +453,9 @@ fn says_how_it_exited(line: &str) -> bool {
         "Command execution failed.",
         // Gulp's verdict on a task, `'ci' errored after 1.97 s`, over the error that failed it.
         "' errored after ",
+        // CocoaPods' verdict on a pod it linted, `[!] CartKit did not pass validation, due to
+        // 2 errors and 1 warning.`, under the validation's ERROR lines.
+        " did not pass validation",
     ];
     // Leftmost-first matching lets the automaton skip ahead with its vectorised prefilter: most
     // lines hold no phrase, and only those that do are read again for the one that counts.

@@ -164,6 +164,17 @@ pub(super) static RULES: &[Rule] = &[
         Line,
         "The job reported an error: read the lines shown and the output just above them.",
     ),
+    // CocoaPods' word when it stops, `[!] Unable to find a specification for `Alamofire (~>
+    // 5.0)``, `[!] CocoaPods could not find compatible versions for pod "x":` (its warnings
+    // carry the mark too; the last line of the step that carries it is its verdict).
+    rule(
+        "cocoapods",
+        r"^\[!\] \S",
+        Unknown,
+        2,
+        Line,
+        "CocoaPods stopped: its `[!]` line says what it could not find or read (a pod's spec or version, the Podfile); `pod install --repo-update` refreshes the specs.",
+    ),
     // The GNU form `program: error: message` (`dh_install: error: missing files, aborting`,
     // `dpkg-buildpackage: error: …`): the program's warnings right above it are its detail. And
     // the coreutils form `program: cannot verb …` (`report: cannot open feed 'south': …`).
