@@ -328,7 +328,9 @@ pub(super) fn test_patterns() -> &'static TestPatterns {
             // A runner's progress mark, without AVA's `[fail]:` and the duration after the name
             // (`(3 ms)`, Pester's `9ms (7ms|2ms)`).
             r"^\s*(✕|✗|✘|✖|×|\[-\]|\(fail\)) (\[fail\]: )?(?P<name>.+?)( \(\d+(\.\d+)? ?m?s\)| \[\d+(\.\d+)?m?s\]| \d+(\.\d+)?m?s( \([\d.ms|]+\))?)?$",
-            r"^\s*not ok \d+( -)? (?P<name>.+)$",
+            // TAP's directive after a `#` (node-tap's `# time=589.847ms`, `# TODO`) is no
+            // part of the name.
+            r"^\s*not ok \d+( -)? (?P<name>.+?)( # .*)?$",
             r"^Test (?P<name>\S+) condition:$",
         ];
         // Byte-oriented and ASCII-only classes (`\w`, `\s`): the set's automaton stays small, and
@@ -531,6 +533,14 @@ mod tests {
 
     #[test]
     fn names_failing_tests() {
+        assert_eq!(
+            failing_test("not ok 3 - tapt.js # time=589.847ms").as_deref(),
+            Some("tapt.js")
+        );
+        assert_eq!(
+            failing_test("    not ok 1 - sums nothing").as_deref(),
+            Some("sums nothing")
+        );
         assert_eq!(
             failing_test("FAIL!  : TestCart::twoItems() Compared values are not the same")
                 .as_deref(),
