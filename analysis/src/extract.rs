@@ -436,6 +436,11 @@ pub fn fingerprint<'a>(rule: &str, lines: impl IntoIterator<Item = &'a str>) -> 
 mod tests {
     use super::*;
 
+    /// Each location's file and line.
+    fn places(found: &[Location]) -> Vec<(&str, u32)> {
+        found.iter().map(|l| (l.path.as_str(), l.line)).collect()
+    }
+
     #[test]
     fn finds_locations_of_many_tools_project_files_first() {
         let lines = [
@@ -467,9 +472,8 @@ mod tests {
             "parse.y:12.3: error: syntax error",
         ];
         let found = locations(lines, 21);
-        let pairs: Vec<(&str, u32)> = found.iter().map(|l| (l.path.as_str(), l.line)).collect();
         assert_eq!(
-            pairs,
+            places(&found),
             vec![
                 ("src/main.rs", 12),
                 ("app/models.py", 41),
@@ -507,17 +511,16 @@ mod tests {
             "\tat org.apache.maven.surefire.junit4.JUnit4Provider.execute(JUnit4Provider.java:252)",
             "\tat org.gradle.api.internal.tasks.testing.SuiteTestClassProcessor.processTestClass(SuiteTestClassProcessor.java:51)",
         ];
-        let found = locations(trace, 3);
-        let pairs: Vec<(&str, u32)> = found.iter().map(|l| (l.path.as_str(), l.line)).collect();
-        assert_eq!(pairs, [("CartTest.java", 14)]);
+        assert_eq!(places(&locations(trace, 3)), [("CartTest.java", 14)]);
         let unresolved = [
             "sbt.ResolveException: unresolved dependency: org.acme#shop_2.12;1.0: not found",
             "\tat sbt.IvyActions$.resolve(IvyActions.scala:313)",
             "\tat xsbt.boot.Boot.main(Boot.scala:17)",
         ];
-        let found = locations(unresolved, 3);
-        let pairs: Vec<(&str, u32)> = found.iter().map(|l| (l.path.as_str(), l.line)).collect();
-        assert_eq!(pairs, [("IvyActions.scala", 313), ("Boot.scala", 17)]);
+        assert_eq!(
+            places(&locations(unresolved, 3)),
+            [("IvyActions.scala", 313), ("Boot.scala", 17)]
+        );
     }
 
     #[test]
