@@ -1415,7 +1415,11 @@ impl Engine {
             }
             return;
         }
-        if tool_epilogue(text) || self.epilogue_quotes_next {
+        // (What npm quotes is on its own next line, behind its tag: a line without the tag, the
+        // next command's echo in a log cut short, is not.)
+        let quoted = self.epilogue_quotes_next && text.starts_with("npm ERR! ");
+        self.epilogue_quotes_next = false;
+        if quoted || tool_epilogue(text) {
             // It ends the report above it and is never the last output worth showing.
             self.epilogue_quotes_next =
                 text.ends_with("Tell the author that this fails on your system:");
