@@ -25,6 +25,9 @@ fn assert_first_excerpt(log: &str, lines: (u64, u64)) -> Report {
     report
 }
 
+/// What `autoflake --check` says of a file, the failed command's line in the interleaving tests.
+const AUTOFLAKE_SAID: &str = "shop/cart.py: Unused imports/variables detected";
+
 /// Asserts that `log`'s first excerpt spans `lines` and starts with `said`, what the command
 /// that failed said, and that no excerpt shows `other`, what a command beside it printed.
 fn assert_said_by_the_failed_one(log: &str, lines: (u64, u64), said: &str, other: &str) {
@@ -365,8 +368,7 @@ fn of_commands_run_side_by_side_the_one_that_failed_is_explained_by_its_own_line
     let log = job(
         "$ npx concurrently -n api,app \"npm:ci -w @acme/api\" \"autoflake --check -r shop\"\n[app] shop/cart.py: Unused imports/variables detected\n[app] autoflake --check -r shop exited with code 1\n[api] \n[api] > @acme/api@1.0.0 ci\n[api] > node --test\n[api] \n[api] ℹ tests 1\n[api] ℹ pass 1\n[api] npm run ci -w @acme/api exited with code 0\n",
     );
-    let said = "shop/cart.py: Unused imports/variables detected";
-    assert_said_by_the_failed_one(&log, (12, 13), said, "pass 1");
+    assert_said_by_the_failed_one(&log, (12, 13), AUTOFLAKE_SAID, "pass 1");
 }
 
 #[test]
@@ -388,8 +390,7 @@ fn a_monorepo_task_streamed_behind_its_package_s_name_is_explained_by_that_packa
         "$ npx lerna run ci --stream\nlerna notice cli v9.0.7\n\n Lerna (powered by Nx)   Running target ci for 2 projects:\n\n- @acme/api\n- @acme/app\n\n\n\n> @acme/app:ci\n\n\n> @acme/api:ci\n\n@acme/app: > @acme/app@1.0.0 ci\n@acme/app: > autoflake --check -r shop\n@acme/app: shop/cart.py: Unused imports/variables detected\n{npm_exit}@acme/api: > @acme/api@1.0.0 ci\n@acme/api: > echo api ok\n@acme/api: api ok\n\n\n\n Lerna (powered by Nx)   Running target ci for 2 projects failed\n\nFailed tasks:\n\n- @acme/app:ci\n\n"
     ));
     // The line, and npm's report of the exit under it.
-    let said = "shop/cart.py: Unused imports/variables detected";
-    assert_said_by_the_failed_one(&log, (28, 35), said, "api ok");
+    assert_said_by_the_failed_one(&log, (28, 35), AUTOFLAKE_SAID, "api ok");
 }
 
 #[test]
@@ -400,8 +401,7 @@ fn a_container_that_exited_is_explained_by_its_own_lines_not_the_others_after_it
         "$ docker compose up --abort-on-container-exit --exit-code-from app\nAttaching to app-1, db-1\ndb-1   | 2026-12-06 12:00:00.214 UTC [1] LOG:  database system is ready to accept connections\napp-1  | shop/cart.py: Unused imports/variables detected\n\r\x1b[Kapp-1 exited with code 1\nAborting on container exit...\n Container shop-app-1  Stopping\n Container shop-app-1  Stopped\n Container shop-db-1  Stopping\ndb-1   | 2026-12-06 12:00:03.201 UTC [1] LOG:  received fast shutdown request\ndb-1   | 2026-12-06 12:00:03.231 UTC [1] LOG:  database system is shut down\n Container shop-db-1  Stopped\n",
     );
     // The line, and Compose's report of the exit under it.
-    let said = "shop/cart.py: Unused imports/variables detected";
-    assert_said_by_the_failed_one(&log, (14, 15), said, "shutdown");
+    assert_said_by_the_failed_one(&log, (14, 15), AUTOFLAKE_SAID, "shutdown");
 }
 
 #[test]
@@ -411,8 +411,7 @@ fn a_build_step_that_failed_is_explained_by_its_own_lines_not_a_stage_beside_it(
     let log = job(
         "$ docker build -t app .\n#0 building with \"default\" instance using docker driver\n\n#7 [web 2/3] RUN npm ci\n#8 [api 3/4] RUN autoflake --check -r shop\n#8 0.512 shop/cart.py: Unused imports/variables detected\n#7 1.204 npm warn deprecated inflight@1.0.6: This module is not supported\n#7 2.311 added 312 packages in 2s\n#8 ERROR: process \"/bin/sh -c autoflake --check -r shop\" did not complete successfully: exit code: 1\n#7 CANCELED\n------\n > [api 3/4] RUN autoflake --check -r shop:\n0.512 shop/cart.py: Unused imports/variables detected\n------\nERROR: failed to solve: process \"/bin/sh -c autoflake --check -r shop\" did not complete successfully: exit code: 1\n",
     );
-    let said = "shop/cart.py: Unused imports/variables detected";
-    assert_said_by_the_failed_one(&log, (16, 16), said, "packages");
+    assert_said_by_the_failed_one(&log, (16, 16), AUTOFLAKE_SAID, "packages");
 }
 
 #[test]
