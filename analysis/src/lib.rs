@@ -1918,9 +1918,15 @@ fn step_report(
             last_paragraph(&step, compared, budget.min(TAIL_SHOWN))
         };
         let last = with_exit_reports(&step, &last);
-        // (Under a title, all the output is the hook's: a warning may be what it failed on.)
+        // (Under a title, all the output is the hook's: a warning may be what it failed on. A
+        // wrapper's report of the exit in a warning's words, grunt's `Warning: Command failed:
+        // isort --diff app`, is no log record the verdict comes after.)
         let verdict = (last.iter())
-            .rposition(|l| rules.logged_below_error(&l.1) && !primary.rule.titles_output)
+            .rposition(|l| {
+                rules.logged_below_error(&l.1)
+                    && !primary.rule.titles_output
+                    && !engine::reports_exit(&l.1)
+            })
             .map_or(&last[..], |i| &last[i + 1..]);
         let after: Vec<&(u64, String)> = verdict
             .iter()

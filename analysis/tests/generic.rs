@@ -1652,7 +1652,8 @@ fn a_count_of_errors_points_at_the_findings_above_it() {
     let log = job(
         "$ npm test\nRunning \"jshint:all\" (jshint) task\n\n   src/cart.js\n      6 |  return total - discountRate * total;\n             ^ 'discountRate' is not defined.\n\n>> 1 error in 2 files\nWarning: Task \"jshint:all\" failed. Use --force to continue.\n\nAborted due to warnings.\n",
     );
-    assert_first_excerpt(&log, (14, 18));
+    // (Grunt's report of the task's exit right under it is shown, as a wrapper's is.)
+    assert_first_excerpt(&log, (14, 19));
     // A count under prose counts nothing shown: no findings above it.
     let prose = job("$ ./check.sh\nchecking the cart\n\n2 errors\n");
     assert_eq!(first_excerpt(&analyze(&prose)).0, 14);
@@ -4019,6 +4020,28 @@ fn what_a_command_grunt_ran_printed_is_the_cause_not_grunt_s_closing() {
         report
             .summary
             .ends_with(": data/prices.csv: 3 prices above the limit"),
+        "{report:#?}"
+    );
+    // A weak error line over the findings it heads (isort's diff) is shown with them: grunt-
+    // shell's report in a warning's words is no log record that the verdict comes after.
+    let log = job(concat!(
+        "$ grunt shell:lint\n",
+        "Running \"shell:lint\" (shell) task\n",
+        "ERROR: /builds/acme/shop/app/main.py Imports are incorrectly sorted and/or formatted.\n",
+        "--- /builds/acme/shop/app/main.py:before\t2026-12-03 09:53:29.226439\n",
+        "+++ /builds/acme/shop/app/main.py:after\t2026-12-03 09:53:30.088463\n",
+        "@@ -1,3 +1,3 @@\n",
+        "+import os\n",
+        " import sys\n",
+        "-import os\n",
+        "Warning: Command failed: isort --check-only --diff app\n",
+        " Use --force to continue.\n",
+        "\n",
+        "Aborted due to warnings.\n",
+    ));
+    let report = assert_first_excerpt(&log, (13, 20));
+    assert!(
+        !excerpt_texts(&report).concat().contains("Aborted"),
         "{report:#?}"
     );
 }
