@@ -1150,11 +1150,22 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
         &step.tail
     };
     let said = engine::said_last(source);
-    let mut run = last_run(
+    let run = last_run(
         source.range(engine::wrapped_output_start(source, said)..said),
         MAX_SHOWN_LINES.max(max),
         true,
     );
+    paragraph_shown(source, run, max)
+}
+
+/// What is shown of `run`, a command's last run of consecutive lines in `source` (see
+/// [`last_run`]): up to `max` of its last lines, or the whole of what they end (a diff, a value,
+/// an outline, a titled report).
+fn paragraph_shown<'a>(
+    source: &'a VecDeque<(u64, String)>,
+    mut run: Vec<&'a (u64, String)>,
+    max: usize,
+) -> Vec<&'a (u64, String)> {
     if let Some(section) = first_section_before_advice(source, &run, max) {
         return section;
     }
@@ -1562,9 +1573,24 @@ fn pointed_unit<'a>(step: &'a Step, primary: &Block, max: usize) -> Vec<&'a (u64
         last -= 1;
     }
     let said = &output[first..=last];
+    // What a goal that ran a command printed (the exec plugin's, whose report of the exit ends
+    // its output; AntRun's, which Maven's verdict on the goal reports: `An Ant BuildException
+    // has occured: exec returned: 1`) is the command's last words, shown as a step's are.
+    let verdict_reports_exit = (step.tail.iter())
+        .find(|l| l.0 == anchor)
+        .is_some_and(|l| engine::reports_exit(&l.1));
+    let ran_a_command = said.len() < output.len() - first || verdict_reports_exit;
     let Some(first_finding) = said.iter().position(|l| finding(&l.1)) else {
         return Vec::new();
     };
+    if ran_a_command {
+        let run = last_run(
+            said[first_finding..].iter().copied(),
+            MAX_SHOWN_LINES.max(max),
+            true,
+        );
+        return paragraph_shown(&step.tail, run, max);
+    }
     match said
         .iter()
         .position(|l| rules::located(engine::without_level_tag(&l.1)))

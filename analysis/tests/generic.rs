@@ -4079,7 +4079,27 @@ fn what_a_command_maven_s_exec_plugin_ran_printed_is_the_cause_not_the_plugin_s_
     ));
     let report = assert_first_excerpt(&log, (19, 23));
     assert_eq!(report.rule, "py-traceback", "{report:#?}");
+    // A command's last words longer than a few lines (a formatter's diff) are shown whole, as
+    // a step's are, not cut to the last lines of the goal's output.
+    let log = job(&format!("{MAVEN_EXEC_HEAD}{GOFMT_DIFF}{MAVEN_EXEC_REPORT}"));
+    assert_first_excerpt(&log, (19, 30));
 }
+
+/// `gofmt -d`'s diff, as a `test -z` check prints it: twelve lines.
+const GOFMT_DIFF: &str = concat!(
+    "diff cart.go.orig cart.go\n",
+    "--- cart.go.orig\n",
+    "+++ cart.go\n",
+    "@@ -4,7 +4,7 @@\n",
+    " func Total(prices []int) int {\n",
+    " \tsum := 0\n",
+    " \tfor _, p := range prices {\n",
+    "-\tsum += p\n",
+    "+\t\tsum += p\n",
+    " \t}\n",
+    " \treturn sum\n",
+    " }\n",
+);
 
 /// Maven's closing after the frontend plugin's npm goal failed.
 const MAVEN_FRONTEND_CLOSING: &str = concat!(
@@ -4188,6 +4208,21 @@ fn what_a_command_maven_s_antrun_plugin_ran_printed_is_the_cause_not_ant_s_excep
         report.summary.contains("3 prices above the limit"),
         "{report:#?}"
     );
+    // A diff the command printed is shown whole: Maven's verdict says the goal ran a command
+    // (`exec returned: 1`), whose last words its output is.
+    let exec: String = GOFMT_DIFF
+        .lines()
+        .map(|l| format!("[INFO]      [exec] {l}\n"))
+        .collect();
+    let rule = "-".repeat(72);
+    let log = job(&format!(
+        "$ mvn -B verify\n[INFO] --- maven-antrun-plugin:3.1.0:run (ci) @ app ---\n[INFO] Executing tasks\n{exec}[INFO] {rule}\n[INFO] BUILD FAILURE\n[INFO] {rule}\n[ERROR] Failed to execute goal org.apache.maven.plugins:maven-antrun-plugin:3.1.0:run (ci) on project app: An Ant BuildException has occured: exec returned: 1\n"
+    ));
+    let report = analyze(&log);
+    let (start, end, _) = first_excerpt(&report);
+    // (Maven's verdict a rule below it is shown with it, as the anchor.)
+    assert_eq!(start, 14, "{report:#?}");
+    assert!(end >= 25, "{report:#?}");
 }
 
 #[test]
