@@ -1035,6 +1035,9 @@ pub struct Engine {
     current: Step,
     failing: Option<Step>,
     last_with_errors: Option<Step>,
+    /// The last command the log said exited with 0 (Travis' `The command "npm test" exited
+    /// with 0.`): when no step failed, the job failed after its commands passed.
+    last_passed: Option<String>,
     open: Option<Block>,
     /// Last line of the most recently closed block.
     last_block_end: u64,
@@ -1077,6 +1080,8 @@ pub struct Finished {
     pub lines_total: u64,
     pub baseline: Option<Baseline>,
     pub checkout: Option<String>,
+    /// The last command the log said passed (see `Engine::last_passed`).
+    pub last_passed: Option<String>,
 }
 
 impl Default for Engine {
@@ -1093,6 +1098,7 @@ impl Engine {
             current: Step::default(),
             failing: None,
             last_with_errors: None,
+            last_passed: None,
             open: None,
             last_block_end: 0,
             last_decisive_end: 0,
@@ -1386,6 +1392,7 @@ impl Engine {
                 self.current.exit_code = exit.and_then(|m| m.as_str().parse().ok());
                 self.end_step(true);
             } else if !is_final {
+                self.last_passed = self.current.command.clone().or(self.last_passed.take());
                 self.end_step(false);
             }
             return;
@@ -2135,6 +2142,7 @@ impl Engine {
             lines_total: self.lines_total,
             baseline: self.baseline,
             checkout: self.checkout,
+            last_passed: self.last_passed,
         }
     }
 }

@@ -29,6 +29,8 @@ use std::io::Read;
 pub const RULE_EMPTY: &str = "empty";
 /// [`Report::rule`] when no line looked like an error and the step's last output is shown.
 pub const RULE_TAIL: &str = "tail";
+/// [`Report::rule`] when every command the log shows passed, yet the job failed.
+pub const RULE_ALL_PASSED: &str = "all-passed";
 
 /// Lines shown at most in one report's excerpts.
 pub const MAX_SHOWN_LINES: usize = 30;
@@ -1632,6 +1634,7 @@ fn build_report(finished: Finished, meta: &JobMeta) -> Report {
         lines_total,
         baseline,
         checkout,
+        last_passed,
     } = finished;
     // Which kept lines the passing run printed too (of this step and of an earlier one whose
     // failure may be shown with it), read before redaction changes them.
@@ -1648,7 +1651,8 @@ fn build_report(finished: Finished, meta: &JobMeta) -> Report {
         meta,
         baseline.is_some(),
         checkout.as_deref(),
-    );
+    )
+    .unwrap_or_else(|| passed_report(last_passed, lines_total));
     if let Some(known) = known {
         for e in &mut report.excerpts {
             e.new_since_baseline = Some((e.start_line..=e.end_line).any(|n| !known.contains(&n)));
@@ -1662,6 +1666,47 @@ fn build_report(finished: Finished, meta: &JobMeta) -> Report {
     report
 }
 
+/// The report when no step failed: every command the log shows passed (the job failed after
+/// them: a deploy stage that printed nothing, the CI's own check), or the log holds none.
+fn passed_report(last_passed: Option<String>, lines_total: u64) -> Report {
+    let (rule, summary, hint, headline) = match last_passed {
+        Some(command) => {
+            // (Taken from the log, as a step's text is: redacted the same way.)
+            let command = redact::redact(&command).into_owned();
+            (
+                RULE_ALL_PASSED,
+                format!(
+                    "Every command the log shows exited with 0 (the last: {command}), yet the job failed."
+                ),
+                "The job failed outside its commands' output: check the stages that print nothing (a deploy's conditions, an after_script), the CI's configuration and its settings.",
+                format!("$ {command}"),
+            )
+        }
+        None => (
+            RULE_EMPTY,
+            "The log is empty: the job failed before it printed anything.".to_owned(),
+            "Check the job's configuration and the runner: it produced no output.",
+            String::new(),
+        ),
+    };
+    Report {
+        category: Category::Unknown,
+        summary,
+        excerpts: vec![],
+        locations: vec![],
+        failing_tests: vec![],
+        hint: hint.into(),
+        fingerprint: extract::fingerprint(rule, []),
+        confidence: 0.0,
+        failing_command: None,
+        lines_total,
+        rule: rule.into(),
+        headline,
+        baseline: None,
+    }
+}
+
+/// The report on the failing `step`, if any.
 fn step_report(
     step: Option<Step>,
     earlier: Option<Step>,
@@ -1669,24 +1714,8 @@ fn step_report(
     meta: &JobMeta,
     compared: bool,
     checkout: Option<&str>,
-) -> Report {
-    let Some(mut step) = step else {
-        return Report {
-            category: Category::Unknown,
-            summary: "The log is empty: the job failed before it printed anything.".into(),
-            excerpts: vec![],
-            locations: vec![],
-            failing_tests: vec![],
-            hint: "Check the job's configuration and the runner: it produced no output.".into(),
-            fingerprint: extract::fingerprint(RULE_EMPTY, []),
-            confidence: 0.0,
-            failing_command: None,
-            lines_total,
-            rule: RULE_EMPTY.into(),
-            headline: String::new(),
-            baseline: None,
-        };
-    };
+) -> Option<Report> {
+    let mut step = step?;
     // Everything below is taken from the step's text, so this covers every field.
     step.redact();
     let failing_command = step.command.clone();
@@ -1845,7 +1874,7 @@ fn step_report(
         if let Some(root) = cause.first() {
             summary = after_earlier_failure(&shorten(&summary, 110), root);
         }
-        return Report {
+        return Some(Report {
             category,
             summary: shorten(&summary, 240),
             headline: shorten(&last_words, 200),
@@ -1862,7 +1891,7 @@ fn step_report(
             failing_command,
             lines_total,
             baseline: None,
-        };
+        });
     };
 
     let mut shown = Shown::new(&step);
@@ -2064,7 +2093,7 @@ fn step_report(
         (2, _) => 0.5,
         _ => 0.35,
     };
-    Report {
+    Some(Report {
         category,
         summary,
         fingerprint: extract::fingerprint(
@@ -2085,5 +2114,5 @@ fn step_report(
         rule: primary.rule.name.to_owned(),
         headline: shorten(&headline, 200),
         baseline: None,
-    }
+    })
 }

@@ -139,6 +139,8 @@ pub struct Words {
     pub no_failed_job: &'static str,
     pub model_says: &'static str,
     pub empty_log: &'static str,
+    /// A log whose every command passed, though the job failed.
+    pub all_passed: &'static str,
     pub last_output: &'static str,
     /// The category and text of a channel's test message.
     pub test_category: &'static str,
@@ -161,6 +163,7 @@ impl Words {
         no_failed_job: "GitFlic lists no failed job in this pipeline",
         model_says: "Model's reading",
         empty_log: "the log is empty: the job failed before it printed anything",
+        all_passed: "every command in the log exited with 0, yet the job failed",
         last_output: "its last output",
         test_category: "test",
         test_message: "This room will receive the reports of failed GitFlic pipelines.",
@@ -181,6 +184,7 @@ impl Words {
         no_failed_job: "GitFlic не показывает в этом конвейере упавших задач",
         model_says: "Мнение модели",
         empty_log: "лог пуст: задача упала, ничего не напечатав",
+        all_passed: "все команды в логе завершились с кодом 0, но задача упала",
         last_output: "последний вывод",
         test_category: "проверка",
         test_message: "В эту комнату будут приходить отчёты об упавших конвейерах GitFlic.",

@@ -1,7 +1,7 @@
 //! The engine's hints in Russian, by the name of the rule that chose the decisive lines (the
 //! engine itself speaks English: its report is also the CLI's and the evaluation's).
 
-use crate::analysis::{RULE_EMPTY, RULE_TAIL};
+use crate::analysis::{RULE_ALL_PASSED, RULE_EMPTY, RULE_TAIL};
 
 /// The hint of every rule whose line only says which test failed.
 const TESTS_FAILED: &str = "Тесты упали: проверку смотрите в отчёте упавшего теста.";
@@ -12,6 +12,10 @@ static HINTS: &[(&str, &str)] = &[
     (
         RULE_EMPTY,
         "Проверьте конфигурацию задачи и раннер: задача ничего не вывела.",
+    ),
+    (
+        RULE_ALL_PASSED,
+        "Задача упала вне вывода своих команд: проверьте этапы, которые ничего не печатают (условия деплоя, after_script), конфигурацию CI и его настройки.",
     ),
     (
         RULE_TAIL,
@@ -763,7 +767,7 @@ mod tests {
     #[test]
     fn every_rule_has_a_russian_hint_and_every_hint_a_rule() {
         let names: Vec<&str> = crate::analysis::rule_names()
-            .chain([RULE_EMPTY, RULE_TAIL])
+            .chain([RULE_ALL_PASSED, RULE_EMPTY, RULE_TAIL])
             .collect();
         let missing: Vec<&&str> = names.iter().filter(|n| hint(n).is_none()).collect();
         assert!(missing.is_empty(), "no Russian hint for {missing:?}");

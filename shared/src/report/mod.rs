@@ -3,7 +3,7 @@
 
 mod hints_ru;
 
-use crate::analysis::{RULE_EMPTY, RULE_TAIL, Report};
+use crate::analysis::{RULE_ALL_PASSED, RULE_EMPTY, RULE_TAIL, Report};
 use crate::queue::{PipelineRef, ProjectRef};
 pub use exlogare_chat::Words;
 use serde::{Deserialize, Serialize};
@@ -144,6 +144,7 @@ impl Language {
         match (self, report.rule.as_str()) {
             (Language::En, _) => report.summary.clone(),
             (_, RULE_EMPTY) => words.empty_log.to_owned(),
+            (_, RULE_ALL_PASSED) => format!("{} ({})", words.all_passed, report.headline),
             (_, RULE_TAIL) => format!("{}: {}", words.last_output, report.headline),
             // `headline` is optional in the report's JSON form.
             _ if report.headline.is_empty() => report.summary.clone(),
@@ -288,6 +289,22 @@ mod tests {
             assert_eq!(names.len(), all.len(), "{names:?}");
             assert!(names.iter().all(|n| !n.contains('_')), "{names:?}");
         }
+    }
+
+    #[test]
+    fn a_job_whose_commands_all_passed_says_so_in_russian_with_the_last_command() {
+        // A Travis log whose only command passed, and the job failed after it.
+        let log = "$ npm test\n  1 passing (8ms)\n\nThe command \"npm test\" exited with 0.\n\nDone. Your build exited with 1.\n";
+        let report = crate::analysis::analyze_bytes(log.as_bytes(), Default::default());
+        assert_eq!(report.rule, RULE_ALL_PASSED, "{report:#?}");
+        assert_eq!(
+            Language::Ru.summary(&report),
+            "все команды в логе завершились с кодом 0, но задача упала ($ npm test)"
+        );
+        assert!(report.summary.contains("npm test"), "{report:#?}");
+        // A log with no line at all is still an empty one.
+        let empty = crate::analysis::analyze_bytes(b"", Default::default());
+        assert_eq!(empty.rule, RULE_EMPTY, "{empty:#?}");
     }
 
     #[test]
