@@ -1512,6 +1512,11 @@ impl Engine {
             self.close_open();
             self.current.verdict(passed);
         }
+        // A wrapper's echo of the command it runs makes warnings fatal as the step's command
+        // does (the flags that do have a keyword: other lines skip the check).
+        if has_keyword && !self.current.warnings_fatal && Rules::echo_makes_warnings_fatal(text) {
+            self.current.warnings_fatal = true;
+        }
         let rule = self
             .rules
             .classify_scanned(text, has_keyword)

@@ -313,6 +313,16 @@ pub(crate) static LOGGED_BELOW_ERROR: Rule = rule(
     "Only lines logged below error level look like failures: read the lines shown and the output just above them.",
 );
 
+/// The flags that make a tool's warnings fatal.
+const FATAL_WARNING_FLAGS: [&str; 6] = [
+    "--fail-on-warning",
+    "-Werror",
+    "--warnings-as-errors",
+    "-warnaserror",
+    "--max-warnings 0",
+    "--max-warnings=0",
+];
+
 /// `[1] openapi.yaml:14:5 …`: a problem's number in brackets, then its place.
 fn numbered_place(text: &str) -> bool {
     let Some(rest) = text.strip_prefix('[') else {
@@ -464,16 +474,19 @@ impl Rules {
 
     /// Whether `command` makes warnings fatal (`--fail-on-warning`, `-Werror`, `--max-warnings 0`).
     pub fn makes_warnings_fatal(command: &str) -> bool {
-        [
-            "--fail-on-warning",
-            "-Werror",
-            "--warnings-as-errors",
-            "-warnaserror",
-            "--max-warnings 0",
-            "--max-warnings=0",
-        ]
-        .iter()
-        .any(|flag| command.contains(flag))
+        FATAL_WARNING_FLAGS
+            .iter()
+            .any(|flag| command.contains(flag))
+    }
+
+    /// Whether a line of output is a wrapper's echo of a command that makes warnings fatal
+    /// (make's recipe line `yard doc --fail-on-warning lib`): one of the flags is a word of
+    /// its own, not part of a diagnostic's (GCC's `[-Werror=unused-variable]`).
+    pub fn echo_makes_warnings_fatal(line: &str) -> bool {
+        let mut words = line.split_whitespace();
+        !words.next().is_some_and(|program| program.ends_with(':'))
+            && words
+                .any(|word| FATAL_WARNING_FLAGS.contains(&word) || word.starts_with("-warnaserror"))
     }
 
     /// Whether `line` is a warning by its first word (`[warn]: …`, `WARNING: …`, `warning: …`);

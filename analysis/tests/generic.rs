@@ -2372,6 +2372,17 @@ fn a_warning_is_the_failure_when_the_command_made_warnings_fatal() {
     // Without the flag the same warning is a line logged below error, not the rule's finding.
     let plain = job(&format!("$ yard doc lib\n{output}"));
     assert_ne!(analyze(&plain).rule, "fatal-warning");
+    // So does a wrapper's echo of the command (make's recipe line), not a diagnostic's flag.
+    let made = job(&format!(
+        "$ make docs\nyard doc --fail-on-warning lib\n{output}make: *** [Makefile:4: docs] Error 1\n"
+    ));
+    let report = analyze(&made);
+    assert_eq!(report.rule, "fatal-warning", "{report:#?}");
+    assert_eq!(first_excerpt(&report).0, 13, "{report:#?}");
+    let flagged = job(&format!(
+        "$ make\ncart.c:3:7: warning: unused variable 'x' [-Werror=unused-variable]\n{output}"
+    ));
+    assert_ne!(analyze(&flagged).rule, "fatal-warning");
 }
 
 #[test]
