@@ -1512,10 +1512,15 @@ impl Engine {
             self.close_open();
             self.current.verdict(passed);
         }
-        // A wrapper's echo of the command it runs makes warnings fatal as the step's command
-        // does (the flags that do have a keyword: other lines skip the check).
-        if has_keyword && !self.current.warnings_fatal && Rules::echo_makes_warnings_fatal(text) {
-            self.current.warnings_fatal = true;
+        // A wrapper's echo of the command it runs (tox's `py: commands[0]> yard doc …`, make's
+        // bare recipe line) makes warnings fatal as the step's command does (the flags that do
+        // have a keyword: other lines skip the check).
+        if has_keyword && !self.current.warnings_fatal {
+            let above = self.current.tail.back().map(|l| l.1.as_str());
+            self.current.warnings_fatal = match echoed_command(text, above) {
+                Some(command) => Rules::makes_warnings_fatal(command),
+                None => Rules::echo_makes_warnings_fatal(text),
+            };
         }
         let rule = self
             .rules

@@ -479,9 +479,9 @@ impl Rules {
             .any(|flag| command.contains(flag))
     }
 
-    /// Whether a line of output is a wrapper's echo of a command that makes warnings fatal
-    /// (make's recipe line `yard doc --fail-on-warning lib`): one of the flags is a word of
-    /// its own, not part of a diagnostic's (GCC's `[-Werror=unused-variable]`).
+    /// Whether a line of output may be a wrapper's bare echo of a command that makes warnings
+    /// fatal (make's recipe line `yard doc --fail-on-warning lib`): one of the flags is a word
+    /// of its own, not part of a diagnostic's (GCC's `[-Werror=unused-variable]`).
     pub fn echo_makes_warnings_fatal(line: &str) -> bool {
         let mut words = line.split_whitespace();
         !words.next().is_some_and(|program| program.ends_with(':'))

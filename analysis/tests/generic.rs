@@ -2379,6 +2379,11 @@ fn a_warning_is_the_failure_when_the_command_made_warnings_fatal() {
     let report = analyze(&made);
     assert_eq!(report.rule, "fatal-warning", "{report:#?}");
     assert_eq!(first_excerpt(&report).0, 13, "{report:#?}");
+    // tox's echo of the command it runs, behind the environment's name.
+    let toxed = job(&format!(
+        "$ tox -e docs\ndocs: commands[0]> yard doc --fail-on-warning lib\n{output}"
+    ));
+    assert_eq!(analyze(&toxed).rule, "fatal-warning");
     let flagged = job(&format!(
         "$ make\ncart.c:3:7: warning: unused variable 'x' [-Werror=unused-variable]\n{output}"
     ));
