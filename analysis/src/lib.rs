@@ -1088,6 +1088,13 @@ const ROOT_CAUSE_LINES: usize = 8;
 /// its last words.
 const LAST_WORDS: usize = 4;
 
+/// Whether `lines` are few enough to be a command's last words: wrappers' reports of the exit
+/// among them count apart (tox's three lines under buildah's `Error: building at STEP …`).
+fn fits_last_words(lines: &[&(u64, String)]) -> bool {
+    lines.len() <= 2 * LAST_WORDS
+        && lines.iter().filter(|l| !engine::reports_exit(&l.1)).count() <= LAST_WORDS
+}
+
 /// The last run of consecutive lines of `lines` (in the log's order), up to `max`. With
 /// `bridge`, a run of one or two lines also takes the run one blank line above it: a tool's
 /// closing count (`Total: 3 warnings / 0 errors`) is about what it counts.
@@ -1945,29 +1952,34 @@ fn step_report(
         // Under a weak anchor, all the step printed after it, when that fits, is the report the
         // anchor heads (sqlfluff's `== [file] FAIL` over its table of violations, detect-secrets'
         // findings under its `ERROR:`); otherwise its last few lines.
-        let said = step.tail.range(..engine::said_last(&step.tail));
+        let said_end = engine::said_last(&step.tail);
+        let said = step.tail.range(..said_end);
         let fits = heads_output
             && step.tail.front().is_some_and(|l| l.0 <= anchor)
             && said
                 .clone()
                 .next_back()
                 .is_some_and(|l| l.0 > anchor && l.0 - anchor < budget as u64);
-        // After an environment event, the few lines that run on to the step's end are what
-        // the command gave up on, its wrappers' reports of the exit among them (buildah's
-        // `Error: building at STEP "RUN …": exit status 1`).
+        // After an environment event, the few lines that run on from it to the step's end, or
+        // to its wrappers' closing (Gradle's block, a blank line below), are what the command
+        // gave up on, its wrappers' reports of the exit among them (buildah's `Error: building
+        // at STEP "RUN …": exit status 1`).
         let gave_up: Vec<&(u64, String)> = event_end
-            .map(|end| step.tail.iter().filter(|l| l.0 > end).collect())
+            .map(|end| {
+                (step.tail.iter().skip_while(|l| l.0 <= end))
+                    .zip(end + 1..)
+                    .take_while(|(l, next)| l.0 == *next)
+                    .map(|(l, _)| l)
+                    .collect()
+            })
             .unwrap_or_default();
-        // (The tail's line numbers rise: the lines run on from the event when the last is as
-        // many lines below it as there are.)
-        let runs_on = event_end.is_some_and(|end| {
-            gave_up
-                .last()
-                .is_some_and(|l| l.0 == end + gave_up.len() as u64)
-        });
+        let closing = step.tail.len() - said_end;
+        let runs_on = gave_up
+            .last()
+            .is_some_and(|last| step.tail.iter().filter(|l| l.0 > last.0).count() <= closing);
         let last: Vec<&(u64, String)> = if fits {
             said.filter(|l| l.0 > anchor).collect()
-        } else if runs_on && gave_up.len() <= LAST_WORDS {
+        } else if runs_on && fits_last_words(&gave_up) {
             gave_up
         } else {
             last_paragraph(&step, compared, budget.min(TAIL_SHOWN))
@@ -1989,7 +2001,7 @@ fn step_report(
             .filter(|l| l.0 > anchor && !shown.contains(l.0))
             .collect();
         let last_words =
-            |end: u64| after.len() <= LAST_WORDS && after.first().is_some_and(|l| l.0 == end + 1);
+            |end: u64| fits_last_words(&after) && after.first().is_some_and(|l| l.0 == end + 1);
         // What a title heads is what went wrong; the title says only where.
         if primary.rule.titles_output {
             titled.clone_from(&after);

@@ -1156,6 +1156,24 @@ fn an_environment_event_is_shown_with_what_the_command_said_after_it() {
     let report = analyze(&job(&busy));
     let (start, end, _) = first_excerpt(&report);
     assert!(start == 12 && end < 17, "{report:#?}");
+    // Under a wrapper, its closing (Gradle's block a blank line below, tox's report of the
+    // exit right under) is no more of the command's words: those above it are shown still.
+    let buildah = concat!(
+        "wget: can't connect to remote host (127.0.0.1): Connection refused\n",
+        "subprocess exited with status 1\n",
+        "subprocess exited with status 1\n",
+        "Error: building at STEP \"RUN sh fetch-deps.sh\": exit status 1\n",
+    );
+    let gradle = job(&format!(
+        "$ gradle image\n> Task :image\n{buildah}\n> Task :image FAILED\n\nFAILURE: Build failed with an exception.\n\n* What went wrong:\nExecution failed for task ':image'.\n> Process 'command 'buildah'' finished with non-zero exit value 1\n\nBUILD FAILED in 3s\n1 actionable task: 1 executed\n"
+    ));
+    assert_first_excerpt(&gradle, (13, 16));
+    let tox = job(&format!(
+        "$ tox -e image\nimage: commands[0]> buildah bud -t shop:ci .\n{buildah}image: exit 1 (0.52 seconds) /builds/acme/shop> buildah bud -t shop:ci . pid=412\n  image: FAIL code 1 (0.60=setup[0.08]+cmd[0.52] seconds)\n  evaluation failed :( (0.66 seconds)\n"
+    ));
+    let report = analyze(&tox);
+    let (start, end, _) = first_excerpt(&report);
+    assert!(start == 13 && end >= 16, "{report:#?}");
 }
 
 #[test]
