@@ -1796,10 +1796,17 @@ fn step_report(
                     })
                     .map(|pair| &pair[1])
             })
+            // The last line that has words; a wrapper's report of the exit rather than the
+            // advice it logs right under it (yarn's `error Command failed with exit code 124.`
+            // over `info Visit … for documentation about this command.`).
             .or_else(|| {
-                tail.iter()
-                    .rev()
-                    .find(|l| l.1.contains(char::is_alphabetic) && !assignment(&l.1))
+                let last = tail
+                    .iter()
+                    .rposition(|l| l.1.contains(char::is_alphabetic) && !assignment(&l.1))?;
+                let advised = last > 0
+                    && engine::reports_exit(&tail[last - 1].1)
+                    && Rules::get().logged_below_error(&tail[last].1);
+                tail.get(last - usize::from(advised))
             })
             .or(tail.last());
         let said_last = last_words.map(|l| l.0) == tail.last().map(|l| l.0);

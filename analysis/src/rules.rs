@@ -287,7 +287,8 @@ static NOISE: &str = r"(?ix)
 /// Python's `path:12: DeprecationWarning:`, `level=debug`, a timestamp then `DEBUG`, after
 /// bracketed fields too with the level cut to five letters (`[MainThread  ] [WARNI]`), glog's
 /// `I1201 …`, zerolog's console `10:12:33AM WRN`, sbt's and Ivy's lower-case `[warn]`, though not
-/// their `[info]`, under which ScalaTest reports its failures): a test or an application logging
+/// their `[info]`, under which ScalaTest reports its failures; yarn's bare `info` and `warning`
+/// tags): a test or an application logging
 /// a `connection refused` at INFO is not the job's failure while another candidate exists.
 static BELOW_ERROR: &str = r"(?x)
     ^\s*(\d{4}-\d\d-\d\d[T\ ][\d:.,]+(Z|[+-]\d\d:?\d\d)?\s+)?
@@ -301,6 +302,7 @@ static BELOW_ERROR: &str = r"(?x)
   | \blevel=(trace|debug|info|warn|warning)\b
   | ^[IWD]\d{4}\ \d\d:\d\d:\d\d\.\d+\s
   | ^npm\ (notice|WARN|warn|info|http|timing|verb)\b
+  | ^(info|warning)\ \S
 ";
 
 /// What a line logged below error level is at most: a weak signal.

@@ -1136,6 +1136,35 @@ fn a_unified_diff_in_a_report_is_read_to_the_end_of_its_hunk_whatever_its_lines_
 }
 
 #[test]
+fn yarn_s_report_of_a_silent_command_s_exit_is_its_headline_not_yarn_s_advice() {
+    // Yarn 1.22 (captured): its echo of the script's command, then its report and its advice,
+    // both under its lower-case level tags.
+    let log = job(concat!(
+        "$ yarn run ci\n",
+        "yarn run v1.22.22\n",
+        "$ timeout 2 sleep 5\n",
+        "error Command failed with exit code 124.\n",
+        "info Visit https://yarnpkg.com/en/docs/cli/run for documentation about this command.\n",
+    ));
+    let report = analyze(&log);
+    assert!(
+        report
+            .summary
+            .ends_with("error Command failed with exit code 124."),
+        "{report:#?}"
+    );
+    // Yarn's `info` is a level below error: not shown under the error it follows.
+    let log = job(concat!(
+        "$ yarn install --frozen-lockfile\n",
+        "yarn install v1.22.22\n",
+        "[1/4] Resolving packages...\n",
+        "error Your lockfile needs to be updated, but yarn was run with `--frozen-lockfile`.\n",
+        "info Visit https://yarnpkg.com/en/docs/cli/install for documentation about this command.\n",
+    ));
+    assert_first_excerpt(&log, (14, 14));
+}
+
+#[test]
 fn an_environment_event_is_shown_with_what_the_command_said_after_it() {
     let log = job(concat!(
         "$ rsync -az dist/ deploy@203.0.113.7:/srv/shop/\n",

@@ -761,6 +761,8 @@ fn reads_a_level_behind_a_logger_s_fields_and_short_levels() {
         "10:12:33AM WRN leaks found: 1",
         "10:12:33 INF scan completed in 312ms",
         "[warn] \tmodule not found: org.scalatest#scalatest_2.12;3.0.99",
+        "info Visit https://yarnpkg.com/en/docs/cli/run for documentation about this command.",
+        "warning package.json: No license field",
     ] {
         assert!(rules.logged_below_error(line), "{line}");
     }
@@ -769,6 +771,8 @@ fn reads_a_level_behind_a_logger_s_fields_and_short_levels() {
         "10:12:33AM ERR cannot open the repository",
         "[ERROR] Failed to execute goal",
         "[info] - should add two prices *** FAILED ***",
+        "error Command failed with exit code 1.",
+        "information about the build",
     ] {
         assert!(!rules.logged_below_error(line), "{line}");
     }
