@@ -1159,19 +1159,18 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
         &step.tail
     };
     let said = engine::said_last(source);
-    let run = last_run(
-        source.range(engine::wrapped_output_start(source, said)..said),
-        MAX_SHOWN_LINES.max(max),
-        true,
-    );
-    paragraph_shown(source, run, max)
+    let start = engine::wrapped_output_start(source, said);
+    let run = last_run(source.range(start..said), MAX_SHOWN_LINES.max(max), true);
+    let from = source.get(start).map_or(0, |l| l.0);
+    paragraph_shown(source, from, run, max)
 }
 
-/// What is shown of `run`, a command's last run of consecutive lines in `source` (see
-/// [`last_run`]): up to `max` of its last lines, or the whole of what they end (a diff, a value,
-/// an outline, a titled report).
+/// What is shown of `run`, a command's last run of consecutive lines in `source`, whose output
+/// starts at line `from` (under a wrapper's echo of it, see [`last_run`]): up to `max` of its
+/// last lines, or the whole of what they end (a diff, a value, an outline, a titled report).
 fn paragraph_shown<'a>(
     source: &'a VecDeque<(u64, String)>,
+    from: u64,
     mut run: Vec<&'a (u64, String)>,
     max: usize,
 ) -> Vec<&'a (u64, String)> {
@@ -1188,7 +1187,11 @@ fn paragraph_shown<'a>(
     if let Some(start) = whole_value(&run).filter(|start| *start < cut) {
         return run.split_off(start);
     }
-    let line = |n: u64| source.iter().rev().find(|l| l.0 == n);
+    let line = |n: u64| {
+        (n >= from)
+            .then(|| source.iter().rev().find(|l| l.0 == n))
+            .flatten()
+    };
     // An outline (abidiff's changed function over how each of its types changed), or a report
     // under its underlined title (write-good's `In README.md` over `=====`): its root or title
     // says what the lines are about, so it is shown whole when it fits, with the sentence a
@@ -1238,7 +1241,11 @@ fn paragraph_shown<'a>(
     let ruled_title = |run: &[&(u64, String)]| run.len() >= 2 && engine::underline(&run[1].1);
     while cut == 0 && ruled_title(&run) {
         let first = run[0].0;
-        let above = last_run(source.iter().filter(|l| l.0 + 1 < first), max, false);
+        let above = last_run(
+            source.iter().filter(|l| l.0 >= from && l.0 + 1 < first),
+            max,
+            false,
+        );
         if above.last().is_none_or(|l| l.0 + 2 != first)
             || !ruled_title(&above)
             || above.len() + run.len() > max
@@ -1593,12 +1600,9 @@ fn pointed_unit<'a>(step: &'a Step, primary: &Block, max: usize) -> Vec<&'a (u64
         return Vec::new();
     };
     if ran_a_command {
-        let run = last_run(
-            said[first_finding..].iter().copied(),
-            MAX_SHOWN_LINES.max(max),
-            true,
-        );
-        return paragraph_shown(&step.tail, run, max);
+        let said = &said[first_finding..];
+        let run = last_run(said.iter().copied(), MAX_SHOWN_LINES.max(max), true);
+        return paragraph_shown(&step.tail, said[0].0, run, max);
     }
     match said
         .iter()

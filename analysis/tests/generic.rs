@@ -1135,6 +1135,32 @@ fn a_unified_diff_in_a_report_is_read_to_the_end_of_its_hunk_whatever_its_lines_
     assert!(!text.contains("1 failed"), "{report:#?}");
 }
 
+/// cmake-lint 0.6 (captured): findings under the file's name ruled off, then its summary ruled
+/// off a blank line below.
+const CMAKE_LINT: &str = concat!(
+    "CMakeLists.txt\n",
+    "==============\n",
+    "CMakeLists.txt:03,04: [C0103] Invalid directory variable name \"shopSources\" doesn't match `[A-Z][0-9A-Z_]+|_[0-9a-z_]+`\n",
+    "\n",
+    "Summary\n",
+    "=======\n",
+    "files scanned: 1\n",
+    "found lint:\n",
+    "  Convention: 1\n",
+    "\n",
+);
+
+#[test]
+fn groups_ruled_off_under_a_wrapper_s_echo_are_one_report_without_the_echo() {
+    let plain = job(&format!("$ cmake-lint CMakeLists.txt\n{CMAKE_LINT}"));
+    assert_first_excerpt(&plain, (12, 20));
+    // tox's echo of the command right above the first group is no part of it.
+    let tox = job(&format!(
+        "$ tox -e lint\nlint: commands[0]> cmake-lint CMakeLists.txt\n{CMAKE_LINT}lint: exit 1 (0.31 seconds) /builds/acme/app> cmake-lint CMakeLists.txt pid=412\n  lint: FAIL code 1 (0.40=setup[0.09]+cmd[0.31] seconds)\n  evaluation failed :( (0.45 seconds)\n"
+    ));
+    assert_first_excerpt(&tox, (13, 21));
+}
+
 #[test]
 fn yarn_s_report_of_a_silent_command_s_exit_is_its_headline_not_yarn_s_advice() {
     // Yarn 1.22 (captured): its echo of the script's command, then its report and its advice,
