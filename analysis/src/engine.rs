@@ -1512,21 +1512,27 @@ impl Engine {
             self.close_open();
             self.current.verdict(passed);
         }
+        let rule = self
+            .rules
+            .classify_scanned(text, has_keyword)
+            .filter(|_| !usage_heading(text))
+            .filter(|r| !(r.reads_only_a_tag() && self.goes_on_exit_report(number, text)));
         // A wrapper's echo of the command it runs (tox's `py: commands[0]> yard doc …`, make's
-        // bare recipe line) makes warnings fatal as the step's command does (the flags that do
-        // have a keyword: other lines skip the check).
-        if has_keyword && !self.current.warnings_fatal {
+        // bare recipe line) makes warnings fatal as the step's command does. (An echo has no rule,
+        // and the flags have a keyword and `-W` or `warn`: other lines, and those without a flag,
+        // skip the echo's reading, on this hot path.)
+        if has_keyword
+            && rule.is_none()
+            && !self.current.warnings_fatal
+            && (text.contains("-W") || text.contains("warn"))
+            && Rules::makes_warnings_fatal(text)
+        {
             let above = self.current.tail.back().map(|l| l.1.as_str());
             self.current.warnings_fatal = match echoed_command(text, above) {
                 Some(command) => Rules::makes_warnings_fatal(command),
                 None => Rules::echo_makes_warnings_fatal(text),
             };
         }
-        let rule = self
-            .rules
-            .classify_scanned(text, has_keyword)
-            .filter(|_| !usage_heading(text))
-            .filter(|r| !(r.reads_only_a_tag() && self.goes_on_exit_report(number, text)));
         // A line the passing run printed too is not a cause, whatever it says.
         let known = self.baseline.as_ref().is_some_and(|b| b.contains(shown));
         let rule = rule.filter(|_| !known).or_else(|| {
