@@ -1552,8 +1552,10 @@ impl Unit {
 /// Maven goal's failure often says the cause itself (`Error locating assembly descriptor: …`), so
 /// its section counts only when the primary block is a pointer (`You have 2 Checkstyle
 /// violations.`, or Maven's `[INFO] BUILD FAILURE` under it), and then the last goal the step
-/// names.
-fn pointed_unit<'a>(step: &'a Step, primary: &Block, max: usize) -> Vec<&'a (u64, String)> {
+/// names. None when the verdict names no unit, or its start is not in the tail; no lines when
+/// the unit printed none that may be a finding (Surefire's goal under `-Dtest=` that ran no
+/// test): then nothing above the verdict is its cause either.
+fn pointed_unit<'a>(step: &'a Step, primary: &Block, max: usize) -> Option<Vec<&'a (u64, String)>> {
     let pointer = primary.rule.tier >= 3;
     let name = |(n, l): &(u64, String)| Some((Unit::named_by(l.trim())?, *n));
     let named = if pointer {
@@ -1564,12 +1566,10 @@ fn pointed_unit<'a>(step: &'a Step, primary: &Block, max: usize) -> Vec<&'a (u64
     let Some((unit, anchor)) =
         named.filter(|(unit, _)| pointer || matches!(unit, Unit::GradleTask(_)))
     else {
-        return Vec::new();
+        return None;
     };
     let above: Vec<&(u64, String)> = step.tail.iter().filter(|l| l.0 < anchor).collect();
-    let Some(start) = above.iter().position(|l| unit.opens(&l.1)) else {
-        return Vec::new();
-    };
+    let start = above.iter().position(|l| unit.opens(&l.1))?;
     let output: Vec<&(u64, String)> = above[start..]
         .iter()
         .copied()
@@ -1580,7 +1580,7 @@ fn pointed_unit<'a>(step: &'a Step, primary: &Block, max: usize) -> Vec<&'a (u64
     let says = |l: &&(u64, String)| !engine::without_level_tag(&l.1).is_empty();
     let (Some(first), Some(last)) = (output.iter().position(says), output.iter().rposition(says))
     else {
-        return Vec::new();
+        return Some(Vec::new());
     };
     // Not the report of how the command a goal ran exited (the exec plugin's), which points
     // at what the command printed above it.
@@ -1597,21 +1597,22 @@ fn pointed_unit<'a>(step: &'a Step, primary: &Block, max: usize) -> Vec<&'a (u64
         .is_some_and(|l| engine::reports_exit(&l.1));
     let ran_a_command = said.len() < output.len() - first || verdict_reports_exit;
     let Some(first_finding) = said.iter().position(|l| finding(&l.1)) else {
-        return Vec::new();
+        return Some(Vec::new());
     };
     if ran_a_command {
         let said = &said[first_finding..];
         let run = last_run(said.iter().copied(), MAX_SHOWN_LINES.max(max), true);
-        return paragraph_shown(&step.tail, said[0].0, run, max);
+        return Some(paragraph_shown(&step.tail, said[0].0, run, max));
     }
-    match said
+    let shown = match said
         .iter()
         .position(|l| rules::located(engine::without_level_tag(&l.1)))
     {
         Some(place) => said[place..].iter().take(max).copied().collect(),
         // (Not the plugin's progress before it: AntRun's `[INFO] Executing tasks`.)
         None => said[said.len().saturating_sub(max).max(first_finding)..].to_vec(),
-    }
+    };
+    Some(shown)
 }
 
 /// The first of `lines` that names a place, else the last that is `said`, trimmed.
@@ -1915,7 +1916,8 @@ fn step_report(
     let mut shown = Shown::new(&step);
     // The output of the goal or task the verdict names is its cause, shown first.
     let unit = pointed_unit(&step, primary, TAIL_SHOWN);
-    let pointed = !unit.is_empty();
+    let pointed = unit.is_some();
+    let unit = unit.unwrap_or_default();
     shown.add(unit.clone());
     let preface = chosen.first().map_or_else(Vec::new, |b| echoed_preface(b));
     for (i, block) in chosen.iter().enumerate() {

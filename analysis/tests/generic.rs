@@ -1741,6 +1741,18 @@ fn a_report_between_rules_is_shown_from_its_rule_when_it_carries_a_verdict() {
     assert_first_excerpt(&job(table), (15, 15));
 }
 
+/// A Maven goal that printed nothing before its failure (Surefire under `-Dtest=` that ran no
+/// test): Maven's closing above the verdict is no part of its cause.
+#[test]
+fn a_maven_goal_that_printed_nothing_is_told_by_its_failure_alone() {
+    let rule = "-".repeat(72);
+    let log = job(&format!(
+        "$ mvn -B test -Dtest=CartTest\n[INFO] \n[INFO] --- maven-surefire-plugin:2.22.3:test (default-test) @ shop ---\n[INFO] {rule}\n[INFO] BUILD FAILURE\n[INFO] {rule}\n[INFO] Total time:  1.243 s\n[INFO] Finished at: 2026-12-04T08:08:26Z\n[INFO] {rule}\n[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:2.22.3:test (default-test) on project shop: No tests were executed!  (Set -DfailIfNoTests=false to ignore this error.) -> [Help 1]\n[ERROR] \n[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.\n"
+    ));
+    let report = assert_first_excerpt(&log, (20, 20));
+    assert_eq!(report.excerpts.len(), 1, "{report:#?}");
+}
+
 /// A Maven goal that failed with no rule for its message: the plugin's name says what it does.
 #[test]
 fn a_failed_maven_goal_s_plugin_says_the_category() {
