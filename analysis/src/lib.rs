@@ -1563,11 +1563,8 @@ fn pointed_unit<'a>(step: &'a Step, primary: &Block, max: usize) -> Option<Vec<&
     } else {
         primary.anchored_lines().iter().find_map(name)
     };
-    let Some((unit, anchor)) =
-        named.filter(|(unit, _)| pointer || matches!(unit, Unit::GradleTask(_)))
-    else {
-        return None;
-    };
+    let (unit, anchor) =
+        named.filter(|(unit, _)| pointer || matches!(unit, Unit::GradleTask(_)))?;
     let above: Vec<&(u64, String)> = step.tail.iter().filter(|l| l.0 < anchor).collect();
     let start = above.iter().position(|l| unit.opens(&l.1))?;
     let output: Vec<&(u64, String)> = above[start..]
