@@ -1997,14 +1997,18 @@ fn step_report(
         let last = with_exit_reports(&step, &last);
         // (Under a title, all the output is the hook's: a warning may be what it failed on. A
         // wrapper's report of the exit in a warning's words, grunt's `Warning: Command failed:
-        // isort --diff app`, is no log record the verdict comes after.)
-        let verdict = (last.iter())
-            .rposition(|l| {
-                rules.logged_below_error(&l.1)
-                    && !primary.rule.titles_output
-                    && !engine::reports_exit(&l.1)
-            })
-            .map_or(&last[..], |i| &last[i + 1..]);
+        // isort --diff app`, is no log record the verdict comes after.) Records at the end
+        // are a wrapper's advice after the verdict (yarn's `info Visit …`), not before it.
+        let logged = |l: &&(u64, String)| {
+            rules.logged_below_error(&l.1)
+                && !primary.rule.titles_output
+                && !engine::reports_exit(&l.1)
+        };
+        let said = &last[..last.iter().rposition(|l| !logged(l)).map_or(0, |i| i + 1)];
+        let verdict = said
+            .iter()
+            .rposition(logged)
+            .map_or(said, |i| &said[i + 1..]);
         let after: Vec<&(u64, String)> = verdict
             .iter()
             .copied()

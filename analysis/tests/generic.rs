@@ -1188,6 +1188,22 @@ fn yarn_s_report_of_a_silent_command_s_exit_is_its_headline_not_yarn_s_advice() 
         "info Visit https://yarnpkg.com/en/docs/cli/install for documentation about this command.\n",
     ));
     assert_first_excerpt(&log, (14, 14));
+    // Yarn's advice at the end is no record the command's last words come after: what a
+    // command said after an environment event is shown with it, the advice not.
+    let log = job(concat!(
+        "$ yarn run ci\n",
+        "yarn run v1.22.22\n",
+        "$ go test ./...\n",
+        "2026/12/03 19:19:27 cannot reach the test database: dial tcp 127.0.0.1:5433: connect: connection refused\n",
+        "FAIL\texample.com/shop\t0.008s\n",
+        "FAIL\n",
+        "error Command failed with exit code 1.\n",
+        "info Visit https://yarnpkg.com/en/docs/cli/run for documentation about this command.\n",
+    ));
+    let report = analyze(&log);
+    let (start, end, text) = first_excerpt(&report);
+    assert!(start == 14 && (15..=17).contains(&end), "{report:#?}");
+    assert!(!text.contains("info Visit"), "{report:#?}");
 }
 
 #[test]
