@@ -288,8 +288,8 @@ static NOISE: &str = r"(?ix)
 /// bracketed fields too with the level cut to five letters (`[MainThread  ] [WARNI]`), glog's
 /// `I1201 …`, zerolog's console `10:12:33AM WRN`, sbt's and Ivy's lower-case `[warn]`, though not
 /// their `[info]`, under which ScalaTest reports its failures; yarn's bare `info` and `warning`
-/// tags): a test or an application logging
-/// a `connection refused` at INFO is not the job's failure while another candidate exists.
+/// tags): a test or an application logging a `connection refused` at INFO is not the job's
+/// failure while another candidate exists.
 static BELOW_ERROR: &str = r"(?x)
     ^\s*(\d{4}-\d\d-\d\d[T\ ][\d:.,]+(Z|[+-]\d\d:?\d\d)?\s+)?
      (\[\s*(TRACE|DEBUG|INFO|WARN|WARNING|NOTICE|warn|warning|notice)\s*\]|(TRACE|DEBUG|INFO|WARN|WARNING|NOTICE)(:|\s))
@@ -483,12 +483,16 @@ impl Rules {
 
     /// Whether a line of output may be a wrapper's bare echo of a command that makes warnings
     /// fatal (make's recipe line `yard doc --fail-on-warning lib`): one of the flags is a word
-    /// of its own, not part of a diagnostic's (GCC's `[-Werror=unused-variable]`).
+    /// of its own, not part of a diagnostic's (GCC's `[-Werror=unused-variable]`). Not a
+    /// compiler's `-Werror` in a recipe: the compiler reports such warnings as errors itself,
+    /// and the other tools a recipe runs after it (pip's `WARNING: …`) do not fail on theirs.
     pub fn echo_makes_warnings_fatal(line: &str) -> bool {
         let mut words = line.split_whitespace();
         !words.next().is_some_and(|program| program.ends_with(':'))
-            && words
-                .any(|word| FATAL_WARNING_FLAGS.contains(&word) || word.starts_with("-warnaserror"))
+            && words.any(|word| {
+                word != "-Werror"
+                    && (FATAL_WARNING_FLAGS.contains(&word) || word.starts_with("-warnaserror"))
+            })
     }
 
     /// Whether `line` is a warning by its first word (`[warn]: …`, `WARNING: …`, `warning: …`);

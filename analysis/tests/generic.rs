@@ -2489,6 +2489,9 @@ fn a_warning_is_the_failure_when_the_command_made_warnings_fatal() {
         "$ make\ncart.c:3:7: warning: unused variable 'x' [-Werror=unused-variable]\n{output}"
     ));
     assert_ne!(analyze(&flagged).rule, "fatal-warning");
+    // Nor a compiler's -Werror in a recipe: what the recipe runs after it warns on its own terms.
+    let compiled = job(&format!("$ make\ncc -Wall -Werror -c cart.c\n{output}"));
+    assert_ne!(analyze(&compiled).rule, "fatal-warning");
 }
 
 #[test]
