@@ -1160,20 +1160,21 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
     };
     let said = engine::said_last(source);
     let start = engine::wrapped_output_start(source, said);
-    let run = last_run(source.range(start..said), MAX_SHOWN_LINES.max(max), true);
-    let from = source.get(start).map_or(0, |l| l.0);
-    paragraph_shown(source, from, run, max)
+    paragraph_shown(source, source.range(start..said), max)
 }
 
-/// What is shown of `run`, a command's last run of consecutive lines in `source`, whose output
-/// starts at line `from` (under a wrapper's echo of it, see [`last_run`]): up to `max` of its
-/// last lines, or the whole of what they end (a diff, a value, an outline, a titled report).
+/// What is shown of `output`, what a command printed (in `source`, from under a wrapper's echo
+/// of it): of its last run of consecutive lines (see [`last_run`]), up to `max` last lines, or
+/// the whole of what they end (a diff, a value, an outline, a titled report).
 fn paragraph_shown<'a>(
     source: &'a VecDeque<(u64, String)>,
-    from: u64,
-    mut run: Vec<&'a (u64, String)>,
+    output: impl DoubleEndedIterator<Item = &'a (u64, String)>,
     max: usize,
 ) -> Vec<&'a (u64, String)> {
+    // (Nothing above the output's first line is looked up: not the wrapper's echo.)
+    let mut output = output.peekable();
+    let from = output.peek().map_or(0, |l| l.0);
+    let mut run = last_run(output, MAX_SHOWN_LINES.max(max), true);
     if let Some(section) = first_section_before_advice(source, &run, max) {
         return section;
     }
@@ -1187,11 +1188,7 @@ fn paragraph_shown<'a>(
     if let Some(start) = whole_value(&run).filter(|start| *start < cut) {
         return run.split_off(start);
     }
-    let line = |n: u64| {
-        (n >= from)
-            .then(|| source.iter().rev().find(|l| l.0 == n))
-            .flatten()
-    };
+    let line = |n: u64| source.iter().rev().find(|l| l.0 == n).filter(|_| n >= from);
     // An outline (abidiff's changed function over how each of its types changed), or a report
     // under its underlined title (write-good's `In README.md` over `=====`): its root or title
     // says what the lines are about, so it is shown whole when it fits, with the sentence a
@@ -1557,14 +1554,16 @@ impl Unit {
 /// test): then nothing above the verdict is its cause either.
 fn pointed_unit<'a>(step: &'a Step, primary: &Block, max: usize) -> Option<Vec<&'a (u64, String)>> {
     let pointer = primary.rule.tier >= 3;
-    let name = |(n, l): &(u64, String)| Some((Unit::named_by(l.trim())?, *n));
+    // (With whether the verdict reports how a command the unit ran exited.)
+    let name =
+        |(n, l): &(u64, String)| Some((Unit::named_by(l.trim())?, *n, engine::reports_exit(l)));
     let named = if pointer {
         step.tail.iter().rev().find_map(name)
     } else {
         primary.anchored_lines().iter().find_map(name)
     };
-    let (unit, anchor) =
-        named.filter(|(unit, _)| pointer || matches!(unit, Unit::GradleTask(_)))?;
+    let (unit, anchor, verdict_reports_exit) =
+        named.filter(|(unit, ..)| pointer || matches!(unit, Unit::GradleTask(_)))?;
     let above: Vec<&(u64, String)> = step.tail.iter().filter(|l| l.0 < anchor).collect();
     let start = above.iter().position(|l| unit.opens(&l.1))?;
     let output: Vec<&(u64, String)> = above[start..]
@@ -1589,17 +1588,13 @@ fn pointed_unit<'a>(step: &'a Step, primary: &Block, max: usize) -> Option<Vec<&
     // What a goal that ran a command printed (the exec plugin's, whose report of the exit ends
     // its output; AntRun's, which Maven's verdict on the goal reports: `An Ant BuildException
     // has occured: exec returned: 1`) is the command's last words, shown as a step's are.
-    let verdict_reports_exit = (step.tail.iter())
-        .find(|l| l.0 == anchor)
-        .is_some_and(|l| engine::reports_exit(&l.1));
     let ran_a_command = said.len() < output.len() - first || verdict_reports_exit;
     let Some(first_finding) = said.iter().position(|l| finding(&l.1)) else {
         return Some(Vec::new());
     };
     if ran_a_command {
-        let said = &said[first_finding..];
-        let run = last_run(said.iter().copied(), MAX_SHOWN_LINES.max(max), true);
-        return Some(paragraph_shown(&step.tail, said[0].0, run, max));
+        let output = said[first_finding..].iter().copied();
+        return Some(paragraph_shown(&step.tail, output, max));
     }
     let shown = match said
         .iter()
@@ -2004,11 +1999,10 @@ fn step_report(
                 && !primary.rule.titles_output
                 && !engine::reports_exit(&l.1)
         };
-        let said = &last[..last.iter().rposition(|l| !logged(l)).map_or(0, |i| i + 1)];
-        let verdict = said
-            .iter()
+        let before_advice = &last[..last.iter().rposition(|l| !logged(l)).map_or(0, |i| i + 1)];
+        let verdict = (before_advice.iter())
             .rposition(logged)
-            .map_or(said, |i| &said[i + 1..]);
+            .map_or(before_advice, |i| &before_advice[i + 1..]);
         let after: Vec<&(u64, String)> = verdict
             .iter()
             .copied()
