@@ -35,10 +35,11 @@ pub(crate) use shape::{
     numbered_source, raised, shouted, underline, without_level_tag,
 };
 use shape::{
-    code_fence, continues, ends_report, ends_with_hook_title, error_tag, gradle_reports_failure,
-    gradle_task, gradle_task_failed, grunt_task, hook_passed, in_titled_section, looks_like_path,
-    passed_unit_title, program_prefix, starts_test_class, task_header, task_ids, test_run_verdict,
-    untagged, usage_heading, wrapper_heading, wrapper_reports,
+    code_fence, continues, echoing_tool_says, ends_report, ends_with_hook_title, error_tag,
+    gradle_reports_failure, gradle_task, gradle_task_failed, grunt_task, hook_passed,
+    in_titled_section, looks_like_path, passed_unit_title, program_prefix, reads_as_echo,
+    runs_echoing_tool, starts_test_class, task_header, task_ids, test_run_verdict, untagged,
+    usage_heading, wrapper_heading, wrapper_reports,
 };
 pub(crate) use shape::{hook_name, reported_program, reports_exit, traced_command};
 use std::collections::{HashSet, VecDeque};
@@ -210,6 +211,11 @@ pub struct Step {
     pub exit_pointer: Option<u64>,
     /// Its command makes warnings fatal (see [`Rules::makes_warnings_fatal`]).
     warnings_fatal: bool,
+    /// Its command runs a build tool that echoes the commands it runs (see
+    /// [`shape::runs_echoing_tool`]).
+    echoes_commands: bool,
+    /// The line such a tool echoed the command it ran last on (make's recipe line), if read.
+    pub recipe_echo: Option<u64>,
     /// BuildKit reported that a RUN step failed: what it prints after that (the step's last
     /// lines again, the Dockerfile around the step, `ERROR: failed to solve: …`) repeats what
     /// the step showed.
@@ -255,7 +261,7 @@ impl Step {
         }
         // The program's last output, not a wrapper's report of how it exited after it (make's
         // `*** [ci] Error 1`, Maven's exec plugin's closing).
-        let said = said_last(&self.tail);
+        let said = said_last(&self.tail, self.recipe_echo);
         let last = match self.tail.range(said..).any(|l| reports_exit(&l.1)) {
             true => said.checked_sub(1).and_then(|at| self.tail.get(at)),
             false => self.tail.back(),
@@ -368,6 +374,7 @@ impl Step {
             command: self.command.take(),
             command_line: self.command_line,
             warnings_fatal: self.warnings_fatal,
+            echoes_commands: self.echoes_commands,
             ..Step::default()
         };
     }
@@ -508,7 +515,7 @@ impl Step {
         // What passing tests printed is not a cause. When it is all there is, the step's last
         // output says more (a coverage gate after a passing suite's console noise).
         let decisive: Vec<&Block> = self.decisive.iter().filter(|b| !b.passed_over).collect();
-        let last_words = self.tail.range(..said_last(&self.tail));
+        let last_words = self.tail.range(..said_last(&self.tail, self.recipe_echo));
         // When a test runner reports failed tests, the tests are the verdict: a network error
         // a passing test printed, or one quoted in a failure's report, is the test's business
         // (a test that failed because of the network says so in its own report).
@@ -781,7 +788,7 @@ const WRAPPER_EPILOGUE: usize = 5;
 /// on the build; all of them when that is all it printed (under a wrapper's header, up to the
 /// wrapper's own lines), and the lines logged below error level too when the first of them is
 /// about the file the words are (a list of findings, the last at a lower level).
-pub(crate) fn said_last(tail: &VecDeque<(u64, String)>) -> usize {
+pub(crate) fn said_last(tail: &VecDeque<(u64, String)>, recipe_echo: Option<u64>) -> usize {
     let rules = Rules::get();
     let closing_line = |l: &(u64, String)| {
         rules.logged_below_error(&l.1)
@@ -815,6 +822,7 @@ pub(crate) fn said_last(tail: &VecDeque<(u64, String)>) -> usize {
     // `> Task :ci`), output that is all closing lines (the warnings a tool failed on) is what
     // the command said: all of it, up to the wrapper's own lines after it.
     if ends_with_hook_title(tail.range(..said).map(|l| l.1.as_str()))
+        || Some(tail[said - 1].0) == recipe_echo
         || echoed_command(
             &tail[said - 1].1,
             said.checked_sub(2).map(|i| tail[i].1.as_str()),
@@ -849,12 +857,17 @@ pub(crate) fn said_last(tail: &VecDeque<(u64, String)>) -> usize {
 /// [3/3] RUN make`, Docker's legacy builder's `Step 3/3 : RUN make` and ` ---> Running in
 /// 1a2b3c4d5e6f`, the header over a task's output, Gradle's `> Task :ci`, Grunt's `Running
 /// "exec:test" (exec) task` and Docker Compose's `Attaching to app-1, db-1` (the command empty
-/// on a line that only heads or follows the echo, or names a task).
+/// on a line that only heads or follows the echo, or names a task); and a build tool's bare
+/// echo (make's recipe line) on line `recipe_echo` (see [`Step::recipe_echo`]).
 pub(crate) fn wrapped_command(
     tail: &VecDeque<(u64, String)>,
     said: usize,
+    recipe_echo: Option<u64>,
 ) -> Option<(usize, &str)> {
     (0..said.min(tail.len())).rev().find_map(|i| {
+        if Some(tail[i].0) == recipe_echo {
+            return Some((i, tail[i].1.trim()));
+        }
         let above = i.checked_sub(1).map(|i| tail[i].1.as_str());
         echoed_command(&tail[i].1, above).map(|command| (i, command))
     })
@@ -924,8 +937,13 @@ fn echoed_command<'a>(line: &'a str, above: Option<&str>) -> Option<&'a str> {
 /// Where the output of the last command a wrapper echoed starts in `tail[..said]`, as the
 /// runner's `$ cmd` starts a step's (see [`wrapped_command`]); 0 when there is none, or nothing
 /// after it.
-pub(crate) fn wrapped_output_start(tail: &VecDeque<(u64, String)>, said: usize) -> usize {
-    wrapped_command(tail, said).map_or(0, |(i, _)| if i + 1 < said { i + 1 } else { 0 })
+pub(crate) fn wrapped_output_start(
+    tail: &VecDeque<(u64, String)>,
+    said: usize,
+    recipe_echo: Option<u64>,
+) -> usize {
+    wrapped_command(tail, said, recipe_echo)
+        .map_or(0, |(i, _)| if i + 1 < said { i + 1 } else { 0 })
 }
 
 /// Which of the commands or packages whose output is interleaved in a step printed its last
@@ -1450,6 +1468,7 @@ impl Engine {
             self.end_step(false);
             self.current.command = Some(command.chars().take(200).collect());
             self.current.warnings_fatal = Rules::makes_warnings_fatal(command);
+            self.current.echoes_commands = runs_echoing_tool(command);
             self.current.command_line = Some(number);
             if text.starts_with("##[group]") {
                 self.step_echo_until = number + STEP_ECHO_LINES;
@@ -2021,6 +2040,14 @@ impl Engine {
             return;
         }
         step.keyword_above = has_keyword;
+        // Before anything else under the tool, or right under its own line, a command's line
+        // is its echo.
+        if step.echoes_commands
+            && step.tail.back().is_none_or(|(_, l)| echoing_tool_says(l))
+            && reads_as_echo(text)
+        {
+            step.recipe_echo = Some(number);
+        }
         push_bounded(&mut self.current.tail, number, text);
         if self.baseline.is_some() && !known {
             push_bounded(&mut self.current.new_tail, number, text);

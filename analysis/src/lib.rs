@@ -330,7 +330,7 @@ fn from_context(step: &Step, meta: &JobMeta) -> Category {
     }
     // Otherwise the command a wrapper ran (`npm run ci`'s script, a Dockerfile's RUN step) says
     // more than the wrapper's.
-    let wrapped = engine::wrapped_command(&step.tail, step.tail.len())
+    let wrapped = engine::wrapped_command(&step.tail, step.tail.len(), step.recipe_echo)
         .map(|(_, command)| command)
         .filter(|command| !command.is_empty());
     of(wrapped)
@@ -1158,8 +1158,8 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
     } else {
         &step.tail
     };
-    let said = engine::said_last(source);
-    let start = engine::wrapped_output_start(source, said);
+    let said = engine::said_last(source, step.recipe_echo);
+    let start = engine::wrapped_output_start(source, said, step.recipe_echo);
     paragraph_shown(source, source.range(start..said), max)
 }
 
@@ -1461,7 +1461,7 @@ fn diff_introduced(start: usize) -> usize {
 fn paragraph_above(step: &Step, anchor: u64, over_blank: bool, max: usize) -> Vec<&(u64, String)> {
     // From the output of the last command a wrapper echoed, not its echo.
     let above = step.tail.partition_point(|l| l.0 < anchor);
-    let start = engine::wrapped_output_start(&step.tail, above);
+    let start = engine::wrapped_output_start(&step.tail, above, step.recipe_echo);
     let mut run = last_run(step.tail.range(start..above), max, false);
     let gap = if over_blank { 2 } else { 1 };
     if run.last().is_none_or(|l| l.0 + gap < anchor) {
@@ -1957,7 +1957,7 @@ fn step_report(
         // Under a weak anchor, all the step printed after it, when that fits, is the report the
         // anchor heads (sqlfluff's `== [file] FAIL` over its table of violations, detect-secrets'
         // findings under its `ERROR:`); otherwise its last few lines.
-        let said_end = engine::said_last(&step.tail);
+        let said_end = engine::said_last(&step.tail, step.recipe_echo);
         let said = step.tail.range(..said_end);
         let fits = heads_output
             && step.tail.front().is_some_and(|l| l.0 <= anchor)

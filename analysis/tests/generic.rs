@@ -3977,6 +3977,41 @@ fn ninja_s_failed_edge_heads_what_its_command_printed() {
 }
 
 #[test]
+fn make_s_echo_of_the_recipe_line_is_not_what_the_command_said() {
+    // make echoes the recipe line before the command's output: the lock check's verdict logged
+    // at WARNING level (line 13) is the command's last words, not the echo over it.
+    let log = job(concat!(
+        "$ make ci\n",
+        "PDM_CHECK_UPDATE=false pdm lock --check\n",
+        "WARNING: Lockfile doesn't satisfy the project requirements, packages may be outdated\n",
+        "make: *** [Makefile:12: ci] Error 1\n",
+    ));
+    let report = analyze(&log);
+    let (start, end, _) = first_excerpt(&report);
+    assert!(start <= 13 && end >= 13, "{report:#?}");
+    assert!(report.summary.contains("Lockfile"), "{report:#?}");
+    // A report under its underlined title (write-good's, lines 13-18): all of it, the title
+    // under the echo too.
+    let log = job(concat!(
+        "$ make docs-lint\n",
+        "node_modules/.bin/write-good README.md\n",
+        "In README.md\n",
+        "=============\n",
+        "The cart is totalled by the server.\n",
+        "         ^^^^^^^^^^^\n",
+        "\"is totalled\" may be passive voice on line 3 at column 9\n",
+        "-------------\n",
+        "It is basically a simple cart.\n",
+        "^^^^^\n",
+        "\"It is\" is wordy or unneeded on line 5 at column 0\n",
+        "make: *** [Makefile:12: docs-lint] Error 2\n",
+    ));
+    let report = analyze(&log);
+    let (start, end, _) = first_excerpt(&report);
+    assert!(start <= 13 && end >= 21, "{report:#?}");
+}
+
+#[test]
 fn gnu_make_under_another_name_reports_the_exit_as_make_does() {
     // CMake's Makefiles under `gmake` (Red Hat's systems, the BSDs): the sub-makes' reports of
     // the exit are not the check's last words (line 15); the innermost one is shown under them.

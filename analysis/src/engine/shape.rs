@@ -763,6 +763,86 @@ fn make_reports_exit(line: &str) -> bool {
             .is_some_and(|(_, code)| !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// The build tools that echo each command of a recipe on a bare line of its own before what the
+/// command prints: GNU make (as `gmake` and `mingw32-make` too), Rake's `sh` and SCons.
+const ECHOING_TOOLS: [&str; 5] = ["make", "gmake", "mingw32-make", "rake", "scons"];
+
+/// Whether a step's command runs one of [`ECHOING_TOOLS`]: `make ci`, `cd build && make check`,
+/// `bundle exec rake`, `sudo make install`, `/usr/bin/make -C src`.
+pub(super) fn runs_echoing_tool(command: &str) -> bool {
+    const PREFIXES: [&str; 6] = ["sudo", "time", "env", "bundle", "exec", "travis_retry"];
+    command.split(['&', ';', '|']).any(|part| {
+        part.split_whitespace()
+            .find(|w| !PREFIXES.contains(w) && !w.contains('='))
+            .is_some_and(|program| {
+                ECHOING_TOOLS.contains(&program.rsplit('/').next().unwrap_or(program))
+            })
+    })
+}
+
+/// Whether `line` is one of [`ECHOING_TOOLS`]' own (`make[1]: Entering directory '…'`,
+/// `scons: Building targets ...`): the line after it is where the next command's echo goes.
+pub(super) fn echoing_tool_says(line: &str) -> bool {
+    // (Asked of every line under such a tool: its first bytes only.)
+    ECHOING_TOOLS.iter().any(|name| {
+        line.strip_prefix(name)
+            .is_some_and(|rest| rest.starts_with([':', '[']))
+    })
+}
+
+/// Whether `line` reads as a command one of [`ECHOING_TOOLS`] echoed: shell words, behind any
+/// `NAME=value` assignments, the program a lower-case name or the path of a program or script
+/// (`cmake-lint CMakeLists.txt`, `node_modules/.bin/tsc --noEmit`, `./generate.sh`,
+/// `PDM_CHECK_UPDATE=false pdm lock --check`), given a flag or a file unless the program is a
+/// path; not a tool's `warning: …` or `files scanned: 1` (a word ending with `:`), a sentence, a data file's path (ajv's `products/pen.json
+/// invalid`), git's `diff --git a/x b/x` or go test's `ok  \tpkg` (a tab). Asked only of a
+/// line no command's output can be above (see `Engine::push_tail`): lower down, what commands
+/// print reads as a command too often (npm's `npm error command sh -c node build.js`, advice
+/// to run `check-manifest -c`).
+pub(super) fn reads_as_echo(line: &str) -> bool {
+    if line.starts_with(char::is_whitespace)
+        || line.contains('\t')
+        || line.len() > 1000
+        || line.starts_with("diff --git ")
+    {
+        return false;
+    }
+    let assignment = |w: &&str| {
+        w.split_once('=').is_some_and(|(name, _)| {
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
+        })
+    };
+    let mut words = line
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .skip_while(assignment);
+    let Some(program) = words.next() else {
+        return false;
+    };
+    let arguments: Vec<&str> = words.collect();
+    let name = program.rsplit('/').next().unwrap_or(program);
+    let program_like = program
+        .starts_with(|c: char| c.is_ascii_lowercase() || c == '.' || c == '/')
+        && program.bytes().all(|b| {
+            b.is_ascii_lowercase()
+                || b.is_ascii_digit()
+                || matches!(b, b'.' | b'/' | b'_' | b'-' | b'+')
+        })
+        && name.rsplit_once('.').is_none_or(|(stem, extension)| {
+            stem.is_empty() || ["sh", "bash", "py", "pl", "rb", "js", "php"].contains(&extension)
+        });
+    let sentence = arguments
+        .last()
+        .is_some_and(|w| w.ends_with('.') && !w.contains('/'));
+    // What a command is given, a flag or a file, or its program's path, tell it from words
+    // (`step 1 ok`).
+    let given = |w: &&str| w.starts_with('-') || w.contains(['/', '.']);
+    program_like
+        && !sentence
+        && !arguments.iter().any(|w| w.ends_with(':'))
+        && (program.contains('/') || arguments.iter().any(given))
+}
+
 /// The lines that go on a report of one or a few lines, whatever its shape: what an anchor
 /// ending with `:` announces (the Maven Enforcer's `Rule 0: … failed with message:` over the
 /// message), a heading right under the anchor (LuaRocks' `Missing dependencies for shop:` over
