@@ -1179,10 +1179,11 @@ fn paragraph_shown<'a>(
         return section;
     }
     let cut = run.len().saturating_sub(max);
-    if let Some(start) = whole_diff(&run, 0).filter(|start| *start < cut) {
+    // (A diff with a weak verdict under it, cram's `# Ran 2 tests, 0 skipped, 1 failed.`.)
+    if let Some(start) = whole_diff(&run, 2).filter(|start| *start < cut) {
         return run.split_off(diff_introduced(start));
     }
-    if let Some(diff) = diff_over_blank_context(source, &run, 0) {
+    if let Some(diff) = diff_over_blank_context(source, from, &run, 2) {
         return diff;
     }
     if let Some(start) = whole_value(&run).filter(|start| *start < cut) {
@@ -1394,8 +1395,10 @@ fn whole_value(run: &[&(u64, String)]) -> Option<usize> {
 
 /// The whole unified diff a run of its lines ends, when blank lines part it from its headers:
 /// a context line that is a lone space reads as a blank line (`git diff` of a go.mod tidied).
+/// Not above line `from`, where the command's output starts.
 fn diff_over_blank_context<'a>(
     source: &'a VecDeque<(u64, String)>,
+    from: u64,
     run: &[&'a (u64, String)],
     trailing: usize,
 ) -> Option<Vec<&'a (u64, String)>> {
@@ -1405,7 +1408,7 @@ fn diff_over_blank_context<'a>(
     let mut diff: Vec<&(u64, String)> = run.to_vec();
     let mut next = first.0;
     for line in source.iter().rev().skip_while(|l| l.0 >= first.0) {
-        if diff.len() == MAX_SHOWN_LINES || next - line.0 > 2 {
+        if diff.len() == MAX_SHOWN_LINES || next - line.0 > 2 || line.0 < from {
             break;
         }
         diff.insert(0, line);
@@ -1472,7 +1475,8 @@ fn paragraph_above(step: &Step, anchor: u64, over_blank: bool, max: usize) -> Ve
     if let Some(start) = whole_diff(&run, 2) {
         return run.split_off(diff_introduced(start));
     }
-    if let Some(diff) = diff_over_blank_context(&step.tail, &run, 2) {
+    let from = step.tail.get(start).map_or(0, |l| l.0);
+    if let Some(diff) = diff_over_blank_context(&step.tail, from, &run, 2) {
         return diff;
     }
     let cut = run.len().saturating_sub(TAIL_SHOWN);
@@ -1554,9 +1558,18 @@ impl Unit {
 /// test): then nothing above the verdict is its cause either.
 fn pointed_unit<'a>(step: &'a Step, primary: &Block, max: usize) -> Option<Vec<&'a (u64, String)>> {
     let pointer = primary.rule.tier >= 3;
-    // (With whether the verdict reports how a command the unit ran exited.)
-    let name =
-        |(n, l): &(u64, String)| Some((Unit::named_by(l.trim())?, *n, engine::reports_exit(l)));
+    // (With whether the verdict, or the line right under it, reports how a command the unit
+    // ran exited: Maven's `… Process exited with an error: 1`, Gradle's `> Process 'command
+    // 'cram'' finished with non-zero exit value 1` under `Execution failed for task ':ci'.`)
+    let exit_under = |n: u64| {
+        (step.tail.iter())
+            .find(|l| l.0 == n + 1)
+            .is_some_and(|l| engine::reports_exit(&l.1))
+    };
+    let name = |(n, l): &(u64, String)| {
+        let unit = Unit::named_by(l.trim())?;
+        Some((unit, *n, engine::reports_exit(l) || exit_under(*n)))
+    };
     let named = if pointer {
         step.tail.iter().rev().find_map(name)
     } else {
@@ -1593,8 +1606,22 @@ fn pointed_unit<'a>(step: &'a Step, primary: &Block, max: usize) -> Option<Vec<&
         return Some(Vec::new());
     };
     if ran_a_command {
-        let output = said[first_finding..].iter().copied();
-        return Some(paragraph_shown(&step.tail, output, max));
+        let output = &said[first_finding..];
+        let mut shown = paragraph_shown(&step.tail, output.iter().copied(), max);
+        // A weak anchor in a paragraph of its own, blank lines over the last words (pub's
+        // verdict, its advice two blank lines down): its paragraph is shown over them, as it
+        // is over a step's last words.
+        if pointer
+            && let Some(anchor) = primary.lines.first().map(|l| l.0)
+            && let Some(first) = shown.first().map(|l| l.0)
+            && output.first().is_some_and(|l| l.0 <= anchor)
+            && anchor < first
+            && !output.iter().any(|l| l.0 > anchor && l.0 < first)
+        {
+            let paragraph = last_run(output.iter().copied().filter(|l| l.0 <= anchor), max, false);
+            shown.splice(0..0, paragraph);
+        }
+        return Some(shown);
     }
     let shown = match said
         .iter()

@@ -4103,6 +4103,27 @@ fn what_a_gradle_exec_task_s_process_printed_is_the_cause_not_gradle_s_report() 
 }
 
 #[test]
+fn a_gradle_exec_task_s_process_output_is_shown_as_a_step_s_last_words() {
+    // Gradle's verdict on the task does not report the exit itself: the line under it does.
+    // What the process printed is its last words, a diff whole with the verdict under it
+    // (cram's transcript diff, lines 13-22), not its last eight lines.
+    let log = job(&format!(
+        "$ gradle ci\n:ci\n!\n--- tests/total.t\n+++ tests/total.t.err\n@@ -8,4 +8,4 @@\n \n   $ python3 \"$TESTDIR/../cart.py\" 120 80\n   items: 2\n-  total: 200\n+  total: 80\n.\n# Ran 2 tests, 0 skipped, 1 failed.\n{GRADLE_4_EXEC_REPORT}"
+    ));
+    let report = analyze(&log);
+    let (start, end, _) = first_excerpt(&report);
+    assert!(start <= 13 && end >= 22, "{report:#?}");
+    // A verdict in a paragraph of its own, the advice two blank lines under it (pub's): the
+    // verdict's paragraph is shown over the advice (lines 12-16).
+    let log = job(&format!(
+        "$ gradle ci\n:ci\nResolving dependencies...\nBecause shop depends on intl ^0.20.0 which depends on clock ^1.2.0, clock ^1.2.0 is required.\nSo, because shop depends on clock 1.1.1, version solving failed.\n\n\nYou can try the following suggestion to make the pubspec resolve:\n* Consider downgrading your constraint on intl: dart pub add intl:^0.19.0\n{GRADLE_4_EXEC_REPORT}"
+    ));
+    let report = analyze(&log);
+    let (start, end, _) = first_excerpt(&report);
+    assert!(start <= 13 && end >= 14, "{report:#?}");
+}
+
+#[test]
 fn a_compiler_s_error_glued_to_gradle_4_s_task_header_names_its_file() {
     // Gradle 4.4 (captured): javac's first line on standard error follows the task's header
     // on its line; ` FAILED` after the compiler's count is the task's verdict, not the error's.
