@@ -1608,18 +1608,23 @@ fn pointed_unit<'a>(step: &'a Step, primary: &Block, max: usize) -> Option<Vec<&
     if ran_a_command {
         let output = &said[first_finding..];
         let mut shown = paragraph_shown(&step.tail, output.iter().copied(), max);
-        // A weak anchor in a paragraph of its own, blank lines over the last words (pub's
-        // verdict, its advice two blank lines down): its paragraph is shown over them, as it
-        // is over a step's last words.
+        // A weak anchor in what the command printed, above its last words (pub's verdict, its
+        // advice two blank lines down; RSpec's `Failure/Error:` in a load error's report): from
+        // its paragraph down, all of it is shown when it fits, as a step's would be.
         if pointer
             && let Some(anchor) = primary.lines.first().map(|l| l.0)
             && let Some(first) = shown.first().map(|l| l.0)
             && output.first().is_some_and(|l| l.0 <= anchor)
             && anchor < first
-            && !output.iter().any(|l| l.0 > anchor && l.0 < first)
+            && let Some(start) =
+                last_run(output.iter().copied().filter(|l| l.0 <= anchor), max, false)
+                    .first()
+                    .map(|l| l.0)
+            && shown
+                .last()
+                .is_some_and(|l| l.0 - start < MAX_SHOWN_LINES as u64)
         {
-            let paragraph = last_run(output.iter().copied().filter(|l| l.0 <= anchor), max, false);
-            shown.splice(0..0, paragraph);
+            shown = output.iter().copied().filter(|l| l.0 >= start).collect();
         }
         return Some(shown);
     }

@@ -4121,6 +4121,16 @@ fn a_gradle_exec_task_s_process_output_is_shown_as_a_step_s_last_words() {
     let report = analyze(&log);
     let (start, end, _) = first_excerpt(&report);
     assert!(start <= 13 && end >= 14, "{report:#?}");
+    // A weak anchor in the process's output, further above its last words (RSpec's
+    // `Failure/Error:` under its load error's first line, line 13): all of it from the
+    // anchor's paragraph down.
+    let log = job(&format!(
+        "$ gradle ci\n:ci\nAn error occurred while loading ./spec/cart_spec.rb.\nFailure/Error:\n  RSpec.describe Cart do\n    it \"sums the prices\" do\n    end\n  end\n\nNameError:\n  uninitialized constant Cart\n\n  RSpec.describe Cart do\n                 ^^^^\n# ./spec/cart_spec.rb:3:in `<top (required)>'\nNo examples found.\n\n\nFinished in 0.00003 seconds (files took 0.08137 seconds to load)\n0 examples, 0 failures, 1 error occurred outside of examples\n\n{GRADLE_4_EXEC_REPORT}"
+    ));
+    let report = analyze(&log);
+    let (start, end, text) = first_excerpt(&report);
+    assert!(start <= 13 && end >= 25, "{report:#?}");
+    assert!(text.contains("uninitialized constant Cart"), "{report:#?}");
 }
 
 #[test]
