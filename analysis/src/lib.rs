@@ -1626,6 +1626,17 @@ fn pointed_unit<'a>(step: &'a Step, primary: &Block, max: usize) -> Option<Vec<&
         {
             shown = output.iter().copied().filter(|l| l.0 >= start).collect();
         }
+        // With the report of the exit right under them by what ran the command in turn (xargs'
+        // `sh: exited with status 255; aborting`, npm's block), as a step's last words are; not
+        // the plugin's own (`[ERROR] Command execution failed.`, Commons Exec's exception).
+        let mut shown = with_exit_reports(step, &shown);
+        while shown.len() > 1
+            && shown.last().is_some_and(|l| {
+                engine::reports_exit(&l.1) && (l.1.starts_with('[') || engine::raised(&l.1))
+            })
+        {
+            shown.pop();
+        }
         return Some(shown);
     }
     let shown = match said
@@ -2116,8 +2127,9 @@ fn step_report(
     };
     let category = category_of(telling, &step, meta);
     // What the pointed unit printed names the cause: its first finding at a place, else its
-    // last finding.
-    let unit_finding = first_place_else_last(&unit, finding).map(str::to_owned);
+    // last finding (not the report of the exit under it).
+    let unit_finding =
+        first_place_else_last(&unit, |l| finding(l) && !engine::reports_exit(l)).map(str::to_owned);
     // What a hook printed under its title says why it failed (its first finding at a place,
     // else its last words), and the title which hook it was.
     let titled_finding = first_place_else_last(&titled, |l| {

@@ -4269,6 +4269,13 @@ fn what_a_command_maven_s_exec_plugin_ran_printed_is_the_cause_not_the_plugin_s_
     // a step's are, not cut to the last lines of the goal's output.
     let log = job(&format!("{MAVEN_EXEC_HEAD}{GOFMT_DIFF}{MAVEN_EXEC_REPORT}"));
     assert_first_excerpt(&log, (19, 30));
+    // The report of the exit by what ran the failed command in turn (xargs', line 20) is
+    // shown under its last words, as a step's is; they, not the report, are the headline.
+    let log = job(&format!(
+        "{MAVEN_EXEC_HEAD}parse error: Expected another key-value pair at line 1, column 16\nxargs: sh: exited with status 255; aborting\n{MAVEN_EXEC_REPORT}"
+    ));
+    let report = assert_first_excerpt(&log, (19, 20));
+    assert!(report.headline.starts_with("parse error"), "{report:#?}");
 }
 
 /// `gofmt -d`'s diff, as a `test -z` check prints it: twelve lines.
