@@ -1606,38 +1606,12 @@ fn pointed_unit<'a>(step: &'a Step, primary: &Block, max: usize) -> Option<Vec<&
         return Some(Vec::new());
     };
     if ran_a_command {
-        let output = &said[first_finding..];
-        let mut shown = paragraph_shown(&step.tail, output.iter().copied(), max);
-        // A weak anchor in what the command printed, above its last words (pub's verdict, its
-        // advice two blank lines down; RSpec's `Failure/Error:` in a load error's report): from
-        // its paragraph down, all of it is shown when it fits, as a step's would be.
-        if pointer
-            && let Some(anchor) = primary.lines.first().map(|l| l.0)
-            && let Some(first) = shown.first().map(|l| l.0)
-            && output.first().is_some_and(|l| l.0 <= anchor)
-            && anchor < first
-            && let Some(start) =
-                last_run(output.iter().copied().filter(|l| l.0 <= anchor), max, false)
-                    .first()
-                    .map(|l| l.0)
-            && shown
-                .last()
-                .is_some_and(|l| l.0 - start < MAX_SHOWN_LINES as u64)
-        {
-            shown = output.iter().copied().filter(|l| l.0 >= start).collect();
-        }
-        // With the report of the exit right under them by what ran the command in turn (xargs'
-        // `sh: exited with status 255; aborting`, npm's block), as a step's last words are; not
-        // the plugin's own (`[ERROR] Command execution failed.`, Commons Exec's exception).
-        let mut shown = with_exit_reports(step, &shown);
-        while shown.len() > 1
-            && shown.last().is_some_and(|l| {
-                engine::reports_exit(&l.1) && (l.1.starts_with('[') || engine::raised(&l.1))
-            })
-        {
-            shown.pop();
-        }
-        return Some(shown);
+        return Some(command_output_shown(
+            step,
+            primary,
+            &said[first_finding..],
+            max,
+        ));
     }
     let shown = match said
         .iter()
@@ -1648,6 +1622,46 @@ fn pointed_unit<'a>(step: &'a Step, primary: &Block, max: usize) -> Option<Vec<&
         None => said[said.len().saturating_sub(max).max(first_finding)..].to_vec(),
     };
     Some(shown)
+}
+
+/// What is shown of what the command a goal or task ran printed (`output`, from its first
+/// finding): its last words, as a step's are (see [`paragraph_shown`]).
+fn command_output_shown<'a>(
+    step: &'a Step,
+    primary: &Block,
+    output: &[&'a (u64, String)],
+    max: usize,
+) -> Vec<&'a (u64, String)> {
+    let mut shown = paragraph_shown(&step.tail, output.iter().copied(), max);
+    // A weak anchor in what the command printed, above its last words (pub's verdict, its
+    // advice two blank lines down; RSpec's `Failure/Error:` in a load error's report): from
+    // its paragraph down, all of it is shown when it fits, as a step's would be.
+    if primary.rule.tier >= 3
+        && let Some(anchor) = primary.lines.first().map(|l| l.0)
+        && let Some(first) = shown.first().map(|l| l.0)
+        && output.first().is_some_and(|l| l.0 <= anchor)
+        && anchor < first
+        && let Some(start) = last_run(output.iter().copied().filter(|l| l.0 <= anchor), max, false)
+            .first()
+            .map(|l| l.0)
+        && shown
+            .last()
+            .is_some_and(|l| l.0 - start < MAX_SHOWN_LINES as u64)
+    {
+        shown = output.iter().copied().filter(|l| l.0 >= start).collect();
+    }
+    // With the report of the exit right under them by what ran the command in turn (xargs'
+    // `sh: exited with status 255; aborting`, npm's block), as a step's last words are; not
+    // the plugin's own (`[ERROR] Command execution failed.`, Commons Exec's exception).
+    let mut shown = with_exit_reports(step, &shown);
+    while shown.len() > 1
+        && shown.last().is_some_and(|l| {
+            engine::reports_exit(&l.1) && (l.1.starts_with('[') || engine::raised(&l.1))
+        })
+    {
+        shown.pop();
+    }
+    shown
 }
 
 /// The first of `lines` that names a place, else the last that is `said`, trimmed.

@@ -3990,7 +3990,7 @@ fn make_s_echo_of_the_recipe_line_is_not_what_the_command_said() {
     let (start, end, _) = first_excerpt(&report);
     assert!(start <= 13 && end >= 13, "{report:#?}");
     assert!(report.summary.contains("Lockfile"), "{report:#?}");
-    // A report under its underlined title (write-good's, lines 13-18): all of it, the title
+    // A report under its underlined title (write-good's, lines 13-21): all of it, the title
     // under the echo too.
     let log = job(concat!(
         "$ make docs-lint\n",
