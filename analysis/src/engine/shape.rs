@@ -794,11 +794,11 @@ pub(super) fn echoing_tool_says(line: &str) -> bool {
 /// `NAME=value` assignments, the program a lower-case name or the path of a program or script
 /// (`cmake-lint CMakeLists.txt`, `node_modules/.bin/tsc --noEmit`, `./generate.sh`,
 /// `PDM_CHECK_UPDATE=false pdm lock --check`), given a flag or a file unless the program is a
-/// path; not a tool's `warning: …` or `files scanned: 1` (a word ending with `:`), a sentence, a data file's path (ajv's `products/pen.json
-/// invalid`), git's `diff --git a/x b/x` or go test's `ok  \tpkg` (a tab). Asked only of a
-/// line no command's output can be above (see `Engine::push_tail`): lower down, what commands
-/// print reads as a command too often (npm's `npm error command sh -c node build.js`, advice
-/// to run `check-manifest -c`).
+/// path; not a tool's `warning: …` or `files scanned: 1` (a word ending with `:`), a sentence,
+/// a data file's path (ajv's `products/pen.json invalid`), git's `diff --git a/x b/x` or go
+/// test's `ok  \tpkg` (a tab). Asked only of a line no command's output can be above (see
+/// `Engine::push_tail`): lower down, what commands print reads as a command too often (npm's
+/// `npm error command sh -c node build.js`, advice to run `check-manifest -c`).
 pub(super) fn reads_as_echo(line: &str) -> bool {
     if line.starts_with(char::is_whitespace)
         || line.contains('\t')
