@@ -36,10 +36,10 @@ pub(crate) use shape::{
 };
 use shape::{
     code_fence, continues, echoing_tool_says, ends_report, ends_with_hook_title, error_tag,
-    gradle_reports_failure, gradle_task, gradle_task_failed, grunt_task, hook_passed,
-    in_titled_section, looks_like_path, passed_unit_title, program_prefix, reads_as_echo,
-    runs_echoing_tool, starts_test_class, task_header, task_ids, test_run_verdict, untagged,
-    usage_heading, wrapper_heading, wrapper_reports,
+    gradle_reports_failure, gradle_task_failed, hook_passed, in_titled_section, looks_like_path,
+    passed_unit_title, program_prefix, reads_as_echo, runs_echoing_tool, starts_test_class,
+    task_header, task_ids, task_runner_heading, test_run_verdict, untagged, usage_heading,
+    wrapper_heading, wrapper_reports,
 };
 pub(crate) use shape::{hook_name, reported_program, reports_exit, traced_command};
 use std::collections::{HashSet, VecDeque};
@@ -901,8 +901,7 @@ fn echoed_command<'a>(line: &'a str, above: Option<&str>) -> Option<&'a str> {
     } else if npm_script(l)
         || l.starts_with("---> Running in ")
         || l.starts_with("Attaching to ")
-        || gradle_task(l)
-        || grunt_task(l)
+        || task_runner_heading(l)
     {
         ""
     } else if above.is_some_and(|above| {

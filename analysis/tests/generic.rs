@@ -4012,6 +4012,27 @@ fn make_s_echo_of_the_recipe_line_is_not_what_the_command_said() {
 }
 
 #[test]
+fn gulp_s_task_header_starts_what_the_task_s_command_printed() {
+    // gulp-shell echoes nothing: the task's header over its output (line 13) starts the
+    // command's output, and the lock check's verdict logged at WARNING level (line 14) is its
+    // last words, not the header.
+    let log = job(concat!(
+        "$ npx gulp ci\n",
+        "[10:42:07] Using gulpfile /builds/acme/app/gulpfile.js\n",
+        "[10:42:07] Starting 'ci'...\n",
+        "WARNING: Lockfile doesn't satisfy the project requirements, packages may be outdated\n",
+        "[10:42:09] 'ci' errored after 1.97 s\n",
+        "[10:42:09] Error in plugin \"gulp-shell\"\n",
+        "Message:\n",
+        "    Command `pdm lock --check` failed with exit code 1\n",
+    ));
+    let report = analyze(&log);
+    let (start, end, _) = first_excerpt(&report);
+    assert!(start == 14 && end >= 14, "{report:#?}");
+    assert!(report.summary.contains("Lockfile"), "{report:#?}");
+}
+
+#[test]
 fn gnu_make_under_another_name_reports_the_exit_as_make_does() {
     // CMake's Makefiles under `gmake` (Red Hat's systems, the BSDs): the sub-makes' reports of
     // the exit are not the check's last words (line 15); the innermost one is shown under them.

@@ -222,7 +222,8 @@ pub(super) fn cause_chain_above(tail: &VecDeque<(u64, String)>, number: u64) -> 
 /// The remembered lines that run without a gap up to line `end`, from it upward, none of them at
 /// or before `taken` (part of a block already). Blank lines are not remembered: a gap is one;
 /// so is a build tool's header over the output of the task the lines are (Gradle's `> Task
-/// :ci`, Grunt's `Running "exec:test" (exec) task`), as the runner's `$ cmd` starts a step.
+/// :ci`, Grunt's `Running "exec:test" (exec) task`, gulp's `Starting 'ci'...`), as the runner's
+/// `$ cmd` starts a step.
 /// (Other wrappers' echoes end with a blank line, or are read in [`super::wrapped_command`]:
 /// this runs at every anchor, and the headers' checks are cheap.)
 pub(super) fn run_up_from(
@@ -234,10 +235,8 @@ pub(super) fn run_up_from(
         .rev()
         .skip_while(move |(n, _)| *n > end)
         .scan(end + 1, move |expected, line| {
-            let next = line.0 + 1 == *expected
-                && line.0 > taken
-                && !super::gradle_task(&line.1)
-                && !super::grunt_task(&line.1);
+            let next =
+                line.0 + 1 == *expected && line.0 > taken && !super::task_runner_heading(&line.1);
             *expected = line.0;
             next.then_some(line)
         })

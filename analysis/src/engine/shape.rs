@@ -630,9 +630,23 @@ pub(crate) fn gradle_task(line: &str) -> bool {
         })
 }
 
+/// Whether a line is a task runner's header over a task's output, which starts there as a
+/// step's starts under the runner's `$ cmd`: Gradle's, Grunt's or gulp's.
+pub(crate) fn task_runner_heading(line: &str) -> bool {
+    gradle_task(line) || grunt_task(line) || gulp_task(line)
+}
+
+/// Whether a line is gulp's header over a task's output, `Starting 'ci'...` (behind its time,
+/// `[10:42:07] `, which the tail does not keep): the task's name quoted, in one word.
+fn gulp_task(line: &str) -> bool {
+    line.strip_prefix("Starting '")
+        .and_then(|rest| rest.strip_suffix("'..."))
+        .is_some_and(|task| !task.is_empty() && !task.contains(char::is_whitespace))
+}
+
 /// Whether a line is Grunt's header over a task's output: `Running "exec:test" (exec) task`,
 /// the task and its target quoted, the task again in brackets.
-pub(crate) fn grunt_task(line: &str) -> bool {
+fn grunt_task(line: &str) -> bool {
     line.strip_prefix("Running \"")
         .and_then(|rest| rest.strip_suffix(") task"))
         .and_then(|rest| rest.split_once("\" ("))
@@ -1642,7 +1656,7 @@ pub(crate) fn traced_command(line: &str) -> Option<&str> {
 mod tests {
     use super::{
         closing_count, ends_with_hook_title, gradle_reports_failure, gradle_task, grunt_task,
-        hook_passed, looks_like_path, reports_exit, test_run_verdict,
+        hook_passed, looks_like_path, reports_exit, task_runner_heading, test_run_verdict,
     };
 
     #[test]
@@ -1725,6 +1739,15 @@ mod tests {
             ("Running \"a test\" task", false),
         ] {
             assert_eq!(grunt_task(line), header, "{line}");
+        }
+        for (line, header) in [
+            ("Starting 'ci'...", true),
+            ("Starting 'build:css'...", true),
+            ("Starting 'a task'...", false),
+            ("Starting 'ci'", false),
+            ("Starting server...", false),
+        ] {
+            assert_eq!(task_runner_heading(line), header, "{line}");
         }
         for (line, header) in [
             ("> Task :ci", true),
