@@ -2039,6 +2039,7 @@ fn step_report(
         let runs_on = gave_up
             .last()
             .is_some_and(|last| step.tail.iter().filter(|l| l.0 > last.0).count() <= closing);
+        let words_end = said.clone().next_back().map_or(0, |l| l.0);
         let last: Vec<&(u64, String)> = if fits {
             said.filter(|l| l.0 > anchor).collect()
         } else if runs_on && fits_last_words(&gave_up) {
@@ -2065,8 +2066,11 @@ fn step_report(
             .copied()
             .filter(|l| l.0 > anchor && !shown.contains(l.0))
             .collect();
+        // What the wrappers around the command reported after it (npm's block under a
+        // monorepo runner's) is no more of its words: only its own count.
+        let own_after: Vec<_> = after.iter().copied().filter(|l| l.0 <= words_end).collect();
         let last_words =
-            |end: u64| fits_last_words(&after) && after.first().is_some_and(|l| l.0 == end + 1);
+            |end: u64| fits_last_words(&own_after) && after.first().is_some_and(|l| l.0 == end + 1);
         // What a title heads is what went wrong; the title says only where.
         if primary.rule.titles_output {
             titled.clone_from(&after);

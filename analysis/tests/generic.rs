@@ -4033,6 +4033,40 @@ fn gulp_s_task_header_starts_what_the_task_s_command_printed() {
 }
 
 #[test]
+fn what_a_command_gave_up_on_is_shown_over_its_wrappers_reports() {
+    // Turborepo runs npm, which runs rsync: the refused connection (line 16), what rsync gave
+    // up on under it (17-18), then npm's block and Turborepo's report of the exit. Those
+    // wrappers' lines are no more of rsync's words: its two lines are few enough to show.
+    let log = job(concat!(
+        "$ npx turbo run deploy\n",
+        "@acme/app:deploy: cache miss, executing 0687f5b903f1439d\n",
+        "@acme/app:deploy: > @acme/app@1.0.0 deploy\n",
+        "@acme/app:deploy: > rsync -az dist/ deploy@10.0.0.7:/srv/shop/\n",
+        "@acme/app:deploy: \n",
+        "@acme/app:deploy: ssh: connect to host 10.0.0.7 port 22: Connection refused\n",
+        "@acme/app:deploy: rsync: connection unexpectedly closed (0 bytes received so far) [sender]\n",
+        "@acme/app:deploy: rsync error: unexplained error (code 255) at io.c(232) [sender=3.2.7]\n",
+        "@acme/app:deploy: npm error Lifecycle script `deploy` failed with error:\n",
+        "@acme/app:deploy: npm error code 255\n",
+        "@acme/app:deploy: npm error path /builds/acme/app/packages/app\n",
+        "@acme/app:deploy: npm error workspace @acme/app@1.0.0\n",
+        "@acme/app:deploy: npm error location /builds/acme/app/packages/app\n",
+        "@acme/app:deploy: npm error command failed\n",
+        "@acme/app:deploy: npm error command sh -c rsync -az dist/ deploy@10.0.0.7:/srv/shop/\n",
+        "@acme/app#deploy:  ERROR  command (/builds/acme/app/packages/app) /usr/bin/npm run deploy exited (255)\n",
+        "\n",
+        " Tasks:    0 successful, 1 total\n",
+        "Failed:    @acme/app#deploy\n",
+        "\n",
+        " ERROR  run failed: command  exited (255)\n",
+    ));
+    let report = analyze(&log);
+    assert_eq!(report.category, Category::Network, "{report:#?}");
+    let (start, end, _) = first_excerpt(&report);
+    assert!(start == 16 && end >= 18, "{report:#?}");
+}
+
+#[test]
 fn gnu_make_under_another_name_reports_the_exit_as_make_does() {
     // CMake's Makefiles under `gmake` (Red Hat's systems, the BSDs): the sub-makes' reports of
     // the exit are not the check's last words (line 15); the innermost one is shown under them.
