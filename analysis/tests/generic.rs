@@ -4067,6 +4067,37 @@ fn what_a_command_gave_up_on_is_shown_over_its_wrappers_reports() {
 }
 
 #[test]
+fn a_wrapper_s_report_of_the_exit_in_words_of_an_exit_alone_closes_the_report_over_it() {
+    // tox reports the exit with no word of an error (line 23): it closes the sanitizer's
+    // summary (line 22), which is then shown under the leak's report (lines 15-20).
+    let log = job(concat!(
+        "$ tox -e py\n",
+        "py: commands[0]> ./cart\n",
+        "\n",
+        "=================================================================\n",
+        "==31064==ERROR: LeakSanitizer: detected memory leaks\n",
+        "\n",
+        "Direct leak of 45 byte(s) in 3 object(s) allocated from:\n",
+        "    #0 0x7f978b2b89cf in __interceptor_malloc ../../../../src/libsanitizer/asan/asan_malloc_linux.cpp:69\n",
+        "    #1 0x55797fbd81bc in label /builds/acme/app/cart.c:4\n",
+        "    #2 0x55797fbd81f9 in main /builds/acme/app/cart.c:9\n",
+        "\n",
+        "SUMMARY: AddressSanitizer: 45 byte(s) leaked in 3 allocation(s).\n",
+        "py: exit 1 (12.31 seconds) /builds/acme/app> ./cart pid=412\n",
+        "  py: FAIL code 1 (20.17=setup[7.86]+cmd[12.31] seconds)\n",
+        "  evaluation failed :( (20.25 seconds)\n",
+    ));
+    let report = analyze(&log);
+    let shown: Vec<(u64, u64)> = (report.excerpts.iter())
+        .map(|e| (e.start_line, e.end_line))
+        .collect();
+    assert!(
+        shown.iter().any(|&(start, end)| start <= 15 && end >= 22),
+        "{report:#?}"
+    );
+}
+
+#[test]
 fn gnu_make_under_another_name_reports_the_exit_as_make_does() {
     // CMake's Makefiles under `gmake` (Red Hat's systems, the BSDs): the sub-makes' reports of
     // the exit are not the check's last words (line 15); the innermost one is shown under them.
