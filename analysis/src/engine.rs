@@ -56,6 +56,8 @@ const RECENT_GENERIC: usize = 6;
 /// Non-blank lines remembered at the end of each step, for logs without a recognisable error
 /// and for the file-path lines some tools print above their findings.
 const TAIL_LINES: usize = 40;
+/// Earlier steps that reported errors and went on, kept for the failing step's root cause.
+const EARLIER_STEPS: usize = 3;
 
 #[derive(Debug, Clone)]
 pub struct Block {
@@ -477,7 +479,8 @@ impl Step {
             .first()
             .map(|(_, l)| crate::named_things(l))
             .unwrap_or_default();
-        let one_story = (last.lines.iter()).any(|(_, l)| next_names.iter().any(|n| l.contains(n)));
+        let one_story =
+            (last.lines.iter()).any(|(_, l)| next_names.iter().any(|n| crate::mentions(l, n)));
         let survived = last.rule.shape == Shape::Line
             && !last.passed_over
             && went_on
@@ -1051,7 +1054,9 @@ pub struct Engine {
     batch: Batch,
     current: Step,
     failing: Option<Step>,
-    last_with_errors: Option<Step>,
+    /// The last few steps that reported errors and went on, the latest last (see
+    /// [`Finished::earlier`]).
+    with_errors: VecDeque<Step>,
     /// The last command the log said exited with 0 (Travis' `The command "npm test" exited
     /// with 0.`): when no step failed, the job failed after its commands passed.
     last_passed: Option<String>,
@@ -1091,9 +1096,9 @@ pub struct Engine {
 /// What the engine found: the failing step, the log's length, and the baseline it compared with.
 pub struct Finished {
     pub step: Option<Step>,
-    /// The last earlier step that reported errors and went on (`|| true`, `make -i`): its
-    /// failure may be what the failing step lacks.
-    pub earlier: Option<Step>,
+    /// The last few earlier steps that reported errors and went on (`|| true`, `make -i`), the
+    /// latest last: a failure among them may be what the failing step lacks.
+    pub earlier: Vec<Step>,
     pub lines_total: u64,
     pub baseline: Option<Baseline>,
     pub checkout: Option<String>,
@@ -1114,7 +1119,7 @@ impl Engine {
             batch: Batch::default(),
             current: Step::default(),
             failing: None,
-            last_with_errors: None,
+            with_errors: VecDeque::new(),
             last_passed: None,
             open: None,
             last_block_end: 0,
@@ -2154,7 +2159,12 @@ impl Engine {
         if failed {
             self.failing = Some(step);
         } else if step.has_errors() && !step.dumps_files() {
-            self.last_with_errors = Some(step);
+            // A passing command's logged errors (a smoke test's `ERROR … connection refused`)
+            // may come between the failure the script went on after and the step it failed.
+            if self.with_errors.len() == EARLIER_STEPS {
+                self.with_errors.pop_front();
+            }
+            self.with_errors.push_back(step);
         }
     }
 
@@ -2168,18 +2178,17 @@ impl Engine {
             self.current = script;
         }
         let current = self.take_step();
+        let mut with_errors = Vec::from(self.with_errors);
         let (step, earlier) = if let Some(failing) = self.failing {
-            (Some(failing), self.last_with_errors)
-        } else if current.has_errors()
-            && !(current.dumps_files() && self.last_with_errors.is_some())
-        {
+            (Some(failing), with_errors)
+        } else if current.has_errors() && (with_errors.is_empty() || !current.dumps_files()) {
             // A last step that only prints files (an `after_failure` dump) quotes the failure of
             // the step before it: that step is the one to explain.
-            (Some(current), self.last_with_errors)
-        } else if let Some(last) = self.last_with_errors {
-            (Some(last), None)
+            (Some(current), with_errors)
+        } else if let Some(last) = with_errors.pop() {
+            (Some(last), Vec::new())
         } else {
-            ((!current.tail.is_empty()).then_some(current), None)
+            ((!current.tail.is_empty()).then_some(current), Vec::new())
         };
         Finished {
             step,

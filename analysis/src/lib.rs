@@ -916,7 +916,7 @@ fn shorten(text: &str, max: usize) -> String {
 /// any failure the script said to ignore (`./configure || echo failed`). The step is redacted
 /// before its lines are shown, and only then: looking costs less than redacting.
 fn earlier_cause<'a>(earlier: &'a mut Step, names: &[&str], weak: bool) -> Vec<&'a Block> {
-    let names_it = |l: &str| names.iter().any(|n| l.contains(n));
+    let names_it = |l: &str| names.iter().any(|n| mentions(l, n));
     let names_a_block = |step: &Step| {
         step.decisive
             .iter()
@@ -965,6 +965,23 @@ fn earlier_cause<'a>(earlier: &'a mut Step, names: &[&str], weak: bool) -> Vec<&
         .collect();
     touching.sort_by_key(|b| b.lines.first().map(|l| l.0));
     touching
+}
+
+/// The cause (see [`earlier_cause`]) in the latest of the `earlier` steps that has one, `weak`
+/// as that step makes the symptom, and whether the script let that step's command fail.
+fn root_cause<'a>(
+    earlier: &'a mut [Step],
+    names: &[&str],
+    weak: impl Fn(&Step) -> bool,
+) -> (bool, Vec<&'a Block>) {
+    (earlier.iter_mut().rev())
+        .find_map(|step| {
+            let let_fail = step.command.as_deref().is_some_and(ignores_failure);
+            let weak = weak(step);
+            let cause = earlier_cause(step, names, weak);
+            (!cause.is_empty()).then_some((let_fail, cause))
+        })
+        .unwrap_or_default()
 }
 
 /// Whether a symptom says something is not there (`Cannot find module './generated/api.js'`,
@@ -1035,9 +1052,20 @@ fn ignores_failure(command: &str) -> bool {
     })
 }
 
+/// Whether `line` mentions `name` as a word of its own: not `cart` in `carts`, nor `shop` in
+/// `workshop`.
+pub(crate) fn mentions(line: &str, name: &str) -> bool {
+    let part_of_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    line.match_indices(name).any(|(at, _)| {
+        !part_of_word(line[..at].chars().next_back())
+            && !part_of_word(line[at + name.len()..].chars().next())
+    })
+}
+
 /// What a line names in quotes (`'shopx'`, `"lib.so"`, `` `x_total` ``, `‘main’`): a module, a
 /// file, a symbol. Names shorter than 3 characters or with white space are left out: they are
-/// punctuation and prose, not names.
+/// punctuation and prose, not names; so are short lowercase words (checkstyle's `'for'
+/// construct`, jq's `"port"`), as often the prose of another line as a name in it.
 fn quoted_names(line: &str) -> Vec<&str> {
     const PAIRS: [(char, char); 5] = [('\'', '\''), ('"', '"'), ('`', '`'), ('‘', '’'), ('“', '”')];
     let mut names = Vec::new();
@@ -1047,7 +1075,9 @@ fn quoted_names(line: &str) -> Vec<&str> {
             let after = &rest[start + open.len_utf8()..];
             let Some(end) = after.find(close) else { break };
             let name = &after[..end];
+            let word = name.len() < 5 && name.bytes().all(|b| b.is_ascii_lowercase());
             if name.chars().count() >= 3
+                && !word
                 && !name.contains(char::is_whitespace)
                 && name.chars().any(char::is_alphanumeric)
             {
@@ -1770,7 +1800,7 @@ fn passed_report(last_passed: Option<String>, lines_total: u64) -> Report {
 /// The report on the failing `step`, if any.
 fn step_report(
     step: Option<Step>,
-    earlier: Option<Step>,
+    mut earlier: Vec<Step>,
     lines_total: u64,
     meta: &JobMeta,
     compared: bool,
@@ -1867,11 +1897,7 @@ fn step_report(
         let last_words = last_words
             .map(|l| box_row(&l.1).unwrap_or_else(|| l.1.clone()))
             .unwrap_or_default();
-        let mut earlier = earlier;
-        let cause = earlier
-            .as_mut()
-            .map(|earlier| earlier_cause(earlier, &named_things(&last_words), true))
-            .unwrap_or_default();
+        let (_, cause) = root_cause(&mut earlier, &named_things(&last_words), |_| true);
         let cause_lines: Vec<&(u64, String)> = cause
             .iter()
             .flat_map(|b| block_lines(b, TAIL_SHOWN))
@@ -2085,19 +2111,13 @@ fn step_report(
     // root cause; so is any error of a command the script let fail, when the decisive line is
     // weak, or says that something is missing that the command was to make.
     let budget = MAX_SHOWN_LINES.saturating_sub(shown.spanned());
-    let mut earlier = earlier;
     let mut root = None;
-    if budget > 0
-        && let Some(earlier) = earlier.as_mut()
-    {
+    if budget > 0 {
         let symptom = headline(primary);
-        let let_fail = earlier.command.as_deref().is_some_and(ignores_failure);
-        let cause = earlier_cause(
-            earlier,
-            &named_things(symptom),
+        let (let_fail, cause) = root_cause(&mut earlier, &named_things(symptom), |earlier| {
             primary.rule.tier >= 3
-                || says_missing(symptom) && earlier.command.as_deref().is_some_and(makes_things),
-        );
+                || says_missing(symptom) && earlier.command.as_deref().is_some_and(makes_things)
+        });
         // An error (a headline, up to its numbers) that this step prints again, printed earlier
         // by a command the script did not let fail (a mirror's 404 while the machine was set
         // up, and again in the build), is a repeat; by one it let fail (`cargo fetch || true`),

@@ -296,6 +296,65 @@ fn a_failure_an_earlier_step_went_on_after_is_shown_with_what_it_broke() {
 }
 
 #[test]
+fn a_passing_command_s_logged_errors_do_not_hide_the_failure_the_script_went_on_after() {
+    // Between the failed install the script went on after and the import that lacks it, a
+    // smoke test passed while its client logged an error: the install is still the root cause.
+    let log = job(concat!(
+        "$ pip install shopx==2.1 || true\n",
+        "ERROR: Could not find a version that satisfies the requirement shopx==2.1 (from versions: 1.0, 1.1)\n",
+        "ERROR: No matching distribution found for shopx==2.1\n",
+        "$ ./scripts/smoke.sh\n",
+        "2026-12-05 10:00:01,123 INFO  [main] c.a.App - starting\n",
+        "2026-12-05 10:00:02,001 ERROR [pool-1] c.a.Client - connection refused: localhost/127.0.0.1:5432\n",
+        "smoke ok\n",
+        "$ python -c 'import shopx'\n",
+        "Traceback (most recent call last):\n",
+        "  File \"<string>\", line 1, in <module>\n",
+        "ModuleNotFoundError: No module named 'shopx'\n",
+    ));
+    let report = analyze(&log);
+    let texts = excerpt_texts(&report);
+    assert!(
+        texts[0].contains("satisfies the requirement shopx==2.1"),
+        "the root cause first: {texts:#?}"
+    );
+    assert!(
+        texts.iter().all(|t| !t.contains("connection refused")),
+        "{texts:#?}"
+    );
+}
+
+#[test]
+fn an_earlier_error_is_a_root_cause_by_a_name_not_by_a_word() {
+    // A wait loop's refused connections (`waiting for postgres`, `port 5432`) and a failure
+    // that quotes a common word (checkstyle's `'for' construct`, jq's `"port"`) are not one
+    // story; a name that is part of a longer word (`cart` in `carts`) is not the name either.
+    for (earlier, failing) in [
+        (
+            "waiting for postgres: psql: error: connection to server at \"db\" (172.18.0.2), port 5432 failed: Connection refused\n",
+            "$ checkstyle -c checks.xml src/shop/Cart.java\n[ERROR] /builds/acme/app/src/shop/Cart.java:6:9: 'for' construct must use '{}'s. [NeedBraces]\nCheckstyle ends with 1 errors.\n",
+        ),
+        (
+            "waiting for postgres: psql: error: connection to server at \"db\" (172.18.0.2), port 5432 failed: Connection refused\n",
+            "$ jq -er .services.shop.port config.json\njq: error (at config.json:5): Cannot index string with string \"port\"\n",
+        ),
+        (
+            "error: table 'carts' is locked\n",
+            "$ ./check.sh\nerror: no such table 'cart'\n",
+        ),
+    ] {
+        let log = job(&format!(
+            "$ ./scripts/wait.sh\n{earlier}{earlier}ready\n{failing}"
+        ));
+        let report = analyze(&log);
+        assert!(
+            report.excerpts.iter().all(|e| e.start_line > 13),
+            "{report:#?}"
+        );
+    }
+}
+
+#[test]
 fn a_retried_command_s_verdict_is_a_pointer_not_the_cause() {
     // Travis' travis_retry: "failed N times" points at the step, whose own output is the cause.
     let log = "$ bundle install\nFetching gem metadata from https://rubygems.org/\nnet error: connection reset by peer\nThe command \"bundle install\" failed 3 times.\n\nThe command \"bundle install\" failed and exited with 5 during .\n";
