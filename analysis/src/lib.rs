@@ -1065,7 +1065,8 @@ pub(crate) fn mentions(line: &str, name: &str) -> bool {
 /// What a line names in quotes (`'shopx'`, `"lib.so"`, `` `x_total` ``, `‘main’`): a module, a
 /// file, a symbol. Names shorter than 3 characters or with white space are left out: they are
 /// punctuation and prose, not names; so are short lowercase words (checkstyle's `'for'
-/// construct`, jq's `"port"`), as often the prose of another line as a name in it.
+/// construct`, jq's `"port"`), as often the prose of another line as a name in it, and numbers
+/// and addresses (`"127.0.0.1"`), values many lines hold.
 fn quoted_names(line: &str) -> Vec<&str> {
     const PAIRS: [(char, char); 5] = [('\'', '\''), ('"', '"'), ('`', '`'), ('‘', '’'), ('“', '”')];
     let mut names = Vec::new();
@@ -1079,7 +1080,7 @@ fn quoted_names(line: &str) -> Vec<&str> {
             if name.chars().count() >= 3
                 && !word
                 && !name.contains(char::is_whitespace)
-                && name.chars().any(char::is_alphanumeric)
+                && name.chars().any(char::is_alphabetic)
             {
                 names.push(name);
             }

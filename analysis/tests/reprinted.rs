@@ -5,7 +5,7 @@
 //! runs through a wrapper (make 4.0 to 4.3, ninja, scons, ant, tox 3 and 4, rake, go-task, nox, npm, yarn,
 //! pre-commit, grunt, gulp, gradle, maven, a monorepo's task runner, concurrently, a Docker build,
 //! Docker Compose, Travis' retry and wait) is explained by what the command said, not the
-//! wrapper.
+//! wrapper; and a passing command with noisy output before the failing one changes nothing.
 
 use exlogare_analysis::{JobMeta, Report, analyze_bytes};
 use std::fs;
@@ -1140,4 +1140,61 @@ fn a_job_run_through_a_wrapper_is_explained_by_what_the_command_said() {
         // At most one job in 200 (the fixture jobs whose output says least).
         assert!(lost.len() * 200 <= jobs, "{wrapper}: {}", lost.join("\n"));
     }
+}
+
+/// Passing commands' output, each with what reads like trouble and is not: an application's
+/// log with an error it recovered from, passing tests named for errors, npm's deprecations and
+/// an ignored audit, pytest's warnings summary, a compiler's warning in a build that went on.
+const PASSING_NOISE: [&str; 6] = [
+    "$ ./scripts/smoke.sh\n2026-12-05 10:00:01,123 INFO  [main] c.a.App - starting\n2026-12-05 10:00:01,456 WARN  [main] c.a.Client - upstream timed out, retrying\n2026-12-05 10:00:02,001 ERROR [pool-1] c.a.Client - connection refused: localhost/127.0.0.1:5432\n2026-12-05 10:00:03,002 INFO  [main] c.a.App - ready\nsmoke ok\n",
+    "$ ./scripts/smoke.sh\n  ✓ reports a network error to the user (12ms)\n  ✓ retries when the connection is refused\n  ✓ fails with a clear error on bad input\n  3 passing (40ms)\n",
+    "$ npm ci\nnpm warn deprecated inflight@1.0.6: This module is not supported, and leaks memory.\nnpm warn deprecated glob@7.2.3: Glob versions prior to v9 are no longer supported\n\nadded 412 packages, and audited 413 packages in 9s\n\n3 vulnerabilities (1 moderate, 2 high)\n\nTo address all issues, run:\n  npm audit fix\n",
+    "$ npm audit --audit-level=high || true\n# npm audit report\n\nsemver  <7.5.2\nSeverity: high\nsemver vulnerable to Regular Expression Denial of Service - https://github.com/advisories/GHSA-c2qf-rxjj-qqgw\nfix available via `npm audit fix`\nnode_modules/semver\n\n1 high severity vulnerability\n",
+    "$ python -m pytest tests/unit -q\n........................................ [ 80%]\n..........                               [100%]\n=============================== warnings summary ===============================\ntests/unit/test_api.py::test_error_path\n  /builds/acme/app/app/api.py:12: DeprecationWarning: datetime.datetime.utcnow() is deprecated\n    stamp = datetime.utcnow()\n\n-- Docs: https://docs.pytest.org/en/stable/how-to/capture-warnings.html\n50 passed, 1 warning in 0.41s\n",
+    "$ make -j2 all\ncc -O2 -Wall -c src/util.c -o build/util.o\nsrc/util.c: In function 'parse_line':\nsrc/util.c:42:9: warning: unused variable 'n' [-Wunused-variable]\n   42 |     int n = 0;\n      |         ^\ncc -O2 -Wall build/util.o -o build/tool\n",
+];
+
+#[test]
+fn a_passing_command_before_the_failing_one_does_not_change_the_report() {
+    let mut differ = Vec::new();
+    let mut jobs = 0;
+    for path in fixture_jobs() {
+        let log = fs::read_to_string(&path).expect("a log");
+        let name = path.file_name().expect("a name").to_string_lossy();
+        let lines: Vec<&str> = log.split('\n').collect();
+        // The runner's `$ cmd` of the script's last command, before the runner's epilogue.
+        let Some(end) = (lines.iter()).position(|l| l.starts_with("Cleaning up project directory"))
+        else {
+            continue;
+        };
+        let Some(at) = lines[..end].iter().rposition(|l| l.starts_with("$ ")) else {
+            continue;
+        };
+        jobs += 1;
+        let (ranges, category) = outcome(log.as_bytes());
+        for noise in PASSING_NOISE {
+            let added = noise.matches('\n').count() as u64;
+            let shift = |n: u64| if n > at as u64 { n + added } else { n };
+            let moved: Vec<_> = ranges.iter().map(|&(s, e)| (shift(s), shift(e))).collect();
+            let longer = format!(
+                "{}\n{noise}{}",
+                lines[..at].join("\n"),
+                lines[at..].join("\n")
+            );
+            let got = outcome(longer.as_bytes());
+            if got != (moved.clone(), category.clone()) {
+                let first = noise.lines().next().unwrap_or_default();
+                differ.push(format!(
+                    "{name} (after `{first}`): {moved:?} became {got:?}"
+                ));
+            }
+        }
+    }
+    assert!(jobs > 1000, "{jobs} jobs");
+    assert!(
+        differ.is_empty(),
+        "{}\n{} reports changed",
+        differ.join("\n"),
+        differ.len()
+    );
 }
