@@ -1154,6 +1154,32 @@ fn last_run<'a>(
     run
 }
 
+/// `run` without the lines a command logged below error level as it started, on line `from`
+/// and under (pip's warning about running as root, the JVM's `Picked up JAVA_TOOL_OPTIONS`),
+/// which are no part of what it said after: when something else said after is neither at such a level nor a report of
+/// the exit, nothing after speaks of warnings (pandoc's `Failing because there were
+/// warnings.`), and the line after them is not the same program's (npm's `npm error` under its
+/// `npm warn audit 405 …`): a tool's warnings and their verdict are shown together.
+fn without_opening_records(mut run: Vec<&(u64, String)>, from: u64) -> Vec<&(u64, String)> {
+    let rules = Rules::get();
+    let records = (run.iter())
+        .take_while(|l| rules.logged_below_error(&l.1))
+        .count();
+    let program = |l: &str| l.split_whitespace().next().map(str::to_owned);
+    let rest = &run[records..];
+    if records > 0
+        && run[0].0 == from
+        && rest.iter().any(|l| !engine::reports_exit(&l.1))
+        && !rest
+            .iter()
+            .any(|l| rules.logged_below_error(&l.1) || rules::says_any(&l.1, &["warning"]))
+        && program(&run[records - 1].1) != rest.first().and_then(|l| program(&l.1))
+    {
+        run.drain(..records);
+    }
+    run
+}
+
 /// `lines`, the command's last words, and the report of how the command exited right under
 /// them (xargs' `sh: exited with status 255; aborting`, make's `*** [ci] Error 1`, npm's block):
 /// one wrapper's, its lines under the same tag. The wrappers around that one (a task runner's
@@ -1191,7 +1217,11 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
     };
     let said = engine::said_last(source, step.recipe_echo);
     let start = engine::wrapped_output_start(source, said, step.recipe_echo);
-    paragraph_shown(source, source.range(start..said), max)
+    let from = source.get(start).map_or(0, |l| l.0);
+    without_opening_records(
+        paragraph_shown(source, source.range(start..said), max),
+        from,
+    )
 }
 
 /// What is shown of `output`, what a command printed (in `source`, from under a wrapper's echo
@@ -1496,7 +1526,9 @@ fn paragraph_above(step: &Step, anchor: u64, over_blank: bool, max: usize) -> Ve
     // From the output of the last command a wrapper echoed, not its echo.
     let above = step.tail.partition_point(|l| l.0 < anchor);
     let start = engine::wrapped_output_start(&step.tail, above, step.recipe_echo);
-    let mut run = last_run(step.tail.range(start..above), max, false);
+    let from = step.tail.get(start).map_or(0, |l| l.0);
+    let run = last_run(step.tail.range(start..above), max, false);
+    let mut run = without_opening_records(run, from);
     let gap = if over_blank { 2 } else { 1 };
     if run.last().is_none_or(|l| l.0 + gap < anchor) {
         return Vec::new();
@@ -1506,7 +1538,6 @@ fn paragraph_above(step: &Step, anchor: u64, over_blank: bool, max: usize) -> Ve
     if let Some(start) = whole_diff(&run, 2) {
         return run.split_off(diff_introduced(start));
     }
-    let from = step.tail.get(start).map_or(0, |l| l.0);
     if let Some(diff) = diff_over_blank_context(&step.tail, from, &run, 2) {
         return diff;
     }

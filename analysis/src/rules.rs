@@ -288,8 +288,10 @@ static NOISE: &str = r"(?ix)
 /// bracketed fields too with the level cut to five letters (`[MainThread  ] [WARNI]`), glog's
 /// `I1201 …`, zerolog's console `10:12:33AM WRN`, sbt's and Ivy's lower-case `[warn]`, though not
 /// their `[info]`, under which ScalaTest reports its failures; yarn's bare `info` and `warning`
-/// tags): a test or an application logging a `connection refused` at INFO is not the job's
-/// failure while another candidate exists.
+/// tags; Node's process warnings, `(node:412) [DEP0040] DeprecationWarning: …`, and the JVM's
+/// notes as it starts, `Picked up JAVA_TOOL_OPTIONS: …`, `OpenJDK 64-Bit Server VM warning: …`):
+/// a test or an application logging a `connection refused` at INFO is not the job's failure
+/// while another candidate exists.
 static BELOW_ERROR: &str = r"(?x)
     ^\s*(\d{4}-\d\d-\d\d[T\ ][\d:.,]+(Z|[+-]\d\d:?\d\d)?\s+)?
      (\[\s*(TRACE|DEBUG|INFO|WARN|WARNING|NOTICE|warn|warning|notice)\s*\]|(TRACE|DEBUG|INFO|WARN|WARNING|NOTICE)(:|\s))
@@ -303,6 +305,10 @@ static BELOW_ERROR: &str = r"(?x)
   | ^[IWD]\d{4}\ \d\d:\d\d:\d\d\.\d+\s
   | ^npm\ (notice|WARN|warn|info|http|timing|verb)\b
   | ^(info|warning)\ \S
+  | ^\(node:\d+\)\ (\[\w+\]\ )?\w*Warning:\ 
+  | ^\(Use\ `node\ --trace-
+  | ^Picked\ up\ (_JAVA_OPTIONS|JAVA_TOOL_OPTIONS|JDK_JAVA_OPTIONS):
+  | ^(OpenJDK|Java\ HotSpot\(TM\))\ (64-Bit\ )?(Server|Client)\ VM\ warning:\ 
 ";
 
 /// What a line logged below error level is at most: a weak signal.

@@ -4157,6 +4157,31 @@ fn a_wrapper_s_report_of_the_exit_in_words_of_an_exit_alone_closes_the_report_ov
 }
 
 #[test]
+fn what_a_command_logged_below_error_level_as_it_started_is_not_shown_with_its_last_words() {
+    // The JVM's notes as it starts (lines 12-13) and pip's warning about running as root are
+    // no part of what the tool said after (lines 14-15).
+    for opening in [
+        "Picked up JAVA_TOOL_OPTIONS: -Dfile.encoding=UTF8\nOpenJDK 64-Bit Server VM warning: Sharing is only supported for boot loader classes because bootstrap classpath has been appended\n",
+        "WARNING: Running pip as the 'root' user can result in broken permissions.\n(node:412) [DEP0040] DeprecationWarning: The `punycode` module is deprecated.\n",
+    ] {
+        let log = job(&format!(
+            "$ ./gradlew -q verifyManifest\n{opening}manifest.json: version 1.4.2 does not match build.gradle (1.4.3)\nverification stopped\n"
+        ));
+        let report = analyze(&log);
+        let (start, end, _) = first_excerpt(&report);
+        assert!(start == 14 && end >= 15, "{report:#?}");
+    }
+    // A warning the verdict speaks of is what failed: shown with it.
+    let log = job(concat!(
+        "$ pandoc --fail-if-warnings -o manual.docx manual.md\n",
+        "[WARNING] Could not fetch resource images/flow.png: replacing image with description\n",
+        "Failing because there were warnings.\n",
+    ));
+    let (start, end, _) = first_excerpt(&analyze(&log));
+    assert!(start == 12 && end == 13, "{start}-{end}");
+}
+
+#[test]
 fn gnu_make_under_another_name_reports_the_exit_as_make_does() {
     // CMake's Makefiles under `gmake` (Red Hat's systems, the BSDs): the sub-makes' reports of
     // the exit are not the check's last words (line 15); the innermost one is shown under them.
