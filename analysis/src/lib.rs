@@ -1154,13 +1154,26 @@ fn last_run<'a>(
     run
 }
 
-/// `run` without the lines a command logged below error level as it started, on line `from`
-/// and under (pip's warning about running as root, the JVM's `Picked up JAVA_TOOL_OPTIONS`),
+/// Whether a line speaks of warnings (pandoc's `Failing because there were warnings.`, clang's
+/// `1 warning generated.`), not of one it labels so (hadolint's `Dockerfile:2 DL3008 warning:
+/// …`) nor of a field (ESLint's `"warningCount"`).
+fn speaks_of_warnings(line: &str) -> bool {
+    let line = line.to_ascii_lowercase();
+    line.match_indices("warning").any(|(at, word)| {
+        let after = line[at + word.len()..].chars().next();
+        !line[..at].ends_with(|c: char| c.is_alphanumeric())
+            && after.is_none_or(|c| c == 's' || !c.is_alphanumeric() && c != ':')
+    })
+}
+
+/// How many of the lines that open `run` a command logged below error level as it started, on
+/// line `from` and under (pip's warning about running as root, the JVM's `Picked up JAVA_TOOL_OPTIONS`),
 /// which are no part of what it said after: when something else said after is neither at such a level nor a report of
 /// the exit, nothing after speaks of warnings (pandoc's `Failing because there were
 /// warnings.`), and the line after them is not the same program's (npm's `npm error` under its
-/// `npm warn audit 405 …`): a tool's warnings and their verdict are shown together.
-fn without_opening_records(mut run: Vec<&(u64, String)>, from: u64) -> Vec<&(u64, String)> {
+/// `npm warn audit 405 …`), to be left out: a tool's warnings and their verdict are shown
+/// together.
+fn opening_records(run: &[&(u64, String)], from: u64) -> usize {
     let rules = Rules::get();
     let records = (run.iter())
         .take_while(|l| rules.logged_below_error(&l.1))
@@ -1172,12 +1185,13 @@ fn without_opening_records(mut run: Vec<&(u64, String)>, from: u64) -> Vec<&(u64
         && rest.iter().any(|l| !engine::reports_exit(&l.1))
         && !rest
             .iter()
-            .any(|l| rules.logged_below_error(&l.1) || rules::says_any(&l.1, &["warning"]))
+            .any(|l| rules.logged_below_error(&l.1) || speaks_of_warnings(&l.1))
         && program(&run[records - 1].1) != rest.first().and_then(|l| program(&l.1))
     {
-        run.drain(..records);
+        records
+    } else {
+        0
     }
-    run
 }
 
 /// `lines`, the command's last words, and the report of how the command exited right under
@@ -1218,10 +1232,9 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
     let said = engine::said_last(source, step.recipe_echo);
     let start = engine::wrapped_output_start(source, said, step.recipe_echo);
     let from = source.get(start).map_or(0, |l| l.0);
-    without_opening_records(
-        paragraph_shown(source, source.range(start..said), max),
-        from,
-    )
+    let run = last_run(source.range(start..said), MAX_SHOWN_LINES.max(max), true);
+    let start = start + opening_records(&run, from);
+    paragraph_shown(source, source.range(start..said), max)
 }
 
 /// What is shown of `output`, what a command printed (in `source`, from under a wrapper's echo
@@ -1527,8 +1540,8 @@ fn paragraph_above(step: &Step, anchor: u64, over_blank: bool, max: usize) -> Ve
     let above = step.tail.partition_point(|l| l.0 < anchor);
     let start = engine::wrapped_output_start(&step.tail, above, step.recipe_echo);
     let from = step.tail.get(start).map_or(0, |l| l.0);
-    let run = last_run(step.tail.range(start..above), max, false);
-    let mut run = without_opening_records(run, from);
+    let mut run = last_run(step.tail.range(start..above), max, false);
+    run.drain(..opening_records(&run, from));
     let gap = if over_blank { 2 } else { 1 };
     if run.last().is_none_or(|l| l.0 + gap < anchor) {
         return Vec::new();

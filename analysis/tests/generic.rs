@@ -4171,6 +4171,15 @@ fn what_a_command_logged_below_error_level_as_it_started_is_not_shown_with_its_l
         let (start, end, _) = first_excerpt(&report);
         assert!(start == 14 && end >= 15, "{report:#?}");
     }
+    // Findings a linter labels `warning:` do not speak of warnings: Node's note still goes.
+    let log = job(concat!(
+        "$ hadolint --failure-threshold error Dockerfile\n",
+        "(node:412) [DEP0040] DeprecationWarning: The `punycode` module is deprecated.\n",
+        "Dockerfile:3 DL3003 warning: Use WORKDIR to switch to a directory\n",
+        "Dockerfile:4 DL3020 error: Use COPY instead of ADD for files and folders\n",
+    ));
+    let (start, end, _) = first_excerpt(&analyze(&log));
+    assert!(start == 13 && end == 14, "{start}-{end}");
     // A warning the verdict speaks of is what failed: shown with it.
     let log = job(concat!(
         "$ pandoc --fail-if-warnings -o manual.docx manual.md\n",
