@@ -1606,9 +1606,10 @@ impl Engine {
             // `Command failed with status (1)`).
             let heading = block.anchored_lines().len() == 1
                 && (block.lines.last()).is_some_and(|(_, l)| wrapper_heading(l));
-            // So does one in words of an exit alone (tox's `py: exit 1 (0.52 seconds) …`, under
-            // a sanitizer's `SUMMARY:`), but not the causes Gradle's report lists under its
-            // verdict (`> Process 'command 'cram'' finished with non-zero exit value 1`).
+            // So does one in words of an exit alone (`exit`, `Exited`: tox's `py: exit 1 (0.52
+            // seconds) …` under a sanitizer's `SUMMARY:`), but not the causes Gradle's report
+            // lists under its verdict (`> Process 'command 'cram'' finished with non-zero exit
+            // value 1`).
             let closes = (has_keyword || !text.starts_with("> ") && text.contains("xit"))
                 && !text.starts_with("  ")
                 && !text.starts_with('\t')

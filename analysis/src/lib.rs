@@ -1167,12 +1167,12 @@ fn speaks_of_warnings(line: &str) -> bool {
 }
 
 /// How many of the lines that open `run` a command logged below error level as it started, on
-/// line `from` and under (pip's warning about running as root, the JVM's `Picked up JAVA_TOOL_OPTIONS`),
-/// which are no part of what it said after: when something else said after is neither at such a level nor a report of
-/// the exit, nothing after speaks of warnings (pandoc's `Failing because there were
-/// warnings.`), and the line after them is not the same program's (npm's `npm error` under its
-/// `npm warn audit 405 …`), to be left out: a tool's warnings and their verdict are shown
-/// together.
+/// line `from` and under (pip's warning about running as root, the JVM's `Picked up
+/// JAVA_TOOL_OPTIONS`), to be left out: they are no part of what it said after, when something
+/// said after is neither at such a level nor a report of the exit, nothing after speaks of
+/// warnings (pandoc's `Failing because there were warnings.`: a tool's warnings and their
+/// verdict are shown together), and the line after them is not the same program's (npm's `npm
+/// error` under its `npm warn audit 405 …`).
 fn opening_records(run: &[&(u64, String)], from: u64) -> usize {
     let rules = Rules::get();
     let records = (run.iter())
