@@ -917,11 +917,21 @@ fn shorten(text: &str, max: usize) -> String {
 /// before its lines are shown, and only then: looking costs less than redacting.
 fn earlier_cause<'a>(earlier: &'a mut Step, names: &[&str], weak: bool) -> Vec<&'a Block> {
     let names_it = |l: &str| names.iter().any(|n| mentions(l, n));
+    // Not in the code an error quotes (a traceback's line under its frame, a compiler's code
+    // frame): a keyword a diagnostic quotes (gcc's `before ‘return’`) is in most code.
+    let quotes_code = |above: Option<&(u64, String)>, line: &str| {
+        engine::code_frame(line)
+            || above.is_some_and(|(_, l)| l.trim_start().starts_with("File \""))
+    };
     let names_a_block = |step: &Step| {
         step.decisive
             .iter()
             .chain(step.generic.iter())
-            .position(|b| b.lines.iter().any(|(_, l)| names_it(l)))
+            .position(|b| {
+                (b.lines.iter().enumerate()).any(|(i, (_, l))| {
+                    names_it(l) && !quotes_code(i.checked_sub(1).map(|i| &b.lines[i]), l)
+                })
+            })
     };
     // A program the later step runs by its path (`./cart: No such file or directory`) is the
     // one an earlier command was to build (`gplc cart.pl -o cart`, `gcc -o cart …`).

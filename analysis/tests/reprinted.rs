@@ -1142,10 +1142,13 @@ fn a_job_run_through_a_wrapper_is_explained_by_what_the_command_said() {
     }
 }
 
-/// Passing commands' output, each with what reads like trouble and is not: an application's
-/// log with an error it recovered from, passing tests named for errors, npm's deprecations and
-/// an ignored audit, pytest's warnings summary, a compiler's warning in a build that went on.
-const PASSING_NOISE: [&str; 6] = [
+/// Passing commands' output, each with what reads like trouble and is not: a traceback a script
+/// printed and went on from, git's error on a tag it ignored, an application's log with an error
+/// it recovered from, passing tests named for errors, npm's deprecations and an ignored audit,
+/// pytest's warnings summary, a compiler's warning in a build that went on.
+const PASSING_NOISE: [&str; 8] = [
+    "$ python scripts/warm_cache.py\nfetching prices\nTraceback (most recent call last):\n  File \"/builds/acme/app/scripts/warm_cache.py\", line 12, in fetch\n    return client.get(url)\nTimeoutError: timed out\nretrying in 1s\ncache warmed\n",
+    "$ git fetch --tags\nwarning: redirecting to https://gitflic.ru/project/acme/app.git/\nerror: cannot lock ref 'refs/tags/v1.0': reference already exists (ignored)\n",
     "$ ./scripts/smoke.sh\n2026-12-05 10:00:01,123 INFO  [main] c.a.App - starting\n2026-12-05 10:00:01,456 WARN  [main] c.a.Client - upstream timed out, retrying\n2026-12-05 10:00:02,001 ERROR [pool-1] c.a.Client - connection refused: localhost/127.0.0.1:5432\n2026-12-05 10:00:03,002 INFO  [main] c.a.App - ready\nsmoke ok\n",
     "$ ./scripts/smoke.sh\n  ✓ reports a network error to the user (12ms)\n  ✓ retries when the connection is refused\n  ✓ fails with a clear error on bad input\n  3 passing (40ms)\n",
     "$ npm ci\nnpm warn deprecated inflight@1.0.6: This module is not supported, and leaks memory.\nnpm warn deprecated glob@7.2.3: Glob versions prior to v9 are no longer supported\n\nadded 412 packages, and audited 413 packages in 9s\n\n3 vulnerabilities (1 moderate, 2 high)\n\nTo address all issues, run:\n  npm audit fix\n",
