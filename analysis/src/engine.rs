@@ -22,6 +22,7 @@ use super::lines::{RawLine, clean_into, kept, source_key};
 use super::localized::in_english;
 use super::rules::{Category, FATAL_WARNING, Lead, NAMED_REPORT, Rule, Rules, Shape};
 use boilerplate::{runner_boilerplate, tool_epilogue};
+pub(crate) use lead::file_line_title;
 use lead::{
     announced_test_above, caret_frame_above, cause_chain_above, completed_by, decorated_title,
     died_script_above, diff_line, findings_above, frame_above, framed_heading_above, is_header,

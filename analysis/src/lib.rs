@@ -920,8 +920,7 @@ fn earlier_cause<'a>(earlier: &'a mut Step, names: &[&str], weak: bool) -> Vec<&
     // Not in the code an error quotes (a traceback's line under its frame, a compiler's code
     // frame): a keyword a diagnostic quotes (gcc's `before ‘return’`) is in most code.
     let quotes_code = |above: Option<&(u64, String)>, line: &str| {
-        engine::code_frame(line)
-            || above.is_some_and(|(_, l)| l.trim_start().starts_with("File \""))
+        engine::code_frame(line) || above.is_some_and(|(_, l)| engine::file_line_title(l))
     };
     let names_a_block = |step: &Step| {
         step.decisive
@@ -1188,7 +1187,9 @@ fn opening_records(run: &[&(u64, String)], from: u64) -> usize {
     let records = (run.iter())
         .take_while(|l| rules.logged_below_error(&l.1))
         .count();
-    let program = |l: &str| l.split_whitespace().next().map(str::to_owned);
+    fn program(line: &str) -> Option<&str> {
+        line.split_whitespace().next()
+    }
     let rest = &run[records..];
     if records > 0
         && run[0].0 == from

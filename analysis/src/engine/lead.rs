@@ -584,7 +584,7 @@ fn node_builtin_location(line: &str) -> bool {
 
 /// A location in words over a code frame: OCaml's `File "bin/main.ml", line 5, characters 29-41:`,
 /// as Python's tracebacks and Nim's name a place.
-pub(super) fn file_line_title(line: &str) -> bool {
+pub(crate) fn file_line_title(line: &str) -> bool {
     file_line_path(line).is_some()
 }
 
