@@ -173,7 +173,12 @@ fn counts_failures(line: &str) -> bool {
 
 #[derive(Debug, Default, Clone)]
 pub struct Step {
+    /// The command, cut short for the report.
     pub command: Option<String>,
+    /// The whole command goes on when it fails (see `ignores_failure`).
+    pub lets_fail: bool,
+    /// The variables the whole command notes its failure in (see `failure_variables`).
+    failure_variables: Vec<String>,
     /// The line the CI echoed the command on.
     pub command_line: Option<u64>,
     /// The exit code its pointer reported, if any.
@@ -375,6 +380,8 @@ impl Step {
     fn restart(&mut self) {
         *self = Step {
             command: self.command.take(),
+            lets_fail: self.lets_fail,
+            failure_variables: std::mem::take(&mut self.failure_variables),
             command_line: self.command_line,
             warnings_fatal: self.warnings_fatal,
             echoes_commands: self.echoes_commands,
@@ -1058,6 +1065,9 @@ pub struct Engine {
     /// The last few steps that reported errors and went on, the latest last (see
     /// [`Finished::earlier`]).
     with_errors: VecDeque<Step>,
+    /// The last few steps without errors whose command noted its failure in a variable and went
+    /// on (`diff -u want got || FAILED=1`), the latest last (see [`Engine::deferred_failure`]).
+    noted_failures: VecDeque<Step>,
     /// The last command the log said exited with 0 (Travis' `The command "npm test" exited
     /// with 0.`): when no step failed, the job failed after its commands passed.
     last_passed: Option<String>,
@@ -1121,6 +1131,7 @@ impl Engine {
             current: Step::default(),
             failing: None,
             with_errors: VecDeque::new(),
+            noted_failures: VecDeque::new(),
             last_passed: None,
             open: None,
             last_block_end: 0,
@@ -1469,9 +1480,13 @@ impl Engine {
             .strip_prefix("$ ")
             .or_else(|| shown.strip_prefix("##[group]Run "));
         if let Some(command) = command {
-            self.close_open();
+            self.close_at_step_end();
             self.end_step(false);
             self.current.command = Some(command.chars().take(200).collect());
+            self.current.lets_fail = crate::ignores_failure(command);
+            self.current.failure_variables = crate::failure_variables(command)
+                .map(str::to_owned)
+                .collect();
             self.current.warnings_fatal = Rules::makes_warnings_fatal(command);
             self.current.echoes_commands = runs_echoing_tool(command);
             self.current.command_line = Some(number);
@@ -2167,7 +2182,45 @@ impl Engine {
                 self.with_errors.pop_front();
             }
             self.with_errors.push_back(step);
+        } else if !step.failure_variables.is_empty() {
+            if self.noted_failures.len() == EARLIER_STEPS {
+                self.noted_failures.pop_front();
+            }
+            self.noted_failures.push_back(step);
         }
+    }
+
+    /// The earlier step a failing step fails for: a step that says nothing of its own and reads
+    /// a variable (`test -z "$FAILED"`, `exit $status`) that an earlier command noted its failure
+    /// in (`pytest || FAILED=1`). The latest such step with errors, else with output, is taken
+    /// out of `with_errors` or the noted failures.
+    fn deferred_failure(&mut self, failing: &Step, with_errors: &mut Vec<Step>) -> Option<Step> {
+        let command = failing.command.as_deref()?;
+        let own_echoes = |line: &str| {
+            (command.split([';', '&', '|']).map(str::trim))
+                .filter_map(crate::echoed)
+                .any(|text| text == line.trim())
+        };
+        if !failing.tail.iter().all(|l| own_echoes(&l.1)) {
+            return None;
+        }
+        let noted = |step: &Step| {
+            (step.failure_variables.iter()).any(|name| crate::reads_variable(command, name))
+        };
+        let latest = |steps: &[Step]| steps.iter().rposition(noted);
+        let noted_failures = self.noted_failures.make_contiguous();
+        let (with_errors_at, noted_at) = (latest(with_errors), latest(noted_failures));
+        match (with_errors_at, noted_at) {
+            (Some(i), _) => Some(with_errors.remove(i)),
+            (None, Some(i)) => self.noted_failures.remove(i),
+            (None, None) => None,
+        }
+        .map(|mut step| {
+            with_errors.retain(|earlier| earlier.command_line < step.command_line);
+            // The job's verdict is the noted command's.
+            (step.exit_code, step.exit_pointer) = (failing.exit_code, failing.exit_pointer);
+            step
+        })
     }
 
     /// The failing step, by the rules in the module documentation.
@@ -2180,9 +2233,12 @@ impl Engine {
             self.current = script;
         }
         let current = self.take_step();
-        let mut with_errors = Vec::from(self.with_errors);
-        let (step, earlier) = if let Some(failing) = self.failing {
-            (Some(failing), with_errors)
+        let mut with_errors = Vec::from(std::mem::take(&mut self.with_errors));
+        let (step, earlier) = if let Some(failing) = self.failing.take() {
+            match self.deferred_failure(&failing, &mut with_errors) {
+                Some(deferred) => (Some(deferred), with_errors),
+                None => (Some(failing), with_errors),
+            }
         } else if current.has_errors() && (with_errors.is_empty() || !current.dumps_files()) {
             // A last step that only prints files (an `after_failure` dump) quotes the failure of
             // the step before it: that step is the one to explain.

@@ -948,7 +948,7 @@ fn earlier_cause<'a>(earlier: &'a mut Step, names: &[&str], weak: bool) -> Vec<&
     let by_command = earlier
         .command
         .as_deref()
-        .is_some_and(|c| names_it(c) || builds_it(c) || weak && ignores_failure(c));
+        .is_some_and(|c| names_it(c) || builds_it(c) || weak && earlier.lets_fail);
     let named = names_a_block(earlier);
     if !by_command && named.is_none() {
         return Vec::new();
@@ -985,7 +985,7 @@ fn root_cause<'a>(
 ) -> (bool, Vec<&'a Block>) {
     (earlier.iter_mut().rev())
         .find_map(|step| {
-            let let_fail = step.command.as_deref().is_some_and(ignores_failure);
+            let let_fail = step.lets_fail;
             let weak = weak(step);
             let cause = earlier_cause(step, names, weak);
             (!cause.is_empty()).then_some((let_fail, cause))
@@ -1043,22 +1043,67 @@ fn after_own_echo<'a>(command: &'a str, said: &str) -> Option<&'a str> {
         .split([';', '&', '|'])
         .map(str::trim)
         .filter(|p| !p.is_empty());
-    parts.find(|part| {
-        part.strip_prefix("echo ")
-            .map(|text| text.trim().trim_matches(['"', '\'']))
-            .is_some_and(|text| !said.is_empty() && text == said)
-    })?;
+    parts.find(|part| echoed(part).is_some_and(|text| !said.is_empty() && text == said))?;
     parts.next()
 }
 
-/// Whether a shell command goes on when it fails (`./configure || echo failed`, `make || true`).
-fn ignores_failure(command: &str) -> bool {
+/// What a part of a shell command echoes (`echo "checking"`, `then echo 'Some checks failed'`).
+pub(crate) fn echoed(part: &str) -> Option<&str> {
+    let part = ["then ", "else ", "do "]
+        .iter()
+        .find_map(|keyword| part.strip_prefix(keyword))
+        .unwrap_or(part);
+    let text = part.trim_start().strip_prefix("echo ")?;
+    Some(text.trim().trim_matches(['"', '\'']))
+}
+
+/// Whether a shell command goes on when it fails (`./configure || echo failed`, `make || true`),
+/// or notes that it failed and goes on (`pytest || FAILED=1`, `((failures++))`).
+pub(crate) fn ignores_failure(command: &str) -> bool {
     command.split("||").skip(1).any(|alternative| {
         let alternative = alternative.trim_start();
         ["true", ":", "echo ", "exit 0"]
             .iter()
             .any(|ignore| alternative.starts_with(ignore))
+            || assigned_variable(alternative).is_some()
     })
+}
+
+/// The variables a command notes its failure in when it goes on (`pytest || FAILED=1`,
+/// `make lint || status=$?`): a script that keeps the status for later (`exit $status`) fails
+/// after the command, for it.
+pub(crate) fn failure_variables(command: &str) -> impl Iterator<Item = &str> {
+    (command.split("||").skip(1))
+        .filter_map(|alternative| assigned_variable(alternative.trim_start()))
+}
+
+/// Whether a shell command reads a variable (`test -z "$FAILED"`, `exit ${status}`).
+pub(crate) fn reads_variable(command: &str, name: &str) -> bool {
+    command.match_indices('$').any(|(at, _)| {
+        let rest = &command[at + 1..];
+        let rest = rest.strip_prefix('{').unwrap_or(rest);
+        rest.strip_prefix(name).is_some_and(|after| {
+            !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        })
+    })
+}
+
+/// The variable a shell command sets first (`FAILED=1`, `errors+=lint`, `export STATUS=$?`,
+/// `((failures++))`, `let failures+=1`).
+fn assigned_variable(command: &str) -> Option<&str> {
+    let command = ["export ", "let ", "(("]
+        .iter()
+        .find_map(|keyword| command.strip_prefix(keyword))
+        .map_or(command, str::trim_start);
+    let name_end = command
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(command.len());
+    let (name, after) = command.split_at(name_end);
+    let assigns = ["=", "+=", "++", "--", "-="]
+        .iter()
+        .any(|op| after.starts_with(op))
+        && !after.starts_with("==");
+    (assigns && !name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit())).then_some(name)
 }
 
 /// Whether `line` mentions `name` as a word of its own: not `cart` in `carts`, nor `shop` in
@@ -1884,13 +1929,8 @@ fn step_report(
         // line that has words.
         // An assignment a script traced last (`+ port=`) took a command substitution's output:
         // the substitution's command failed, and what it printed says why.
-        let assignment = |l: &str| {
-            engine::traced_command(l).is_some_and(|c| {
-                c.split_once('=').is_some_and(|(name, _)| {
-                    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-                })
-            })
-        };
+        let assignment =
+            |l: &str| engine::traced_command(l).is_some_and(|c| assigned_variable(c).is_some());
         let said_error = |l: &str| {
             l.split_once(": ").is_some_and(|(name, said)| {
                 !name.contains(char::is_whitespace)

@@ -325,6 +325,53 @@ fn a_passing_command_s_logged_errors_do_not_hide_the_failure_the_script_went_on_
 }
 
 #[test]
+fn a_long_command_that_goes_on_when_it_fails_is_read_to_its_end() {
+    // The report cuts a command short; whether the script let it fail is said at its end.
+    let log = job(concat!(
+        "$ pip install --index-url https://pypi.example.org/simple --extra-index-url https://mirror.example.org/pypi/simple --no-cache-dir --prefer-binary -r requirements/base.txt -r requirements/test.txt shoplib==9.9 || true\n",
+        "ERROR: Could not find a version that satisfies the requirement shoplib==9.9 (from versions: 1.0)\n",
+        "ERROR: No matching distribution found for shoplib==9.9\n",
+        "$ ./scripts/smoke.sh\n",
+        "smoke: 0 of 3 checks passed\n",
+    ));
+    let report = analyze(&log);
+    let texts = excerpt_texts(&report);
+    assert!(
+        texts[0].contains("satisfies the requirement shoplib==9.9"),
+        "the failure the script went on after first: {texts:#?}"
+    );
+}
+
+#[test]
+fn a_failure_the_script_noted_in_a_variable_is_the_one_its_later_check_fails_for() {
+    // `|| FAILED=1` goes on; `test -z "$FAILED"` fails for it without a word.
+    let log = job(concat!(
+        "$ ./scripts/lint.sh || LINT_FAILED=1\n",
+        "shop/cart.py:3:1: F401 'os' imported but unused\n",
+        "$ python -m pytest -q || TESTS_FAILED=1\n",
+        "...                                                                      [100%]\n",
+        "3 passed in 0.02s\n",
+        "$ docker compose logs app\n",
+        "app-1  | 2026-12-07 03:10:04 ERROR Connection reset by peer, retrying\n",
+        "$ test -z \"$LINT_FAILED$TESTS_FAILED\"\n",
+    ));
+    let report = analyze(&log);
+    let texts = excerpt_texts(&report);
+    assert!(
+        texts[0].contains("F401 'os' imported but unused"),
+        "{texts:#?}"
+    );
+    assert!(
+        texts.iter().all(|t| !t.contains("Connection reset")),
+        "{texts:#?}"
+    );
+    assert_eq!(
+        report.failing_command.as_deref(),
+        Some("./scripts/lint.sh || LINT_FAILED=1")
+    );
+}
+
+#[test]
 fn an_earlier_error_is_a_root_cause_by_a_name_not_by_a_word() {
     // A wait loop's refused connections (`waiting for postgres`, `port 5432`) and a failure
     // that quotes a common word (checkstyle's `'for' construct`, jq's `"port"`) are not one

@@ -1201,3 +1201,74 @@ fn a_passing_command_before_the_failing_one_does_not_change_the_report() {
         differ.len()
     );
 }
+
+/// How a script notes a command's failure and goes on, and the command that fails for it later:
+/// `(what follows the command, the commands after its output)`.
+const NOTED_FAILURES: [(&str, &str); 3] = [
+    (
+        " || FAILED=1",
+        "$ ./scripts/lint.sh\nAll checks passed!\n$ test -z \"$FAILED\"\n",
+    ),
+    (" || status=$?", "$ exit $status\n"),
+    (
+        " || FAILED=1",
+        "$ if [ -n \"$FAILED\" ]; then echo \"Some checks failed\"; exit 1; fi\nSome checks failed\n",
+    ),
+];
+
+#[test]
+fn a_failure_the_script_noted_and_failed_for_later_is_explained_by_the_command_that_failed() {
+    let (mut differ, mut changed_jobs) = (Vec::new(), 0);
+    let mut jobs = 0;
+    for path in fixture_jobs() {
+        let log = fs::read_to_string(&path).expect("a log");
+        let name = path.file_name().expect("a name").to_string_lossy();
+        let lines: Vec<&str> = log.split('\n').collect();
+        let Some(end) = (lines.iter()).position(|l| l.starts_with("Cleaning up project directory"))
+        else {
+            continue;
+        };
+        let Some(at) = lines[..end].iter().rposition(|l| l.starts_with("$ ")) else {
+            continue;
+        };
+        // The command's output ends where the runner takes over again.
+        let runner = [
+            "Running after",
+            "Saving cache",
+            "Creating cache",
+            "Uploading artifacts",
+        ];
+        let output_end = (at + 1..end)
+            .find(|&i| runner.iter().any(|r| lines[i].contains(r)))
+            .unwrap_or(end);
+        jobs += 1;
+        let (ranges, category) = outcome(log.as_bytes());
+        let differed = differ.len();
+        for (noted, later) in NOTED_FAILURES {
+            let added = later.matches('\n').count() as u64;
+            let shift = |n: u64| if n > output_end as u64 { n + added } else { n };
+            let moved: Vec<_> = ranges.iter().map(|&(s, e)| (shift(s), shift(e))).collect();
+            let longer = format!(
+                "{}\n{}{noted}\n{}\n{later}{}",
+                lines[..at].join("\n"),
+                lines[at],
+                lines[at + 1..output_end].join("\n"),
+                lines[output_end..].join("\n")
+            );
+            let got = outcome(longer.as_bytes());
+            if got != (moved.clone(), category.clone()) {
+                differ.push(format!("{name} ({noted}): {moved:?} became {got:?}"));
+            }
+        }
+        changed_jobs += usize::from(differ.len() > differed);
+    }
+    assert!(jobs > 1000, "{jobs} jobs");
+    // At most one job in 200: a tool that echoes the commands it runs as the runner does
+    // (fastlane's `[10:03:12]: $ xcodebuild …`) starts steps of its own after the noted one.
+    assert!(
+        changed_jobs * 200 <= jobs,
+        "{}\n{} reports changed",
+        differ.join("\n"),
+        differ.len()
+    );
+}
