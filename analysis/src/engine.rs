@@ -1480,6 +1480,9 @@ impl Engine {
             .strip_prefix("$ ")
             .or_else(|| shown.strip_prefix("##[group]Run "));
         if let Some(command) = command {
+            if let Some(name) = crate::status_variable(command) {
+                self.current.failure_variables.push(name.to_owned());
+            }
             self.close_at_step_end();
             self.end_step(false);
             self.current.command = Some(command.chars().take(200).collect());

@@ -1077,6 +1077,17 @@ pub(crate) fn failure_variables(command: &str) -> impl Iterator<Item = &str> {
         .filter_map(|alternative| assigned_variable(alternative.trim_start()))
 }
 
+/// The variable a shell command keeps the last command's status in (`STATUS=$?`, `export
+/// rc=$?`): under `set +e`, that command failed and the script went on, for a later check.
+pub(crate) fn status_variable(command: &str) -> Option<&str> {
+    let name = assigned_variable(command)?;
+    let (_, value) = command.split_once('=')?;
+    value
+        .trim_start_matches(['"', '\''])
+        .starts_with("$?")
+        .then_some(name)
+}
+
 /// Whether a shell command reads a variable (`test -z "$FAILED"`, `exit ${status}`).
 pub(crate) fn reads_variable(command: &str, name: &str) -> bool {
     command.match_indices('$').any(|(at, _)| {

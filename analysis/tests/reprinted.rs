@@ -1204,10 +1204,15 @@ fn a_passing_command_before_the_failing_one_does_not_change_the_report() {
 
 /// How a script notes a command's failure and goes on, and the command that fails for it later:
 /// `(what follows the command, the commands after its output)`.
-const NOTED_FAILURES: [(&str, &str); 3] = [
+const NOTED_FAILURES: [(&str, &str); 4] = [
     (
         " || FAILED=1",
         "$ ./scripts/lint.sh\nAll checks passed!\n$ test -z \"$FAILED\"\n",
+    ),
+    // Under `set +e`.
+    (
+        "",
+        "$ STATUS=$?\n$ ./scripts/upload-report.sh\nreport uploaded\n$ exit $STATUS\n",
     ),
     (" || status=$?", "$ exit $status\n"),
     (
