@@ -31,16 +31,16 @@ use lead::{
     warnings_above,
 };
 use regex::Regex;
+use shape::{
+    aftermath_len, code_fence, continues, echoing_tool_says, ends_report, ends_with_hook_title,
+    error_tag, gradle_reports_failure, gradle_task_failed, hook_passed, in_titled_section,
+    looks_like_path, passed_unit_title, program_prefix, reads_as_echo, runs_echoing_tool,
+    starts_test_class, task_header, task_ids, task_runner_heading, test_run_verdict, untagged,
+    usage_heading, wrapper_heading, wrapper_reports,
+};
 pub(crate) use shape::{
     announces, code_frame, exception_line, heads_a_message, indent_of, names_same_file,
     numbered_source, raised, shouted, underline, without_level_tag,
-};
-use shape::{
-    code_fence, continues, echoing_tool_says, ends_report, ends_with_hook_title, error_tag,
-    gradle_reports_failure, gradle_task_failed, hook_passed, in_titled_section, looks_like_path,
-    passed_unit_title, program_prefix, reads_as_echo, runs_echoing_tool, starts_test_class,
-    task_header, task_ids, task_runner_heading, test_run_verdict, untagged, usage_heading,
-    wrapper_heading, wrapper_reports,
 };
 pub(crate) use shape::{hook_name, reported_program, reports_exit, traced_command};
 use std::collections::{HashSet, VecDeque};
@@ -100,6 +100,14 @@ impl Block {
     /// The anchor and the lines after it (without the lines taken from above it).
     pub fn anchored_lines(&self) -> &[(u64, String)] {
         &self.lines[self.lead.min(self.lines.len())..]
+    }
+
+    /// Drops the lines the block ends with that its step printed once its command was over (see
+    /// [`aftermath`]), and the blank lines among them.
+    fn drop_aftermath(&mut self) {
+        let after_lead = &self.lines[(self.lead + 1).min(self.lines.len())..];
+        let len = aftermath_len(after_lead.iter().rev().map(|l| l.1.as_str()));
+        self.lines.truncate(self.lines.len() - len);
     }
 
     /// Drops the lines level with its anchor or left of it that the block ends with and that
@@ -810,15 +818,24 @@ pub(crate) fn said_last(tail: &VecDeque<(u64, String)>, recipe_echo: Option<u64>
     };
     let exit_report =
         |l: &(u64, String)| !l.1.starts_with(char::is_whitespace) && reports_exit(&l.1);
-    let end = (tail.iter().rev().take(WRAPPER_EPILOGUE + 1))
+    // (What it printed once its command was over, whatever happened, is no part of it.)
+    let kept = tail.len() - aftermath_len(tail.iter().rev().map(|l| l.1.as_str()));
+    let end = (tail.range(..kept).rev().take(WRAPPER_EPILOGUE + 1))
         .position(exit_report)
-        .map_or(tail.len(), |back| tail.len() - 1 - back);
-    let mut said = end
-        - tail
-            .range(..end)
+        .map_or(kept, |back| kept - 1 - back);
+    let mut said = end;
+    loop {
+        let before = said;
+        said -= tail
+            .range(..said)
             .rev()
             .take_while(|l| closing_line(l))
             .count();
+        said -= aftermath_len(tail.range(..said).rev().map(|l| l.1.as_str()));
+        if said == before {
+            break;
+        }
+    }
     if said > 0
         && tail.get(said).is_some_and(exit_report)
         && tail[said].0 == tail[said - 1].0 + 1
@@ -826,8 +843,8 @@ pub(crate) fn said_last(tail: &VecDeque<(u64, String)>, recipe_echo: Option<u64>
     {
         said -= 1;
     }
-    if said == 0 || said == tail.len() {
-        return tail.len();
+    if said == 0 || said == kept {
+        return kept;
     }
     // Under a wrapper's header over what it ran (a hook's title, an echoed command, Gradle's
     // `> Task :ci`), output that is all closing lines (the warnings a tool failed on) is what
@@ -840,7 +857,7 @@ pub(crate) fn said_last(tail: &VecDeque<(u64, String)>, recipe_echo: Option<u64>
         )
         .is_some()
     {
-        let output: Vec<&(u64, String)> = (tail.range(said..))
+        let output: Vec<&(u64, String)> = (tail.range(said..kept))
             .take_while(|l| !wrapper_reports(&l.1))
             .collect();
         let blank_end = output
@@ -852,7 +869,7 @@ pub(crate) fn said_last(tail: &VecDeque<(u64, String)>, recipe_echo: Option<u64>
     }
     // The last of a list of findings, at a lower level, is one of the words.
     let findings = tail
-        .range(said..)
+        .range(said..kept)
         .take_while(|l| !reports_exit(&l.1))
         .count();
     if findings > 0 && names_same_file(&tail[said - 1].1, &tail[said].1) {
@@ -2084,6 +2101,7 @@ impl Engine {
     fn close_open(&mut self) {
         if let Some(mut block) = self.open.take() {
             block.pending_blank = None;
+            block.drop_aftermath();
             // (A report may quote what was logged: pytest's captured log.)
             if !matches!(block.rule.shape, Shape::Report | Shape::Section) {
                 block.drop_logged_below_error_after(self.rules);
@@ -2138,6 +2156,7 @@ impl Engine {
     /// after a report's last words (npm's update notice) is printed whatever happened.
     fn close_at_step_end(&mut self) {
         if let Some(block) = self.open.as_mut() {
+            block.drop_aftermath();
             block.drop_logged_below_error_after(self.rules);
         }
         self.close_open();

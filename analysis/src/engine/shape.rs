@@ -728,6 +728,43 @@ pub(crate) fn hook_name(verdict: &str) -> &str {
     }
 }
 
+/// What a step prints once its command is over, whatever happened: bash's `time` report (and
+/// `time -p`'s), Docker Compose's teardown of a project (v2's ` Container shop-db-1  Removed`, v1's
+/// `Stopping shop_db_1 ... done`), coverage.py's table. A failure's last words are above it.
+fn aftermath(line: &str) -> bool {
+    static PATTERN: OnceLock<regex::Regex> = OnceLock::new();
+    PATTERN
+        .get_or_init(|| {
+            regex::Regex::new(
+                r"(?x)^(?:
+                    (?:real|user|sys)(?:\t\d+m\d+[.,]\d+s|\x20\d+[.,]\d+)
+                  | \s*(?:Container|Network|Volume)\x20\S+\s+(?:Stopping|Stopped|Removing|Removed|Killing|Killed)
+                  | (?:Stopping|Removing|Killing)\x20\S+\s+\.\.\.\x20done
+                  | Removing\x20network\x20\S+
+                  | Name\s+Stmts\s+Miss\s.*Cover.*
+                  | (?:\S+|TOTAL)\s+\d+\s+\d+(?:\s+\d+\s+\d+)?\s+\d+(?:\.\d+)?%.*
+                )\s*$",
+            )
+            .expect("aftermath pattern compiles")
+        })
+        .is_match(line)
+}
+
+/// How many of `lines`, given last first, a step printed once its command was over (see
+/// [`aftermath`]), with the blank lines among them and a table's rules (`------`) over its rows.
+pub(super) fn aftermath_len<'a>(last_first: impl Iterator<Item = &'a str>) -> usize {
+    let rule = |line: &str| line.len() >= 10 && line.bytes().all(|b| b == b'-');
+    let mut len = 0;
+    for (i, line) in last_first.enumerate() {
+        if aftermath(line) || len > 0 && (line.trim().is_empty() || rule(line)) {
+            len = i + 1;
+        } else if !line.trim().is_empty() {
+            break;
+        }
+    }
+    len
+}
+
 /// A hook runner's verdict on a hook that did not fail: the runner's line, not the output of
 /// the hook that failed before it.
 pub(super) fn hook_passed(line: &str) -> bool {
