@@ -110,6 +110,24 @@ impl Block {
         self.lines.truncate(self.lines.len() - len);
     }
 
+    /// Drops the lines after its anchor, level with it or left of it, that the block ends with
+    /// and that the passing run printed too (a script's `Stopping test database...` once its
+    /// tests are over), and the blank lines among them; not what is indented under the anchor
+    /// (an exception's frames, which a handled one in the passing run may share).
+    fn drop_known_after(&mut self, baseline: &Baseline) {
+        let Some((_, anchor)) = self.lines.get(self.lead) else {
+            return;
+        };
+        let level = indent_of(anchor);
+        let after_lead = self.lines.len() - self.lead - 1;
+        let known = (self.lines.iter().rev().take(after_lead))
+            .take_while(|(_, l)| {
+                l.trim().is_empty() || indent_of(l) <= level && baseline.contains(l)
+            })
+            .count();
+        self.lines.truncate(self.lines.len() - known);
+    }
+
     /// Drops the lines level with its anchor or left of it that the block ends with and that
     /// were logged below error level (`npm notice …`): records of their own. Not from a block
     /// whose anchor was logged so too (a list of warnings), nor one about the anchor's file (the
@@ -2102,6 +2120,9 @@ impl Engine {
         if let Some(mut block) = self.open.take() {
             block.pending_blank = None;
             block.drop_aftermath();
+            if let Some(baseline) = &self.baseline {
+                block.drop_known_after(baseline);
+            }
             // (A report may quote what was logged: pytest's captured log.)
             if !matches!(block.rule.shape, Shape::Report | Shape::Section) {
                 block.drop_logged_below_error_after(self.rules);

@@ -2173,13 +2173,19 @@ fn step_report(
             .last()
             .is_some_and(|last| step.tail.iter().filter(|l| l.0 > last.0).count() <= closing);
         let words_end = said.clone().next_back().map_or(0, |l| l.0);
-        let last: Vec<&(u64, String)> = if fits {
+        let mut last: Vec<&(u64, String)> = if fits {
             said.filter(|l| l.0 > anchor).collect()
         } else if runs_on && fits_last_words(&gave_up) {
             gave_up
         } else {
             last_paragraph(&step, compared, budget.min(TAIL_SHOWN))
         };
+        // What the passing run printed too at the end (a script's `Stopping test database...`
+        // once its tests are over) is no more of the command's words.
+        if compared {
+            let new = |l: &&(u64, String)| step.new_tail.iter().any(|n| n.0 == l.0);
+            last.truncate(last.iter().rposition(new).map_or(0, |i| i + 1));
+        }
         let last = with_exit_reports(&step, &last);
         // (Under a title, all the output is the hook's: a warning may be what it failed on. A
         // wrapper's report of the exit in a warning's words, grunt's `Warning: Command failed:

@@ -133,3 +133,31 @@ fn lines_the_passing_run_printed_are_marked_so() {
         "without it, the retried error wins"
     );
 }
+
+#[test]
+fn what_the_passing_run_printed_after_the_failure_is_not_shown_with_it() {
+    // A script that reports and cleans up once its command is over, pass or fail: those lines
+    // run on from the failure's block and from a network error's last words, and the passing
+    // run printed them too.
+    let after = "Uploading test results to the dashboard...\nuploaded 1 file (4.2 kB)\nStopping test database...\nstopped\n";
+    for (output, cause) in [
+        (
+            "error: cannot update the lock file /builds/acme/shop/Cargo.lock because --locked was passed to prevent this\n",
+            (2, 2),
+        ),
+        (
+            "downloading the schema\ncurl: (7) Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn't connect to server\n",
+            (3, 3),
+        ),
+    ] {
+        let pass = format!("$ ./ci.sh\n{after}Job succeeded\n");
+        let fail = format!("$ ./ci.sh\n{output}{after}ERROR: Job failed: exit code 1\n");
+        let report =
+            Analyzer::with_baseline(JobMeta::default(), Baseline::from_bytes(pass.as_bytes()))
+                .read_bytes(fail.as_bytes());
+        let shown: Vec<_> = (report.excerpts.iter())
+            .map(|e| (e.start_line, e.end_line))
+            .collect();
+        assert_eq!(shown, [cause], "{report:#?}");
+    }
+}
