@@ -1204,69 +1204,23 @@ fn a_passing_command_before_the_failing_one_does_not_change_the_report() {
 
 /// What a step prints once its command is over, whatever happened: Docker Compose tearing the
 /// project down, bash's `time` report, coverage.py's table.
-const AFTERMATH: [&str; 3] = [
-    " Container shop-db-1  Stopping\n Container shop-db-1  Stopped\n Container shop-db-1  Removing\n Container shop-db-1  Removed\n Network shop_default  Removing\n Network shop_default  Removed\n",
-    "\nreal\t0m12.431s\nuser\t0m9.120s\nsys\t0m1.002s\n",
-    "Name                 Stmts   Miss  Cover\n----------------------------------------\nshop/__init__.py         0      0   100%\nshop/cart.py            42      7    83%\n----------------------------------------\nTOTAL                   42      7    83%\n",
+const AFTERMATH: [(&str, &str); 3] = [
+    (
+        "",
+        " Container shop-db-1  Stopping\n Container shop-db-1  Stopped\n Container shop-db-1  Removing\n Container shop-db-1  Removed\n Network shop_default  Removing\n Network shop_default  Removed\n",
+    ),
+    ("", "\nreal\t0m12.431s\nuser\t0m9.120s\nsys\t0m1.002s\n"),
+    (
+        "",
+        "Name                 Stmts   Miss  Cover\n----------------------------------------\nshop/__init__.py         0      0   100%\nshop/cart.py            42      7    83%\n----------------------------------------\nTOTAL                   42      7    83%\n",
+    ),
 ];
 
 #[test]
 fn what_a_step_prints_once_its_command_is_over_does_not_change_the_report() {
-    let (mut differ, mut changed_jobs, mut jobs) = (Vec::new(), 0, 0);
-    for path in fixture_jobs() {
-        let log = fs::read_to_string(&path).expect("a log");
-        let name = path.file_name().expect("a name").to_string_lossy();
-        let lines: Vec<&str> = log.split('\n').collect();
-        let Some(output_end) = failing_output_end(&lines) else {
-            continue;
-        };
-        jobs += 1;
-        let (ranges, category) = outcome(log.as_bytes());
-        let differed = differ.len();
-        for after in AFTERMATH {
-            let added = after.matches('\n').count() as u64;
-            let shift = |n: u64| if n > output_end as u64 { n + added } else { n };
-            let moved: Vec<_> = ranges.iter().map(|&(s, e)| (shift(s), shift(e))).collect();
-            let longer = format!(
-                "{}\n{after}{}",
-                lines[..output_end].join("\n"),
-                lines[output_end..].join("\n")
-            );
-            let got = outcome(longer.as_bytes());
-            if got != (moved.clone(), category.clone()) {
-                let first = after.trim_start().lines().next().unwrap_or_default();
-                differ.push(format!("{name} (`{first}`): {moved:?} became {got:?}"));
-            }
-        }
-        changed_jobs += usize::from(differ.len() > differed);
-    }
-    assert!(jobs > 1000, "{jobs} jobs");
     // At most one job in 200 (those whose cause is a wrapper's report, which the engine reads
     // at the step's very end).
-    assert!(
-        changed_jobs * 200 <= jobs,
-        "{}\n{} reports changed",
-        differ.join("\n"),
-        differ.len()
-    );
-}
-
-/// Where the output of a job's failing command ends (0-based), the line where the runner takes
-/// over again; `None` for a log not in a GitFlic runner's shape.
-fn failing_output_end(lines: &[&str]) -> Option<usize> {
-    let end = (lines.iter()).position(|l| l.starts_with("Cleaning up project directory"))?;
-    let at = lines[..end].iter().rposition(|l| l.starts_with("$ "))?;
-    let runner = [
-        "Running after",
-        "Saving cache",
-        "Creating cache",
-        "Uploading artifacts",
-    ];
-    Some(
-        (at + 1..end)
-            .find(|&i| runner.iter().any(|r| lines[i].contains(r)))
-            .unwrap_or(end),
-    )
+    assert_changed_in_few(&AFTERMATH);
 }
 
 /// How a script notes a command's failure and goes on, and the command that fails for it later:
@@ -1290,12 +1244,22 @@ const NOTED_FAILURES: [(&str, &str); 4] = [
 
 #[test]
 fn a_failure_the_script_noted_and_failed_for_later_is_explained_by_the_command_that_failed() {
-    let (mut differ, mut changed_jobs) = (Vec::new(), 0);
-    let mut jobs = 0;
+    // At most one job in 200: a tool that echoes the commands it runs as the runner does
+    // (fastlane's `[10:03:12]: $ xcodebuild …`) starts steps of its own after the noted one.
+    assert_changed_in_few(&NOTED_FAILURES);
+}
+
+/// Asserts that every fixture job (of more than 1000), its failing command's line ending in
+/// `added` and `after` put under its output, for each `(added, after)` of `variants`, gets the
+/// same excerpts (moved past the lines put in) and category, but for at most one job in 200.
+fn assert_changed_in_few(variants: &[(&str, &str)]) {
+    let (mut differ, mut changed_jobs, mut jobs) = (Vec::new(), 0, 0);
     for path in fixture_jobs() {
         let log = fs::read_to_string(&path).expect("a log");
         let name = path.file_name().expect("a name").to_string_lossy();
         let lines: Vec<&str> = log.split('\n').collect();
+        // The runner's `$ cmd` of the script's last command, and where the runner takes over
+        // again after its output.
         let Some(end) = (lines.iter()).position(|l| l.starts_with("Cleaning up project directory"))
         else {
             continue;
@@ -1303,7 +1267,6 @@ fn a_failure_the_script_noted_and_failed_for_later_is_explained_by_the_command_t
         let Some(at) = lines[..end].iter().rposition(|l| l.starts_with("$ ")) else {
             continue;
         };
-        // The command's output ends where the runner takes over again.
         let runner = [
             "Running after",
             "Saving cache",
@@ -1316,27 +1279,25 @@ fn a_failure_the_script_noted_and_failed_for_later_is_explained_by_the_command_t
         jobs += 1;
         let (ranges, category) = outcome(log.as_bytes());
         let differed = differ.len();
-        for (noted, later) in NOTED_FAILURES {
-            let added = later.matches('\n').count() as u64;
-            let shift = |n: u64| if n > output_end as u64 { n + added } else { n };
+        for (added, after) in variants {
+            let put_in = after.matches('\n').count() as u64;
+            let shift = |n: u64| if n > output_end as u64 { n + put_in } else { n };
             let moved: Vec<_> = ranges.iter().map(|&(s, e)| (shift(s), shift(e))).collect();
-            let longer = format!(
-                "{}\n{}{noted}\n{}\n{later}{}",
-                lines[..at].join("\n"),
-                lines[at],
-                lines[at + 1..output_end].join("\n"),
-                lines[output_end..].join("\n")
-            );
+            let mut edited: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+            edited[at].push_str(added);
+            edited.insert(output_end, after.trim_end_matches('\n').to_owned());
+            let longer = edited.join("\n");
             let got = outcome(longer.as_bytes());
             if got != (moved.clone(), category.clone()) {
-                differ.push(format!("{name} ({noted}): {moved:?} became {got:?}"));
+                let first = after.trim_start().lines().next().unwrap_or_default();
+                differ.push(format!(
+                    "{name} ({added} … `{first}`): {moved:?} became {got:?}"
+                ));
             }
         }
         changed_jobs += usize::from(differ.len() > differed);
     }
     assert!(jobs > 1000, "{jobs} jobs");
-    // At most one job in 200: a tool that echoes the commands it runs as the runner does
-    // (fastlane's `[10:03:12]: $ xcodebuild …`) starts steps of its own after the noted one.
     assert!(
         changed_jobs * 200 <= jobs,
         "{}\n{} reports changed",
