@@ -1165,12 +1165,7 @@ fn a_passing_command_before_the_failing_one_does_not_change_the_report() {
         let log = fs::read_to_string(&path).expect("a log");
         let name = path.file_name().expect("a name").to_string_lossy();
         let lines: Vec<&str> = log.split('\n').collect();
-        // The runner's `$ cmd` of the script's last command, before the runner's epilogue.
-        let Some(end) = (lines.iter()).position(|l| l.starts_with("Cleaning up project directory"))
-        else {
-            continue;
-        };
-        let Some(at) = lines[..end].iter().rposition(|l| l.starts_with("$ ")) else {
+        let Some((at, _)) = failing_command(&lines) else {
             continue;
         };
         jobs += 1;
@@ -1258,15 +1253,10 @@ fn assert_changed_in_few(variants: &[(&str, &str)]) {
         let log = fs::read_to_string(&path).expect("a log");
         let name = path.file_name().expect("a name").to_string_lossy();
         let lines: Vec<&str> = log.split('\n').collect();
-        // The runner's `$ cmd` of the script's last command, and where the runner takes over
-        // again after its output.
-        let Some(end) = (lines.iter()).position(|l| l.starts_with("Cleaning up project directory"))
-        else {
+        let Some((at, end)) = failing_command(&lines) else {
             continue;
         };
-        let Some(at) = lines[..end].iter().rposition(|l| l.starts_with("$ ")) else {
-            continue;
-        };
+        // Where the runner takes over again after its output.
         let runner = [
             "Running after",
             "Saving cache",
@@ -1304,4 +1294,12 @@ fn assert_changed_in_few(variants: &[(&str, &str)]) {
         differ.join("\n"),
         differ.len()
     );
+}
+
+/// The lines (0-based) of the runner's `$ cmd` of the script's last command and of the runner's
+/// epilogue after it; `None` for a log not in a GitFlic runner's shape.
+fn failing_command(lines: &[&str]) -> Option<(usize, usize)> {
+    let end = (lines.iter()).position(|l| l.starts_with("Cleaning up project directory"))?;
+    let at = lines[..end].iter().rposition(|l| l.starts_with("$ "))?;
+    Some((at, end))
 }
