@@ -1515,14 +1515,14 @@ impl Engine {
             .strip_prefix("$ ")
             .or_else(|| shown.strip_prefix("##[group]Run "));
         if let Some(command) = command {
-            if let Some(name) = crate::status_variable(command) {
+            if let Some(name) = crate::shell::status_variable(command) {
                 self.current.failure_variables.push(name.to_owned());
             }
             self.close_at_step_end();
             self.end_step(false);
             self.current.command = Some(command.chars().take(200).collect());
-            self.current.lets_fail = crate::ignores_failure(command);
-            self.current.failure_variables = crate::failure_variables(command)
+            self.current.lets_fail = crate::shell::ignores_failure(command);
+            self.current.failure_variables = crate::shell::failure_variables(command)
                 .map(str::to_owned)
                 .collect();
             self.current.warnings_fatal = Rules::makes_warnings_fatal(command);
@@ -2241,14 +2241,14 @@ impl Engine {
         let command = failing.command.as_deref()?;
         let own_echoes = |line: &str| {
             (command.split([';', '&', '|']).map(str::trim))
-                .filter_map(crate::echoed)
+                .filter_map(crate::shell::echoed)
                 .any(|text| text == line.trim())
         };
         if !failing.tail.iter().all(|l| own_echoes(&l.1)) {
             return None;
         }
         let noted = |step: &Step| {
-            (step.failure_variables.iter()).any(|name| crate::reads_variable(command, name))
+            (step.failure_variables.iter()).any(|name| crate::shell::reads_variable(command, name))
         };
         let latest = |steps: &[Step]| steps.iter().rposition(noted);
         let noted_failures = self.noted_failures.make_contiguous();

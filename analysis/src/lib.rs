@@ -14,6 +14,7 @@ pub mod lines;
 mod localized;
 pub mod redact;
 pub(crate) mod rules;
+mod shell;
 
 pub use baseline::{Baseline, BaselineBuilder, MAX_DISTINCT_LINES};
 pub use extract::Location;
@@ -1035,88 +1036,6 @@ fn makes_things(command: &str) -> bool {
     )
 }
 
-/// The command that follows the `echo` whose text is `said` in a shell command line (`echo
-/// "checking signatures"; git verify-commit HEAD` and `checking signatures`), when there is one:
-/// a script that said that last failed in what came next.
-fn after_own_echo<'a>(command: &'a str, said: &str) -> Option<&'a str> {
-    let mut parts = command
-        .split([';', '&', '|'])
-        .map(str::trim)
-        .filter(|p| !p.is_empty());
-    parts.find(|part| echoed(part).is_some_and(|text| !said.is_empty() && text == said))?;
-    parts.next()
-}
-
-/// What a part of a shell command echoes (`echo "checking"`, `then echo 'Some checks failed'`).
-pub(crate) fn echoed(part: &str) -> Option<&str> {
-    let part = ["then ", "else ", "do "]
-        .iter()
-        .find_map(|keyword| part.strip_prefix(keyword))
-        .unwrap_or(part);
-    let text = part.trim_start().strip_prefix("echo ")?;
-    Some(text.trim().trim_matches(['"', '\'']))
-}
-
-/// Whether a shell command goes on when it fails (`./configure || echo failed`, `make || true`),
-/// or notes that it failed and goes on (`pytest || FAILED=1`, `((failures++))`).
-pub(crate) fn ignores_failure(command: &str) -> bool {
-    command.split("||").skip(1).any(|alternative| {
-        let alternative = alternative.trim_start();
-        ["true", ":", "echo ", "exit 0"]
-            .iter()
-            .any(|ignore| alternative.starts_with(ignore))
-            || assigned_variable(alternative).is_some()
-    })
-}
-
-/// The variables a command notes its failure in when it goes on (`pytest || FAILED=1`,
-/// `make lint || status=$?`): a script that keeps the status for later (`exit $status`) fails
-/// after the command, for it.
-pub(crate) fn failure_variables(command: &str) -> impl Iterator<Item = &str> {
-    (command.split("||").skip(1))
-        .filter_map(|alternative| assigned_variable(alternative.trim_start()))
-}
-
-/// The variable a shell command keeps the last command's status in (`STATUS=$?`, `export
-/// rc=$?`): under `set +e`, that command failed and the script went on, for a later check.
-pub(crate) fn status_variable(command: &str) -> Option<&str> {
-    let name = assigned_variable(command)?;
-    let (_, value) = command.split_once('=')?;
-    value
-        .trim_start_matches(['"', '\''])
-        .starts_with("$?")
-        .then_some(name)
-}
-
-/// Whether a shell command reads a variable (`test -z "$FAILED"`, `exit ${status}`).
-pub(crate) fn reads_variable(command: &str, name: &str) -> bool {
-    command.match_indices('$').any(|(at, _)| {
-        let rest = &command[at + 1..];
-        let rest = rest.strip_prefix('{').unwrap_or(rest);
-        rest.strip_prefix(name).is_some_and(|after| {
-            !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-        })
-    })
-}
-
-/// The variable a shell command sets first (`FAILED=1`, `errors+=lint`, `export STATUS=$?`,
-/// `((failures++))`, `let failures+=1`).
-fn assigned_variable(command: &str) -> Option<&str> {
-    let command = ["export ", "let ", "(("]
-        .iter()
-        .find_map(|keyword| command.strip_prefix(keyword))
-        .map_or(command, str::trim_start);
-    let name_end = command
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .unwrap_or(command.len());
-    let (name, after) = command.split_at(name_end);
-    let assigns = ["=", "+=", "++", "--", "-="]
-        .iter()
-        .any(|op| after.starts_with(op))
-        && !after.starts_with("==");
-    (assigns && !name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit())).then_some(name)
-}
-
 /// Whether `line` mentions `name` as a word of its own: not `cart` in `carts`, nor `shop` in
 /// `workshop`.
 pub(crate) fn mentions(line: &str, name: &str) -> bool {
@@ -1940,8 +1859,9 @@ fn step_report(
         // line that has words.
         // An assignment a script traced last (`+ port=`) took a command substitution's output:
         // the substitution's command failed, and what it printed says why.
-        let assignment =
-            |l: &str| engine::traced_command(l).is_some_and(|c| assigned_variable(c).is_some());
+        let assignment = |l: &str| {
+            engine::traced_command(l).is_some_and(|c| shell::assigned_variable(c).is_some())
+        };
         let said_error = |l: &str| {
             l.split_once(": ").is_some_and(|(name, said)| {
                 !name.contains(char::is_whitespace)
@@ -2015,7 +1935,7 @@ fn step_report(
         let quiet = failing_command
             .as_deref()
             .zip(tail.last())
-            .and_then(|(command, last)| after_own_echo(command, last.1.trim()));
+            .and_then(|(command, last)| shell::after_own_echo(command, last.1.trim()));
         let with_command: Option<Vec<&(u64, String)>> =
             match (quiet, command.as_ref(), tail.first()) {
                 (Some(_), Some(line), Some(first)) if first.0 - line.0 <= TAIL_SHOWN as u64 => {
