@@ -325,6 +325,23 @@ fn a_passing_command_s_logged_errors_do_not_hide_the_failure_the_script_went_on_
 }
 
 #[test]
+fn a_script_s_own_word_on_where_it_stopped_points_at_what_is_above_it() {
+    // An ERR trap's report and a verdict that says "see above" come after the cause: the cause
+    // is shown whole, from its first line.
+    for said_after in ["Error on line 42: exit code 22", "Tests failed, see above."] {
+        let log = job(&format!(
+            "$ clisp cart.lisp\nloading prices\n*** - EVAL: variable TAX has no value\n\n{said_after}\n"
+        ));
+        let report = analyze(&log);
+        let texts = excerpt_texts(&report);
+        assert!(
+            texts[0].contains("variable TAX has no value"),
+            "{said_after}: {texts:#?}"
+        );
+    }
+}
+
+#[test]
 fn a_long_command_that_goes_on_when_it_fails_is_read_to_its_end() {
     // The report cuts a command short; whether the script let it fail is said at its end.
     let log = job(concat!(

@@ -393,7 +393,7 @@ pub(crate) fn reports_exit(line: &str) -> bool {
 /// automaton over the line finds the phrases: the engine asks this of every line a block could
 /// go on with.
 fn says_how_it_exited(line: &str) -> bool {
-    const PHRASES: [&str; 28] = [
+    const PHRASES: [&str; 31] = [
         "exited with",
         "subprocess exited",
         // dpkg-buildpackage's `debian/rules binary subprocess returned exit status 2`.
@@ -456,6 +456,12 @@ fn says_how_it_exited(line: &str) -> bool {
         // CocoaPods' verdict on a pod it linted, `[!] CartKit did not pass validation, due to
         // 2 errors and 1 warning.`, under the validation's ERROR lines.
         " did not pass validation",
+        // A script's own report of where it stopped (an ERR trap's `Error on line 42: exit
+        // code 1`), and a verdict that says the cause is above it (`Tests failed, see above.`,
+        // npm 6's `See above for more details.`).
+        ": exit code ",
+        "see above",
+        "See above",
     ];
     // Leftmost-first matching lets the automaton skip ahead with its vectorised prefilter: most
     // lines hold no phrase, and only those that do are read again for the one that counts.
