@@ -26,9 +26,9 @@ pub(crate) use lead::file_line_title;
 use lead::{
     announced_test_above, caret_frame_above, cause_chain_above, completed_by, decorated_title,
     died_script_above, diff_line, findings_above, frame_above, framed_heading_above, is_header,
-    is_parent, logged_error_above, python_frames_above, quoted_by, ruled_frame_above, run_up_from,
-    same_item_shape, same_program_above, section_above, test_run_above, verdict_on_file,
-    warnings_above,
+    is_parent, logged_error_above, python_frames_above, quoted_by, recorded_at_error,
+    ruled_frame_above, run_up_from, same_item_shape, same_program_above, section_above,
+    test_run_above, verdict_on_file, warnings_above,
 };
 use regex::Regex;
 use shape::{
@@ -576,10 +576,21 @@ impl Step {
         let candidate = |b: &&Block| !b.passed_over && !went_past(b);
         // The primary by the precedence above, among `decisive` and the generic blocks.
         let pick = |decisive: &[&'s Block]| -> Option<&'s Block> {
+            // An application's record of an event, logged after another failure was reported
+            // (a server's log a script prints once the build failed), did not cause it.
+            let recorded_after = |b: &Block| {
+                said(b).is_some_and(recorded_at_error)
+                    && (self.decisive.iter().chain(&self.generic)).any(|o| {
+                        o.seq < b.seq
+                            && !o.passed_over
+                            && o.rule.tier <= 2
+                            && o.rule.category.masquerade_rank().is_none()
+                    })
+            };
             let environment = decisive
                 .iter()
                 .copied()
-                .filter(|b| !tests_failed && !went_past(b))
+                .filter(|b| !tests_failed && !went_past(b) && !recorded_after(b))
                 .filter_map(|b| b.rule.category.masquerade_rank().map(|rank| (rank, b)))
                 .min_by_key(|(rank, b)| (*rank, b.seq))
                 .map(|(_, b)| b);
@@ -588,6 +599,7 @@ impl Step {
                     .iter()
                     .copied()
                     .filter(|b| !tests_failed || b.rule.category.masquerade_rank().is_none())
+                    .filter(|b| b.rule.category.masquerade_rank().is_none() || !recorded_after(b))
                     // A test whose failure only counts the cases it ran (trybuild's `1 of 2 tests
                     // failed`) comes after the cases' own verdicts; a program's dying words the
                     // script went on past (git's `fatal:` in a build's version stamp) after what

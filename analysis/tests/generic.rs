@@ -342,6 +342,28 @@ fn a_script_s_own_word_on_where_it_stopped_points_at_what_is_above_it() {
 }
 
 #[test]
+fn an_application_s_record_logged_after_the_failure_did_not_cause_it() {
+    // A script prints the server's log once the build failed: its refused connection came after
+    // the compiler's error, and a runner's own `ERROR: Job failed: …` verdict is no such record.
+    let log = job(concat!(
+        "$ ./ci/build-and-test.sh\n",
+        "src/cart.c:12:5: error: 'totl' undeclared (first use in this function)\n",
+        "   12 |     totl += p;\n",
+        "      |     ^~~~\n",
+        "make: *** [Makefile:8: cart.o] Error 1\n",
+        "2026-12-05 10:00:01,123 INFO  [main] c.a.App - starting\n",
+        "2026-12-05 10:00:02,001 ERROR [pool-1] c.a.Client - connection refused: localhost/127.0.0.1:5432\n",
+        "2026-12-05 10:00:03,002 INFO  [main] c.a.App - shutting down\n",
+    ));
+    let report = analyze(&log);
+    assert_eq!(report.category, Category::Compilation, "{report:#?}");
+    assert!(
+        excerpt_texts(&report)[0].contains("'totl' undeclared"),
+        "{report:#?}"
+    );
+}
+
+#[test]
 fn a_long_command_that_goes_on_when_it_fails_is_read_to_its_end() {
     // The report cuts a command short; whether the script let it fail is said at its end.
     let log = job(concat!(

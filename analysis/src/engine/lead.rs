@@ -277,6 +277,20 @@ fn logged_at_error(line: &str) -> bool {
         })
 }
 
+/// Whether `line` is an application's log record at error level or above: a logger's level
+/// with its logger or thread beside it (`ERROR [pool-1] c.a.Client - …`, `[main] ERROR shop.App
+/// - …`, `ERROR:asyncio:…`), not a program's own `ERROR: …` or `FATAL ERROR: …` verdict.
+pub(super) fn recorded_at_error(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().take(5).collect();
+    logged_at_error(line)
+        && !(words.iter().take(4).enumerate()).any(|(i, word)| {
+            let level = word.trim_matches(|c: char| matches!(c, '[' | ']' | '(' | ')' | '|'));
+            ["ERROR:", "ERR:", "CRITICAL:", "FATAL:", "SEVERE:"].contains(&level)
+                || ["FATAL", "CRITICAL"].contains(&level)
+                    && words.get(i + 1).is_some_and(|next| next.ends_with(':'))
+        })
+}
+
 /// Whether `line`, right above an anchor, is a tool's verdict on the file the anchor names
 /// (`php -l`'s `Errors parsing src/Invoice.php` over PHP's parse error in it): it says errors
 /// or failure and names the file, and no place in it, so it is no finding of its own (nor a
@@ -806,4 +820,29 @@ fn since_announcement(
         lines.push((*n, line.clone()));
     }
     Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::recorded_at_error;
+
+    #[test]
+    fn an_application_s_record_is_told_from_a_program_s_verdict() {
+        for record in [
+            "ERROR [pool-1] c.a.Client - connection refused",
+            "[main] ERROR shop.App - upstream timed out",
+            "ERROR:asyncio:Task exception was never retrieved",
+            "level=error msg=\"dial tcp: connection refused\"",
+        ] {
+            assert!(recorded_at_error(record), "{record}");
+        }
+        for verdict in [
+            "ERROR: Job failed: execution took longer than 1h0m0s seconds",
+            "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory",
+            "ERROR: failed to solve: process \"/bin/sh -c make\" did not complete successfully",
+            "connection refused",
+        ] {
+            assert!(!recorded_at_error(verdict), "{verdict}");
+        }
+    }
 }
