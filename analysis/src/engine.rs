@@ -2233,15 +2233,9 @@ impl Engine {
         } else if step.has_errors() && !step.dumps_files() {
             // A passing command's logged errors (a smoke test's `ERROR … connection refused`)
             // may come between the failure the script went on after and the step it failed.
-            if self.with_errors.len() == EARLIER_STEPS {
-                self.with_errors.pop_front();
-            }
-            self.with_errors.push_back(step);
+            keep_latest(&mut self.with_errors, step);
         } else if !step.failure_variables.is_empty() {
-            if self.noted_failures.len() == EARLIER_STEPS {
-                self.noted_failures.pop_front();
-            }
-            self.noted_failures.push_back(step);
+            keep_latest(&mut self.noted_failures, step);
         }
     }
 
@@ -2251,11 +2245,7 @@ impl Engine {
     /// out of `with_errors` or the noted failures.
     fn deferred_failure(&mut self, failing: &Step, with_errors: &mut Vec<Step>) -> Option<Step> {
         let command = failing.command.as_deref()?;
-        let own_echoes = |line: &str| {
-            (command.split([';', '&', '|']).map(str::trim))
-                .filter_map(crate::shell::echoed)
-                .any(|text| text == line.trim())
-        };
+        let own_echoes = |line: &str| crate::shell::echoes(command).any(|text| text == line.trim());
         if !failing.tail.iter().all(|l| own_echoes(&l.1)) {
             return None;
         }
@@ -2312,6 +2302,14 @@ impl Engine {
             last_passed: self.last_passed,
         }
     }
+}
+
+/// Keeps `step` as the latest of the last [`EARLIER_STEPS`] steps in `steps`.
+fn keep_latest(steps: &mut VecDeque<Step>, step: Step) {
+    if steps.len() == EARLIER_STEPS {
+        steps.pop_front();
+    }
+    steps.push_back(step);
 }
 
 /// A runner's line that ends the job's script: it starts the after_script, or saves the cache

@@ -6,16 +6,26 @@
 /// "checking signatures"; git verify-commit HEAD` and `checking signatures`), when there is one:
 /// a script that said that last failed in what came next.
 pub(crate) fn after_own_echo<'a>(command: &'a str, said: &str) -> Option<&'a str> {
-    let mut parts = command
-        .split([';', '&', '|'])
-        .map(str::trim)
-        .filter(|p| !p.is_empty());
+    let mut parts = parts(command);
     parts.find(|part| echoed(part).is_some_and(|text| !said.is_empty() && text == said))?;
     parts.next()
 }
 
+/// What the parts of a shell command echo (`echo checking; make`, `then echo "failed"; exit 1`).
+pub(crate) fn echoes(command: &str) -> impl Iterator<Item = &str> {
+    parts(command).filter_map(echoed)
+}
+
+/// The commands a shell command line runs, in order, split at `;`, `&&`, `||` and pipes.
+fn parts(command: &str) -> impl Iterator<Item = &str> {
+    command
+        .split([';', '&', '|'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+}
+
 /// What a part of a shell command echoes (`echo "checking"`, `then echo 'Some checks failed'`).
-pub(crate) fn echoed(part: &str) -> Option<&str> {
+fn echoed(part: &str) -> Option<&str> {
     let part = ["then ", "else ", "do "]
         .iter()
         .find_map(|keyword| part.strip_prefix(keyword))
@@ -124,11 +134,7 @@ mod tests {
     #[test]
     fn what_a_command_echoes_is_read_in_its_branches() {
         let command = "if [ -n \"$FAILED\" ]; then echo \"Some checks failed\"; exit 1; fi";
-        let echoed: Vec<&str> = command
-            .split(';')
-            .filter_map(|p| echoed(p.trim()))
-            .collect();
-        assert_eq!(echoed, ["Some checks failed"]);
+        assert_eq!(echoes(command).collect::<Vec<_>>(), ["Some checks failed"]);
         assert_eq!(
             after_own_echo("echo checking; git verify-commit HEAD", "checking"),
             Some("git verify-commit HEAD")
