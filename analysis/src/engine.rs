@@ -50,6 +50,9 @@ use std::sync::OnceLock;
 pub const MAX_BLOCK_LINES: usize = 40;
 /// Lines GitHub Actions' echo of a step may take: the script, its shell, its environment.
 const STEP_ECHO_LINES: u64 = 60;
+/// What GitLab's and GitFlic's runners put after the first line of a multi-line script entry,
+/// the only line of it they echo (`$ if [ -n "$CI" ]; then # collapsed multi-line command`).
+pub const COLLAPSED_BLOCK: &str = " # collapsed multi-line command";
 /// Blocks kept per tier and step: the first ones (the engine prefers early decisive errors).
 const BLOCKS_PER_TIER: usize = 6;
 /// Generic (tier 2–3) blocks are kept as a sliding window of the most recent ones.
@@ -201,12 +204,21 @@ fn counts_failures(line: &str) -> bool {
 pub struct Step {
     /// The command, cut short for the report.
     pub command: Option<String>,
+    /// The runner echoed only the first line of a multi-line script entry (see
+    /// [`COLLAPSED_BLOCK`]): any of its lines may be the command that failed.
+    pub collapsed: bool,
     /// The whole command goes on when it fails (see `ignores_failure`).
     pub lets_fail: bool,
     /// The variables the whole command notes its failure in (see `failure_variables`).
     failure_variables: Vec<String>,
     /// The line the CI echoed the command on.
     pub command_line: Option<u64>,
+    /// What the command echoes before anything else runs (`echo "Running checks"; make`), until
+    /// its first line of output is read.
+    announces: Option<String>,
+    /// That first line, when it was the echo: the script's own word, which no paragraph of the
+    /// command's output takes; the step's last words only when nothing came after it.
+    pub announcement: Option<(u64, String)>,
     /// The exit code its pointer reported, if any.
     pub exit_code: Option<u32>,
     /// Decisive blocks: the first few of tiers 0 and 1.
@@ -327,10 +339,18 @@ impl Step {
         }
     }
 
+    /// The command, where it tells what ran: of a collapsed block, only a first line that goes
+    /// on to the next (`pytest \`); another first line (`cd web`, `pip install … || true`) may
+    /// not be what failed.
+    pub fn told_command(&self) -> Option<&str> {
+        let command = self.command.as_deref()?;
+        (!self.collapsed || command.trim_end().ends_with('\\')).then_some(command)
+    }
+
     /// A step that prints files (`cat`, `tail`, `find … -exec cat`): CI configurations run
     /// these after a failure to show logs, so their errors are quotes, not the failure.
     fn dumps_files(&self) -> bool {
-        self.command.as_deref().is_some_and(|c| {
+        self.told_command().is_some_and(|c| {
             let c = c.trim_start();
             ["cat ", "tail ", "head ", "less ", "more "]
                 .iter()
@@ -406,6 +426,7 @@ impl Step {
     fn restart(&mut self) {
         *self = Step {
             command: self.command.take(),
+            collapsed: self.collapsed,
             lets_fail: self.lets_fail,
             failure_variables: std::mem::take(&mut self.failure_variables),
             command_line: self.command_line,
@@ -1532,20 +1553,34 @@ impl Engine {
             }
             self.close_at_step_end();
             self.end_step(false);
+            let first_line = command.strip_suffix(COLLAPSED_BLOCK);
+            let collapsed = first_line.is_some();
+            let command = first_line.unwrap_or(command);
             self.current.command = Some(command.chars().take(200).collect());
-            self.current.lets_fail = crate::shell::ignores_failure(command);
+            self.current.collapsed = collapsed;
+            // A `|| true` on the block's first line lets that line fail, not the lines after it.
+            self.current.lets_fail = !collapsed && crate::shell::ignores_failure(command);
             self.current.failure_variables = crate::shell::failure_variables(command)
                 .map(str::to_owned)
                 .collect();
             self.current.warnings_fatal = Rules::makes_warnings_fatal(command);
             self.current.echoes_commands = runs_echoing_tool(command);
             self.current.command_line = Some(number);
+            self.current.announces = crate::shell::announcement(command).map(str::to_owned);
             if text.starts_with("##[group]") {
                 self.step_echo_until = number + STEP_ECHO_LINES;
             }
             return;
         }
 
+        if let Some(said) = self.current.announces.take()
+            && text.trim() == said
+        {
+            self.close_open();
+            push_bounded(&mut self.current.blanks, number, "");
+            self.current.announcement = Some((number, shown.to_owned()));
+            return;
+        }
         if self.current.build_step_failed {
             return;
         }

@@ -197,7 +197,7 @@ fn label(category: Category) -> &'static str {
 fn category_of(primary: &Block, step: &Step, meta: &JobMeta) -> Category {
     let rule = primary.rule;
     let text = |pred: &dyn Fn(&str) -> bool| primary.lines.iter().any(|(_, l)| pred(l));
-    let command = step.command.as_deref().unwrap_or_default();
+    let command = step.told_command().unwrap_or_default();
     let said = headline(primary);
     if rule.category == Category::Compilation
         && (text(&|l| l.contains("clippy::")) || engine::runs_a_linter(command))
@@ -323,7 +323,7 @@ fn from_context(step: &Step, meta: &JobMeta) -> Category {
             .map(engine::category_from_job)
             .filter(|c| *c != Category::Unknown)
     };
-    let command = of(step.command.as_deref());
+    let command = of(step.told_command());
     // An install runs the packages' own scripts (npm's postinstall), an image build its RUN
     // steps: their failure is the install's, the build's.
     if let Some(whole @ (Category::Dependency | Category::DockerBuild)) = command {
@@ -1220,7 +1220,12 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
     let from = source.get(start).map_or(0, |l| l.0);
     let run = last_run(source.range(start..said), MAX_SHOWN_LINES.max(max), true);
     let start = start + opening_records(&run, from);
-    paragraph_shown(source, source.range(start..said), max)
+    let shown = paragraph_shown(source, source.range(start..said), max);
+    // A step that printed nothing after its own echo: the echo is its last words.
+    match (shown.is_empty(), &step.announcement) {
+        (true, Some(announcement)) => vec![announcement],
+        _ => shown,
+    }
 }
 
 /// What is shown of `output`, what a command printed (in `source`, from under a wrapper's echo
@@ -1840,7 +1845,11 @@ fn step_report(
     let mut step = step?;
     // Everything below is taken from the step's text, so this covers every field.
     step.redact();
-    let failing_command = step.command.clone();
+    // Of a collapsed block the runner showed the first line: the ellipsis says more ran.
+    let failing_command = (step.command.as_deref()).map(|c| match step.collapsed {
+        true => format!("{} …", c.trim_end().trim_end_matches('\\').trim_end()),
+        false => c.to_owned(),
+    });
     let failing_tests: Vec<String> = step.failing_tests.iter().take(20).cloned().collect();
     let chosen = step.choose();
     let Some(primary) = chosen.first().copied() else {
@@ -1932,8 +1941,7 @@ fn step_report(
         // A script whose last words are its own `echo` (`echo "checking signatures"; git
         // verify-commit HEAD`): the command after that echo failed without a word; it is shown
         // with them when its line is close above.
-        let quiet = failing_command
-            .as_deref()
+        let quiet = (step.command.as_deref())
             .zip(tail.last())
             .and_then(|(command, last)| shell::after_own_echo(command, last.1.trim()));
         let with_command: Option<Vec<&(u64, String)>> =

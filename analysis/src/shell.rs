@@ -16,6 +16,15 @@ pub(crate) fn echoes(command: &str) -> impl Iterator<Item = &str> {
     parts(command).filter_map(echoed)
 }
 
+/// What a shell command line echoes before it runs anything else (`echo "Running checks";
+/// make`, `echo checking && git verify-commit HEAD`).
+pub(crate) fn announcement(command: &str) -> Option<&str> {
+    parts(command)
+        .next()
+        .and_then(echoed)
+        .filter(|text| !text.is_empty())
+}
+
 /// The commands a shell command line runs, in order, split at `;`, `&&`, `||` and pipes.
 fn parts(command: &str) -> impl Iterator<Item = &str> {
     command
@@ -139,5 +148,12 @@ mod tests {
             after_own_echo("echo checking; git verify-commit HEAD", "checking"),
             Some("git verify-commit HEAD")
         );
+        // Only an echo that comes first announces what runs; a branch's does not.
+        assert_eq!(
+            announcement("echo \"verifying\" && sha256sum -c SUMS"),
+            Some("verifying")
+        );
+        assert_eq!(announcement("make || echo failed"), None);
+        assert_eq!(announcement("if [ -n \"$CI\" ]; then echo ci; fi"), None);
     }
 }

@@ -4744,3 +4744,51 @@ fn maven_s_trace_of_a_failed_goal_under_e_is_its_epilogue_not_the_cause() {
         "{report:#?}"
     );
 }
+
+#[test]
+fn a_command_s_own_echo_before_its_output_is_not_part_of_what_it_printed() {
+    // Line 11: the command, 12: its echo, 13–14: what sha256sum said.
+    let log = job(
+        "$ echo \"verifying downloads\"; sha256sum -c SHA256SUMS\nverifying downloads\nprotoc-25.1-linux-x86_64.zip: FAILED\nsha256sum: WARNING: 1 computed checksum did NOT match\n",
+    );
+    let report = assert_first_excerpt(&log, (13, 14));
+    assert!(
+        excerpt_texts(&report)
+            .iter()
+            .all(|t| !t.contains("verifying downloads")),
+        "{report:#?}"
+    );
+}
+
+/// A job whose last script entry spans lines (`- |` in the YAML), of which GitLab's and
+/// GitFlic's runners echo the first: `first` on line 11, then `output`.
+fn collapsed_block(first: &str, output: &str) -> String {
+    job(&format!(
+        "$ {first} # collapsed multi-line command\n{output}"
+    ))
+}
+
+#[test]
+fn a_multi_line_script_entry_is_told_by_what_it_printed_not_by_its_first_line() {
+    const PYTEST: &str = "============================= test session starts ==============================\ncollected 1 item\n\ntests/test_cart.py F                                                     [100%]\n\n=================================== FAILURES ===================================\n______________________________ test_total ______________________________________\n\n    def test_total():\n>       assert total([2, 3]) == 6\nE       assert 5 == 6\n\ntests/test_cart.py:4: AssertionError\n=========================== short test summary info ============================\nFAILED tests/test_cart.py::test_total - assert 5 == 6\n============================== 1 failed in 0.03s ===============================\n";
+    // Its first line let an install fail, and named one: neither is what failed.
+    let report = analyze(&collapsed_block("pip install -q -e . || true", PYTEST));
+    assert_eq!(report.category, Category::TestFailure, "{report:#?}");
+    assert_eq!(
+        report.failing_command.as_deref(),
+        Some("pip install -q -e . || true …")
+    );
+    // Its first line announces what it runs: the output starts under that.
+    let report = analyze(&collapsed_block(
+        "echo \"Running the checks\"",
+        "Running the checks\nsrc/cart.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.\n",
+    ));
+    assert_eq!(first_excerpt(&report).0, 13, "{report:#?}");
+    // A first line that goes on to the next is the start of the one command that ran.
+    let report = analyze(&collapsed_block(
+        "npx eslint \\",
+        "/builds/acme/shop/src/cart.js\n  3:7  error  'unused' is assigned a value but never used  no-unused-vars\n\n✖ 1 problem (1 error, 0 warnings)\n",
+    ));
+    assert_eq!(report.category, Category::Lint, "{report:#?}");
+    assert_eq!(report.failing_command.as_deref(), Some("npx eslint …"));
+}

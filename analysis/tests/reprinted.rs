@@ -5,7 +5,9 @@
 //! runs through a wrapper (make 4.0 to 4.3, ninja, scons, ant, tox 3 and 4, rake, go-task, nox, npm, yarn,
 //! pre-commit, grunt, gulp, gradle, maven, a monorepo's task runner, concurrently, a Docker build,
 //! Docker Compose, Travis' retry and wait) is explained by what the command said, not the
-//! wrapper; and a passing command with noisy output before the failing one changes nothing.
+//! wrapper; a failing command in a multi-line script entry, whose first line alone the runner
+//! echoes, is explained by what it said, not by that line; and a passing command with noisy
+//! output before the failing one changes nothing.
 
 use exlogare_analysis::{JobMeta, Report, analyze_bytes};
 use std::fs;
@@ -1242,6 +1244,79 @@ fn a_failure_the_script_noted_and_failed_for_later_is_explained_by_the_command_t
     // At most one job in 200: a tool that echoes the commands it runs as the runner does
     // (fastlane's `[10:03:12]: $ xcodebuild …`) starts steps of its own after the noted one.
     assert_changed_in_few(&NOTED_FAILURES);
+}
+
+/// The first lines of a multi-line script entry (`- |` in the YAML) that the failing command is
+/// the last line of, as GitLab's and GitFlic's runners echo them (see [`collapsed_block`]), and
+/// what that line prints.
+const BLOCK_FIRST_LINES: [(&str, &str); 3] = [
+    ("echo \"Running the checks\"", "Running the checks"),
+    ("pip install -q -e . || true", ""),
+    ("if [ -n \"$CI\" ]; then", ""),
+];
+
+/// The job with its failing command's echo (line `at`, 0-based) in place of a multi-line
+/// script entry's echo, starting with `first` that prints `said`; and the line numbers' shift.
+fn collapsed_block(lines: &[&str], at: usize, first: &str, said: &str) -> (String, u64) {
+    let mut edited: Vec<&str> = lines.to_vec();
+    let echo = format!("$ {first} # collapsed multi-line command");
+    edited[at] = &echo;
+    if !said.is_empty() {
+        edited.insert(at + 1, said);
+    }
+    (edited.join("\n"), u64::from(!said.is_empty()))
+}
+
+#[test]
+fn a_failing_command_in_a_multi_line_script_entry_gets_the_same_excerpts() {
+    let (mut differ, mut changed_jobs, mut jobs) = (Vec::new(), 0, 0);
+    for path in fixture_jobs() {
+        let log = fs::read_to_string(&path).expect("a log");
+        let name = path.file_name().expect("a name").to_string_lossy();
+        let lines: Vec<&str> = log.split('\n').collect();
+        let Some((at, _)) = failing_command(&lines) else {
+            continue;
+        };
+        let (ranges, _) = outcome(log.as_bytes());
+        // A report that shows the command's echo (it printed nothing) cannot show the same, nor
+        // one whose command announced itself (`echo "verifying"; sha256sum -c …`).
+        let echo_line = at as u64 + 1;
+        if ranges
+            .iter()
+            .any(|&(s, e)| s <= echo_line && echo_line <= e)
+            || lines[at].starts_with("$ echo ")
+        {
+            continue;
+        }
+        jobs += 1;
+        // What is known of the job when its command is not: the category of its output.
+        let mut opaque = lines.clone();
+        opaque[at] = "$ ./ci/run.sh";
+        let (_, category) = outcome(opaque.join("\n").as_bytes());
+        let differed = differ.len();
+        for (first, said) in BLOCK_FIRST_LINES {
+            let (edited, put_in) = collapsed_block(&lines, at, first, said);
+            let shift = |n: u64| if n > echo_line { n + put_in } else { n };
+            let moved: Vec<_> = ranges.iter().map(|&(s, e)| (shift(s), shift(e))).collect();
+            let got = outcome(edited.as_bytes());
+            if got != (moved.clone(), category.clone()) {
+                differ.push(format!(
+                    "{name} (`{first}`): {:?} became {got:?}",
+                    (moved, &category)
+                ));
+            }
+        }
+        changed_jobs += usize::from(differ.len() > differed);
+    }
+    assert!(jobs > 900, "{jobs} jobs");
+    // One job in 200: a command whose options make the tool's warnings its failure
+    // (`--fail-on-warning`) is not seen when its echo is not.
+    assert!(
+        changed_jobs * 200 <= jobs,
+        "{}\n{} reports changed",
+        differ.join("\n"),
+        differ.len()
+    );
 }
 
 /// Asserts that every fixture job (of more than 1000), its failing command's line ending in
