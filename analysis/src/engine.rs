@@ -21,6 +21,7 @@ use super::baseline::Baseline;
 use super::lines::{RawLine, clean_into, kept, source_key};
 use super::localized::in_english;
 use super::rules::{Category, FATAL_WARNING, Lead, NAMED_REPORT, Rule, Rules, Shape};
+use crate::gaps::Gaps;
 use boilerplate::{runner_boilerplate, tool_epilogue};
 pub(crate) use lead::file_line_title;
 use lead::{
@@ -1146,6 +1147,8 @@ pub struct Engine {
     /// hold a weaker block's line (Alcotest's boxed `[FAIL] test`), not a decisive one's.
     last_decisive_end: u64,
     pub lines_total: u64,
+    /// Lines of another stream left out (see [`crate::gaps`]).
+    gaps: Gaps,
     /// A passing run of the same job: its lines are not causes.
     baseline: Option<Baseline>,
     /// The last line GitHub Actions' echo of a step (`##[group]Run cmd` … `##[endgroup]`: the
@@ -1183,6 +1186,8 @@ pub struct Finished {
     pub checkout: Option<String>,
     /// The last command the log said passed (see `Engine::last_passed`).
     pub last_passed: Option<String>,
+    /// The lines left out, which the numbers above skip.
+    pub gaps: Gaps,
 }
 
 impl Default for Engine {
@@ -1205,6 +1210,7 @@ impl Engine {
             last_block_end: 0,
             last_decisive_end: 0,
             lines_total: 0,
+            gaps: Gaps::default(),
             baseline: None,
             step_echo_until: 0,
             checkout: None,
@@ -1226,11 +1232,15 @@ impl Engine {
 
     pub fn line(&mut self, line: RawLine<'_>) {
         self.lines_total = line.number;
+        if crate::gaps::from_a_service(line.bytes) && self.gaps.leave_out() {
+            return;
+        }
+        let number = self.gaps.closed(line.number);
         let batch = &mut self.batch;
         if let Some(source) = clean_into(line.bytes, &mut batch.text) {
             batch.note_source(source);
         }
-        batch.lines.push((line.number, batch.text.len()));
+        batch.lines.push((number, batch.text.len()));
         batch.text.push(b'\n');
         if batch.text.len() >= BATCH_BYTES || batch.lines.len() >= BATCH_LINES {
             self.flush();
@@ -2332,6 +2342,7 @@ impl Engine {
             step,
             earlier,
             lines_total: self.lines_total,
+            gaps: self.gaps,
             baseline: self.baseline,
             checkout: self.checkout,
             last_passed: self.last_passed,

@@ -9,6 +9,7 @@
 mod baseline;
 mod engine;
 mod extract;
+mod gaps;
 mod keywords;
 pub mod lines;
 mod localized;
@@ -1762,6 +1763,7 @@ fn build_report(finished: Finished, meta: &JobMeta) -> Report {
         baseline,
         checkout,
         last_passed,
+        gaps,
     } = finished;
     // Which kept lines the passing run printed too (of this step and of an earlier one whose
     // failure may be shown with it), read before redaction changes them.
@@ -1784,6 +1786,9 @@ fn build_report(finished: Finished, meta: &JobMeta) -> Report {
         for e in &mut report.excerpts {
             e.new_since_baseline = Some((e.start_line..=e.end_line).any(|n| !known.contains(&n)));
         }
+    }
+    for e in &mut report.excerpts {
+        (e.start_line, e.end_line) = (gaps.opened(e.start_line), gaps.opened(e.end_line));
     }
     report.baseline = baseline.map(|b| BaselineUsed {
         identity: b.identity().map(str::to_owned),

@@ -825,7 +825,7 @@ fn buildkit_prefix_len(b: &[u8]) -> usize {
 /// Python's and Log4j's `2024-05-01 10:00:00,123 `, with or without a zone) and task runners
 /// (gulp's `[10:00:00] `): behind it a tool's `[ERROR]`, `error:` or level reads as it does
 /// without one. The flag tells a runner's timestamp (dated, in UTC) from a tool's.
-fn timestamp_prefix_len(b: &[u8]) -> (usize, bool) {
+pub(crate) fn timestamp_prefix_len(b: &[u8]) -> (usize, bool) {
     // A time in brackets: gulp's `[10:00:00] `, Jenkins' timestamper `[2024-05-01T10:00:00Z] `,
     // fastlane's `[10:03:16]: `.
     if b.first() == Some(&b'[') {

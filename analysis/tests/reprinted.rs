@@ -7,7 +7,8 @@
 //! Docker Compose, Travis' retry and wait) is explained by what the command said, not the
 //! wrapper; a failing command in a multi-line script entry, whose first line alone the runner
 //! echoes, is explained by what it said, not by that line; and a passing command with noisy
-//! output before the failing one changes nothing.
+//! output before the failing one, or a service container's log among the failing one's, changes
+//! nothing.
 
 use exlogare_analysis::{JobMeta, Report, analyze_bytes};
 use std::fs;
@@ -1313,6 +1314,55 @@ fn a_failing_command_in_a_multi_line_script_entry_gets_the_same_excerpts() {
     // (`--fail-on-warning`) is not seen when its echo is not.
     assert!(
         changed_jobs * 200 <= jobs,
+        "{}\n{} reports changed",
+        differ.join("\n"),
+        differ.len()
+    );
+}
+
+/// A service container's log as the runner streams it into the job's (`CI_DEBUG_SERVICES`):
+/// a database's errors and a mock's among them.
+const SERVICE_LOG: [&str; 5] = [
+    "[service:postgres] 2026-12-07T06:30:01.123456789Z 2026-12-07 06:30:01.123 UTC [1] LOG:  database system is ready to accept connections",
+    "[service:postgres] 2026-12-07T06:30:05.223456789Z 2026-12-07 06:30:05.223 UTC [63] ERROR:  relation \"carts\" does not exist at character 15",
+    "[service:postgres] 2026-12-07T06:30:05.223556789Z 2026-12-07 06:30:05.223 UTC [63] STATEMENT:  SELECT * FROM carts",
+    "[service:postgres] 2026-12-07T06:30:06.323456789Z 2026-12-07 06:30:06.323 UTC [64] FATAL:  terminating connection due to administrator command",
+    "[service:mock-api] 2026-12-07T06:30:07.000000000Z Error: connect ECONNREFUSED 127.0.0.1:6379",
+];
+
+#[test]
+fn a_service_container_s_log_among_the_job_s_output_changes_nothing() {
+    let (mut differ, mut jobs) = (Vec::new(), 0);
+    for path in fixture_jobs() {
+        let log = fs::read_to_string(&path).expect("a log");
+        let name = path.file_name().expect("a name").to_string_lossy();
+        let lines: Vec<&str> = log.split('\n').collect();
+        let Some((at, end)) = failing_command(&lines) else {
+            continue;
+        };
+        jobs += 1;
+        // Under the command's echo and every other line of its output, a line of the
+        // service's; where each line of the job went.
+        let (mut interleaved, mut moved_to) = (Vec::new(), Vec::new());
+        for (i, line) in lines.iter().enumerate() {
+            interleaved.push(*line);
+            moved_to.push(interleaved.len() as u64);
+            if (at..end - 1).contains(&i) && (i - at) % 2 == 0 {
+                interleaved.push(SERVICE_LOG[(i - at) / 2 % SERVICE_LOG.len()]);
+            }
+        }
+        let (ranges, category) = outcome(log.as_bytes());
+        let moved: Vec<_> = (ranges.iter())
+            .map(|&(s, e)| (moved_to[s as usize - 1], moved_to[e as usize - 1]))
+            .collect();
+        let got = outcome(interleaved.join("\n").as_bytes());
+        if got != (moved.clone(), category.clone()) {
+            differ.push(format!("{name}: {:?} became {got:?}", (moved, category)));
+        }
+    }
+    assert!(jobs > 1000, "{jobs} jobs");
+    assert!(
+        differ.is_empty(),
         "{}\n{} reports changed",
         differ.join("\n"),
         differ.len()
