@@ -571,6 +571,17 @@ impl Step {
         fn said(b: &Block) -> Option<&str> {
             b.anchored_lines().first().map(|(_, l)| untagged(l))
         }
+        // The blocks that are an application's log record, or an exception logged under one
+        // (read once: the checks below ask of every pair of blocks).
+        let records: Vec<u64> = (self.decisive.iter().chain(&self.generic))
+            .filter(|b| {
+                (b.lines.first().into_iter().map(|(_, l)| untagged(l)))
+                    .chain(said(b))
+                    .any(recorded_at_error)
+            })
+            .map(|b| b.seq)
+            .collect();
+        let recorded = |b: &Block| records.contains(&b.seq);
         // What passing tests printed is not a cause. When it is all there is, the step's last
         // output says more (a coverage gate after a passing suite's console noise).
         let decisive: Vec<&Block> = self.decisive.iter().filter(|b| !b.passed_over).collect();
@@ -609,10 +620,26 @@ impl Step {
                             && o.rule.category.masquerade_rank().is_none()
                     })
             };
+            // An application's record (and an exception logged under one) is what a program
+            // said as it ran, whatever it went on to do: a failure the step reports after it, in
+            // a tool's words (a compiler's error, a test's verdict), is what failed.
+            let reported_after = |b: &Block| {
+                recorded(b)
+                    && (decisive.iter().copied().chain(&self.generic)).any(|o| {
+                        o.seq > b.seq
+                            && o.rule.tier <= 2
+                            && !o.passed_over
+                            && o.rule.category.masquerade_rank().is_none()
+                            && !recorded(o)
+                            && !went_past(o)
+                            && !said(o).is_some_and(reports_exit)
+                    })
+            };
             let environment = decisive
                 .iter()
                 .copied()
                 .filter(|b| !tests_failed && !went_past(b) && !recorded_after(b))
+                .filter(|b| !reported_after(b))
                 .filter_map(|b| b.rule.category.masquerade_rank().map(|rank| (rank, b)))
                 .min_by_key(|(rank, b)| (*rank, b.seq))
                 .map(|(_, b)| b);
@@ -622,6 +649,7 @@ impl Step {
                     .copied()
                     .filter(|b| !tests_failed || b.rule.category.masquerade_rank().is_none())
                     .filter(|b| b.rule.category.masquerade_rank().is_none() || !recorded_after(b))
+                    .filter(|b| !reported_after(b))
                     // A test whose failure only counts the cases it ran (trybuild's `1 of 2 tests
                     // failed`) comes after the cases' own verdicts; a program's dying words the
                     // script went on past (git's `fatal:` in a build's version stamp) after what
@@ -728,8 +756,15 @@ impl Step {
                 .iter()
                 .chain(self.generic.iter())
                 .filter(candidate)
-                // A line logged below error level (a retry's warning) titles nothing.
+                // A line logged below error level (a retry's warning) titles nothing, nor does
+                // an application's record of a cause of its own (an environment event, an
+                // exception it logged over its traceback or frames) over another failure.
                 .filter(|b| !std::ptr::eq(b.rule, &crate::rules::LOGGED_BELOW_ERROR))
+                .filter(|b| {
+                    let own_cause = b.rule.category.masquerade_rank().is_some()
+                        || matches!(b.rule.shape, Shape::Traceback | Shape::Stack);
+                    !(recorded(b) && own_cause) || recorded(primary)
+                })
                 .find(|b| {
                     b.lines.last().is_some_and(|l| {
                         l.0 + 1 == top
@@ -1813,6 +1848,19 @@ impl Engine {
                 self.close_open();
                 self.push_tail(number, shown, known, has_keyword);
                 return;
+            }
+            // A heading between a traceback's exception and a new anchor (go's `# example.com/shop`
+            // under a traceback a program logged) heads what comes under it.
+            if rule.is_some()
+                && block.rule.shape == Shape::Traceback
+                && block.exception_seen
+                && block.lead + 1 < block.lines.len()
+                && block
+                    .lines
+                    .last()
+                    .is_some_and(|(n, l)| *n + 1 == number && is_header(l))
+            {
+                block.lines.pop();
             }
             self.close_open();
         }

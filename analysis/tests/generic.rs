@@ -4792,3 +4792,46 @@ fn a_multi_line_script_entry_is_told_by_what_it_printed_not_by_its_first_line() 
     assert_eq!(report.category, Category::Lint, "{report:#?}");
     assert_eq!(report.failing_command.as_deref(), Some("npx eslint …"));
 }
+
+#[test]
+fn what_an_application_logged_before_a_tool_reported_the_failure_is_not_the_cause() {
+    // Line 11: the command; 12–16: an exception the worker logged and retried past; 18–26: the
+    // test that failed.
+    let log = job(concat!(
+        "$ python -m unittest\n",
+        "ERROR:app.worker:job 42 failed, will retry\n",
+        "Traceback (most recent call last):\n",
+        "  File \"/builds/acme/app/app/worker.py\", line 31, in run\n",
+        "    result = handler(job)\n",
+        "ValueError: bad payload\n",
+        ".F\n",
+        "======================================================================\n",
+        "FAIL: test_total (tests.test_cart.CartTest.test_total)\n",
+        "----------------------------------------------------------------------\n",
+        "Traceback (most recent call last):\n",
+        "  File \"/builds/acme/app/tests/test_cart.py\", line 9, in test_total\n",
+        "    self.assertEqual(total([2, 3]), 6)\n",
+        "AssertionError: 5 != 6\n",
+        "\n",
+        "----------------------------------------------------------------------\n",
+        "Ran 2 tests in 0.003s\n",
+        "\n",
+        "FAILED (failures=1)\n",
+    ));
+    let report = analyze(&log);
+    let (start, end, text) = first_excerpt(&report);
+    assert!(start <= 19 && end >= 24, "{report:#?}");
+    assert!(!text.contains("bad payload"), "{report:#?}");
+    // A server the script started logs a network error among a compiler's output.
+    let log = job(concat!(
+        "$ npx tsc --noEmit\n",
+        "2026-12-05 10:00:02,001 ERROR [pool-1] c.a.Client - connection refused: localhost/127.0.0.1:5432\n",
+        "src/cart.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.\n",
+    ));
+    let report = analyze(&log);
+    assert_eq!(report.category, Category::Compilation, "{report:#?}");
+    assert_eq!(
+        excerpt_texts(&report),
+        ["src/cart.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'."]
+    );
+}

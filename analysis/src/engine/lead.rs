@@ -279,12 +279,36 @@ fn logged_at_error(line: &str) -> bool {
 
 /// Whether `line` is an application's log record at error level or above: a logger's level
 /// with its logger or thread beside it (`ERROR [pool-1] c.a.Client - …`, `[main] ERROR shop.App
-/// - …`, `ERROR:asyncio:…`), not a program's own `ERROR: …` or `FATAL ERROR: …` verdict.
+/// - …`, `ERROR:asyncio:…`), not a program's own `ERROR: …` or `FATAL ERROR: …` verdict, a
+/// build tool's tag (Maven's `[FATAL] Non-resolvable parent POM …`) nor a report's heading
+/// (pytest's `___ ERROR collecting tests/test_orders.py ___`).
 pub(super) fn recorded_at_error(line: &str) -> bool {
     let words: Vec<&str> = line.split_whitespace().take(5).collect();
+    fn bare(word: &str) -> &str {
+        word.trim_matches(|c: char| matches!(c, '[' | ']' | '(' | ')' | '|'))
+    }
+    let is_level = |word: &str| ["ERROR", "ERR", "CRITICAL", "FATAL", "SEVERE"].contains(&word);
+    // A logger's name or a thread beside the level: Python's `ERROR:asyncio:…`, a thread in
+    // brackets, a dotted or `::` logger (`c.a.Client`, `shop::db:`), or the ` - ` before the
+    // message that Logback's, Log4j's and Python's usual layouts put there.
+    let named = words.iter().take(4).any(|word| {
+        let mut parts = word.split(':');
+        let python = parts.next().is_some_and(is_level)
+            && parts.next().is_some_and(|name| !name.is_empty())
+            && parts.next().is_some();
+        let thread = word.starts_with('[') && word.ends_with(']') && !is_level(bare(word));
+        let logger = !word.contains('/')
+            && (word.trim_end_matches(':').contains("::")
+                || word.contains('.') && word.split('.').all(|p| !p.is_empty()));
+        python || thread || logger
+    }) || line.contains(" - ");
     logged_at_error(line)
+        && !words
+            .first()
+            .is_some_and(|w| w.starts_with('[') && is_level(bare(w)))
+        && (named || line.contains("level=") || line.contains("level\":"))
         && !(words.iter().take(4).enumerate()).any(|(i, word)| {
-            let level = word.trim_matches(|c: char| matches!(c, '[' | ']' | '(' | ')' | '|'));
+            let level = bare(word);
             ["ERROR:", "ERR:", "CRITICAL:", "FATAL:", "SEVERE:"].contains(&level)
                 || ["FATAL", "CRITICAL"].contains(&level)
                     && words.get(i + 1).is_some_and(|next| next.ends_with(':'))
@@ -833,6 +857,7 @@ mod tests {
             "[main] ERROR shop.App - upstream timed out",
             "ERROR:asyncio:Task exception was never retrieved",
             "level=error msg=\"dial tcp: connection refused\"",
+            "ERROR shop::db: connection refused",
         ] {
             assert!(recorded_at_error(record), "{record}");
         }
@@ -841,6 +866,8 @@ mod tests {
             "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory",
             "ERROR: failed to solve: process \"/bin/sh -c make\" did not complete successfully",
             "connection refused",
+            "[FATAL] Non-resolvable parent POM for shop:shop:1.0: Cannot access central",
+            "____________________ ERROR collecting tests/test_orders.py _____________________",
         ] {
             assert!(!recorded_at_error(verdict), "{verdict}");
         }
