@@ -595,7 +595,21 @@ impl Step {
         // A program's dying words (git's `fatal:` in a build's version stamp) with more of the
         // step after them: the script went on past that failure, unless what follows names the
         // program (its caller's report of its exit: dep's `command failed: [git clone …]`).
+        // So is an application's record that the step's own words went on well past, none of
+        // them logged (a linter's findings after the line a server the script started logged).
+        let outlived = |b: &Block| {
+            let rules = Rules::get();
+            let logged = |l: &str| recorded_at_error(l) || rules.logged_below_error(l);
+            recorded(b)
+                && b.lines.last().is_some_and(|end| {
+                    let mut after = last_words.clone().filter(|l| l.0 > end.0);
+                    after.clone().count() > WENT_ON_PAST && !after.any(|(_, l)| logged(l))
+                })
+        };
         let went_past = |b: &Block| {
+            if outlived(b) {
+                return true;
+            }
             let (Some(program), Some(end)) = (b.rule.ends_its_program, b.lines.last()) else {
                 return false;
             };

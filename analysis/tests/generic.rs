@@ -4835,3 +4835,36 @@ fn what_an_application_logged_before_a_tool_reported_the_failure_is_not_the_caus
         ["src/cart.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'."]
     );
 }
+
+#[test]
+fn an_application_s_record_the_step_went_on_well_past_is_not_its_answer() {
+    // Line 12: a server the script started logs a network error; 13–22: the check's own words.
+    let log = job(concat!(
+        "$ ./scripts/check-headers.sh\n",
+        "2026-12-05 10:00:02,001 ERROR [pool-1] c.a.Client - connection refused: localhost/127.0.0.1:5432\n",
+        "checking src/cart.py\n",
+        "checking src/tax.py\n",
+        "checking src/orders.py\n",
+        "checking src/prices.py\n",
+        "checking src/users.py\n",
+        "checking src/api.py\n",
+        "\n",
+        "src/tax.py: no licence header\n",
+        "src/api.py: no licence header\n",
+        "2 of 6 files have no licence header\n",
+    ));
+    let report = analyze(&log);
+    assert_ne!(report.category, Category::Network, "{report:#?}");
+    assert!(
+        excerpt_texts(&report)
+            .iter()
+            .all(|t| !t.contains("connection refused")),
+        "{report:#?}"
+    );
+    assert!(
+        excerpt_texts(&report)
+            .iter()
+            .any(|t| t.contains("2 of 6 files have no licence header")),
+        "{report:#?}"
+    );
+}
