@@ -333,17 +333,17 @@ pub(super) fn test_patterns() -> &'static TestPatterns {
             r"^\s*not ok \d+( -)? (?P<name>.+?)( # .*)?$",
             r"^Test (?P<name>\S+) condition:$",
         ];
-        // Byte-oriented and ASCII-only classes (`\w`, `\s`): the set's automaton stays small, and
-        // a name's other bytes (`›`, `●`) are matched as they come.
+        // Byte-oriented and ASCII-only classes (`\s`): the set's automaton stays small, and a
+        // name's other bytes (`›`, `●`) are matched as they come; a word may be non-ASCII.
         TestPatterns {
-            any: RegexSetBuilder::new(patterns)
+            any: RegexSetBuilder::new(patterns.iter().map(|p| crate::rules::utf8_words(p)))
                 .unicode(false)
                 .build()
                 .expect("test patterns compile"),
             each: patterns
                 .iter()
                 .map(|p| {
-                    RegexBuilder::new(p)
+                    RegexBuilder::new(&crate::rules::utf8_words(p))
                         .unicode(false)
                         .build()
                         .expect("test pattern compiles")

@@ -415,7 +415,7 @@ impl RuleSet {
             // ASCII classes and word boundaries keep the whole set on the lazy DFA (a Unicode
             // `\b` sends it to the slow PikeVM on any non-ASCII line); a cache big enough for
             // the set keeps it there.
-            set: RegexSetBuilder::new(rule_index.iter().map(|&i| RULES[i].pattern))
+            set: RegexSetBuilder::new(rule_index.iter().map(|&i| utf8_words(RULES[i].pattern)))
                 .unicode(false)
                 .dfa_size_limit(32 << 20)
                 .build()
@@ -434,6 +434,33 @@ impl RuleSet {
         let first = self.set.matches(line.as_bytes()).into_iter().next()?;
         Some(self.rule_index[first])
     }
+}
+
+/// `pattern` with its word characters (`\w`) taking the bytes of UTF-8's letters too: matched
+/// on bytes with ASCII classes (see [`RuleSet::new`]), a path or a name in Cyrillic
+/// (`src/корзина.py:3:5: error: …`, a test named `test_корзина`) is words as it is in ASCII.
+pub(crate) fn utf8_words(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let (mut in_class, mut escaped) = (false, false);
+    for c in pattern.chars() {
+        if escaped && c == 'w' {
+            out.pop();
+            out.push_str(if in_class {
+                r"\w\x80-\xFF"
+            } else {
+                r"[\w\x80-\xFF]"
+            });
+        } else {
+            out.push(c);
+            match c {
+                '[' if !escaped && !in_class => in_class = true,
+                ']' if !escaped && in_class => in_class = false,
+                _ => {}
+            }
+        }
+        escaped = c == '\\' && !escaped;
+    }
+    out
 }
 
 /// Whether every top-level alternative of `pattern` starts with `^`.
@@ -468,11 +495,11 @@ impl Rules {
                 keywords: Keywords::new(),
                 anchored: RuleSet::new(anchored),
                 unanchored: RuleSet::new(unanchored),
-                noise: RegexBuilder::new(NOISE)
+                noise: RegexBuilder::new(&utf8_words(NOISE))
                     .unicode(false)
                     .build()
                     .expect("noise pattern compiles"),
-                below_error: RegexBuilder::new(BELOW_ERROR)
+                below_error: RegexBuilder::new(&utf8_words(BELOW_ERROR))
                     .unicode(false)
                     .build()
                     .expect("log level pattern compiles"),
