@@ -299,6 +299,9 @@ fn json_event_text(line: &[u8]) -> Option<String> {
         msg: Option<Field<'a>>,
         #[serde(alias = "severity", alias = "lvl", borrow)]
         level: Option<Field<'a>>,
+        // Logback's and structlog's logger, bunyan's and pino's name, tracing's target.
+        #[serde(alias = "logger_name", alias = "name", alias = "target", borrow)]
+        logger: Option<Field<'a>>,
         #[serde(rename = "Action", borrow)]
         action: Option<Field<'a>>,
         #[serde(alias = "err", alias = "exception", alias = "stack_trace", borrow)]
@@ -327,8 +330,17 @@ fn json_event_text(line: &[u8]) -> Option<String> {
         Some(Error::Object { message }) => Some(message),
         _ => None,
     };
+    let logger = match &event.logger {
+        Some(Field::Text(logger)) => Some(logger.as_ref()),
+        _ => None,
+    };
     let record = |level: Option<String>| {
-        record_text(level.as_deref(), first, error.as_deref().map(error_line))
+        record_text(
+            level.as_deref(),
+            logger,
+            first,
+            error.as_deref().map(error_line),
+        )
     };
     let level = match event.level {
         Some(Field::Text(level)) => Some(level.to_ascii_uppercase()),
@@ -356,11 +368,19 @@ fn error_line(error: &str) -> &str {
     .unwrap_or_default()
 }
 
-/// A log record as a person reads it: its level, its message, and the error logged with it.
-fn record_text(level: Option<&str>, message: &str, error: Option<&str>) -> String {
-    let mut text = match level {
-        Some(level) => format!("{level} {message}"),
-        None => message.to_owned(),
+/// A log record as a person reads it: its level, its logger with ` - ` after it as Logback's
+/// layout puts them (what tells an application's record from a program's own `ERROR …`), its
+/// message, and the error logged with it.
+fn record_text(
+    level: Option<&str>,
+    logger: Option<&str>,
+    message: &str,
+    error: Option<&str>,
+) -> String {
+    let mut text = match (level, logger.filter(|l| !l.is_empty())) {
+        (Some(level), Some(logger)) => format!("{level} {logger} - {message}"),
+        (Some(level), None) => format!("{level} {message}"),
+        (None, _) => message.to_owned(),
     };
     if let Some(error) = error.filter(|e| !e.is_empty() && !message.contains(e)) {
         text.push_str(": ");
@@ -374,7 +394,7 @@ fn record_text(level: Option<&str>, message: &str, error: Option<&str>) -> Strin
 /// for other lines, and for key=value lines without both a level and a message.
 fn logfmt_text(line: &[u8]) -> Option<String> {
     let line = std::str::from_utf8(line).ok()?;
-    let (mut level, mut message, mut error) = (None, None, None);
+    let (mut level, mut logger, mut message, mut error) = (None, None, None, None);
     let mut rest = line;
     while !rest.is_empty() {
         let (key, after) = rest.split_once('=')?;
@@ -405,11 +425,17 @@ fn logfmt_text(line: &[u8]) -> Option<String> {
             "level" | "lvl" => level = Some(value.to_ascii_uppercase()),
             "msg" | "message" => message = Some(value),
             "error" | "err" => error = Some(value),
+            "logger" | "name" | "component" => logger = Some(value),
             _ => {}
         }
         rest = after.trim_start();
     }
-    Some(record_text(Some(&level?), &message?, error.as_deref()))
+    Some(record_text(
+        Some(&level?),
+        logger.as_deref(),
+        &message?,
+        error.as_deref(),
+    ))
 }
 
 /// A logfmt value without its escapes (`\"`, `\\`).
@@ -1020,7 +1046,14 @@ mod tests {
             cleaned(
                 br#"{"level":"ERROR","fields":{"message":"cannot bind","error":"Address already in use (os error 98)","port":8080},"target":"shop"}"#
             ),
-            "ERROR cannot bind: Address already in use (os error 98)"
+            "ERROR shop - cannot bind: Address already in use (os error 98)"
+        );
+        // A record's logger is put before its message, as Logback's layout puts it.
+        assert_eq!(
+            cleaned(
+                br#"{"time":"2026-12-05T10:00:02Z","level":"error","logger":"c.a.Client","msg":"connection refused"}"#
+            ),
+            "ERROR c.a.Client - connection refused"
         );
         // Escapes inside the text are stripped like any line's.
         assert_eq!(
@@ -1045,6 +1078,10 @@ mod tests {
         assert_eq!(
             cleaned(br#"level=error msg="query failed: \"orders\" is locked" error="context deadline exceeded""#),
             r#"ERROR query failed: "orders" is locked: context deadline exceeded"#
+        );
+        assert_eq!(
+            cleaned(br#"level=error component=db msg="connection refused""#),
+            "ERROR db - connection refused"
         );
         // Without a level and a message, or not key=value throughout, a line stays as it is.
         for other in [

@@ -4834,6 +4834,13 @@ fn what_an_application_logged_before_a_tool_reported_the_failure_is_not_the_caus
         excerpt_texts(&report),
         ["src/cart.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'."]
     );
+    // The same record, logged as JSON.
+    let log = job(concat!(
+        "$ npx tsc --noEmit\n",
+        "{\"time\":\"2026-12-05T10:00:02Z\",\"level\":\"error\",\"logger\":\"c.a.Client\",\"msg\":\"connection refused: localhost:5432\"}\n",
+        "src/cart.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.\n",
+    ));
+    assert_eq!(analyze(&log).category, Category::Compilation);
 }
 
 #[test]
