@@ -220,6 +220,10 @@ pub struct Step {
     /// That first line, when it was the echo: the script's own word, which no paragraph of the
     /// command's output takes; the step's last words only when nothing came after it.
     pub announcement: Option<(u64, String)>,
+    /// The spaces (four or more) every line of the step's output so far began with (a script
+    /// that indents what a command prints, `cmd | sed 's/^/    /'`): read without them; 0 once
+    /// a line has fewer than four.
+    uniform_indent: Option<usize>,
     /// The exit code its pointer reported, if any.
     pub exit_code: Option<u32>,
     /// Decisive blocks: the first few of tiers 0 and 1.
@@ -421,6 +425,27 @@ impl Step {
         };
         self.awaited_reports.swap_remove(i);
         true
+    }
+
+    /// How many spaces to read `text`, a line of the step's output, without (see
+    /// [`Step::uniform_indent`]).
+    #[inline(never)]
+    fn uniform_indent(&mut self, text: &str) -> usize {
+        let spaces = text.len() - text.trim_start_matches(' ').len();
+        match self.uniform_indent {
+            None => {
+                let indent = if (4..=8).contains(&spaces) { spaces } else { 0 };
+                self.uniform_indent = Some(indent);
+                indent
+            }
+            Some(indent) if spaces >= indent => indent,
+            // (The first line may be indented more than the rest: cargo's `    Updating`.)
+            Some(_) => {
+                let indent = if spaces >= 4 { spaces } else { 0 };
+                self.uniform_indent = Some(indent);
+                indent
+            }
+        }
     }
 
     /// The step's command runs again: what it printed so far is done with.
@@ -1632,6 +1657,20 @@ impl Engine {
             return;
         }
 
+        // (Nearly every step's output is not indented as a whole: one compare on this hot path.)
+        let (shown, text) = match self.current.uniform_indent {
+            Some(0) => (shown, text),
+            _ => match self.current.uniform_indent(text) {
+                0 => (shown, text),
+                indent => (
+                    shown
+                        .get(indent..)
+                        .filter(|_| shown.starts_with(&text[..indent]))
+                        .unwrap_or(shown),
+                    &text[indent..],
+                ),
+            },
+        };
         if let Some(said) = self.current.announces.take()
             && text.trim() == said
         {

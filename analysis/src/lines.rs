@@ -529,7 +529,9 @@ fn prefix_len(b: &[u8]) -> usize {
         (runner, true) => {
             runner + tool_prefix_len(&b[runner..], timestamp_prefix_len(&b[runner..]).0)
         }
-        (timestamp, false) => tool_prefix_len(b, timestamp),
+        // A script's time (`cmd | ts`) over a tool's own.
+        (0, false) => tool_prefix_len(b, 0),
+        (time, false) => tool_prefix_len(b, time + timestamp_prefix_len(&b[time..]).0),
     }
 }
 
@@ -877,6 +879,10 @@ pub(crate) fn timestamp_prefix_len(b: &[u8]) -> (usize, bool) {
     }
     i += 1;
     if !runner {
+        // The bar a layout puts between the time and the rest (loguru's `… | INFO | …`).
+        if b[i..].starts_with(b"| ") {
+            i += 2;
+        }
         return (i, false);
     }
     // GitLab's stream tag: two digits, O or E, optional '+'.
@@ -908,7 +914,25 @@ fn clock_end(b: &[u8]) -> Option<(usize, bool)> {
         && matches!(b.get(4), Some(&sep @ (b'-' | b'/')) if two_digits_then(5, sep))
         && digits(8..10)
         && matches!(b.get(10), Some(b'T' | b' '));
-    let time = if dated { 11 } else { 0 };
+    // syslog's and moreutils' `ts`'s `Dec 05 10:00:02` (the day padded with a space or a zero).
+    const MONTHS: [&[u8]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
+    ];
+    let syslog = !dated
+        && b.get(3) == Some(&b' ')
+        && b.get(6) == Some(&b' ')
+        && b.first().is_some_and(u8::is_ascii_uppercase)
+        && matches!(b.get(4), Some(b' ' | b'0'..=b'3'))
+        && digits(5..6)
+        && MONTHS.iter().any(|m| b.starts_with(m));
+    let time = if dated {
+        11
+    } else if syslog {
+        7
+    } else {
+        0
+    };
     if !(two_digits_then(time, b':')
         && two_digits_then(time + 3, b':')
         && digits(time + 6..time + 8))
@@ -1260,7 +1284,21 @@ mod tests {
             "               ^~~~"
         );
         assert_eq!(cleaned(b"[10:03:16]: "), "");
+        // syslog's and moreutils' `ts`'s time; a layout's bar after a time (loguru's); a
+        // script's time over a tool's own.
+        assert_eq!(cleaned(b"Dec 05 10:00:02 error: x"), "error: x");
+        assert_eq!(cleaned(b"May  5 10:00:02 error: x"), "error: x");
+        assert_eq!(
+            cleaned(b"2026-12-05 10:00:02.123 | ERROR    | shop.db:connect:12 - refused"),
+            "ERROR    | shop.db:connect:12 - refused"
+        );
+        assert_eq!(
+            cleaned(b"Dec 05 10:00:02 10:00:02.123 [main] ERROR a.B - boom"),
+            "[main] ERROR a.B - boom"
+        );
         for kept in [
+            "Dec 5 10:00:02 x",
+            "Decs 05 10:00:02 x",
             "[10:00] x",
             "[10:00:00]:x",
             "[ERROR] x",

@@ -1400,6 +1400,58 @@ fn a_job_whose_files_and_tests_have_cyrillic_names_gets_the_same_report() {
     );
 }
 
+/// What a script puts before each line a command prints (`cmd | ts`, `cmd | sed 's/^/    /'`),
+/// and how many jobs in a thousand may get another report with it.
+const SCRIPT_PREFIXES: [(&str, usize); 3] = [
+    // moreutils' `ts` in its default format.
+    ("Dec 05 10:00:02 ", 5),
+    // A layout's time and bar (loguru's, and many a script's `date` piped in).
+    ("2026-12-05 10:00:02 | ", 5),
+    // Indentation: what is indented as a whole is read without the indent its lines share, a
+    // tool's own with the script's (xo's two spaces under a file's name), and a tool whose
+    // first lines are indented more than the rest (dune's build lines over its test's output)
+    // loses part of its own indent until a line shows only the script's.
+    ("    ", 50),
+];
+
+#[test]
+fn a_failing_command_whose_output_the_script_stamps_or_indents_gets_the_same_report() {
+    for (prefix, per_thousand) in SCRIPT_PREFIXES {
+        let (mut differ, mut jobs) = (Vec::new(), 0);
+        for path in fixture_jobs() {
+            let log = fs::read_to_string(&path).expect("a log");
+            let name = path.file_name().expect("a name").to_string_lossy();
+            let lines: Vec<&str> = log.split('\n').collect();
+            let Some((at, end)) = failing_command(&lines) else {
+                continue;
+            };
+            jobs += 1;
+            let prefixed: Vec<String> = (lines.iter().enumerate())
+                .map(|(i, l)| {
+                    match i > at && i < end && !l.is_empty() && !l.starts_with("Running after") {
+                        true => format!("{prefix}{l}"),
+                        false => (*l).to_owned(),
+                    }
+                })
+                .collect();
+            let (expected, got) = (
+                outcome(log.as_bytes()),
+                outcome(prefixed.join("\n").as_bytes()),
+            );
+            if got != expected {
+                differ.push(format!("{name}: {expected:?} became {got:?}"));
+            }
+        }
+        assert!(jobs > 1000, "{jobs} jobs");
+        assert!(
+            differ.len() * 1000 <= jobs * per_thousand,
+            "behind `{prefix}`:\n{}\n{} reports changed",
+            differ.join("\n"),
+            differ.len()
+        );
+    }
+}
+
 /// Asserts that every fixture job (of more than 1000), its failing command's line ending in
 /// `added` and `after` put under its output, for each `(added, after)` of `variants`, gets the
 /// same excerpts (moved past the lines put in) and category, but for at most one job in 200.
