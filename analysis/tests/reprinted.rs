@@ -1165,13 +1165,8 @@ const PASSING_NOISE: [&str; 8] = [
 fn a_passing_command_before_the_failing_one_does_not_change_the_report() {
     let mut differ = Vec::new();
     let mut jobs = 0;
-    for path in fixture_jobs() {
-        let log = fs::read_to_string(&path).expect("a log");
-        let name = path.file_name().expect("a name").to_string_lossy();
+    for (name, log, at, _) in failing_jobs() {
         let lines: Vec<&str> = log.split('\n').collect();
-        let Some((at, _)) = failing_command(&lines) else {
-            continue;
-        };
         jobs += 1;
         let (ranges, category) = outcome(log.as_bytes());
         for noise in PASSING_NOISE {
@@ -1192,13 +1187,7 @@ fn a_passing_command_before_the_failing_one_does_not_change_the_report() {
             }
         }
     }
-    assert!(jobs > 1000, "{jobs} jobs");
-    assert!(
-        differ.is_empty(),
-        "{}\n{} reports changed",
-        differ.join("\n"),
-        differ.len()
-    );
+    assert_few_changed(differ.len(), jobs, 1000, 0, &differ);
 }
 
 /// What a step prints once its command is over, whatever happened: Docker Compose tearing the
@@ -1272,13 +1261,8 @@ fn collapsed_block(lines: &[&str], at: usize, first: &str, said: &str) -> (Strin
 #[test]
 fn a_failing_command_in_a_multi_line_script_entry_gets_the_same_excerpts() {
     let (mut differ, mut changed_jobs, mut jobs) = (Vec::new(), 0, 0);
-    for path in fixture_jobs() {
-        let log = fs::read_to_string(&path).expect("a log");
-        let name = path.file_name().expect("a name").to_string_lossy();
+    for (name, log, at, _) in failing_jobs() {
         let lines: Vec<&str> = log.split('\n').collect();
-        let Some((at, _)) = failing_command(&lines) else {
-            continue;
-        };
         let (ranges, _) = outcome(log.as_bytes());
         // A report that shows the command's echo (it printed nothing) cannot show the same, nor
         // one whose command announced itself (`echo "verifying"; sha256sum -c …`).
@@ -1310,15 +1294,9 @@ fn a_failing_command_in_a_multi_line_script_entry_gets_the_same_excerpts() {
         }
         changed_jobs += usize::from(differ.len() > differed);
     }
-    assert!(jobs > 900, "{jobs} jobs");
     // One job in 200: a command whose options make the tool's warnings its failure
     // (`--fail-on-warning`) is not seen when its echo is not.
-    assert!(
-        changed_jobs * 200 <= jobs,
-        "{}\n{} reports changed",
-        differ.join("\n"),
-        differ.len()
-    );
+    assert_few_changed(changed_jobs, jobs, 900, 5, &differ);
 }
 
 /// A service container's log as the runner streams it into the job's (`CI_DEBUG_SERVICES`):
@@ -1334,13 +1312,8 @@ const SERVICE_LOG: [&str; 5] = [
 #[test]
 fn a_service_container_s_log_among_the_job_s_output_changes_nothing() {
     let (mut differ, mut jobs) = (Vec::new(), 0);
-    for path in fixture_jobs() {
-        let log = fs::read_to_string(&path).expect("a log");
-        let name = path.file_name().expect("a name").to_string_lossy();
+    for (name, log, at, end) in failing_jobs() {
         let lines: Vec<&str> = log.split('\n').collect();
-        let Some((at, end)) = failing_command(&lines) else {
-            continue;
-        };
         jobs += 1;
         // Under the command's echo and every other line of its output, a line of the
         // service's; where each line of the job went.
@@ -1361,13 +1334,7 @@ fn a_service_container_s_log_among_the_job_s_output_changes_nothing() {
             differ.push(format!("{name}: {:?} became {got:?}", (moved, category)));
         }
     }
-    assert!(jobs > 1000, "{jobs} jobs");
-    assert!(
-        differ.is_empty(),
-        "{}\n{} reports changed",
-        differ.join("\n"),
-        differ.len()
-    );
+    assert_few_changed(differ.len(), jobs, 1000, 0, &differ);
 }
 
 #[test]
@@ -1389,15 +1356,9 @@ fn a_job_whose_files_and_tests_have_cyrillic_names_gets_the_same_report() {
             differ.push(format!("{name}: {expected:?} became {got:?}"));
         }
     }
-    assert!(jobs > 300, "{jobs} jobs");
     // One job in 100: a few shapes are read by hand (a note's place under scons, a test's
     // dotted name under trial's report) and take ASCII names only.
-    assert!(
-        differ.len() * 100 <= jobs,
-        "{}\n{} reports changed",
-        differ.join("\n"),
-        differ.len()
-    );
+    assert_few_changed(differ.len(), jobs, 300, 10, &differ);
 }
 
 /// What a script puts before each line a command prints (`cmd | ts`, `cmd | sed 's/^/    /'`),
@@ -1418,13 +1379,8 @@ const SCRIPT_PREFIXES: [(&str, usize); 3] = [
 fn a_failing_command_whose_output_the_script_stamps_or_indents_gets_the_same_report() {
     for (prefix, per_thousand) in SCRIPT_PREFIXES {
         let (mut differ, mut jobs) = (Vec::new(), 0);
-        for path in fixture_jobs() {
-            let log = fs::read_to_string(&path).expect("a log");
-            let name = path.file_name().expect("a name").to_string_lossy();
+        for (name, log, at, end) in failing_jobs() {
             let lines: Vec<&str> = log.split('\n').collect();
-            let Some((at, end)) = failing_command(&lines) else {
-                continue;
-            };
             jobs += 1;
             let prefixed: Vec<String> = (lines.iter().enumerate())
                 .map(|(i, l)| {
@@ -1439,16 +1395,12 @@ fn a_failing_command_whose_output_the_script_stamps_or_indents_gets_the_same_rep
                 outcome(prefixed.join("\n").as_bytes()),
             );
             if got != expected {
-                differ.push(format!("{name}: {expected:?} became {got:?}"));
+                differ.push(format!(
+                    "{name} (behind `{prefix}`): {expected:?} became {got:?}"
+                ));
             }
         }
-        assert!(jobs > 1000, "{jobs} jobs");
-        assert!(
-            differ.len() * 1000 <= jobs * per_thousand,
-            "behind `{prefix}`:\n{}\n{} reports changed",
-            differ.join("\n"),
-            differ.len()
-        );
+        assert_few_changed(differ.len(), jobs, 1000, per_thousand, &differ);
     }
 }
 
@@ -1457,13 +1409,8 @@ fn a_failing_command_whose_output_the_script_stamps_or_indents_gets_the_same_rep
 /// same excerpts (moved past the lines put in) and category, but for at most one job in 200.
 fn assert_changed_in_few(variants: &[(&str, &str)]) {
     let (mut differ, mut changed_jobs, mut jobs) = (Vec::new(), 0, 0);
-    for path in fixture_jobs() {
-        let log = fs::read_to_string(&path).expect("a log");
-        let name = path.file_name().expect("a name").to_string_lossy();
+    for (name, log, at, end) in failing_jobs() {
         let lines: Vec<&str> = log.split('\n').collect();
-        let Some((at, end)) = failing_command(&lines) else {
-            continue;
-        };
         // Where the runner takes over again after its output.
         let runner = [
             "Running after",
@@ -1495,13 +1442,40 @@ fn assert_changed_in_few(variants: &[(&str, &str)]) {
         }
         changed_jobs += usize::from(differ.len() > differed);
     }
-    assert!(jobs > 1000, "{jobs} jobs");
+    assert_few_changed(changed_jobs, jobs, 1000, 5, &differ);
+}
+
+/// Asserts that more than `least` jobs were read and that at most `per_thousand` in a thousand
+/// of them (`changed`) got another report, listing what changed (`differ`).
+fn assert_few_changed(
+    changed: usize,
+    jobs: usize,
+    least: usize,
+    per_thousand: usize,
+    differ: &[String],
+) {
+    assert!(jobs > least, "{jobs} jobs");
     assert!(
-        changed_jobs * 200 <= jobs,
+        changed * 1000 <= jobs * per_thousand,
         "{}\n{} reports changed",
         differ.join("\n"),
         differ.len()
     );
+}
+
+/// The fixture jobs in a GitFlic runner's shape: each one's name and log, and the lines of its
+/// failing command's echo and of the runner's epilogue (see [`failing_command`]).
+fn failing_jobs() -> impl Iterator<Item = (String, String, usize, usize)> {
+    fixture_jobs().into_iter().filter_map(|path| {
+        let log = fs::read_to_string(&path).expect("a log");
+        let name = path
+            .file_name()
+            .expect("a name")
+            .to_string_lossy()
+            .into_owned();
+        let (at, end) = failing_command(&log.split('\n').collect::<Vec<_>>())?;
+        Some((name, log, at, end))
+    })
 }
 
 /// The lines (0-based) of the runner's `$ cmd` of the script's last command and of the runner's
