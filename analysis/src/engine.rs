@@ -622,10 +622,12 @@ impl Step {
         // program (its caller's report of its exit: dep's `command failed: [git clone …]`).
         // So is an application's record that the step's own words went on well past, none of
         // them logged (a linter's findings after the line a server the script started logged).
+        // (The record its anchor: one over another program's crash, `Exception in thread
+        // "main"`, only heads that crash.)
         let outlived = |b: &Block| {
             let rules = Rules::get();
             let logged = |l: &str| recorded_at_error(l) || rules.logged_below_error(l);
-            recorded(b)
+            said(b).is_some_and(recorded_at_error)
                 && b.lines.last().is_some_and(|end| {
                     let mut after = last_words.clone().filter(|l| l.0 > end.0);
                     after.clone().count() > WENT_ON_PAST && !after.any(|(_, l)| logged(l))
