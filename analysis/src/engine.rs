@@ -617,13 +617,10 @@ impl Step {
         let tests_failed = decisive
             .iter()
             .any(|b| b.rule.category == Category::TestFailure && b.rule.tier <= 1);
-        // A program's dying words (git's `fatal:` in a build's version stamp) with more of the
-        // step after them: the script went on past that failure, unless what follows names the
-        // program (its caller's report of its exit: dep's `command failed: [git clone …]`).
-        // So is an application's record that the step's own words went on well past, none of
-        // them logged (a linter's findings after the line a server the script started logged).
-        // (The record its anchor: one over another program's crash, `Exception in thread
-        // "main"`, only heads that crash.)
+        // An application's record (its anchor: one over another program's crash, `Exception in
+        // thread "main"`, only heads that crash) that the step's own words went on well past,
+        // none of them logged: a check's findings after the line a server the script started
+        // logged.
         let outlived = |b: &Block| {
             let rules = Rules::get();
             let logged = |l: &str| recorded_at_error(l) || rules.logged_below_error(l);
@@ -633,6 +630,10 @@ impl Step {
                     after.clone().count() > WENT_ON_PAST && !after.any(|(_, l)| logged(l))
                 })
         };
+        // A program's dying words (git's `fatal:` in a build's version stamp) with more of the
+        // step after them: the script went on past that failure, unless what follows names the
+        // program (its caller's report of its exit: dep's `command failed: [git clone …]`); and
+        // an outlived record.
         let went_past = |b: &Block| {
             if outlived(b) {
                 return true;
