@@ -336,14 +336,14 @@ pub(super) fn test_patterns() -> &'static TestPatterns {
         // Byte-oriented and ASCII-only classes (`\s`): the set's automaton stays small, and a
         // name's other bytes (`›`, `●`) are matched as they come; a word may be non-ASCII.
         TestPatterns {
-            any: RegexSetBuilder::new(patterns.iter().map(|p| crate::rules::utf8_words(p)))
+            any: RegexSetBuilder::new(patterns.iter().map(|p| crate::patterns::utf8_words(p)))
                 .unicode(false)
                 .build()
                 .expect("test patterns compile"),
             each: patterns
                 .iter()
                 .map(|p| {
-                    RegexBuilder::new(&crate::rules::utf8_words(p))
+                    RegexBuilder::new(&crate::patterns::utf8_words(p))
                         .unicode(false)
                         .build()
                         .expect("test pattern compiles")

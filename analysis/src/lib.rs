@@ -13,6 +13,7 @@ mod gaps;
 mod keywords;
 pub mod lines;
 mod localized;
+mod patterns;
 pub mod redact;
 pub(crate) mod rules;
 mod shell;

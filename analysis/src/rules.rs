@@ -12,6 +12,7 @@
 //! docker, configuration, generic shapes), tried in the order [`RULES`] lists the families.
 
 use super::keywords::Keywords;
+use super::patterns::utf8_words;
 use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::{Deserialize, Serialize};
 use std::sync::{LazyLock, OnceLock};
@@ -434,33 +435,6 @@ impl RuleSet {
         let first = self.set.matches(line.as_bytes()).into_iter().next()?;
         Some(self.rule_index[first])
     }
-}
-
-/// `pattern` with its word characters (`\w`) taking the bytes of UTF-8's letters too: matched
-/// on bytes with ASCII classes (see [`RuleSet::new`]), a path or a name in Cyrillic
-/// (`src/корзина.py:3:5: error: …`, a test named `test_корзина`) is words as it is in ASCII.
-pub(crate) fn utf8_words(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len() + 16);
-    let (mut in_class, mut escaped) = (false, false);
-    for c in pattern.chars() {
-        if escaped && c == 'w' {
-            out.pop();
-            out.push_str(if in_class {
-                r"\w\x80-\xFF"
-            } else {
-                r"[\w\x80-\xFF]"
-            });
-        } else {
-            out.push(c);
-            match c {
-                '[' if !escaped && !in_class => in_class = true,
-                ']' if !escaped && in_class => in_class = false,
-                _ => {}
-            }
-        }
-        escaped = c == '\\' && !escaped;
-    }
-    out
 }
 
 /// Whether every top-level alternative of `pattern` starts with `^`.
