@@ -270,11 +270,20 @@ pub(super) fn logged_error_above(
 fn logged_at_error(line: &str) -> bool {
     !line.trim_start().starts_with("[ERROR]")
         && line.split_whitespace().take(4).any(|word| {
-            let word = word.trim_matches(|c: char| matches!(c, '[' | ']' | '(' | ')' | '|'));
-            let level = word.split(':').next().unwrap_or(word);
-            matches!(level, "ERROR" | "ERR" | "CRITICAL" | "FATAL" | "SEVERE")
+            let word = bare(word);
+            error_level(word.split(':').next().unwrap_or(word))
                 || word.eq_ignore_ascii_case("level=error")
         })
+}
+
+/// A word without the brackets, parentheses or bar a logger's layout puts around it.
+fn bare(word: &str) -> &str {
+    word.trim_matches(|c: char| matches!(c, '[' | ']' | '(' | ')' | '|'))
+}
+
+/// Whether `word` names a logger's level at error or above.
+fn error_level(word: &str) -> bool {
+    matches!(word, "ERROR" | "ERR" | "CRITICAL" | "FATAL" | "SEVERE")
 }
 
 /// Whether `line` is an application's log record at error level or above: a logger's level
@@ -284,19 +293,15 @@ fn logged_at_error(line: &str) -> bool {
 /// (pytest's `___ ERROR collecting tests/test_orders.py ___`).
 pub(super) fn recorded_at_error(line: &str) -> bool {
     let words: Vec<&str> = line.split_whitespace().take(5).collect();
-    fn bare(word: &str) -> &str {
-        word.trim_matches(|c: char| matches!(c, '[' | ']' | '(' | ')' | '|'))
-    }
-    let is_level = |word: &str| ["ERROR", "ERR", "CRITICAL", "FATAL", "SEVERE"].contains(&word);
     // A logger's name or a thread beside the level: Python's `ERROR:asyncio:…`, a thread in
     // brackets, a dotted or `::` logger (`c.a.Client`, `shop::db:`), or the ` - ` before the
     // message that Logback's, Log4j's and Python's usual layouts put there.
     let named = words.iter().take(4).any(|word| {
         let mut parts = word.split(':');
-        let python = parts.next().is_some_and(is_level)
+        let python = parts.next().is_some_and(error_level)
             && parts.next().is_some_and(|name| !name.is_empty())
             && parts.next().is_some();
-        let thread = word.starts_with('[') && word.ends_with(']') && !is_level(bare(word));
+        let thread = word.starts_with('[') && word.ends_with(']') && !error_level(bare(word));
         let logger = !word.contains('/')
             && (word.trim_end_matches(':').contains("::")
                 || word.contains('.') && word.split('.').all(|p| !p.is_empty()));
@@ -305,7 +310,7 @@ pub(super) fn recorded_at_error(line: &str) -> bool {
     logged_at_error(line)
         && !words
             .first()
-            .is_some_and(|w| w.starts_with('[') && is_level(bare(w)))
+            .is_some_and(|w| w.starts_with('[') && error_level(bare(w)))
         && (named || line.contains("level=") || line.contains("level\":"))
         && !(words.iter().take(4).enumerate()).any(|(i, word)| {
             let level = bare(word);
