@@ -34,10 +34,11 @@ use lead::{
 use regex::Regex;
 use shape::{
     aftermath_len, code_fence, continues, echoing_tool_says, ends_report, ends_with_hook_title,
-    error_tag, gradle_reports_failure, gradle_task_failed, hook_passed, in_titled_section,
-    looks_like_path, passed_unit_title, program_prefix, reads_as_echo, runs_echoing_tool,
-    starts_test_class, task_header, task_ids, task_runner_heading, test_run_verdict, untagged,
-    usage_heading, wrapper_heading, wrapper_reports,
+    error_tag, framed_title, gradle_reports_failure, gradle_task_failed, hook_passed,
+    in_titled_section, looks_like_path, passed_unit_title, program_prefix, reads_as_echo,
+    runs_echoing_tool, starts_test_class, summarises_failures, task_header, task_ids,
+    task_runner_heading, test_run_verdict, untagged, usage_heading, wrapper_heading,
+    wrapper_reports,
 };
 pub(crate) use shape::{
     announces, code_frame, exception_line, heads_a_message, indent_of, names_same_file,
@@ -408,10 +409,16 @@ impl Step {
     /// titles one report.
     fn reported_under_awaited_name(&mut self, text: &str) -> bool {
         let t = text.trim();
-        // The name alone or after a marker, or before its place (Deno's `two prices =>
-        // ./cart_test.ts:8:6`).
+        // The name inside a title framed by rules, with a word on what the report holds
+        // (libtest's `---- tests::two stdout ----`); alone or after a marker; or before its
+        // place (Deno's `two prices => ./cart_test.ts:8:6`).
+        let framed = framed_title(t);
         let titled = |name: &String| {
-            t.strip_suffix(name.as_str()).is_some_and(|before| {
+            framed.is_some_and(|inside| {
+                inside.strip_prefix(name.as_str()).is_some_and(|after| {
+                    after.is_empty() || after.starts_with(' ') && !after[1..].contains(' ')
+                })
+            }) || t.strip_suffix(name.as_str()).is_some_and(|before| {
                 before.is_empty()
                     || before.ends_with(' ')
                         && before.trim_end().ends_with(['›', '>', '▶', '●', ')'])
@@ -737,8 +744,21 @@ impl Step {
                         // subprocess exited when trying to invoke …`) points at the error the
                         // subprocess printed above it.
                         // A count of the tests that failed (octave's `error: cart_total: 1 of 2 tests
-                        // failed`) points at the verdicts just above it, whatever read them.
-                        let last = if said(last).is_some_and(counts_failures) {
+                        // failed`) points at the verdicts just above it, whatever read them; a
+                        // run's closing summary of its failures (`Failed: 1.  Passed: 7.`,
+                        // `failures:` over their names), at the first failure the run reported,
+                        // however far above.
+                        let last = if last.rule.shape == Shape::Line
+                            && said(last).is_some_and(summarises_failures)
+                        {
+                            self.generic
+                                .iter()
+                                .filter(candidate)
+                                .filter(|b| b.seq < last.seq)
+                                .filter(|b| !said(b).is_some_and(summarises_failures))
+                                .min_by_key(|b| b.seq)
+                                .unwrap_or(last)
+                        } else if said(last).is_some_and(counts_failures) {
                             let end = last.lines.first().map_or(0, |l| l.0);
                             self.generic
                                 .iter()

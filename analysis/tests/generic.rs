@@ -4875,3 +4875,58 @@ fn an_application_s_record_the_step_went_on_well_past_is_not_its_answer() {
         "{report:#?}"
     );
 }
+
+#[test]
+fn a_run_s_closing_count_of_failures_points_back_at_the_failure_it_counts() {
+    // A project's own test script, which no rule knows: line 14 is the failed check, 15–20 its
+    // report, 27 the count that closes the run, more than ten lines further down.
+    let log = job(concat!(
+        "$ ./tests/run.sh\n",
+        "running 8 checks from tests/\n",
+        "[cart_total] passed\n",
+        "[cart_discount] failed\n",
+        "    discount of 10% on 100\n",
+        "    wanted 90, had 100\n",
+        "    in check_discount (tests/cart.sh, line 14)\n",
+        "    in run_check (tests/lib.sh, line 40)\n",
+        "    in run_file (tests/lib.sh, line 62)\n",
+        "    in main (tests/run.sh, line 9)\n",
+        "[orders_sum] passed\n",
+        "[orders_tax] passed\n",
+        "[orders_empty] passed\n",
+        "[users_login] passed\n",
+        "[users_logout] passed\n",
+        "\n",
+        "Failed: 1.  Passed: 7.\n",
+    ));
+    let report = analyze(&log);
+    let (start, end, text) = first_excerpt(&report);
+    assert!(start <= 14 && end >= 16, "{report:#?}");
+    assert!(text.contains("wanted 90, had 100"), "{report:#?}");
+}
+
+#[test]
+fn a_failed_test_s_report_under_a_title_framed_by_rules_is_its_report() {
+    // Line 12 marks the test failed, 16–19 is its report under a framed title, 21–22 the list
+    // of the tests that failed.
+    let log = job(concat!(
+        "$ ./build/check\n",
+        "test cart_total ... ok\n",
+        "test cart_discount ... FAILED\n",
+        "test orders_sum ... ok\n",
+        "\n",
+        "==== cart_discount output ====\n",
+        "discount of 10% on 100\n",
+        "wanted 90, had 100\n",
+        "at tests/cart.c:14\n",
+        "\n",
+        "failed checks:\n",
+        "    cart_discount\n",
+        "\n",
+        "2 passed; 1 failed\n",
+    ));
+    let report = analyze(&log);
+    let (start, end, text) = first_excerpt(&report);
+    assert!(start <= 16 && end >= 19, "{report:#?}");
+    assert!(text.contains("wanted 90, had 100"), "{report:#?}");
+}

@@ -1506,6 +1506,46 @@ fn ends_section(text: &str) -> bool {
         || box_rule(t)
 }
 
+/// The title inside a line framed by rules of one character, three or more on each side
+/// (`---- tests::two stdout ----`, `____ test_total ____`, `==== Cart ====`).
+pub(super) fn framed_title(line: &str) -> Option<&str> {
+    let rule = line
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '-' | '=' | '_' | '*' | '#' | '~'))?;
+    let inside = line.trim_matches(rule);
+    let framed = |run: usize| run >= 3;
+    (framed(line.len() - line.trim_start_matches(rule).len())
+        && framed(line.len() - line.trim_end_matches(rule).len()))
+    .then(|| inside.strip_prefix(' ')?.strip_suffix(' '))
+    .flatten()
+    .filter(|title| !title.is_empty())
+}
+
+/// Whether a line is a test run's closing summary of its failures: a count of them (`Failed:
+/// 1.`, `2 tests, 1 failure`, `[ FAIL 1 | WARN 0 ]`), or a heading over the list of the tests
+/// that failed (`failures:`, `The following tests FAILED:`, `Test Summary Report`).
+pub(super) fn summarises_failures(line: &str) -> bool {
+    let t = line.trim();
+    let failure_word = |w: &str| {
+        let w = w
+            .trim_matches(|c: char| !c.is_ascii_alphanumeric())
+            .to_ascii_lowercase();
+        matches!(w.as_str(), "fail" | "failed" | "failure" | "failures")
+    };
+    let number = |w: &str| {
+        let w = w.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        !w.is_empty() && w != "0" && w.bytes().all(|b| b.is_ascii_digit())
+    };
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let counted = words
+        .windows(2)
+        .any(|p| number(p[0]) && failure_word(p[1]) || failure_word(p[0]) && number(p[1]));
+    counted
+        || t.ends_with(':') && words.len() <= 4 && words.iter().any(|w| failure_word(w))
+        || t == "Test Summary Report"
+}
+
 /// A test run's verdict line, and whether it reports no failure: JUnit's console and sbt
 /// (`Test run finished: 0 failed, …`), Surefire and Ant (`Tests run: 3, Failures: 0, Errors: 0`),
 /// and the counts most runners close with (see [`counted_verdict`]).
@@ -1698,9 +1738,48 @@ pub(crate) fn traced_command(line: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::{
-        closing_count, ends_with_hook_title, gradle_reports_failure, gradle_task, grunt_task,
-        hook_passed, looks_like_path, reports_exit, task_runner_heading, test_run_verdict,
+        closing_count, ends_with_hook_title, framed_title, gradle_reports_failure, gradle_task,
+        grunt_task, hook_passed, looks_like_path, reports_exit, summarises_failures,
+        task_runner_heading, test_run_verdict,
     };
+
+    #[test]
+    fn a_run_s_summary_counts_or_lists_its_failures() {
+        for line in [
+            "  Failed: 1.  Skipped: 0.  Passed: 1.",
+            "2 tests, 1 failure",
+            "  [ FAIL 1 | WARN 0 | SKIP 0 | PASS 1 ]",
+            "Summarizing 1 Failure:",
+            "failures:",
+            "The following tests FAILED:",
+            "Test Summary Report",
+        ] {
+            assert!(summarises_failures(line), "{line}");
+        }
+        for line in [
+            "  Failed: 0.  Skipped: 0.  Passed: 2.",
+            "Assertion with == failed",
+            "[cart_discount] failed",
+            "Rule 0: org.apache.maven.plugins.enforcer.DependencyConvergence failed with message:",
+            "make: *** [Makefile:4: test] Error 1",
+        ] {
+            assert!(!summarises_failures(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn a_title_framed_by_rules_is_read_inside_them() {
+        assert_eq!(
+            framed_title("---- tests::two stdout ----"),
+            Some("tests::two stdout")
+        );
+        assert_eq!(framed_title("____ test_total ____"), Some("test_total"));
+        assert_eq!(framed_title("==== Cart ===="), Some("Cart"));
+        assert_eq!(framed_title("------"), None);
+        assert_eq!(framed_title("-- short --"), None);
+        assert_eq!(framed_title("---- left only"), None);
+        assert_eq!(framed_title("--- a/src/cart.rs"), None);
+    }
 
     #[test]
     fn reads_a_hook_runner_s_verdicts_and_the_title_over_a_failed_hook_s_output() {
