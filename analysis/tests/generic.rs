@@ -4930,3 +4930,26 @@ fn a_failed_test_s_report_under_a_title_framed_by_rules_is_its_report() {
     assert!(start <= 16 && end >= 19, "{report:#?}");
     assert!(text.contains("wanted 90, had 100"), "{report:#?}");
 }
+
+#[test]
+fn a_failure_the_program_says_it_went_past_is_not_the_title_of_the_next_error() {
+    // Line 12: a failure the tool went on from (`…, skipping`); 13–16: the compiler's error.
+    let log = job(concat!(
+        "$ make\n",
+        "failed to load optional plugin 'coverage-badge', skipping\n",
+        "src/cart.c:12:9: error: 'total' undeclared (first use in this function)\n",
+        "   12 |         total += price;\n",
+        "      |         ^~~~~\n",
+        "make: *** [Makefile:4: cart.o] Error 1\n",
+    ));
+    let report = analyze(&log);
+    let (start, _, text) = first_excerpt(&report);
+    assert_eq!(start, 13, "{report:#?}");
+    assert!(
+        excerpt_texts(&report)
+            .iter()
+            .all(|t| !t.contains("coverage-badge")),
+        "{report:#?}"
+    );
+    assert!(text.contains("'total' undeclared"), "{report:#?}");
+}
