@@ -748,22 +748,18 @@ impl Step {
                         // run's closing summary of its failures (`Failed: 1.  Passed: 7.`,
                         // `failures:` over their names), at the first failure the run reported,
                         // however far above.
+                        let earlier =
+                            || (self.generic.iter().filter(candidate)).filter(|b| b.seq < last.seq);
                         let last = if last.rule.shape == Shape::Line
                             && said(last).is_some_and(summarises_failures)
                         {
-                            self.generic
-                                .iter()
-                                .filter(candidate)
-                                .filter(|b| b.seq < last.seq)
+                            earlier()
                                 .filter(|b| !said(b).is_some_and(summarises_failures))
                                 .min_by_key(|b| b.seq)
                                 .unwrap_or(last)
                         } else if said(last).is_some_and(counts_failures) {
                             let end = last.lines.first().map_or(0, |l| l.0);
-                            self.generic
-                                .iter()
-                                .filter(candidate)
-                                .filter(|b| b.seq < last.seq)
+                            earlier()
                                 .filter(|b| b.lines.last().is_some_and(|l| l.0 + 10 >= end))
                                 .filter(|b| !said(b).is_some_and(counts_failures))
                                 .max_by_key(|b| b.seq)

@@ -1513,13 +1513,15 @@ pub(super) fn framed_title(line: &str) -> Option<&str> {
         .chars()
         .next()
         .filter(|c| matches!(c, '-' | '=' | '_' | '*' | '#' | '~'))?;
-    let inside = line.trim_matches(rule);
-    let framed = |run: usize| run >= 3;
-    (framed(line.len() - line.trim_start_matches(rule).len())
-        && framed(line.len() - line.trim_end_matches(rule).len()))
-    .then(|| inside.strip_prefix(' ')?.strip_suffix(' '))
-    .flatten()
-    .filter(|title| !title.is_empty())
+    let ruled = |rest: &str| line.len() - rest.len() >= 3;
+    if !(ruled(line.trim_start_matches(rule)) && ruled(line.trim_end_matches(rule))) {
+        return None;
+    }
+    let title = line
+        .trim_matches(rule)
+        .strip_prefix(' ')?
+        .strip_suffix(' ')?;
+    (!title.is_empty()).then_some(title)
 }
 
 /// Whether a line is a test run's closing summary of its failures: a count of them (`Failed:
@@ -1528,10 +1530,10 @@ pub(super) fn framed_title(line: &str) -> Option<&str> {
 pub(super) fn summarises_failures(line: &str) -> bool {
     let t = line.trim();
     let failure_word = |w: &str| {
-        let w = w
-            .trim_matches(|c: char| !c.is_ascii_alphanumeric())
-            .to_ascii_lowercase();
-        matches!(w.as_str(), "fail" | "failed" | "failure" | "failures")
+        let w = w.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        ["fail", "failed", "failure", "failures"]
+            .iter()
+            .any(|f| w.eq_ignore_ascii_case(f))
     };
     let number = |w: &str| {
         let w = w.trim_matches(|c: char| !c.is_ascii_alphanumeric());
