@@ -26,10 +26,10 @@ use boilerplate::{runner_boilerplate, tool_epilogue};
 pub(crate) use lead::file_line_title;
 use lead::{
     announced_test_above, caret_frame_above, cause_chain_above, completed_by, decorated_title,
-    died_script_above, diff_line, findings_above, frame_above, framed_heading_above, is_header,
-    is_parent, logged_error_above, python_frames_above, quoted_by, recorded_at_error,
-    ruled_frame_above, run_up_from, same_item_shape, same_program_above, section_above,
-    test_run_above, verdict_on_file, warnings_above,
+    died_script_above, diff_line, failed_test_report_above, findings_above, frame_above,
+    framed_heading_above, is_header, is_parent, logged_error_above, python_frames_above, quoted_by,
+    recorded_at_error, ruled_frame_above, run_up_from, same_item_shape, same_program_above,
+    section_above, test_run_above, verdict_on_file, warnings_above,
 };
 use regex::Regex;
 use shape::{
@@ -2089,21 +2089,9 @@ impl Engine {
                 // The logged message over an exception is its heading, when a weaker rule read
                 // it on its own too: the block takes it over.
                 if lines.is_empty() && matches!(rule.shape, Shape::Traceback | Shape::Stack) {
-                    let logged_alone = self.current.generic.back().and_then(|b| {
-                        let (n, _) = b.lines.first()?;
-                        (b.rule.tier > rule.tier && b.lines.len() == 1 && n + 3 >= number)
-                            .then_some(*n)
-                    });
-                    let taken = logged_alone.map_or(self.last_block_end, |n| n - 1);
-                    let heading = logged_error_above(&self.current.tail, number, taken);
-                    if heading
-                        .first()
-                        .map(|l| l.0)
-                        .is_some_and(|n| Some(n) == logged_alone)
-                    {
-                        self.current.generic.pop_back();
-                    }
-                    lines.extend(heading);
+                    lines.extend(self.lead_over_weaker_line(rule, number, 3, |tail, taken| {
+                        logged_error_above(tail, number, taken)
+                    }));
                 }
                 // What a test script printed before it died is more than the TAP comment over
                 // Test::Builder's line; what weaker rules read there (`Compilation failed`) is
@@ -2132,6 +2120,12 @@ impl Engine {
                 }
                 if lines.is_empty() && rule.category == Category::TestFailure {
                     lines.extend(announced_test_above(&self.current.tail, number, text));
+                }
+                // (A report's own title is its anchor.)
+                if lines.is_empty() && !matches!(rule.shape, Shape::Report | Shape::Section) {
+                    lines.extend(self.lead_over_weaker_line(rule, number, 12, |tail, taken| {
+                        failed_test_report_above(tail, number, text, taken)
+                    }));
                 }
                 if lines.is_empty() {
                     lines.extend(same_program_above(
@@ -2191,6 +2185,31 @@ impl Engine {
         });
         self.open_source =
             (self.line_source).and_then(|(line, source)| (line == number).then_some(source));
+    }
+
+    /// The lines `lead` finds above line `number` among those no block took, for a block of
+    /// `rule`'s. A line a weaker rule read on its own within `reach` lines above is open to it
+    /// (the logged message over an exception, a test's `FAIL` title over its report): when the
+    /// lead starts there, the block takes that line over.
+    fn lead_over_weaker_line(
+        &mut self,
+        rule: &Rule,
+        number: u64,
+        reach: u64,
+        lead: impl FnOnce(&VecDeque<(u64, String)>, u64) -> Vec<(u64, String)>,
+    ) -> Vec<(u64, String)> {
+        let alone = self.current.generic.back().and_then(|b| {
+            let (n, _) = b.lines.first()?;
+            (b.rule.tier > rule.tier && b.lines.len() == 1 && n + reach >= number).then_some(*n)
+        });
+        let lines = lead(
+            &self.current.tail,
+            alone.map_or(self.last_block_end, |n| n - 1),
+        );
+        if lines.first().is_some_and(|l| Some(l.0) == alone) {
+            self.current.generic.pop_back();
+        }
+        lines
     }
 
     /// Remembers the test a line reports as failed, and returns its name.

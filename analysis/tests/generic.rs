@@ -4953,3 +4953,72 @@ fn a_failure_the_program_says_it_went_past_is_not_the_title_of_the_next_error() 
     );
     assert!(text.contains("'total' undeclared"), "{report:#?}");
 }
+
+#[test]
+fn a_failed_test_s_title_heads_the_report_its_assertion_closes() {
+    // Line 16 titles the failed test; 18–19 quote its code, 21 is the assertion that failed.
+    let log = job(concat!(
+        "$ ./ci/check\n",
+        "checking cart\n",
+        "  ok   empty cart\n",
+        "  ok   one price\n",
+        "\n",
+        "FAIL cart › sums two prices\n",
+        "\n",
+        "    local items = { 2, 3 }\n",
+        "    check(total(items) == 5)\n",
+        "\n",
+        "AssertionError: check failed: total(items) == 5\n",
+        "\n",
+        "3 passed, 1 failed\n",
+    ));
+    let report = assert_first_excerpt(&log, (16, 21));
+    assert!(
+        first_excerpt(&report)
+            .2
+            .starts_with("FAIL cart › sums two prices"),
+        "{report:#?}"
+    );
+}
+
+#[test]
+fn a_test_s_name_framed_by_rules_heads_its_report() {
+    // 12–17: the first test's report under its framed name, down to its place; 18–22: the
+    // second's.
+    let log = job(concat!(
+        "$ ./ci/check\n",
+        "===================== sums_two_prices =====================\n",
+        "\n",
+        "    local items = { 2, 3 }\n",
+        ">   check(total(items) == 5)\n",
+        "AssertionError: check failed: total(items) == 5\n",
+        "cart.spec.lua:14: AssertionError\n",
+        "===================== applies_discount =====================\n",
+        "\n",
+        ">   check(discount(100, 10) == 90)\n",
+        "AssertionError: check failed: discount(100, 10) == 90\n",
+        "cart.spec.lua:22: AssertionError\n",
+        "\n",
+        "1 passed, 2 failed\n",
+    ));
+    let report = analyze(&log);
+    let (start, end, text) = first_excerpt(&report);
+    assert!(start == 12 && end >= 17, "{report:#?}");
+    assert!(text.contains("total(items) == 5"), "{report:#?}");
+}
+
+#[test]
+fn the_next_test_s_framed_title_is_no_source_line_of_a_failure_s_place() {
+    // 12–13: the failed test's report; 14: the next test's title, a line under a place that is
+    // no source line quoted there.
+    let log = job(concat!(
+        "$ ./ci/check\n",
+        "===================== sums_two_prices =====================\n",
+        "tests/cart.check:14: expected 5, got 3\n",
+        "===================== slow_total =====================\n",
+        "took 3.2 s\n",
+        "\n",
+        "1 passed, 1 failed\n",
+    ));
+    assert_first_excerpt(&log, (12, 13));
+}

@@ -3,8 +3,8 @@
 
 use super::MAX_BLOCK_LINES;
 use super::shape::{
-    caret_line, code_frame, indent_of, location_only, looks_like_path, names_same_file,
-    program_prefix, reported_program, underline,
+    caret_line, code_frame, framed_title, indent_of, location_only, looks_like_path,
+    names_same_file, program_prefix, reported_program, underline,
 };
 use crate::rules::{numbered, starts_with_ignoring_case};
 use std::collections::VecDeque;
@@ -809,17 +809,51 @@ pub(super) fn announced_test_above(
     let Some(name) = crate::extract::failing_test(verdict).filter(|n| n.len() >= 3) else {
         return Vec::new();
     };
-    since_announcement(tail, number, MAX_BLOCK_LINES / 2, true, |line| {
+    since_announcement(tail, number, 0, MAX_BLOCK_LINES / 2, true, |line| {
         let t = line.trim_end();
         t.ends_with(name.as_str()) && t.len() > name.len() && t != verdict.trim_end()
     })
+}
+
+/// The report of a failed test that line `number` is part of: the nearest line above that
+/// names a test as failed (`____ test_total ____`, ` FAIL  cart.test.js > sums`, `--- FAIL:
+/// TestTotal`, `  1) test total (CartTest)`) and what the test printed under it. Nothing when
+/// that line is not among the last dozen, or a block took it or lines under it, or the line is
+/// a heading (JUnit's `Failures (1):` under its tree of verdicts), which starts a part of its own.
+pub(super) fn failed_test_report_above(
+    tail: &VecDeque<(u64, String)>,
+    number: u64,
+    line: &str,
+    taken: u64,
+) -> Vec<(u64, String)> {
+    if line.trim_end().ends_with(':') {
+        return Vec::new();
+    }
+    since_announcement(tail, number, taken, 12, true, |line| {
+        crate::extract::failing_test(line).is_some() || failure_title(line)
+    })
+}
+
+/// Whether a line titles what follows as a failure: a verdict word first, then what failed
+/// (` FAIL  cart.test.js > sums`, `Failure -> spec/cart_spec.lua @ 4`, `FAIL in (two-prices)`),
+/// not a sentence (Gradle's `FAILURE: Build failed with an exception.`); or a name framed by
+/// rules (`==== sums_two_prices ====`), not a banner's words (`==== Running tests ====`).
+fn failure_title(line: &str) -> bool {
+    if framed_title(line).is_some_and(|title| !title.contains(char::is_whitespace)) {
+        return true;
+    }
+    let mut words = line.split_whitespace();
+    let verdict = words.next().map(|w| w.trim_end_matches(':'));
+    matches!(verdict, Some("FAIL" | "FAILED" | "FAILURE" | "Failure"))
+        && words.next().is_some()
+        && !line.trim_end().ends_with('.')
 }
 
 /// The remembered lines a test or task printed since its runner announced it (`[ RUN      ]
 /// name`, `TASK [name] ***`) up to line `number`; nothing when the announcement is not among the
 /// last lines.
 pub(super) fn test_run_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec<(u64, String)> {
-    since_announcement(tail, number, MAX_BLOCK_LINES, false, |line| {
+    since_announcement(tail, number, 0, MAX_BLOCK_LINES, false, |line| {
         line.starts_with("[ RUN      ]") || line.starts_with("TASK [")
     })
 }
@@ -830,13 +864,14 @@ pub(super) fn test_run_above(tail: &VecDeque<(u64, String)>, number: u64) -> Vec
 fn since_announcement(
     tail: &VecDeque<(u64, String)>,
     number: u64,
+    taken: u64,
     limit: usize,
     keep_announcement: bool,
     announces: impl Fn(&str) -> bool,
 ) -> Vec<(u64, String)> {
     let mut lines: Vec<(u64, String)> = Vec::new();
     for (n, line) in tail.iter().rev().filter(|(n, _)| *n < number).take(limit) {
-        if line.starts_with("$ ") {
+        if *n <= taken || line.starts_with("$ ") {
             break;
         }
         if announces(line) {
@@ -853,7 +888,29 @@ fn since_announcement(
 
 #[cfg(test)]
 mod tests {
-    use super::recorded_at_error;
+    use super::{failure_title, recorded_at_error};
+
+    #[test]
+    fn a_failure_title_names_what_failed() {
+        for title in [
+            " FAIL  cart.test.js > sums",
+            "Failure -> spec/cart_spec.lua @ 4",
+            "FAIL in (two-prices) (cart_test.clj:7)",
+            "FAILED: cart/two_prices",
+            "==================== sums_two_prices ====================",
+        ] {
+            assert!(failure_title(title), "{title}");
+        }
+        for other in [
+            "FAILURE: Build failed with an exception.",
+            "FAIL",
+            "==================== Running tests ====================",
+            "Failed to fetch https://registry.example/cart: timed out",
+            "the test FAIL cart > sums",
+        ] {
+            assert!(!failure_title(other), "{other}");
+        }
+    }
 
     #[test]
     fn an_application_s_record_is_told_from_a_program_s_verdict() {

@@ -156,6 +156,9 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
             // Indented lines under a `path:line:` anchor are its body whatever they say (GHC's
             // `• Couldn't match…` and `Expected:` under `Main.hs:7:21: error:`).
             (!new_anchor || indented && anchored_at_location(block))
+                // (The title of the next test's report, pytest's `____ test_two ____`, is not
+                // the diagnostic's.)
+                && framed_title(text).is_none()
                 // The echoed source line under a gcc/clang diagnostic, and its caret line.
                 && (block.lines.len() == block.lead + 1
                     && !text.contains(": ")
