@@ -68,6 +68,10 @@ const EARLIER_STEPS: usize = 3;
 #[derive(Debug, Clone)]
 pub struct Block {
     pub rule: &'static Rule,
+    /// How the block reads the lines after its anchor: its rule's shape, or a report's when
+    /// the anchor is a line of a failed test's report under its title (see
+    /// [`lead::failed_test_report_above`]).
+    shape: Shape,
     pub lines: Vec<(u64, String)>,
     indent: usize,
     pending_blank: Option<u64>,
@@ -569,7 +573,7 @@ impl Step {
             .unwrap_or_default();
         let one_story =
             (last.lines.iter()).any(|(_, l)| next_names.iter().any(|n| crate::mentions(l, n)));
-        let survived = last.rule.shape == Shape::Line
+        let survived = last.shape == Shape::Line
             && !last.passed_over
             && went_on
             && !one_story
@@ -750,7 +754,7 @@ impl Step {
                         // however far above.
                         let earlier =
                             || (self.generic.iter().filter(candidate)).filter(|b| b.seq < last.seq);
-                        let last = if last.rule.shape == Shape::Line
+                        let last = if last.shape == Shape::Line
                             && said(last).is_some_and(summarises_failures)
                         {
                             earlier()
@@ -820,7 +824,7 @@ impl Step {
                 .filter(|b| !std::ptr::eq(b.rule, &crate::rules::LOGGED_BELOW_ERROR))
                 .filter(|b| {
                     let own_cause = b.rule.category.masquerade_rank().is_some()
-                        || matches!(b.rule.shape, Shape::Traceback | Shape::Stack);
+                        || matches!(b.shape, Shape::Traceback | Shape::Stack);
                     !(recorded(b) && own_cause) || recorded(primary)
                 })
                 .find(|b| {
@@ -884,7 +888,7 @@ impl Step {
         }
         // A chain of Python exceptions is one story, told by its last traceback (what the
         // program died of, as Python reports it) with its first (the root cause) under it.
-        if primary.rule.shape == Shape::Traceback {
+        if primary.shape == Shape::Traceback {
             // Decisive blocks are kept in the order they were read.
             let chain = decisive.iter().copied().filter(|b| b.seq > primary.seq);
             if let Some(last) = chain.take_while(|b| b.chained).last() {
@@ -1520,13 +1524,13 @@ impl Engine {
                 // A test's report may part its own indented parts with two blank lines
                 // (Playwright's call log and code frame): whether the report goes on is for
                 // the next line to say.
-                let indented_report = block.rule.shape == Shape::Section
+                let indented_report = block.shape == Shape::Section
                     && block.rule.category == Category::TestFailure
                     && block
                         .lines
                         .last()
                         .is_some_and(|(_, l)| indent_of(l) > block.indent);
-                match block.rule.shape {
+                match block.shape {
                     _ if indented_report && block.pending_blank.is_some() => {
                         if let Some(blank) = block.pending_blank.replace(number)
                             && block.lines.len() < MAX_BLOCK_LINES
@@ -1792,7 +1796,7 @@ impl Engine {
             rule
         };
         if let Some(block) = self.open.as_mut() {
-            let ends = match block.rule.shape {
+            let ends = match block.shape {
                 Shape::Section | Shape::Report => ends_report(block, text),
                 // A frame repeated a third time (a recursion's thousand identical frames) says
                 // nothing more.
@@ -1837,7 +1841,7 @@ impl Engine {
             let keep = !ends && !closes && continues(block, text, rule);
             // A traceback's decisive line is its last: a long one drops frames from its middle,
             // and so does a report that quotes one.
-            let traceback_at = match block.rule.shape {
+            let traceback_at = match block.shape {
                 Shape::Traceback => Some(0),
                 _ => block.quoted_traceback,
             };
@@ -1888,7 +1892,7 @@ impl Engine {
                 if let Some(blank) = block.pending_blank.take() {
                     block.lines.push((blank, String::new()));
                 }
-                if block.rule.shape != Shape::Traceback
+                if block.shape != Shape::Traceback
                     && block.quoted_traceback.is_none()
                     && text.starts_with("Traceback (most recent call last):")
                 {
@@ -1897,7 +1901,7 @@ impl Engine {
                 block.lines.push((number, truncate(shown)));
                 block.in_fence ^= code_fence(text);
                 // The first unindented line after the frames is the exception itself.
-                if block.rule.shape == Shape::Traceback
+                if block.shape == Shape::Traceback
                     && !text.starts_with(char::is_whitespace)
                     && !["Traceback ", "During handling", "The above exception"]
                         .iter()
@@ -1924,7 +1928,7 @@ impl Engine {
             // A heading between a traceback's exception and a new anchor (go's `# example.com/shop`
             // under a traceback a program logged) heads what comes under it.
             if rule.is_some()
-                && block.rule.shape == Shape::Traceback
+                && block.shape == Shape::Traceback
                 && block.exception_seen
                 && block.lead + 1 < block.lines.len()
                 && block
@@ -1956,6 +1960,7 @@ impl Engine {
     fn open_block(&mut self, rule: &'static Rule, number: u64, shown: &str, text: &str) {
         self.current.seq += 1;
         let mut lines = Vec::new();
+        let mut titled = false;
         let python_frames =
             python_frames_above(&self.current.tail, number, text, self.last_block_end);
         // The title over them may name the test that raised (green's `Error in module.Class.test`).
@@ -2126,6 +2131,7 @@ impl Engine {
                     lines.extend(self.lead_over_weaker_line(rule, number, 12, |tail, taken| {
                         failed_test_report_above(tail, number, text, taken)
                     }));
+                    titled = !lines.is_empty();
                 }
                 if lines.is_empty() {
                     lines.extend(same_program_above(
@@ -2167,9 +2173,16 @@ impl Engine {
             && (above
                 .is_some_and(|(n, line)| n + 1 == number && self.rules.logged_below_error(line))
                 || chained && self.current.decisive.last().is_some_and(|b| b.logged));
+        // A line of a failed test's report, under its title: what follows is the report's too,
+        // to the next test's title or the run's verdict.
+        let shape = match rule.shape {
+            Shape::Line | Shape::Diagnostic if titled => Shape::Report,
+            shape => shape,
+        };
         self.open = Some(Block {
             lead,
             rule,
+            shape,
             lines,
             indent: indent_of(text),
             pending_blank: None,
@@ -2320,7 +2333,7 @@ impl Engine {
                 block.drop_known_after(baseline);
             }
             // (A report may quote what was logged: pytest's captured log.)
-            if !matches!(block.rule.shape, Shape::Report | Shape::Section) {
+            if !matches!(block.shape, Shape::Report | Shape::Section) {
                 block.drop_logged_below_error_after(self.rules);
             }
             self.last_block_end = block.lines.last().map(|l| l.0).unwrap_or(0);
@@ -2332,7 +2345,7 @@ impl Engine {
             // under a message at a warning's severity (codespan's and rustc's `warning[code]:`),
             // is a warning's, not a cause while another candidate exists.
             let warning = |l: &str| l.starts_with("warning:") || l.starts_with("warning[");
-            if block.rule.shape == Shape::Diagnostic
+            if block.shape == Shape::Diagnostic
                 && (heads_a_message(&block)
                     && block
                         .anchored_lines()
@@ -2343,7 +2356,7 @@ impl Engine {
                 block.passed_over = true;
             }
             // A test's verdict that went on into its report (subunit-trace's) awaits no later one.
-            if block.rule.shape == Shape::Line
+            if block.shape == Shape::Line
                 && in_titled_section(&block)
                 && let Some(name) = super::extract::failing_test(&block.lines[block.lead].1)
             {
@@ -2355,7 +2368,7 @@ impl Engine {
             // aborted!` over `Command failed with status (1): [pytest…]`, Gradle's `* What went
             // wrong:` over `> Process 'command 'make'' finished with non-zero exit value 2`)
             // points at what the command printed, as the report alone does.
-            if matches!(block.rule.shape, Shape::Section | Shape::Report)
+            if matches!(block.shape, Shape::Section | Shape::Report)
                 && block.rule.tier <= 1
                 && (block.anchored_lines().iter().skip(1).take(2)).any(|(_, l)| reports_exit(l))
             {

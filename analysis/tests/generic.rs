@@ -5022,3 +5022,42 @@ fn the_next_test_s_framed_title_is_no_source_line_of_a_failure_s_place() {
     ));
     assert_first_excerpt(&log, (12, 13));
 }
+
+#[test]
+fn a_failed_test_s_report_runs_from_its_title_to_the_run_s_verdict() {
+    // 12: the title; 14: the assertion; 16–22: the difference and the place, blank lines
+    // between; 24: the run's verdict, no part of it.
+    let log = job(concat!(
+        "$ ./ci/check\n",
+        "FAIL cart › sums two prices\n",
+        "\n",
+        "AssertionError: expected 5, received 3\n",
+        "\n",
+        "- Expected\n",
+        "+ Received\n",
+        "\n",
+        "- 5\n",
+        "+ 3\n",
+        "\n",
+        " at cart.spec.js:14:5\n",
+        "\n",
+        "3 passed, 1 failed\n",
+    ));
+    assert_first_excerpt(&log, (12, 22));
+}
+
+#[test]
+fn a_failed_test_s_report_indented_under_its_title_ends_where_the_indent_does() {
+    // 14: the failed test's title; 15–16 its report; 17: the next test's verdict.
+    let log = job(concat!(
+        "$ ./ci/check\n",
+        "cart\n",
+        "  PASS empty cart\n",
+        "  FAIL sums two prices\n",
+        "    AssertionError: expected 5, got 3\n",
+        "      at cart.spec.js:14:5\n",
+        "  PASS one price\n",
+        "2 passed, 1 failed\n",
+    ));
+    assert_first_excerpt(&log, (14, 16));
+}

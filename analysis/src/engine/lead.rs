@@ -3,8 +3,8 @@
 
 use super::MAX_BLOCK_LINES;
 use super::shape::{
-    caret_line, code_frame, framed_title, indent_of, location_only, looks_like_path,
-    names_same_file, program_prefix, reported_program, underline,
+    caret_line, code_frame, indent_of, location_only, looks_like_path, names_same_file,
+    program_prefix, reported_program, titles_failed_test, underline,
 };
 use crate::rules::{numbered, starts_with_ignoring_case};
 use std::collections::VecDeque;
@@ -830,23 +830,8 @@ pub(super) fn failed_test_report_above(
         return Vec::new();
     }
     since_announcement(tail, number, taken, 12, true, |line| {
-        crate::extract::failing_test(line).is_some() || failure_title(line)
+        titles_failed_test(line)
     })
-}
-
-/// Whether a line titles what follows as a failure: a verdict word first, then what failed
-/// (` FAIL  cart.test.js > sums`, `Failure -> spec/cart_spec.lua @ 4`, `FAIL in (two-prices)`),
-/// not a sentence (Gradle's `FAILURE: Build failed with an exception.`); or a name framed by
-/// rules (`==== sums_two_prices ====`), not a banner's words (`==== Running tests ====`).
-fn failure_title(line: &str) -> bool {
-    if framed_title(line).is_some_and(|title| !title.contains(char::is_whitespace)) {
-        return true;
-    }
-    let mut words = line.split_whitespace();
-    let verdict = words.next().map(|w| w.trim_end_matches(':'));
-    matches!(verdict, Some("FAIL" | "FAILED" | "FAILURE" | "Failure"))
-        && words.next().is_some()
-        && !line.trim_end().ends_with('.')
 }
 
 /// The remembered lines a test or task printed since its runner announced it (`[ RUN      ]
@@ -888,29 +873,7 @@ fn since_announcement(
 
 #[cfg(test)]
 mod tests {
-    use super::{failure_title, recorded_at_error};
-
-    #[test]
-    fn a_failure_title_names_what_failed() {
-        for title in [
-            " FAIL  cart.test.js > sums",
-            "Failure -> spec/cart_spec.lua @ 4",
-            "FAIL in (two-prices) (cart_test.clj:7)",
-            "FAILED: cart/two_prices",
-            "==================== sums_two_prices ====================",
-        ] {
-            assert!(failure_title(title), "{title}");
-        }
-        for other in [
-            "FAILURE: Build failed with an exception.",
-            "FAIL",
-            "==================== Running tests ====================",
-            "Failed to fetch https://registry.example/cart: timed out",
-            "the test FAIL cart > sums",
-        ] {
-            assert!(!failure_title(other), "{other}");
-        }
-    }
+    use super::recorded_at_error;
 
     #[test]
     fn an_application_s_record_is_told_from_a_program_s_verdict() {

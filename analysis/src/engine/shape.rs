@@ -68,10 +68,10 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
         (r.tier <= 1 && !indented) || r.tier < block.rule.tier && block.rule.tier >= 2
     }) && !(indented && in_error_chain(block))
         && !(rule.is_some_and(|r| r.shape != Shape::Report) && quotes_compared_output(block));
-    let short = matches!(block.rule.shape, Shape::Line | Shape::Diagnostic);
+    let short = matches!(block.shape, Shape::Line | Shape::Diagnostic);
     // A compiler's guess at what was meant, a blank line under its error (Crystal's `Did you
     // mean 'total'?`).
-    if (short || block.rule.shape == Shape::Stack) && text.starts_with("Did you mean ") {
+    if (short || block.shape == Shape::Stack) && text.starts_with("Did you mean ") {
         return !new_anchor;
     }
     if short && block.pending_blank.is_some() {
@@ -108,14 +108,14 @@ pub(super) fn continues(block: &Block, line: &str, rule: Option<&'static Rule>) 
             && !indented;
         return !new_anchor && (announced || frame || chained || reasons);
     }
-    if (short || block.rule.shape == Shape::Stack)
+    if (short || block.shape == Shape::Stack)
         && !new_anchor
         && block.pending_blank.is_none()
         && goes_on_whatever_shape(block, text)
     {
         return true;
     }
-    match block.rule.shape {
+    match block.shape {
         // Indented lines, and the next lines a program prints under its own name (`tar: …`).
         Shape::Line => {
             !new_anchor
@@ -1371,6 +1371,15 @@ fn ends_report_here(block: &Block, text: &str) -> bool {
         // The next case's verdict in libtest's shape ends the report of one (trybuild's `test
         // tests/ui/b.rs ... ok` under the report of `test tests/ui/a.rs ... error`).
         || test_verdict(t) && block.lines.get(block.lead).is_some_and(|(_, l)| test_verdict(l))
+        // A report read under a failed test's title (see `Block::shape`) ends at the next
+        // test's title, at the run's verdict, or, when it is indented under its title, at the
+        // next line that is not (Pester's `[+] next test` under `[-] failed test`).
+        || block.shape != block.rule.shape
+            && (titles_failed_test(text)
+                || test_run_verdict(text).is_some()
+                || block.lines.first().is_some_and(|(_, title)| {
+                    block.indent > indent_of(title) && indent_of(text) <= indent_of(title)
+                }))
         // TAP's YAML diagnostics end at `...`, under the `---` that opened them.
         || block.lines.last().is_some_and(|(_, l)| trim_fast(l) == "...")
             && block.lines.iter().any(|(_, l)| trim_fast(l) == "---")
@@ -1386,7 +1395,7 @@ fn ends_report_here(block: &Block, text: &str) -> bool {
 /// Whether the block is a test's report that has begun quoting what was expected or what was
 /// produced, under a heading of its own (`EXPECTED:`, `ACTUAL OUTPUT:`, `Expected:`).
 fn quotes_compared_output(block: &Block) -> bool {
-    block.rule.shape == Shape::Report
+    block.shape == Shape::Report
         && block.rule.category == Category::TestFailure
         && block.anchored_lines().iter().any(|(_, l)| {
             let t = l.trim();
@@ -1525,6 +1534,25 @@ pub(super) fn framed_title(line: &str) -> Option<&str> {
         .strip_prefix(' ')?
         .strip_suffix(' ')?;
     (!title.is_empty()).then_some(title)
+}
+
+/// Whether a line titles what follows as a failed test's report: a line the runners' verdict
+/// table reads (see [`crate::extract::failing_test`]), a verdict word first, then what failed
+/// (` FAIL  cart.test.js > sums`, `Failure -> spec/cart_spec.lua @ 4`, `FAIL in (two-prices)`),
+/// not a sentence (Gradle's `FAILURE: Build failed with an exception.`); or a name framed by
+/// rules (`==== sums_two_prices ====`), not a banner's words (`==== Running tests ====`).
+pub(super) fn titles_failed_test(line: &str) -> bool {
+    if crate::extract::failing_test(line).is_some() {
+        return true;
+    }
+    if framed_title(line).is_some_and(|title| !title.contains(char::is_whitespace)) {
+        return true;
+    }
+    let mut words = line.split_whitespace();
+    let verdict = words.next().map(|w| w.trim_end_matches(':'));
+    matches!(verdict, Some("FAIL" | "FAILED" | "FAILURE" | "Failure"))
+        && words.next().is_some()
+        && !line.trim_end().ends_with('.')
 }
 
 /// Whether a line is a test run's closing summary of its failures: a count of them (`Failed:
@@ -1745,8 +1773,32 @@ mod tests {
     use super::{
         closing_count, ends_with_hook_title, framed_title, gradle_reports_failure, gradle_task,
         grunt_task, hook_passed, looks_like_path, reports_exit, summarises_failures,
-        task_runner_heading, test_run_verdict,
+        task_runner_heading, test_run_verdict, titles_failed_test,
     };
+
+    #[test]
+    fn a_failed_test_s_title_names_what_failed() {
+        for title in [
+            " FAIL  cart.test.js > sums",
+            "Failure -> spec/cart_spec.lua @ 4",
+            "FAIL in (two-prices) (cart_test.clj:7)",
+            "FAILED: cart/two_prices",
+            "==================== sums_two_prices ====================",
+            "____________________ test_total ____________________",
+            "--- FAIL: TestTotal (0.00s)",
+        ] {
+            assert!(titles_failed_test(title), "{title}");
+        }
+        for other in [
+            "FAILURE: Build failed with an exception.",
+            "FAIL",
+            "==================== Running tests ====================",
+            "Failed to fetch https://registry.example/cart: timed out",
+            "the test FAIL cart > sums",
+        ] {
+            assert!(!titles_failed_test(other), "{other}");
+        }
+    }
 
     #[test]
     fn a_run_s_summary_counts_or_lists_its_failures() {
