@@ -2211,9 +2211,14 @@ impl Engine {
         reach: u64,
         lead: impl FnOnce(&VecDeque<(u64, String)>, u64) -> Vec<(u64, String)>,
     ) -> Vec<(u64, String)> {
+        // (Only the last block: the lead is not to reach into a block that came after it.)
         let alone = self.current.generic.back().and_then(|b| {
             let (n, _) = b.lines.first()?;
-            (b.rule.tier > rule.tier && b.lines.len() == 1 && n + reach >= number).then_some(*n)
+            (b.rule.tier > rule.tier
+                && b.lines.len() == 1
+                && n + reach >= number
+                && *n >= self.last_block_end)
+                .then_some(*n)
         });
         let lines = lead(
             &self.current.tail,

@@ -5061,3 +5061,31 @@ fn a_failed_test_s_report_indented_under_its_title_ends_where_the_indent_does() 
     ));
     assert_first_excerpt(&log, (14, 16));
 }
+
+#[test]
+fn a_weak_line_above_a_failed_test_s_verdict_opens_no_way_into_it() {
+    // 12: a weak line; 13–14: Go's verdict on the test; 15–22: its panic, which takes no title
+    // from inside the verdict's block.
+    let log = job(concat!(
+        "$ go test ./...\n",
+        "optional plugin 'coverage-badge' failed to load\n",
+        "--- FAIL: TestFirst (0.00s)\n",
+        "    cart_test.go:10: level=info msg=\"dial tcp: connection refused\"\n",
+        "panic: runtime error: invalid memory address or nil pointer dereference [recovered]\n",
+        "\tpanic: runtime error: invalid memory address or nil pointer dereference\n",
+        "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4f5351]\n",
+        "\n",
+        "goroutine 18 [running]:\n",
+        "example.com/shop.TestFirst(0xc000096680)\n",
+        "\t/builds/acme/shop/cart_test.go:12 +0x51\n",
+        "FAIL\texample.com/shop\t0.004s\n",
+    ));
+    let report = analyze(&log);
+    assert!(
+        report
+            .excerpts
+            .iter()
+            .any(|e| e.text.contains("cart_test.go:12 +0x51")),
+        "{report:#?}"
+    );
+}
