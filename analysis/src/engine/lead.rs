@@ -829,9 +829,7 @@ pub(super) fn failed_test_report_above(
     if line.trim_end().ends_with(':') {
         return Vec::new();
     }
-    since_announcement(tail, number, taken, 12, true, |line| {
-        titles_failed_test(line)
-    })
+    since_announcement(tail, number, taken, 12, true, titles_failed_test)
 }
 
 /// The remembered lines a test or task printed since its runner announced it (`[ RUN      ]
