@@ -36,9 +36,9 @@ use shape::{
     aftermath_len, code_fence, continues, echoing_tool_says, ends_report, ends_with_hook_title,
     error_tag, framed_title, gradle_reports_failure, gradle_task_failed, hook_passed,
     in_titled_section, looks_like_path, passed_unit_title, program_prefix, reads_as_echo,
-    runs_echoing_tool, starts_test_class, summarises_failures, task_header, task_ids,
-    task_runner_heading, test_run_verdict, untagged, usage_heading, wrapper_heading,
-    wrapper_reports,
+    runs_echoing_tool, says_only_that_it_failed, starts_test_class, summarises_failures,
+    task_header, task_ids, task_runner_heading, test_run_verdict, untagged, usage_heading,
+    wrapper_heading, wrapper_reports,
 };
 pub(crate) use shape::{
     announces, code_frame, exception_line, heads_a_message, indent_of, names_same_file,
@@ -761,6 +761,8 @@ impl Step {
                                 .filter(|b| !said(b).is_some_and(summarises_failures))
                                 .min_by_key(|b| b.seq)
                                 .unwrap_or(last)
+                        } else if said(last).is_some_and(says_only_that_it_failed) {
+                            earlier().max_by_key(|b| b.seq).unwrap_or(last)
                         } else if said(last).is_some_and(counts_failures) {
                             let end = last.lines.first().map_or(0, |l| l.0);
                             earlier()

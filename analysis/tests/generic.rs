@@ -76,6 +76,28 @@ fn make_4_1_s_line_on_the_recipe_that_failed_is_make_s_report_not_a_diagnostic()
 }
 
 #[test]
+fn a_verdict_that_names_nothing_that_failed_points_at_the_errors_above_it() {
+    // A build script's own closing word, after the errors of a tool it ran and the progress of
+    // what it went on to build: the errors are what failed.
+    let progress: String = (1..=8)
+        .map(|n| format!("   Compiling shop-part{n} v0.1.0\n"))
+        .collect();
+    let log = job(&format!(
+        "$ ./build.sh\ngenerating bindings for shop\nshopgen: error: schema shop.schema has no version field\nshopgen: error: cannot generate bindings\n\n{progress}ERROR: Build failed\n"
+    ));
+    let report = assert_first_excerpt(&log, (13, 24));
+    assert!(
+        report.headline.starts_with("shopgen: error: schema"),
+        "{report:#?}"
+    );
+    // Alone, the verdict is all the step said.
+    let report = analyze(&job(
+        "$ ./build.sh\ngenerating bindings for shop\nERROR: Build failed\n",
+    ));
+    assert_eq!(report.headline, "ERROR: Build failed", "{report:#?}");
+}
+
+#[test]
 fn a_diagnostic_of_an_unknown_tool_is_the_cause_not_make_s_pointer() {
     let log = job(
         "$ make\nerlc -o ebin src/shop.erl\nsrc/shop.erl:91:5: function total/1 undefined\nsrc/shop.erl:12:1: Warning: function unused/0 is unused\nmake: *** [Makefile:4: ebin/shop.beam] Error 1\n",

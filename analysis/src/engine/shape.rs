@@ -1424,6 +1424,49 @@ fn test_verdict(line: &str) -> bool {
         })
 }
 
+/// A line that says only that a stage of the job failed, naming nothing that did (cargo's `error:
+/// build failed`, `Error: Tests failed.`, `Compilation failed`): a verdict over the errors above
+/// it, never their cause.
+pub(crate) fn says_only_that_it_failed(line: &str) -> bool {
+    const STAGES: [&str; 12] = [
+        "build",
+        "compilation",
+        "compile",
+        "test",
+        "tests",
+        "task",
+        "job",
+        "step",
+        "command",
+        "script",
+        "check",
+        "checks",
+    ];
+    let said = untagged(line);
+    // A level word (`error:`, `ERROR:`, `fatal:`) tags the line as a tag in brackets does.
+    let said = said
+        .split_once(':')
+        .filter(|(level, _)| ["error", "fatal"].contains(&level.to_ascii_lowercase().as_str()))
+        .map_or(said, |(_, rest)| rest);
+    let words: Vec<String> = said
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_ascii_alphanumeric())
+                .to_ascii_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    let failed = |w: &str| matches!(w, "failed" | "failure");
+    (2..=4).contains(&words.len())
+        && words.iter().any(|w| failed(w))
+        && words.iter().any(|w| STAGES.contains(&w.as_str()))
+        && words.iter().all(|w| {
+            failed(w)
+                || STAGES.contains(&w.as_str())
+                || matches!(w.as_str(), "the" | "has" | "have")
+        })
+}
+
 /// A banner in capitals (`APPLICATION FAILED TO START`, `BUILD FAILED`): it says only that
 /// something failed.
 pub(crate) fn shouted(line: &str) -> bool {
@@ -1772,9 +1815,33 @@ pub(crate) fn traced_command(line: &str) -> Option<&str> {
 mod tests {
     use super::{
         closing_count, ends_with_hook_title, framed_title, gradle_reports_failure, gradle_task,
-        grunt_task, hook_passed, looks_like_path, reports_exit, summarises_failures,
-        task_runner_heading, test_run_verdict, titles_failed_test,
+        grunt_task, hook_passed, looks_like_path, reports_exit, says_only_that_it_failed,
+        summarises_failures, task_runner_heading, test_run_verdict, titles_failed_test,
     };
+
+    #[test]
+    fn a_verdict_that_names_nothing_that_failed() {
+        for verdict in [
+            "error: build failed",
+            "ERROR: Build failed",
+            "Build failed.",
+            "[error] Compilation failed",
+            "Error: Tests failed!",
+            "The build has failed",
+        ] {
+            assert!(says_only_that_it_failed(verdict), "{verdict}");
+        }
+        for other in [
+            "error: could not compile `shop`",
+            "Build failed with 3 errors",
+            "tests failed: test_total",
+            "failed",
+            "error: failed to fetch https://registry.example/cart",
+            "ERROR: test_total failed",
+        ] {
+            assert!(!says_only_that_it_failed(other), "{other}");
+        }
+    }
 
     #[test]
     fn a_failed_test_s_title_names_what_failed() {
