@@ -33,12 +33,12 @@ use lead::{
 };
 use regex::Regex;
 use shape::{
-    aftermath_len, code_fence, continues, echoing_tool_says, ends_report, ends_with_hook_title,
-    error_tag, framed_title, gradle_reports_failure, gradle_task_failed, hook_passed,
-    in_titled_section, looks_like_path, passed_unit_title, program_prefix, reads_as_echo,
-    runs_echoing_tool, says_only_that_it_failed, starts_test_class, summarises_failures,
-    task_header, task_ids, task_runner_heading, test_run_verdict, untagged, usage_heading,
-    wrapper_heading, wrapper_reports,
+    aftermath_len, asserts_failed, code_fence, continues, echoing_tool_says, ends_report,
+    ends_with_hook_title, error_tag, framed_title, gradle_reports_failure, gradle_task_failed,
+    hook_passed, in_titled_section, looks_like_path, passed_unit_title, program_prefix,
+    reads_as_echo, runs_echoing_tool, says_only_that_it_failed, starts_test_class,
+    summarises_failures, task_header, task_ids, task_runner_heading, test_run_verdict, untagged,
+    usage_heading, wrapper_heading, wrapper_reports,
 };
 pub(crate) use shape::{
     announces, code_frame, exception_line, heads_a_message, indent_of, names_same_file,
@@ -625,9 +625,13 @@ impl Step {
         // When a test runner reports failed tests, the tests are the verdict: a network error
         // a passing test printed, or one quoted in a failure's report, is the test's business
         // (a test that failed because of the network says so in its own report).
-        let tests_failed = decisive
-            .iter()
-            .any(|b| b.rule.category == Category::TestFailure && b.rule.tier <= 1);
+        // A diagnostic that a check failed (`tests/test_tls.py:93: AssertionError`) is a failed
+        // test's verdict whatever ran it.
+        let tests_failed = decisive.iter().any(|b| {
+            b.rule.tier <= 1
+                && (b.rule.category == Category::TestFailure
+                    || b.anchored_lines().iter().any(|(_, l)| asserts_failed(l)))
+        });
         // An application's record (its anchor: one over another program's crash, `Exception in
         // thread "main"`, only heads that crash) that the step's own words went on well past,
         // none of them logged: a check's findings after the line a server the script started

@@ -76,6 +76,33 @@ fn make_4_1_s_line_on_the_recipe_that_failed_is_make_s_report_not_a_diagnostic()
 }
 
 #[test]
+fn a_failed_assertion_is_the_test_s_verdict_not_a_network_error_a_log_quotes() {
+    // An unknown runner's failed check, then the server's log it dumps: the TLS error in that
+    // log is what the server said as the test ran, not why the job failed.
+    let log = job(
+        "$ ./run-checks\ncheck_ciphers ... ok\ncheck_handshake.tcl:41: AssertionError: server key is X25519, expected DH 2048\n\nserver log:\n  accepted connection from 10.0.0.7\n  verify error:num=20:unable to get local issuer certificate\n  verify return:1\n2 checks, 1 failed\n",
+    );
+    let report = assert_first_excerpt(&log, (13, 13));
+    assert_ne!(report.rule, "tls", "{report:#?}");
+}
+
+#[test]
+fn a_failed_test_s_title_heads_its_report_from_well_above_the_failure() {
+    // The test logged sixteen steps under its title before its assertion failed.
+    let steps: String = (1..=16)
+        .map(|n| format!("  step {n}: sent record {n}, {} bytes\n", n * 64))
+        .collect();
+    let log = job(&format!(
+        "$ ./run-checks\ncheck_ciphers ... ok\n==================== check_handshake ====================\n{steps}checks/handshake.tcl:41: AssertionError: server key is X25519, expected DH 2048\n2 checks, 1 failed\n"
+    ));
+    let report = assert_first_excerpt(&log, (13, 31));
+    assert!(
+        report.headline.starts_with("checks/handshake.tcl:41"),
+        "{report:#?}"
+    );
+}
+
+#[test]
 fn a_verdict_that_names_nothing_that_failed_points_at_the_errors_above_it() {
     // A build script's own closing word, after the errors of a tool it ran and the progress of
     // what it went on to build: the errors are what failed.

@@ -818,8 +818,9 @@ pub(super) fn announced_test_above(
 /// The report of a failed test that line `number` is part of: the nearest line above that
 /// names a test as failed (`____ test_total ____`, ` FAIL  cart.test.js > sums`, `--- FAIL:
 /// TestTotal`, `  1) test total (CartTest)`) and what the test printed under it. Nothing when
-/// that line is not among the last dozen, or a block took it or lines under it, or the line is
-/// a heading (JUnit's `Failures (1):` under its tree of verdicts), which starts a part of its own.
+/// that line is not among the last thirty (a test's report quotes its code and what it logged
+/// before the failure), or a block took it or lines under it, or the line is a heading (JUnit's
+/// `Failures (1):` under its tree of verdicts), which starts a part of its own.
 pub(super) fn failed_test_report_above(
     tail: &VecDeque<(u64, String)>,
     number: u64,
@@ -829,7 +830,7 @@ pub(super) fn failed_test_report_above(
     if line.trim_end().ends_with(':') {
         return Vec::new();
     }
-    since_announcement(tail, number, taken, 12, true, titles_failed_test)
+    since_announcement(tail, number, taken, 30, true, titles_failed_test)
 }
 
 /// The remembered lines a test or task printed since its runner announced it (`[ RUN      ]

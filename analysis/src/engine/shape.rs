@@ -1424,6 +1424,18 @@ fn test_verdict(line: &str) -> bool {
         })
 }
 
+/// Whether a line reports a failed assertion, in the words every language's assertions use
+/// (`AssertionError`, `assertion failed`, `Assertion `x' failed`, `AssertionFailedError`).
+pub(crate) fn asserts_failed(line: &str) -> bool {
+    let line = line.to_ascii_lowercase();
+    line.match_indices("assertion").any(|(at, word)| {
+        let rest = &line[at + word.len()..];
+        ["error", "fail", " failed"].iter().any(|w| rest.starts_with(w))
+            // C's and Rust's quote the failed expression first: `Assertion `x' failed`.
+            || rest.starts_with(" `") && rest.contains("failed")
+    })
+}
+
 /// A line that says only that a stage of the job failed, naming nothing that did (cargo's `error:
 /// build failed`, `Error: Tests failed.`, `Compilation failed`): a verdict over the errors above
 /// it, never their cause.
@@ -1814,10 +1826,30 @@ pub(crate) fn traced_command(line: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::{
-        closing_count, ends_with_hook_title, framed_title, gradle_reports_failure, gradle_task,
-        grunt_task, hook_passed, looks_like_path, reports_exit, says_only_that_it_failed,
-        summarises_failures, task_runner_heading, test_run_verdict, titles_failed_test,
+        asserts_failed, closing_count, ends_with_hook_title, framed_title, gradle_reports_failure,
+        gradle_task, grunt_task, hook_passed, looks_like_path, reports_exit,
+        says_only_that_it_failed, summarises_failures, task_runner_heading, test_run_verdict,
+        titles_failed_test,
     };
+
+    #[test]
+    fn a_failed_assertion_in_any_language_s_words() {
+        for failed in [
+            "tests/test_tls.py:93: AssertionError",
+            "thread 'main' panicked at 'assertion failed: total == 5', src/cart.rs:9:5",
+            "cart: cart.c:12: main: Assertion `total == 5' failed.",
+            "org.opentest4j.AssertionFailedError: expected: <5> but was: <3>",
+        ] {
+            assert!(asserts_failed(failed), "{failed}");
+        }
+        for other in [
+            "ok 3 - assertions hold",
+            "error: failed to fetch https://registry.example/cart",
+            "98 runs, 620 assertions, 0 failures, 0 errors, 0 skips",
+        ] {
+            assert!(!asserts_failed(other), "{other}");
+        }
+    }
 
     #[test]
     fn a_verdict_that_names_nothing_that_failed() {
