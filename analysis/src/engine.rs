@@ -2024,6 +2024,16 @@ impl Engine {
                 {
                     lines.insert(0, (n, line.clone()));
                 }
+                // A message whose lines are indented under its first (CMake's `CMake Error at
+                // …:` over `  Could NOT find Halide …`, then `Call Stack …:`): up to that line.
+                while let Some(&(top, ref said)) = lines.first()
+                    && lines.len() < 8
+                    && indent_of(said) > indent_of(text)
+                    && let Some((n, line)) =
+                        above.next_if(|(n, l)| n + 1 == top && !l.trim().is_empty())
+                {
+                    lines.insert(0, (n, line.clone()));
+                }
                 // A message a weaker rule read on its own (a bare `error: …`, any tool's) is
                 // this location's message: the block takes it over.
                 let message_above = self.current.generic.back().filter(|b| {

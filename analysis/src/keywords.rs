@@ -136,7 +136,12 @@ static KEYWORDS: &[&str] = &[
     "ld: ",
     "multiple definition",
     "symbols",
-    "stack traceback",
+    // Any language's heading over its trace of calls (`stack traceback:`, `Stacktrace:`).
+    "stack trace",
+    "stacktrace",
+    "backtrace",
+    "call stack",
+    "callstack",
     "code style",
     "needs formatting",
     "problem ",

@@ -103,6 +103,30 @@ fn a_failed_test_s_title_heads_its_report_from_well_above_the_failure() {
 }
 
 #[test]
+fn a_heading_over_a_trace_of_calls_is_a_crash_whose_message_is_right_above() {
+    // An unknown program's crash: its message, then its trace under a heading.
+    let log = job(
+        "$ ./bin/shopd --check\nloading prices from prices.db\nPrice table is empty, nothing to sell\nBacktrace:\n  #0 0x401136 in load_prices shopd.c:41\n  #1 0x401180 in main shopd.c:77\nchecked 0 items\n",
+    );
+    let report = analyze(&log);
+    let (start, end, _) = first_excerpt(&report);
+    assert!(start == 13 && end >= 16, "{report:#?}");
+    assert_eq!(report.headline, "Price table is empty, nothing to sell");
+    // A message indented under its first line, over a trace of where it was raised (CMake's
+    // shape): from that first line.
+    let log = job(
+        "$ ./configure-shop\nreading config/shop.cfg\nShop configuration halted in config/shop.cfg, section prices:\n  No price list named \"spring\" (known lists: winter,\n  summer)\nCall Stack (most recent call first):\n  config/shop.cfg:12 (include)\n  config/main.cfg:3 (include)\n\nConfiguring incomplete.\n",
+    );
+    let report = analyze(&log);
+    let (start, end, _) = first_excerpt(&report);
+    assert!(start == 13 && end >= 18, "{report:#?}");
+    assert!(
+        report.headline.starts_with("Shop configuration halted"),
+        "{report:#?}"
+    );
+}
+
+#[test]
 fn a_verdict_that_names_nothing_that_failed_points_at_the_errors_above_it() {
     // A build script's own closing word, after the errors of a tool it ran and the progress of
     // what it went on to build: the errors are what failed.

@@ -2,7 +2,7 @@
 //! Tried in the order listed, after the families before this one (see [`super::RULES`]).
 
 use super::Category::{Compilation, Configuration, Lint, TestFailure, Unknown};
-use super::Shape::{Diagnostic, Line, List, Report, Section};
+use super::Shape::{Diagnostic, Line, List, Report, Section, Stack};
 use super::{Lead, Rule, rule, titling_output};
 
 pub(super) static RULES: &[Rule] = &[
@@ -111,6 +111,21 @@ pub(super) static RULES: &[Rule] = &[
         Report,
         "The tool stopped on an error of its own: the lines under its banner say what it could not do.",
     ),
+    // A heading over a trace of calls, any language's (Lua's `stack traceback:`, Rust's `stack
+    // backtrace:`, PHP's and .NET's `Stack trace:`, Julia's `Stacktrace:`, a debugger's
+    // `Backtrace:`): a program crashed, and its message is the line right above. Indented, it is
+    // a part of a report that says more above it (ExUnit's `stacktrace:` under its assertion).
+    Rule {
+        lead: Lead::Line,
+        ..rule(
+            "trace-heading",
+            r"(?i)^(?:stack ?trace|stack backtrace|stack traceback|backtrace|call ?stack)(?: \(most recent call (?:first|last)\))?:\s*$",
+            Unknown,
+            2,
+            Stack,
+            "A program crashed: the line above its trace of calls says why, the first frames where.",
+        )
+    },
     // A count of errors standing on its own (Grunt's `>> 1 error in 2 files`, `TypeScript: 2 errors`,
     // PHPStan's `[ERROR] Found 2 errors`): whatever the tool, what it counted is the paragraph
     // above.

@@ -66,6 +66,8 @@ fn recognises_tools() {
             "gcc",
         ),
         ("parse.y:12.3: warning: unused value: $2", "diagnostic"),
+        ("Stacktrace:", "trace-heading"),
+        ("Call Stack (most recent call first):", "trace-heading"),
         (":tests/cart.test:2: [Failed]", "bracketed-verdict"),
         (
             "check prices of north.json ...  [FAIL]",
