@@ -755,7 +755,8 @@ impl Step {
                         // failed`) points at the verdicts just above it, whatever read them; a
                         // run's closing summary of its failures (`Failed: 1.  Passed: 7.`,
                         // `failures:` over their names), at the first failure the run reported,
-                        // however far above.
+                        // however far above; a verdict that names nothing that failed (`ERROR:
+                        // Build failed`), at the latest error above it.
                         let earlier =
                             || (self.generic.iter().filter(candidate)).filter(|b| b.seq < last.seq);
                         let last = if last.shape == Shape::Line
