@@ -1625,7 +1625,11 @@ pub(super) fn summarises_failures(line: &str) -> bool {
         let w = w.trim_matches(|c: char| !c.is_ascii_alphanumeric());
         !w.is_empty() && w != "0" && w.bytes().all(|b| b.is_ascii_digit())
     };
-    let words: Vec<&str> = t.split_whitespace().collect();
+    // A tag's brackets are not words: GoogleTest's `[  FAILED  ] 1 test, listed below:`.
+    let words: Vec<&str> = t
+        .split_whitespace()
+        .filter(|w| w.contains(|c: char| c.is_ascii_alphanumeric()))
+        .collect();
     let counted = words
         .windows(2)
         .any(|p| number(p[0]) && failure_word(p[1]) || failure_word(p[0]) && number(p[1]));
@@ -1909,6 +1913,7 @@ mod tests {
             "failures:",
             "The following tests FAILED:",
             "Test Summary Report",
+            "[  FAILED  ] 1 test, listed below:",
         ] {
             assert!(summarises_failures(line), "{line}");
         }
@@ -1918,6 +1923,8 @@ mod tests {
             "[cart_discount] failed",
             "Rule 0: org.apache.maven.plugins.enforcer.DependencyConvergence failed with message:",
             "make: *** [Makefile:4: test] Error 1",
+            "[  PASSED  ] 2 tests.",
+            "[  FAILED  ] Cart.ParsesQuantity (0 ms)",
         ] {
             assert!(!summarises_failures(line), "{line}");
         }
