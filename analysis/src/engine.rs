@@ -2145,9 +2145,12 @@ impl Engine {
                 }
                 // (A report's own title is its anchor.)
                 if lines.is_empty() && !matches!(rule.shape, Shape::Report | Shape::Section) {
-                    lines.extend(self.lead_over_weaker_line(rule, number, 12, |tail, taken| {
-                        failed_test_report_above(tail, number, text, taken)
-                    }));
+                    let reach = lead::FAILED_TEST_REACH as u64;
+                    lines.extend(
+                        self.lead_over_weaker_line(rule, number, reach, |tail, taken| {
+                            failed_test_report_above(tail, number, text, taken)
+                        }),
+                    );
                     titled = !lines.is_empty();
                 }
                 if lines.is_empty() {

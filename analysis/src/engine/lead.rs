@@ -830,8 +830,18 @@ pub(super) fn failed_test_report_above(
     if line.trim_end().ends_with(':') {
         return Vec::new();
     }
-    since_announcement(tail, number, taken, 30, true, titles_failed_test)
+    since_announcement(
+        tail,
+        number,
+        taken,
+        FAILED_TEST_REACH,
+        true,
+        titles_failed_test,
+    )
 }
+
+/// How many lines above a line of a failed test's report its title may be.
+pub(super) const FAILED_TEST_REACH: usize = 30;
 
 /// The remembered lines a test or task printed since its runner announced it (`[ RUN      ]
 /// name`, `TASK [name] ***`) up to line `number`; nothing when the announcement is not among the
