@@ -2231,21 +2231,32 @@ impl Engine {
         reach: u64,
         lead: impl FnOnce(&VecDeque<(u64, String)>, u64) -> Vec<(u64, String)>,
     ) -> Vec<(u64, String)> {
-        // (Only the last block: the lead is not to reach into a block that came after it.)
-        let alone = self.current.generic.back().and_then(|b| {
-            let (n, _) = b.lines.first()?;
+        // (Only the last block: the lead is not to reach into a block that came after it. Two
+        // lines at most: a weak word's line and the heading over it, `==== ERRORS ====` over
+        // `____ ERROR at setup of test_orders ____`.)
+        let weaker = self.current.generic.back().and_then(|b| {
+            let (first, _) = b.lines.first()?;
+            let (last, _) = b.lines.last()?;
             (b.rule.tier > rule.tier
-                && b.lines.len() == 1
-                && n + reach >= number
-                && *n >= self.last_block_end)
-                .then_some(*n)
+                && b.lines.len() <= 2
+                && first + reach >= number
+                && *last >= self.last_block_end)
+                .then_some(*first..=*last)
         });
-        let lines = lead(
+        let mut lines = lead(
             &self.current.tail,
-            alone.map_or(self.last_block_end, |n| n - 1),
+            weaker
+                .as_ref()
+                .map_or(self.last_block_end, |lines| lines.start() - 1),
         );
-        if lines.first().is_some_and(|l| Some(l.0) == alone) {
-            self.current.generic.pop_back();
+        // The block's lines above where the lead starts go with it (minitest's `1) Failure:`
+        // over the test's name).
+        if let Some(start) = lines.first().map(|l| l.0)
+            && weaker.as_ref().is_some_and(|w| w.contains(&start))
+            && let Some(block) = self.current.generic.pop_back()
+        {
+            let above = block.lines.into_iter().take_while(|l| l.0 < start);
+            lines.splice(0..0, above);
         }
         lines
     }

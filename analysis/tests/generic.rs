@@ -103,6 +103,21 @@ fn a_failed_test_s_title_heads_its_report_from_well_above_the_failure() {
 }
 
 #[test]
+fn a_framed_verdict_titles_the_report_a_weak_word_read_first() {
+    // The failed word read the heading and the framed title as a block of its own; the
+    // assertion's report starts at that title, a blank line and the test's output above it.
+    let log = job(
+        "$ ./run-checks\ncheck_ciphers ... ok\n** CHECK FAILURES **\n------------ FAILED check handshake ------------\n\n  sent client hello\n  got server hello\nchecks/handshake.tcl:41: AssertionError: server key is X25519\n\n2 checks, 1 failed\n",
+    );
+    // From the heading the weak word read with the title down to the run's count.
+    let report = assert_first_excerpt(&log, (13, 20));
+    assert!(
+        report.headline.starts_with("checks/handshake.tcl:41"),
+        "{report:#?}"
+    );
+}
+
+#[test]
 fn a_heading_over_a_trace_of_calls_is_a_crash_whose_message_is_right_above() {
     // An unknown program's crash: its message, then its trace under a heading.
     let log = job(

@@ -1600,8 +1600,12 @@ pub(super) fn titles_failed_test(line: &str) -> bool {
     if crate::extract::failing_test(line).is_some() {
         return true;
     }
-    if framed_title(line).is_some_and(|title| !title.contains(char::is_whitespace)) {
-        return true;
+    // Framed, a verdict word may title it too (pytest's `____ ERROR at setup of test_orders
+    // ____`, `____ ERROR collecting tests/test_db.py ____`).
+    if let Some(title) = framed_title(line) {
+        let verdict = title.split_whitespace().next();
+        return !title.contains(char::is_whitespace)
+            || matches!(verdict, Some("ERROR" | "FAIL" | "FAILED" | "FAILURE"));
     }
     let mut words = line.split_whitespace();
     let verdict = words.next().map(|w| w.trim_end_matches(':'));
@@ -1889,6 +1893,8 @@ mod tests {
             "==================== sums_two_prices ====================",
             "____________________ test_total ____________________",
             "--- FAIL: TestTotal (0.00s)",
+            "________________ ERROR at setup of test_orders ________________",
+            "------------ FAILED check handshake ------------",
         ] {
             assert!(titles_failed_test(title), "{title}");
         }
@@ -1896,6 +1902,7 @@ mod tests {
             "FAILURE: Build failed with an exception.",
             "FAIL",
             "==================== Running tests ====================",
+            "==================== Errors in the setup ====================",
             "Failed to fetch https://registry.example/cart: timed out",
             "the test FAIL cart > sums",
         ] {
