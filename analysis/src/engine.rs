@@ -2221,9 +2221,10 @@ impl Engine {
     }
 
     /// The lines `lead` finds above line `number` among those no block took, for a block of
-    /// `rule`'s. A line a weaker rule read on its own within `reach` lines above is open to it
-    /// (the logged message over an exception, a test's `FAIL` title over its report): when the
-    /// lead starts there, the block takes that line over.
+    /// `rule`'s. What a weaker rule read on its own within `reach` lines above, a line or two, is
+    /// open to it (the logged message over an exception, a test's `FAIL` title over its report,
+    /// a framed title under its section's heading): when the lead starts there, the block takes
+    /// those lines over.
     fn lead_over_weaker_line(
         &mut self,
         rule: &Rule,

@@ -1595,7 +1595,8 @@ pub(super) fn framed_title(line: &str) -> Option<&str> {
 /// table reads (see [`crate::extract::failing_test`]), a verdict word first, then what failed
 /// (` FAIL  cart.test.js > sums`, `Failure -> spec/cart_spec.lua @ 4`, `FAIL in (two-prices)`),
 /// not a sentence (Gradle's `FAILURE: Build failed with an exception.`); or a name framed by
-/// rules (`==== sums_two_prices ====`), not a banner's words (`==== Running tests ====`).
+/// rules (`==== sums_two_prices ====`) or a verdict framed so (`____ ERROR at setup of
+/// test_orders ____`), not a banner's words (`==== Running tests ====`).
 pub(super) fn titles_failed_test(line: &str) -> bool {
     if crate::extract::failing_test(line).is_some() {
         return true;
