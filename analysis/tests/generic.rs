@@ -25,6 +25,13 @@ fn assert_first_excerpt(log: &str, lines: (u64, u64)) -> Report {
     report
 }
 
+/// Analyses `log` and asserts that its first excerpt spans `lines` and its headline starts with
+/// `headline`.
+fn assert_headed(log: &str, lines: (u64, u64), headline: &str) {
+    let report = assert_first_excerpt(log, lines);
+    assert!(report.headline.starts_with(headline), "{report:#?}");
+}
+
 /// What `autoflake --check` says of a file, the failed command's line in the interleaving tests.
 const AUTOFLAKE_SAID: &str = "shop/cart.py: Unused imports/variables detected";
 
@@ -95,11 +102,7 @@ fn a_failed_test_s_title_heads_its_report_from_well_above_the_failure() {
     let log = job(&format!(
         "$ ./run-checks\ncheck_ciphers ... ok\n==================== check_handshake ====================\n{steps}checks/handshake.tcl:41: AssertionError: server key is X25519, expected DH 2048\n2 checks, 1 failed\n"
     ));
-    let report = assert_first_excerpt(&log, (13, 31));
-    assert!(
-        report.headline.starts_with("checks/handshake.tcl:41"),
-        "{report:#?}"
-    );
+    assert_headed(&log, (13, 31), "checks/handshake.tcl:41");
 }
 
 #[test]
@@ -110,11 +113,7 @@ fn a_framed_verdict_titles_the_report_a_weak_word_read_first() {
         "$ ./run-checks\ncheck_ciphers ... ok\n** CHECK FAILURES **\n------------ FAILED check handshake ------------\n\n  sent client hello\n  got server hello\nchecks/handshake.tcl:41: AssertionError: server key is X25519\n\n2 checks, 1 failed\n",
     );
     // From the heading the weak word read with the title down to the run's count.
-    let report = assert_first_excerpt(&log, (13, 20));
-    assert!(
-        report.headline.starts_with("checks/handshake.tcl:41"),
-        "{report:#?}"
-    );
+    assert_headed(&log, (13, 20), "checks/handshake.tcl:41");
 }
 
 #[test]
@@ -151,11 +150,7 @@ fn a_verdict_that_names_nothing_that_failed_points_at_the_errors_above_it() {
     let log = job(&format!(
         "$ ./build.sh\ngenerating bindings for shop\nshopgen: error: schema shop.schema has no version field\nshopgen: error: cannot generate bindings\n\n{progress}ERROR: Build failed\n"
     ));
-    let report = assert_first_excerpt(&log, (13, 24));
-    assert!(
-        report.headline.starts_with("shopgen: error: schema"),
-        "{report:#?}"
-    );
+    assert_headed(&log, (13, 24), "shopgen: error: schema");
     // Alone, the verdict is all the step said.
     let report = analyze(&job(
         "$ ./build.sh\ngenerating bindings for shop\nERROR: Build failed\n",
@@ -4627,8 +4622,7 @@ fn what_a_command_maven_s_exec_plugin_ran_printed_is_the_cause_not_the_plugin_s_
     let log = job(&format!(
         "{MAVEN_EXEC_HEAD}parse error: Expected another key-value pair at line 1, column 16\nxargs: sh: exited with status 255; aborting\n{MAVEN_EXEC_REPORT}"
     ));
-    let report = assert_first_excerpt(&log, (19, 20));
-    assert!(report.headline.starts_with("parse error"), "{report:#?}");
+    assert_headed(&log, (19, 20), "parse error");
 }
 
 /// `gofmt -d`'s diff, as a `test -z` check prints it: twelve lines.
