@@ -259,8 +259,9 @@ pub static RULES: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
 });
 
 /// Lines that look like errors and are not: commands echoed by the CI, summaries of zero
-/// failures, compiler flags, progress output, a failure the program says it will retry or went
-/// on past (`…, skipping`, `…, falling back to …`), a place followed by a name alone (type-coverage's
+/// failures, compiler flags (not the `[-Werror=…]` a diagnostic names its flag by), progress
+/// output, a failure the program says it will retry or went on past (`…, skipping`, `…, falling
+/// back to …`), a place followed by a name alone (type-coverage's
 /// list of untyped identifiers: `src/cart.ts:1:23: prices`), SLF4J's warnings about its own
 /// binding (`SLF4J: Failed to load class "org.slf4j.impl.StaticLoggerBinder".`, its documented
 /// diagnostics, which a passing program prints).
@@ -272,7 +273,7 @@ static NOISE: &str = r"(?ix)
   | \b0\ (errors?|failures?|failed)\b
   | \b(errors?|failures?|failed):?\ 0\b
   | \bno\ errors?\b
-  | -W(no-)?error
+  | (^|[^\[])-W(no-)?error
   | -fmax-errors
   | ^\s*(compiling|checking|downloading|downloaded|fresh|running|installing|collecting|requirement\ already)\s
   | ^\s*(warning|warn|npm\ warn|\[warning\]|\[warn\]|note):?\s

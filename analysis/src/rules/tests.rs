@@ -750,6 +750,19 @@ fn ignores_noise() {
 }
 
 #[test]
+fn a_diagnostic_that_names_its_werror_flag_is_not_a_flag_on_a_command_line() {
+    // What makes the flags noise on a compiler's command line would hide any tool's error that
+    // names the flag that made it one (GCC's `[-Werror=…]`, Clang's `[-Werror,-W…]`).
+    for line in [
+        "src/grammar.q(4,2): unused token 'NUM' [-Werror=unused]",
+        "src/grammar.q:4:2 error unused token 'NUM' [-Werror,-Wunused]",
+    ] {
+        assert_eq!(rule_of(line), Some("diagnostic"), "{line}");
+    }
+    assert_eq!(rule_of("qc -Werror=unused -c src/grammar.q"), None);
+}
+
+#[test]
 fn a_network_error_that_will_be_retried_is_only_an_attempt() {
     for line in [
         "db: connection refused (retrying)",
