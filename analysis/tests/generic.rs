@@ -3112,6 +3112,27 @@ fn a_message_announced_at_a_place_sums_up_the_report_around_it() {
 }
 
 #[test]
+fn an_error_a_tool_names_after_itself_is_the_cause_with_its_indented_message() {
+    // An unknown configure tool's `<Name> Error at <place>:` over its indented message, and its
+    // closing words after two blank lines: the error is the cause, not those last words.
+    let report = analyze(&job(
+        "$ ./configure.sh\n-- checking for money.h - not found\nForge Error at recipes/shop.rcp:12 (require):\n  Could not find a package \"libmoney\" needed by \"shop\".\n\n  Install libmoney-dev or set MONEY_DIR.\n\n\n-- Configuring incomplete, errors occurred!\nSee also \"build/forge.log\".\n",
+    ));
+    let (start, end, text) = first_excerpt(&report);
+    assert_eq!(start, 13, "{report:#?}");
+    assert!(
+        end >= 16 && text.contains("Install libmoney-dev"),
+        "{report:#?}"
+    );
+    assert!(
+        report
+            .headline
+            .starts_with("Forge Error at recipes/shop.rcp:12 (require):"),
+        "{report:#?}"
+    );
+}
+
+#[test]
 fn a_step_no_rule_reads_is_summed_up_by_the_error_a_program_gave_not_its_last_note() {
     let log = job(
         "$ ./lint-prices\nlint-prices: errors found in prices.csv (2 rows)\nlint-prices: note: rerun with --verbose to list the rows\n",

@@ -168,6 +168,18 @@ pub(super) static RULES: &[Rule] = &[
         Line,
         "The build tool stopped on a fatal problem before building: the line says what it could not read or do.",
     ),
+    // A tool's or a kind's name before the word error, and the place it happened
+    // (`CMake Error at CMakeLists.txt:3 (find_package):`, TeX's `! LaTeX Error: File … not found.`,
+    // `Fatal Python error: Segmentation fault`, Jest's `● Validation Error:`), behind a mark as
+    // such tools print it: the message is the rest of the line or the lines indented under it.
+    rule(
+        "named-error",
+        r"^(?:(?:!|●|✖|✗|✘|×|❌|▸)\s+)?[A-Z][A-Za-z+#]*(?: [A-Z][A-Za-z+#]*)? (?:Error|ERROR|error)(?: at [^\s:]+:\d+[^:]*)?:(?: \S|\s*$)",
+        Unknown,
+        2,
+        Line,
+        "A tool stopped on an error it names: the line and the lines indented under it say what and where.",
+    ),
     rule(
         "generic-error",
         // A bracketed tag alone opens a report too: sbt and Maven print an empty `[error]` line

@@ -750,6 +750,28 @@ fn ignores_noise() {
 }
 
 #[test]
+fn an_error_named_after_a_tool_or_a_kind_is_an_error() {
+    for line in [
+        "Forge Error at recipes/shop.rcp:12 (require):",
+        "Forge Error: The source directory \"/src\" does not exist.",
+        "Fatal Runtime error: heap exhausted",
+        "Schema Error:",
+        "Project ERROR: Unknown module(s) in QT: charts",
+    ] {
+        assert_eq!(rule_of(line), Some("named-error"), "{line}");
+    }
+    // One word before the colon is an exception's name or a bare tag, not a name and the word.
+    for line in [
+        "Error: no such file",
+        "ValidationError: price must be positive",
+    ] {
+        assert_ne!(rule_of(line), Some("named-error"), "{line}");
+    }
+    // Three words before it are prose.
+    assert_eq!(rule_of("Then The Build Error: none"), None);
+}
+
+#[test]
 fn a_diagnostic_that_names_its_werror_flag_is_not_a_flag_on_a_command_line() {
     // What makes the flags noise on a compiler's command line would hide any tool's error that
     // names the flag that made it one (GCC's `[-Werror=…]`, Clang's `[-Werror,-W…]`).
