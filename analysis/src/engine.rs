@@ -2017,6 +2017,19 @@ impl Engine {
                 // Check the spelling …`): a line in lower case under a full one.
                 let mut above = above.peekable();
                 lines.extend(above.next().map(|(n, line)| (n, line.clone())));
+                // A trace set off from the message by a blank line (Python's faulthandler's
+                // `Fatal Python error: …`, a blank, `Current thread 0x… (most recent call
+                // first):`): the message is the line above the blank.
+                if rule.shape == Shape::Stack
+                    && lines.is_empty()
+                    && number > self.last_block_end + 2
+                    && self.current.blanks.iter().any(|(n, _)| n + 1 == number)
+                    && let Some((n, message)) = self.current.tail.back()
+                    && n + 2 == number
+                    && !message.trim().is_empty()
+                {
+                    lines.extend([(*n, message.clone()), (n + 1, String::new())]);
+                }
                 while let Some(&(top, ref said)) = lines.first()
                     && lines.len() < 4
                     && said.starts_with(|c: char| c.is_lowercase())

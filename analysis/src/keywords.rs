@@ -142,6 +142,7 @@ static KEYWORDS: &[&str] = &[
     "backtrace",
     "call stack",
     "callstack",
+    "most recent call",
     "code style",
     "needs formatting",
     "problem ",

@@ -3112,6 +3112,19 @@ fn a_message_announced_at_a_place_sums_up_the_report_around_it() {
 }
 
 #[test]
+fn a_trace_that_says_its_frames_order_is_a_crash_under_the_message_a_blank_line_above() {
+    // Any runtime's heading that says its frames' order, set off by a blank line from the
+    // message over it (as Python's faulthandler prints a crash): the message, then the frames.
+    assert_headed(
+        &job(
+            "$ ./run-worker\nstarting worker 3\nworker 3 died in native code\n\nThread 0x00007f20439e3b80 (most recent call first):\n  at shop.native.checksum (native.q:7)\n  at shop.worker.run (worker.q:12)\n",
+        ),
+        (13, 17),
+        "worker 3 died in native code",
+    );
+}
+
+#[test]
 fn an_error_a_tool_names_after_itself_is_the_cause_with_its_indented_message() {
     // An unknown configure tool's `<Name> Error at <place>:` over its indented message, and its
     // closing words after two blank lines: the error is the cause, not those last words.

@@ -113,13 +113,15 @@ pub(super) static RULES: &[Rule] = &[
     ),
     // A heading over a trace of calls, any language's (Lua's `stack traceback:`, Rust's `stack
     // backtrace:`, PHP's and .NET's `Stack trace:`, Julia's `Stacktrace:`, a debugger's
-    // `Backtrace:`): a program crashed, and its message is the line right above. Indented, it is
+    // `Backtrace:`), or any heading that says its frames' order (`Thread 0x7f20 (most recent call
+    // first):`): a program crashed, and its message is the line right above (or above the blank
+    // line that sets the trace off). Indented, it is
     // a part of a report that says more above it (ExUnit's `stacktrace:` under its assertion).
     Rule {
         lead: Lead::Line,
         ..rule(
             "trace-heading",
-            r"(?i)^(?:stack ?trace|stack backtrace|stack traceback|backtrace|call ?stack)(?: \(most recent call (?:first|last)\))?:\s*$",
+            r"(?i)^(?:stack ?trace|stack backtrace|stack traceback|backtrace|call ?stack)(?: \(most recent call (?:first|last)\))?:\s*$|^\S.{0,80} \(most recent call (?:first|last)\):\s*$",
             Unknown,
             2,
             Stack,

@@ -68,6 +68,10 @@ fn recognises_tools() {
         ("parse.y:12.3: warning: unused value: $2", "diagnostic"),
         ("Stacktrace:", "trace-heading"),
         ("Call Stack (most recent call first):", "trace-heading"),
+        (
+            "Thread 0x00007f20439e3b80 (most recent call first):",
+            "trace-heading",
+        ),
         (":tests/cart.test:2: [Failed]", "bracketed-verdict"),
         (
             "check prices of north.json ...  [FAIL]",
