@@ -115,8 +115,8 @@ pub(super) static RULES: &[Rule] = &[
     // backtrace:`, PHP's and .NET's `Stack trace:`, Julia's `Stacktrace:`, a debugger's
     // `Backtrace:`), or any heading that says its frames' order (`Thread 0x7f20 (most recent call
     // first):`): a program crashed, and its message is the line right above (or above the blank
-    // line that sets the trace off). Indented, it is
-    // a part of a report that says more above it (ExUnit's `stacktrace:` under its assertion).
+    // line that sets the trace off). Indented, it is a part of a report that says more above it
+    // (ExUnit's `stacktrace:` under its assertion).
     Rule {
         lead: Lead::Line,
         ..rule(
