@@ -106,6 +106,11 @@ pub struct Block {
 }
 
 impl Block {
+    /// Whether its line was logged below error level (see [`crate::rules::LOGGED_BELOW_ERROR`]).
+    fn logged_below_error(&self) -> bool {
+        std::ptr::eq(self.rule, &crate::rules::LOGGED_BELOW_ERROR)
+    }
+
     /// The anchor and the lines after it (without the lines taken from above it).
     pub fn anchored_lines(&self) -> &[(u64, String)] {
         &self.lines[self.lead.min(self.lines.len())..]
@@ -730,13 +735,12 @@ impl Step {
                             })
                             // A line logged below error level is the weakest of its tier.
                             .min_by_key(|b| {
-                                let below = std::ptr::eq(b.rule, &crate::rules::LOGGED_BELOW_ERROR);
-                                (b.rule.tier, below, u64::MAX - b.seq)
+                                (b.rule.tier, b.logged_below_error(), u64::MAX - b.seq)
                             })?;
                         // A line logged below error level that the step went on well past says
                         // less than the step's own last words; a retry's warning says less than
                         // any line after it, which tells what became of the attempt.
-                        if std::ptr::eq(last.rule, &crate::rules::LOGGED_BELOW_ERROR) {
+                        if last.logged_below_error() {
                             let end = last.lines.last().map_or(0, |l| l.0);
                             let retried = said(last).is_some_and(crate::rules::says_it_retries);
                             let past = if retried { 0 } else { WENT_ON_PAST as u64 };
@@ -767,7 +771,10 @@ impl Step {
                                 .min_by_key(|b| b.seq)
                                 .unwrap_or(last)
                         } else if said(last).is_some_and(says_only_that_it_failed) {
-                            earlier().max_by_key(|b| b.seq).unwrap_or(last)
+                            // The latest error, before a line logged below error level.
+                            earlier()
+                                .max_by_key(|b| (!b.logged_below_error(), b.seq))
+                                .unwrap_or(last)
                         } else if said(last).is_some_and(counts_failures) {
                             let end = last.lines.first().map_or(0, |l| l.0);
                             earlier()
@@ -828,7 +835,7 @@ impl Step {
                 // A line logged below error level (a retry's warning) titles nothing, nor does
                 // an application's record of a cause of its own (an environment event, an
                 // exception it logged over its traceback or frames) over another failure.
-                .filter(|b| !std::ptr::eq(b.rule, &crate::rules::LOGGED_BELOW_ERROR))
+                .filter(|b| !b.logged_below_error())
                 .filter(|b| {
                     let own_cause = b.rule.category.masquerade_rank().is_some()
                         || matches!(b.shape, Shape::Traceback | Shape::Stack);

@@ -3112,6 +3112,19 @@ fn a_message_announced_at_a_place_sums_up_the_report_around_it() {
 }
 
 #[test]
+fn a_verdict_that_names_nothing_points_at_the_latest_error_not_a_debug_line_after_it() {
+    // `Build failed.` says only that it failed: of the lines above it, the one that failed at
+    // error level says why, not the debug line the script logged after it.
+    let report = analyze(&job(
+        "$ ./build.sh\npacking shop\npacking prices FAILED: table lacks column vat\nDEBUG: cache upload failed with status 500\nBuild failed.\n",
+    ));
+    assert!(
+        report.headline.starts_with("packing prices FAILED"),
+        "{report:#?}"
+    );
+}
+
+#[test]
 fn a_trace_that_says_its_frames_order_is_a_crash_under_the_message_a_blank_line_above() {
     // Any runtime's heading that says its frames' order, set off by a blank line from the
     // message over it (as Python's faulthandler prints a crash): the message, then the frames.
