@@ -211,6 +211,12 @@ fn counts_failures(line: &str) -> bool {
     }
 }
 
+/// Whether a block is a count of findings (`1 error`) that found none of its own above it: the
+/// block above it that took them is what it counts.
+fn counts_nothing_shown(block: &Block) -> bool {
+    block.rule.lead == Lead::Findings && block.lines.len() == 1
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct Step {
     /// The command, cut short for the report.
@@ -756,7 +762,8 @@ impl Step {
                         // subprocess exited when trying to invoke …`) points at the error the
                         // subprocess printed above it.
                         // A count of the tests that failed (octave's `error: cart_total: 1 of 2 tests
-                        // failed`) points at the verdicts just above it, whatever read them; a
+                        // failed`), or of errors none of which it found above it (`1 error` under a
+                        // report a weaker rule read), points at the blocks just above it; a
                         // run's closing summary of its failures (`Failed: 1.  Passed: 7.`,
                         // `failures:` over their names), at the first failure the run reported,
                         // however far above; a verdict that names nothing that failed (`ERROR:
@@ -775,7 +782,9 @@ impl Step {
                             earlier()
                                 .max_by_key(|b| (!b.logged_below_error(), b.seq))
                                 .unwrap_or(last)
-                        } else if said(last).is_some_and(counts_failures) {
+                        } else if said(last).is_some_and(counts_failures)
+                            || counts_nothing_shown(last)
+                        {
                             let end = last.lines.first().map_or(0, |l| l.0);
                             earlier()
                                 .filter(|b| b.lines.last().is_some_and(|l| l.0 + 10 >= end))

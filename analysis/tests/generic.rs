@@ -5219,3 +5219,19 @@ fn a_weak_line_above_a_failed_test_s_verdict_opens_no_way_into_it() {
         "{report:#?}"
     );
 }
+
+#[test]
+fn a_count_of_errors_under_a_report_a_weaker_rule_took_points_at_that_report() {
+    // 12: a tool's verdict, over the place, the source line and its caret in a shape no rule
+    // reads (13–15); 17: its count of errors, which finds no findings of its own above it.
+    let log = job(concat!(
+        "$ forgec -d build src/Cart.forge\n",
+        "Forge compilation aborted:\n",
+        "src/Cart.forge: 3: unable to resolve class shop.Rounding\n",
+        "   import shop.Rounding\n",
+        "   ^\n",
+        "\n",
+        "1 error\n",
+    ));
+    assert_first_excerpt(&log, (12, 17));
+}
