@@ -2055,9 +2055,10 @@ impl Engine {
                     lines.insert(0, (n, line.clone()));
                 }
                 // A message whose lines are indented under its first (CMake's `CMake Error at
-                // …:` over `  Could NOT find Halide …`, then `Call Stack …:`): up to that line.
+                // …:` over `  Could NOT find Halide …`, then `Call Stack …:`; a loader's `module
+                // not found:` over each place it searched): up to that line.
                 while let Some(&(top, ref said)) = lines.first()
-                    && lines.len() < 8
+                    && lines.len() < 16
                     && indent_of(said) > indent_of(text)
                     && let Some((n, line)) =
                         above.next_if(|(n, l)| n + 1 == top && !l.trim().is_empty())

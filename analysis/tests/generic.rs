@@ -5235,3 +5235,26 @@ fn a_count_of_errors_under_a_report_a_weaker_rule_took_points_at_that_report() {
     ));
     assert_first_excerpt(&log, (12, 17));
 }
+
+#[test]
+fn a_trace_under_a_long_indented_message_takes_the_message_from_its_first_line() {
+    // 12: the program's message, 13–21: each place it searched, indented under it; 22: the
+    // heading of its trace.
+    let log = job(concat!(
+        "$ weave render site.wv\n",
+        "weave: plugin json could not be loaded; searched:\n",
+        "\t./plugins/json.wv\n",
+        "\t./plugins/json/init.wv\n",
+        "\t/usr/local/share/weave/plugins/json.wv\n",
+        "\t/usr/local/share/weave/plugins/json/init.wv\n",
+        "\t/usr/share/weave/plugins/json.wv\n",
+        "\t/usr/share/weave/plugins/json/init.wv\n",
+        "\t/usr/lib/weave/plugins/json.so\n",
+        "\t/usr/local/lib/weave/plugins/json.so\n",
+        "\t./json.so\n",
+        "Backtrace:\n",
+        "\tin load_plugin, site.wv line 2\n",
+        "\tin main, site.wv line 1\n",
+    ));
+    assert_headed(&log, (12, 24), "weave: plugin json could not be loaded");
+}
