@@ -115,13 +115,15 @@ pub(super) static RULES: &[Rule] = &[
     // backtrace:`, PHP's and .NET's `Stack trace:`, Julia's `Stacktrace:`, a debugger's
     // `Backtrace:`), or any heading that says its frames' order (`Thread 0x7f20 (most recent call
     // first):`): a program crashed, and its message is the line right above (or above the blank
-    // line that sets the trace off). Indented, it is a part of a report that says more above it
-    // (ExUnit's `stacktrace:` under its assertion).
+    // line that sets the trace off). Indented, the first kind is a part of a report that says
+    // more above it (ExUnit's `stacktrace:` under its assertion). The second is found by its
+    // end: `^\S.{0,80}` before it kept the anchored set's automaton reading nearly every line
+    // to its end (35 % more instructions over the dev corpus).
     Rule {
         lead: Lead::Line,
         ..rule(
             "trace-heading",
-            r"(?i)^(?:stack ?trace|stack backtrace|stack traceback|backtrace|call ?stack)(?: \(most recent call (?:first|last)\))?:\s*$|^\S.{0,80} \(most recent call (?:first|last)\):\s*$",
+            r"(?i)^(?:stack ?trace|stack backtrace|stack traceback|backtrace|call ?stack)(?: \(most recent call (?:first|last)\))?:\s*$| \(most recent call (?:first|last)\):\s*$",
             Unknown,
             2,
             Stack,
