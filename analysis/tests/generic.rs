@@ -5258,3 +5258,21 @@ fn a_trace_under_a_long_indented_message_takes_the_message_from_its_first_line()
     ));
     assert_headed(&log, (12, 24), "weave: plugin json could not be loaded");
 }
+
+#[test]
+fn a_verdict_that_says_its_errors_are_above_is_not_the_headline() {
+    // 13–15: a compiler's error in words no rule reads; 16: its verdict, pointing above it.
+    let log = job(concat!(
+        "$ quill build\n",
+        "Compiling 3 modules\n",
+        "  We found a problem in src/Cart.qu, line 3:\n",
+        "    3 | let total: int = \"3\"\n",
+        "  This has type string, but somewhere wanted int.\n",
+        "Failed to Compile. See Errors Above\n",
+    ));
+    let report = assert_first_excerpt(&log, (12, 16));
+    assert!(
+        !report.headline.starts_with("Failed to Compile"),
+        "{report:#?}"
+    );
+}

@@ -396,7 +396,7 @@ pub(crate) fn reports_exit(line: &str) -> bool {
 /// automaton over the line finds the phrases: the engine asks this of every line a block could
 /// go on with.
 fn says_how_it_exited(line: &str) -> bool {
-    const PHRASES: [&str; 31] = [
+    const PHRASES: [&str; 34] = [
         "exited with",
         "subprocess exited",
         // dpkg-buildpackage's `debian/rules binary subprocess returned exit status 2`.
@@ -461,10 +461,15 @@ fn says_how_it_exited(line: &str) -> bool {
         " did not pass validation",
         // A script's own report of where it stopped (an ERR trap's `Error on line 42: exit
         // code 1`), and a verdict that says the cause is above it (`Tests failed, see above.`,
-        // npm 6's `See above for more details.`).
+        // npm 6's `See above for more details.`, `Failed to Compile. See Errors Above`, `Exiting
+        // due to 1 warning(s)`). Not `previous error`: a note names its error so (`(Location of
+        // the symbol related to previous error)`), and tar's closing words are a part of its error.
         ": exit code ",
         "see above",
         "See above",
+        "Errors Above",
+        "errors above",
+        "Exiting due to ",
     ];
     // Leftmost-first matching lets the automaton skip ahead with its vectorised prefilter: most
     // lines hold no phrase, and only those that do are read again for the one that counts.
