@@ -1217,10 +1217,15 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
     } else {
         &step.tail
     };
-    let said = engine::said_last(source, step.recipe_echo);
+    let mut said = engine::said_last(source, step.recipe_echo);
     let start = engine::wrapped_output_start(source, said, step.recipe_echo);
     let from = source.get(start).map_or(0, |l| l.0);
-    let run = last_run(source.range(start..said), MAX_SHOWN_LINES.max(max), true);
+    let mut run = last_run(source.range(start..said), MAX_SHOWN_LINES.max(max), true);
+    // (Unless the links are all the step printed.)
+    if references(&run) && said - run.len() > start {
+        said -= run.len();
+        run = last_run(source.range(start..said), MAX_SHOWN_LINES.max(max), true);
+    }
     let start = start + opening_records(&run, from);
     let shown = paragraph_shown(source, source.range(start..said), max);
     // A step that printed nothing after its own echo: the echo is its last words.
@@ -1228,6 +1233,16 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
         (true, Some(announcement)) => vec![announcement],
         _ => shown,
     }
+}
+
+/// A closing list of links under its heading (`For more information:` over `  https://…` lines,
+/// as linters print their rules' pages): it says where to read about what was found above it.
+fn references(run: &[&(u64, String)]) -> bool {
+    run.len() >= 2
+        && run[0].1.trim_end().ends_with(':')
+        && run[1..].iter().all(|l| {
+            l.1.trim_start().starts_with("https://") || l.1.trim_start().starts_with("http://")
+        })
 }
 
 /// What is shown of `output`, what a command printed (in `source`, from under a wrapper's echo

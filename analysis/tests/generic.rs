@@ -5276,3 +5276,22 @@ fn a_verdict_that_says_its_errors_are_above_is_not_the_headline() {
         "{report:#?}"
     );
 }
+
+#[test]
+fn a_closing_list_of_links_is_passed_over_for_what_the_tool_found() {
+    // 12–14: a checker's findings in a shape no rule reads; 16: its count; 18–20: the pages
+    // of its rules, the step's last words.
+    let log = job(concat!(
+        "$ pagecheck public\n",
+        "public/index.html\n",
+        "   7:6   problem  <img> lacks a text alternative   img-alt\n",
+        "  10:12  problem  the id \"total\" is used twice     unique-id\n",
+        "\n",
+        "2 problems\n",
+        "\n",
+        "More information:\n",
+        "  https://pagecheck.dev/rules/img-alt\n",
+        "  https://pagecheck.dev/rules/unique-id\n",
+    ));
+    assert_first_excerpt(&log, (12, 16));
+}
