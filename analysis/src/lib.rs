@@ -1236,10 +1236,16 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
 }
 
 /// A closing list of links under its heading (`For more information:` over `  https://…` lines,
-/// as linters print their rules' pages): it says where to read about what was found above it.
+/// as linters print their rules' pages): it says where to read about what was found above it. A
+/// heading that says something else (`Could not download from:`) is the error itself.
 fn references(run: &[&(u64, String)]) -> bool {
+    const SAY_WHERE_TO_READ: [&str; 6] =
+        ["info", "details", "documentation", "docs", "learn", "see "];
+    let heading = run.first().map(|l| l.1.to_ascii_lowercase());
     run.len() >= 2
-        && run[0].1.trim_end().ends_with(':')
+        && heading.as_ref().is_some_and(|h| {
+            h.trim_end().ends_with(':') && SAY_WHERE_TO_READ.iter().any(|w| h.contains(w))
+        })
         && run[1..].iter().all(|l| {
             l.1.trim_start().starts_with("https://") || l.1.trim_start().starts_with("http://")
         })

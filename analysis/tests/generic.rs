@@ -5295,3 +5295,24 @@ fn a_closing_list_of_links_is_passed_over_for_what_the_tool_found() {
     ));
     assert_first_excerpt(&log, (12, 16));
 }
+
+#[test]
+fn a_link_under_a_heading_that_says_what_failed_is_the_error_not_a_reference() {
+    // 14–16: the step's last words, a failure with the addresses it could not fetch from.
+    let log = job(concat!(
+        "$ ./fetch-assets\n",
+        "fetching the fonts\n",
+        "\n",
+        "Could not download from:\n",
+        "  https://assets.example.com/fonts.tar.gz\n",
+        "  https://mirror.example.com/fonts.tar.gz\n",
+    ));
+    let report = analyze(&log);
+    assert!(
+        report
+            .excerpts
+            .iter()
+            .any(|e| e.text.contains("Could not download from:")),
+        "{report:#?}"
+    );
+}
