@@ -35,8 +35,8 @@ use regex::Regex;
 use shape::{
     aftermath_len, asserts_failed, code_fence, continues, echoing_tool_says, ends_report,
     ends_with_hook_title, error_tag, framed_title, gradle_reports_failure, gradle_task_failed,
-    hook_passed, in_titled_section, looks_like_path, passed_unit_title, program_prefix,
-    reads_as_echo, runs_echoing_tool, says_only_that_it_failed, starts_test_class,
+    hook_passed, in_titled_section, looks_like_path, make_ignored_error, passed_unit_title,
+    program_prefix, reads_as_echo, runs_echoing_tool, says_only_that_it_failed, starts_test_class,
     summarises_failures, task_header, task_ids, task_runner_heading, test_run_verdict, untagged,
     usage_heading, wrapper_heading, wrapper_reports,
 };
@@ -662,6 +662,17 @@ impl Step {
         // an outlived record.
         let went_past = |b: &Block| {
             if outlived(b) {
+                return true;
+            }
+            // make's report that it ignored the failure right above it (a `-` recipe line, `make
+            // -i`): the build went on.
+            let ignored = b.lines.last().is_some_and(|end| {
+                last_words
+                    .clone()
+                    .find(|l| l.0 > end.0)
+                    .is_some_and(|next| next.0 <= end.0 + 2 && make_ignored_error(&next.1))
+            });
+            if ignored {
                 return true;
             }
             let (Some(program), Some(end)) = (b.rule.ends_its_program, b.lines.last()) else {

@@ -5316,3 +5316,19 @@ fn a_link_under_a_heading_that_says_what_failed_is_the_error_not_a_reference() {
         "{report:#?}"
     );
 }
+
+#[test]
+fn an_error_make_says_it_ignored_is_not_the_cause_of_the_recipe_that_failed_after_it() {
+    // 13: `rm`'s error under a `-` recipe line, which make ignored (14); 16: what the recipe
+    // that failed printed, in words no rule reads, over make's report of it (17).
+    let log = job(concat!(
+        "$ make\n",
+        "rm build/*.o\n",
+        "rm: cannot remove 'build/*.o': No such file or directory\n",
+        "make: [Makefile:4: clean] Error 1 (ignored)\n",
+        "./gen-prices data/prices.csv\n",
+        "gen-prices: column amount is missing in data/prices.csv\n",
+        "make: *** [Makefile:7: prices] Error 1\n",
+    ));
+    assert_first_excerpt(&log, (16, 17));
+}

@@ -828,6 +828,19 @@ fn make_reports_exit(line: &str) -> bool {
             .is_some_and(|(_, code)| !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// Whether a line is make's report of a failure it ignored (`make: [Makefile:4: clean] Error 1
+/// (ignored)`, `make[1]: [clean] Error 2 (ignored)`), which GNU make prints for a recipe line
+/// marked `-` and under `make -i`.
+pub(crate) fn make_ignored_error(line: &str) -> bool {
+    let Some((tool, report)) = line.trim_end().split_once(": [") else {
+        return false;
+    };
+    let tool = tool.split_once('[').map_or(tool, |(name, _)| name);
+    ["make", "gmake", "mingw32-make"].contains(&tool)
+        && report.ends_with(" (ignored)")
+        && report.contains("] Error ")
+}
+
 /// The build tools that echo each command of a recipe on a bare line of its own before what the
 /// command prints: GNU make (as `gmake` and `mingw32-make` too), Rake's `sh` and SCons.
 const ECHOING_TOOLS: [&str; 5] = ["make", "gmake", "mingw32-make", "rake", "scons"];
@@ -1841,10 +1854,29 @@ pub(crate) fn traced_command(line: &str) -> Option<&str> {
 mod tests {
     use super::{
         asserts_failed, closing_count, ends_with_hook_title, framed_title, gradle_reports_failure,
-        gradle_task, grunt_task, hook_passed, looks_like_path, reports_exit,
+        gradle_task, grunt_task, hook_passed, looks_like_path, make_ignored_error, reports_exit,
         says_only_that_it_failed, summarises_failures, task_runner_heading, test_run_verdict,
         titles_failed_test,
     };
+
+    #[test]
+    fn make_s_report_of_an_error_it_ignored() {
+        for ignored in [
+            "make: [Makefile:4: clean] Error 1 (ignored)",
+            "make[1]: [clean] Error 2 (ignored)",
+            "gmake: [Makefile:9: lint] Error 127 (ignored)",
+        ] {
+            assert!(make_ignored_error(ignored), "{ignored}");
+        }
+        for other in [
+            "make: *** [Makefile:7: shop] Error 1",
+            "make: [Makefile:4: clean] Error 1",
+            "cmake: [x] Error 1 (ignored)",
+            "warning: [deprecation] Error 1 (ignored)",
+        ] {
+            assert!(!make_ignored_error(other), "{other}");
+        }
+    }
 
     #[test]
     fn a_failed_assertion_in_any_language_s_words() {
