@@ -261,7 +261,7 @@ pub static RULES: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
 /// Lines that look like errors and are not: commands echoed by the CI, summaries of zero
 /// failures, compiler flags (not the `[-Werror=…]` a diagnostic names its flag by), progress
 /// output, a failure the program says it will retry or went on past (`…, skipping`, `…, falling
-/// back to …`), a place followed by a name alone (type-coverage's
+/// back to …`, `… (ignored)`), a place followed by a name alone (type-coverage's
 /// list of untyped identifiers: `src/cart.ts:1:23: prices`), SLF4J's warnings about its own
 /// binding (`SLF4J: Failed to load class "org.slf4j.impl.StaticLoggerBinder".`, its documented
 /// diagnostics, which a passing program prints).
@@ -280,6 +280,7 @@ static NOISE: &str = r"(?ix)
   | error_reporting|error\.(log|rs|go|js|ts|py|h|c)\b|errors\.(rs|go|js|ts|py)\b
   | retrying|will\ retry|retry\ \d
   | ,\ (skipping|ignoring|continuing|falling\ back)\b
+  | \ \((skipping|ignoring|ignored|continuing|falling\ back)\b[^)]*\)\s*$
   | ^\s*(ok|pass|passed|✓|√)\b
   | ^\S+(:\d+)+:?\s*(warning|note|info|hint|remark|deprecated|\w+Warning)\b
   | ^\S+\(\d+(,\d+)?\):\s*(warning|note|info|message)\b
