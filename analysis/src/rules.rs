@@ -27,6 +27,16 @@ macro_rules! make_report {
     };
 }
 
+/// A failure the program says it went on past (`…, skipping`, `… (falling back to a cold start)`,
+/// `(ignored)`): noise where a generic rule reads the line, and what makes an environment's
+/// failure as weak as a line logged below error. In `NOISE`'s extended syntax.
+macro_rules! went_past {
+    () => {
+        r",\ (skipping|ignoring|continuing|falling\ back)\b
+  | \ \((skipping|ignoring|ignored|continuing|falling\ back)\b[^)]*\)\s*$"
+    };
+}
+
 mod compilers;
 mod configuration;
 mod dependencies;
@@ -265,7 +275,8 @@ pub static RULES: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
 /// list of untyped identifiers: `src/cart.ts:1:23: prices`), SLF4J's warnings about its own
 /// binding (`SLF4J: Failed to load class "org.slf4j.impl.StaticLoggerBinder".`, its documented
 /// diagnostics, which a passing program prints).
-static NOISE: &str = r"(?ix)
+static NOISE: &str = concat!(
+    r"(?ix)
     ^\$\s
   | ^\+\s
   | ^--\s
@@ -279,14 +290,16 @@ static NOISE: &str = r"(?ix)
   | ^\s*(warning|warn|npm\ warn|\[warning\]|\[warn\]|note):?\s
   | error_reporting|error\.(log|rs|go|js|ts|py|h|c)\b|errors\.(rs|go|js|ts|py)\b
   | retrying|will\ retry|retry\ \d
-  | ,\ (skipping|ignoring|continuing|falling\ back)\b
-  | \ \((skipping|ignoring|ignored|continuing|falling\ back)\b[^)]*\)\s*$
+  | ",
+    went_past!(),
+    r"
   | ^\s*(ok|pass|passed|✓|√)\b
   | ^\S+(:\d+)+:?\s*(warning|note|info|hint|remark|deprecated|\w+Warning)\b
   | ^\S+\(\d+(,\d+)?\):\s*(warning|note|info|message)\b
   | ^\S+:\d+:\d+:\ \w+$
   | ^SLF4J:\s
-";
+"
+);
 
 /// A log line written at a level below error (`[INFO]`, `WARN:`, `Warning:`, PHP's `PHP Notice:`,
 /// Python's `path:12: DeprecationWarning:`, `level=debug`, a timestamp then `DEBUG`, after
@@ -405,6 +418,7 @@ pub struct Rules {
     anchored: RuleSet,
     unanchored: RuleSet,
     noise: Regex,
+    went_past: Regex,
     below_error: Regex,
 }
 
@@ -477,6 +491,10 @@ impl Rules {
                     .unicode(false)
                     .build()
                     .expect("noise pattern compiles"),
+                went_past: RegexBuilder::new(concat!("(?ix)", went_past!()))
+                    .unicode(false)
+                    .build()
+                    .expect("went-past pattern compiles"),
                 below_error: RegexBuilder::new(&utf8_words(BELOW_ERROR))
                     .unicode(false)
                     .build()
@@ -580,9 +598,12 @@ impl Rules {
             return None;
         }
         // A network error the program says it will try again after (`db: connection refused
-        // (retrying)`) is an attempt, not the outcome: as weak as a line logged below error.
+        // (retrying)`) is an attempt, not the outcome, and an environment's failure it says it
+        // went on past (`ERROR cache: connection refused (falling back)`) did not stop it:
+        // both as weak as a line logged below error.
         if !best.names_its_level && self.below_error.is_match(line.as_bytes())
             || best.category == Category::Network && says_it_retries(line)
+            || best.category.masquerade_rank().is_some() && self.went_past.is_match(line.as_bytes())
         {
             return Some(&LOGGED_BELOW_ERROR);
         }

@@ -5332,3 +5332,17 @@ fn an_error_make_says_it_ignored_is_not_the_cause_of_the_recipe_that_failed_afte
     ));
     assert_first_excerpt(&log, (16, 17));
 }
+
+#[test]
+fn a_network_error_the_program_says_it_went_on_past_is_not_the_cause() {
+    // 12: a connection the program logged at error level and went on without; 14: the error
+    // that stopped the build.
+    let log = job(concat!(
+        "$ ./build-site\n",
+        "ERROR cache: connection refused (falling back to a cold start)\n",
+        "rendering 12 pages\n",
+        "pages/index.md:4: unknown layout wide\n",
+    ));
+    let report = assert_first_excerpt(&log, (14, 14));
+    assert_eq!(report.category, Category::Compilation, "{report:#?}");
+}
