@@ -741,6 +741,7 @@ fn ignores_noise() {
         // A failure the program says, in closing parentheses, that it went on past.
         "optional plugin 'coverage-badge' failed to load (skipping)",
         "cache: warm-up failed (falling back to a cold start)",
+        "ERROR: could not load config file .shoprc, using defaults",
     ] {
         assert_eq!(rule_of(line), None, "{line}");
     }
