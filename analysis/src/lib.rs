@@ -1241,11 +1241,9 @@ fn last_paragraph(step: &Step, compared: bool, max: usize) -> Vec<&(u64, String)
 fn references(run: &[&(u64, String)]) -> bool {
     const SAY_WHERE_TO_READ: [&str; 6] =
         ["info", "details", "documentation", "docs", "learn", "see "];
-    let heading = run.first().map(|l| l.1.to_ascii_lowercase());
     run.len() >= 2
-        && heading.as_ref().is_some_and(|h| {
-            h.trim_end().ends_with(':') && SAY_WHERE_TO_READ.iter().any(|w| h.contains(w))
-        })
+        && run[0].1.trim_end().ends_with(':')
+        && rules::says_any(&run[0].1, &SAY_WHERE_TO_READ)
         && run[1..].iter().all(|l| {
             l.1.trim_start().starts_with("https://") || l.1.trim_start().starts_with("http://")
         })

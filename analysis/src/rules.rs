@@ -28,8 +28,8 @@ macro_rules! make_report {
 }
 
 /// A failure the program says it went on past (`…, skipping`, `… (falling back to a cold start)`,
-/// `(ignored)`, `…, using defaults`): noise where a generic rule reads the line, and what makes an environment's
-/// failure as weak as a line logged below error. In `NOISE`'s extended syntax.
+/// `(ignored)`, `…, using defaults`): noise where a generic rule reads the line, and what makes
+/// an environment's failure as weak as a line logged below error. In `NOISE`'s extended syntax.
 macro_rules! went_past {
     () => {
         r",\ (skipping|ignoring|continuing|falling\ back|using\ defaults?)\b
